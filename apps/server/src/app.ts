@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import type { Config } from './config.js';
+import { type Database, type DatabaseKind, openDatabase } from './db/database.js';
+import type { DB } from './db/schema.js';
+import { bootstrapDatabase } from './db/bootstrap.js';
+import { registerErrorHandling } from './lib/error-handler.js';
+import { AppError } from './lib/errors.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { facilitiesRoutes } from './modules/facilities/facilities.routes.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import { unitsRoutes } from './modules/units/units.routes.js';
+import { usersRoutes } from './modules/users/users.routes.js';
+import { vaccinesRoutes } from './modules/vaccines/vaccines.routes.js';
+
+/** Outside collaborators, injectable for tests (a fixed clock for the 48-hour rules, simulators…). */
+export interface Deps {
+  /** The current instant. */
+  clock: () => Date;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Kysely<DB>;
+    dbKind: DatabaseKind;
+    config: Config;
+    deps: Deps;
+  }
+}
+
+export interface BuildOptions {
+  /** An already open database (tests share one per file); otherwise the app opens and closes its own. */
+  database?: Database;
+  deps?: Partial<Deps>;
+  /** Run migrations and seed reference/demo data (default true). */
+  bootstrap?: boolean;
+}
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._-]{8,64}$/;
+export const JSON_BODY_LIMIT = 1_048_576;
+
+/**
+ * Builds the whole HTTP application: used by `main.ts` and by every integration test
+ * (`app.inject`). Opens the database unless given one, migrates it and seeds what is missing.
+ */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+    },
+    bodyLimit: JSON_BODY_LIMIT,
+    trustProxy: config.trustProxy,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
+    },
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  const database = options.database ?? (await openDatabase(config.database));
+  const ownsDatabase = !options.database;
+  app.decorate('db', database.db);
+  app.decorate('dbKind', database.kind);
+  app.decorate('config', config);
+  app.decorate('deps', { clock: () => new Date(), ...options.deps });
+  app.decorateRequest('actor', null);
+  app.addHook('onClose', async () => {
+    if (ownsDatabase) await database.close();
+  });
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const production = config.env === 'production';
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:', 'blob:'],
+        'font-src': ["'self'", 'data:'],
+        'connect-src': ["'self'"],
+        'worker-src': ["'self'", 'blob:'],
+        'media-src': ["'self'", 'blob:'],
+        'frame-ancestors': ["'none'"],
+        'upgrade-insecure-requests': production ? [] : null,
+      },
+    },
+    hsts: production,
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: () => new AppError('too_many_requests'),
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Tiêm chủng API',
+        description: 'National COVID-19 vaccination platform. Errors: {"error":{"code","message","field"?}}.',
+        version: '0.1.0',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'tc_session' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: false });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes);
+  await app.register(authRoutes);
+  await app.register(usersRoutes);
+  await app.register(unitsRoutes);
+  await app.register(facilitiesRoutes);
+  await app.register(vaccinesRoutes);
+
+  if (config.webDist) await registerWebApp(app, config.webDist);
+  else app.setNotFoundHandler(() => { throw new AppError('route_not_found'); });
+
+  if (options.bootstrap !== false) await bootstrapDatabase(database.db, config, app.log);
+  return app;
+}
+
+/** Serves the built web app; client-side routes get index.html, API misses get the JSON 404. */
+async function registerWebApp(app: FastifyInstance, webDist: string): Promise<void> {
+  await app.register(fastifyStatic, {
+    root: webDist,
+    wildcard: true,
+    index: ['index.html'],
+    setHeaders(res, filePath) {
+      // Built assets have content hashes in their names; the shell must always be revalidated.
+      if (filePath.includes(`${path.sep}assets${path.sep}`)) res.header('cache-control', 'public, max-age=31536000, immutable');
+      else res.header('cache-control', 'no-cache');
+    },
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.url.split('?')[0] ?? '/';
+    const isPage = (request.method === 'GET' || request.method === 'HEAD') && !url.startsWith('/api') && !path.extname(url);
+    if (!isPage) throw new AppError('route_not_found');
+    reply.header('cache-control', 'no-cache');
+    return reply.sendFile('index.html');
+  });
+}

@@ -1,0 +1,68 @@
+import { readFile } from 'node:fs/promises';
+import pino from 'pino';
+import { bootstrapDatabase } from './db/bootstrap.js';
+import { loadConfig } from './config.js';
+import { openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { importUnitList } from './modules/units/units.import.js';
+import { countUnits } from './modules/units/units.queries.js';
+
+const USAGE = `Usage: node apps/server/dist/cli.js <command>
+  migrate                 apply database migrations
+  seed                    migrate, then seed reference data (and demo data on an empty database)
+  import units <file>…    import official administrative-unit lists (2021 list, 2025 list,
+                          2025 old→new mapping; format detected; safe to re-run)
+Uses the same environment as the server (DATABASE_URL or DATA_DIR).`;
+
+/** Operator commands (`npm run db:migrate`, `npm run db:seed`, `npm run import -- units <file>`). */
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (!command || command === 'help' || command === '--help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig();
+  const log = pino({ level: config.logLevel === 'silent' ? 'silent' : 'info' });
+  const database = await openDatabase(config.database);
+  try {
+    switch (command) {
+      case 'migrate': {
+        const r = await migrateToLatest(database.db);
+        log.info({ applied: r.results?.map((x) => x.migrationName) ?? [] }, 'migrations applied');
+        return 0;
+      }
+      case 'seed':
+        await bootstrapDatabase(database.db, config, log);
+        return 0;
+      case 'import': {
+        const [what, ...files] = args;
+        if (what !== 'units' || files.length === 0) {
+          process.stderr.write(`${USAGE}\n`);
+          return 2;
+        }
+        await migrateToLatest(database.db);
+        for (const file of files) {
+          const started = Date.now();
+          const doc: unknown = JSON.parse(await readFile(file, 'utf8'));
+          const { kind, rows } = await importUnitList(database.db, doc);
+          log.info({ file, kind, rows, ms: Date.now() - started }, 'imported');
+        }
+        log.info({ units: await countUnits(database.db) }, 'units now in the database');
+        return 0;
+      }
+      default:
+        process.stderr.write(`unknown command: ${command}\n${USAGE}\n`);
+        return 2;
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,102 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/**
+ * One typed, frozen configuration, read from the environment and validated synchronously at start
+ * (before any other code runs). Every variable is documented in the README's configuration table.
+ */
+export interface Config {
+  readonly env: 'development' | 'test' | 'production';
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly database:
+    | { readonly kind: 'postgres'; readonly url: string; readonly poolMax: number }
+    | { readonly kind: 'pglite'; readonly dataDir: string };
+  /** Password of the national administrator `admin`; required in production. */
+  readonly adminPassword: string | undefined;
+  /** Seed demo units, facilities and one user per role into an empty database. */
+  readonly demoData: boolean;
+  readonly sessionTtlHours: number;
+  /** Directory of the built web app served at `/`, or null to serve the API only. */
+  readonly webDist: string | null;
+  readonly trustProxy: boolean;
+  /** Wrong logins allowed per username within the window before answers become 429. */
+  readonly loginMaxFailures: number;
+  readonly loginLockMinutes: number;
+}
+
+/** The password of demo accounts (and of `admin` when TIEMCHUNG_ADMIN_PASSWORD is unset, outside production). */
+export const DEMO_PASSWORD = 'TiemChung@2021';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+      .optional(),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
+    TIEMCHUNG_ADMIN_PASSWORD: z.string().min(10, { message: 'at least 10 characters' }).optional(),
+    TIEMCHUNG_DEMO_DATA: bool.optional(),
+    SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+    WEB_DIST: z.string().optional(),
+    TRUST_PROXY: bool.default(false),
+    LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+    LOGIN_LOCK_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+  })
+  .superRefine((e, ctx) => {
+    if (e.NODE_ENV === 'production' && !e.TIEMCHUNG_ADMIN_PASSWORD) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TIEMCHUNG_ADMIN_PASSWORD'],
+        message: 'required when NODE_ENV=production',
+      });
+    }
+  });
+
+/** Thrown when the environment is invalid; the message lists every problem. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const defaultWebDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+/** Reads and validates the configuration; throws ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings (VAR= in a shell or .env file) mean "not set".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const webDist = e.WEB_DIST ? path.resolve(e.WEB_DIST) : defaultWebDist;
+  return Object.freeze({
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'warn' : 'info'),
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }
+      : { kind: 'pglite', dataDir: e.DATA_DIR === 'memory://' ? e.DATA_DIR : path.resolve(e.DATA_DIR) },
+    adminPassword: e.TIEMCHUNG_ADMIN_PASSWORD,
+    demoData: e.TIEMCHUNG_DEMO_DATA ?? e.NODE_ENV !== 'production',
+    sessionTtlHours: e.SESSION_TTL_HOURS,
+    webDist: existsSync(path.join(webDist, 'index.html')) ? webDist : null,
+    trustProxy: e.TRUST_PROXY,
+    loginMaxFailures: e.LOGIN_MAX_FAILURES,
+    loginLockMinutes: e.LOGIN_LOCK_MINUTES,
+  } satisfies Config);
+}

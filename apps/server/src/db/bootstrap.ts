@@ -1,0 +1,72 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import { type Config, DEMO_PASSWORD } from '../config.js';
+import { recordAudit, systemAuditContext } from '../modules/audit/audit.service.js';
+import { hashPassword, verifyPassword } from '../modules/auth/passwords.js';
+import { insertFacility } from '../modules/facilities/facilities.service.js';
+import { ensureProvinces } from '../modules/units/units.import.js';
+import { upsertUnits } from '../modules/units/units.queries.js';
+import { countUsers, createUser } from '../modules/users/users.service.js';
+import { syncVaccineCatalogue } from '../modules/vaccines/vaccines.service.js';
+import { DEMO_FACILITIES, DEMO_USERS, demoUnitRows } from './demo-data.js';
+import { migrateToLatest } from './migrate.js';
+import { AppError } from '../lib/errors.js';
+import type { DB } from './schema.js';
+
+/**
+ * Runs at every start: migrations, the reference data shipped with the platform (provinces,
+ * vaccines), the national administrator, and — on an empty database in demo mode — demo data.
+ */
+export async function bootstrapDatabase(db: Kysely<DB>, config: Config, log: FastifyBaseLogger): Promise<void> {
+  const migrated = await migrateToLatest(db);
+  const applied = migrated.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
+  if (applied.length) log.info({ applied }, 'database migrated');
+  await ensureProvinces(db);
+  await syncVaccineCatalogue(db);
+
+  const audit = systemAuditContext('bootstrap');
+  const empty = (await countUsers(db)).n === 0;
+  if (empty) {
+    const password = config.adminPassword ?? DEMO_PASSWORD;
+    const created = await createUser(db, null, audit, {
+      username: 'admin',
+      password,
+      role: 'national_admin',
+      displayName: 'Quản trị quốc gia',
+    }).then(
+      () => true,
+      // Another node starting at the same moment created it first: it seeds, this one does not.
+      (err: unknown) => {
+        if (err instanceof AppError && err.code === 'username_taken') return false;
+        throw err;
+      },
+    );
+    if (created) log.info('created the national administrator "admin"');
+    if (created && config.demoData) {
+      await seedDemoData(db);
+      log.info('seeded demo data (units, facilities, one user per role)');
+    }
+  } else if (config.adminPassword) {
+    await syncAdminPassword(db, config.adminPassword, log);
+  }
+}
+
+async function seedDemoData(db: Kysely<DB>): Promise<void> {
+  const audit = systemAuditContext('demo-seed');
+  await upsertUnits(db, demoUnitRows());
+  for (const f of DEMO_FACILITIES) await insertFacility(db, { ...f });
+  for (const u of DEMO_USERS) await createUser(db, null, audit, { ...u, password: DEMO_PASSWORD });
+}
+
+/** When the operator sets TIEMCHUNG_ADMIN_PASSWORD, `admin` signs in with it (audited when it changes). */
+async function syncAdminPassword(db: Kysely<DB>, password: string, log: FastifyBaseLogger): Promise<void> {
+  const admin = await db.selectFrom('users').select(['id', 'password_hash']).where('username', '=', 'admin').executeTakeFirst();
+  if (!admin || (await verifyPassword(admin.password_hash, password))) return;
+  const hash = await hashPassword(password);
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ password_hash: hash, updated_at: new Date() }).where('id', '=', admin.id).execute();
+    await trx.deleteFrom('sessions').where('user_id', '=', admin.id).execute();
+    await recordAudit(trx, systemAuditContext('bootstrap'), { action: 'user.password_reset', entityType: 'user', entityId: admin.id, reason: 'TIEMCHUNG_ADMIN_PASSWORD changed' });
+  });
+  log.info('admin password set from TIEMCHUNG_ADMIN_PASSWORD');
+}

@@ -1,0 +1,27 @@
+import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
+import * as m0001 from './migrations/2026_11_23_0001_foundation.js';
+import type { DB } from './schema.js';
+
+/**
+ * All migrations, by name. Kysely runs them in name order (timestamped), so adding one is adding a
+ * line here; the same set runs on PGlite and PostgreSQL.
+ */
+const MIGRATIONS: Record<string, Migration> = {
+  '2026_11_23_0001_foundation': m0001,
+};
+
+/** Brings the schema to the latest version; throws with the failing migration's error. */
+export async function migrateToLatest(db: Kysely<DB>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => MIGRATIONS },
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    const err = result.error instanceof Error ? result.error : new Error(String(result.error));
+    err.message = `migration ${failed?.migrationName ?? '?'} failed: ${err.message}`;
+    throw err;
+  }
+  return result;
+}

@@ -1,0 +1,136 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Every table of the platform, in one place. Modules own their tables (only the owning module's
+ * queries touch them); other modules go through that module's service.
+ */
+export interface DB {
+  app_meta: AppMetaTable;
+  admin_units: AdminUnitTable;
+  admin_unit_mappings: AdminUnitMappingTable;
+  facilities: FacilityTable;
+  vaccines: VaccineTable;
+  users: UserTable;
+  sessions: SessionTable;
+  login_failures: LoginFailureTable;
+  audit_log: AuditLogTable;
+}
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Json = ColumnType<unknown, string | undefined, string | undefined>;
+
+export interface AppMetaTable {
+  key: string;
+  value: string;
+  updated_at: Generated<Date>;
+}
+
+export interface AdminUnitTable {
+  scheme: '2021' | '2025';
+  code: string;
+  level: 'province' | 'district' | 'commune';
+  name: string;
+  type: string;
+  parent_code: string | null;
+  province_code: string;
+  district_code: string | null;
+  /** Lower-case, diacritic-free name for search. */
+  name_key: string;
+  valid_from: string;
+  valid_to: string | null;
+}
+export type AdminUnitRow = Selectable<AdminUnitTable>;
+export type NewAdminUnit = Insertable<AdminUnitTable>;
+
+export interface AdminUnitMappingTable {
+  level: 'province' | 'commune';
+  old_code: string;
+  new_code: string;
+  old_name: string;
+  new_name: string;
+}
+
+export interface FacilityTable {
+  id: string;
+  name: string;
+  kind: string;
+  province_code: string;
+  district_code: string | null;
+  commune_code: string | null;
+  address: string | null;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+}
+export type FacilityRow = Selectable<FacilityTable>;
+
+export interface VaccineTable {
+  code: string;
+  name: string;
+  local_name: string;
+  manufacturer: string;
+  ma: string;
+  vp: string;
+  platform: string;
+  approved_on: string;
+  primary_doses: number;
+  min_interval_days: number | null;
+  recommended_interval_days: number | null;
+  doses_per_vial: number;
+  active: Generated<boolean>;
+}
+export type VaccineRow = Selectable<VaccineTable>;
+
+export interface UserTable {
+  id: string;
+  username: string;
+  password_hash: string;
+  role: string;
+  display_name: string;
+  scope_level: 'nation' | 'province' | 'district' | 'commune' | 'facility';
+  unit_code: string | null;
+  province_code: string | null;
+  district_code: string | null;
+  commune_code: string | null;
+  facility_id: string | null;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  created_by: string | null;
+}
+export type UserRow = Selectable<UserTable>;
+export type NewUser = Insertable<UserTable>;
+export type UserUpdate = Updateable<UserTable>;
+
+export interface SessionTable {
+  token_hash: string;
+  user_id: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface LoginFailureTable {
+  username_key: string;
+  failures: number;
+  first_failed_at: Timestamp;
+  locked_until: Timestamp | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: CreatedAt;
+  actor_id: string | null;
+  actor_username: string | null;
+  actor_role: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  before: Json | null;
+  after: Json | null;
+  reason: string | null;
+  request_id: string | null;
+  ip: string | null;
+}
+export type AuditLogRow = Selectable<AuditLogTable>;

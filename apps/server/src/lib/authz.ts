@@ -1,0 +1,97 @@
+import type { Role, ScopeLevel } from '@tiemchung/core';
+import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { AppError } from './errors.js';
+
+/** Where a staff user may see and act: the nation, an administrative unit, or one facility. */
+export interface Scope {
+  readonly level: ScopeLevel;
+  /** The unit code the user is anchored to (null for the nation and for facilities). */
+  readonly unitCode: string | null;
+  readonly provinceCode: string | null;
+  readonly districtCode: string | null;
+  readonly communeCode: string | null;
+  readonly facilityId: string | null;
+}
+
+/** The authenticated staff member behind a request. */
+export interface Actor {
+  readonly id: string;
+  readonly username: string;
+  readonly role: Role;
+  readonly displayName: string;
+  readonly scope: Scope;
+}
+
+/** What a record belongs to, for scope checks: its units and, where known, its facility. */
+export interface UnitRef {
+  readonly provinceCode: string | null;
+  readonly districtCode?: string | null;
+  readonly communeCode?: string | null;
+  readonly facilityId?: string | null;
+}
+
+/** The actor of an authenticated request (use after `authenticate`). */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw new AppError('unauthenticated');
+  return request.actor;
+}
+
+/** True when the actor's scope covers the target. A facility user covers only its facility. */
+export function covers(scope: Scope, target: UnitRef): boolean {
+  switch (scope.level) {
+    case 'nation':
+      return true;
+    case 'province':
+      return target.provinceCode != null && target.provinceCode === scope.provinceCode;
+    case 'district':
+      return target.districtCode != null && target.districtCode === scope.districtCode;
+    case 'commune':
+      return target.communeCode != null && target.communeCode === scope.communeCode;
+    case 'facility':
+      return target.facilityId != null && target.facilityId === scope.facilityId;
+  }
+}
+
+/** Throws 403 `out_of_scope` unless the actor's scope covers the target. */
+export function requireScope(actor: Actor, target: UnitRef): void {
+  if (!covers(actor.scope, target)) throw new AppError('out_of_scope');
+}
+
+/** A route guard: the request must be authenticated and the actor hold one of `roles`. */
+export function requireRole(...roles: Role[]): preHandlerAsyncHookHandler {
+  return async (request) => {
+    const actor = actorOf(request);
+    if (!roles.includes(actor.role)) throw new AppError('forbidden');
+  };
+}
+
+/**
+ * The filter a list query applies to records that carry unit columns, as column → value pairs
+ * (empty for the nation). Facility users are filtered by facility.
+ */
+export function scopeColumns(scope: Scope): {
+  province_code?: string;
+  district_code?: string;
+  commune_code?: string;
+  facility_id?: string;
+} {
+  switch (scope.level) {
+    case 'nation':
+      return {};
+    case 'province':
+      return { province_code: scope.provinceCode ?? '\u0000' };
+    case 'district':
+      return { district_code: scope.districtCode ?? '\u0000' };
+    case 'commune':
+      return { commune_code: scope.communeCode ?? '\u0000' };
+    case 'facility':
+      return { facility_id: scope.facilityId ?? '\u0000' };
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the `authenticate` guard; null on public routes. */
+    actor: Actor | null;
+  }
+}

@@ -1,0 +1,61 @@
+import { ERROR_CATALOGUE, type ErrorBody, type ErrorCode, type Lang, type Localized } from '@tiemchung/core';
+
+/**
+ * A failure the caller should see: a catalogue code (status and default messages), optionally a
+ * more precise bilingual message, the offending field, and extra body properties (e.g. the
+ * `existingId` of a duplicate person).
+ */
+export class AppError extends Error {
+  readonly code: ErrorCode | (string & {});
+  readonly status: number;
+  readonly field: string | undefined;
+  readonly localized: Localized | undefined;
+  readonly extra: Record<string, unknown> | undefined;
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    options: {
+      field?: string;
+      message?: Localized;
+      extra?: Record<string, unknown>;
+      headers?: Record<string, string>;
+      /** A domain code (e.g. `id_number_sex_mismatch`) answered instead of the catalogue code. */
+      publicCode?: string;
+      status?: number;
+    } = {},
+  ) {
+    const entry = ERROR_CATALOGUE[code];
+    super(options.message?.en ?? entry.en);
+    this.name = 'AppError';
+    this.code = options.publicCode ?? code;
+    this.status = options.status ?? entry.status;
+    this.field = options.field;
+    this.localized = options.message ?? { vi: entry.vi, en: entry.en };
+    this.extra = options.extra;
+    this.headers = options.headers;
+  }
+
+  /** The contract's error body in the caller's language. */
+  toBody(lang: Lang): ErrorBody & Record<string, unknown> {
+    const error: ErrorBody['error'] = {
+      code: this.code,
+      message: this.localized?.[lang] ?? this.message,
+    };
+    if (this.field) error.field = this.field;
+    return { error, ...(this.extra ?? {}) };
+  }
+}
+
+/** A rule violation from the core (code, field, bilingual message) as a 400 or 422 response. */
+export function ruleError(
+  violation: { code: string; field: string; message: Localized },
+  status = 400,
+): AppError {
+  return new AppError('validation_failed', {
+    publicCode: violation.code,
+    field: violation.field,
+    message: violation.message,
+    status,
+  });
+}

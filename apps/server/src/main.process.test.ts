@@ -1,0 +1,93 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * The real server process on the embedded database: data survives a restart, and SIGTERM while
+ * requests are in flight lets them finish and exits cleanly.
+ */
+const serverDir = path.resolve(fileURLToPath(import.meta.url), '../..');
+const dataDir = mkdtempSync(path.join(tmpdir(), 'tc-proc-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function start(): Promise<{ proc: ChildProcess; base: string; exited: Promise<number | null>; output: () => string }> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts'], {
+    cwd: serverDir,
+    env: { ...process.env, DATABASE_URL: '', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'test', LOG_LEVEL: 'warn', WEB_DIST: '/nonexistent' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  proc.stdout?.on('data', (d) => (output += d));
+  proc.stderr?.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`server exited early: ${output}`);
+    try {
+      const r = await fetch(`${base}/api/health`);
+      if (r.ok) break;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`server did not start: ${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { proc, base, exited, output: () => output };
+}
+
+async function login(base: string, username: string, password: string) {
+  return fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+}
+
+describe('the server process', () => {
+  it('keeps its data across a restart, and SIGTERM during requests drains them and exits 0', async () => {
+    const first = await start();
+    const health = await (await fetch(`${first.base}/api/health`)).json();
+    expect(health).toEqual({ status: 'ok', database: 'pglite' });
+
+    const adminLogin = await login(first.base, 'admin', 'TiemChung@2021');
+    const { token } = (await adminLogin.json()) as { token: string };
+    const created = await fetch(`${first.base}/api/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ username: 'ben.restart', password: 'MatKhau@12345', role: 'province_admin', unitCode: '87' }),
+    });
+    expect(created.status).toBe(201);
+
+    // Requests in flight (each login hashes with argon2, so they take a while), then SIGTERM.
+    const inflight = Array.from({ length: 6 }, () => login(first.base, 'dongthap.admin', 'TiemChung@2021'));
+    await new Promise((r) => setTimeout(r, 30));
+    first.proc.kill('SIGTERM');
+    const results = await Promise.allSettled(inflight);
+    for (const r of results) {
+      // Every request that reached the server got a full answer; none was cut off.
+      if (r.status === 'fulfilled') expect([200, 503]).toContain(r.value.status);
+    }
+    expect(results.filter((r) => r.status === 'fulfilled').length).toBeGreaterThan(0);
+    expect(await first.exited, first.output()).toBe(0);
+
+    const second = await start();
+    const again = await login(second.base, 'ben.restart', 'MatKhau@12345');
+    expect(again.status).toBe(200);
+    second.proc.kill('SIGTERM');
+    expect(await second.exited, second.output()).toBe(0);
+  }, 180_000);
+});

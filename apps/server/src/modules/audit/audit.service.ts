@@ -1,0 +1,74 @@
+import type { FastifyRequest } from 'fastify';
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+/** Who did it, from where: taken from the request at the edge and passed down to services. */
+export interface AuditContext {
+  readonly actorId: string | null;
+  readonly actorUsername: string | null;
+  readonly actorRole: string | null;
+  readonly requestId: string | null;
+  readonly ip: string | null;
+}
+
+/** The audit context of a request (the anonymous public when no staff member is signed in). */
+export function auditContextOf(request: FastifyRequest): AuditContext {
+  return {
+    actorId: request.actor?.id ?? null,
+    actorUsername: request.actor?.username ?? null,
+    actorRole: request.actor?.role ?? null,
+    requestId: request.id,
+    ip: request.ip,
+  };
+}
+
+/** A context for work not started by a request (import command, background job, seed). */
+export function systemAuditContext(name: string): AuditContext {
+  return { actorId: null, actorUsername: `system:${name}`, actorRole: null, requestId: null, ip: null };
+}
+
+export interface AuditEntry {
+  /** Dotted verb, e.g. `person.create`, `person.read`, `dose.create`, `person.merge`. */
+  readonly action: string;
+  readonly entityType: string;
+  readonly entityId: string;
+  readonly before?: unknown;
+  readonly after?: unknown;
+  readonly reason?: string | null;
+}
+
+/**
+ * Appends to the audit log. Call it inside the same transaction as the change it records, so a
+ * change never lands without its entry (and vice versa). The table rejects updates and deletes.
+ */
+export async function recordAudit(db: Executor, ctx: AuditContext, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      actor_id: ctx.actorId,
+      actor_username: ctx.actorUsername,
+      actor_role: ctx.actorRole,
+      action: entry.action,
+      entity_type: entry.entityType,
+      entity_id: entry.entityId,
+      before: entry.before === undefined ? null : JSON.stringify(entry.before),
+      after: entry.after === undefined ? null : JSON.stringify(entry.after),
+      reason: entry.reason ?? null,
+      request_id: ctx.requestId,
+      ip: ctx.ip,
+    })
+    .execute();
+}
+
+/** The audit trail of one entity, oldest first. */
+export function listAudit(db: Executor, entityType: string, entityId: string) {
+  return db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('entity_type', '=', entityType)
+    .where('entity_id', '=', entityId)
+    .orderBy('id')
+    .execute();
+}

@@ -1,0 +1,97 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export function findUserByUsername(db: Executor, username: string) {
+  return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+}
+
+export function insertSession(
+  db: Executor,
+  s: { tokenHash: string; userId: string; expiresAt: Date; ip: string | null; userAgent: string | null },
+) {
+  return db
+    .insertInto('sessions')
+    .values({ token_hash: s.tokenHash, user_id: s.userId, expires_at: s.expiresAt, ip: s.ip, user_agent: s.userAgent })
+    .execute();
+}
+
+/** The live session with this token hash and its active user, or undefined. */
+export function findLiveSession(db: Executor, tokenHash: string, now: Date) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select([
+      'users.id',
+      'users.username',
+      'users.role',
+      'users.display_name',
+      'users.scope_level',
+      'users.unit_code',
+      'users.province_code',
+      'users.district_code',
+      'users.commune_code',
+      'users.facility_id',
+      'sessions.expires_at',
+    ])
+    .where('sessions.token_hash', '=', tokenHash)
+    .where('sessions.expires_at', '>', now)
+    .where('users.active', '=', true)
+    .executeTakeFirst();
+}
+
+export function deleteSession(db: Executor, tokenHash: string) {
+  return db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+}
+
+export function deleteExpiredSessions(db: Executor, now: Date) {
+  return db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
+}
+
+export function getLoginFailures(db: Executor, usernameKey: string) {
+  return db.selectFrom('login_failures').selectAll().where('username_key', '=', usernameKey).executeTakeFirst();
+}
+
+/**
+ * Counts one failed login in the current window (atomically, so parallel guesses all count) and
+ * locks the name when the count reaches `max`. Returns the new count.
+ */
+export async function recordLoginFailure(
+  db: Executor,
+  usernameKey: string,
+  now: Date,
+  windowStart: Date,
+  max: number,
+  lockUntil: Date,
+): Promise<number> {
+  const row = await db
+    .insertInto('login_failures')
+    .values({ username_key: usernameKey, failures: 1, first_failed_at: now, locked_until: max <= 1 ? lockUntil : null })
+    .onConflict((oc) =>
+      oc.column('username_key').doUpdateSet((eb) => ({
+        failures: eb
+          .case()
+          .when('login_failures.first_failed_at', '<', windowStart)
+          .then(1)
+          .else(eb('login_failures.failures', '+', 1))
+          .end(),
+        first_failed_at: eb
+          .case()
+          .when('login_failures.first_failed_at', '<', windowStart)
+          .then(now)
+          .else(eb.ref('login_failures.first_failed_at'))
+          .end(),
+      })),
+    )
+    .returning('failures')
+    .executeTakeFirstOrThrow();
+  if (row.failures >= max) {
+    await db.updateTable('login_failures').set({ locked_until: lockUntil }).where('username_key', '=', usernameKey).execute();
+  }
+  return row.failures;
+}
+
+export function clearLoginFailures(db: Executor, usernameKey: string) {
+  return db.deleteFrom('login_failures').where('username_key', '=', usernameKey).execute();
+}

@@ -1,0 +1,103 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { AuthUser, Role } from '@tiemchung/core';
+import type { Kysely } from 'kysely';
+import type { DB, UserRow } from '../../db/schema.js';
+import type { Actor } from '../../lib/authz.js';
+import { AppError } from '../../lib/errors.js';
+import * as q from './auth.queries.js';
+import { verifyPassword } from './passwords.js';
+
+export interface AuthSettings {
+  readonly sessionTtlHours: number;
+  readonly loginMaxFailures: number;
+  readonly loginLockMinutes: number;
+}
+
+/** Session tokens are random; only their SHA-256 is stored, so a database leak yields no session. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function usernameKey(username: string): string {
+  return username.trim().toLowerCase();
+}
+
+/** The user as the web app sees it. */
+export function presentAuthUser(u: {
+  username: string;
+  role: string;
+  display_name: string;
+  unit_code: string | null;
+  facility_id: string | null;
+}): AuthUser {
+  return {
+    username: u.username,
+    role: u.role as Role,
+    displayName: u.display_name,
+    unitCode: u.unit_code,
+    facilityId: u.facility_id,
+  };
+}
+
+/**
+ * Checks a username and password. After `loginMaxFailures` wrong attempts for one name within the
+ * lock window, every attempt (right or wrong) answers 429 until the window ends; unknown names are
+ * counted the same way, so the answer never tells whether a user exists.
+ */
+export async function login(
+  db: Kysely<DB>,
+  settings: AuthSettings,
+  input: { username: string; password: string; ip: string | null; userAgent: string | null; now: Date },
+): Promise<{ token: string; expiresAt: Date; user: UserRow }> {
+  const key = usernameKey(input.username);
+  const lockMs = settings.loginLockMinutes * 60_000;
+  const failures = await q.getLoginFailures(db, key);
+  if (failures?.locked_until && failures.locked_until > input.now) {
+    const retryAfter = Math.ceil((failures.locked_until.getTime() - input.now.getTime()) / 1000);
+    throw new AppError('too_many_attempts', { headers: { 'retry-after': String(retryAfter) } });
+  }
+  const user = await q.findUserByUsername(db, key);
+  const ok = await verifyPassword(user?.active ? user.password_hash : null, input.password);
+  if (!ok || !user) {
+    await q.recordLoginFailure(
+      db,
+      key,
+      input.now,
+      new Date(input.now.getTime() - lockMs),
+      settings.loginMaxFailures,
+      new Date(input.now.getTime() + lockMs),
+    );
+    throw new AppError('invalid_credentials');
+  }
+  if (failures) await q.clearLoginFailures(db, key);
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(input.now.getTime() + settings.sessionTtlHours * 3_600_000);
+  await q.insertSession(db, { tokenHash: hashToken(token), userId: user.id, expiresAt, ip: input.ip, userAgent: input.userAgent });
+  return { token, expiresAt, user };
+}
+
+/** The actor behind a session token, or null when the token is unknown, expired or its user disabled. */
+export async function authenticateToken(db: Kysely<DB>, token: string, now: Date): Promise<Actor | null> {
+  if (token.length < 20 || token.length > 200) return null;
+  const s = await q.findLiveSession(db, hashToken(token), now);
+  if (!s) return null;
+  return {
+    id: s.id,
+    username: s.username,
+    role: s.role as Role,
+    displayName: s.display_name,
+    scope: {
+      level: s.scope_level,
+      unitCode: s.unit_code,
+      provinceCode: s.province_code,
+      districtCode: s.district_code,
+      communeCode: s.commune_code,
+      facilityId: s.facility_id,
+    },
+  };
+}
+
+/** Ends the session of this token (idempotent). */
+export async function logout(db: Kysely<DB>, token: string): Promise<void> {
+  await q.deleteSession(db, hashToken(token));
+}

@@ -1,0 +1,48 @@
+import { listOf, unitSchema } from '@tiemchung/core';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../lib/errors.js';
+import { findUnit } from './units.queries.js';
+import { listUnits, presentUnit } from './units.service.js';
+
+/** Administrative units (public reference data). */
+export const unitsRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/api/units',
+    {
+      schema: {
+        tags: ['reference'],
+        summary: 'Administrative units, by level or parent',
+        querystring: z.object({
+          scheme: z.enum(['2021', '2025']).default('2021'),
+          level: z.enum(['province', 'district', 'commune']).optional(),
+          parentCode: z.string().regex(/^\d{2,5}$/).optional(),
+        }),
+        response: { 200: listOf(unitSchema) },
+      },
+    },
+    async (request) => {
+      const { scheme, level, parentCode } = request.query;
+      const rows = await listUnits(app.db, { scheme, level: parentCode || level ? level : 'province', parentCode });
+      return { items: rows.map(presentUnit) };
+    },
+  );
+
+  app.get(
+    '/api/units/:code',
+    {
+      schema: {
+        tags: ['reference'],
+        summary: 'One administrative unit',
+        params: z.object({ code: z.string().regex(/^\d{2,5}$/) }),
+        querystring: z.object({ scheme: z.enum(['2021', '2025']).default('2021') }),
+        response: { 200: unitSchema },
+      },
+    },
+    async (request) => {
+      const unit = await findUnit(app.db, request.query.scheme, request.params.code);
+      if (!unit) throw new AppError('not_found');
+      return presentUnit(unit);
+    },
+  );
+};

@@ -1,0 +1,32 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DB, NewUser } from '../../db/schema.js';
+import type { Scope } from '../../lib/authz.js';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export function findUserById(db: Executor, id: string) {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function insertUser(db: Executor, user: NewUser) {
+  return db
+    .insertInto('users')
+    .values(user)
+    .onConflict((oc) => oc.column('username').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export function countUsers(db: Executor) {
+  return db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+}
+
+/** Users inside a scope (a province administrator sees the users of the province). */
+export function listUsersInScope(db: Executor, scope: Scope) {
+  let q = db.selectFrom('users').selectAll();
+  if (scope.level === 'province') q = q.where('province_code', '=', scope.provinceCode);
+  else if (scope.level === 'district') q = q.where('district_code', '=', scope.districtCode);
+  else if (scope.level === 'commune') q = q.where('commune_code', '=', scope.communeCode);
+  else if (scope.level === 'facility') q = q.where('facility_id', '=', scope.facilityId);
+  return q.orderBy('username').limit(1000).execute();
+}

@@ -1,0 +1,37 @@
+import { createUserBodySchema, listOf, userSchema } from '@tiemchung/core';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { actorOf, requireRole } from '../../lib/authz.js';
+import { auditContextOf } from '../audit/audit.service.js';
+import { authenticate } from '../auth/auth.guard.js';
+import { createUser, listUsers, presentUser } from './users.service.js';
+
+/** Staff users, managed by administrators (api-contract.md, Users). */
+export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
+  const admins = requireRole('national_admin', 'province_admin', 'district_admin');
+
+  app.post(
+    '/api/users',
+    {
+      preHandler: [authenticate, admins],
+      schema: {
+        tags: ['users'],
+        summary: 'Create a staff user',
+        body: createUserBodySchema,
+        response: { 201: userSchema },
+      },
+    },
+    async (request, reply) => {
+      const user = await createUser(app.db, actorOf(request), auditContextOf(request), request.body);
+      return reply.status(201).send(presentUser(user));
+    },
+  );
+
+  app.get(
+    '/api/users',
+    {
+      preHandler: [authenticate, admins],
+      schema: { tags: ['users'], summary: 'Staff users in the caller’s scope', response: { 200: listOf(userSchema) } },
+    },
+    async (request) => ({ items: (await listUsers(app.db, actorOf(request))).map(presentUser) }),
+  );
+};

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import pg from 'pg';
+import { afterAll } from 'vitest';
+import { buildApp, type Deps } from '../app.js';
+import { type Config, DEMO_PASSWORD, loadConfig } from '../config.js';
+import { type Database, openDatabase } from '../db/database.js';
+
+export { DEMO_PASSWORD };
+
+/**
+ * A fresh, real database for one test file: an in-memory PGlite, or — when DATABASE_URL is set —
+ * a new PostgreSQL database created for this file and dropped after it. Never a mock.
+ */
+export async function createTestDatabase(): Promise<{ database: Database; config: Config; drop(): Promise<void> }> {
+  const baseUrl = process.env.DATABASE_URL;
+  if (!baseUrl) {
+    const config = testConfig();
+    const database = await openDatabase(config.database);
+    return { database, config, drop: () => database.close() };
+  }
+  const name = `tc_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  const config = testConfig({ DATABASE_URL: url.toString(), DATABASE_POOL_MAX: '10' });
+  const database = await openDatabase(config.database);
+  return {
+    database,
+    config,
+    async drop() {
+      await database.close();
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+/** The configuration tests run with: test mode, in-memory database, demo data, quiet logs. */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: 'memory://',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    TIEMCHUNG_DEMO_DATA: 'true',
+    WEB_DIST: '/nonexistent',
+    ...overrides,
+  });
+}
+
+export interface TestApp {
+  readonly app: FastifyInstance;
+  readonly db: FastifyInstance['db'];
+  /** Signs in a demo user and returns the bearer header for later requests. */
+  loginAs(username: string, password?: string): Promise<{ authorization: string }>;
+  /** `app.inject` with JSON, returning status and parsed body. */
+  call(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    options?: { body?: unknown; headers?: Record<string, string>; as?: string },
+  ): Promise<{ status: number; body: any; headers: LightMyRequestResponse['headers']; raw: LightMyRequestResponse }>;
+}
+
+/**
+ * One app on one fresh database for the whole test file (closed after it). Tests isolate by
+ * creating their own data (new people, random ids), not by truncating.
+ */
+export async function useTestApp(options: { deps?: Partial<Deps>; config?: Record<string, string> } = {}): Promise<TestApp> {
+  const { database, config, drop } = await createTestDatabase();
+  const merged = options.config ? { ...config, ...testConfigOverrides(config, options.config) } : config;
+  const app = await buildApp(merged, { database, deps: options.deps });
+  await app.ready();
+  afterAll(async () => {
+    await app.close();
+    await drop();
+  });
+  const tokens = new Map<string, string>();
+  const loginAs = async (username: string, password = DEMO_PASSWORD) => {
+    const cached = tokens.get(`${username}\u0000${password}`);
+    if (cached) return { authorization: `Bearer ${cached}` };
+    const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+    if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`);
+    const token = (res.json() as { token: string }).token;
+    tokens.set(`${username}\u0000${password}`, token);
+    return { authorization: `Bearer ${token}` };
+  };
+  const call: TestApp['call'] = async (method, url, opts = {}) => {
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    if (opts.as) Object.assign(headers, await loginAs(opts.as));
+    const raw = await app.inject({
+      method,
+      url,
+      headers,
+      ...(opts.body !== undefined ? { payload: opts.body as object } : {}),
+    });
+    let body: unknown = raw.body;
+    if (String(raw.headers['content-type'] ?? '').includes('json') && raw.body) body = raw.json();
+    return { status: raw.statusCode, body, headers: raw.headers, raw };
+  };
+  return { app, db: app.db, loginAs, call };
+}
+
+function testConfigOverrides(base: Config, env: Record<string, string>): Partial<Config> {
+  const parsed = testConfig(env);
+  // Keep the database of the base config (it is already open).
+  const { database: _db, ...rest } = parsed;
+  void base;
+  return rest;
+}
+
+/** A random suffix for names that must be unique within a shared database. */
+export function uniq(prefix = ''): string {
+  return `${prefix}${randomBytes(4).toString('hex')}`;
+}

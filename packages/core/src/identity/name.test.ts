@@ -1,0 +1,268 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { NAME_MAX_LENGTH, nameSearchKey, normalizeName, splitVietnameseName } from './name.js';
+import type { RuleResult } from './result.js';
+
+function codeOf<T>(r: RuleResult<T>): string {
+  return r.ok ? 'ok' : r.error.code;
+}
+
+const TONES = ['', '\u0300', '\u0301', '\u0309', '\u0303', '\u0323']; // none, huyền, sắc, hỏi, ngã, nặng
+const VOWELS = ['a', 'ă', 'â', 'e', 'ê', 'i', 'o', 'ô', 'ơ', 'u', 'ư', 'y'];
+const CONSONANTS = [
+  'b',
+  'c',
+  'd',
+  'đ',
+  'g',
+  'h',
+  'k',
+  'l',
+  'm',
+  'n',
+  'p',
+  'q',
+  'r',
+  's',
+  't',
+  'v',
+  'x',
+];
+
+/** One Vietnamese letter, any of the 134 with or without tone, in either case, as NFC. */
+const vietnameseLetter = fc
+  .oneof(
+    fc.constantFrom(...CONSONANTS),
+    fc
+      .tuple(fc.constantFrom(...VOWELS), fc.constantFrom(...TONES))
+      .map(([v, t]) => `${v}${t}`.normalize('NFC')),
+  )
+  .chain((l) => fc.constantFrom(l, l.toUpperCase()));
+
+const vietnameseWord = fc
+  .array(vietnameseLetter, { minLength: 1, maxLength: 7 })
+  .map((ls) => ls.join(''));
+
+/** A Vietnamese name as someone might type it: any case, any spacing, NFC. */
+const typedVietnameseName = fc
+  .tuple(
+    fc.array(vietnameseWord, { minLength: 1, maxLength: 5 }),
+    fc.array(fc.constantFrom(' ', '  ', '\t', '\u00a0'), { minLength: 6, maxLength: 6 }),
+  )
+  .map(([words, gaps]) => words.map((w, i) => `${gaps[i] ?? ' '}${w}`).join('') + (gaps[5] ?? ''));
+
+describe('A citizen types their name on the registration form', () => {
+  it.each([
+    ['nguyễn  văn an', 'Nguyễn Văn An'],
+    ['ĐỖ THỊ ÁNH', 'Đỗ Thị Ánh'],
+    ['  trần\tthị\u00a0bích   ngọc \n', 'Trần Thị Bích Ngọc'],
+    ['NGUYỄN THỊ ƯỚC', 'Nguyễn Thị Ước'],
+    ['đặng quốc bảo', 'Đặng Quốc Bảo'],
+    ['lê ngọc ửng', 'Lê Ngọc Ửng'],
+    ['trương ưu đàm', 'Trương Ưu Đàm'],
+    ["h'hen niê", "H'Hen Niê"],
+    ['y-moan ênuôl', 'Y-Moan Ênuôl'],
+    ["o'brien", "O'Brien"],
+    ['mary-jane WATSON', 'Mary-Jane Watson'],
+    ['j. r. r. tolkien', 'J. R. R. Tolkien'],
+    ['MÜLLER', 'Müller'],
+    ['straße', 'Straße'],
+    ['ИВАН ПЕТРОВ', 'Иван Петров'],
+    ['王小明', '王小明'],
+    ['กมล ใจดี', 'กมล ใจดี'],
+  ])('"%s" is stored as "%s"', (typed, stored) => {
+    expect(normalizeName(typed)).toEqual({ ok: true, value: stored });
+  });
+
+  it('a name typed with decomposed accents (NFD) is stored composed (NFC)', () => {
+    const typed = 'nguyễn văn ánh'.normalize('NFD');
+    expect(typed).not.toBe(typed.normalize('NFC'));
+    const r = normalizeName(typed);
+    expect(r).toEqual({ ok: true, value: 'Nguyễn Văn Ánh' });
+    if (r.ok) expect(r.value).toBe(r.value.normalize('NFC'));
+  });
+
+  it('a name with accents typed in a non-canonical order (old keyboards) is stored composed', () => {
+    // e + circumflex + dot below, instead of the canonical dot below + circumflex
+    expect(normalizeName('nguy\u00ea\u0323n')).toEqual({ ok: true, value: 'Nguyện' });
+    expect(normalizeName('nguye\u0302\u0323n')).toEqual({ ok: true, value: 'Nguyện' });
+  });
+
+  it('an empty name is rejected', () => {
+    expect(normalizeName('')).toEqual({
+      ok: false,
+      error: {
+        code: 'name_required',
+        field: 'fullName',
+        message: { vi: 'Vui lòng nhập họ và tên.', en: 'Please enter the full name.' },
+      },
+    });
+    expect(codeOf(normalizeName(' \t\n '))).toBe('name_required');
+  });
+
+  it('a name with digits is rejected', () => {
+    expect(normalizeName('Nguyễn Văn 2')).toEqual({
+      ok: false,
+      error: {
+        code: 'name_contains_digits',
+        field: 'fullName',
+        message: { vi: 'Họ và tên không được chứa chữ số.', en: 'A name cannot contain digits.' },
+      },
+    });
+    expect(codeOf(normalizeName('Nguyễn Văn ٣'))).toBe('name_contains_digits');
+  });
+
+  it.each(['An@', 'An_Bình', 'Lê, Lợi', 'Lê (Lợi)', 'An 😀', 'Bình²', 'Lê/Lợi', 'An\u0000'])(
+    '"%s" is rejected for a symbol a name cannot have',
+    (typed) => {
+      const r = normalizeName(typed);
+      expect(codeOf(r)).toBe('name_invalid_characters');
+      if (!r.ok)
+        expect(r.error.message.vi).toBe(
+          "Họ và tên chỉ gồm chữ cái, dấu cách, dấu nháy ('), gạch ngang (-) và dấu chấm (.).",
+        );
+    },
+  );
+
+  it('a name made only of punctuation is rejected', () => {
+    expect(codeOf(normalizeName("' - .."))).toBe('name_no_letters');
+  });
+
+  it('a name of 100 characters is accepted, one of 101 is rejected', () => {
+    const hundred = `${'a'.repeat(49)} ${'b'.repeat(50)}`;
+    expect(normalizeName(hundred).ok).toBe(true);
+    const r = normalizeName(`${hundred}c`);
+    expect(codeOf(r)).toBe('name_too_long');
+    if (!r.ok)
+      expect(r.error.message.vi).toBe(
+        `Họ và tên dài tối đa ${NAME_MAX_LENGTH} ký tự (đã nhập 101).`,
+      );
+  });
+
+  it('the length limit counts letters after composing accents and collapsing spaces', () => {
+    const name = `${'ễ'.repeat(50)}     ${'ệ'.repeat(49)}`.normalize('NFD');
+    expect(name.length).toBeGreaterThan(NAME_MAX_LENGTH * 2);
+    expect(normalizeName(name).ok).toBe(true);
+  });
+
+  it('normalising a stored name again changes nothing (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          typedVietnameseName,
+          fc.string({ unit: 'grapheme', maxLength: 40 }),
+          fc.string({ unit: 'binary' }),
+        ),
+        (typed) => {
+          const once = normalizeName(typed);
+          if (!once.ok) return;
+          expect(normalizeName(once.value)).toEqual(once);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('every Vietnamese name, however typed, is accepted, composed and capitalised (property)', () => {
+    fc.assert(
+      fc.property(typedVietnameseName, (typed) => {
+        const r = normalizeName(typed);
+        expect(r.ok).toBe(true);
+        if (!r.ok) return;
+        expect(r.value).toBe(r.value.normalize('NFC'));
+        expect(r.value).not.toMatch(/\s{2}|^\s|\s$/);
+        for (const word of r.value.split(' ')) {
+          const [first = '', ...rest] = [...word];
+          expect(first).toBe(first.toUpperCase());
+          expect(rest.join('')).toBe(rest.join('').toLowerCase());
+        }
+        expect(normalizeName(typed.normalize('NFD'))).toEqual(r);
+      }),
+    );
+  });
+
+  it('always answers on the fullName field, whatever is typed (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (typed) => {
+        const r = normalizeName(typed);
+        if (!r.ok) expect(r.error.field).toBe('fullName');
+      }),
+    );
+  });
+});
+
+describe('Staff search people by name without typing accents', () => {
+  it.each([
+    ['Nguyễn Văn An', 'nguyen van an'],
+    ['ĐỖ THỊ ÁNH', 'do thi anh'],
+    ['Trương Ưu Đàm', 'truong uu dam'],
+    ['Lê Ngọc Ửng', 'le ngoc ung'],
+    ['Hoàng Thị Quỳnh Hương', 'hoang thi quynh huong'],
+    ["H'Hen Niê", 'hhen nie'],
+    ['Y-Moan Ênuôl', 'y moan enuol'],
+    ['  nguyễn\t\tvăn   an ', 'nguyen van an'],
+    ['J. R. Tolkien', 'j r tolkien'],
+    ['Müller', 'muller'],
+    ['Иван', 'иван'],
+  ])('"%s" is found by "%s"', (name, key) => {
+    expect(nameSearchKey(name)).toBe(key);
+  });
+
+  it('the key of a name is the same whether its accents are composed or not (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(typedVietnameseName, fc.string({ unit: 'grapheme', maxLength: 30 })),
+        (name) => {
+          expect(nameSearchKey(name.normalize('NFD'))).toBe(nameSearchKey(name.normalize('NFC')));
+        },
+      ),
+    );
+  });
+
+  it('the key of a Vietnamese name has only a–z and single spaces (property)', () => {
+    fc.assert(
+      fc.property(typedVietnameseName, (name) => {
+        expect(nameSearchKey(name)).toMatch(/^[a-z]+( [a-z]+)*$/);
+      }),
+    );
+  });
+
+  it('a stored name and what was typed have the same key (property)', () => {
+    fc.assert(
+      fc.property(typedVietnameseName, (typed) => {
+        const r = normalizeName(typed);
+        if (r.ok) expect(nameSearchKey(r.value)).toBe(nameSearchKey(typed));
+      }),
+    );
+  });
+});
+
+describe('Certificates address people by their given name', () => {
+  it.each([
+    ['Nguyễn Văn An', 'Nguyễn', 'Văn An'],
+    ['Lê Lợi', 'Lê', 'Lợi'],
+    ['Tôn Nữ Thị Ninh', 'Tôn', 'Nữ Thị Ninh'],
+    ['  Đỗ   Thị  Ánh ', 'Đỗ', 'Thị Ánh'],
+    ['Hồng', '', 'Hồng'],
+    ['', '', ''],
+  ])('"%s" has family name "%s" and given names "%s"', (full, familyName, givenNames) => {
+    expect(splitVietnameseName(full)).toEqual({ familyName, givenNames });
+  });
+
+  it('splitting keeps the case as typed and composes accents', () => {
+    expect(splitVietnameseName('nguyễn văn an'.normalize('NFD'))).toEqual({
+      familyName: 'nguyễn',
+      givenNames: 'văn an',
+    });
+  });
+
+  it('family name and given names put back together give the tidied name (property)', () => {
+    fc.assert(
+      fc.property(typedVietnameseName, (typed) => {
+        const { familyName, givenNames } = splitVietnameseName(typed);
+        const tidied = typed.normalize('NFC').replace(/\s+/g, ' ').trim();
+        expect([familyName, givenNames].filter((p) => p !== '').join(' ')).toBe(tidied);
+      }),
+    );
+  });
+});
