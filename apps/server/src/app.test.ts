@@ -1,14 +1,20 @@
-import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
 import { testConfig, useTestApp } from './test/harness.js';
 
 const t = await useTestApp();
 
-function expectContractError(res: { status: number; body: any; headers: Record<string, unknown> }, status: number, code?: string) {
+function expectContractError(
+  res: { status: number; body: any; headers: Record<string, unknown> },
+  status: number,
+  code?: string,
+) {
   expect(res.status).toBe(status);
   expect(String(res.headers['content-type'])).toMatch(/application\/json/);
-  expect(res.body).toEqual({ error: expect.objectContaining({ code: expect.any(String), message: expect.any(String) }) });
+  expect(res.body).toEqual({
+    error: expect.objectContaining({ code: expect.any(String), message: expect.any(String) }),
+  });
   if (code) expect(res.body.error.code).toBe(code);
   const text = JSON.stringify(res.body);
   expect(text).not.toMatch(/\bat .*\.(ts|js):\d+/); // no stack frames
@@ -82,12 +88,19 @@ describe('bad input is answered in the contract’s error shape', () => {
       headers: { 'content-type': 'text/xml' },
       payload: '<login/>',
     });
-    expectContractError({ status: res.statusCode, body: res.json(), headers: res.headers }, 415, 'unsupported_media_type');
+    expectContractError(
+      { status: res.statusCode, body: res.json(), headers: res.headers },
+      415,
+      'unsupported_media_type',
+    );
   });
 
   it('an unexpected error → generic 500, no stack, no SQL', async () => {
     // A second app on the same database, with one route that fails the way a bug would.
-    const app = await buildApp(testConfig(), { database: { db: t.db, kind: t.app.dbKind, close: async () => {} }, bootstrap: false });
+    const app = await buildApp(testConfig(), {
+      database: { db: t.db, kind: t.app.dbKind, close: async () => {} },
+      bootstrap: false,
+    });
     app.get('/api/boom', async () => sql`select * from no_such_table`.execute(app.db));
     await app.ready();
     const res = await app.inject({ method: 'GET', url: '/api/boom' });
@@ -103,7 +116,9 @@ describe('OpenAPI', () => {
     const spec = await t.call('GET', '/api/openapi.json');
     expect(spec.status).toBe(200);
     expect(spec.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/auth/login', '/api/users']));
+    expect(Object.keys(spec.body.paths)).toEqual(
+      expect.arrayContaining(['/api/health', '/api/auth/login', '/api/users']),
+    );
     const ui = await t.app.inject({ method: 'GET', url: '/api/docs/' });
     expect(ui.statusCode).toBe(200);
     expect(ui.body).toMatch(/swagger/i);
@@ -129,10 +144,23 @@ describe('reference data', () => {
     expect(res.status).toBe(200);
     const codes = res.body.items.map((v: { code: string }) => v.code);
     expect(codes).toEqual(
-      expect.arrayContaining(['EU/1/20/1528', 'EU/1/20/1507', 'EU/1/21/1529', 'EU/1/20/1525', 'BBIBP-CorV', 'Sputnik-V', 'Hayat-Vax', 'Abdala']),
+      expect.arrayContaining([
+        'EU/1/20/1528',
+        'EU/1/20/1507',
+        'EU/1/21/1529',
+        'EU/1/20/1525',
+        'BBIBP-CorV',
+        'Sputnik-V',
+        'Hayat-Vax',
+        'Abdala',
+      ]),
     );
     const pfizer = res.body.items.find((v: { code: string }) => v.code === 'EU/1/20/1528');
-    expect(pfizer).toMatchObject({ primaryDoses: 2, minIntervalDays: 21, manufacturer: expect.stringMatching(/BioNTech/) });
+    expect(pfizer).toMatchObject({
+      primaryDoses: 2,
+      minIntervalDays: 21,
+      manufacturer: expect.stringMatching(/BioNTech/),
+    });
   });
 
   it('lists demo facilities in Hà Nội, TP Hồ Chí Minh and Đồng Tháp', async () => {

@@ -7,12 +7,17 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
+import { bootstrapDatabase } from './db/bootstrap.js';
 import { type Database, type DatabaseKind, openDatabase } from './db/database.js';
 import type { DB } from './db/schema.js';
-import { bootstrapDatabase } from './db/bootstrap.js';
 import { registerErrorHandling } from './lib/error-handler.js';
 import { AppError } from './lib/errors.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -139,7 +144,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(vaccinesRoutes);
 
   if (config.webDist) await registerWebApp(app, config.webDist);
-  else app.setNotFoundHandler(() => { throw new AppError('route_not_found'); });
+  else
+    app.setNotFoundHandler(() => {
+      throw new AppError('route_not_found');
+    });
 
   if (options.bootstrap !== false) await bootstrapDatabase(database.db, config, app.log);
   return app;
@@ -153,13 +161,15 @@ async function registerWebApp(app: FastifyInstance, webDist: string): Promise<vo
     index: ['index.html'],
     setHeaders(res, filePath) {
       // Built assets have content hashes in their names; the shell must always be revalidated.
-      if (filePath.includes(`${path.sep}assets${path.sep}`)) res.header('cache-control', 'public, max-age=31536000, immutable');
+      if (filePath.includes(`${path.sep}assets${path.sep}`))
+        res.header('cache-control', 'public, max-age=31536000, immutable');
       else res.header('cache-control', 'no-cache');
     },
   });
   app.setNotFoundHandler((request, reply) => {
     const url = request.url.split('?')[0] ?? '/';
-    const isPage = (request.method === 'GET' || request.method === 'HEAD') && !url.startsWith('/api') && !path.extname(url);
+    const isPage =
+      (request.method === 'GET' || request.method === 'HEAD') && !url.startsWith('/api') && !path.extname(url);
     if (!isPage) throw new AppError('route_not_found');
     reply.header('cache-control', 'no-cache');
     return reply.sendFile('index.html');

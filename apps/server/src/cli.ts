@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import pino from 'pino';
-import { bootstrapDatabase } from './db/bootstrap.js';
 import { loadConfig } from './config.js';
+import { bootstrapDatabase } from './db/bootstrap.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { importUnitList } from './modules/units/units.import.js';

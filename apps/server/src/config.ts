@@ -49,11 +49,19 @@ const envSchema = z
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
     TIEMCHUNG_ADMIN_PASSWORD: z.string().min(10, { message: 'at least 10 characters' }).optional(),
     TIEMCHUNG_DEMO_DATA: bool.optional(),
-    SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+    SESSION_TTL_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(12),
     WEB_DIST: z.string().optional(),
     TRUST_PROXY: bool.default(false),
     LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
-    LOGIN_LOCK_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+    LOGIN_LOCK_MINUTES: z.coerce
+      .number()
+      .positive()
+      .max(24 * 60)
+      .default(15),
   })
   .superRefine((e, ctx) => {
     if (e.NODE_ENV === 'production' && !e.TIEMCHUNG_ADMIN_PASSWORD) {

@@ -24,11 +24,25 @@ function freePort(): Promise<number> {
   });
 }
 
-async function start(): Promise<{ proc: ChildProcess; base: string; exited: Promise<number | null>; output: () => string }> {
+async function start(): Promise<{
+  proc: ChildProcess;
+  base: string;
+  exited: Promise<number | null>;
+  output: () => string;
+}> {
   const port = await freePort();
   const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts'], {
     cwd: serverDir,
-    env: { ...process.env, DATABASE_URL: '', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'test', LOG_LEVEL: 'warn', WEB_DIST: '/nonexistent' },
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      WEB_DIST: '/nonexistent',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -68,7 +82,12 @@ describe('the server process', () => {
     const created = await fetch(`${first.base}/api/users`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ username: 'ben.restart', password: 'MatKhau@12345', role: 'province_admin', unitCode: '87' }),
+      body: JSON.stringify({
+        username: 'ben.restart',
+        password: 'MatKhau@12345',
+        role: 'province_admin',
+        unitCode: '87',
+      }),
     });
     expect(created.status).toBe(201);
 

@@ -2,13 +2,7 @@ import { z } from 'zod';
 import type { Localized } from './i18n.js';
 
 /** Staff roles. Each user is scoped to an administrative unit or a facility. */
-export const ROLES = [
-  'national_admin',
-  'province_admin',
-  'district_admin',
-  'site_staff',
-  'report_handler',
-] as const;
+export const ROLES = ['national_admin', 'province_admin', 'district_admin', 'site_staff', 'report_handler'] as const;
 export type Role = (typeof ROLES)[number];
 export const roleSchema = z.enum(ROLES);
 

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import { type Config, DEMO_PASSWORD } from '../config.js';
+import { AppError } from '../lib/errors.js';
 import { recordAudit, systemAuditContext } from '../modules/audit/audit.service.js';
 import { hashPassword, verifyPassword } from '../modules/auth/passwords.js';
 import { insertFacility } from '../modules/facilities/facilities.service.js';
@@ -10,7 +11,6 @@ import { countUsers, createUser } from '../modules/users/users.service.js';
 import { syncVaccineCatalogue } from '../modules/vaccines/vaccines.service.js';
 import { DEMO_FACILITIES, DEMO_USERS, demoUnitRows } from './demo-data.js';
 import { migrateToLatest } from './migrate.js';
-import { AppError } from '../lib/errors.js';
 import type { DB } from './schema.js';
 
 /**
@@ -60,13 +60,26 @@ async function seedDemoData(db: Kysely<DB>): Promise<void> {
 
 /** When the operator sets TIEMCHUNG_ADMIN_PASSWORD, `admin` signs in with it (audited when it changes). */
 async function syncAdminPassword(db: Kysely<DB>, password: string, log: FastifyBaseLogger): Promise<void> {
-  const admin = await db.selectFrom('users').select(['id', 'password_hash']).where('username', '=', 'admin').executeTakeFirst();
+  const admin = await db
+    .selectFrom('users')
+    .select(['id', 'password_hash'])
+    .where('username', '=', 'admin')
+    .executeTakeFirst();
   if (!admin || (await verifyPassword(admin.password_hash, password))) return;
   const hash = await hashPassword(password);
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ password_hash: hash, updated_at: new Date() }).where('id', '=', admin.id).execute();
+    await trx
+      .updateTable('users')
+      .set({ password_hash: hash, updated_at: new Date() })
+      .where('id', '=', admin.id)
+      .execute();
     await trx.deleteFrom('sessions').where('user_id', '=', admin.id).execute();
-    await recordAudit(trx, systemAuditContext('bootstrap'), { action: 'user.password_reset', entityType: 'user', entityId: admin.id, reason: 'TIEMCHUNG_ADMIN_PASSWORD changed' });
+    await recordAudit(trx, systemAuditContext('bootstrap'), {
+      action: 'user.password_reset',
+      entityType: 'user',
+      entityId: admin.id,
+      reason: 'TIEMCHUNG_ADMIN_PASSWORD changed',
+    });
   });
   log.info('admin password set from TIEMCHUNG_ADMIN_PASSWORD');
 }

@@ -81,9 +81,27 @@ export function demoUnitRows(): NewAdminUnit[] {
   for (const [provinceCode, districts] of Object.entries(DEMO_UNITS)) {
     for (const d of districts) {
       const base = { scheme: '2021' as const, province_code: provinceCode, valid_from: '2021-11-01', valid_to: null };
-      rows.push({ ...base, code: d.code, level: 'district', name: d.name, type: d.type, parent_code: provinceCode, district_code: d.code, name_key: nameSearchKey(d.name) });
+      rows.push({
+        ...base,
+        code: d.code,
+        level: 'district',
+        name: d.name,
+        type: d.type,
+        parent_code: provinceCode,
+        district_code: d.code,
+        name_key: nameSearchKey(d.name),
+      });
       for (const [code, name, type] of d.communes) {
-        rows.push({ ...base, code, level: 'commune', name, type, parent_code: d.code, district_code: d.code, name_key: nameSearchKey(name) });
+        rows.push({
+          ...base,
+          code,
+          level: 'commune',
+          name,
+          type,
+          parent_code: d.code,
+          district_code: d.code,
+          name_key: nameSearchKey(name),
+        });
       }
     }
   }
@@ -91,21 +109,85 @@ export function demoUnitRows(): NewAdminUnit[] {
 }
 
 export const DEMO_FACILITIES = [
-  { id: 'HN-BD-01', name: 'Trạm Y tế phường Phúc Xá', kind: 'health_station', province_code: '01', district_code: '001', commune_code: '00001', address: 'Phường Phúc Xá, Quận Ba Đình, Hà Nội' },
-  { id: 'HN-HK-01', name: 'Trung tâm Y tế quận Hoàn Kiếm', kind: 'district_health_centre', province_code: '01', district_code: '002', commune_code: null, address: 'Quận Hoàn Kiếm, Hà Nội' },
-  { id: 'HCM-Q1-01', name: 'Trạm Y tế phường Bến Nghé', kind: 'health_station', province_code: '79', district_code: '760', commune_code: '26740', address: 'Phường Bến Nghé, Quận 1, TP Hồ Chí Minh' },
-  { id: 'HCM-GV-01', name: 'Trung tâm Y tế quận Gò Vấp', kind: 'district_health_centre', province_code: '79', district_code: '764', commune_code: null, address: 'Quận Gò Vấp, TP Hồ Chí Minh' },
-  { id: 'DT-CL-01', name: 'Trạm Y tế Phường 1, TP Cao Lãnh', kind: 'health_station', province_code: '87', district_code: '866', commune_code: '29866', address: 'Phường 1, TP Cao Lãnh, Đồng Tháp' },
-  { id: 'DT-SD-01', name: 'Bệnh viện Đa khoa Sa Đéc', kind: 'hospital', province_code: '87', district_code: '867', commune_code: null, address: 'TP Sa Đéc, Đồng Tháp' },
+  {
+    id: 'HN-BD-01',
+    name: 'Trạm Y tế phường Phúc Xá',
+    kind: 'health_station',
+    province_code: '01',
+    district_code: '001',
+    commune_code: '00001',
+    address: 'Phường Phúc Xá, Quận Ba Đình, Hà Nội',
+  },
+  {
+    id: 'HN-HK-01',
+    name: 'Trung tâm Y tế quận Hoàn Kiếm',
+    kind: 'district_health_centre',
+    province_code: '01',
+    district_code: '002',
+    commune_code: null,
+    address: 'Quận Hoàn Kiếm, Hà Nội',
+  },
+  {
+    id: 'HCM-Q1-01',
+    name: 'Trạm Y tế phường Bến Nghé',
+    kind: 'health_station',
+    province_code: '79',
+    district_code: '760',
+    commune_code: '26740',
+    address: 'Phường Bến Nghé, Quận 1, TP Hồ Chí Minh',
+  },
+  {
+    id: 'HCM-GV-01',
+    name: 'Trung tâm Y tế quận Gò Vấp',
+    kind: 'district_health_centre',
+    province_code: '79',
+    district_code: '764',
+    commune_code: null,
+    address: 'Quận Gò Vấp, TP Hồ Chí Minh',
+  },
+  {
+    id: 'DT-CL-01',
+    name: 'Trạm Y tế Phường 1, TP Cao Lãnh',
+    kind: 'health_station',
+    province_code: '87',
+    district_code: '866',
+    commune_code: '29866',
+    address: 'Phường 1, TP Cao Lãnh, Đồng Tháp',
+  },
+  {
+    id: 'DT-SD-01',
+    name: 'Bệnh viện Đa khoa Sa Đéc',
+    kind: 'hospital',
+    province_code: '87',
+    district_code: '867',
+    commune_code: null,
+    address: 'TP Sa Đéc, Đồng Tháp',
+  },
 ] as const;
 
 /** One user of each role (password: DEMO_PASSWORD), plus a second province to show scoping. */
-export const DEMO_USERS: { username: string; role: Role; displayName: string; unitCode?: string; facilityId?: string }[] = [
+export const DEMO_USERS: {
+  username: string;
+  role: Role;
+  displayName: string;
+  unitCode?: string;
+  facilityId?: string;
+}[] = [
   { username: 'hanoi.admin', role: 'province_admin', displayName: 'Sở Y tế Hà Nội', unitCode: '01' },
   { username: 'dongthap.admin', role: 'province_admin', displayName: 'Sở Y tế Đồng Tháp', unitCode: '87' },
   { username: 'caolanh.admin', role: 'district_admin', displayName: 'Trung tâm Y tế TP Cao Lãnh', unitCode: '866' },
-  { username: 'caolanh.tiem', role: 'site_staff', displayName: 'Nguyễn Thị Hồng (Trạm Y tế Phường 1)', facilityId: 'DT-CL-01' },
-  { username: 'hanoi.tiem', role: 'site_staff', displayName: 'Trần Văn Minh (Trạm Y tế Phúc Xá)', facilityId: 'HN-BD-01' },
+  {
+    username: 'caolanh.tiem',
+    role: 'site_staff',
+    displayName: 'Nguyễn Thị Hồng (Trạm Y tế Phường 1)',
+    facilityId: 'DT-CL-01',
+  },
+  {
+    username: 'hanoi.tiem',
+    role: 'site_staff',
+    displayName: 'Trần Văn Minh (Trạm Y tế Phúc Xá)',
+    facilityId: 'HN-BD-01',
+  },
   { username: 'dongthap.phananh', role: 'report_handler', displayName: 'Xử lý phản ánh Đồng Tháp', unitCode: '87' },
   { username: 'hanoi.phananh', role: 'report_handler', displayName: 'Xử lý phản ánh Hà Nội', unitCode: '01' },
 ];

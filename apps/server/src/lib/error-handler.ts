@@ -24,7 +24,10 @@ function fieldOf(instancePath: string, context: string | undefined): string | un
 
 function send(reply: FastifyReply, request: FastifyRequest, err: AppError) {
   if (err.headers) reply.headers(err.headers);
-  return reply.status(err.status).type('application/json; charset=utf-8').send(err.toBody(pickLang(request.headers['accept-language'])));
+  return reply
+    .status(err.status)
+    .type('application/json; charset=utf-8')
+    .send(err.toBody(pickLang(request.headers['accept-language'])));
 }
 
 /**
@@ -45,7 +48,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
         typeof params.vi === 'string' && typeof params.en === 'string'
           ? { vi: params.vi, en: params.en }
           : missing
-            ? { vi: `Thiếu trường bắt buộc: ${field ?? ''}`.trim(), en: `Missing required field: ${field ?? ''}`.trim() }
+            ? {
+                vi: `Thiếu trường bắt buộc: ${field ?? ''}`.trim(),
+                en: `Missing required field: ${field ?? ''}`.trim(),
+              }
             : {
                 vi: `Giá trị không hợp lệ${field ? ` ở trường ${field}` : ''}: ${first?.message ?? ''}`,
                 en: `Invalid value${field ? ` for ${field}` : ''}: ${first?.message ?? ''}`,
@@ -70,7 +76,17 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (status >= 400 && status < 500) {
       request.log.info({ err: error }, 'client error');
       const code: ErrorCode =
-        status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'validation_failed';
+        status === 401
+          ? 'unauthenticated'
+          : status === 403
+            ? 'forbidden'
+            : status === 404
+              ? 'not_found'
+              : status === 413
+                ? 'payload_too_large'
+                : status === 415
+                  ? 'unsupported_media_type'
+                  : 'validation_failed';
       return send(reply, request, new AppError(code, { status }));
     }
 
@@ -78,4 +94,3 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return send(reply, request, new AppError('internal_error'));
   });
 }
-

@@ -48,10 +48,7 @@ export class AppError extends Error {
 }
 
 /** A rule violation from the core (code, field, bilingual message) as a 400 or 422 response. */
-export function ruleError(
-  violation: { code: string; field: string; message: Localized },
-  status = 400,
-): AppError {
+export function ruleError(violation: { code: string; field: string; message: Localized }, status = 400): AppError {
   return new AppError('validation_failed', {
     publicCode: violation.code,
     field: violation.field,

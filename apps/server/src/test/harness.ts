@@ -70,7 +70,9 @@ export interface TestApp {
  * One app on one fresh database for the whole test file (closed after it). Tests isolate by
  * creating their own data (new people, random ids), not by truncating.
  */
-export async function useTestApp(options: { deps?: Partial<Deps>; config?: Record<string, string> } = {}): Promise<TestApp> {
+export async function useTestApp(
+  options: { deps?: Partial<Deps>; config?: Record<string, string> } = {},
+): Promise<TestApp> {
   const { database, config, drop } = await createTestDatabase();
   const merged = options.config ? { ...config, ...testConfigOverrides(config, options.config) } : config;
   const app = await buildApp(merged, { database, deps: options.deps });

@@ -9,8 +9,7 @@ function codeOf<T>(r: RuleResult<T>): string {
   return r.ok ? 'ok' : r.error.code;
 }
 
-const EXAMPLE =
-  '087095001234|341234567|Nguyễn Văn An|15031995|Nam|Phường 1, Thành phố Cao Lãnh, Đồng Tháp|20042021';
+const EXAMPLE = '087095001234|341234567|Nguyễn Văn An|15031995|Nam|Phường 1, Thành phố Cao Lãnh, Đồng Tháp|20042021';
 
 const EXAMPLE_DATA: CccdQrData = {
   idNumber: '087095001234',
@@ -30,8 +29,7 @@ function withField(index: number, value: string): string {
 }
 
 /** A woman born 1 January 2001 in Hà Nội, card issued 2021. */
-const WOMAN_2001 =
-  '001301000042||Trần Thị Bích Ngọc|01012001|Nữ|Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội|10052021';
+const WOMAN_2001 = '001301000042||Trần Thị Bích Ngọc|01012001|Nữ|Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội|10052021';
 
 describe('A vaccination desk scans the QR code on a chip CCCD card', () => {
   it('reads the holder of the example card', () => {
@@ -86,10 +84,7 @@ describe('A vaccination desk scans the QR code on a chip CCCD card', () => {
 
   it('stores the name normalised and the address with single spaces', () => {
     const r = parseCccdQr(withField(2, 'NGUYỄN  VĂN AN').replace('Phường 1, ', 'Phường  1,   '));
-    expect(r.ok && [r.value.fullName, r.value.address]).toEqual([
-      'Nguyễn Văn An',
-      EXAMPLE_DATA.address,
-    ]);
+    expect(r.ok && [r.value.fullName, r.value.address]).toEqual(['Nguyễn Văn An', EXAMPLE_DATA.address]);
   });
 
   it('keeps the foreign birth registration flag of the CCCD number', () => {
@@ -220,15 +215,7 @@ describe('A vaccination desk scans the QR code on a chip CCCD card', () => {
         const id = `0${province}${cccdCenturySexDigit(year, gender)}${String(year % 100).padStart(2, '0')}${serial}`;
         const name = nameNfd ? 'phạm thị hường'.normalize('NFD') : 'PHẠM THỊ HƯỜNG';
         const sex = gender === 'male' ? 'Nam' : 'Nữ';
-        const qr = [
-          id,
-          oldId ?? '',
-          name,
-          vn(birth),
-          sex,
-          'Xã Mỹ Hiệp, Cao Lãnh, Đồng Tháp',
-          vn(issued),
-        ].join('|');
+        const qr = [id, oldId ?? '', name, vn(birth), sex, 'Xã Mỹ Hiệp, Cao Lãnh, Đồng Tháp', vn(issued)].join('|');
         expect(parseCccdQr(`${qr}\r\n`)).toEqual({
           ok: true,
           value: {
@@ -247,10 +234,9 @@ describe('A vaccination desk scans the QR code on a chip CCCD card', () => {
 
   it('never throws and always answers on the qr field, whatever is scanned (property)', () => {
     const pipeHeavy = fc
-      .array(
-        fc.oneof(fc.constant('|'), fc.string({ maxLength: 12 }), fc.stringMatching(/^\d{8,12}$/)),
-        { maxLength: 12 },
-      )
+      .array(fc.oneof(fc.constant('|'), fc.string({ maxLength: 12 }), fc.stringMatching(/^\d{8,12}$/)), {
+        maxLength: 12,
+      })
       .map((parts) => parts.join(''));
     fc.assert(
       fc.property(fc.oneof(fc.string(), pipeHeavy), (scanned) => {

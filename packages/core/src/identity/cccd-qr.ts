@@ -11,13 +11,7 @@
  * a failure of an embedded rule keeps that rule's code (e.g. `id_number_sex_mismatch`,
  * `name_contains_digits`) with the message prefixed by "Mã QR: " / "QR code: ".
  */
-import {
-  type CalendarDate,
-  compareDates,
-  formatIsoDate,
-  parseIsoDate,
-  parseVnDate,
-} from './dates.js';
+import { type CalendarDate, compareDates, formatIsoDate, parseIsoDate, parseVnDate } from './dates.js';
 import { type Sex, validateCccd } from './id-number.js';
 import { normalizeName } from './name.js';
 import { fail, ok, type RuleResult, type RuleViolation } from './result.js';
@@ -81,8 +75,7 @@ export function parseCccdQr(raw: string, options: CccdQrOptions = {}): RuleResul
   let today: CalendarDate | null = null;
   if (options.today !== undefined) {
     today = parseIsoDate(options.today);
-    if (!today)
-      throw new RangeError(`today must be a real date YYYY-MM-DD, got "${options.today}"`);
+    if (!today) throw new RangeError(`today must be a real date YYYY-MM-DD, got "${options.today}"`);
   }
 
   const text = raw

@@ -60,14 +60,7 @@ describe('Dates typed into forms and read from cards', () => {
 
   it('reads Vietnamese day-first dates: dd/MM/yyyy, with - or ., short day/month, and ddMMyyyy', () => {
     const expected = { year: 1995, month: 3, day: 15 };
-    for (const text of [
-      '15/03/1995',
-      '15-03-1995',
-      '15.03.1995',
-      '15/3/1995',
-      '15031995',
-      ' 15/03/1995\n',
-    ]) {
+    for (const text of ['15/03/1995', '15-03-1995', '15.03.1995', '15/3/1995', '15031995', ' 15/03/1995\n']) {
       expect(parseVnDate(text)).toEqual(expected);
     }
     expect(parseVnDate('5/3/1995')).toEqual({ year: 1995, month: 3, day: 5 });
@@ -130,11 +123,7 @@ describe('Dates typed into forms and read from cards', () => {
         (y, m, d) => {
           const js = new Date(Date.UTC(y, m - 1, d));
           const exists =
-            m >= 1 &&
-            m <= 12 &&
-            js.getUTCFullYear() === y &&
-            js.getUTCMonth() === m - 1 &&
-            js.getUTCDate() === d;
+            m >= 1 && m <= 12 && js.getUTCFullYear() === y && js.getUTCMonth() === m - 1 && js.getUTCDate() === d;
           expect(isValidCalendarDate(y, m, d)).toBe(exists);
         },
       ),

@@ -36,9 +36,7 @@ const validPerson = fc.record({
     })
     .map((d) => d.toISOString().slice(0, 10)),
   gender: fc.constantFrom<Sex>('male', 'female'),
-  serial: fc
-    .array(fc.integer({ min: 0, max: 9 }), { minLength: 6, maxLength: 6 })
-    .map((ds) => ds.join('')),
+  serial: fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 6, maxLength: 6 }).map((ds) => ds.join('')),
 });
 
 describe('A citizen registers with the 12-digit CCCD number (số định danh cá nhân)', () => {
@@ -150,19 +148,16 @@ describe('A citizen registers with the 12-digit CCCD number (số định danh c
     ['079499000001', '2099-05-05', '2100–2199', '2099'],
     ['079200000001', '2100-05-05', '2000–2099', '2100'],
     ['079895000001', '1995-05-05', '2300–2399', '1995'],
-  ])(
-    'is rejected when the century digit of %s contradicts the birth date %s',
-    (id, dob, range, year) => {
-      const r = validateCccd(id, { dateOfBirth: dob });
-      expect(codeOf(r)).toBe('id_number_century_mismatch');
-      if (r.ok) return;
-      expect(r.error.field).toBe('idNumber');
-      expect(r.error.message.vi).toContain('Chữ số thứ tư');
-      expect(r.error.message.vi).toContain(range);
-      expect(r.error.message.vi).toContain(year);
-      expect(r.error.message.en).toContain('fourth digit');
-    },
-  );
+  ])('is rejected when the century digit of %s contradicts the birth date %s', (id, dob, range, year) => {
+    const r = validateCccd(id, { dateOfBirth: dob });
+    expect(codeOf(r)).toBe('id_number_century_mismatch');
+    if (r.ok) return;
+    expect(r.error.field).toBe('idNumber');
+    expect(r.error.message.vi).toContain('Chữ số thứ tư');
+    expect(r.error.message.vi).toContain(range);
+    expect(r.error.message.vi).toContain(year);
+    expect(r.error.message.en).toContain('fourth digit');
+  });
 
   it('is rejected when digits 5–6 are not the last two digits of the birth year', () => {
     const r = validateCccd('087095001234', { dateOfBirth: '1996-03-15' });
@@ -195,9 +190,9 @@ describe('A citizen registers with the 12-digit CCCD number (số định danh c
   });
 
   it('is rejected when the fourth digit says female but the person declared male', () => {
-    expect(
-      codeOf(validateCccd('087305001234', { dateOfBirth: '2005-01-01', gender: 'male' })),
-    ).toBe('id_number_sex_mismatch');
+    expect(codeOf(validateCccd('087305001234', { dateOfBirth: '2005-01-01', gender: 'male' }))).toBe(
+      'id_number_sex_mismatch',
+    );
   });
 
   it('is rejected when the encoded birth year is after today, if today is known', () => {
@@ -218,8 +213,7 @@ describe('A citizen registers with the 12-digit CCCD number (số định danh c
   ])('is rejected when it contains something else than digits: %s (%s)', (id) => {
     const r = validateCccd(id);
     expect(codeOf(r)).toBe('id_number_not_digits');
-    if (!r.ok)
-      expect(r.error.message.vi).toBe('Số CCCD (số định danh cá nhân) chỉ gồm chữ số (0–9).');
+    if (!r.ok) expect(r.error.message.vi).toBe('Số CCCD (số định danh cá nhân) chỉ gồm chữ số (0–9).');
   });
 
   it.each(['08709500123', '0870950012345', '087', '087095001234087095001234'])(
@@ -254,9 +248,9 @@ describe('A citizen registers with the 12-digit CCCD number (số định danh c
   });
 
   it('reports the century before the year and the sex when the fourth digit is wrong in every way', () => {
-    expect(
-      codeOf(validateCccd('087395001234', { dateOfBirth: '1995-03-15', gender: 'male' })),
-    ).toBe('id_number_century_mismatch');
+    expect(codeOf(validateCccd('087395001234', { dateOfBirth: '1995-03-15', gender: 'male' }))).toBe(
+      'id_number_century_mismatch',
+    );
   });
 
   it('refuses a malformed date of birth or today in the context as a programming error', () => {
@@ -355,15 +349,11 @@ describe('A person with an old 9-digit CMND registers with it', () => {
     expect(validateCmnd('341.234.567')).toEqual({ ok: true, value: '341234567' });
   });
 
-  it.each(['34123456', '3412345678', '087095001234'])(
-    'is rejected with the wrong number of digits: %s',
-    (n) => {
-      const r = validateCmnd(n);
-      expect(codeOf(r)).toBe('id_number_wrong_length');
-      if (!r.ok)
-        expect(r.error.message.vi).toBe(`Số CMND phải có đúng 9 chữ số (đã nhập ${n.length}).`);
-    },
-  );
+  it.each(['34123456', '3412345678', '087095001234'])('is rejected with the wrong number of digits: %s', (n) => {
+    const r = validateCmnd(n);
+    expect(codeOf(r)).toBe('id_number_wrong_length');
+    if (!r.ok) expect(r.error.message.vi).toBe(`Số CMND phải có đúng 9 chữ số (đã nhập ${n.length}).`);
+  });
 
   it('is rejected with letters or when empty', () => {
     expect(codeOf(validateCmnd('34123456A'))).toBe('id_number_not_digits');
@@ -406,23 +396,17 @@ describe('A foreign national registers with a passport number', () => {
 
 describe('A registration form validates the number for the chosen document type', () => {
   it('checks a CCCD against the declared person and keeps its flags', () => {
-    expect(
-      validateIdNumber('cccd', '087 095 001 234', { dateOfBirth: '1995-03-15', gender: 'male' }),
-    ).toMatchObject({
+    expect(validateIdNumber('cccd', '087 095 001 234', { dateOfBirth: '1995-03-15', gender: 'male' })).toMatchObject({
       ok: true,
       value: { idType: 'cccd', idNumber: '087095001234', cccd: { provinceCode: '87' } },
     });
     const abroad = validateIdNumber('cccd', '250195001234');
     expect(abroad.ok && abroad.flags).toEqual([FOREIGN_BIRTH_REGISTRATION_FLAG]);
-    expect(codeOf(validateIdNumber('cccd', '087095001234', { gender: 'female' }))).toBe(
-      'id_number_sex_mismatch',
-    );
+    expect(codeOf(validateIdNumber('cccd', '087095001234', { gender: 'female' }))).toBe('id_number_sex_mismatch');
   });
 
   it('checks a CMND and a passport by their own rules, ignoring date of birth and sex', () => {
-    expect(
-      validateIdNumber('cmnd', '341234567', { gender: 'female', dateOfBirth: '2001-01-01' }),
-    ).toEqual({
+    expect(validateIdNumber('cmnd', '341234567', { gender: 'female', dateOfBirth: '2001-01-01' })).toEqual({
       ok: true,
       value: { idType: 'cmnd', idNumber: '341234567' },
     });

@@ -98,11 +98,7 @@ export function normalizeIdNumber(raw: string): string {
  * born in 1995, 3 for a woman born in 2001. Throws RangeError outside 1900–2399.
  */
 export function cccdCenturySexDigit(birthYear: number, sex: Sex): number {
-  if (
-    !Number.isInteger(birthYear) ||
-    birthYear < CCCD_MIN_BIRTH_YEAR ||
-    birthYear > CCCD_MAX_BIRTH_YEAR
-  ) {
+  if (!Number.isInteger(birthYear) || birthYear < CCCD_MIN_BIRTH_YEAR || birthYear > CCCD_MAX_BIRTH_YEAR) {
     throw new RangeError(`A CCCD number encodes birth years 1900–2399, not ${birthYear}`);
   }
   return Math.floor((birthYear - CCCD_MIN_BIRTH_YEAR) / 100) * 2 + (sex === 'female' ? 1 : 0);
@@ -112,19 +108,10 @@ const vnSex = (s: Sex): string => (s === 'male' ? 'nam' : 'nữ');
 const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 function required<T>(label: { vi: string; en: string }): RuleResult<T> {
-  return fail(
-    'id_number_required',
-    ID_NUMBER_FIELD,
-    `Vui lòng nhập ${label.vi}.`,
-    `Please enter the ${label.en}.`,
-  );
+  return fail('id_number_required', ID_NUMBER_FIELD, `Vui lòng nhập ${label.vi}.`, `Please enter the ${label.en}.`);
 }
 
-function digitsOnly<T>(
-  n: string,
-  length: number,
-  label: { vi: string; en: string },
-): RuleResult<T> | null {
+function digitsOnly<T>(n: string, length: number, label: { vi: string; en: string }): RuleResult<T> | null {
   if (n === '') return required(label);
   if (!/^\d+$/.test(n)) {
     return fail(
@@ -313,11 +300,7 @@ export function validatePassport(raw: string): RuleResult<string> {
  * Validates an identity number of the given type, the CCCD one against `ctx`; answers the type,
  * the normalised number and, for a CCCD, its decoded parts. Flags of the CCCD check are kept.
  */
-export function validateIdNumber(
-  idType: IdType,
-  raw: string,
-  ctx: IdCheckContext = {},
-): RuleResult<ValidatedId> {
+export function validateIdNumber(idType: IdType, raw: string, ctx: IdCheckContext = {}): RuleResult<ValidatedId> {
   switch (idType) {
     case 'cccd': {
       const r = validateCccd(raw, ctx);

@@ -9,39 +9,17 @@ function codeOf<T>(r: RuleResult<T>): string {
 
 const TONES = ['', '\u0300', '\u0301', '\u0309', '\u0303', '\u0323']; // none, huyền, sắc, hỏi, ngã, nặng
 const VOWELS = ['a', 'ă', 'â', 'e', 'ê', 'i', 'o', 'ô', 'ơ', 'u', 'ư', 'y'];
-const CONSONANTS = [
-  'b',
-  'c',
-  'd',
-  'đ',
-  'g',
-  'h',
-  'k',
-  'l',
-  'm',
-  'n',
-  'p',
-  'q',
-  'r',
-  's',
-  't',
-  'v',
-  'x',
-];
+const CONSONANTS = ['b', 'c', 'd', 'đ', 'g', 'h', 'k', 'l', 'm', 'n', 'p', 'q', 'r', 's', 't', 'v', 'x'];
 
 /** One Vietnamese letter, any of the 134 with or without tone, in either case, as NFC. */
 const vietnameseLetter = fc
   .oneof(
     fc.constantFrom(...CONSONANTS),
-    fc
-      .tuple(fc.constantFrom(...VOWELS), fc.constantFrom(...TONES))
-      .map(([v, t]) => `${v}${t}`.normalize('NFC')),
+    fc.tuple(fc.constantFrom(...VOWELS), fc.constantFrom(...TONES)).map(([v, t]) => `${v}${t}`.normalize('NFC')),
   )
   .chain((l) => fc.constantFrom(l, l.toUpperCase()));
 
-const vietnameseWord = fc
-  .array(vietnameseLetter, { minLength: 1, maxLength: 7 })
-  .map((ls) => ls.join(''));
+const vietnameseWord = fc.array(vietnameseLetter, { minLength: 1, maxLength: 7 }).map((ls) => ls.join(''));
 
 /** A Vietnamese name as someone might type it: any case, any spacing, NFC. */
 const typedVietnameseName = fc
@@ -133,10 +111,7 @@ describe('A citizen types their name on the registration form', () => {
     expect(normalizeName(hundred).ok).toBe(true);
     const r = normalizeName(`${hundred}c`);
     expect(codeOf(r)).toBe('name_too_long');
-    if (!r.ok)
-      expect(r.error.message.vi).toBe(
-        `Họ và tên dài tối đa ${NAME_MAX_LENGTH} ký tự (đã nhập 101).`,
-      );
+    if (!r.ok) expect(r.error.message.vi).toBe(`Họ và tên dài tối đa ${NAME_MAX_LENGTH} ký tự (đã nhập 101).`);
   });
 
   it('the length limit counts letters after composing accents and collapsing spaces', () => {
@@ -148,11 +123,7 @@ describe('A citizen types their name on the registration form', () => {
   it('normalising a stored name again changes nothing (property)', () => {
     fc.assert(
       fc.property(
-        fc.oneof(
-          typedVietnameseName,
-          fc.string({ unit: 'grapheme', maxLength: 40 }),
-          fc.string({ unit: 'binary' }),
-        ),
+        fc.oneof(typedVietnameseName, fc.string({ unit: 'grapheme', maxLength: 40 }), fc.string({ unit: 'binary' })),
         (typed) => {
           const once = normalizeName(typed);
           if (!once.ok) return;
@@ -210,12 +181,9 @@ describe('Staff search people by name without typing accents', () => {
 
   it('the key of a name is the same whether its accents are composed or not (property)', () => {
     fc.assert(
-      fc.property(
-        fc.oneof(typedVietnameseName, fc.string({ unit: 'grapheme', maxLength: 30 })),
-        (name) => {
-          expect(nameSearchKey(name.normalize('NFD'))).toBe(nameSearchKey(name.normalize('NFC')));
-        },
-      ),
+      fc.property(fc.oneof(typedVietnameseName, fc.string({ unit: 'grapheme', maxLength: 30 })), (name) => {
+        expect(nameSearchKey(name.normalize('NFD'))).toBe(nameSearchKey(name.normalize('NFC')));
+      }),
     );
   });
 

@@ -66,12 +66,7 @@ function capitalise(name: string): string {
 export function normalizeName(raw: string): RuleResult<string> {
   const s = tidy(raw);
   if (s === '') {
-    return fail(
-      'name_required',
-      NAME_FIELD,
-      'Vui lòng nhập họ và tên.',
-      'Please enter the full name.',
-    );
+    return fail('name_required', NAME_FIELD, 'Vui lòng nhập họ và tên.', 'Please enter the full name.');
   }
   if (DIGIT_RE.test(s)) {
     return fail(
@@ -90,12 +85,7 @@ export function normalizeName(raw: string): RuleResult<string> {
     );
   }
   if (!/\p{L}/u.test(s)) {
-    return fail(
-      'name_no_letters',
-      NAME_FIELD,
-      'Họ và tên phải có chữ cái.',
-      'A name must contain letters.',
-    );
+    return fail('name_no_letters', NAME_FIELD, 'Họ và tên phải có chữ cái.', 'A name must contain letters.');
   }
   const name = capitalise(s);
   const length = [...name].length;

@@ -33,17 +33,7 @@ const validPhone = fc
   .map(([prefix, rest]) => `${prefix}${rest.join('')}`);
 
 /** One of the ways people write the start of a number. */
-const leadStyle = fc.constantFrom(
-  '0',
-  '+84',
-  '84',
-  '(+84) ',
-  '+84 ',
-  '0084 ',
-  '+84 0',
-  '(84) ',
-  '',
-);
+const leadStyle = fc.constantFrom('0', '+84', '84', '(+84) ', '+84 ', '0084 ', '+84 0', '(84) ', '');
 
 /** Writes `0xxxxxxxxx` with a lead style and random separators between digits. */
 const writtenForm = fc
@@ -84,9 +74,7 @@ describe('A citizen gives a mobile number for SMS reminders', () => {
   });
 
   it('the accepted prefixes are exactly the mobile ranges of the 10-digit plan (095 and 080 are not in use)', () => {
-    expect([...VN_MOBILE_PREFIXES].map((p) => p.slice(1)).sort()).toEqual(
-      [...EXPECTED_MOBILE_RANGES].sort(),
-    );
+    expect([...VN_MOBILE_PREFIXES].map((p) => p.slice(1)).sort()).toEqual([...EXPECTED_MOBILE_RANGES].sort());
     for (let i = 0; i < 100; i++) {
       const two = String(i).padStart(2, '0');
       if (two.startsWith('2')) continue; // landlines, checked below
@@ -116,9 +104,7 @@ describe('A citizen gives a mobile number for SMS reminders', () => {
       const r = normalizePhone(landline);
       expect(codeOf(r)).toBe('phone_landline');
       if (!r.ok)
-        expect(r.error.message.vi).toBe(
-          'Đây là số điện thoại cố định; vui lòng nhập số di động để nhận tin nhắn.',
-        );
+        expect(r.error.message.vi).toBe('Đây là số điện thoại cố định; vui lòng nhập số di động để nhận tin nhắn.');
     },
   );
 

@@ -18,16 +18,15 @@ export const PHONE_FIELD = 'phone';
  * the range was assigned to; a number may since have been ported to another carrier, so this is
  * no way to tell a subscriber's carrier. `095` (S-Fone, closed in 2012) and `080` are not mobile.
  */
-export const VN_MOBILE_PREFIXES_BY_CARRIER: Readonly<Record<string, readonly string[]>> =
-  Object.freeze({
-    Viettel: ['032', '033', '034', '035', '036', '037', '038', '039', '086', '096', '097', '098'],
-    VinaPhone: ['081', '082', '083', '084', '085', '088', '091', '094'],
-    MobiFone: ['070', '076', '077', '078', '079', '089', '090', '093'],
-    Vietnamobile: ['052', '056', '058', '092'],
-    Gmobile: ['059', '099'],
-    'Mobicast (Reddi)': ['055'],
-    'Indochina Telecom (iTel)': ['087'],
-  });
+export const VN_MOBILE_PREFIXES_BY_CARRIER: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  Viettel: ['032', '033', '034', '035', '036', '037', '038', '039', '086', '096', '097', '098'],
+  VinaPhone: ['081', '082', '083', '084', '085', '088', '091', '094'],
+  MobiFone: ['070', '076', '077', '078', '079', '089', '090', '093'],
+  Vietnamobile: ['052', '056', '058', '092'],
+  Gmobile: ['059', '099'],
+  'Mobicast (Reddi)': ['055'],
+  'Indochina Telecom (iTel)': ['087'],
+});
 
 /** Every mobile prefix in use, e.g. `091`, sorted. */
 export const VN_MOBILE_PREFIXES: readonly string[] = Object.freeze(

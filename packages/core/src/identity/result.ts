@@ -14,9 +14,7 @@ export interface RuleViolation {
 }
 
 /** Either the accepted (normalised) value with optional flags, or the first violation found. */
-export type RuleResult<T> =
-  | { ok: true; value: T; flags?: string[] }
-  | { ok: false; error: RuleViolation };
+export type RuleResult<T> = { ok: true; value: T; flags?: string[] } | { ok: false; error: RuleViolation };
 
 /** A successful result; `flags` is only set when there is at least one flag. */
 export function ok<T>(value: T, flags?: readonly string[]): RuleResult<T> {
@@ -24,11 +22,6 @@ export function ok<T>(value: T, flags?: readonly string[]): RuleResult<T> {
 }
 
 /** A failed result for `field` with a stable `code` and the message in Vietnamese and English. */
-export function fail<T = never>(
-  code: string,
-  field: string,
-  vi: string,
-  en: string,
-): RuleResult<T> {
+export function fail<T = never>(code: string, field: string, vi: string, en: string): RuleResult<T> {
   return { ok: false, error: { code, field, message: { vi, en } } };
 }

@@ -87,7 +87,11 @@ export async function recordLoginFailure(
     .returning('failures')
     .executeTakeFirstOrThrow();
   if (row.failures >= max) {
-    await db.updateTable('login_failures').set({ locked_until: lockUntil }).where('username_key', '=', usernameKey).execute();
+    await db
+      .updateTable('login_failures')
+      .set({ locked_until: lockUntil })
+      .where('username_key', '=', usernameKey)
+      .execute();
   }
   return row.failures;
 }

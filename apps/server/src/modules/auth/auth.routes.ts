@@ -1,9 +1,9 @@
 import { loginBodySchema, loginResponseSchema, meResponseSchema } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../lib/authz.js';
-import { findUserById } from '../users/users.service.js';
 import { AppError } from '../../lib/errors.js';
-import { SESSION_COOKIE, authenticate, tokenOf } from './auth.guard.js';
+import { findUserById } from '../users/users.service.js';
+import { authenticate, SESSION_COOKIE, tokenOf } from './auth.guard.js';
 import { login, logout, presentAuthUser } from './auth.service.js';
 
 /** Staff sign-in and sign-out (api-contract.md, Health and auth). */

@@ -72,7 +72,13 @@ export async function login(
   if (failures) await q.clearLoginFailures(db, key);
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(input.now.getTime() + settings.sessionTtlHours * 3_600_000);
-  await q.insertSession(db, { tokenHash: hashToken(token), userId: user.id, expiresAt, ip: input.ip, userAgent: input.userAgent });
+  await q.insertSession(db, {
+    tokenHash: hashToken(token),
+    userId: user.id,
+    expiresAt,
+    ip: input.ip,
+    userAgent: input.userAgent,
+  });
   return { token, expiresAt, user };
 }
 

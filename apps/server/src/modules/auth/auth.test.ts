@@ -28,7 +28,9 @@ describe('staff sign in', () => {
   });
 
   it('the token works as a bearer token and as the cookie; logout ends it', async () => {
-    const login = await t.call('POST', '/api/auth/login', { body: { username: 'dongthap.admin', password: DEMO_PASSWORD } });
+    const login = await t.call('POST', '/api/auth/login', {
+      body: { username: 'dongthap.admin', password: DEMO_PASSWORD },
+    });
     const token = login.body.token as string;
     const byBearer = await t.call('GET', '/api/auth/me', { headers: { authorization: `Bearer ${token}` } });
     expect(byBearer.status).toBe(200);
@@ -44,20 +46,30 @@ describe('staff sign in', () => {
   });
 
   it('stores only a hash of the session token', async () => {
-    const login = await t.call('POST', '/api/auth/login', { body: { username: 'hanoi.admin', password: DEMO_PASSWORD } });
+    const login = await t.call('POST', '/api/auth/login', {
+      body: { username: 'hanoi.admin', password: DEMO_PASSWORD },
+    });
     const rows = await t.db.selectFrom('sessions').select('token_hash').execute();
     expect(rows.some((r) => r.token_hash === login.body.token)).toBe(false);
     expect(rows.some((r) => r.token_hash === hashToken(login.body.token))).toBe(true);
   });
 
   it('stores passwords as argon2id hashes', async () => {
-    const admin = await t.db.selectFrom('users').select('password_hash').where('username', '=', 'admin').executeTakeFirstOrThrow();
+    const admin = await t.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('username', '=', 'admin')
+      .executeTakeFirstOrThrow();
     expect(admin.password_hash).toMatch(/^\$argon2id\$/);
   });
 
   it('a wrong password → 401 invalid_credentials, the same as an unknown user', async () => {
-    const wrong = await t.call('POST', '/api/auth/login', { body: { username: 'hanoi.tiem', password: 'wrong-password' } });
-    const unknown = await t.call('POST', '/api/auth/login', { body: { username: uniq('ghost.'), password: 'wrong-password' } });
+    const wrong = await t.call('POST', '/api/auth/login', {
+      body: { username: 'hanoi.tiem', password: 'wrong-password' },
+    });
+    const unknown = await t.call('POST', '/api/auth/login', {
+      body: { username: uniq('ghost.'), password: 'wrong-password' },
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.body).toEqual(unknown.body);
@@ -65,7 +77,9 @@ describe('staff sign in', () => {
   });
 
   it('an expired session → 401', async () => {
-    const login = await t.call('POST', '/api/auth/login', { body: { username: 'caolanh.admin', password: DEMO_PASSWORD } });
+    const login = await t.call('POST', '/api/auth/login', {
+      body: { username: 'caolanh.admin', password: DEMO_PASSWORD },
+    });
     const saved = now;
     now = new Date(saved.getTime() + 13 * 3_600_000);
     const res = await t.call('GET', '/api/auth/me', { headers: { authorization: `Bearer ${login.body.token}` } });
@@ -75,8 +89,13 @@ describe('staff sign in', () => {
 
   it('no or a forged token → 401', async () => {
     expect((await t.call('GET', '/api/auth/me')).status).toBe(401);
-    expect((await t.call('GET', '/api/auth/me', { headers: { authorization: 'Bearer forged-token-forged-token-forged' } })).status).toBe(401);
-    expect((await t.call('GET', '/api/users', { headers: { authorization: 'Basic YWRtaW46YWRtaW4=' } })).status).toBe(401);
+    expect(
+      (await t.call('GET', '/api/auth/me', { headers: { authorization: 'Bearer forged-token-forged-token-forged' } }))
+        .status,
+    ).toBe(401);
+    expect((await t.call('GET', '/api/users', { headers: { authorization: 'Basic YWRtaW46YWRtaW4=' } })).status).toBe(
+      401,
+    );
   });
 });
 
@@ -103,7 +122,9 @@ describe('guessing passwords', () => {
   it('parallel wrong guesses all count', async () => {
     const username = await newUser();
     await Promise.all(
-      Array.from({ length: 8 }, (_, i) => t.call('POST', '/api/auth/login', { body: { username, password: `p-${i}` } })),
+      Array.from({ length: 8 }, (_, i) =>
+        t.call('POST', '/api/auth/login', { body: { username, password: `p-${i}` } }),
+      ),
     );
     const res = await t.call('POST', '/api/auth/login', { body: { username, password: 'MatKhau@12345' } });
     expect(res.status).toBe(429);

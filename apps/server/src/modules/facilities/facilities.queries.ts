@@ -17,7 +17,19 @@ export function listFacilities(db: Executor, f: { provinceCode?: string; distric
 
 export function insertFacility(
   db: Executor,
-  f: { id: string; name: string; kind: string; province_code: string; district_code: string | null; commune_code: string | null; address: string | null },
+  f: {
+    id: string;
+    name: string;
+    kind: string;
+    province_code: string;
+    district_code: string | null;
+    commune_code: string | null;
+    address: string | null;
+  },
 ) {
-  return db.insertInto('facilities').values(f).onConflict((oc) => oc.column('id').doNothing()).execute();
+  return db
+    .insertInto('facilities')
+    .values(f)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
 }

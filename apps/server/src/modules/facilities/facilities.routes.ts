@@ -12,8 +12,14 @@ export const facilitiesRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['reference'],
         summary: 'Vaccination facilities',
         querystring: z.object({
-          provinceCode: z.string().regex(/^\d{2}$/).optional(),
-          districtCode: z.string().regex(/^\d{3}$/).optional(),
+          provinceCode: z
+            .string()
+            .regex(/^\d{2}$/)
+            .optional(),
+          districtCode: z
+            .string()
+            .regex(/^\d{3}$/)
+            .optional(),
         }),
         response: { 200: listOf(facilitySchema) },
       },

@@ -35,7 +35,9 @@ const list2025Schema = z.array(
   z.object({
     Code: z.string().regex(/^\d{2}$/),
     FullName: z.string().min(1),
-    Wards: z.array(z.object({ Code: z.string().regex(/^\d{5}$/), FullName: z.string().min(1), ProvinceCode: z.string() })),
+    Wards: z.array(
+      z.object({ Code: z.string().regex(/^\d{5}$/), FullName: z.string().min(1), ProvinceCode: z.string() }),
+    ),
   }),
 );
 
@@ -46,7 +48,9 @@ const mappingSchema = z.object({
       level1_id: z.string().regex(/^\d{2}$/),
       name: z.string().min(1),
       splits: z.array(split),
-      level3s: z.array(z.object({ level3_id: z.string().regex(/^\d{5}$/), name: z.string().min(1), splits: z.array(split) })),
+      level3s: z.array(
+        z.object({ level3_id: z.string().regex(/^\d{5}$/), name: z.string().min(1), splits: z.array(split) }),
+      ),
     }),
   ),
 });
@@ -168,11 +172,19 @@ export function unitsFrom2025(doc: unknown): NewAdminUnit[] {
 
 /** The rows of the old → new mapping. */
 export function mappingsFrom2025(doc: unknown) {
-  const rows: { level: 'province' | 'commune'; old_code: string; new_code: string; old_name: string; new_name: string }[] = [];
+  const rows: {
+    level: 'province' | 'commune';
+    old_code: string;
+    new_code: string;
+    old_name: string;
+    new_name: string;
+  }[] = [];
   for (const p of mappingSchema.parse(doc).data) {
-    for (const s of p.splits) rows.push({ level: 'province', old_code: p.level1_id, new_code: s.new_id, old_name: p.name, new_name: s.name });
+    for (const s of p.splits)
+      rows.push({ level: 'province', old_code: p.level1_id, new_code: s.new_id, old_name: p.name, new_name: s.name });
     for (const c of p.level3s) {
-      for (const s of c.splits) rows.push({ level: 'commune', old_code: c.level3_id, new_code: s.new_id, old_name: c.name, new_name: s.name });
+      for (const s of c.splits)
+        rows.push({ level: 'commune', old_code: c.level3_id, new_code: s.new_id, old_name: c.name, new_name: s.name });
     }
   }
   // The file may name one pair twice; the upsert needs each key once per statement.
@@ -199,7 +211,12 @@ export async function importUnitList(db: Kysely<DB>, doc: unknown): Promise<{ ki
       const rows = unitsFrom2025(doc);
       await upsertUnits(trx, rows);
       // The 2021 units stop being current when the reform takes effect (they stay, for old records).
-      await trx.updateTable('admin_units').set({ valid_to: '2025-06-30' }).where('scheme', '=', '2021').where('valid_to', 'is', null).execute();
+      await trx
+        .updateTable('admin_units')
+        .set({ valid_to: '2025-06-30' })
+        .where('scheme', '=', '2021')
+        .where('valid_to', 'is', null)
+        .execute();
       return { kind, rows: rows.length };
     }
     const rows = mappingsFrom2025(doc);

@@ -4,7 +4,12 @@ import type { DB, NewAdminUnit } from '../../db/schema.js';
 type Executor = Kysely<DB> | Transaction<DB>;
 
 export function findUnit(db: Executor, scheme: '2021' | '2025', code: string) {
-  return db.selectFrom('admin_units').selectAll().where('scheme', '=', scheme).where('code', '=', code).executeTakeFirst();
+  return db
+    .selectFrom('admin_units')
+    .selectAll()
+    .where('scheme', '=', scheme)
+    .where('code', '=', code)
+    .executeTakeFirst();
 }
 
 export function listUnits(

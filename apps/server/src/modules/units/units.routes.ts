@@ -16,7 +16,10 @@ export const unitsRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: z.object({
           scheme: z.enum(['2021', '2025']).default('2021'),
           level: z.enum(['province', 'district', 'commune']).optional(),
-          parentCode: z.string().regex(/^\d{2,5}$/).optional(),
+          parentCode: z
+            .string()
+            .regex(/^\d{2,5}$/)
+            .optional(),
         }),
         response: { 200: listOf(unitSchema) },
       },

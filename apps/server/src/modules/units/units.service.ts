@@ -24,7 +24,11 @@ export function getUnit2021(db: Executor, code: string): Promise<AdminUnitRow | 
 }
 
 /** Where a 2021 unit sits: its province, district and commune codes (those that apply). */
-export function unitPath(u: AdminUnitRow): { provinceCode: string; districtCode: string | null; communeCode: string | null } {
+export function unitPath(u: AdminUnitRow): {
+  provinceCode: string;
+  districtCode: string | null;
+  communeCode: string | null;
+} {
   return {
     provinceCode: u.province_code,
     districtCode: u.level === 'province' ? null : u.level === 'district' ? u.code : u.district_code,

@@ -21,7 +21,14 @@ describe('the official administrative-unit lists', () => {
           level1_id: '87',
           name: 'Tỉnh Đồng Tháp',
           type: 'Tỉnh',
-          level2s: [{ level2_id: '866', name: 'Thành phố Cao Lãnh', type: 'Thành phố', level3s: [{ level3_id: '29866', name: 'Phường 1', type: 'Phường' }] }],
+          level2s: [
+            {
+              level2_id: '866',
+              name: 'Thành phố Cao Lãnh',
+              type: 'Thành phố',
+              level3s: [{ level3_id: '29866', name: 'Phường 1', type: 'Phường' }],
+            },
+          ],
         },
       ],
     };
@@ -36,14 +43,27 @@ describe('the official administrative-unit lists', () => {
   });
 
   it('reads the 2025 two-level list and the old → new mapping', () => {
-    const list = [{ Code: '82', FullName: 'Tỉnh Đồng Tháp', Wards: [{ Code: '28270', FullName: 'Phường Cao Lãnh', ProvinceCode: '82' }] }];
+    const list = [
+      {
+        Code: '82',
+        FullName: 'Tỉnh Đồng Tháp',
+        Wards: [{ Code: '28270', FullName: 'Phường Cao Lãnh', ProvinceCode: '82' }],
+      },
+    ];
     expect(detectUnitListKind(list)).toBe('units-2025');
     expect(unitsFrom2025(list).map((r) => [r.code, r.level, r.type, r.parent_code])).toEqual([
       ['82', 'province', 'Tỉnh', null],
       ['28270', 'commune', 'Phường', '82'],
     ]);
     const mapping = {
-      data: [{ level1_id: '87', name: 'Tỉnh Đồng Tháp', splits: [{ new_id: '82', name: 'Tỉnh Đồng Tháp' }], level3s: [{ level3_id: '29866', name: 'Phường 1', splits: [{ new_id: '28270', name: 'Phường Cao Lãnh' }] }] }],
+      data: [
+        {
+          level1_id: '87',
+          name: 'Tỉnh Đồng Tháp',
+          splits: [{ new_id: '82', name: 'Tỉnh Đồng Tháp' }],
+          level3s: [{ level3_id: '29866', name: 'Phường 1', splits: [{ new_id: '28270', name: 'Phường Cao Lãnh' }] }],
+        },
+      ],
     };
     expect(detectUnitListKind(mapping)).toBe('mapping-2025');
     expect(mappingsFrom2025(mapping)).toEqual([
@@ -57,24 +77,33 @@ describe('the official administrative-unit lists', () => {
     await expect(importUnitList(t.db, { foo: 1 })).rejects.toThrow(/official formats/);
   });
 
-  it.skipIf(!hasData)('imports the full official lists, and importing them again changes nothing', async () => {
-    const files = ['admin-units-2021-11.json', 'admin-units-2025.json', 'admin-units-2025-mapping.json'];
-    for (const f of files) await importUnitList(t.db, load(f));
-    const first = await countUnits(t.db);
-    const count = (scheme: string, level: string) => first.find((r) => r.scheme === scheme && r.level === level)?.n;
-    expect(count('2021', 'province')).toBe(63);
-    expect(count('2021', 'district')).toBe(705);
-    expect(count('2021', 'commune')).toBe(10_599);
-    expect(count('2025', 'province')).toBe(34);
-    expect(count('2025', 'commune')).toBe(3_321);
+  it.skipIf(!hasData)(
+    'imports the full official lists, and importing them again changes nothing',
+    async () => {
+      const files = ['admin-units-2021-11.json', 'admin-units-2025.json', 'admin-units-2025-mapping.json'];
+      for (const f of files) await importUnitList(t.db, load(f));
+      const first = await countUnits(t.db);
+      const count = (scheme: string, level: string) => first.find((r) => r.scheme === scheme && r.level === level)?.n;
+      expect(count('2021', 'province')).toBe(63);
+      expect(count('2021', 'district')).toBe(705);
+      expect(count('2021', 'commune')).toBe(10_599);
+      expect(count('2025', 'province')).toBe(34);
+      expect(count('2025', 'commune')).toBe(3_321);
 
-    for (const f of files) await importUnitList(t.db, load(f));
-    expect(await countUnits(t.db)).toEqual(first);
+      for (const f of files) await importUnitList(t.db, load(f));
+      expect(await countUnits(t.db)).toEqual(first);
 
-    // A 2021 commune maps into today's province: Phường 1, TP Cao Lãnh (Đồng Tháp, 87) → new Đồng Tháp (82).
-    const m = await t.db.selectFrom('admin_unit_mappings').selectAll().where('level', '=', 'province').where('old_code', '=', '87').execute();
-    expect(m.map((r) => r.new_code)).toEqual(['82']);
-    const units = await t.call('GET', '/api/units?parentCode=866');
-    expect(units.body.items.length).toBeGreaterThan(10);
-  }, 120_000);
+      // A 2021 commune maps into today's province: Phường 1, TP Cao Lãnh (Đồng Tháp, 87) → new Đồng Tháp (82).
+      const m = await t.db
+        .selectFrom('admin_unit_mappings')
+        .selectAll()
+        .where('level', '=', 'province')
+        .where('old_code', '=', '87')
+        .execute();
+      expect(m.map((r) => r.new_code)).toEqual(['82']);
+      const units = await t.call('GET', '/api/units?parentCode=866');
+      expect(units.body.items.length).toBeGreaterThan(10);
+    },
+    120_000,
+  );
 });

@@ -18,7 +18,10 @@ export function insertUser(db: Executor, user: NewUser) {
 }
 
 export function countUsers(db: Executor) {
-  return db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
 }
 
 /** Users inside a scope (a province administrator sees the users of the province). */

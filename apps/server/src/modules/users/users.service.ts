@@ -37,7 +37,10 @@ const MAY_CREATE: Record<Role, readonly Role[]> = {
 };
 
 /** Resolves where a new user is anchored, from the role and the unit or facility given. */
-async function resolveScope(db: Executor, input: { role: Role; unitCode?: string; facilityId?: string }): Promise<Scope> {
+async function resolveScope(
+  db: Executor,
+  input: { role: Role; unitCode?: string; facilityId?: string },
+): Promise<Scope> {
   const allowed = ROLE_SCOPE_LEVELS[input.role];
   if (input.facilityId) {
     if (!allowed.includes('facility')) {
@@ -77,10 +80,20 @@ async function resolveScope(db: Executor, input: { role: Role; unitCode?: string
     const field = allowed.includes('facility') && allowed.length === 1 ? 'facilityId' : 'unitCode';
     throw new AppError('validation_failed', {
       field,
-      message: { vi: 'Cần chọn đơn vị hoặc cơ sở cho người dùng này.', en: 'A unit or facility is required for this role.' },
+      message: {
+        vi: 'Cần chọn đơn vị hoặc cơ sở cho người dùng này.',
+        en: 'A unit or facility is required for this role.',
+      },
     });
   }
-  return { level: 'nation', unitCode: null, provinceCode: null, districtCode: null, communeCode: null, facilityId: null };
+  return {
+    level: 'nation',
+    unitCode: null,
+    provinceCode: null,
+    districtCode: null,
+    communeCode: null,
+    facilityId: null,
+  };
 }
 
 function levelVi(l: ScopeLevel): string {
@@ -120,7 +133,12 @@ export async function createUser(
       created_by: actor?.id ?? null,
     });
     if (!row) throw new AppError('username_taken', { field: 'username' });
-    await recordAudit(trx, audit, { action: 'user.create', entityType: 'user', entityId: row.id, after: presentUser(row) });
+    await recordAudit(trx, audit, {
+      action: 'user.create',
+      entityType: 'user',
+      entityId: row.id,
+      after: presentUser(row),
+    });
     return row;
   });
 }
