@@ -20,9 +20,15 @@ import { type Database, type DatabaseKind, openDatabase } from './db/database.js
 import type { DB } from './db/schema.js';
 import { registerErrorHandling } from './lib/error-handler.js';
 import { AppError } from './lib/errors.js';
+import { systemAuditContext } from './modules/audit/audit.service.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { facilitiesRoutes } from './modules/facilities/facilities.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { peopleRoutes } from './modules/people/people.routes.js';
+import { runRecheckBatch } from './modules/people/people.service.js';
+import { HttpPopulationRegistry } from './modules/registry/registry.client.js';
+import { startRegistrySimulator } from './modules/registry/registry.simulator.js';
+import type { PopulationRegistry } from './modules/registry/registry.types.js';
 import { unitsRoutes } from './modules/units/units.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { vaccinesRoutes } from './modules/vaccines/vaccines.routes.js';
@@ -31,6 +37,8 @@ import { vaccinesRoutes } from './modules/vaccines/vaccines.routes.js';
 export interface Deps {
   /** The current instant. */
   clock: () => Date;
+  /** The national population database (HTTP client to the real service or the simulator). */
+  registry: PopulationRegistry;
 }
 
 declare module 'fastify' {
@@ -39,6 +47,8 @@ declare module 'fastify' {
     dbKind: DatabaseKind;
     config: Config;
     deps: Deps;
+    /** The in-process population-registry simulator, when the config asks for it (tests control it). */
+    registrySimulator: FastifyInstance | null;
   }
 }
 
@@ -78,7 +88,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('db', database.db);
   app.decorate('dbKind', database.kind);
   app.decorate('config', config);
-  app.decorate('deps', { clock: () => new Date(), ...options.deps });
+  const registry = options.deps?.registry ?? (await openRegistry(app, config));
+  app.decorate('deps', { clock: () => new Date(), ...options.deps, registry });
   app.decorateRequest('actor', null);
   app.addHook('onClose', async () => {
     if (ownsDatabase) await database.close();
@@ -142,6 +153,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(unitsRoutes);
   await app.register(facilitiesRoutes);
   await app.register(vaccinesRoutes);
+  await app.register(peopleRoutes);
 
   if (config.webDist) await registerWebApp(app, config.webDist);
   else
@@ -150,7 +162,49 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     });
 
   if (options.bootstrap !== false) await bootstrapDatabase(database.db, config, app.log);
+  startJobs(app);
   return app;
+}
+
+/** The population registry from the config: the in-process simulator, or the HTTP client to the URL. */
+async function openRegistry(app: FastifyInstance, config: Config): Promise<PopulationRegistry> {
+  let url = config.registry.url;
+  app.decorate('registrySimulator', null);
+  if (url === 'simulator') {
+    const sim = await startRegistrySimulator({ port: 0, size: config.registry.simulatorSize });
+    app.registrySimulator = sim.app;
+    app.addHook('onClose', async () => {
+      await sim.app.close();
+    });
+    url = sim.url;
+  }
+  return new HttpPopulationRegistry({
+    url,
+    timeoutMs: config.registry.timeoutMs,
+    retries: config.registry.retries,
+    breakerThreshold: config.registry.breakerThreshold,
+    breakerCooldownMs: config.registry.breakerCooldownMs,
+    source: config.registry.url === 'simulator' ? 'registry-sim' : undefined,
+  });
+}
+
+/** Background jobs of this node (each safe to run on several nodes at once). */
+function startJobs(app: FastifyInstance): void {
+  const every = app.config.recheckIntervalMs;
+  if (!every) return;
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    runRecheckBatch(app.db, app.deps, systemAuditContext('identity-recheck'))
+      .then((n) => n && app.log.info({ checked: n }, 'identity re-check batch'))
+      .catch((err: unknown) => app.log.error({ err }, 'identity re-check failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, every);
+  timer.unref();
+  app.addHook('onClose', async () => clearInterval(timer));
 }
 
 /** Serves the built web app; client-side routes get index.html, API misses get the JSON 404. */

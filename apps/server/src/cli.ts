@@ -4,6 +4,7 @@ import { loadConfig } from './config.js';
 import { bootstrapDatabase } from './db/bootstrap.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { startRegistrySimulator } from './modules/registry/registry.simulator.js';
 import { importUnitList } from './modules/units/units.import.js';
 import { countUnits } from './modules/units/units.queries.js';
 
@@ -12,6 +13,8 @@ const USAGE = `Usage: node apps/server/dist/cli.js <command>
   seed                    migrate, then seed reference data (and demo data on an empty database)
   import units <file>…    import official administrative-unit lists (2021 list, 2025 list,
                           2025 old→new mapping; format detected; safe to re-run)
+  registry-sim            run the population-registry simulator as an HTTP service
+                          (REGISTRY_SIM_PORT, default 3900; REGISTRY_SIM_SIZE citizens)
 Uses the same environment as the server (DATABASE_URL or DATA_DIR).`;
 
 /** Operator commands (`npm run db:migrate`, `npm run db:seed`, `npm run import -- units <file>`). */
@@ -23,6 +26,23 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   const log = pino({ level: config.logLevel === 'silent' ? 'silent' : 'info' });
+  if (command === 'registry-sim') {
+    const { url } = await startRegistrySimulator({
+      port: config.registry.simulatorPort,
+      host: config.host,
+      size: config.registry.simulatorSize,
+      logger: true,
+    });
+    log.info(
+      { url, citizens: config.registry.simulatorSize },
+      'population registry simulator running (Ctrl-C stops it)',
+    );
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    return 0;
+  }
   const database = await openDatabase(config.database);
   try {
     switch (command) {

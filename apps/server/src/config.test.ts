@@ -19,7 +19,11 @@ describe('configuration', () => {
   it('in production, refuses to start without an administrator password', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/TIEMCHUNG_ADMIN_PASSWORD: required/);
-    const c = loadConfig({ NODE_ENV: 'production', TIEMCHUNG_ADMIN_PASSWORD: 'a-long-secret-1' });
+    const c = loadConfig({
+      NODE_ENV: 'production',
+      TIEMCHUNG_ADMIN_PASSWORD: 'a-long-secret-1',
+      REGISTRY_URL: 'https://registry.example.vn',
+    });
     expect(c.demoData).toBe(false);
   });
 

@@ -26,6 +26,18 @@ export interface Config {
   /** Wrong logins allowed per username within the window before answers become 429. */
   readonly loginMaxFailures: number;
   readonly loginLockMinutes: number;
+  /** The national population database: `simulator` (in-process stand-in) or the service's URL. */
+  readonly registry: {
+    readonly url: string;
+    readonly timeoutMs: number;
+    readonly retries: number;
+    readonly breakerThreshold: number;
+    readonly breakerCooldownMs: number;
+    readonly simulatorSize: number;
+    readonly simulatorPort: number;
+  };
+  /** How often the background job re-checks identities the registry could not answer (0: never). */
+  readonly recheckIntervalMs: number;
 }
 
 /** The password of demo accounts (and of `admin` when TIEMCHUNG_ADMIN_PASSWORD is unset, outside production). */
@@ -62,6 +74,17 @@ const envSchema = z
       .positive()
       .max(24 * 60)
       .default(15),
+    REGISTRY_URL: z
+      .string()
+      .regex(/^(simulator|https?:\/\/.+)$/, { message: 'simulator or an http(s) URL' })
+      .optional(),
+    REGISTRY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+    REGISTRY_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+    REGISTRY_BREAKER_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
+    REGISTRY_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+    REGISTRY_SIM_SIZE: z.coerce.number().int().min(0).max(2_000_000).default(5000),
+    REGISTRY_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(3900),
+    RECHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   })
   .superRefine((e, ctx) => {
     if (e.NODE_ENV === 'production' && !e.TIEMCHUNG_ADMIN_PASSWORD) {
@@ -69,6 +92,13 @@ const envSchema = z
         code: 'custom',
         path: ['TIEMCHUNG_ADMIN_PASSWORD'],
         message: 'required when NODE_ENV=production',
+      });
+    }
+    if (e.NODE_ENV === 'production' && !e.REGISTRY_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REGISTRY_URL'],
+        message: 'required when NODE_ENV=production (the population registry URL, or "simulator" for a trial)',
       });
     }
   });
@@ -106,5 +136,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginLockMinutes: e.LOGIN_LOCK_MINUTES,
+    registry: {
+      url: e.REGISTRY_URL ?? 'simulator',
+      timeoutMs: e.REGISTRY_TIMEOUT_MS,
+      retries: e.REGISTRY_RETRIES,
+      breakerThreshold: e.REGISTRY_BREAKER_THRESHOLD,
+      breakerCooldownMs: e.REGISTRY_BREAKER_COOLDOWN_MS,
+      simulatorSize: e.REGISTRY_SIM_SIZE,
+      simulatorPort: e.REGISTRY_SIM_PORT,
+    },
+    recheckIntervalMs: e.RECHECK_INTERVAL_MS,
   } satisfies Config);
 }

@@ -14,6 +14,8 @@ export interface DB {
   sessions: SessionTable;
   login_failures: LoginFailureTable;
   audit_log: AuditLogTable;
+  people: PersonTable;
+  duplicate_candidates: DuplicateCandidateTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -134,3 +136,56 @@ export interface AuditLogTable {
   ip: string | null;
 }
 export type AuditLogRow = Selectable<AuditLogTable>;
+
+export type VerificationStatus = 'pending' | 'verified' | 'mismatch' | 'not_found' | 'unavailable';
+
+export interface PersonTable {
+  id: string;
+  full_name: string;
+  name_key: string;
+  date_of_birth: string;
+  gender: 'male' | 'female';
+  id_type: 'cccd' | 'cmnd' | 'passport' | null;
+  id_number: string | null;
+  old_id_number: string | null;
+  legacy: Generated<boolean>;
+  phone: string | null;
+  province_code: string;
+  district_code: string | null;
+  commune_code: string | null;
+  address: string | null;
+  nationality: Generated<string>;
+  ethnicity: string | null;
+  health_insurance_number: string | null;
+  occupation: string | null;
+  verification_status: Generated<VerificationStatus>;
+  verification_fields: Json | null;
+  verification_source: string | null;
+  verified_at: Timestamp | null;
+  recheck_after: Timestamp | null;
+  identity_override_by: string | null;
+  identity_override_reason: string | null;
+  identity_override_at: Timestamp | null;
+  merged_into: string | null;
+  merged_at: Timestamp | null;
+  registered_facility_id: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  created_by: string | null;
+  version: Generated<number>;
+}
+export type PersonRow = Selectable<PersonTable>;
+export type NewPerson = Insertable<PersonTable>;
+export type PersonUpdate = Updateable<PersonTable>;
+
+export interface DuplicateCandidateTable {
+  id: Generated<number>;
+  person_a: string;
+  person_b: string;
+  kind: 'same_name_dob_phone' | 'cmnd_cccd' | 'legacy_match' | 'same_name_dob';
+  province_code: string;
+  status: Generated<'open' | 'merged' | 'dismissed'>;
+  created_at: CreatedAt;
+  resolved_at: Timestamp | null;
+  resolved_by: string | null;
+}

@@ -49,6 +49,10 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     TIEMCHUNG_DEMO_DATA: 'true',
     WEB_DIST: '/nonexistent',
+    RECHECK_INTERVAL_MS: '0',
+    REGISTRY_SIM_SIZE: '2000',
+    REGISTRY_RETRIES: '0',
+    REGISTRY_TIMEOUT_MS: '1000',
     ...overrides,
   });
 }

@@ -202,18 +202,6 @@ export function validateCccd(idNumber: string, ctx: IdCheckContext = {}): RuleRe
   const info = decoded.value;
   const d = info.centuryDigit;
 
-  if (ctx.today !== undefined) {
-    const thisYear = isoYear(ctx.today, 'today');
-    if (info.birthYear > thisYear) {
-      return fail(
-        'id_number_birth_year_in_future',
-        ID_NUMBER_FIELD,
-        `Chữ số thứ tư đến thứ sáu (${d}${info.yearTwoDigits}) cho biết năm sinh ${info.birthYear}, là một năm trong tương lai.`,
-        `The fourth to sixth digits (${d}${info.yearTwoDigits}) mean birth year ${info.birthYear}, which is in the future.`,
-      );
-    }
-  }
-
   if (ctx.dateOfBirth !== undefined) {
     const year = isoYear(ctx.dateOfBirth, 'dateOfBirth');
     const { from, to } = info.birthYearRange;
@@ -232,6 +220,18 @@ export function validateCccd(idNumber: string, ctx: IdCheckContext = {}): RuleRe
         ID_NUMBER_FIELD,
         `Chữ số thứ năm và thứ sáu (${info.yearTwoDigits}) phải là hai số cuối của năm sinh ${year} (${expected}).`,
         `The fifth and sixth digits (${info.yearTwoDigits}) must be the last two digits of the birth year ${year} (${expected}).`,
+      );
+    }
+  }
+
+  if (ctx.today !== undefined) {
+    const thisYear = isoYear(ctx.today, 'today');
+    if (info.birthYear > thisYear) {
+      return fail(
+        'id_number_birth_year_in_future',
+        ID_NUMBER_FIELD,
+        `Chữ số thứ tư đến thứ sáu (${d}${info.yearTwoDigits}) cho biết năm sinh ${info.birthYear}, là một năm trong tương lai.`,
+        `The fourth to sixth digits (${d}${info.yearTwoDigits}) mean birth year ${info.birthYear}, which is in the future.`,
       );
     }
   }

@@ -1,0 +1,145 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { DB, NewPerson, PersonRow, PersonUpdate } from '../../db/schema.js';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+/** Filters a people query to a residence scope (column → value pairs; empty for the nation). */
+export interface ResidenceFilter {
+  province_code?: string;
+  district_code?: string;
+  commune_code?: string;
+}
+
+export function findPersonById(db: Executor, id: string) {
+  return db.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findPersonForUpdate(db: Transaction<DB>, id: string) {
+  return db.selectFrom('people').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/** The living person holding this ID number (merged records excluded). */
+export function findLivingByIdNumber(db: Executor, idNumber: string) {
+  return db
+    .selectFrom('people')
+    .selectAll()
+    .where('id_number', '=', idNumber)
+    .where('merged_into', 'is', null)
+    .executeTakeFirst();
+}
+
+export function insertPerson(db: Executor, person: NewPerson) {
+  return db.insertInto('people').values(person).returningAll().executeTakeFirstOrThrow();
+}
+
+export function updatePersonRow(db: Executor, id: string, patch: PersonUpdate) {
+  return db
+    .updateTable('people')
+    .set({ ...patch, version: sql`version + 1` as unknown as number })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+function applyResidence<Q extends { where: (...args: any[]) => Q }>(q: Q, f: ResidenceFilter): Q {
+  let out = q;
+  if (f.province_code) out = out.where('province_code', '=', f.province_code);
+  if (f.district_code) out = out.where('district_code', '=', f.district_code);
+  if (f.commune_code) out = out.where('commune_code', '=', f.commune_code);
+  return out;
+}
+
+export function searchByPhone(db: Executor, phone: string, f: ResidenceFilter, limit: number) {
+  const q = db.selectFrom('people').selectAll().where('phone', '=', phone).where('merged_into', 'is', null);
+  return applyResidence(q, f).orderBy('name_key').orderBy('id').limit(limit).execute();
+}
+
+/** People whose diacritic-free name starts with `prefix` (uses the name_key pattern index). */
+export function searchByNamePrefix(db: Executor, prefix: string, f: ResidenceFilter, limit: number) {
+  const escaped = prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const q = db
+    .selectFrom('people')
+    .selectAll()
+    .where('name_key', 'like', `${escaped}%`)
+    .where('merged_into', 'is', null);
+  return applyResidence(q, f).orderBy('name_key').orderBy('id').limit(limit).execute();
+}
+
+/** Living people who may be the same as the given details (for duplicate detection). */
+export function findLikelySame(
+  db: Executor,
+  p: {
+    excludeId?: string;
+    nameKey: string;
+    dateOfBirth: string;
+    phone: string | null;
+    idNumber: string | null;
+    oldIdNumber: string | null;
+  },
+): Promise<PersonRow[]> {
+  return db
+    .selectFrom('people')
+    .selectAll()
+    .where('merged_into', 'is', null)
+    .where((eb) => {
+      const ors = [eb.and([eb('name_key', '=', p.nameKey), eb('date_of_birth', '=', p.dateOfBirth)])];
+      if (p.oldIdNumber) ors.push(eb('id_number', '=', p.oldIdNumber));
+      if (p.idNumber) ors.push(eb('old_id_number', '=', p.idNumber));
+      return eb.or(ors);
+    })
+    .$if(!!p.excludeId, (q) => q.where('id', '<>', p.excludeId!))
+    .limit(50)
+    .execute();
+}
+
+export function insertDuplicateCandidate(
+  db: Executor,
+  c: {
+    a: string;
+    b: string;
+    kind: 'same_name_dob_phone' | 'cmnd_cccd' | 'legacy_match' | 'same_name_dob';
+    provinceCode: string;
+  },
+) {
+  const [person_a, person_b] = c.a < c.b ? [c.a, c.b] : [c.b, c.a];
+  return db
+    .insertInto('duplicate_candidates')
+    .values({ person_a, person_b, kind: c.kind, province_code: c.provinceCode })
+    .onConflict((oc) => oc.columns(['person_a', 'person_b']).doNothing())
+    .execute();
+}
+
+export function listOpenCandidates(db: Executor, provinceCode: string | null, limit: number) {
+  let q = db.selectFrom('duplicate_candidates').selectAll().where('status', '=', 'open');
+  if (provinceCode) q = q.where('province_code', '=', provinceCode);
+  return q.orderBy('created_at', 'desc').limit(limit).execute();
+}
+
+export function resolveCandidatesOf(
+  db: Executor,
+  personIds: string[],
+  status: 'merged' | 'dismissed',
+  by: string | null,
+  now: Date,
+) {
+  return db
+    .updateTable('duplicate_candidates')
+    .set({ status, resolved_at: now, resolved_by: by })
+    .where('status', '=', 'open')
+    .where((eb) => eb.or([eb('person_a', 'in', personIds), eb('person_b', 'in', personIds)]))
+    .execute();
+}
+
+/** People due for a (re-)check against the registry, oldest first, locked for this worker. */
+export function claimDueRechecks(db: Transaction<DB>, now: Date, limit: number) {
+  return db
+    .selectFrom('people')
+    .selectAll()
+    .where('recheck_after', '<=', now)
+    .where('merged_into', 'is', null)
+    .orderBy('recheck_after')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+}

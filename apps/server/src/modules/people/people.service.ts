@@ -1,0 +1,815 @@
+import {
+  type CreatePersonBody,
+  identityGate,
+  maskPhone,
+  nameSearchKey,
+  normalizeIdNumber,
+  normalizeName,
+  normalizePhone,
+  type Person,
+  provinceByCode,
+  type UpdatePersonBody,
+  uuidv7,
+  validateIdNumber,
+} from '@tiemchung/core';
+import type { Kysely, Transaction } from 'kysely';
+import type { DB, NewPerson, PersonRow, PersonUpdate, VerificationStatus } from '../../db/schema.js';
+import { type Actor, covers, scopeColumns } from '../../lib/authz.js';
+import { AppError, ruleError } from '../../lib/errors.js';
+import { type AuditContext, recordAudit } from '../audit/audit.service.js';
+import type { PopulationRegistry, VerificationOutcome } from '../registry/registry.types.js';
+import { getUnit2021 } from '../units/units.service.js';
+import * as q from './people.queries.js';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export interface PeopleDeps {
+  readonly registry: PopulationRegistry;
+  readonly clock: () => Date;
+}
+
+/** How long to wait before re-checking a person whose verification the registry could not answer. */
+export const RECHECK_DELAY_MS = 15 * 60_000;
+
+const dateOnly = (d: Date) => d.toISOString().slice(0, 10);
+
+/** Partly hides an ID number: first three and last three digits shown ("087******567"). */
+export function maskIdNumber(id: string): string {
+  if (id.length <= 6) return '*'.repeat(id.length);
+  return `${id.slice(0, 3)}${'*'.repeat(id.length - 6)}${id.slice(-3)}`;
+}
+
+/** Never return a raw row. `masked` hides most of the ID number and phone (search results). */
+export function presentPerson(p: PersonRow, options: { masked?: boolean } = {}): Person {
+  const masked = options.masked ?? false;
+  return {
+    id: p.id,
+    fullName: p.full_name,
+    dateOfBirth: p.date_of_birth,
+    gender: p.gender,
+    idType: p.id_type,
+    idNumber: p.id_number && masked ? maskIdNumber(p.id_number) : p.id_number,
+    oldIdNumber: p.old_id_number && masked ? maskIdNumber(p.old_id_number) : p.old_id_number,
+    legacy: p.legacy,
+    phone: p.phone && masked ? maskPhone(p.phone) : p.phone,
+    provinceCode: p.province_code,
+    districtCode: p.district_code,
+    communeCode: p.commune_code,
+    address: masked ? null : p.address,
+    nationality: p.nationality,
+    ethnicity: p.ethnicity,
+    healthInsuranceNumber: masked ? null : p.health_insurance_number,
+    occupation: p.occupation,
+    verification: {
+      status: p.verification_status,
+      fields: Array.isArray(p.verification_fields) ? (p.verification_fields as string[]) : [],
+      source: p.verification_source,
+      verifiedAt: p.verified_at?.toISOString() ?? null,
+      recheck: p.recheck_after !== null,
+      override:
+        p.identity_override_by && p.identity_override_reason && p.identity_override_at
+          ? { by: p.identity_override_by, reason: p.identity_override_reason, at: p.identity_override_at.toISOString() }
+          : null,
+    },
+    masked,
+    createdAt: p.created_at.toISOString(),
+    updatedAt: p.updated_at.toISOString(),
+  };
+}
+
+/** The identity details after the core rules: normalised, or the first violation as a 400 with its field. */
+interface CleanIdentity {
+  fullName: string;
+  nameKey: string;
+  dateOfBirth: string;
+  gender: 'male' | 'female';
+  idType: 'cccd' | 'cmnd' | 'passport' | null;
+  idNumber: string | null;
+}
+
+function cleanIdentity(
+  input: {
+    fullName: string;
+    dateOfBirth: string;
+    gender: 'male' | 'female';
+    idNumber?: string | null;
+    idType?: 'cccd' | 'cmnd' | 'passport';
+    nationality?: string;
+  },
+  today: string,
+  options: { idRequired: boolean },
+): CleanIdentity {
+  const name = normalizeName(input.fullName);
+  if (!name.ok) throw ruleError({ ...name.error, field: 'fullName' });
+  if (input.dateOfBirth > today) {
+    throw ruleError({
+      code: 'date_of_birth_in_future',
+      field: 'dateOfBirth',
+      message: { vi: 'Ngày sinh không được ở tương lai.', en: 'The date of birth cannot be in the future.' },
+    });
+  }
+  if (input.dateOfBirth < '1900-01-01') {
+    throw ruleError({
+      code: 'date_of_birth_too_early',
+      field: 'dateOfBirth',
+      message: { vi: 'Ngày sinh phải từ năm 1900 trở về sau.', en: 'The date of birth must be in 1900 or later.' },
+    });
+  }
+  const raw = input.idNumber?.trim() ?? '';
+  if (!raw) {
+    if (options.idRequired) {
+      throw ruleError({
+        code: 'id_number_required',
+        field: 'idNumber',
+        message: {
+          vi: 'Bắt buộc nhập số CCCD, CMND hoặc mã định danh cá nhân (hộ chiếu với người nước ngoài).',
+          en: 'The CCCD / CMND / personal identification number is required (passport for foreign nationals).',
+        },
+      });
+    }
+    return {
+      fullName: name.value,
+      nameKey: nameSearchKey(name.value),
+      dateOfBirth: input.dateOfBirth,
+      gender: input.gender,
+      idType: null,
+      idNumber: null,
+    };
+  }
+  // Vietnamese citizens carry a CCCD (12 digits) or an old CMND (9); a passport number is for
+  // foreign nationals, chosen explicitly (idType) or implied by a foreign nationality.
+  const foreign = input.nationality !== undefined && input.nationality !== 'VN';
+  const idType = input.idType ?? (foreign ? 'passport' : normalizeIdNumber(raw).length === 9 ? 'cmnd' : 'cccd');
+  const id = validateIdNumber(idType, raw, { dateOfBirth: input.dateOfBirth, gender: input.gender, today });
+  if (!id.ok) throw ruleError({ ...id.error, field: 'idNumber' });
+  return {
+    fullName: name.value,
+    nameKey: nameSearchKey(name.value),
+    dateOfBirth: input.dateOfBirth,
+    gender: input.gender,
+    idType: id.value.idType,
+    idNumber: id.value.idNumber,
+  };
+}
+
+function cleanPhone(raw: string | undefined | null, required: boolean): string | null {
+  if (!raw?.trim()) {
+    if (!required) return null;
+    throw ruleError({
+      code: 'phone_required',
+      field: 'phone',
+      message: { vi: 'Bắt buộc nhập số điện thoại.', en: 'The phone number is required.' },
+    });
+  }
+  const p = normalizePhone(raw);
+  if (!p.ok) throw ruleError({ ...p.error, field: 'phone' });
+  return p.value;
+}
+
+/** Checks the province, district and commune codes exist and nest (2021 units). */
+async function cleanResidence(
+  db: Executor,
+  input: { provinceCode: string; districtCode?: string | null; communeCode?: string | null },
+): Promise<{ province_code: string; district_code: string | null; commune_code: string | null }> {
+  if (!provinceByCode(input.provinceCode)) throw new AppError('unknown_unit', { field: 'provinceCode' });
+  let districtCode = input.districtCode ?? null;
+  if (input.communeCode) {
+    const c = await getUnit2021(db, input.communeCode);
+    if (
+      c?.level !== 'commune' ||
+      c.province_code !== input.provinceCode ||
+      (districtCode && c.district_code !== districtCode)
+    ) {
+      throw new AppError('unknown_unit', { field: 'communeCode' });
+    }
+    districtCode = c.district_code;
+  }
+  if (districtCode) {
+    const d = await getUnit2021(db, districtCode);
+    if (d?.level !== 'district' || d.province_code !== input.provinceCode)
+      throw new AppError('unknown_unit', { field: 'districtCode' });
+  }
+  return { province_code: input.provinceCode, district_code: districtCode, commune_code: input.communeCode ?? null };
+}
+
+/** The person columns that record a verification outcome. */
+export function verificationColumns(outcome: VerificationOutcome, source: string, now: Date): PersonUpdate {
+  const status: VerificationStatus = outcome.status;
+  return {
+    verification_status: status,
+    verification_fields: JSON.stringify(outcome.status === 'mismatch' ? outcome.fields : []),
+    verification_source: outcome.status === 'unavailable' ? `${source} (${outcome.reason})` : source,
+    verified_at: outcome.status === 'unavailable' ? null : now,
+    recheck_after: outcome.status === 'unavailable' ? new Date(now.getTime() + RECHECK_DELAY_MS) : null,
+  };
+}
+
+/** Asks the registry about a person's identity; passports and records without an ID are not asked. */
+async function verifyIdentity(deps: PeopleDeps, id: CleanIdentity): Promise<PersonUpdate> {
+  const now = deps.clock();
+  if (!id.idNumber)
+    return {
+      verification_status: 'pending',
+      verification_fields: '[]',
+      verification_source: null,
+      verified_at: null,
+      recheck_after: null,
+    };
+  if (id.idType === 'passport') {
+    return {
+      verification_status: 'pending',
+      verification_fields: '[]',
+      verification_source: 'passport (checked at the site)',
+      verified_at: null,
+      recheck_after: null,
+    };
+  }
+  const outcome = await deps.registry.verify({
+    idNumber: id.idNumber,
+    fullName: id.fullName,
+    dateOfBirth: id.dateOfBirth,
+    gender: id.gender,
+  });
+  return verificationColumns(outcome, deps.registry.source, now);
+}
+
+function duplicatePerson(existingId: string): AppError {
+  return new AppError('conflict', {
+    publicCode: 'duplicate_person',
+    field: 'idNumber',
+    message: {
+      vi: 'Số định danh này đã được đăng ký cho một người khác.',
+      en: 'This ID number is already registered to a person.',
+    },
+    extra: { existingId },
+  });
+}
+
+/** Records the likely duplicates of a person just created or changed, for review. */
+async function detectDuplicates(trx: Transaction<DB>, p: PersonRow): Promise<void> {
+  const others = await q.findLikelySame(trx, {
+    excludeId: p.id,
+    nameKey: p.name_key,
+    dateOfBirth: p.date_of_birth,
+    phone: p.phone,
+    idNumber: p.id_number,
+    oldIdNumber: p.old_id_number,
+  });
+  for (const o of others) {
+    const sameNameDob = o.name_key === p.name_key && o.date_of_birth === p.date_of_birth;
+    const linkedIds =
+      (p.old_id_number && o.id_number === p.old_id_number) || (p.id_number && o.old_id_number === p.id_number);
+    const cmndCccd =
+      linkedIds ||
+      (sameNameDob &&
+        p.id_type &&
+        o.id_type &&
+        p.id_type !== o.id_type &&
+        p.id_type !== 'passport' &&
+        o.id_type !== 'passport');
+    const kind = cmndCccd
+      ? 'cmnd_cccd'
+      : sameNameDob && (p.legacy || o.legacy)
+        ? 'legacy_match'
+        : sameNameDob && p.phone && p.phone === o.phone
+          ? 'same_name_dob_phone'
+          : null;
+    if (kind) await q.insertDuplicateCandidate(trx, { a: p.id, b: o.id, kind, provinceCode: p.province_code });
+  }
+}
+
+/** True when the actor may read this person's full record (see README: who sees whom). */
+export function canSeePerson(
+  actor: Actor,
+  p: Pick<PersonRow, 'province_code' | 'district_code' | 'commune_code'>,
+): boolean {
+  // Desk staff serve whoever walks in, from any province; their reads are audited.
+  if (actor.scope.level === 'facility') return true;
+  return covers(actor.scope, {
+    provinceCode: p.province_code,
+    districtCode: p.district_code,
+    communeCode: p.commune_code,
+  });
+}
+
+/** The residence filter of searches by phone or name: the actor's units (a facility: its province). */
+export function residenceFilter(actor: Actor): q.ResidenceFilter {
+  if (actor.scope.level === 'facility') return { province_code: actor.scope.provinceCode ?? '\u0000' };
+  const { facility_id: _f, ...cols } = scopeColumns(actor.scope);
+  return cols;
+}
+
+export interface CreatePersonOptions {
+  /** Import of historical records: the ID number may be missing (the record is flagged legacy). */
+  readonly legacy?: boolean;
+  readonly registeredFacilityId?: string | null;
+}
+
+/**
+ * Registers a person. The ID number is required (except legacy imports) and checked against date
+ * of birth, sex and province; one living person per ID number (409 `duplicate_person` with the
+ * existing id); the identity is verified against the population registry before the insert, and
+ * the outcome is stored with time and source. Insert, audit entry and duplicate candidates are one
+ * transaction.
+ */
+export async function createPerson(
+  db: Kysely<DB>,
+  deps: PeopleDeps,
+  actor: Actor | null,
+  audit: AuditContext,
+  input: CreatePersonBody,
+  options: CreatePersonOptions = {},
+): Promise<PersonRow> {
+  const today = dateOnly(deps.clock());
+  const identity = cleanIdentity(input, today, { idRequired: !options.legacy });
+  const phone = cleanPhone(input.phone, !options.legacy);
+  const residence = await cleanResidence(db, input);
+  if (actor && actor.scope.level !== 'facility' && !canSeePerson(actor, residence))
+    throw new AppError('out_of_scope', { field: 'provinceCode' });
+  let oldIdNumber: string | null = null;
+  if (input.oldIdNumber?.trim()) {
+    const oldRaw = normalizeIdNumber(input.oldIdNumber);
+    const old = validateIdNumber(oldRaw.length === 12 ? 'cccd' : 'cmnd', oldRaw);
+    if (!old.ok) throw ruleError({ ...old.error, field: 'oldIdNumber' });
+    oldIdNumber = old.value.idNumber;
+  }
+  if (identity.idNumber) {
+    const existing = await q.findLivingByIdNumber(db, identity.idNumber);
+    if (existing) throw duplicatePerson(existing.id);
+  }
+  const verification = await verifyIdentity(deps, identity);
+  const now = deps.clock();
+  const row: NewPerson = {
+    id: uuidv7(now.getTime()),
+    full_name: identity.fullName,
+    name_key: identity.nameKey,
+    date_of_birth: identity.dateOfBirth,
+    gender: identity.gender,
+    id_type: identity.idType,
+    id_number: identity.idNumber,
+    old_id_number: oldIdNumber,
+    legacy: !identity.idNumber,
+    phone,
+    ...residence,
+    address: input.address?.trim() || null,
+    nationality: input.nationality ?? (identity.idType === 'passport' ? 'ZZ' : 'VN'),
+    ethnicity: input.ethnicity?.trim() || null,
+    health_insurance_number: input.healthInsuranceNumber?.trim() || null,
+    occupation: input.occupation?.trim() || null,
+    verification_status: verification.verification_status as VerificationStatus,
+    verification_fields: verification.verification_fields as string,
+    verification_source: verification.verification_source ?? null,
+    verified_at: verification.verified_at ?? null,
+    recheck_after: verification.recheck_after ?? null,
+    registered_facility_id: options.registeredFacilityId ?? actor?.scope.facilityId ?? null,
+    updated_at: now,
+    created_by: actor?.id ?? null,
+  };
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const person = await q.insertPerson(trx, row);
+      await recordAudit(trx, audit, {
+        action: 'person.create',
+        entityType: 'person',
+        entityId: person.id,
+        after: presentPerson(person),
+      });
+      await detectDuplicates(trx, person);
+      return person;
+    });
+  } catch (err) {
+    // Two desks registering the same ID at the same moment: the second gets the first's id.
+    if ((err as { code?: string }).code === '23505' && identity.idNumber) {
+      const existing = await q.findLivingByIdNumber(db, identity.idNumber);
+      if (existing) throw duplicatePerson(existing.id);
+    }
+    throw err;
+  }
+}
+
+/** The person with this id; an id merged away resolves to the surviving record. */
+export async function getPerson(db: Executor, id: string): Promise<PersonRow | undefined> {
+  let p = await q.findPersonById(db, id);
+  for (let hops = 0; p?.merged_into && hops < 10; hops++) p = await q.findPersonById(db, p.merged_into);
+  return p;
+}
+
+/** A staff member opens a person's full record: scope checked, and the read is audited. */
+export async function readPerson(db: Executor, actor: Actor, audit: AuditContext, id: string): Promise<PersonRow> {
+  const p = await getPerson(db, id);
+  if (!p || !canSeePerson(actor, p)) throw new AppError('not_found');
+  await recordAudit(db, audit, { action: 'person.read', entityType: 'person', entityId: p.id });
+  return p;
+}
+
+export type PeopleSearch = { idNumber: string } | { phone: string } | { q: string };
+
+/**
+ * Finds people by exact ID number (nationwide for staff: the one check that stops a second record
+ * for the same person), by phone or by diacritic-free name prefix (within the actor's units).
+ */
+export async function searchPeople(
+  db: Executor,
+  actor: Actor,
+  audit: AuditContext,
+  search: PeopleSearch,
+  limit = 20,
+): Promise<{ items: PersonRow[]; masked: boolean }> {
+  if ('idNumber' in search) {
+    const id = normalizeIdNumber(search.idNumber).toUpperCase();
+    const found = await q.findLivingByIdNumber(db, id);
+    if (!found) return { items: [], masked: false };
+    await recordAudit(db, audit, { action: 'person.lookup', entityType: 'person', entityId: found.id });
+    // The caller typed the ID number; outside their units the phone and address stay hidden.
+    return { items: [found], masked: !canSeePerson(actor, found) };
+  }
+  const filter = residenceFilter(actor);
+  if ('phone' in search) {
+    const phone = normalizePhone(search.phone);
+    if (!phone.ok) throw ruleError({ ...phone.error, field: 'phone' });
+    return { items: await q.searchByPhone(db, phone.value, filter, limit), masked: true };
+  }
+  const text = search.q.trim();
+  const digits = text.replace(/[\s.-]/g, '');
+  if (/^\d{9}$|^\d{12}$/.test(digits)) return searchPeople(db, actor, audit, { idNumber: digits }, limit);
+  if (/^(\+?84|0)\d{9}$/.test(digits)) return searchPeople(db, actor, audit, { phone: digits }, limit);
+  const key = nameSearchKey(text);
+  if (key.length < 2) {
+    throw ruleError({
+      code: 'query_too_short',
+      field: 'q',
+      message: { vi: 'Nhập ít nhất 2 ký tự.', en: 'Type at least 2 characters.' },
+    });
+  }
+  return { items: await q.searchByNamePrefix(db, key, filter, limit), masked: true };
+}
+
+/** People who may be the one about to be registered: shown to the desk before it creates a record. */
+export async function duplicateCheck(
+  db: Executor,
+  actor: Actor,
+  input: { fullName: string; dateOfBirth: string; phone?: string; idNumber?: string },
+): Promise<PersonRow[]> {
+  const name = normalizeName(input.fullName);
+  const phone = input.phone ? normalizePhone(input.phone) : null;
+  const idNumber = input.idNumber ? normalizeIdNumber(input.idNumber) : null;
+  const found = await q.findLikelySame(db, {
+    nameKey: nameSearchKey(name.ok ? name.value : input.fullName),
+    dateOfBirth: input.dateOfBirth,
+    phone: phone?.ok ? phone.value : null,
+    idNumber,
+    oldIdNumber: idNumber,
+  });
+  const byId = idNumber ? await q.findLivingByIdNumber(db, idNumber) : undefined;
+  const all = byId && !found.some((p) => p.id === byId.id) ? [byId, ...found] : found;
+  return all.filter((p) => canSeePerson(actor, p)).slice(0, 10);
+}
+
+const IDENTITY_FIELDS = ['fullName', 'dateOfBirth', 'gender', 'idNumber', 'idType'] as const;
+
+/**
+ * Corrects a person's details. Changing name, date of birth, sex or ID number re-verifies the
+ * identity (and clears an override given for the old details). Doses stay attached by id: editing
+ * details never detaches a dose. Audited with before and after.
+ */
+export async function updatePerson(
+  db: Kysely<DB>,
+  deps: PeopleDeps,
+  actor: Actor,
+  audit: AuditContext,
+  id: string,
+  patch: UpdatePersonBody,
+): Promise<PersonRow> {
+  const current = await getPerson(db, id);
+  if (!current || !canSeePerson(actor, current)) throw new AppError('not_found');
+  const today = dateOnly(deps.clock());
+  const identityChanged = IDENTITY_FIELDS.some((f) => patch[f] !== undefined);
+  const identity = cleanIdentity(
+    {
+      fullName: patch.fullName ?? current.full_name,
+      dateOfBirth: patch.dateOfBirth ?? current.date_of_birth,
+      gender: patch.gender ?? current.gender,
+      idNumber: patch.idNumber ?? current.id_number,
+      idType: patch.idType ?? (patch.idNumber === undefined ? (current.id_type ?? undefined) : undefined),
+      nationality: patch.nationality ?? current.nationality,
+    },
+    today,
+    { idRequired: !current.legacy || patch.idNumber !== undefined },
+  );
+  if (identity.idNumber && identity.idNumber !== current.id_number) {
+    const holder = await q.findLivingByIdNumber(db, identity.idNumber);
+    if (holder && holder.id !== current.id) throw duplicatePerson(holder.id);
+  }
+  const residence =
+    patch.provinceCode || patch.districtCode || patch.communeCode
+      ? await cleanResidence(db, {
+          provinceCode: patch.provinceCode ?? current.province_code,
+          districtCode: patch.districtCode ?? (patch.provinceCode ? null : current.district_code),
+          communeCode: patch.communeCode ?? (patch.provinceCode || patch.districtCode ? null : current.commune_code),
+        })
+      : {};
+  const changes: PersonUpdate = {
+    full_name: identity.fullName,
+    name_key: identity.nameKey,
+    date_of_birth: identity.dateOfBirth,
+    gender: identity.gender,
+    id_type: identity.idType,
+    id_number: identity.idNumber,
+    legacy: current.legacy && !identity.idNumber,
+    ...residence,
+    updated_at: deps.clock(),
+  };
+  if (patch.phone !== undefined) changes.phone = cleanPhone(patch.phone, false);
+  if (patch.address !== undefined) changes.address = patch.address.trim() || null;
+  if (patch.ethnicity !== undefined) changes.ethnicity = patch.ethnicity.trim() || null;
+  if (patch.occupation !== undefined) changes.occupation = patch.occupation.trim() || null;
+  if (patch.healthInsuranceNumber !== undefined)
+    changes.health_insurance_number = patch.healthInsuranceNumber.trim() || null;
+  if (patch.nationality !== undefined) changes.nationality = patch.nationality;
+  const reallyChanged =
+    identityChanged &&
+    (identity.fullName !== current.full_name ||
+      identity.dateOfBirth !== current.date_of_birth ||
+      identity.gender !== current.gender ||
+      identity.idNumber !== current.id_number);
+  if (reallyChanged) {
+    Object.assign(changes, await verifyIdentity(deps, identity), {
+      identity_override_by: null,
+      identity_override_reason: null,
+      identity_override_at: null,
+    });
+  }
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const locked = await q.findPersonForUpdate(trx, current.id);
+      if (!locked || locked.merged_into) throw new AppError('conflict');
+      const updated = await q.updatePersonRow(trx, current.id, changes);
+      await recordAudit(trx, audit, {
+        action: 'person.update',
+        entityType: 'person',
+        entityId: current.id,
+        before: presentPerson(locked),
+        after: presentPerson(updated),
+        reason: patch.reason ?? null,
+      });
+      if (reallyChanged) await detectDuplicates(trx, updated);
+      return updated;
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === '23505' && identity.idNumber) {
+      const holder = await q.findLivingByIdNumber(db, identity.idNumber);
+      if (holder) throw duplicatePerson(holder.id);
+    }
+    throw err;
+  }
+}
+
+/** Asks the registry again now (a desk after correcting details, or the re-check job). */
+export async function reverifyPerson(
+  db: Kysely<DB>,
+  deps: PeopleDeps,
+  audit: AuditContext,
+  id: string,
+): Promise<PersonRow> {
+  const current = await getPerson(db, id);
+  if (!current) throw new AppError('not_found');
+  const verification = await verifyIdentity(deps, {
+    fullName: current.full_name,
+    nameKey: current.name_key,
+    dateOfBirth: current.date_of_birth,
+    gender: current.gender,
+    idType: current.id_type,
+    idNumber: current.id_number,
+  });
+  return db.transaction().execute(async (trx) => {
+    const updated = await q.updatePersonRow(trx, current.id, { ...verification, updated_at: deps.clock() });
+    await recordAudit(trx, audit, {
+      action: 'person.verify',
+      entityType: 'person',
+      entityId: current.id,
+      before: { status: current.verification_status },
+      after: {
+        status: updated.verification_status,
+        fields: updated.verification_fields,
+        source: updated.verification_source,
+      },
+    });
+    return updated;
+  });
+}
+
+/** Roles that may act as a supervisor for identity overrides and merges. */
+export const SUPERVISOR_ROLES = ['national_admin', 'province_admin', 'district_admin'] as const;
+
+/**
+ * A supervisor lets a person whose identity does not match (or is not found) be vaccinated anyway,
+ * with a recorded reason (letters of Nov 2021: the site corrects the details, or the supervisor decides).
+ */
+export async function overrideIdentity(
+  db: Kysely<DB>,
+  actor: Actor,
+  audit: AuditContext,
+  id: string,
+  reason: string,
+  now: Date,
+): Promise<PersonRow> {
+  if (!(SUPERVISOR_ROLES as readonly string[]).includes(actor.role)) throw new AppError('forbidden');
+  const current = await getPerson(db, id);
+  if (!current || !canSeePerson(actor, current)) throw new AppError('not_found');
+  return db.transaction().execute(async (trx) => {
+    const updated = await q.updatePersonRow(trx, current.id, {
+      identity_override_by: actor.username,
+      identity_override_reason: reason,
+      identity_override_at: now,
+      updated_at: now,
+    });
+    await recordAudit(trx, audit, {
+      action: 'person.identity_override',
+      entityType: 'person',
+      entityId: current.id,
+      before: { status: current.verification_status, fields: current.verification_fields },
+      reason,
+    });
+    return updated;
+  });
+}
+
+/** Whether a dose on `administeredOn` may be recorded for this person (the 1 Nov 2021 rule). */
+export function personIdentityGate(p: PersonRow, administeredOn: string) {
+  return identityGate(
+    { verificationStatus: p.verification_status, identityOverride: p.identity_override_at !== null, idType: p.id_type },
+    administeredOn,
+  );
+}
+
+/** Marks a person for a later registry check (retroactive entries, registry unavailable). */
+export async function flagForRecheck(db: Executor, personId: string, when: Date): Promise<void> {
+  await db
+    .updateTable('people')
+    .set({ recheck_after: when })
+    .where('id', '=', personId)
+    .where('recheck_after', 'is', null)
+    .where('verification_status', '<>', 'verified')
+    .execute();
+}
+
+/**
+ * The background re-check: people whose verification is due (registry was unavailable, or a
+ * retroactive entry) are asked again, a batch at a time; rows are claimed with SKIP LOCKED so
+ * several API nodes can run it. Returns how many were checked.
+ */
+export async function runRecheckBatch(
+  db: Kysely<DB>,
+  deps: PeopleDeps,
+  audit: AuditContext,
+  limit = 50,
+): Promise<number> {
+  const now = deps.clock();
+  // Claim a batch with a short lease, so no transaction stays open while the registry is asked.
+  const lease = new Date(now.getTime() + 5 * 60_000);
+  const due = await db.transaction().execute(async (trx) => {
+    const rows = await q.claimDueRechecks(trx, now, limit);
+    for (const p of rows) await q.updatePersonRow(trx, p.id, { recheck_after: lease });
+    return rows;
+  });
+  for (const p of due) {
+    if (!p.id_number || p.id_type === 'passport') {
+      await q.updatePersonRow(db, p.id, { recheck_after: null });
+      continue;
+    }
+    const outcome = await deps.registry.verify({
+      idNumber: p.id_number,
+      fullName: p.full_name,
+      dateOfBirth: p.date_of_birth,
+      gender: p.gender,
+    });
+    const cols = verificationColumns(outcome, deps.registry.source, deps.clock());
+    await db.transaction().execute(async (trx) => {
+      const current = await q.findPersonForUpdate(trx, p.id);
+      // Details changed meanwhile (the desk re-verified): this answer is about old details.
+      if (!current || current.merged_into || current.version !== p.version + 1) return;
+      await q.updatePersonRow(trx, p.id, { ...cols, updated_at: deps.clock() });
+      await recordAudit(trx, audit, {
+        action: 'person.verify',
+        entityType: 'person',
+        entityId: p.id,
+        before: { status: p.verification_status },
+        after: { status: cols.verification_status, fields: cols.verification_fields },
+      });
+    });
+  }
+  return due.length;
+}
+
+/** Moves every record of one person to another inside a merge (doses, reports…); given by the caller. */
+export type MoveRecords = (trx: Transaction<DB>, fromId: string, toId: string) => Promise<Record<string, number>>;
+
+/**
+ * Merges `otherId` into `survivorId`: every dose and report moves to the survivor (through
+ * `moveRecords`, supplied by the modules that own them), the merged record points to the survivor so
+ * its old id still resolves, the survivor takes the ID number if it had none, open candidates of
+ * the pair close, and the merge is audited on both records with who and why.
+ */
+export async function mergePeople(
+  db: Kysely<DB>,
+  actor: Actor,
+  audit: AuditContext,
+  input: { survivorId: string; otherId: string; reason: string; now: Date },
+  moveRecords: MoveRecords,
+): Promise<{ survivor: PersonRow; moved: Record<string, number> }> {
+  if (![...SUPERVISOR_ROLES, 'report_handler'].includes(actor.role)) throw new AppError('forbidden');
+  if (input.survivorId === input.otherId) {
+    throw new AppError('validation_failed', {
+      field: 'duplicateId',
+      message: { vi: 'Không thể gộp một hồ sơ với chính nó.', en: 'A record cannot be merged with itself.' },
+    });
+  }
+  return db.transaction().execute(async (trx) => {
+    // Lock in id order so two merges of the same pair cannot deadlock.
+    const [firstId, secondId] = [input.survivorId, input.otherId].sort() as [string, string];
+    const first = await q.findPersonForUpdate(trx, firstId);
+    const second = await q.findPersonForUpdate(trx, secondId);
+    const survivor = first?.id === input.survivorId ? first : second;
+    const other = first?.id === input.otherId ? first : second;
+    if (!survivor || !other || !canSeePerson(actor, survivor) || !canSeePerson(actor, other))
+      throw new AppError('not_found');
+    if (survivor.merged_into || other.merged_into) {
+      throw new AppError('conflict', {
+        message: { vi: 'Một trong hai hồ sơ đã được gộp trước đó.', en: 'One of the records has already been merged.' },
+      });
+    }
+    const moved = await moveRecords(trx, other.id, survivor.id);
+    await q.updatePersonRow(trx, other.id, { merged_into: survivor.id, merged_at: input.now, updated_at: input.now });
+    const takeId = !survivor.id_number && other.id_number;
+    const updatedSurvivor = await q.updatePersonRow(trx, survivor.id, {
+      ...(takeId
+        ? {
+            id_number: other.id_number,
+            id_type: other.id_type,
+            legacy: false,
+            verification_status: other.verification_status,
+            verification_fields: JSON.stringify(other.verification_fields ?? []),
+            verification_source: other.verification_source,
+            verified_at: other.verified_at,
+          }
+        : {}),
+      old_id_number: survivor.old_id_number ?? (other.id_type === 'cmnd' ? other.id_number : other.old_id_number),
+      updated_at: input.now,
+    });
+    await q.resolveCandidatesOf(trx, [survivor.id, other.id], 'merged', actor.username, input.now);
+    const entry = {
+      before: { survivor: presentPerson(survivor), merged: presentPerson(other) },
+      after: { survivor: presentPerson(updatedSurvivor), moved },
+      reason: input.reason,
+    };
+    await recordAudit(trx, audit, { action: 'person.merge', entityType: 'person', entityId: survivor.id, ...entry });
+    await recordAudit(trx, audit, { action: 'person.merged_into', entityType: 'person', entityId: other.id, ...entry });
+    return { survivor: updatedSurvivor, moved };
+  });
+}
+
+/** Open duplicate candidates within the actor's province (the nation for national staff). */
+export async function listDuplicateCandidates(db: Executor, actor: Actor, limit = 100) {
+  const province = actor.scope.level === 'nation' ? null : (actor.scope.provinceCode ?? '\u0000');
+  const rows = await q.listOpenCandidates(db, province, limit);
+  const ids = [...new Set(rows.flatMap((r) => [r.person_a, r.person_b]))];
+  const people = ids.length ? await db.selectFrom('people').selectAll().where('id', 'in', ids).execute() : [];
+  const byId = new Map(people.map((p) => [p.id, p]));
+  return rows
+    .map((r) => ({ candidate: r, a: byId.get(r.person_a), b: byId.get(r.person_b) }))
+    .filter(
+      (x): x is { candidate: typeof x.candidate; a: PersonRow; b: PersonRow } =>
+        !!x.a && !!x.b && canSeePerson(actor, x.a) && canSeePerson(actor, x.b),
+    );
+}
+
+/** Dismisses a candidate pair judged to be two different people. */
+export async function dismissCandidate(
+  db: Kysely<DB>,
+  actor: Actor,
+  audit: AuditContext,
+  candidateId: number,
+  now: Date,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const c = await trx
+      .selectFrom('duplicate_candidates')
+      .selectAll()
+      .where('id', '=', candidateId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!c || (actor.scope.level !== 'nation' && c.province_code !== actor.scope.provinceCode))
+      throw new AppError('not_found');
+    await trx
+      .updateTable('duplicate_candidates')
+      .set({ status: 'dismissed', resolved_at: now, resolved_by: actor.username })
+      .where('id', '=', c.id)
+      .execute();
+    await recordAudit(trx, audit, {
+      action: 'duplicate.dismiss',
+      entityType: 'person',
+      entityId: c.person_a,
+      after: { other: c.person_b, kind: c.kind },
+    });
+  });
+}

@@ -1,0 +1,266 @@
+import { describe, expect, it } from 'vitest';
+import { buildPerson, buildPersonIn, createPersonVia, setRegistryMode } from '../../test/factories.js';
+import { useTestApp } from '../../test/harness.js';
+import { listAudit, systemAuditContext } from '../audit/audit.service.js';
+import { createPerson, runRecheckBatch } from './people.service.js';
+
+const now = new Date('2021-11-20T02:00:00Z');
+const t = await useTestApp({ deps: { clock: () => now } });
+
+describe('registering a person at the desk', () => {
+  it('creates the person with normalised name and phone, verified against the population registry', async () => {
+    const body = buildPerson();
+    const res = await t.call('POST', '/api/people', {
+      as: 'caolanh.tiem',
+      body: {
+        ...body,
+        fullName: `  ${body.fullName.toLowerCase()} `,
+        phone: `+84 ${body.phone.slice(1, 4)} ${body.phone.slice(4)}`,
+      },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      id: expect.any(String),
+      fullName: body.fullName,
+      phone: body.phone,
+      idNumber: body.idNumber,
+      idType: 'cccd',
+      legacy: false,
+      verification: { status: 'verified', source: 'registry-sim', recheck: false, fields: [] },
+    });
+    const trail = await listAudit(t.db, 'person', res.body.id);
+    expect(trail.map((a) => a.action)).toEqual(['person.create']);
+    expect(trail[0]?.actor_username).toBe('caolanh.tiem');
+  });
+
+  it('requires the ID number', async () => {
+    const res = await t.call('POST', '/api/people', { as: 'caolanh.tiem', body: { ...buildPerson(), idNumber: '' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'id_number_required', field: 'idNumber' });
+  });
+
+  it('rejects ID numbers that are malformed or contradict the person, naming the field and the reason', async () => {
+    const p = buildPerson({ dateOfBirth: '1990-05-01', gender: 'male', provinceCode: '87' });
+    const cases: [string, string][] = [
+      ['08709012345', 'id_number_wrong_length'],
+      ['08709012345X', 'id_number_not_digits'],
+      ['003090123456', 'id_number_province_unknown'], // 03 is no province code
+      ['087190123456', 'id_number_sex_mismatch'], // 1 = female born in the 1900s
+      ['087290123456', 'id_number_century_mismatch'], // 2 = male born in the 2000s
+      ['087091123456', 'id_number_birth_year_mismatch'], // 91 ≠ 1990
+    ];
+    for (const [idNumber, code] of cases) {
+      const res = await t.call('POST', '/api/people', { as: 'caolanh.tiem', body: { ...p, idNumber } });
+      expect(res.status, idNumber).toBe(400);
+      expect(res.body.error, idNumber).toMatchObject({ code, field: 'idNumber' });
+      expect(res.body.error.message).toMatch(/[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]/i);
+    }
+  });
+
+  it('one person per ID number: the second registration → 409 duplicate_person with the existing id', async () => {
+    const body = buildPerson();
+    const first = await createPersonVia(t, body);
+    const again = await t.call('POST', '/api/people', {
+      as: 'hanoi.tiem',
+      body: { ...body, fullName: `${body.fullName} B` },
+    });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ error: { code: 'duplicate_person' }, existingId: first.id });
+  });
+
+  it('two desks registering the same ID at the same moment create one record', async () => {
+    const body = buildPerson();
+    const results = await Promise.all([
+      t.call('POST', '/api/people', { as: 'caolanh.tiem', body }),
+      t.call('POST', '/api/people', { as: 'hanoi.tiem', body }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+    const rows = await t.db.selectFrom('people').select('id').where('id_number', '=', body.idNumber).execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  it('rejects a bad phone, a bad name and an unknown province with the field', async () => {
+    const bad = [
+      [{ phone: '0241234567' }, 'phone'],
+      [{ fullName: 'Nguyễn V4n An' }, 'fullName'],
+      [{ provinceCode: '03' }, 'provinceCode'],
+      [{ communeCode: '00001' }, 'communeCode'], // a Hà Nội commune for a person of another province
+    ] as const;
+    for (const [patch, field] of bad) {
+      const body = buildPersonIn('87', patch);
+      const res = await t.call('POST', '/api/people', { as: 'caolanh.tiem', body });
+      expect(res.status, JSON.stringify(patch)).toBe(400);
+      expect(res.body.error.field).toBe(field);
+    }
+  });
+});
+
+describe('identity verification against the population registry', () => {
+  it('mismatch: says which fields differ ("Bửu Lộc" is not "Bảo Lộc")', async () => {
+    const body = buildPerson();
+    const parts = body.fullName.split(' ');
+    const wrongName = [...parts.slice(0, -1), 'Bửu'].join(' ');
+    const res = await t.call('POST', '/api/people', {
+      as: 'caolanh.tiem',
+      body: {
+        ...body,
+        fullName: wrongName,
+        dateOfBirth: body.dateOfBirth.replace(
+          /-(\d\d)$/,
+          (_, d) => `-${String((Number(d) % 28) + 1).padStart(2, '0')}`,
+        ),
+      },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.verification).toMatchObject({ status: 'mismatch', fields: ['fullName', 'dateOfBirth'] });
+  });
+
+  it('not found: a valid number the registry does not hold', async () => {
+    const res = await t.call('POST', '/api/people', {
+      as: 'caolanh.tiem',
+      body: buildPerson({ idNumber: '087095999999', dateOfBirth: '1995-01-02', gender: 'male', provinceCode: '87' }),
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.verification.status).toBe('not_found');
+  });
+
+  it('registry down: the desk proceeds, the record is marked to re-check, and the background job verifies it later', async () => {
+    await setRegistryMode(t, { down: true });
+    const res = await t.call('POST', '/api/people', { as: 'caolanh.tiem', body: buildPerson() });
+    await setRegistryMode(t, { down: false });
+    expect(res.status).toBe(201);
+    expect(res.body.verification).toMatchObject({ status: 'unavailable', recheck: true });
+    expect(res.body.verification.source).toMatch(/registry-sim \(http_503\)/);
+
+    // Not due yet: nothing checked.
+    await runRecheckBatch(t.db, { ...t.app.deps, clock: () => now }, systemAuditContext('test'));
+    expect((await t.call('GET', `/api/people/${res.body.id}`, { as: 'caolanh.tiem' })).body.verification.status).toBe(
+      'unavailable',
+    );
+
+    const later = new Date(now.getTime() + 16 * 60_000);
+    const checked = await runRecheckBatch(t.db, { ...t.app.deps, clock: () => later }, systemAuditContext('test'));
+    expect(checked).toBeGreaterThanOrEqual(1);
+    const after = await t.call('GET', `/api/people/${res.body.id}`, { as: 'caolanh.tiem' });
+    expect(after.body.verification).toMatchObject({ status: 'verified', recheck: false });
+    const actions = (await listAudit(t.db, 'person', res.body.id)).map((a) => a.action);
+    expect(actions).toContain('person.verify');
+  });
+
+  it('a sex that contradicts the ID number is caught by the rules before the registry is asked', async () => {
+    const body = buildPersonIn('87');
+    const res = await t.call('POST', '/api/people', {
+      as: 'caolanh.tiem',
+      body: { ...body, gender: body.gender === 'male' ? 'female' : 'male' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'id_number_sex_mismatch', field: 'idNumber' });
+  });
+
+  it('a site corrects a mismatching name, the identity verifies', async () => {
+    const body = buildPersonIn('87');
+    const wrong = await createPersonVia(t, { ...body, fullName: `${body.fullName} Thêm` });
+    expect(wrong.verification.status).toBe('mismatch');
+    const fixed = await t.call('PATCH', `/api/people/${wrong.id}`, {
+      as: 'caolanh.tiem',
+      body: { fullName: body.fullName, reason: 'Sai tên khi nhập' },
+    });
+    expect(fixed.status).toBe(200);
+    expect(fixed.body.verification.status).toBe('verified');
+    const trail = await listAudit(t.db, 'person', wrong.id);
+    const update = trail.find((a) => a.action === 'person.update');
+    expect(update).toMatchObject({ reason: 'Sai tên khi nhập' });
+    expect((update!.before as { fullName: string }).fullName).toBe(`${body.fullName} Thêm`);
+    expect((update!.after as { fullName: string }).fullName).toBe(body.fullName);
+  });
+
+  it('a supervisor overrides a mismatch with a reason; site staff may not', async () => {
+    const body = buildPersonIn('87', { districtCode: '866' });
+    const wrong = await createPersonVia(t, { ...body, fullName: `${body.fullName} Khác` });
+    const bySite = await t.call('POST', `/api/people/${wrong.id}/identity-override`, {
+      as: 'caolanh.tiem',
+      body: { reason: 'Đã kiểm tra CCCD gốc' },
+    });
+    expect(bySite.status).toBe(403);
+    const bySupervisor = await t.call('POST', `/api/people/${wrong.id}/identity-override`, {
+      as: 'caolanh.admin',
+      body: { reason: 'Đã kiểm tra CCCD gốc tại điểm tiêm' },
+    });
+    expect(bySupervisor.status).toBe(200);
+    expect(bySupervisor.body.verification.override).toMatchObject({
+      by: 'caolanh.admin',
+      reason: 'Đã kiểm tra CCCD gốc tại điểm tiêm',
+    });
+    const trail = await listAudit(t.db, 'person', wrong.id);
+    expect(trail.find((a) => a.action === 'person.identity_override')).toMatchObject({
+      actor_username: 'caolanh.admin',
+    });
+  });
+});
+
+describe('finding people', () => {
+  it('by name typed without diacritics, by phone in any writing, by exact ID number', async () => {
+    const body = buildPersonIn('87', { fullName: 'Nguyễn Thị Ánh Tuyết' });
+    await t.call('POST', '/api/people', { as: 'caolanh.tiem', body });
+    const byName = await t.call('GET', `/api/people?q=${encodeURIComponent('nguyen thi anh tu')}`, {
+      as: 'caolanh.tiem',
+    });
+    expect(byName.status).toBe(200);
+    const hit = byName.body.items.find((p: { fullName: string }) => p.fullName === 'Nguyễn Thị Ánh Tuyết');
+    expect(hit).toBeDefined();
+    expect(hit.masked).toBe(true);
+    expect(hit.idNumber).toMatch(/^\d{3}\*+\d{3}$/);
+
+    const byPhone = await t.call('GET', `/api/people?phone=${encodeURIComponent(`+84${body.phone.slice(1)}`)}`, {
+      as: 'caolanh.tiem',
+    });
+    expect(byPhone.body.items.map((p: { fullName: string }) => p.fullName)).toContain('Nguyễn Thị Ánh Tuyết');
+
+    const byId = await t.call('GET', `/api/people?idNumber=${body.idNumber}`, { as: 'caolanh.tiem' });
+    expect(byId.body.items).toHaveLength(1);
+    expect(byId.body.items[0]).toMatchObject({ idNumber: body.idNumber, masked: false });
+  });
+
+  it('name and phone searches stay inside the caller’s units; a Hà Nội administrator cannot open a Đồng Tháp record', async () => {
+    const body = buildPersonIn('87', { fullName: 'Trương Văn Phạm Đồng' });
+    const created = await createPersonVia(t, body);
+    const fromHanoi = await t.call('GET', `/api/people?q=truong van pham dong`, { as: 'hanoi.admin' });
+    expect(fromHanoi.body.items).toHaveLength(0);
+    const fromDongThap = await t.call('GET', `/api/people?q=truong van pham dong`, { as: 'dongthap.admin' });
+    expect(fromDongThap.body.items).toHaveLength(1);
+    expect((await t.call('GET', `/api/people/${created.id}`, { as: 'hanoi.admin' })).status).toBe(404);
+    expect((await t.call('GET', `/api/people/${created.id}`, { as: 'dongthap.admin' })).status).toBe(200);
+  });
+
+  it('reading a full record is audited', async () => {
+    const created = await createPersonVia(t, buildPersonIn('87', { districtCode: '866', communeCode: '29866' }));
+    await t.call('GET', `/api/people/${created.id}`, { as: 'caolanh.admin' });
+    const reads = (await listAudit(t.db, 'person', created.id)).filter((a) => a.action === 'person.read');
+    expect(reads).toHaveLength(1);
+    expect(reads[0]?.actor_username).toBe('caolanh.admin');
+  });
+
+  it('rejects a query with none or several of idNumber, phone, q', async () => {
+    expect((await t.call('GET', '/api/people', { as: 'caolanh.tiem' })).status).toBe(400);
+    expect((await t.call('GET', '/api/people?q=an&phone=0912345678', { as: 'caolanh.tiem' })).status).toBe(400);
+  });
+
+  it('needs a signed-in staff member', async () => {
+    expect((await t.call('GET', '/api/people?q=nguyen')).status).toBe(401);
+  });
+});
+
+describe('legacy records', () => {
+  it('an import may keep a record without an ID number, flagged legacy; the API may not', async () => {
+    const body = buildPersonIn('87');
+    const legacy = await createPerson(
+      t.db,
+      { registry: t.app.deps.registry, clock: () => now },
+      null,
+      systemAuditContext('import'),
+      { ...body, idNumber: '', phone: '' },
+      { legacy: true },
+    );
+    expect(legacy).toMatchObject({ legacy: true, id_number: null, verification_status: 'pending' });
+  });
+});

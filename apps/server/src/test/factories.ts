@@ -1,0 +1,57 @@
+import type { CreatePersonBody } from '@tiemchung/core';
+import { simulatorCitizens } from '../modules/registry/registry.simulator.js';
+import type { TestApp } from './harness.js';
+
+const citizens = simulatorCitizens(2000);
+let next = 0;
+
+/**
+ * The details of a citizen the population-registry simulator knows (so the identity verifies),
+ * a different one at each call within a test file. Override any field.
+ */
+export function buildPerson(overrides: Partial<CreatePersonBody> = {}): CreatePersonBody {
+  const c = citizens[next++ % citizens.length]!;
+  return {
+    fullName: c.fullName,
+    dateOfBirth: c.dateOfBirth,
+    gender: c.gender,
+    idNumber: c.idNumber,
+    phone: c.phone,
+    provinceCode: c.provinceCode,
+    ...overrides,
+  };
+}
+
+/** A citizen of the simulator living in a given province (for scope tests). */
+export function buildPersonIn(provinceCode: string, overrides: Partial<CreatePersonBody> = {}): CreatePersonBody {
+  for (let i = 0; i < citizens.length; i++) {
+    const c = citizens[next++ % citizens.length]!;
+    if (c.provinceCode === provinceCode) return { ...pick(c), ...overrides } as CreatePersonBody;
+  }
+  throw new Error(`no simulator citizen in province ${provinceCode}`);
+}
+
+function pick(c: (typeof citizens)[number]): CreatePersonBody {
+  return {
+    fullName: c.fullName,
+    dateOfBirth: c.dateOfBirth,
+    gender: c.gender,
+    idNumber: c.idNumber,
+    phone: c.phone,
+    provinceCode: c.provinceCode,
+  };
+}
+
+/** Registers a person through the API as `as` (default: Đồng Tháp site staff) and returns the body. */
+export async function createPersonVia(t: TestApp, body: CreatePersonBody, as = 'caolanh.tiem'): Promise<any> {
+  const res = await t.call('POST', '/api/people', { as, body });
+  if (res.status !== 201) throw new Error(`create person: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** Makes the registry simulator fail (`down`) or answer slowly, for tests of the unavailable path. */
+export async function setRegistryMode(t: TestApp, mode: { down?: boolean; latencyMs?: number }): Promise<void> {
+  const sim = t.app.registrySimulator;
+  if (!sim) throw new Error('the test app has no registry simulator');
+  await sim.inject({ method: 'POST', url: '/__sim/mode', payload: mode });
+}

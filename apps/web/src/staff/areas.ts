@@ -1,0 +1,58 @@
+import type { ComponentType } from 'react';
+import { ROLES, type Role } from '../auth/roles';
+import type { SessionUser } from '../auth/types';
+import type vi from '../i18n/vi.json';
+import { paths } from '../paths';
+import { HomePage } from './home/HomePage';
+
+/** Navigation labels: keys under `nav.` in the i18n resources. */
+export type NavLabelKey = `nav.${Exclude<keyof (typeof vi)['nav'], 'label'>}`;
+
+/** One area (function) of the staff app: its place in the navigation, its route and who may use it. */
+export interface StaffAreaDef {
+  /** Stable identifier (React key, tests). */
+  id: string;
+  /** Path below /quan-tri, without slashes; '' is the staff home. The area owns `${path}/*`. */
+  path: string;
+  /** Navigation label (i18n key). */
+  labelKey: NavLabelKey;
+  /** Roles that see the area in the navigation and may open it; others get "access denied". */
+  roles: readonly Role[];
+  /**
+   * The area's page. For a new area use `lazy(() => import('./people/PeopleArea'))` so that it
+   * is loaded only when opened.
+   */
+  component: ComponentType;
+}
+
+/**
+ * STAFF AREAS — the single table that drives both the role-aware navigation and the routes of
+ * the staff app. Only areas that exist are listed (no placeholders).
+ *
+ * Extension point: to add an area (people registry, session board, reports, dashboard, ...),
+ * append one entry here with its path, nav label (add `nav.<key>` to vi.json and en.json), the
+ * roles allowed, and a lazily loaded component. The order here is the order in the navigation.
+ */
+export const STAFF_AREAS: readonly StaffAreaDef[] = [
+  {
+    id: 'home',
+    path: '',
+    labelKey: 'nav.home',
+    roles: ROLES,
+    component: HomePage,
+  },
+];
+
+/** The URL of an area. */
+export function staffAreaHref(area: Pick<StaffAreaDef, 'path'>): string {
+  return area.path ? `${paths.staffHome}/${area.path}` : paths.staffHome;
+}
+
+export function canUseArea(user: Pick<SessionUser, 'role'>, area: Pick<StaffAreaDef, 'roles'>): boolean {
+  return area.roles.includes(user.role);
+}
+
+/** The areas a user may use, in navigation order. */
+export function areasFor(user: Pick<SessionUser, 'role'>): StaffAreaDef[] {
+  return STAFF_AREAS.filter((area) => canUseArea(user, area));
+}

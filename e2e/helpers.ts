@@ -1,0 +1,194 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+
+/** The repository root (this file lives in <root>/e2e). */
+export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+
+/** The admin password the test server is started with (TIEMCHUNG_ADMIN_PASSWORD). */
+export const TEST_ADMIN_USERNAME = 'admin';
+export const TEST_ADMIN_PASSWORD = 'Mat-khau-kiem-thu-2021!';
+
+/** Variables Vitest sets in its own process (import.meta.env), not meant for the server. */
+const VITEST_ENV_MARKERS = new Set(['TEST', 'MODE', 'DEV', 'PROD', 'SSR', 'BASE_URL']);
+
+const HEALTH_TIMEOUT_MS = 90_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+/** Launches the system Chromium (no browser download on this machine) headless. */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A free TCP port on the loopback interface. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      if (address === null || typeof address === 'string') {
+        server.close();
+        reject(new Error('could not read the port of a probe server'));
+        return;
+      }
+      server.close(() => resolvePort(address.port));
+    });
+  });
+}
+
+export interface TestServer {
+  /** e.g. http://127.0.0.1:41234 (no trailing slash). */
+  baseUrl: string;
+  /** The data directory the server was given (removed by stop()). */
+  dataDir: string;
+  /** Server output so far (stdout and stderr), for failure messages. */
+  output(): string;
+  /** Sends SIGTERM, waits for the process to exit (SIGKILL after 15 s), removes the data dir. */
+  stop(): Promise<void>;
+}
+
+export interface StartServerOptions {
+  /** Extra environment for the server process. */
+  env?: Record<string, string>;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}
+
+function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((done) => {
+    const timer = setTimeout(() => {
+      child.off('exit', onExit);
+      done(false);
+    }, timeoutMs);
+    const onExit = () => {
+      clearTimeout(timer);
+      done(true);
+    };
+    child.once('exit', onExit);
+  });
+}
+
+async function isHealthy(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    await response.body?.cancel();
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts the built server (`node apps/server/dist/main.js`) on a free port with a fresh data
+ * directory, a known admin password and NODE_ENV=test (DATABASE_URL passes through when set),
+ * and waits until `GET /api/health` answers 200.
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
+  // E2E_SERVER_ENTRY lets the harness itself be checked against a stand-in server.
+  const entry = resolve(REPO_ROOT, process.env.E2E_SERVER_ENTRY ?? 'apps/server/dist/main.js');
+  if (!existsSync(entry)) {
+    throw new Error(`${entry} not found: build the server first (npm run build)`);
+  }
+  const port = await freePort();
+  const dataDir = await mkdtemp(join(tmpdir(), 'tiemchung-e2e-'));
+  // The server gets this process's environment (PATH, DATABASE_URL, ...) less Vitest's own markers.
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST') && !VITEST_ENV_MARKERS.has(key)),
+  );
+  const env: NodeJS.ProcessEnv = {
+    ...inherited,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    TIEMCHUNG_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+    NODE_ENV: 'test',
+    ...options.env,
+  };
+  if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
+
+  const child = spawn(process.execPath, [entry], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const append = (chunk: Buffer) => {
+    log += chunk.toString('utf8');
+    if (log.length > 200_000) log = log.slice(-100_000);
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  if (process.env.E2E_SERVER_LOG) {
+    child.stdout?.pipe(process.stdout);
+    child.stderr?.pipe(process.stderr);
+  }
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      if (!(await waitForExit(child, STOP_TIMEOUT_MS))) {
+        child.kill('SIGKILL');
+        await waitForExit(child, 5_000);
+      }
+    }
+    if (!process.env.E2E_KEEP_DATA) await rm(dataDir, { recursive: true, force: true });
+  };
+  const tail = () => log.slice(-4_000);
+
+  // The server may listen on IPv4 or on "localhost" only: accept whichever answers.
+  const hosts = ['127.0.0.1', 'localhost'];
+  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+  try {
+    for (;;) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`server exited (${child.exitCode ?? child.signalCode}) before it was healthy:\n${tail()}`);
+      }
+      for (const host of hosts) {
+        const baseUrl = `http://${host}:${port}`;
+        if (await isHealthy(`${baseUrl}/api/health`)) {
+          return { baseUrl, dataDir, output: () => log, stop };
+        }
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`server not healthy after ${HEALTH_TIMEOUT_MS / 1000} s on port ${port}:\n${tail()}`);
+      }
+      await delay(250);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Fails early with a clear message when the web app has not been built. */
+export function assertWebBuilt(): void {
+  const index = join(REPO_ROOT, 'apps/web/dist/index.html');
+  if (!existsSync(index)) {
+    throw new Error(`${index} not found: build the web app first (npm run build:web)`);
+  }
+}
