@@ -22,8 +22,10 @@ import { registerErrorHandling } from './lib/error-handler.js';
 import { AppError } from './lib/errors.js';
 import { systemAuditContext } from './modules/audit/audit.service.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
+import { dosesRoutes } from './modules/doses/doses.routes.js';
 import { facilitiesRoutes } from './modules/facilities/facilities.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { lotsRoutes } from './modules/lots/lots.routes.js';
 import { peopleRoutes } from './modules/people/people.routes.js';
 import { runRecheckBatch } from './modules/people/people.service.js';
 import { HttpPopulationRegistry } from './modules/registry/registry.client.js';
@@ -154,6 +156,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(facilitiesRoutes);
   await app.register(vaccinesRoutes);
   await app.register(peopleRoutes);
+  await app.register(dosesRoutes);
+  await app.register(lotsRoutes);
 
   if (config.webDist) await registerWebApp(app, config.webDist);
   else

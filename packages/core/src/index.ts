@@ -1,3 +1,4 @@
+export * from './doses/index.js';
 export * from './errors.js';
 export * from './i18n.js';
 export * from './identity/index.js';

@@ -29,6 +29,8 @@ export interface Vaccine {
   readonly dosesPerVial: number;
   /** Where the interval or other figure comes only from the manufacturer, not a Vietnamese letter. */
   readonly note?: Localized;
+  /** Ages (whole years on the day of the dose) the vaccine is approved for, where stated (SPEC). */
+  readonly ageRange?: { readonly min: number; readonly max: number };
 }
 
 const MANUFACTURER_SOURCE: Localized = {
@@ -157,6 +159,7 @@ export const VACCINES: readonly Vaccine[] = Object.freeze([
     minIntervalDays: 14,
     recommendedIntervalDays: null,
     dosesPerVial: 10,
+    ageRange: { min: 19, max: 65 },
   },
 ]);
 

@@ -5,11 +5,12 @@ import { AppError } from '../lib/errors.js';
 import { recordAudit, systemAuditContext } from '../modules/audit/audit.service.js';
 import { hashPassword, verifyPassword } from '../modules/auth/passwords.js';
 import { insertFacility } from '../modules/facilities/facilities.service.js';
+import { seedLotStock } from '../modules/lots/lots.service.js';
 import { ensureProvinces } from '../modules/units/units.import.js';
 import { upsertUnits } from '../modules/units/units.queries.js';
 import { countUsers, createUser } from '../modules/users/users.service.js';
 import { syncVaccineCatalogue } from '../modules/vaccines/vaccines.service.js';
-import { DEMO_FACILITIES, DEMO_USERS, demoUnitRows } from './demo-data.js';
+import { DEMO_FACILITIES, DEMO_LOT_EXPIRY, DEMO_LOTS, DEMO_UNITS, DEMO_USERS, demoUnitRows } from './demo-data.js';
 import { migrateToLatest } from './migrate.js';
 import type { DB } from './schema.js';
 
@@ -56,6 +57,22 @@ async function seedDemoData(db: Kysely<DB>): Promise<void> {
   await upsertUnits(db, demoUnitRows());
   for (const f of DEMO_FACILITIES) await insertFacility(db, { ...f });
   for (const u of DEMO_USERS) await createUser(db, null, audit, { ...u, password: DEMO_PASSWORD });
+  for (const provinceCode of Object.keys(DEMO_UNITS)) {
+    const facilities = DEMO_FACILITIES.filter((f) => f.province_code === provinceCode).map((f) => ({
+      id: f.id,
+      doses: 5_000,
+    }));
+    for (const lot of DEMO_LOTS) {
+      await seedLotStock(db, {
+        ...lot,
+        expiresOn: DEMO_LOT_EXPIRY,
+        provinceCode,
+        provinceDoses: 50_000,
+        facilities,
+        on: '2021-01-15',
+      });
+    }
+  }
 }
 
 /** When the operator sets TIEMCHUNG_ADMIN_PASSWORD, `admin` signs in with it (audited when it changes). */

@@ -191,3 +191,16 @@ export const DEMO_USERS: {
   { username: 'dongthap.phananh', role: 'report_handler', displayName: 'Xử lý phản ánh Đồng Tháp', unitCode: '87' },
   { username: 'hanoi.phananh', role: 'report_handler', displayName: 'Xử lý phản ánh Hà Nội', unitCode: '01' },
 ];
+
+/** One demo lot of every vaccine, valid from 2021 on (expiry far ahead), held by every demo facility. */
+export const DEMO_LOTS: { vaccineCode: string; lotNumber: string }[] = [
+  { vaccineCode: 'EU/1/21/1529', lotNumber: 'ABV5811' },
+  { vaccineCode: 'Sputnik-V', lotNumber: 'II-310521' },
+  { vaccineCode: 'BBIBP-CorV', lotNumber: '202108B2316' },
+  { vaccineCode: 'EU/1/20/1528', lotNumber: 'FF2587' },
+  { vaccineCode: 'EU/1/20/1507', lotNumber: '3002183' },
+  { vaccineCode: 'EU/1/20/1525', lotNumber: '1821006' },
+  { vaccineCode: 'Hayat-Vax', lotNumber: 'HV21A001' },
+  { vaccineCode: 'Abdala', lotNumber: 'A2109' },
+];
+export const DEMO_LOT_EXPIRY = '2027-12-31';

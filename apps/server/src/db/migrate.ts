@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
 import * as m0001 from './migrations/2026_11_23_0001_foundation.js';
 import * as m0002 from './migrations/2026_11_23_0002_people.js';
+import * as m0003 from './migrations/2026_11_24_0003_vaccination.js';
 import type { DB } from './schema.js';
 
 /**
@@ -10,6 +11,7 @@ import type { DB } from './schema.js';
 const MIGRATIONS: Record<string, Migration> = {
   '2026_11_23_0001_foundation': m0001,
   '2026_11_23_0002_people': m0002,
+  '2026_11_24_0003_vaccination': m0003,
 };
 
 /** Brings the schema to the latest version; throws with the failing migration's error. */

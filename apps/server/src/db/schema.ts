@@ -16,6 +16,14 @@ export interface DB {
   audit_log: AuditLogTable;
   people: PersonTable;
   duplicate_candidates: DuplicateCandidateTable;
+  lots: LotTable;
+  lot_movements: LotMovementTable;
+  vaccination_sessions: VaccinationSessionTable;
+  session_lots: SessionLotTable;
+  doses: DoseTable;
+  visits: VisitTable;
+  adverse_events: AdverseEventTable;
+  notifications: NotificationTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -188,4 +196,131 @@ export interface DuplicateCandidateTable {
   created_at: CreatedAt;
   resolved_at: Timestamp | null;
   resolved_by: string | null;
+}
+
+export interface LotTable {
+  id: string;
+  vaccine_code: string;
+  lot_number: string;
+  expires_on: string;
+  doses_per_vial: number;
+  created_at: CreatedAt;
+  created_by: string | null;
+}
+export type LotRow = Selectable<LotTable>;
+
+export interface LotMovementTable {
+  id: Generated<number>;
+  lot_id: string;
+  kind: 'receipt' | 'allocation';
+  from_holder: string | null;
+  to_holder: string;
+  province_code: string;
+  doses: number;
+  moved_on: string;
+  created_at: CreatedAt;
+  created_by: string | null;
+}
+
+/** A vaccination session (buổi tiêm). */
+export interface VaccinationSessionTable {
+  id: string;
+  facility_id: string;
+  province_code: string;
+  district_code: string | null;
+  session_date: string;
+  name: string | null;
+  status: Generated<'open' | 'closed'>;
+  opened_by: string | null;
+  opened_at: CreatedAt;
+  closed_by: string | null;
+  closed_at: Timestamp | null;
+}
+export type VaccinationSessionRow = Selectable<VaccinationSessionTable>;
+
+export interface SessionLotTable {
+  session_id: string;
+  lot_id: string;
+  doses_per_vial: number;
+  vials_opened: number | null;
+}
+
+export type DoseKindColumn = 'primary' | 'additional' | 'booster';
+export interface DoseTable {
+  id: string;
+  person_id: string;
+  vaccine_code: string;
+  lot_id: string | null;
+  lot_number: string;
+  administered_on: string;
+  facility_id: string;
+  province_code: string;
+  district_code: string | null;
+  dose_number: number;
+  dose_kind: DoseKindColumn;
+  declared_kind: DoseKindColumn | null;
+  session_id: string | null;
+  source: 'site' | 'api' | 'import' | 'report_resolution';
+  retroactive: Generated<boolean>;
+  idempotency_key: string | null;
+  fingerprint: string | null;
+  override_by: string | null;
+  override_reason: string | null;
+  overridden: Json | null;
+  recorded_by: string | null;
+  recorded_at: CreatedAt;
+  updated_at: Timestamp;
+  duplicate_of: string | null;
+}
+export type DoseRow = Selectable<DoseTable>;
+export type NewDose = Insertable<DoseTable>;
+
+export type VisitStatus = 'waiting' | 'screening' | 'vaccinated' | 'observing' | 'done' | 'postponed' | 'referred';
+export interface VisitTable {
+  id: string;
+  session_id: string;
+  person_id: string;
+  queue_number: number;
+  status: VisitStatus;
+  check_in_method: 'list' | 'search' | 'cccd_qr' | 'health_book_qr' | 'registration_qr';
+  checked_in_at: Timestamp;
+  checked_in_by: string | null;
+  screening: Json | null;
+  screening_outcome: 'vaccinate' | 'postpone' | 'refer' | null;
+  screening_reason: string | null;
+  screened_by: string | null;
+  screened_at: Timestamp | null;
+  dose_id: string | null;
+  observation_until: Timestamp | null;
+  done_at: Timestamp | null;
+}
+export type VisitRow = Selectable<VisitTable>;
+
+export interface AdverseEventTable {
+  id: string;
+  person_id: string;
+  dose_id: string | null;
+  visit_id: string | null;
+  facility_id: string;
+  province_code: string;
+  district_code: string | null;
+  occurred_at: Timestamp;
+  symptoms: Json;
+  severity: 'mild' | 'serious';
+  action_taken: string;
+  reported_by: string | null;
+  reported_at: CreatedAt;
+}
+
+export interface NotificationTable {
+  id: Generated<number>;
+  kind: string;
+  province_code: string;
+  district_code: string | null;
+  facility_id: string | null;
+  title: string;
+  body: Json;
+  created_at: CreatedAt;
+  read_at: Timestamp | null;
+  read_by: string | null;
 }

@@ -702,7 +702,12 @@ export async function runRecheckBatch(
 }
 
 /** Moves every record of one person to another inside a merge (doses, reports…); given by the caller. */
-export type MoveRecords = (trx: Transaction<DB>, fromId: string, toId: string) => Promise<Record<string, number>>;
+export type MoveRecords = (
+  trx: Transaction<DB>,
+  fromId: string,
+  toId: string,
+  now: Date,
+) => Promise<Record<string, number>>;
 
 /**
  * Merges `otherId` into `survivorId`: every dose and report moves to the survivor (through
@@ -738,7 +743,7 @@ export async function mergePeople(
         message: { vi: 'Một trong hai hồ sơ đã được gộp trước đó.', en: 'One of the records has already been merged.' },
       });
     }
-    const moved = await moveRecords(trx, other.id, survivor.id);
+    const moved = await moveRecords(trx, other.id, survivor.id, input.now);
     await q.updatePersonRow(trx, other.id, { merged_into: survivor.id, merged_at: input.now, updated_at: input.now });
     const takeId = !survivor.id_number && other.id_number;
     const updatedSurvivor = await q.updatePersonRow(trx, survivor.id, {

@@ -1,0 +1,87 @@
+import { DOSE_KINDS, isoDateSchema, listOf } from '@tiemchung/core';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf, requireRole } from '../../lib/authz.js';
+import { auditContextOf } from '../audit/audit.service.js';
+import { authenticate } from '../auth/auth.guard.js';
+import { listDoses, presentDose, recordDose } from './doses.service.js';
+
+export const doseSchema = z.object({
+  id: z.string(),
+  personId: z.string(),
+  doseNumber: z.number().int(),
+  doseKind: z.enum(DOSE_KINDS),
+  vaccineCode: z.string(),
+  lotNumber: z.string(),
+  administeredOn: z.string(),
+  facilityId: z.string(),
+  sessionId: z.string().nullable(),
+  source: z.string(),
+  retroactive: z.boolean(),
+  override: z.object({ by: z.string().nullable(), reason: z.string() }).nullable(),
+  recordedAt: z.string(),
+});
+
+export const recordDoseBodySchema = z.object({
+  vaccineCode: z.string().min(1).max(40),
+  lotNumber: z.string().trim().min(1).max(40),
+  administeredOn: isoDateSchema,
+  facilityId: z.string().min(1).max(40),
+  doseKind: z.enum(DOSE_KINDS).optional(),
+  override: z.object({ reason: z.string().trim().min(5).max(500) }).optional(),
+});
+
+export const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,200}$/, { message: '1–200 visible ASCII characters' })
+    .optional(),
+});
+
+/** Doses of a person (api-contract.md, Doses). */
+export const dosesRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('preHandler', authenticate);
+
+  app.post(
+    '/api/people/:id/doses',
+    {
+      preHandler: requireRole('national_admin', 'province_admin', 'district_admin', 'site_staff'),
+      schema: {
+        tags: ['doses'],
+        summary: 'Record a dose that was given (idempotent with the Idempotency-Key header)',
+        params: z.object({ id: z.string().min(1).max(64) }),
+        headers: idempotencyHeaders,
+        body: recordDoseBodySchema,
+        response: { 200: doseSchema, 201: doseSchema },
+      },
+    },
+    async (request, reply) => {
+      const { dose, created } = await recordDose(
+        app.db,
+        actorOf(request),
+        auditContextOf(request),
+        {
+          ...request.body,
+          personId: request.params.id,
+          idempotencyKey: request.headers['idempotency-key'],
+          source: 'api',
+        },
+        app.deps.clock(),
+      );
+      return reply.status(created ? 201 : 200).send(presentDose(dose));
+    },
+  );
+
+  app.get(
+    '/api/people/:id/doses',
+    {
+      schema: {
+        tags: ['doses'],
+        summary: 'A person’s doses in date order',
+        params: z.object({ id: z.string().min(1).max(64) }),
+        response: { 200: listOf(doseSchema) },
+      },
+    },
+    async (request) => ({ items: (await listDoses(app.db, actorOf(request), request.params.id)).map(presentDose) }),
+  );
+};

@@ -1,0 +1,278 @@
+import { createHash } from 'node:crypto';
+import { allOverridable, checkDose, type DoseKind, type DoseViolation, sequenceDoses, uuidv7 } from '@tiemchung/core';
+import type { Kysely, Transaction } from 'kysely';
+import type { DB, DoseRow } from '../../db/schema.js';
+import { type Actor, covers } from '../../lib/authz.js';
+import { AppError } from '../../lib/errors.js';
+import { type AuditContext, recordAudit } from '../audit/audit.service.js';
+import { getFacility } from '../facilities/facilities.service.js';
+import { findLotByNumber } from '../lots/lots.service.js';
+import {
+  canSeePerson,
+  flagForRecheck,
+  getPerson,
+  personIdentityGate,
+  SUPERVISOR_ROLES,
+} from '../people/people.service.js';
+import * as q from './doses.queries.js';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export interface RecordDoseInput {
+  readonly personId: string;
+  readonly vaccineCode: string;
+  readonly lotNumber: string;
+  readonly administeredOn: string;
+  readonly facilityId: string;
+  readonly doseKind?: DoseKind;
+  /** A supervisor's reason to record a dose that breaks a clinical rule. */
+  readonly override?: { readonly reason: string };
+  readonly idempotencyKey?: string;
+  readonly sessionId?: string | null;
+  readonly source: DoseRow['source'];
+}
+
+export interface RecordedDose {
+  readonly dose: DoseRow;
+  /** False when the idempotency key named a dose recorded earlier (a retry): nothing new was made. */
+  readonly created: boolean;
+  readonly warnings: readonly DoseViolation[];
+}
+
+/** Never return a raw row. */
+export function presentDose(d: DoseRow) {
+  return {
+    id: d.id,
+    personId: d.person_id,
+    doseNumber: d.dose_number,
+    doseKind: d.dose_kind,
+    vaccineCode: d.vaccine_code,
+    lotNumber: d.lot_number,
+    administeredOn: d.administered_on,
+    facilityId: d.facility_id,
+    sessionId: d.session_id,
+    source: d.source,
+    retroactive: d.retroactive,
+    override: d.override_reason ? { by: d.override_by, reason: d.override_reason } : null,
+    recordedAt: d.recorded_at.toISOString(),
+  };
+}
+
+function fingerprintOf(i: RecordDoseInput, personId: string): string {
+  return createHash('sha256')
+    .update(JSON.stringify([personId, i.vaccineCode, i.lotNumber, i.administeredOn, i.facilityId, i.doseKind ?? null]))
+    .digest('base64url');
+}
+
+/** The 422 of a dose that breaks rules: the first violation as the error, all of them listed. */
+function ruleViolations(violations: readonly DoseViolation[], lang: 'vi' | 'en' = 'vi'): AppError {
+  const first = violations[0]!;
+  return new AppError('validation_failed', {
+    status: 422,
+    publicCode: first.code,
+    field: first.field,
+    message: first.message,
+    extra: {
+      violations: violations.map((x) => ({
+        code: x.code,
+        field: x.field,
+        message: x.message[lang],
+        overridable: x.overridable,
+      })),
+      overridable: allOverridable(violations),
+    },
+  });
+}
+
+/**
+ * Records a dose that was given. One transaction holds the person's row lock (doses of one person
+ * are numbered one at a time), checks the idempotency key (a retry gets the dose it made, never a
+ * second), the identity rule of 1 Nov 2021, the dose rules, inserts the dose, renumbers the history
+ * when it is a retroactive entry, and writes the audit entry — all or nothing.
+ */
+export async function recordDose(
+  db: Kysely<DB>,
+  actor: Actor,
+  audit: AuditContext,
+  input: RecordDoseInput,
+  now: Date,
+): Promise<RecordedDose> {
+  const facility = await getFacility(db, input.facilityId);
+  if (!facility) throw new AppError('unknown_facility', { field: 'facilityId' });
+  if (
+    !covers(actor.scope, {
+      provinceCode: facility.province_code,
+      districtCode: facility.district_code,
+      communeCode: facility.commune_code,
+      facilityId: facility.id,
+    })
+  ) {
+    throw new AppError('out_of_scope', { field: 'facilityId' });
+  }
+  const resolved = await getPerson(db, input.personId);
+  if (!resolved || !canSeePerson(actor, resolved)) throw new AppError('not_found');
+  const fingerprint = fingerprintOf(input, resolved.id);
+  const today = now.toISOString().slice(0, 10);
+
+  return db.transaction().execute(async (trx) => {
+    const person = await trx
+      .selectFrom('people')
+      .selectAll()
+      .where('id', '=', resolved.id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!person || person.merged_into) throw new AppError('conflict');
+    if (input.idempotencyKey) {
+      const existing = await q.findDoseByKey(trx, input.idempotencyKey);
+      if (existing) {
+        if (existing.fingerprint !== fingerprint) {
+          throw new AppError('conflict', {
+            status: 422,
+            publicCode: 'idempotency_key_reused',
+            message: {
+              vi: 'Mã Idempotency-Key này đã được dùng cho một mũi tiêm khác.',
+              en: 'This Idempotency-Key was already used for a different dose.',
+            },
+          });
+        }
+        return { dose: existing, created: false, warnings: [] };
+      }
+    }
+    const gate = personIdentityGate(person, input.administeredOn);
+    if (!gate.ok)
+      throw new AppError('validation_failed', {
+        status: 422,
+        publicCode: gate.code,
+        field: 'personId',
+        message: gate.message,
+      });
+
+    const history = await q.dosesOfPerson(trx, person.id);
+    const lot = await findLotByNumber(trx, input.lotNumber, input.vaccineCode);
+    const check = checkDose({
+      person: { dateOfBirth: person.date_of_birth },
+      history: history.map((d) => ({
+        id: d.id,
+        vaccineCode: d.vaccine_code,
+        administeredOn: d.administered_on,
+        declaredKind: d.declared_kind,
+      })),
+      dose: {
+        vaccineCode: input.vaccineCode,
+        lotNumber: input.lotNumber,
+        administeredOn: input.administeredOn,
+        declaredKind: input.doseKind ?? null,
+      },
+      lot: lot ? { lotNumber: lot.lot_number, vaccineCode: lot.vaccine_code, expiresOn: lot.expires_on } : null,
+      today,
+    });
+    let overridden: readonly DoseViolation[] = [];
+    if (!check.ok) {
+      const canOverride =
+        input.override &&
+        (SUPERVISOR_ROLES as readonly string[]).includes(actor.role) &&
+        allOverridable(check.violations);
+      if (!canOverride) throw ruleViolations(check.violations);
+      overridden = check.violations;
+    }
+    const sequenced = sequenceDoses([
+      ...history.map((d) => ({
+        id: d.id,
+        vaccineCode: d.vaccine_code,
+        administeredOn: d.administered_on,
+        declaredKind: d.declared_kind,
+      })),
+      {
+        id: '\uffff-new',
+        vaccineCode: input.vaccineCode,
+        administeredOn: input.administeredOn,
+        declaredKind: input.doseKind ?? null,
+      },
+    ]);
+    const self = sequenced.find((d) => d.id === '\uffff-new')!;
+    const dose = await q.insertDose(trx, {
+      id: uuidv7(now.getTime()),
+      person_id: person.id,
+      vaccine_code: input.vaccineCode,
+      lot_id: lot?.vaccine_code === input.vaccineCode ? lot.id : null,
+      lot_number: input.lotNumber,
+      administered_on: input.administeredOn,
+      facility_id: facility.id,
+      province_code: facility.province_code,
+      district_code: facility.district_code,
+      dose_number: self.doseNumber,
+      dose_kind: self.doseKind,
+      declared_kind: input.doseKind ?? null,
+      session_id: input.sessionId ?? null,
+      source: input.source,
+      retroactive: gate.retroactive,
+      idempotency_key: input.idempotencyKey ?? null,
+      fingerprint,
+      override_by: overridden.length ? actor.username : null,
+      override_reason: overridden.length ? (input.override?.reason ?? null) : null,
+      overridden: overridden.length ? JSON.stringify(overridden.map((x) => x.code)) : null,
+      recorded_by: actor.username,
+      updated_at: now,
+    });
+    // A dose entered before doses already recorded shifts their numbers.
+    for (const d of sequenced) {
+      const row = history.find((h) => h.id === d.id);
+      if (row && (row.dose_number !== d.doseNumber || row.dose_kind !== d.doseKind))
+        await q.setDoseNumber(trx, row.id, d.doseNumber, d.doseKind, now);
+    }
+    if (gate.flagRecheck) await flagForRecheck(trx, person.id, now);
+    await recordAudit(trx, audit, {
+      action: overridden.length ? 'dose.create_override' : 'dose.create',
+      entityType: 'dose',
+      entityId: dose.id,
+      after: presentDose(dose),
+      reason: overridden.length ? (input.override?.reason ?? null) : null,
+    });
+    return { dose, created: true, warnings: check.ok ? check.warnings : [] };
+  });
+}
+
+/** A person's doses in date order (the person resolved through merges). */
+export async function listDoses(db: Executor, actor: Actor, personId: string): Promise<DoseRow[]> {
+  const person = await getPerson(db, personId);
+  if (!person || !canSeePerson(actor, person)) throw new AppError('not_found');
+  return q.dosesOfPerson(db, person.id);
+}
+
+/** Renumbers a person's doses from the whole history (after a merge or a correction). */
+export async function renumberDoses(trx: Transaction<DB>, personId: string, now: Date): Promise<void> {
+  const doses = await q.dosesOfPerson(trx, personId);
+  const sequenced = sequenceDoses(
+    doses.map((d) => ({
+      id: d.id,
+      vaccineCode: d.vaccine_code,
+      administeredOn: d.administered_on,
+      declaredKind: d.declared_kind,
+    })),
+  );
+  for (const s of sequenced) {
+    const row = doses.find((d) => d.id === s.id)!;
+    if (row.dose_number !== s.doseNumber || row.dose_kind !== s.doseKind)
+      await q.setDoseNumber(trx, row.id, s.doseNumber, s.doseKind, now);
+  }
+}
+
+/**
+ * Moves every dose of one person to another (a merge). A dose on a day the survivor already has
+ * one is the same physical dose entered twice: it moves too, marked as a duplicate of the
+ * survivor's, so nothing is lost and nothing is counted twice. Then the history is renumbered.
+ */
+export async function moveDoses(trx: Transaction<DB>, fromId: string, toId: string, now: Date): Promise<number> {
+  const survivorDays = new Map((await q.dosesOfPerson(trx, toId)).map((d) => [d.administered_on, d.id]));
+  const moving = await trx.selectFrom('doses').selectAll().where('person_id', '=', fromId).execute();
+  for (const d of moving) {
+    const twin = d.duplicate_of ? null : (survivorDays.get(d.administered_on) ?? null);
+    await trx
+      .updateTable('doses')
+      .set({ person_id: toId, duplicate_of: d.duplicate_of ?? twin, updated_at: now })
+      .where('id', '=', d.id)
+      .execute();
+  }
+  await renumberDoses(trx, toId, now);
+  return moving.length;
+}

@@ -1,0 +1,264 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { buildPersonIn, createPersonVia, setRegistryMode } from '../../test/factories.js';
+import { useTestApp } from '../../test/harness.js';
+import { listAudit } from '../audit/audit.service.js';
+
+const now = new Date('2022-03-01T03:00:00Z');
+const t = await useTestApp({ deps: { clock: () => now } });
+
+const PFIZER = 'EU/1/20/1528';
+const AZ = 'EU/1/21/1529';
+const dose = (over: Record<string, unknown> = {}) => ({
+  vaccineCode: PFIZER,
+  lotNumber: 'FF2587',
+  administeredOn: '2021-11-15',
+  facilityId: 'DT-CL-01',
+  ...over,
+});
+
+async function person(over: Record<string, unknown> = {}) {
+  return createPersonVia(t, buildPersonIn('87', { districtCode: '866', ...over }));
+}
+
+async function post(personId: string, body: object, key: string | null = randomUUID(), as = 'caolanh.tiem') {
+  return t.call('POST', `/api/people/${personId}/doses`, { as, body, headers: key ? { 'idempotency-key': key } : {} });
+}
+
+describe('recording a dose', () => {
+  it('records the first dose as primary dose 1, audited', async () => {
+    const p = await person();
+    const res = await post(p.id, dose());
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      id: expect.any(String),
+      doseNumber: 1,
+      doseKind: 'primary',
+      vaccineCode: PFIZER,
+      lotNumber: 'FF2587',
+      administeredOn: '2021-11-15',
+      facilityId: 'DT-CL-01',
+      retroactive: false,
+    });
+    const trail = await listAudit(t.db, 'dose', res.body.id);
+    expect(trail.map((a) => [a.action, a.actor_username])).toEqual([['dose.create', 'caolanh.tiem']]);
+  });
+
+  it('lists a person’s doses in date order, numbered from the whole history (a retroactive entry renumbers)', async () => {
+    const p = await person();
+    await post(p.id, dose({ administeredOn: '2021-12-20' }));
+    const earlier = await post(p.id, dose({ administeredOn: '2021-10-20' }));
+    expect(earlier.status).toBe(201);
+    expect(earlier.body).toMatchObject({ doseNumber: 1, retroactive: true });
+    const list = await t.call('GET', `/api/people/${p.id}/doses`, { as: 'caolanh.tiem' });
+    expect(list.body.items.map((d: any) => [d.administeredOn, d.doseNumber, d.doseKind])).toEqual([
+      ['2021-10-20', 1, 'primary'],
+      ['2021-12-20', 2, 'primary'],
+    ]);
+  });
+});
+
+describe('idempotency: a retry, a double click or a re-sync never makes a second dose', () => {
+  it('the same key again returns the same dose (200)', async () => {
+    const p = await person();
+    const key = randomUUID();
+    const first = await post(p.id, dose(), key);
+    const again = await post(p.id, dose(), key);
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(first.body.id);
+  });
+
+  it('20 concurrent identical requests → exactly one dose', async () => {
+    const p = await person();
+    const key = randomUUID();
+    const results = await Promise.all(Array.from({ length: 20 }, () => post(p.id, dose(), key)));
+    expect(results.every((r) => r.status === 200 || r.status === 201)).toBe(true);
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
+    const rows = await t.db.selectFrom('doses').select('id').where('person_id', '=', p.id).execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  it('the same key with a different dose → 422 idempotency_key_reused', async () => {
+    const p = await person();
+    const key = randomUUID();
+    await post(p.id, dose(), key);
+    const other = await post(p.id, dose({ administeredOn: '2021-12-20' }), key);
+    expect(other.status).toBe(422);
+    expect(other.body.error.code).toBe('idempotency_key_reused');
+  });
+
+  it('without a key, the same dose twice is refused as a second dose on one day', async () => {
+    const p = await person();
+    expect((await post(p.id, dose(), null)).status).toBe(201);
+    const again = await post(p.id, dose(), null);
+    expect(again.status).toBe(422);
+    expect(again.body.error.code).toBe('dose_same_day');
+  });
+});
+
+describe('dose rules through the API', () => {
+  it('each violation → 422 with a code, the field and a message a nurse understands', async () => {
+    const p = await person();
+    const cases: [object, string, string][] = [
+      [dose({ administeredOn: '2022-03-02' }), 'date_in_future', 'administeredOn'],
+      [dose({ vaccineCode: 'Covaxin' }), 'unknown_vaccine', 'vaccineCode'],
+      [dose({ lotNumber: 'NO-SUCH-LOT' }), 'unknown_lot', 'lotNumber'],
+      [dose({ lotNumber: 'ABV5811' }), 'lot_vaccine_mismatch', 'lotNumber'],
+      [dose({ administeredOn: '2021-06-01' }), 'date_before_approval', 'administeredOn'],
+    ];
+    for (const [body, code, field] of cases) {
+      const res = await post(p.id, body);
+      expect(res.status, code).toBe(422);
+      expect(res.body.error, code).toMatchObject({ code, field });
+      expect(res.body.violations[0]).toMatchObject({ code, overridable: false });
+    }
+  });
+
+  it('a second Pfizer dose after 20 days is refused; a supervisor may record it with a reason', async () => {
+    const p = await person();
+    await post(p.id, dose({ administeredOn: '2021-11-15' }));
+    const short = await post(p.id, dose({ administeredOn: '2021-12-05' }));
+    expect(short.status).toBe(422);
+    expect(short.body.error.code).toBe('interval_too_short');
+    expect(short.body.error.message).toMatch(/ít nhất 21 ngày; mới được 20 ngày/);
+    expect(short.body.overridable).toBe(true);
+
+    const siteTries = await post(p.id, dose({ administeredOn: '2021-12-05', override: { reason: 'Bác sĩ chỉ định' } }));
+    expect(siteTries.status).toBe(422);
+
+    const supervisor = await post(
+      p.id,
+      dose({ administeredOn: '2021-12-05', override: { reason: 'Người dân đi công tác dài ngày' } }),
+      randomUUID(),
+      'caolanh.admin',
+    );
+    expect(supervisor.status).toBe(201);
+    expect(supervisor.body).toMatchObject({
+      doseNumber: 2,
+      override: { by: 'caolanh.admin', reason: 'Người dân đi công tác dài ngày' },
+    });
+    const trail = await listAudit(t.db, 'dose', supervisor.body.id);
+    expect(trail[0]).toMatchObject({ action: 'dose.create_override', reason: 'Người dân đi công tác dài ngày' });
+  });
+
+  it('mixing Vero Cell then Pfizer is refused with 422 mixing_not_allowed', async () => {
+    const p = await person();
+    await post(p.id, dose({ vaccineCode: 'BBIBP-CorV', lotNumber: '202108B2316', administeredOn: '2021-10-01' }));
+    const res = await post(p.id, dose({ administeredOn: '2021-11-15' }));
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('mixing_not_allowed');
+  });
+});
+
+describe('identity verification before a new dose (from 1 Nov 2021)', () => {
+  async function mismatching() {
+    const body = buildPersonIn('87', { districtCode: '866' });
+    return createPersonVia(t, { ...body, fullName: `${body.fullName} Sai` });
+  }
+
+  it('a person whose identity does not match cannot get a dose dated on or after 1 Nov 2021', async () => {
+    const p = await mismatching();
+    expect(p.verification.status).toBe('mismatch');
+    const res = await post(p.id, dose({ administeredOn: '2021-11-01' }));
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatchObject({ code: 'identity_not_verified' });
+    expect(res.body.error.message).toMatch(/01\/11\/2021/);
+  });
+
+  it('an earlier dose is a retroactive entry: accepted, and the person is listed for verification', async () => {
+    const p = await mismatching();
+    const res = await post(p.id, dose({ administeredOn: '2021-10-31' }));
+    expect(res.status).toBe(201);
+    expect(res.body.retroactive).toBe(true);
+    const after = await t.call('GET', `/api/people/${p.id}`, { as: 'caolanh.tiem' });
+    expect(after.body.verification.recheck).toBe(true);
+  });
+
+  it('after a supervisor’s override the dose is accepted', async () => {
+    const p = await mismatching();
+    await t.call('POST', `/api/people/${p.id}/identity-override`, {
+      as: 'caolanh.admin',
+      body: { reason: 'Đối chiếu CCCD gốc: đúng người' },
+    });
+    expect((await post(p.id, dose())).status).toBe(201);
+  });
+
+  it('registry unavailable: the site proceeds, the person flagged to re-check', async () => {
+    await setRegistryMode(t, { down: true });
+    const p = await person();
+    await setRegistryMode(t, { down: false });
+    expect(p.verification.status).toBe('unavailable');
+    expect((await post(p.id, dose())).status).toBe(201);
+  });
+});
+
+describe('scope', () => {
+  it('site staff record doses only at their own facility (403 elsewhere)', async () => {
+    const p = await person();
+    const res = await post(p.id, dose({ facilityId: 'HN-BD-01' }));
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('out_of_scope');
+  });
+
+  it('report handlers cannot record doses directly', async () => {
+    const p = await person();
+    expect((await post(p.id, dose(), randomUUID(), 'dongthap.phananh')).status).toBe(403);
+  });
+});
+
+describe('merging duplicate records', () => {
+  it('two records with doses → one record with all doses, renumbered; the old id resolves; audited', async () => {
+    const body = buildPersonIn('87', { districtCode: '866' });
+    const a = await createPersonVia(t, body);
+    // The second record: same person, typed with another name and an old CMND (as in 2021).
+    const b = await createPersonVia(t, {
+      ...body,
+      fullName: `${body.fullName} B`,
+      idNumber: `34${body.idNumber.slice(5)}`,
+      idType: 'cmnd',
+    } as any);
+    await post(a.id, dose({ administeredOn: '2021-10-01', vaccineCode: AZ, lotNumber: 'ABV5811' }));
+    await post(b.id, dose({ administeredOn: '2021-10-29', lotNumber: 'FF2587' }));
+    // Each record believes its dose is dose 1.
+    expect((await t.call('GET', `/api/people/${b.id}/doses`, { as: 'caolanh.tiem' })).body.items[0].doseNumber).toBe(1);
+
+    const merge = await t.call('POST', `/api/people/${a.id}/merge`, {
+      as: 'dongthap.admin',
+      body: { duplicateId: b.id, reason: 'Cùng một người: CMND cũ và CCCD' },
+    });
+    expect(merge.status).toBe(200);
+    expect(merge.body.moved).toEqual({ doses: 1 });
+
+    const doses = await t.call('GET', `/api/people/${a.id}/doses`, { as: 'caolanh.tiem' });
+    expect(doses.body.items.map((d: any) => [d.administeredOn, d.vaccineCode, d.doseNumber])).toEqual([
+      ['2021-10-01', AZ, 1],
+      ['2021-10-29', PFIZER, 2],
+    ]);
+    const viaOld = await t.call('GET', `/api/people/${b.id}`, { as: 'dongthap.admin' });
+    expect(viaOld.body.id).toBe(a.id);
+    const trail = await listAudit(t.db, 'person', a.id);
+    expect(trail.find((x) => x.action === 'person.merge')).toMatchObject({
+      actor_username: 'dongthap.admin',
+      reason: 'Cùng một người: CMND cũ và CCCD',
+    });
+    expect((await listAudit(t.db, 'person', b.id)).some((x) => x.action === 'person.merged_into')).toBe(true);
+  });
+});
+
+describe('lots', () => {
+  it('every demo facility holds at least one lot of every vaccine', async () => {
+    const vaccines = (await t.call('GET', '/api/vaccines')).body.items.map((v: any) => v.code);
+    for (const facilityId of ['HN-BD-01', 'HCM-Q1-01', 'DT-CL-01', 'DT-SD-01']) {
+      const lots = await t.call('GET', `/api/lots?facilityId=${facilityId}`, { as: 'caolanh.tiem' });
+      expect(lots.status).toBe(200);
+      expect(new Set(lots.body.items.map((l: any) => l.vaccineCode))).toEqual(new Set(vaccines));
+      expect(lots.body.items.every((l: any) => l.expiresOn >= '2027-01-01' && l.dosesRemaining > 0)).toBe(true);
+    }
+    const pfizer = await t.call('GET', `/api/lots?facilityId=DT-CL-01&vaccineCode=${encodeURIComponent(PFIZER)}`, {
+      as: 'caolanh.tiem',
+    });
+    expect(pfizer.body.items.map((l: any) => l.lotNumber)).toEqual(['FF2587']);
+  });
+});

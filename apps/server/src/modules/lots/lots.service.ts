@@ -1,0 +1,267 @@
+import { addDays, uuidv7, vaccineByCode } from '@tiemchung/core';
+import type { Kysely, Transaction } from 'kysely';
+import type { DB, LotRow } from '../../db/schema.js';
+import { type Actor, covers } from '../../lib/authz.js';
+import { AppError } from '../../lib/errors.js';
+import { type AuditContext, recordAudit } from '../audit/audit.service.js';
+import { getFacility } from '../facilities/facilities.service.js';
+import { getUnit2021 } from '../units/units.service.js';
+import {
+  findLotById,
+  findLotByNumber,
+  type Holder,
+  insertLot,
+  insertMovement,
+  reconciliation,
+  stockOf,
+} from './lots.queries.js';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+/** Days before expiry from which a lot is listed with an expiry warning. */
+export const EXPIRY_WARNING_DAYS = 30;
+
+export { findLotById, findLotByNumber };
+
+/** The stock holder an actor manages: its province, district or facility. */
+export function holderOf(actor: Actor): Holder | null {
+  switch (actor.scope.level) {
+    case 'province':
+      return `P:${actor.scope.provinceCode}`;
+    case 'district':
+      return `D:${actor.scope.districtCode}`;
+    case 'facility':
+      return `F:${actor.scope.facilityId}`;
+    default:
+      return null;
+  }
+}
+
+export function presentStockRow(r: Awaited<ReturnType<typeof stockOf>>[number], today: string) {
+  return {
+    id: r.id,
+    lotNumber: r.lot_number,
+    vaccineCode: r.vaccine_code,
+    expiresOn: r.expires_on,
+    dosesPerVial: r.doses_per_vial,
+    dosesReceived: r.doses_in,
+    dosesAllocated: r.doses_out,
+    dosesUsed: r.doses_used,
+    dosesRemaining: r.remaining,
+    expired: r.expires_on < today,
+    expiresSoon: r.expires_on >= today && r.expires_on <= addDays(today, EXPIRY_WARNING_DAYS),
+  };
+}
+
+/**
+ * A province receives doses of a lot (the lot is created on first receipt; a lot number is the
+ * manufacturer's, unique per vaccine). Audited.
+ */
+export async function receiveLot(
+  db: Kysely<DB>,
+  actor: Actor,
+  audit: AuditContext,
+  input: {
+    vaccineCode: string;
+    lotNumber: string;
+    expiresOn: string;
+    doses: number;
+    receivedOn: string;
+    dosesPerVial?: number;
+    provinceCode?: string;
+  },
+): Promise<LotRow> {
+  const vaccine = vaccineByCode(input.vaccineCode);
+  if (!vaccine) throw new AppError('validation_failed', { publicCode: 'unknown_vaccine', field: 'vaccineCode' });
+  const provinceCode = actor.scope.level === 'nation' ? input.provinceCode : actor.scope.provinceCode;
+  if (!provinceCode || (actor.scope.level !== 'nation' && actor.scope.level !== 'province'))
+    throw new AppError('forbidden');
+  if (!(await getUnit2021(db, provinceCode))) throw new AppError('unknown_unit', { field: 'provinceCode' });
+  return db.transaction().execute(async (trx) => {
+    const existing = await findLotByNumber(trx, input.lotNumber, vaccine.code);
+    if (existing && existing.vaccine_code === vaccine.code && existing.expires_on !== input.expiresOn) {
+      throw new AppError('conflict', {
+        field: 'expiresOn',
+        message: {
+          vi: `Lô ${input.lotNumber} đã được ghi với hạn dùng ${existing.expires_on}.`,
+          en: `Lot ${input.lotNumber} is already recorded with expiry ${existing.expires_on}.`,
+        },
+      });
+    }
+    const lot =
+      existing?.vaccine_code === vaccine.code
+        ? existing
+        : await insertLot(trx, {
+            id: uuidv7(),
+            vaccine_code: vaccine.code,
+            lot_number: input.lotNumber,
+            expires_on: input.expiresOn,
+            doses_per_vial: input.dosesPerVial ?? vaccine.dosesPerVial,
+            created_by: actor.username,
+          });
+    await insertMovement(trx, {
+      lot_id: lot.id,
+      kind: 'receipt',
+      from_holder: null,
+      to_holder: `P:${provinceCode}`,
+      province_code: provinceCode,
+      doses: input.doses,
+      moved_on: input.receivedOn,
+      created_by: actor.username,
+    });
+    await recordAudit(trx, audit, {
+      action: 'lot.receive',
+      entityType: 'lot',
+      entityId: lot.id,
+      after: { lotNumber: lot.lot_number, vaccineCode: lot.vaccine_code, doses: input.doses, provinceCode },
+    });
+    return lot;
+  });
+}
+
+/**
+ * Passes doses of a lot down: province → district or facility, district → facility. Never more
+ * than the holder has left. Audited.
+ */
+export async function allocateLot(
+  db: Kysely<DB>,
+  actor: Actor,
+  audit: AuditContext,
+  input: { lotId: string; doses: number; toDistrictCode?: string; toFacilityId?: string; movedOn: string },
+): Promise<void> {
+  const from = holderOf(actor);
+  if (!from || from.startsWith('F:')) throw new AppError('forbidden');
+  let to: Holder;
+  let target: { provinceCode: string; districtCode: string | null };
+  if (input.toFacilityId) {
+    const f = await getFacility(db, input.toFacilityId);
+    if (!f) throw new AppError('unknown_facility', { field: 'toFacilityId' });
+    to = `F:${f.id}`;
+    target = { provinceCode: f.province_code, districtCode: f.district_code };
+  } else if (input.toDistrictCode && from.startsWith('P:')) {
+    const d = await getUnit2021(db, input.toDistrictCode);
+    if (d?.level !== 'district') throw new AppError('unknown_unit', { field: 'toDistrictCode' });
+    to = `D:${d.code}`;
+    target = { provinceCode: d.province_code, districtCode: d.code };
+  } else {
+    throw new AppError('validation_failed', { field: 'toFacilityId' });
+  }
+  if (!covers(actor.scope, target)) throw new AppError('out_of_scope');
+  await db.transaction().execute(async (trx) => {
+    // Serialise allocations of one lot so two cannot both spend the last doses.
+    const lot = await trx.selectFrom('lots').selectAll().where('id', '=', input.lotId).forUpdate().executeTakeFirst();
+    if (!lot) throw new AppError('not_found');
+    const stock = (await stockOf(trx, from)).find((r) => r.id === lot.id);
+    if (!stock || stock.remaining < input.doses) {
+      throw new AppError('conflict', {
+        publicCode: 'insufficient_stock',
+        field: 'doses',
+        message: {
+          vi: `Không đủ vắc xin: lô ${lot.lot_number} chỉ còn ${stock?.remaining ?? 0} liều.`,
+          en: `Not enough doses: lot ${lot.lot_number} has ${stock?.remaining ?? 0} left.`,
+        },
+      });
+    }
+    await insertMovement(trx, {
+      lot_id: lot.id,
+      kind: 'allocation',
+      from_holder: from,
+      to_holder: to,
+      province_code: target.provinceCode,
+      doses: input.doses,
+      moved_on: input.movedOn,
+      created_by: actor.username,
+    });
+    await recordAudit(trx, audit, {
+      action: 'lot.allocate',
+      entityType: 'lot',
+      entityId: lot.id,
+      after: { from, to, doses: input.doses },
+    });
+  });
+}
+
+/** The stock of a holder (province, district or facility), with expiry warnings. */
+export async function stockOfHolder(db: Executor, holder: Holder, today: string, vaccineCode?: string) {
+  return (await stockOf(db, holder, vaccineCode)).map((r) => presentStockRow(r, today));
+}
+
+/** Per lot: doses used (vials opened × doses per vial at session close) vs doses recorded; a gap lists as possible unrecorded doses. */
+export async function lotReconciliation(db: Executor, actor: Actor) {
+  const f =
+    actor.scope.level === 'nation'
+      ? {}
+      : actor.scope.level === 'facility'
+        ? { facilityId: actor.scope.facilityId ?? '\u0000' }
+        : actor.scope.level === 'district'
+          ? { districtCode: actor.scope.districtCode ?? '\u0000' }
+          : { provinceCode: actor.scope.provinceCode ?? '\u0000' };
+  const rows = await reconciliation(db, f);
+  return rows
+    .map((r) => ({
+      lotNumber: r.lot.lot_number,
+      vaccineCode: r.lot.vaccine_code,
+      dosesUsed: r.dosesUsed,
+      dosesRecorded: r.dosesRecorded,
+      possibleUnrecorded: Math.max(0, r.dosesUsed - r.dosesRecorded),
+    }))
+    .sort((a, b) => b.possibleUnrecorded - a.possibleUnrecorded);
+}
+
+/**
+ * Stock for demo and test data without an acting user: the lot (created if missing), a receipt by
+ * the province, and an allocation to each facility.
+ */
+export async function seedLotStock(
+  db: Kysely<DB>,
+  input: {
+    vaccineCode: string;
+    lotNumber: string;
+    expiresOn: string;
+    provinceCode: string;
+    provinceDoses: number;
+    facilities: { id: string; doses: number }[];
+    on: string;
+  },
+): Promise<LotRow> {
+  const vaccine = vaccineByCode(input.vaccineCode);
+  if (!vaccine) throw new Error(`unknown vaccine ${input.vaccineCode}`);
+  return db.transaction().execute(async (trx) => {
+    const existing = await findLotByNumber(trx, input.lotNumber, vaccine.code);
+    const lot =
+      existing?.vaccine_code === vaccine.code
+        ? existing
+        : await insertLot(trx, {
+            id: uuidv7(),
+            vaccine_code: vaccine.code,
+            lot_number: input.lotNumber,
+            expires_on: input.expiresOn,
+            doses_per_vial: vaccine.dosesPerVial,
+            created_by: null,
+          });
+    const province: Holder = `P:${input.provinceCode}`;
+    await insertMovement(trx, {
+      lot_id: lot.id,
+      kind: 'receipt',
+      from_holder: null,
+      to_holder: province,
+      province_code: input.provinceCode,
+      doses: input.provinceDoses,
+      moved_on: input.on,
+      created_by: null,
+    });
+    for (const f of input.facilities) {
+      await insertMovement(trx, {
+        lot_id: lot.id,
+        kind: 'allocation',
+        from_holder: province,
+        to_holder: `F:${f.id}`,
+        province_code: input.provinceCode,
+        doses: f.doses,
+        moved_on: input.on,
+        created_by: null,
+      });
+    }
+    return lot;
+  });
+}
