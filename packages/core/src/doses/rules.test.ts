@@ -283,11 +283,11 @@ describe('properties', () => {
     fc.assert(
       fc.property(fc.array(fc.record({ code, day, extra: fc.boolean() }), { maxLength: 8 }), (items) => {
         const seq = sequenceDoses(
-          items
-            .map((x, i) => past(x.code, x.day, x.extra ? 'additional' : null))
-            .map((d, i) => ({ ...d, id: `x${i}` })),
+          items.map((x) => past(x.code, x.day, x.extra ? 'additional' : null)).map((d, i) => ({ ...d, id: `x${i}` })),
         );
-        seq.forEach((d, i) => expect(d.doseNumber).toBe(i + 1));
+        seq.forEach((d, i) => {
+          expect(d.doseNumber).toBe(i + 1);
+        });
         for (let i = 1; i < seq.length; i++)
           expect(daysBetween(seq[i - 1]!.administeredOn, seq[i]!.administeredOn)).toBeGreaterThanOrEqual(0);
         const required = VACCINES.find((x) => x.code === seq[0]?.vaccineCode)?.primaryDoses ?? 0;
