@@ -26,11 +26,13 @@ import { dosesRoutes } from './modules/doses/doses.routes.js';
 import { facilitiesRoutes } from './modules/facilities/facilities.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { lotsRoutes } from './modules/lots/lots.routes.js';
+import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { peopleRoutes } from './modules/people/people.routes.js';
 import { runRecheckBatch } from './modules/people/people.service.js';
 import { HttpPopulationRegistry } from './modules/registry/registry.client.js';
 import { startRegistrySimulator } from './modules/registry/registry.simulator.js';
 import type { PopulationRegistry } from './modules/registry/registry.types.js';
+import { sessionsRoutes } from './modules/sessions/sessions.routes.js';
 import { unitsRoutes } from './modules/units/units.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { vaccinesRoutes } from './modules/vaccines/vaccines.routes.js';
@@ -158,6 +160,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(peopleRoutes);
   await app.register(dosesRoutes);
   await app.register(lotsRoutes);
+  await app.register(sessionsRoutes);
+  await app.register(notificationsRoutes);
 
   if (config.webDist) await registerWebApp(app, config.webDist);
   else

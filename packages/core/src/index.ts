@@ -7,5 +7,6 @@ export * from './people.js';
 export * from './provinces.js';
 export * from './roles.js';
 export * from './schemas/index.js';
+export * from './screening.js';
 export * from './synthetic.js';
 export * from './vaccines.js';

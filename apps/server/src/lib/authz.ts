@@ -13,6 +13,12 @@ export interface Scope {
   readonly facilityId: string | null;
 }
 
+/**
+ * A value no unit code or id can equal: what a filter uses when a scope lacks the code it needs
+ * (a data error), so that it matches nothing rather than everything.
+ */
+export const NO_MATCH = '#none';
+
 /** The authenticated staff member behind a request. */
 export interface Actor {
   readonly id: string;
@@ -79,13 +85,13 @@ export function scopeColumns(scope: Scope): {
     case 'nation':
       return {};
     case 'province':
-      return { province_code: scope.provinceCode ?? '\u0000' };
+      return { province_code: scope.provinceCode ?? NO_MATCH };
     case 'district':
-      return { district_code: scope.districtCode ?? '\u0000' };
+      return { district_code: scope.districtCode ?? NO_MATCH };
     case 'commune':
-      return { commune_code: scope.communeCode ?? '\u0000' };
+      return { commune_code: scope.communeCode ?? NO_MATCH };
     case 'facility':
-      return { facility_id: scope.facilityId ?? '\u0000' };
+      return { facility_id: scope.facilityId ?? NO_MATCH };
   }
 }
 

@@ -1,7 +1,7 @@
 import { addDays, uuidv7, vaccineByCode } from '@tiemchung/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, LotRow } from '../../db/schema.js';
-import { type Actor, covers } from '../../lib/authz.js';
+import { type Actor, covers, NO_MATCH } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { getFacility } from '../facilities/facilities.service.js';
@@ -192,10 +192,10 @@ export async function lotReconciliation(db: Executor, actor: Actor) {
     actor.scope.level === 'nation'
       ? {}
       : actor.scope.level === 'facility'
-        ? { facilityId: actor.scope.facilityId ?? '\u0000' }
+        ? { facilityId: actor.scope.facilityId ?? NO_MATCH }
         : actor.scope.level === 'district'
-          ? { districtCode: actor.scope.districtCode ?? '\u0000' }
-          : { provinceCode: actor.scope.provinceCode ?? '\u0000' };
+          ? { districtCode: actor.scope.districtCode ?? NO_MATCH }
+          : { provinceCode: actor.scope.provinceCode ?? NO_MATCH };
   const rows = await reconciliation(db, f);
   return rows
     .map((r) => ({

@@ -14,7 +14,7 @@ import {
 } from '@tiemchung/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, NewPerson, PersonRow, PersonUpdate, VerificationStatus } from '../../db/schema.js';
-import { type Actor, covers, scopeColumns } from '../../lib/authz.js';
+import { type Actor, covers, NO_MATCH, scopeColumns } from '../../lib/authz.js';
 import { AppError, ruleError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import type { PopulationRegistry, VerificationOutcome } from '../registry/registry.types.js';
@@ -294,7 +294,7 @@ export function canSeePerson(
 
 /** The residence filter of searches by phone or name: the actor's units (a facility: its province). */
 export function residenceFilter(actor: Actor): q.ResidenceFilter {
-  if (actor.scope.level === 'facility') return { province_code: actor.scope.provinceCode ?? '\u0000' };
+  if (actor.scope.level === 'facility') return { province_code: actor.scope.provinceCode ?? NO_MATCH };
   const { facility_id: _f, ...cols } = scopeColumns(actor.scope);
   return cols;
 }
@@ -775,7 +775,7 @@ export async function mergePeople(
 
 /** Open duplicate candidates within the actor's province (the nation for national staff). */
 export async function listDuplicateCandidates(db: Executor, actor: Actor, limit = 100) {
-  const province = actor.scope.level === 'nation' ? null : (actor.scope.provinceCode ?? '\u0000');
+  const province = actor.scope.level === 'nation' ? null : (actor.scope.provinceCode ?? NO_MATCH);
   const rows = await q.listOpenCandidates(db, province, limit);
   const ids = [...new Set(rows.flatMap((r) => [r.person_a, r.person_b]))];
   const people = ids.length ? await db.selectFrom('people').selectAll().where('id', 'in', ids).execute() : [];

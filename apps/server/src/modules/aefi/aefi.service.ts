@@ -1,0 +1,112 @@
+import { uuidv7 } from '@tiemchung/core';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { type Actor, covers } from '../../lib/authz.js';
+import { AppError } from '../../lib/errors.js';
+import { type AuditContext, recordAudit } from '../audit/audit.service.js';
+import { getFacility } from '../facilities/facilities.service.js';
+import { notifyUnit } from '../notifications/notifications.service.js';
+import { canSeePerson, getPerson } from '../people/people.service.js';
+
+export interface AdverseEventInput {
+  readonly personId: string;
+  readonly doseId?: string;
+  readonly visitId?: string;
+  readonly occurredAt: Date;
+  readonly symptoms: string[];
+  readonly severity: 'mild' | 'serious';
+  readonly actionTaken: string;
+}
+
+/**
+ * Records an adverse event after immunisation (phản ứng sau tiêm). A serious one is flagged to the
+ * district (and province) at once: a notification in the same transaction, and a warning in the log.
+ */
+export async function recordAdverseEvent(
+  db: Kysely<DB>,
+  actor: Actor,
+  audit: AuditContext,
+  input: AdverseEventInput,
+  log: { warn: (o: object, m: string) => void },
+) {
+  const person = await getPerson(db, input.personId);
+  if (!person || !canSeePerson(actor, person)) throw new AppError('not_found', { field: 'personId' });
+  const dose = input.doseId
+    ? await db
+        .selectFrom('doses')
+        .selectAll()
+        .where('id', '=', input.doseId)
+        .where('person_id', '=', person.id)
+        .executeTakeFirst()
+    : await db
+        .selectFrom('doses')
+        .selectAll()
+        .where('person_id', '=', person.id)
+        .orderBy('administered_on', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+  if (input.doseId && !dose) throw new AppError('not_found', { field: 'doseId' });
+  const facilityId = dose?.facility_id ?? actor.scope.facilityId;
+  const facility = facilityId ? await getFacility(db, facilityId) : undefined;
+  if (!facility) throw new AppError('validation_failed', { field: 'doseId' });
+  if (
+    !covers(actor.scope, {
+      provinceCode: facility.province_code,
+      districtCode: facility.district_code,
+      communeCode: facility.commune_code,
+      facilityId: facility.id,
+    })
+  ) {
+    throw new AppError('out_of_scope');
+  }
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('adverse_events')
+      .values({
+        id: uuidv7(),
+        person_id: person.id,
+        dose_id: dose?.id ?? null,
+        visit_id: input.visitId ?? null,
+        facility_id: facility.id,
+        province_code: facility.province_code,
+        district_code: facility.district_code,
+        occurred_at: input.occurredAt,
+        symptoms: JSON.stringify(input.symptoms),
+        severity: input.severity,
+        action_taken: input.actionTaken,
+        reported_by: actor.username,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, audit, {
+      action: 'aefi.create',
+      entityType: 'adverse_event',
+      entityId: row.id,
+      after: { personId: person.id, doseId: dose?.id ?? null, severity: input.severity, symptoms: input.symptoms },
+    });
+    if (input.severity === 'serious') {
+      await notifyUnit(trx, {
+        kind: 'aefi_serious',
+        provinceCode: facility.province_code,
+        districtCode: facility.district_code,
+        facilityId: facility.id,
+        title: `Phản ứng nặng sau tiêm tại ${facility.name}`,
+        body: {
+          adverseEventId: row.id,
+          personId: person.id,
+          doseId: dose?.id ?? null,
+          vaccineCode: dose?.vaccine_code ?? null,
+          lotNumber: dose?.lot_number ?? null,
+          symptoms: input.symptoms,
+          actionTaken: input.actionTaken,
+          occurredAt: input.occurredAt.toISOString(),
+        },
+      });
+      log.warn(
+        { adverseEventId: row.id, facilityId: facility.id, districtCode: facility.district_code },
+        'serious adverse event after immunisation: district notified',
+      );
+    }
+    return row;
+  });
+}

@@ -1,0 +1,46 @@
+import { listOf } from '@tiemchung/core';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf } from '../../lib/authz.js';
+import { authenticate } from '../auth/auth.guard.js';
+import { listNotifications } from './notifications.service.js';
+
+/** Notifications for the caller's units (serious adverse events, overdue reports…). */
+export const notificationsRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/api/notifications',
+    {
+      preHandler: authenticate,
+      schema: {
+        tags: ['notifications'],
+        summary: 'Notifications for the caller’s units, newest first',
+        response: {
+          200: listOf(
+            z.object({
+              id: z.number(),
+              kind: z.string(),
+              title: z.string(),
+              body: z.unknown(),
+              provinceCode: z.string(),
+              districtCode: z.string().nullable(),
+              facilityId: z.string().nullable(),
+              createdAt: z.string(),
+            }),
+          ),
+        },
+      },
+    },
+    async (request) => ({
+      items: (await listNotifications(app.db, actorOf(request))).map((n) => ({
+        id: n.id,
+        kind: n.kind,
+        title: n.title,
+        body: n.body,
+        provinceCode: n.province_code,
+        districtCode: n.district_code,
+        facilityId: n.facility_id,
+        createdAt: n.created_at.toISOString(),
+      })),
+    }),
+  );
+};

@@ -1,0 +1,44 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { type Actor, NO_MATCH } from '../../lib/authz.js';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+/** Something a unit's staff must see at once (a serious adverse event, an overdue report…). */
+export async function notifyUnit(
+  db: Executor,
+  n: {
+    kind: string;
+    provinceCode: string;
+    districtCode: string | null;
+    facilityId: string | null;
+    title: string;
+    body: unknown;
+  },
+): Promise<void> {
+  await db
+    .insertInto('notifications')
+    .values({
+      kind: n.kind,
+      province_code: n.provinceCode,
+      district_code: n.districtCode,
+      facility_id: n.facilityId,
+      title: n.title,
+      body: JSON.stringify(n.body),
+    })
+    .execute();
+}
+
+/**
+ * The notifications an actor should see: a district sees its district's, a province all of the
+ * province's, a facility its own.
+ */
+export function listNotifications(db: Executor, actor: Actor, limit = 100) {
+  let q = db.selectFrom('notifications').selectAll();
+  const s = actor.scope;
+  if (s.level === 'province') q = q.where('province_code', '=', s.provinceCode ?? NO_MATCH);
+  else if (s.level === 'district') q = q.where('district_code', '=', s.districtCode ?? NO_MATCH);
+  else if (s.level === 'commune') q = q.where('district_code', '=', s.districtCode ?? NO_MATCH);
+  else if (s.level === 'facility') q = q.where('facility_id', '=', s.facilityId ?? NO_MATCH);
+  return q.orderBy('created_at', 'desc').limit(limit).execute();
+}

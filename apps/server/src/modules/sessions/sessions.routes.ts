@@ -1,0 +1,264 @@
+import { DOSE_KINDS, isoDateSchema, listOf, screeningBodySchema } from '@tiemchung/core';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf, requireRole } from '../../lib/authz.js';
+import { recordAdverseEvent } from '../aefi/aefi.service.js';
+import { auditContextOf } from '../audit/audit.service.js';
+import { authenticate } from '../auth/auth.guard.js';
+import { doseSchema, idempotencyHeaders } from '../doses/doses.routes.js';
+import { presentDose } from '../doses/doses.service.js';
+import {
+  checkIn,
+  closeSession,
+  completeVisit,
+  listSessions,
+  openSession,
+  presentSession,
+  presentVisit,
+  recordScreening,
+  sessionBoard,
+  vaccinateVisit,
+} from './sessions.service.js';
+
+const sessionSchema = z.object({
+  id: z.string(),
+  facilityId: z.string(),
+  sessionDate: z.string(),
+  name: z.string().nullable(),
+  status: z.enum(['open', 'closed']),
+  openedBy: z.string().nullable(),
+  openedAt: z.string(),
+  closedAt: z.string().nullable(),
+});
+
+const visitSchema = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  personId: z.string(),
+  queueNumber: z.number(),
+  status: z.string(),
+  checkInMethod: z.string(),
+  checkedInAt: z.string(),
+  screeningOutcome: z.string().nullable(),
+  screeningReason: z.string().nullable(),
+  doseId: z.string().nullable(),
+  observationUntil: z.string().nullable(),
+  doneAt: z.string().nullable(),
+  person: z.object({ fullName: z.string(), dateOfBirth: z.string(), gender: z.string() }).optional(),
+});
+
+const idParam = z.object({ id: z.string().min(1).max(64) });
+
+/** The vaccination session at the site: check-in, screening, dose, observation, close. */
+export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('preHandler', authenticate);
+  app.addHook('preHandler', requireRole('national_admin', 'province_admin', 'district_admin', 'site_staff'));
+  const now = () => app.deps.clock();
+
+  app.post(
+    '/api/sessions',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Open a vaccination session at a facility',
+        body: z.object({
+          facilityId: z.string().min(1).max(40),
+          sessionDate: isoDateSchema,
+          name: z.string().trim().max(100).optional(),
+          lotNumbers: z.array(z.string().trim().min(1).max(40)).max(20).optional(),
+        }),
+        response: { 201: sessionSchema },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(presentSession(await openSession(app.db, actorOf(request), auditContextOf(request), request.body))),
+  );
+
+  app.get(
+    '/api/sessions',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Sessions in the caller’s units',
+        querystring: z.object({
+          facilityId: z.string().max(40).optional(),
+          from: isoDateSchema.optional(),
+          to: isoDateSchema.optional(),
+        }),
+        response: { 200: listOf(sessionSchema) },
+      },
+    },
+    async (request) => ({ items: (await listSessions(app.db, actorOf(request), request.query)).map(presentSession) }),
+  );
+
+  app.get(
+    '/api/sessions/:id',
+    { schema: { tags: ['sessions'], summary: 'The session board: visits, tally, lots', params: idParam } },
+    async (request) => sessionBoard(app.db, actorOf(request), request.params.id),
+  );
+
+  app.post(
+    '/api/sessions/:id/visits',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Check a person in (idempotent: the client may send the visit id it made offline)',
+        params: idParam,
+        body: z.object({
+          id: z.string().uuid().optional(),
+          personId: z.string().min(1).max(64),
+          method: z.enum(['list', 'search', 'cccd_qr', 'health_book_qr', 'registration_qr']).default('search'),
+        }),
+        response: { 200: visitSchema, 201: visitSchema },
+      },
+    },
+    async (request, reply) => {
+      const { visit, created } = await checkIn(
+        app.db,
+        actorOf(request),
+        auditContextOf(request),
+        {
+          sessionId: request.params.id,
+          personId: request.body.personId,
+          method: request.body.method,
+          visitId: request.body.id,
+        },
+        now(),
+      );
+      return reply.status(created ? 201 : 200).send(presentVisit(visit));
+    },
+  );
+
+  app.post(
+    '/api/visits/:id/screening',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Record the screening checklist, vital signs and outcome',
+        params: idParam,
+        body: screeningBodySchema,
+        response: { 200: z.object({ visit: visitSchema, suggestion: z.string() }) },
+      },
+    },
+    async (request) => {
+      const { visit, suggestion } = await recordScreening(
+        app.db,
+        actorOf(request),
+        auditContextOf(request),
+        request.params.id,
+        request.body,
+        now(),
+      );
+      return { visit: presentVisit(visit), suggestion: suggestion.outcome };
+    },
+  );
+
+  app.post(
+    '/api/visits/:id/dose',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Record the dose of a screened visit; starts the 30-minute observation',
+        params: idParam,
+        headers: idempotencyHeaders,
+        body: z.object({
+          vaccineCode: z.string().min(1).max(40),
+          lotNumber: z.string().trim().min(1).max(40),
+          doseKind: z.enum(DOSE_KINDS).optional(),
+          override: z.object({ reason: z.string().trim().min(5).max(500) }).optional(),
+        }),
+        response: {
+          200: z.object({ visit: visitSchema, dose: doseSchema }),
+          201: z.object({ visit: visitSchema, dose: doseSchema }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { visit, dose, created } = await vaccinateVisit(
+        app.db,
+        actorOf(request),
+        auditContextOf(request),
+        { ...request.body, visitId: request.params.id, idempotencyKey: request.headers['idempotency-key'] },
+        now(),
+      );
+      return reply.status(created ? 201 : 200).send({ visit: presentVisit(visit), dose: presentDose(dose) });
+    },
+  );
+
+  app.post(
+    '/api/visits/:id/complete',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'End the visit after observation',
+        params: idParam,
+        response: { 200: visitSchema },
+      },
+    },
+    async (request) =>
+      presentVisit(await completeVisit(app.db, actorOf(request), auditContextOf(request), request.params.id, now())),
+  );
+
+  app.post(
+    '/api/adverse-events',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Record an adverse event after immunisation; a serious one notifies the district at once',
+        body: z.object({
+          personId: z.string().min(1).max(64),
+          doseId: z.string().max(64).optional(),
+          visitId: z.string().max(64).optional(),
+          occurredAt: z.iso.datetime({ offset: true }).optional(),
+          symptoms: z.array(z.string().trim().min(1).max(200)).min(1).max(20),
+          severity: z.enum(['mild', 'serious']),
+          actionTaken: z.string().trim().min(1).max(1000),
+        }),
+        response: { 201: z.object({ id: z.string(), severity: z.string() }) },
+      },
+    },
+    async (request, reply) => {
+      const row = await recordAdverseEvent(
+        app.db,
+        actorOf(request),
+        auditContextOf(request),
+        { ...request.body, occurredAt: request.body.occurredAt ? new Date(request.body.occurredAt) : now() },
+        request.log,
+      );
+      return reply.status(201).send({ id: row.id, severity: row.severity });
+    },
+  );
+
+  app.post(
+    '/api/sessions/:id/close',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Close the session with vials opened per lot; answers used vs recorded per lot',
+        params: idParam,
+        body: z.object({
+          lots: z
+            .array(
+              z.object({
+                lotNumber: z.string().trim().min(1).max(40),
+                vialsOpened: z.number().int().min(0).max(10_000),
+              }),
+            )
+            .max(20),
+        }),
+      },
+    },
+    async (request) => {
+      const { session, lots } = await closeSession(
+        app.db,
+        actorOf(request),
+        auditContextOf(request),
+        { sessionId: request.params.id, lots: request.body.lots },
+        now(),
+      );
+      return { session: presentSession(session), lots };
+    },
+  );
+};

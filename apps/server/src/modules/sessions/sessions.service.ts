@@ -1,0 +1,551 @@
+import {
+  type DoseKind,
+  isUuid,
+  OBSERVATION_MINUTES,
+  type ScreeningBody,
+  suggestScreeningOutcome,
+  uuidv7,
+} from '@tiemchung/core';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { DB, FacilityRow, VaccinationSessionRow, VisitRow } from '../../db/schema.js';
+import { type Actor, covers, NO_MATCH } from '../../lib/authz.js';
+import { AppError } from '../../lib/errors.js';
+import { type AuditContext, recordAudit } from '../audit/audit.service.js';
+import { recordDose } from '../doses/doses.service.js';
+import { getFacility } from '../facilities/facilities.service.js';
+import { findLotByNumber } from '../lots/lots.service.js';
+import { canSeePerson, getPerson } from '../people/people.service.js';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+function facilityRef(f: Pick<FacilityRow, 'id' | 'province_code' | 'district_code' | 'commune_code'>) {
+  return {
+    provinceCode: f.province_code,
+    districtCode: f.district_code,
+    communeCode: f.commune_code,
+    facilityId: f.id,
+  };
+}
+
+function sessionRef(s: VaccinationSessionRow) {
+  return { provinceCode: s.province_code, districtCode: s.district_code, facilityId: s.facility_id };
+}
+
+export function presentSession(s: VaccinationSessionRow) {
+  return {
+    id: s.id,
+    facilityId: s.facility_id,
+    sessionDate: s.session_date,
+    name: s.name,
+    status: s.status,
+    openedBy: s.opened_by,
+    openedAt: s.opened_at.toISOString(),
+    closedAt: s.closed_at?.toISOString() ?? null,
+  };
+}
+
+export function presentVisit(v: VisitRow, person?: { full_name: string; date_of_birth: string; gender: string }) {
+  return {
+    id: v.id,
+    sessionId: v.session_id,
+    personId: v.person_id,
+    queueNumber: v.queue_number,
+    status: v.status,
+    checkInMethod: v.check_in_method,
+    checkedInAt: v.checked_in_at.toISOString(),
+    screeningOutcome: v.screening_outcome,
+    screeningReason: v.screening_reason,
+    doseId: v.dose_id,
+    observationUntil: v.observation_until?.toISOString() ?? null,
+    doneAt: v.done_at?.toISOString() ?? null,
+    person: person
+      ? { fullName: person.full_name, dateOfBirth: person.date_of_birth, gender: person.gender }
+      : undefined,
+  };
+}
+
+/** Opens a vaccination session (buổi tiêm) at a facility, with the lots on hand. */
+export async function openSession(
+  db: Kysely<DB>,
+  actor: Actor,
+  audit: AuditContext,
+  input: { facilityId: string; sessionDate: string; name?: string; lotNumbers?: string[] },
+): Promise<VaccinationSessionRow> {
+  const f = await getFacility(db, input.facilityId);
+  if (!f) throw new AppError('unknown_facility', { field: 'facilityId' });
+  if (!covers(actor.scope, facilityRef(f))) throw new AppError('out_of_scope', { field: 'facilityId' });
+  return db.transaction().execute(async (trx) => {
+    const s = await trx
+      .insertInto('vaccination_sessions')
+      .values({
+        id: uuidv7(),
+        facility_id: f.id,
+        province_code: f.province_code,
+        district_code: f.district_code,
+        session_date: input.sessionDate,
+        name: input.name ?? null,
+        opened_by: actor.username,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    for (const lotNumber of input.lotNumbers ?? []) await addSessionLot(trx, s.id, lotNumber);
+    await recordAudit(trx, audit, {
+      action: 'session.open',
+      entityType: 'session',
+      entityId: s.id,
+      after: presentSession(s),
+    });
+    return s;
+  });
+}
+
+async function addSessionLot(trx: Executor, sessionId: string, lotNumber: string) {
+  const lot = await trx.selectFrom('lots').selectAll().where('lot_number', '=', lotNumber).executeTakeFirst();
+  if (!lot)
+    throw new AppError('validation_failed', {
+      publicCode: 'unknown_lot',
+      field: 'lotNumbers',
+      message: { vi: `Không có lô vắc xin số "${lotNumber}".`, en: `No lot has the number "${lotNumber}".` },
+    });
+  await trx
+    .insertInto('session_lots')
+    .values({ session_id: sessionId, lot_id: lot.id, doses_per_vial: lot.doses_per_vial, vials_opened: null })
+    .onConflict((oc) => oc.columns(['session_id', 'lot_id']).doNothing())
+    .execute();
+}
+
+/** A session the actor may work (its facility in the actor's scope), or 404. */
+export async function getSessionFor(db: Executor, actor: Actor, id: string): Promise<VaccinationSessionRow> {
+  const s = await db.selectFrom('vaccination_sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!s || !covers(actor.scope, sessionRef(s))) throw new AppError('not_found');
+  return s;
+}
+
+export function listSessions(db: Executor, actor: Actor, f: { facilityId?: string; from?: string; to?: string }) {
+  let q = db.selectFrom('vaccination_sessions').selectAll();
+  const s = actor.scope;
+  if (s.level === 'facility') q = q.where('facility_id', '=', s.facilityId ?? NO_MATCH);
+  else if (s.level === 'province') q = q.where('province_code', '=', s.provinceCode ?? NO_MATCH);
+  else if (s.level === 'district' || s.level === 'commune')
+    q = q.where('district_code', '=', s.districtCode ?? NO_MATCH);
+  if (f.facilityId) q = q.where('facility_id', '=', f.facilityId);
+  if (f.from) q = q.where('session_date', '>=', f.from);
+  if (f.to) q = q.where('session_date', '<=', f.to);
+  return q.orderBy('session_date', 'desc').orderBy('opened_at', 'desc').limit(200).execute();
+}
+
+/** The session board: every visit with the person, the day's tally and the lots on hand. */
+export async function sessionBoard(db: Executor, actor: Actor, id: string) {
+  const session = await getSessionFor(db, actor, id);
+  const visits = await db
+    .selectFrom('visits')
+    .innerJoin('people', 'people.id', 'visits.person_id')
+    .selectAll('visits')
+    .select(['people.full_name', 'people.date_of_birth', 'people.gender'])
+    .where('visits.session_id', '=', id)
+    .orderBy('visits.queue_number')
+    .execute();
+  const doses = await db
+    .selectFrom('doses')
+    .select(['vaccine_code', 'dose_kind', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('session_id', '=', id)
+    .where('duplicate_of', 'is', null)
+    .groupBy(['vaccine_code', 'dose_kind'])
+    .execute();
+  const lots = await db
+    .selectFrom('session_lots')
+    .innerJoin('lots', 'lots.id', 'session_lots.lot_id')
+    .select([
+      'lots.id',
+      'lots.lot_number',
+      'lots.vaccine_code',
+      'lots.expires_on',
+      'session_lots.doses_per_vial',
+      'session_lots.vials_opened',
+    ])
+    .where('session_lots.session_id', '=', id)
+    .execute();
+  const count = (st: VisitRow['status']) => visits.filter((v) => v.status === st).length;
+  return {
+    session: presentSession(session),
+    visits: visits.map((v) => presentVisit(v, v)),
+    tally: {
+      checkedIn: visits.length,
+      waiting: count('waiting'),
+      screened: count('screening'),
+      observing: count('observing'),
+      done: count('done'),
+      postponed: count('postponed'),
+      referred: count('referred'),
+      vaccinated: doses.reduce((s, d) => s + Number(d.n), 0),
+      byVaccine: Object.fromEntries(
+        [...new Set(doses.map((d) => d.vaccine_code))].map((c) => [
+          c,
+          doses.filter((d) => d.vaccine_code === c).reduce((s, d) => s + Number(d.n), 0),
+        ]),
+      ),
+    },
+    lots: lots.map((l) => ({
+      lotNumber: l.lot_number,
+      vaccineCode: l.vaccine_code,
+      expiresOn: l.expires_on,
+      dosesPerVial: l.doses_per_vial,
+      vialsOpened: l.vials_opened,
+    })),
+  };
+}
+
+/**
+ * Checks a person in. Idempotent: the client may give the visit id (made offline); checking in
+ * the same person twice in one session returns the first visit.
+ */
+export async function checkIn(
+  db: Kysely<DB>,
+  actor: Actor,
+  audit: AuditContext,
+  input: { sessionId: string; personId: string; method: VisitRow['check_in_method']; visitId?: string },
+  now: Date,
+): Promise<{ visit: VisitRow; created: boolean }> {
+  if (input.visitId && !isUuid(input.visitId)) throw new AppError('validation_failed', { field: 'id' });
+  const person = await getPerson(db, input.personId);
+  if (!person || !canSeePerson(actor, person)) throw new AppError('not_found', { field: 'personId' });
+  return db.transaction().execute(async (trx) => {
+    const session = await trx
+      .selectFrom('vaccination_sessions')
+      .selectAll()
+      .where('id', '=', input.sessionId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!session || !covers(actor.scope, sessionRef(session))) throw new AppError('not_found');
+    const existing = await trx
+      .selectFrom('visits')
+      .selectAll()
+      .where((eb) => {
+        const samePerson = eb.and([eb('session_id', '=', session.id), eb('person_id', '=', person.id)]);
+        return input.visitId ? eb.or([eb('id', '=', input.visitId), samePerson]) : samePerson;
+      })
+      .executeTakeFirst();
+    if (existing) {
+      if (existing.session_id !== session.id) throw new AppError('conflict', { field: 'id' });
+      return { visit: existing, created: false };
+    }
+    if (session.status === 'closed') throw sessionClosed();
+    const { n } = await trx
+      .selectFrom('visits')
+      .select((eb) => eb.fn.coalesce(eb.fn.max('queue_number'), sql<number>`0`).as('n'))
+      .where('session_id', '=', session.id)
+      .executeTakeFirstOrThrow();
+    const visit = await trx
+      .insertInto('visits')
+      .values({
+        id: input.visitId ?? uuidv7(now.getTime()),
+        session_id: session.id,
+        person_id: person.id,
+        queue_number: Number(n) + 1,
+        status: 'waiting',
+        check_in_method: input.method,
+        checked_in_at: now,
+        checked_in_by: actor.username,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, audit, {
+      action: 'visit.check_in',
+      entityType: 'visit',
+      entityId: visit.id,
+      after: { personId: person.id, sessionId: session.id, method: input.method },
+    });
+    return { visit, created: true };
+  });
+}
+
+function sessionClosed(): AppError {
+  return new AppError('conflict', {
+    publicCode: 'session_closed',
+    message: { vi: 'Buổi tiêm đã kết thúc.', en: 'The session is closed.' },
+  });
+}
+
+async function visitFor(trx: Transaction<DB>, actor: Actor, id: string) {
+  const visit = await trx.selectFrom('visits').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!visit) throw new AppError('not_found');
+  const session = await trx
+    .selectFrom('vaccination_sessions')
+    .selectAll()
+    .where('id', '=', visit.session_id)
+    .executeTakeFirstOrThrow();
+  if (!covers(actor.scope, sessionRef(session))) throw new AppError('not_found');
+  return { visit, session };
+}
+
+/**
+ * Records the screening (the ministry's checklist, vital signs) and the doctor's outcome. A reason
+ * is required to postpone or refer, and to vaccinate against the checklist's suggestion. Re-sending
+ * the same screening (offline sync) is harmless; it cannot change once a dose is recorded.
+ */
+export async function recordScreening(
+  db: Kysely<DB>,
+  actor: Actor,
+  audit: AuditContext,
+  visitId: string,
+  body: ScreeningBody,
+  now: Date,
+) {
+  const suggestion = suggestScreeningOutcome(body.answers, body.vitals);
+  if (
+    (body.outcome !== 'vaccinate' || suggestion.outcome !== 'vaccinate') &&
+    body.outcome !== suggestion.outcome &&
+    !body.reason
+  ) {
+    throw new AppError('validation_failed', {
+      field: 'reason',
+      publicCode: 'screening_reason_required',
+      message: {
+        vi: `Phiếu sàng lọc gợi ý "${OUTCOME_VI[suggestion.outcome]}": cần ghi lý do khi kết luận khác.`,
+        en: `The checklist suggests "${suggestion.outcome}": give a reason for another outcome.`,
+      },
+    });
+  }
+  if (body.outcome !== 'vaccinate' && !body.reason) {
+    throw new AppError('validation_failed', {
+      field: 'reason',
+      publicCode: 'screening_reason_required',
+      message: { vi: 'Cần ghi lý do hoãn tiêm hoặc chuyển tuyến.', en: 'Give the reason to postpone or refer.' },
+    });
+  }
+  return db.transaction().execute(async (trx) => {
+    const { visit, session } = await visitFor(trx, actor, visitId);
+    if (visit.dose_id)
+      throw new AppError('conflict', {
+        publicCode: 'already_vaccinated',
+        message: { vi: 'Người này đã được tiêm trong lượt này.', en: 'This visit already has a dose.' },
+      });
+    if (session.status === 'closed') throw sessionClosed();
+    const status: VisitRow['status'] =
+      body.outcome === 'vaccinate' ? 'screening' : body.outcome === 'postpone' ? 'postponed' : 'referred';
+    const updated = await trx
+      .updateTable('visits')
+      .set({
+        screening: JSON.stringify({
+          answers: body.answers,
+          vitals: body.vitals,
+          suggestion: suggestion.outcome,
+          contraindicated: suggestion.contraindicated,
+        }),
+        screening_outcome: body.outcome,
+        screening_reason: body.reason ?? null,
+        screened_by: actor.username,
+        screened_at: now,
+        status,
+      })
+      .where('id', '=', visit.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, audit, {
+      action: 'visit.screening',
+      entityType: 'visit',
+      entityId: visit.id,
+      after: { outcome: body.outcome, suggestion: suggestion.outcome, reason: body.reason ?? null },
+    });
+    return { visit: updated, suggestion };
+  });
+}
+
+const OUTCOME_VI = {
+  vaccinate: 'Đủ điều kiện tiêm',
+  postpone: 'Tạm hoãn tiêm',
+  refer: 'Chuyển tiêm tại bệnh viện',
+} as const;
+
+/**
+ * The vaccinator records the dose of a screened visit: the dose API's rules, idempotency and audit,
+ * dated the session's day at its facility; then the 30-minute observation starts.
+ */
+export async function vaccinateVisit(
+  db: Kysely<DB>,
+  actor: Actor,
+  audit: AuditContext,
+  input: {
+    visitId: string;
+    vaccineCode: string;
+    lotNumber: string;
+    doseKind?: DoseKind;
+    override?: { reason: string };
+    idempotencyKey?: string;
+  },
+  now: Date,
+) {
+  const visit = await db.selectFrom('visits').selectAll().where('id', '=', input.visitId).executeTakeFirst();
+  if (!visit) throw new AppError('not_found');
+  const session = await getSessionFor(db, actor, visit.session_id);
+  if (visit.dose_id) {
+    const dose = await db.selectFrom('doses').selectAll().where('id', '=', visit.dose_id).executeTakeFirstOrThrow();
+    return { visit, dose, created: false };
+  }
+  if (visit.screening_outcome !== 'vaccinate') {
+    throw new AppError('conflict', {
+      status: 422,
+      publicCode: 'not_screened',
+      message: {
+        vi: 'Người này chưa được khám sàng lọc đủ điều kiện tiêm.',
+        en: 'This person has not been screened as eligible.',
+      },
+    });
+  }
+  if (session.status === 'closed') throw sessionClosed();
+  const lot = await findLotByNumber(db, input.lotNumber, input.vaccineCode);
+  if (lot) await addSessionLot(db, session.id, lot.lot_number);
+  const { dose, created } = await recordDose(
+    db,
+    actor,
+    audit,
+    {
+      personId: visit.person_id,
+      vaccineCode: input.vaccineCode,
+      lotNumber: input.lotNumber,
+      administeredOn: session.session_date,
+      facilityId: session.facility_id,
+      doseKind: input.doseKind,
+      override: input.override,
+      idempotencyKey: input.idempotencyKey ?? `visit:${visit.id}`,
+      sessionId: session.id,
+      source: 'site',
+    },
+    now,
+  );
+  const updated = await db
+    .updateTable('visits')
+    .set({
+      dose_id: dose.id,
+      status: 'observing',
+      observation_until: new Date(now.getTime() + OBSERVATION_MINUTES * 60_000),
+    })
+    .where('id', '=', visit.id)
+    .where('dose_id', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+  return {
+    visit: updated ?? (await db.selectFrom('visits').selectAll().where('id', '=', visit.id).executeTakeFirstOrThrow()),
+    dose,
+    created,
+  };
+}
+
+/** Ends the visit after the observation. */
+export async function completeVisit(db: Kysely<DB>, actor: Actor, audit: AuditContext, visitId: string, now: Date) {
+  return db.transaction().execute(async (trx) => {
+    const { visit } = await visitFor(trx, actor, visitId);
+    if (visit.status === 'done') return visit;
+    if (visit.status !== 'observing') {
+      throw new AppError('conflict', {
+        publicCode: 'visit_not_observing',
+        message: { vi: 'Lượt này chưa tiêm nên chưa thể hoàn thành.', en: 'This visit has no dose yet.' },
+      });
+    }
+    const updated = await trx
+      .updateTable('visits')
+      .set({ status: 'done', done_at: now })
+      .where('id', '=', visit.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, audit, { action: 'visit.done', entityType: 'visit', entityId: visit.id });
+    return updated;
+  });
+}
+
+/**
+ * Closes the session with the vials opened per lot; answers, per lot, the doses used (vials ×
+ * doses per vial), the doses recorded in the session, and the gap: possible unrecorded doses.
+ */
+export async function closeSession(
+  db: Kysely<DB>,
+  actor: Actor,
+  audit: AuditContext,
+  input: { sessionId: string; lots: { lotNumber: string; vialsOpened: number }[] },
+  now: Date,
+) {
+  return db.transaction().execute(async (trx) => {
+    const session = await trx
+      .selectFrom('vaccination_sessions')
+      .selectAll()
+      .where('id', '=', input.sessionId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!session || !covers(actor.scope, sessionRef(session))) throw new AppError('not_found');
+    if (session.status === 'closed') throw sessionClosed();
+    for (const l of input.lots) {
+      await addSessionLot(trx, session.id, l.lotNumber);
+      const lot = await trx
+        .selectFrom('lots')
+        .select('id')
+        .where('lot_number', '=', l.lotNumber)
+        .executeTakeFirstOrThrow();
+      await trx
+        .updateTable('session_lots')
+        .set({ vials_opened: l.vialsOpened })
+        .where('session_id', '=', session.id)
+        .where('lot_id', '=', lot.id)
+        .execute();
+    }
+    const usage = await trx
+      .selectFrom('session_lots')
+      .innerJoin('lots', 'lots.id', 'session_lots.lot_id')
+      .leftJoin(
+        (eb) =>
+          eb
+            .selectFrom('doses')
+            .select(['lot_id', (e) => e.fn.countAll<number>().as('n')])
+            .where('session_id', '=', session.id)
+            .where('duplicate_of', 'is', null)
+            .groupBy('lot_id')
+            .as('rec'),
+        (j) => j.onRef('rec.lot_id', '=', 'session_lots.lot_id'),
+      )
+      .select([
+        'lots.lot_number',
+        'lots.vaccine_code',
+        'session_lots.doses_per_vial',
+        'session_lots.vials_opened',
+        'rec.n',
+      ])
+      .where('session_lots.session_id', '=', session.id)
+      .execute();
+    const missing = usage.filter((u) => u.vials_opened === null && Number(u.n ?? 0) > 0);
+    if (missing.length) {
+      throw new AppError('validation_failed', {
+        field: 'lots',
+        publicCode: 'vials_missing',
+        message: {
+          vi: `Cần nhập số lọ đã mở của lô ${missing.map((m) => m.lot_number).join(', ')}.`,
+          en: `Give the vials opened for lot ${missing.map((m) => m.lot_number).join(', ')}.`,
+        },
+      });
+    }
+    const closed = await trx
+      .updateTable('vaccination_sessions')
+      .set({ status: 'closed', closed_by: actor.username, closed_at: now })
+      .where('id', '=', session.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const lots = usage.map((u) => {
+      const used = (u.vials_opened ?? 0) * u.doses_per_vial;
+      const recorded = Number(u.n ?? 0);
+      return {
+        lotNumber: u.lot_number,
+        vaccineCode: u.vaccine_code,
+        vialsOpened: u.vials_opened ?? 0,
+        dosesPerVial: u.doses_per_vial,
+        dosesUsed: used,
+        dosesRecorded: recorded,
+        possibleUnrecorded: Math.max(0, used - recorded),
+      };
+    });
+    await recordAudit(trx, audit, {
+      action: 'session.close',
+      entityType: 'session',
+      entityId: session.id,
+      after: { lots },
+    });
+    return { session: closed, lots };
+  });
+}

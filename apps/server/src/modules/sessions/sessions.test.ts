@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import { SCREENING_QUESTIONS } from '@tiemchung/core';
+import { describe, expect, it } from 'vitest';
+import { buildPersonIn, createPersonVia } from '../../test/factories.js';
+import { useTestApp } from '../../test/harness.js';
+
+let now = new Date('2021-11-20T01:30:00Z');
+const t = await useTestApp({ deps: { clock: () => now } });
+const PFIZER = 'EU/1/20/1528';
+const allNo = () => Object.fromEntries(SCREENING_QUESTIONS.map((q) => [q.id, 'no']));
+
+async function openSession(as = 'caolanh.tiem') {
+  const res = await t.call('POST', '/api/sessions', {
+    as,
+    body: { facilityId: 'DT-CL-01', sessionDate: '2021-11-20', name: 'Buổi sáng', lotNumbers: ['FF2587'] },
+  });
+  expect(res.status).toBe(201);
+  return res.body;
+}
+
+describe('a whole visit at the site', () => {
+  it('check-in → screening → dose → 30-minute observation → done, with the day’s tally', async () => {
+    const session = await openSession();
+    const person = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
+    const visitId = randomUUID();
+    const checkIn = await t.call('POST', `/api/sessions/${session.id}/visits`, {
+      as: 'caolanh.tiem',
+      body: { id: visitId, personId: person.id, method: 'cccd_qr' },
+    });
+    expect(checkIn.status).toBe(201);
+    expect(checkIn.body).toMatchObject({ id: visitId, queueNumber: 1, status: 'waiting' });
+    // Offline re-sync of the same check-in: same visit, nothing new.
+    const again = await t.call('POST', `/api/sessions/${session.id}/visits`, {
+      as: 'caolanh.tiem',
+      body: { id: visitId, personId: person.id, method: 'cccd_qr' },
+    });
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(visitId);
+
+    const screening = await t.call('POST', `/api/visits/${visitId}/screening`, {
+      as: 'caolanh.tiem',
+      body: {
+        answers: allNo(),
+        vitals: { temperature: 36.7, pulse: 82, systolic: 120, diastolic: 75, spo2: 98 },
+        outcome: 'vaccinate',
+      },
+    });
+    expect(screening.status).toBe(200);
+    expect(screening.body).toMatchObject({
+      suggestion: 'vaccinate',
+      visit: { status: 'screening', screeningOutcome: 'vaccinate' },
+    });
+
+    const key = randomUUID();
+    const dose = await t.call('POST', `/api/visits/${visitId}/dose`, {
+      as: 'caolanh.tiem',
+      headers: { 'idempotency-key': key },
+      body: { vaccineCode: PFIZER, lotNumber: 'FF2587' },
+    });
+    expect(dose.status).toBe(201);
+    expect(dose.body.dose).toMatchObject({
+      doseNumber: 1,
+      administeredOn: '2021-11-20',
+      facilityId: 'DT-CL-01',
+      sessionId: session.id,
+      source: 'site',
+    });
+    expect(dose.body.visit.status).toBe('observing');
+    expect(Date.parse(dose.body.visit.observationUntil) - now.getTime()).toBe(30 * 60_000);
+    // A double click: the same dose.
+    const twice = await t.call('POST', `/api/visits/${visitId}/dose`, {
+      as: 'caolanh.tiem',
+      headers: { 'idempotency-key': key },
+      body: { vaccineCode: PFIZER, lotNumber: 'FF2587' },
+    });
+    expect(twice.status).toBe(200);
+    expect(twice.body.dose.id).toBe(dose.body.dose.id);
+
+    now = new Date(now.getTime() + 31 * 60_000);
+    const done = await t.call('POST', `/api/visits/${visitId}/complete`, { as: 'caolanh.tiem' });
+    expect(done.status).toBe(200);
+    expect(done.body.status).toBe('done');
+
+    const board = await t.call('GET', `/api/sessions/${session.id}`, { as: 'caolanh.tiem' });
+    expect(board.body.tally).toMatchObject({ checkedIn: 1, done: 1, vaccinated: 1, byVaccine: { [PFIZER]: 1 } });
+    expect(board.body.visits[0].person.fullName).toBe(person.fullName);
+  });
+
+  it('postponing or going against the checklist needs a reason', async () => {
+    const session = await openSession();
+    const person = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
+    const ci = await t.call('POST', `/api/sessions/${session.id}/visits`, {
+      as: 'caolanh.tiem',
+      body: { personId: person.id },
+    });
+    expect(ci.status, JSON.stringify(ci.body)).toBe(201);
+    const visit = ci.body;
+    const fever = { answers: allNo(), vitals: { temperature: 38.2 } };
+    const noReason = await t.call('POST', `/api/visits/${visit.id}/screening`, {
+      as: 'caolanh.tiem',
+      body: { ...fever, outcome: 'vaccinate' },
+    });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.error).toMatchObject({ code: 'screening_reason_required', field: 'reason' });
+    const postponed = await t.call('POST', `/api/visits/${visit.id}/screening`, {
+      as: 'caolanh.tiem',
+      body: { ...fever, outcome: 'postpone', reason: 'Sốt 38,2 °C' },
+    });
+    expect(postponed.status).toBe(200);
+    expect(postponed.body.visit.status).toBe('postponed');
+    const dose = await t.call('POST', `/api/visits/${visit.id}/dose`, {
+      as: 'caolanh.tiem',
+      body: { vaccineCode: PFIZER, lotNumber: 'FF2587' },
+    });
+    expect(dose.status).toBe(422);
+    expect(dose.body.error.code).toBe('not_screened');
+  });
+
+  it('a serious adverse event is flagged to the district at once', async () => {
+    const session = await openSession();
+    const person = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
+    const visit = (
+      await t.call('POST', `/api/sessions/${session.id}/visits`, { as: 'caolanh.tiem', body: { personId: person.id } })
+    ).body;
+    await t.call('POST', `/api/visits/${visit.id}/screening`, {
+      as: 'caolanh.tiem',
+      body: { answers: allNo(), outcome: 'vaccinate' },
+    });
+    const dose = (
+      await t.call('POST', `/api/visits/${visit.id}/dose`, {
+        as: 'caolanh.tiem',
+        body: { vaccineCode: PFIZER, lotNumber: 'FF2587' },
+      })
+    ).body.dose;
+    const aefi = await t.call('POST', '/api/adverse-events', {
+      as: 'caolanh.tiem',
+      body: {
+        personId: person.id,
+        doseId: dose.id,
+        visitId: visit.id,
+        symptoms: ['Khó thở', 'Tụt huyết áp'],
+        severity: 'serious',
+        actionTaken: 'Xử trí phản vệ theo phác đồ, chuyển viện',
+      },
+    });
+    expect(aefi.status).toBe(201);
+    const district = await t.call('GET', '/api/notifications', { as: 'caolanh.admin' });
+    expect(district.body.items[0]).toMatchObject({ kind: 'aefi_serious', districtCode: '866', facilityId: 'DT-CL-01' });
+    expect(district.body.items[0].body).toMatchObject({ personId: person.id, doseId: dose.id, lotNumber: 'FF2587' });
+    expect((await t.call('GET', '/api/notifications', { as: 'hanoi.admin' })).body.items).toHaveLength(0);
+  });
+});
+
+describe('closing a session', () => {
+  it('compares doses used (vials × doses per vial) with doses recorded, per lot', async () => {
+    const session = await openSession();
+    for (let i = 0; i < 4; i++) {
+      const person = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
+      const visit = (
+        await t.call('POST', `/api/sessions/${session.id}/visits`, {
+          as: 'caolanh.tiem',
+          body: { personId: person.id },
+        })
+      ).body;
+      await t.call('POST', `/api/visits/${visit.id}/screening`, {
+        as: 'caolanh.tiem',
+        body: { answers: allNo(), outcome: 'vaccinate' },
+      });
+      expect(
+        (
+          await t.call('POST', `/api/visits/${visit.id}/dose`, {
+            as: 'caolanh.tiem',
+            body: { vaccineCode: PFIZER, lotNumber: 'FF2587' },
+          })
+        ).status,
+      ).toBe(201);
+    }
+    const noVials = await t.call('POST', `/api/sessions/${session.id}/close`, {
+      as: 'caolanh.tiem',
+      body: { lots: [] },
+    });
+    expect(noVials.status).toBe(400);
+    expect(noVials.body.error.code).toBe('vials_missing');
+
+    const closed = await t.call('POST', `/api/sessions/${session.id}/close`, {
+      as: 'caolanh.tiem',
+      body: { lots: [{ lotNumber: 'FF2587', vialsOpened: 1 }] },
+    });
+    expect(closed.status).toBe(200);
+    // Pfizer: 6 doses per vial; 4 recorded → 2 possible unrecorded doses.
+    expect(closed.body.lots).toEqual([
+      {
+        lotNumber: 'FF2587',
+        vaccineCode: PFIZER,
+        vialsOpened: 1,
+        dosesPerVial: 6,
+        dosesUsed: 6,
+        dosesRecorded: 4,
+        possibleUnrecorded: 2,
+      },
+    ]);
+    const late = await t.call('POST', `/api/sessions/${session.id}/visits`, {
+      as: 'caolanh.tiem',
+      body: { personId: (await createPersonVia(t, buildPersonIn('87'))).id },
+    });
+    expect(late.status).toBe(409);
+
+    const stock = await t.call('GET', '/api/lots?facilityId=DT-CL-01', { as: 'caolanh.tiem' });
+    const pf = stock.body.items.find((l: any) => l.lotNumber === 'FF2587');
+    expect(pf.dosesUsed).toBeGreaterThanOrEqual(6);
+    const rec = await t.call('GET', '/api/lots/reconciliation', { as: 'caolanh.admin' });
+    expect(rec.body.items.find((r: any) => r.lotNumber === 'FF2587')).toMatchObject({
+      possibleUnrecorded: expect.any(Number),
+    });
+  });
+});
+
+describe('scope', () => {
+  it('a Hà Nội site cannot see or work a Đồng Tháp session', async () => {
+    const session = await openSession();
+    expect((await t.call('GET', `/api/sessions/${session.id}`, { as: 'hanoi.tiem' })).status).toBe(404);
+    const person = await createPersonVia(t, buildPersonIn('87'));
+    expect(
+      (await t.call('POST', `/api/sessions/${session.id}/visits`, { as: 'hanoi.tiem', body: { personId: person.id } }))
+        .status,
+    ).toBe(404);
+    expect(
+      (
+        await t.call('POST', '/api/sessions', {
+          as: 'hanoi.tiem',
+          body: { facilityId: 'DT-CL-01', sessionDate: '2021-11-20' },
+        })
+      ).status,
+    ).toBe(403);
+  });
+});
