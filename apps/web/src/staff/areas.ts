@@ -1,9 +1,10 @@
-import type { ComponentType } from 'react';
+import { type ComponentType, lazy } from 'react';
 import { ROLES, type Role } from '../auth/roles';
 import type { SessionUser } from '../auth/types';
 import type vi from '../i18n/vi.json';
 import { paths } from '../paths';
 import { HomePage } from './home/HomePage';
+import { RECEPTION_PATH } from './reception/paths';
 
 /** Navigation labels: keys under `nav.` in the i18n resources. */
 export type NavLabelKey = `nav.${Exclude<keyof (typeof vi)['nav'], 'label'>}`;
@@ -40,6 +41,13 @@ export const STAFF_AREAS: readonly StaffAreaDef[] = [
     labelKey: 'nav.home',
     roles: ROLES,
     component: HomePage,
+  },
+  {
+    id: 'reception',
+    path: RECEPTION_PATH,
+    labelKey: 'nav.reception',
+    roles: ['site_staff', 'district_admin', 'province_admin', 'national_admin'],
+    component: lazy(() => import('./reception/ReceptionArea')),
   },
 ];
 

@@ -1,17 +1,21 @@
-import { type ComponentPropsWithRef, useId } from 'react';
+import { type ComponentPropsWithRef, type ReactNode, useId } from 'react';
 import { cx } from './cx';
 
-export interface TextFieldProps extends Omit<ComponentPropsWithRef<'input'>, 'children'> {
+export interface TextFieldProps extends Omit<ComponentPropsWithRef<'input'>, 'children' | 'required'> {
   /** Visible label (always shown: placeholders are not labels). */
   label: string;
   /** Help text below the label. */
   hint?: string;
   /** Error text; marks the input invalid and is read with it (aria-describedby). */
   error?: string | undefined;
+  /** Marks the field as required: a visual `*` after the label and aria-required (no native validation). */
+  required?: boolean;
+  /** Something shown after the label on the same line (e.g. a "filled from QR" tag). */
+  labelExtra?: ReactNode;
 }
 
 /** A labelled text input with optional hint and error text linked by aria-describedby. */
-export function TextField({ label, hint, error, id, className, ...inputProps }: TextFieldProps) {
+export function TextField({ label, hint, error, required, labelExtra, id, className, ...inputProps }: TextFieldProps) {
   const autoId = useId();
   const inputId = id ?? `field-${autoId}`;
   const hintId = hint ? `${inputId}-hint` : undefined;
@@ -20,32 +24,75 @@ export function TextField({ label, hint, error, id, className, ...inputProps }: 
 
   return (
     <div className={cx('field', error && 'field--invalid', className)}>
-      <label className="field__label" htmlFor={inputId}>
-        {label}
-      </label>
+      <FieldLabel htmlFor={inputId} label={label} required={required} extra={labelExtra} />
       {hint && (
         <p className="field__hint" id={hintId}>
           {hint}
         </p>
       )}
-      {error && (
-        <p className="field__error" id={errorId}>
-          <svg className="field__error-icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
-            <path
-              fill="currentColor"
-              d="M10 1.5a8.5 8.5 0 1 0 0 17 8.5 8.5 0 0 0 0-17Zm-.9 4h1.8v6h-1.8v-6Zm0 7.5h1.8v1.8h-1.8V13Z"
-            />
-          </svg>
-          {error}
-        </p>
-      )}
+      {error && <FieldError id={errorId}>{error}</FieldError>}
       <input
         id={inputId}
         className="field__input"
         aria-invalid={error ? true : undefined}
+        aria-required={required || undefined}
         {...inputProps}
         aria-describedby={describedBy}
       />
     </div>
+  );
+}
+
+/**
+ * A field's label. The required mark and any extra (kept out of the <label> so that the label,
+ * and so the control's accessible name, is exactly the text given) follow it on the same line.
+ */
+export function FieldLabel({
+  htmlFor,
+  label,
+  required,
+  extra,
+}: {
+  htmlFor: string;
+  label: string;
+  required?: boolean | undefined;
+  extra?: ReactNode;
+}) {
+  const text = (
+    <label className="field__label" htmlFor={htmlFor}>
+      {label}
+    </label>
+  );
+  if (!required && !extra) return text;
+  return (
+    <span className="field__label-row">
+      {text}
+      {required && <RequiredMark />}
+      {extra}
+    </span>
+  );
+}
+
+/** The `*` after the label of a required field (hidden from screen readers: aria-required says it). */
+export function RequiredMark() {
+  return (
+    <span className="field__required" aria-hidden="true">
+      *
+    </span>
+  );
+}
+
+/** An error line (with its icon) under a label; `id` links it to the control by aria-describedby. */
+export function FieldError({ id, children }: { id?: string | undefined; children: ReactNode }) {
+  return (
+    <p className="field__error" id={id}>
+      <svg className="field__error-icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+        <path
+          fill="currentColor"
+          d="M10 1.5a8.5 8.5 0 1 0 0 17 8.5 8.5 0 0 0 0-17Zm-.9 4h1.8v6h-1.8v-6Zm0 7.5h1.8v1.8h-1.8V13Z"
+        />
+      </svg>
+      {children}
+    </p>
   );
 }

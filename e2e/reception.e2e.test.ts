@@ -1,0 +1,250 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.ts';
+import { assertWebBuilt, launchBrowser, startServer, type TestServer } from './helpers';
+
+/** The demo site staff of Trạm Y tế Phường 1, TP Cao Lãnh (DT-CL-01, Đồng Tháp, province 87). */
+const SITE_STAFF = { username: 'caolanh.tiem', password: 'TiemChung@2021' };
+const SEARCH_LABEL = 'Tìm theo số CCCD/CMND, số điện thoại hoặc họ tên';
+/** Set to a directory to save screenshots of the screens (1280 px and 360 px wide). */
+const SCREENSHOT_DIR = process.env.E2E_SCREENSHOT_DIR;
+
+type Citizen = ReturnType<typeof simulatorCitizens>[number];
+
+/** Waits (auto-retrying) until the locator is visible. */
+async function visible(locator: Locator, timeout = 15_000): Promise<Locator> {
+  await locator.waitFor({ state: 'visible', timeout });
+  return locator;
+}
+
+/** "Nguyễn Thị Ánh" → "nguyen thi anh": what a desk types without diacritics. */
+function withoutDiacritics(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/[đĐ]/g, 'd')
+    .toLowerCase();
+}
+
+/** `YYYY-MM-DD` → `ddMMyyyy` (CCCD QR) or `dd/MM/yyyy` (screens). */
+function vnDate(iso: string, separator = ''): string {
+  const [y, m, d] = iso.split('-');
+  return [d, m, y].join(separator);
+}
+
+/** The text a USB scanner types for the QR code of this citizen's chip CCCD card. */
+function cccdQr(c: Citizen): string {
+  const sex = c.gender === 'male' ? 'Nam' : 'Nữ';
+  return `${c.idNumber}||${c.fullName}|${vnDate(c.dateOfBirth)}|${sex}|Phường 1, Thành phố Cao Lãnh, Đồng Tháp|01012021`;
+}
+
+describe('reception desk — Tiếp đón (browser)', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let context: BrowserContext | undefined;
+  const pageErrors: Error[] = [];
+  // Citizens the population-registry simulator knows, living in Đồng Tháp, born before the card
+  // issue date used in the QR codes.
+  const citizens = simulatorCitizens().filter((c) => c.provinceCode === '87' && c.dateOfBirth < '2003-01-01');
+  const registered = citizens[0]!;
+  const scanned = citizens[1]!;
+
+  beforeAll(async () => {
+    assertWebBuilt();
+    expect(citizens.length).toBeGreaterThan(2);
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function signedInPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
+    context = await browser.newContext({ viewport, baseURL: server.baseUrl });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error));
+    await page.goto('/dang-nhap');
+    await page.getByLabel('Tên đăng nhập', { exact: true }).fill(SITE_STAFF.username);
+    await page.getByLabel('Mật khẩu', { exact: true }).fill(SITE_STAFF.password);
+    await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+    await page.waitForURL((url) => url.pathname === '/quan-tri');
+    return page;
+  }
+
+  async function screenshot(page: Page, name: string): Promise<void> {
+    if (!SCREENSHOT_DIR) return;
+    await mkdir(SCREENSHOT_DIR, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  }
+
+  /** Registers a person through the API, as another desk would have. */
+  async function registerThroughApi(c: Citizen): Promise<{ id: string; verification: { status: string } }> {
+    const login = await fetch(`${server.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(SITE_STAFF),
+    });
+    expect(login.status).toBe(200);
+    const { token } = (await login.json()) as { token: string };
+    const response = await fetch(`${server.baseUrl}/api/people`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        fullName: c.fullName,
+        dateOfBirth: c.dateOfBirth,
+        gender: c.gender,
+        idNumber: c.idNumber,
+        phone: c.phone,
+        provinceCode: c.provinceCode,
+        districtCode: '866',
+      }),
+    });
+    expect(response.status, await response.clone().text()).toBe(201);
+    return (await response.json()) as { id: string; verification: { status: string } };
+  }
+
+  it('finds a registered person by name typed without diacritics and shows the verified identity', async () => {
+    const created = await registerThroughApi(registered);
+    expect(created.verification.status).toBe('verified');
+
+    const page = await signedInPage();
+    // The area is in the role-aware navigation of site staff.
+    const nav = page.getByRole('navigation', { name: 'Chức năng quản trị' });
+    await (await visible(nav.getByRole('link', { name: 'Tiếp đón' }))).click();
+    await page.waitForURL((url) => url.pathname === '/quan-tri/tiep-don');
+    await visible(page.getByRole('heading', { level: 1, name: 'Tiếp đón' }));
+
+    // The search field has the focus: the desk types straight away.
+    const search = page.getByLabel(SEARCH_LABEL, { exact: true });
+    await expect.poll(() => search.evaluate((el) => el === document.activeElement)).toBe(true);
+    const typed = withoutDiacritics(registered.fullName);
+    expect(typed).not.toBe(registered.fullName);
+    await page.keyboard.type(typed);
+
+    // Results are announced in a live region and listed with date of birth, sex and badge.
+    await visible(page.getByRole('status').filter({ hasText: /Tìm thấy \d+ người/ }));
+    const result = page.getByRole('link', { name: registered.fullName });
+    await visible(result);
+    const resultText = (await result.textContent()) ?? '';
+    expect(resultText).toContain(vnDate(registered.dateOfBirth, '/'));
+    expect(resultText).toContain(registered.gender === 'male' ? 'Nam' : 'Nữ');
+    expect(resultText).toContain('Đồng Tháp');
+    expect(resultText).toContain('Đã xác thực');
+    // Search results hide most of the ID number.
+    expect(resultText).not.toContain(registered.idNumber);
+    await screenshot(page, 'reception-search-1280');
+
+    // Keyboard: ↓ to the first result (the only one with this name), Enter opens it.
+    await search.press('ArrowDown');
+    await expect.poll(() => result.first().evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.waitForURL((url) => url.pathname.startsWith('/quan-tri/tiep-don/nguoi/'));
+    await visible(page.getByRole('heading', { level: 1, name: registered.fullName }));
+    expect(new URL(page.url()).pathname).toBe(`/quan-tri/tiep-don/nguoi/${created.id}`);
+
+    const identity = page.getByRole('region', { name: 'Xác thực định danh' });
+    await visible(identity.getByText('Đã xác thực', { exact: true }));
+    // The full record shows the whole ID number.
+    await visible(page.getByText(registered.idNumber, { exact: false }));
+    await visible(page.getByRole('button', { name: 'Kiểm tra lại định danh' }));
+    await visible(page.getByRole('link', { name: 'Sửa thông tin' }));
+    await screenshot(page, 'reception-person-1280');
+
+    // Asking the registry again keeps the verified state and says so.
+    await page.getByRole('button', { name: 'Kiểm tra lại định danh' }).click();
+    await visible(page.getByRole('status').filter({ hasText: 'Đã kiểm tra lại định danh: Đã xác thực.' }));
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('opens the create form filled in from a scanned CCCD QR code and registers the person', async () => {
+    const page = await signedInPage({ width: 360, height: 780 });
+    await page.goto('/quan-tri/tiep-don');
+    const search = await visible(page.getByLabel(SEARCH_LABEL, { exact: true }));
+    await expect.poll(() => search.evaluate((el) => el === document.activeElement)).toBe(true);
+    await screenshot(page, 'reception-search-360');
+
+    // A USB scanner types the QR text into the focused field, then Enter.
+    await page.keyboard.type(cccdQr(scanned));
+    await page.keyboard.press('Enter');
+
+    await page.waitForURL((url) => url.pathname === '/quan-tri/tiep-don/dang-ky');
+    await visible(page.getByRole('heading', { level: 1, name: 'Đăng ký người mới' }));
+    await visible(page.getByText('Thông tin đã được điền từ mã QR', { exact: false }));
+    expect(await page.getByLabel('Họ và tên', { exact: true }).inputValue()).toBe(scanned.fullName);
+    expect(await page.getByLabel('Ngày sinh', { exact: true }).inputValue()).toBe(vnDate(scanned.dateOfBirth, '/'));
+    const sex = page.getByRole('radio', { name: scanned.gender === 'male' ? 'Nam' : 'Nữ', exact: true });
+    expect(await sex.isChecked()).toBe(true);
+    expect(await page.getByLabel('Số CCCD/CMND', { exact: true }).inputValue()).toBe(scanned.idNumber);
+    // Province from digits 2–3 of the CCCD (087… → Đồng Tháp), address from the card.
+    expect(await page.getByLabel('Tỉnh/thành phố', { exact: true }).inputValue()).toBe('87');
+    expect(await page.getByLabel('Địa chỉ', { exact: true }).inputValue()).toBe(
+      'Phường 1, Thành phố Cao Lãnh, Đồng Tháp',
+    );
+
+    // The phone is what is left to type: it has the focus.
+    const phone = page.getByLabel('Số điện thoại', { exact: true });
+    await expect.poll(() => phone.evaluate((el) => el === document.activeElement)).toBe(true);
+    await screenshot(page, 'reception-create-qr-360');
+
+    // Checked in the browser before sending: a landline is refused with the core rule's message.
+    await phone.fill('02773851234');
+    await page.getByRole('button', { name: 'Tạo hồ sơ', exact: true }).click();
+    await visible(page.getByText('Đây là số điện thoại cố định', { exact: false }));
+    expect(await phone.getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(() => phone.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    await phone.fill(scanned.phone);
+    await page.getByRole('button', { name: 'Tạo hồ sơ', exact: true }).click();
+
+    await page.waitForURL((url) => url.pathname.startsWith('/quan-tri/tiep-don/nguoi/'));
+    await visible(page.getByRole('heading', { level: 1, name: scanned.fullName }));
+    await visible(page.getByText('Đã tạo hồ sơ.', { exact: true }));
+    await visible(page.getByRole('region', { name: 'Xác thực định danh' }).getByText('Đã xác thực', { exact: true }));
+    await screenshot(page, 'reception-person-360');
+
+    // Scanning the same card again now opens the record instead of the form.
+    await page.getByRole('link', { name: 'Tìm người khác' }).click();
+    const searchAgain = await visible(page.getByLabel(SEARCH_LABEL, { exact: true }));
+    await searchAgain.fill('');
+    await searchAgain.pressSequentially(cccdQr(scanned));
+    await searchAgain.press('Enter');
+    await visible(page.getByText('Đã tìm thấy hồ sơ theo số CCCD trên mã QR.'));
+    await visible(page.getByRole('heading', { level: 1, name: scanned.fullName }));
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('warns about a likely existing record before creating a second one', async () => {
+    const page = await signedInPage({ width: 1280, height: 900 });
+    await page.goto('/quan-tri/tiep-don/dang-ky');
+    await visible(page.getByRole('heading', { level: 1, name: 'Đăng ký người mới' }));
+    // The site's own province and district are chosen already.
+    await expect.poll(() => page.getByLabel('Tỉnh/thành phố', { exact: true }).inputValue()).toBe('87');
+    await expect.poll(() => page.getByLabel('Quận/huyện', { exact: true }).inputValue()).toBe('866');
+
+    // Same name (typed in lower case) and date of birth as the person registered in the first test.
+    await page.getByLabel('Họ và tên', { exact: true }).fill(registered.fullName.toLowerCase());
+    await page.getByLabel('Ngày sinh', { exact: true }).fill(vnDate(registered.dateOfBirth));
+    await page.getByLabel('Ngày sinh', { exact: true }).press('Tab');
+    expect(await page.getByLabel('Ngày sinh', { exact: true }).inputValue()).toBe(vnDate(registered.dateOfBirth, '/'));
+
+    const warning = page.getByRole('region', { name: 'Có thể người này đã có hồ sơ' });
+    await visible(warning);
+    await visible(warning.getByText(registered.fullName, { exact: true }));
+    await visible(page.getByRole('button', { name: 'Vẫn tạo hồ sơ mới' }));
+    await screenshot(page, 'reception-duplicates-1280');
+
+    await warning.getByRole('button', { name: 'Dùng hồ sơ này' }).first().click();
+    await page.waitForURL((url) => url.pathname.startsWith('/quan-tri/tiep-don/nguoi/'));
+    await visible(page.getByRole('heading', { level: 1, name: registered.fullName }));
+    expect(pageErrors).toEqual([]);
+  });
+});
