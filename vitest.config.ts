@@ -22,6 +22,7 @@ export default defineConfig({
         test: {
           name: 'server',
           root: 'apps/server',
+          globalSetup: ['src/test/global-setup.ts'],
           include: ['src/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -12,6 +12,8 @@ export type DatabaseKind = 'pglite' | 'postgres';
 export interface Database {
   readonly db: Kysely<DB>;
   readonly kind: DatabaseKind;
+  /** The embedded engine itself (dumps for test templates), when it is PGlite. */
+  readonly pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -29,8 +31,11 @@ const pgTypes = {
   },
 };
 
-/** Opens the configured database (PostgreSQL when DATABASE_URL is set, else embedded PGlite). */
-export async function openDatabase(config: Config['database']): Promise<Database> {
+/**
+ * Opens the configured database (PostgreSQL when DATABASE_URL is set, else embedded PGlite).
+ * `pgliteTemplate`: start an embedded database from a dump (tests start from a migrated, seeded one).
+ */
+export async function openDatabase(config: Config['database'], options: { pgliteTemplate?: Blob } = {}): Promise<Database> {
   if (config.kind === 'postgres') {
     const pool = new pg.Pool({
       connectionString: config.url,
@@ -47,6 +52,7 @@ export async function openDatabase(config: Config['database']): Promise<Database
   const dataDir = config.dataDir;
   if (dataDir !== 'memory://') mkdirSync(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir, {
+    ...(options.pgliteTemplate ? { loadDataDir: options.pgliteTemplate } : {}),
     parsers: {
       [OID_DATE]: (v: string) => v,
       [OID_INT8]: (v: string) => Number(v),
@@ -54,5 +60,5 @@ export async function openDatabase(config: Config['database']): Promise<Database
     },
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: new PGlitePool(pglite) }) });
-  return { db, kind: 'pglite', close: () => db.destroy() };
+  return { db, kind: 'pglite', pglite, close: () => db.destroy() };
 }

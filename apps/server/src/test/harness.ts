@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { afterAll } from 'vitest';
@@ -16,7 +17,10 @@ export async function createTestDatabase(): Promise<{ database: Database; config
   const baseUrl = process.env.DATABASE_URL;
   if (!baseUrl) {
     const config = testConfig();
-    const database = await openDatabase(config.database);
+    const template = process.env.TC_PGLITE_TEMPLATE;
+    const database = await openDatabase(config.database, {
+      pgliteTemplate: template && existsSync(template) ? new Blob([readFileSync(template)]) : undefined,
+    });
     return { database, config, drop: () => database.close() };
   }
   const name = `tc_test_${randomBytes(6).toString('hex')}`;
