@@ -10,3 +10,4 @@ export * from './schemas/index.js';
 export * from './screening.js';
 export * from './synthetic.js';
 export * from './vaccines.js';
+export * from './hcert/index.js';

@@ -1,0 +1,62 @@
+import { HcertError } from './errors.js';
+
+/**
+ * Base45 (RFC 9285), the encoding of the EU DCC QR: 45 characters that all fit the QR code's
+ * alphanumeric mode, so 2 bytes take 3 characters. Written here (a few lines) rather than taken
+ * from a package so that it runs in browsers without a `Buffer` polyfill.
+ */
+export const BASE45_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
+
+const VALUE_OF: ReadonlyMap<string, number> = new Map([...BASE45_ALPHABET].map((c, i) => [c, i]));
+
+/** Encodes bytes as base45: every 2 bytes as 3 characters, a last odd byte as 2. */
+export function base45Encode(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 2) {
+    const first = bytes[i] ?? 0;
+    const second = bytes[i + 1];
+    if (second === undefined) {
+      out += BASE45_ALPHABET[first % 45]! + BASE45_ALPHABET[Math.floor(first / 45)]!;
+    } else {
+      let n = first * 256 + second;
+      const c = n % 45;
+      n = Math.floor(n / 45);
+      out += BASE45_ALPHABET[c]! + BASE45_ALPHABET[n % 45]! + BASE45_ALPHABET[Math.floor(n / 45)]!;
+    }
+  }
+  return out;
+}
+
+/**
+ * Decodes base45 text. Strict, as RFC 9285 requires: throws {@link HcertError} `base45` on a
+ * character outside the alphabet, a length that leaves one character over, or a group whose value
+ * does not fit its bytes (above 65535 for three characters, 255 for two).
+ */
+export function base45Decode(text: string): Uint8Array<ArrayBuffer> {
+  if (text.length % 3 === 1) {
+    throw new HcertError('base45', `Base45 text of length ${text.length} cannot be decoded (one character over).`);
+  }
+  const out = new Uint8Array(Math.floor(text.length / 3) * 2 + (text.length % 3 === 2 ? 1 : 0));
+  let o = 0;
+  const valueAt = (i: number): number => {
+    const ch = text[i]!;
+    const v = VALUE_OF.get(ch);
+    if (v === undefined) {
+      throw new HcertError('base45', `Invalid base45 character ${JSON.stringify(ch)} at position ${i}.`);
+    }
+    return v;
+  };
+  for (let i = 0; i < text.length; i += 3) {
+    if (i + 2 < text.length) {
+      const n = valueAt(i) + valueAt(i + 1) * 45 + valueAt(i + 2) * 2025;
+      if (n > 0xffff) throw new HcertError('base45', `Base45 group at position ${i} is out of range.`);
+      out[o++] = n >> 8;
+      out[o++] = n & 0xff;
+    } else {
+      const n = valueAt(i) + valueAt(i + 1) * 45;
+      if (n > 0xff) throw new HcertError('base45', `Base45 group at position ${i} is out of range.`);
+      out[o++] = n;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,100 @@
+import { cborDecode, cborEncode, isBytes, Tag } from './cbor.js';
+import { HcertError } from './errors.js';
+
+/**
+ * The CWT (RFC 8392) claims map that an HCERT signs: integer keys, as the EU DCC specifies
+ * (Volume 1, §3.3.1): `{1: iss, 4: exp, 6: iat, -260: {1: <EU DCC payload>}}`.
+ */
+
+/** CWT claim `iss`: the issuing country, ISO 3166-1 alpha-2. */
+export const CWT_ISS = 1;
+/** CWT claim `exp`: expiry, seconds since the epoch. */
+export const CWT_EXP = 4;
+/** CWT claim `iat`: issued at, seconds since the epoch. */
+export const CWT_IAT = 6;
+/** CWT claim `hcert`: the health certificate container. */
+export const CWT_HCERT = -260;
+/** Key of the EU DCC v1 payload inside the `hcert` claim. */
+export const HCERT_EU_DCC_V1 = 1;
+
+/** The standard claims of an HCERT, in seconds since the epoch; null when the issuer left one out. */
+export interface CwtClaims {
+  readonly iss: string | null;
+  readonly iat: number | null;
+  readonly exp: number | null;
+}
+
+/** A JSON object as decoded from the CBOR payload. */
+export type JsonObject = { [key: string]: unknown };
+
+/** Encodes the CWT claims map as CBOR (a JS `Map` so the keys stay integers). */
+export function encodeCwtClaims(claims: {
+  readonly iss: string;
+  readonly iat: number;
+  readonly exp: number;
+  readonly payload: unknown;
+}): Uint8Array<ArrayBuffer> {
+  return cborEncode(
+    new Map<number, unknown>([
+      [CWT_ISS, claims.iss],
+      [CWT_EXP, claims.exp],
+      [CWT_IAT, claims.iat],
+      [CWT_HCERT, new Map<number, unknown>([[HCERT_EU_DCC_V1, claims.payload]])],
+    ]),
+  );
+}
+
+function seconds(value: unknown, name: string): number | null {
+  if (value === undefined || value === null) return null;
+  // Some issuers tag NumericDate as an epoch date (tag 1); cbor-x turns that into a Date.
+  if (value instanceof Date) return Math.floor(value.getTime() / 1000);
+  if (typeof value === 'number' && Number.isFinite(value)) return Math.floor(value);
+  if (typeof value === 'bigint') return Number(value);
+  throw new HcertError('cwt', `The CWT claim ${name} is not a number of seconds.`);
+}
+
+/**
+ * Turns decoded CBOR into JSON-like values: maps with text keys become plain objects (an own
+ * property even for `__proto__`), dates ISO strings; byte strings and other values are kept.
+ */
+export function cborToJson(value: unknown, path = 'payload'): unknown {
+  if (value instanceof Map) {
+    const out: JsonObject = {};
+    for (const [key, v] of value) {
+      if (typeof key !== 'string') {
+        throw new HcertError('cwt', `The ${path} has a non-text key (${String(key)}); a DCC is JSON.`);
+      }
+      Object.defineProperty(out, key, {
+        value: cborToJson(v, `${path}.${key}`),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => cborToJson(v, `${path}[${i}]`));
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Tag) return cborToJson(value.value, path);
+  if (isBytes(value)) return new Uint8Array(value);
+  return value;
+}
+
+/**
+ * Reads the CWT claims and the EU DCC payload from the COSE payload bytes. Throws
+ * {@link HcertError} `cbor` when they are not CBOR, `cwt` when they are not an HCERT claims map.
+ */
+export function decodeCwtClaims(bytes: Uint8Array): { claims: CwtClaims; payload: JsonObject } {
+  const map = cborDecode(bytes, 'CWT payload');
+  if (!(map instanceof Map)) throw new HcertError('cwt', 'The COSE payload is not a CWT claims map.');
+  const iss = map.get(CWT_ISS);
+  if (iss !== undefined && typeof iss !== 'string') throw new HcertError('cwt', 'The CWT claim iss is not text.');
+  const hcert = map.get(CWT_HCERT);
+  if (!(hcert instanceof Map)) throw new HcertError('cwt', 'The CWT has no hcert claim (-260).');
+  const dcc = hcert.get(HCERT_EU_DCC_V1);
+  if (!(dcc instanceof Map)) throw new HcertError('cwt', 'The hcert claim holds no EU DCC (key 1).');
+  return {
+    claims: { iss: iss ?? null, iat: seconds(map.get(CWT_IAT), 'iat'), exp: seconds(map.get(CWT_EXP), 'exp') },
+    payload: cborToJson(dcc) as JsonObject,
+  };
+}

@@ -1,0 +1,217 @@
+import { z } from 'zod';
+import { primarySeriesLength, sequenceDoses } from '../doses/rules.js';
+import { normalizeName, splitVietnameseName } from '../identity/name.js';
+import { TG_COVID19, vaccineByCode } from '../vaccines.js';
+import { HcertError } from './errors.js';
+import { DCC_SCHEMA_VERSION, dccDateSchema, dccDobSchema, icaoNameSchema } from './schema.js';
+import type { StatusDose } from './status.js';
+import { toIcao } from './transliterate.js';
+
+/**
+ * The EU DCC vaccination payload (schema 1.3.0) that Vietnam issues, and its certificate id (UVCI).
+ */
+
+/** The issuer (`is`) printed in every certificate. */
+export const DEFAULT_DCC_ISSUER = 'Bộ Y tế Việt Nam (Ministry of Health of Viet Nam)';
+
+/** Vietnam's country code (`co` of the vaccination, `iss` of the CWT). */
+export const DCC_COUNTRY_VN = 'VN';
+
+// ---------------------------------------------------------------------------------------------
+// UVCI (eHealth Network guidelines, Annex 2): URN:UVCI:01:VN:<opaque>#<check character>
+// ---------------------------------------------------------------------------------------------
+
+/** The prefix of every UVCI we issue: version 01, country VN. */
+export const UVCI_PREFIX_VN = 'URN:UVCI:01:VN:';
+
+/** The Luhn mod N alphabet of the UVCI checksum (N = 38), as the eHN reference implementation defines it. */
+export const UVCI_CHECKSUM_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/:';
+
+/** The longest opaque part, so that the whole UVCI fits the schema's 80 characters. */
+export const UVCI_OPAQUE_MAX_LENGTH = 80 - UVCI_PREFIX_VN.length - 2;
+
+/**
+ * The Luhn mod N check character of a UVCI (computed over the whole string before `#`, prefix
+ * included, e.g. `URN:UVCI:01:AT:10807843F94AEE0EE5093FBC254BD813` → `B`). Throws a
+ * `RangeError` on a character outside {@link UVCI_CHECKSUM_ALPHABET}.
+ */
+export function uvciCheckCharacter(body: string): string {
+  const n = UVCI_CHECKSUM_ALPHABET.length;
+  let factor = 2;
+  let sum = 0;
+  for (let i = body.length - 1; i >= 0; i--) {
+    const codePoint = UVCI_CHECKSUM_ALPHABET.indexOf(body[i]!);
+    if (codePoint < 0) throw new RangeError(`Character ${JSON.stringify(body[i])} is not allowed in a UVCI.`);
+    const addend = factor * codePoint;
+    factor = factor === 2 ? 1 : 2;
+    sum += Math.floor(addend / n) + (addend % n);
+  }
+  return UVCI_CHECKSUM_ALPHABET[(n - (sum % n)) % n]!;
+}
+
+/**
+ * Makes Vietnam's UVCI from an opaque id (for instance a random 128-bit id in base32, or a UUID —
+ * its hyphens are dropped and it is upper-cased): `URN:UVCI:01:VN:<OPAQUE>#<check>`. Throws
+ * {@link HcertError} `input` unless the opaque part is 1–63 characters `A`–`Z`, `0`–`9`.
+ */
+export function makeUvci(opaque: string): string {
+  const id = opaque.replace(/-/g, '').toUpperCase();
+  if (!/^[A-Z0-9]+$/.test(id) || id.length > UVCI_OPAQUE_MAX_LENGTH) {
+    throw new HcertError(
+      'input',
+      `A UVCI's opaque part is 1–${UVCI_OPAQUE_MAX_LENGTH} upper-case letters and digits (got ${JSON.stringify(opaque)}).`,
+    );
+  }
+  const body = `${UVCI_PREFIX_VN}${id}`;
+  return `${body}#${uvciCheckCharacter(body)}`;
+}
+
+const UVCI_RE = /^URN:UVCI:\d{2}:[A-Z]{2}:[A-Z0-9/:]+#[A-Z0-9/:]$/;
+
+/**
+ * True for a UVCI with a correct check character: `URN:UVCI:<2-digit version>:<country>:<id>#<c>`,
+ * upper-case letters, digits, `/` and `:` only, at most 80 characters. (The check character is
+ * optional in the EU scheme; we issue it always and require it here.)
+ */
+export function isValidUvci(ci: string): boolean {
+  if (ci.length > 80 || !UVCI_RE.test(ci)) return false;
+  const hash = ci.lastIndexOf('#');
+  return uvciCheckCharacter(ci.slice(0, hash)) === ci.slice(hash + 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The payload
+// ---------------------------------------------------------------------------------------------
+
+const dosePart = z.number().int().min(1).max(9);
+
+/** One vaccination entry as we issue it: the DCC 1.3.0 rules plus our own (dn/sd 1–9, `co` two letters, a checked UVCI). */
+export const vnVaccinationEntrySchema = z.strictObject({
+  tg: z.literal(TG_COVID19),
+  vp: z.string().min(1),
+  mp: z.string().min(1),
+  ma: z.string().min(1),
+  dn: dosePart,
+  sd: dosePart,
+  dt: dccDateSchema,
+  co: z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 code'),
+  is: z.string().min(1).max(80),
+  ci: z.string().refine(isValidUvci, 'expected a UVCI with a valid check character'),
+});
+
+/** The payload we issue: schema 1.3.0, the name in both forms, exactly one vaccination. */
+export const vnVaccinationPayloadSchema = z.strictObject({
+  ver: z.literal(DCC_SCHEMA_VERSION),
+  nam: z.strictObject({
+    fn: z.string().min(1).max(80),
+    fnt: icaoNameSchema,
+    gn: z.string().min(1).max(80).optional(),
+    gnt: icaoNameSchema.optional(),
+  }),
+  dob: dccDobSchema,
+  v: z.tuple([vnVaccinationEntrySchema]),
+});
+
+/** A vaccination payload as we issue it. */
+export type DccVaccinationPayload = z.infer<typeof vnVaccinationPayloadSchema>;
+
+/** What {@link buildVaccinationPayload} needs. */
+export interface VaccinationPayloadInput {
+  readonly person: {
+    /** The full name in Vietnamese order (họ, tên đệm, tên), e.g. "Nguyễn Thị Ánh Tuyết". */
+    readonly fullName: string;
+    /** `YYYY-MM-DD` (or `YYYY` / `YYYY-MM` when only that is known). */
+    readonly dateOfBirth: string;
+    /**
+     * Family and given names when they are not in Vietnamese order (a foreign passport holder);
+     * by default the first word of `fullName` is the family name.
+     */
+    readonly nameParts?: { readonly familyName: string; readonly givenNames: string };
+  };
+  /** All the person's doses, any order; the certificate shows the latest. */
+  readonly doses: readonly StatusDose[];
+  /** The opaque part of the UVCI, unique per issued certificate (see {@link makeUvci}). */
+  readonly certificateId: string;
+  /** `is`; {@link DEFAULT_DCC_ISSUER} by default. */
+  readonly issuer?: string;
+  /** `co`, the country of vaccination; `VN` by default. */
+  readonly country?: string;
+}
+
+/**
+ * The DCC dose numbers `dn`/`sd` of a dose. A primary dose is `n/series length` (1/2, 2/2, 1/1
+ * Janssen, 3/3 Abdala). A booster or additional dose follows Commission Delegated Regulation (EU)
+ * 2021/2288: `dn/dn` (3/3 after a two-dose series, 4/4 after Abdala or for a second booster) —
+ * except a booster after a single-dose series, which is 2/1, so that it can never be read as the
+ * completion of a two-dose series.
+ */
+export function dccDoseNumbers(
+  dose: { doseNumber: number; doseKind: string },
+  seriesLength: number,
+): { dn: number; sd: number } {
+  const dn = dose.doseNumber;
+  if (dose.doseKind === 'primary') return { dn, sd: seriesLength };
+  return { dn, sd: dn === 2 ? 1 : dn };
+}
+
+function nameParts(person: VaccinationPayloadInput['person']): { familyName: string; givenNames: string } {
+  const raw = person.nameParts ?? splitVietnameseName(person.fullName);
+  const norm = (s: string): string => {
+    if (s.trim() === '') return '';
+    const r = normalizeName(s);
+    if (!r.ok)
+      throw new HcertError('payload', `The name "${s}" cannot be printed on a certificate: ${r.error.message.en}`);
+    return r.value;
+  };
+  const familyName = norm(raw.familyName);
+  const givenNames = norm(raw.givenNames);
+  // A one-word name is the primary identifier (ICAO), so it goes to fn / fnt, which the DCC requires.
+  return familyName ? { familyName, givenNames } : { familyName: givenNames, givenNames: '' };
+}
+
+/**
+ * Builds the EU DCC 1.3.0 payload of a vaccination certificate for the latest dose:
+ * `{ ver, nam: {fn, fnt, gn, gnt}, dob, v: [{tg, vp, mp, ma, dn, sd, dt, co, is, ci}] }`.
+ * Names keep their diacritics in `fn`/`gn` and are transliterated (ICAO 9303) in `fnt`/`gnt`;
+ * `fn` is the family name (first word, Vietnamese order), `gn` the rest. Throws
+ * {@link HcertError} `input` without doses or with an unknown vaccine, `payload` when the result
+ * would not meet the schema (checked with {@link vnVaccinationPayloadSchema}).
+ */
+export function buildVaccinationPayload(input: VaccinationPayloadInput): DccVaccinationPayload {
+  const sequence = sequenceDoses(input.doses.map((d, i) => ({ ...d, id: String(i).padStart(8, '0') })));
+  const latest = sequence.at(-1);
+  if (!latest) throw new HcertError('input', 'A vaccination certificate needs at least one dose.');
+  const vaccine = vaccineByCode(latest.vaccineCode);
+  if (!vaccine) throw new HcertError('input', `No vaccine has the code "${latest.vaccineCode}".`);
+  const { dn, sd } = dccDoseNumbers(latest, primarySeriesLength(sequence[0]?.vaccineCode));
+  const { familyName, givenNames } = nameParts(input.person);
+  const candidate = {
+    ver: DCC_SCHEMA_VERSION,
+    nam: {
+      fn: familyName,
+      fnt: toIcao(familyName),
+      ...(givenNames ? { gn: givenNames, gnt: toIcao(givenNames) } : {}),
+    },
+    dob: input.person.dateOfBirth,
+    v: [
+      {
+        tg: TG_COVID19,
+        vp: vaccine.vp,
+        mp: vaccine.code,
+        ma: vaccine.ma,
+        dn,
+        sd,
+        dt: latest.administeredOn,
+        co: input.country ?? DCC_COUNTRY_VN,
+        is: input.issuer ?? DEFAULT_DCC_ISSUER,
+        ci: makeUvci(input.certificateId),
+      },
+    ],
+  };
+  const parsed = vnVaccinationPayloadSchema.safeParse(candidate);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new HcertError('payload', `The certificate payload does not meet the DCC schema: ${issues}`);
+  }
+  return parsed.data;
+}
