@@ -22,6 +22,8 @@ import { registerErrorHandling } from './lib/error-handler.js';
 import { AppError } from './lib/errors.js';
 import { systemAuditContext } from './modules/audit/audit.service.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
+import { certificatesRoutes } from './modules/certificates/certificates.routes.js';
+import { resolveMasterKey, SigningKeys } from './modules/certificates/keys.service.js';
 import { dosesRoutes } from './modules/doses/doses.routes.js';
 import { facilitiesRoutes } from './modules/facilities/facilities.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
@@ -43,6 +45,8 @@ export interface Deps {
   clock: () => Date;
   /** The national population database (HTTP client to the real service or the simulator). */
   registry: PopulationRegistry;
+  /** Certificate signing keys (decrypted with the master key when signing). */
+  keys: SigningKeys;
 }
 
 declare module 'fastify' {
@@ -93,7 +97,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('dbKind', database.kind);
   app.decorate('config', config);
   const registry = options.deps?.registry ?? (await openRegistry(app, config));
-  app.decorate('deps', { clock: () => new Date(), ...options.deps, registry });
+  const keys = options.deps?.keys ?? new SigningKeys(resolveMasterKey(config));
+  app.decorate('deps', { clock: () => new Date(), ...options.deps, registry, keys });
   app.decorateRequest('actor', null);
   app.addHook('onClose', async () => {
     if (ownsDatabase) await database.close();
@@ -162,6 +167,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(lotsRoutes);
   await app.register(sessionsRoutes);
   await app.register(notificationsRoutes);
+  await app.register(certificatesRoutes);
 
   if (config.webDist) await registerWebApp(app, config.webDist);
   else

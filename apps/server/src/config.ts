@@ -38,6 +38,8 @@ export interface Config {
   };
   /** How often the background job re-checks identities the registry could not answer (0: never). */
   readonly recheckIntervalMs: number;
+  /** AES-256 key that encrypts the certificate signing keys at rest (TIEMCHUNG_MASTER_KEY); null: demo key file. */
+  readonly masterKey: Buffer | null;
 }
 
 /** The password of demo accounts (and of `admin` when TIEMCHUNG_ADMIN_PASSWORD is unset, outside production). */
@@ -85,6 +87,12 @@ const envSchema = z
     REGISTRY_SIM_SIZE: z.coerce.number().int().min(0).max(2_000_000).default(5000),
     REGISTRY_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(3900),
     RECHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+    TIEMCHUNG_MASTER_KEY: z
+      .string()
+      .refine((v) => /^[0-9a-fA-F]{64}$/.test(v) || Buffer.from(v, 'base64').length === 32, {
+        message: '32 bytes, as base64 or 64 hex digits',
+      })
+      .optional(),
   })
   .superRefine((e, ctx) => {
     if (e.NODE_ENV === 'production' && !e.TIEMCHUNG_ADMIN_PASSWORD) {
@@ -92,6 +100,13 @@ const envSchema = z
         code: 'custom',
         path: ['TIEMCHUNG_ADMIN_PASSWORD'],
         message: 'required when NODE_ENV=production',
+      });
+    }
+    if (e.NODE_ENV === 'production' && !e.TIEMCHUNG_MASTER_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TIEMCHUNG_MASTER_KEY'],
+        message: 'required when NODE_ENV=production (it encrypts the certificate signing keys)',
       });
     }
     if (e.NODE_ENV === 'production' && !e.REGISTRY_URL) {
@@ -146,5 +161,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       simulatorPort: e.REGISTRY_SIM_PORT,
     },
     recheckIntervalMs: e.RECHECK_INTERVAL_MS,
+    masterKey: e.TIEMCHUNG_MASTER_KEY
+      ? Buffer.from(e.TIEMCHUNG_MASTER_KEY, /^[0-9a-fA-F]{64}$/.test(e.TIEMCHUNG_MASTER_KEY) ? 'hex' : 'base64')
+      : null,
   } satisfies Config);
 }

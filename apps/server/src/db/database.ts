@@ -35,7 +35,10 @@ const pgTypes = {
  * Opens the configured database (PostgreSQL when DATABASE_URL is set, else embedded PGlite).
  * `pgliteTemplate`: start an embedded database from a dump (tests start from a migrated, seeded one).
  */
-export async function openDatabase(config: Config['database'], options: { pgliteTemplate?: Blob } = {}): Promise<Database> {
+export async function openDatabase(
+  config: Config['database'],
+  options: { pgliteTemplate?: Blob } = {},
+): Promise<Database> {
   if (config.kind === 'postgres') {
     const pool = new pg.Pool({
       connectionString: config.url,

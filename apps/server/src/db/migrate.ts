@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator } from '
 import * as m0001 from './migrations/2026_11_23_0001_foundation.js';
 import * as m0002 from './migrations/2026_11_23_0002_people.js';
 import * as m0003 from './migrations/2026_11_24_0003_vaccination.js';
+import * as m0004 from './migrations/2026_11_24_0004_certificates.js';
 import type { DB } from './schema.js';
 
 /**
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_23_0001_foundation': m0001,
   '2026_11_23_0002_people': m0002,
   '2026_11_24_0003_vaccination': m0003,
+  '2026_11_24_0004_certificates': m0004,
 };
 
 /** Brings the schema to the latest version; throws with the failing migration's error. */

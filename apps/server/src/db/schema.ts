@@ -24,6 +24,8 @@ export interface DB {
   visits: VisitTable;
   adverse_events: AdverseEventTable;
   notifications: NotificationTable;
+  signing_keys: SigningKeyTable;
+  certificates: CertificateTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -324,3 +326,31 @@ export interface NotificationTable {
   read_at: Timestamp | null;
   read_by: string | null;
 }
+
+export interface SigningKeyTable {
+  kid: string;
+  alg: 'ES256';
+  public_key_pem: string;
+  certificate_pem: string;
+  private_key_enc: string;
+  created_at: Timestamp;
+  retired_at: Timestamp | null;
+  trusted_until: Timestamp | null;
+}
+
+export interface CertificateTable {
+  id: string;
+  ci: string;
+  person_id: string;
+  status: 'partial' | 'complete' | 'booster';
+  content_hash: string;
+  payload: Json;
+  qr: string;
+  kid: string;
+  issued_at: Timestamp;
+  expires_at: Timestamp;
+  superseded_by: string | null;
+  superseded_at: Timestamp | null;
+  supersede_reason: string | null;
+}
+export type CertificateRow = Selectable<CertificateTable>;

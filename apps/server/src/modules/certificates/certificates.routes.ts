@@ -1,0 +1,191 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf, requireRole } from '../../lib/authz.js';
+import { auditContextOf } from '../audit/audit.service.js';
+import { authenticate } from '../auth/auth.guard.js';
+import { readPerson } from '../people/people.service.js';
+import { getSessionFor } from '../sessions/sessions.service.js';
+import { batchPdf, certificatePdf } from './certificates.pdf.js';
+import { certificateState, getCertificate, sessionCertificates } from './certificates.service.js';
+import { trustList } from './keys.service.js';
+
+const localized = z.object({ vi: z.string(), en: z.string() });
+
+export const certificateSchema = z.object({
+  status: z.enum(['none', 'partial', 'complete', 'booster']),
+  color: z.enum(['none', 'yellow', 'green']),
+  statusText: localized,
+  doses: z.array(
+    z.object({
+      id: z.string(),
+      doseNumber: z.number(),
+      doseKind: z.string(),
+      vaccineCode: z.string(),
+      vaccineName: z.string(),
+      manufacturer: z.string(),
+      lotNumber: z.string(),
+      administeredOn: z.string(),
+      facilityId: z.string(),
+      facilityName: z.string(),
+    }),
+  ),
+  qr: z.string().nullable(),
+  ci: z.string().nullable(),
+  issuedAt: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+  person: z.object({
+    id: z.string(),
+    fullName: z.string(),
+    dateOfBirth: z.string(),
+    gender: z.enum(['male', 'female']),
+    idNumberMasked: z.string().nullable(),
+  }),
+  identity: z.object({
+    verified: z.boolean(),
+    status: z.string(),
+    source: z.string().nullable(),
+    verifiedAt: z.string().nullable(),
+    override: z.boolean(),
+  }),
+  passportBlockers: z.array(z.object({ code: z.string(), message: localized, doseId: z.string().optional() })),
+});
+
+const idParam = z.object({ id: z.string().min(1).max(64) });
+
+/** Certificates: staff views and PDFs, the public trust list and status look-up (api-contract.md). */
+export const certificatesRoutes: FastifyPluginAsyncZod = async (app) => {
+  const deps = () => ({ keys: app.deps.keys, clock: app.deps.clock });
+  const staff = [
+    authenticate,
+    requireRole('national_admin', 'province_admin', 'district_admin', 'site_staff', 'report_handler'),
+  ];
+
+  app.get(
+    '/api/people/:id/certificate',
+    {
+      preHandler: staff,
+      schema: {
+        tags: ['certificates'],
+        summary: 'A person’s certificate (status, doses, signed QR, passport blockers)',
+        params: idParam,
+        response: { 200: certificateSchema },
+      },
+    },
+    async (request) => {
+      const person = await readPerson(app.db, actorOf(request), auditContextOf(request), request.params.id);
+      return getCertificate(app.db, deps(), auditContextOf(request), person.id);
+    },
+  );
+
+  app.get(
+    '/api/people/:id/certificate.pdf',
+    {
+      preHandler: staff,
+      schema: {
+        tags: ['certificates'],
+        summary: 'The certificate as PDF (A4 or card)',
+        params: idParam,
+        querystring: z.object({ layout: z.enum(['a4', 'card']).default('a4') }),
+      },
+    },
+    async (request, reply) => {
+      const person = await readPerson(app.db, actorOf(request), auditContextOf(request), request.params.id);
+      const view = await getCertificate(app.db, deps(), auditContextOf(request), person.id);
+      const pdf = await certificatePdf(view, request.query.layout);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="chung-nhan-tiem-chung-${person.id}.pdf"`)
+        .header('cache-control', 'no-store')
+        .send(pdf);
+    },
+  );
+
+  app.get(
+    '/api/sessions/:id/certificates.pdf',
+    {
+      preHandler: [authenticate, requireRole('national_admin', 'province_admin', 'district_admin', 'site_staff')],
+      schema: {
+        tags: ['certificates'],
+        summary: 'Certificates of everyone vaccinated in a session, one PDF',
+        params: idParam,
+        querystring: z.object({ layout: z.enum(['a4', 'card']).default('a4') }),
+      },
+    },
+    async (request, reply) => {
+      const session = await getSessionFor(app.db, actorOf(request), request.params.id);
+      const views = await sessionCertificates(app.db, deps(), auditContextOf(request), session.id);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="chung-nhan-buoi-tiem-${session.session_date}.pdf"`)
+        .header('cache-control', 'no-store')
+        .send(await batchPdf(views, request.query.layout));
+    },
+  );
+
+  app.get(
+    '/api/certificates/trust-list',
+    {
+      schema: {
+        tags: ['certificates'],
+        summary: 'Public keys that verify the platform’s certificate QR codes (no auth)',
+        response: {
+          200: z.object({
+            keys: z.array(
+              z.object({
+                kid: z.string(),
+                alg: z.literal('ES256'),
+                publicKeyPem: z.string(),
+                certificatePem: z.string(),
+                keyUsage: z.array(z.string()),
+                active: z.boolean(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=300');
+      return {
+        keys: (await trustList(app.db, app.deps.clock())).map((k) => ({
+          ...k,
+          alg: 'ES256' as const,
+          keyUsage: [...(k.keyUsage ?? [])],
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/api/certificates/status',
+    {
+      config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['certificates'],
+        summary:
+          'Online check of a certificate identifier: current, superseded (reissued after a correction), expired or unknown',
+        querystring: z.object({ ci: z.string().min(10).max(100) }),
+      },
+    },
+    async (request) =>
+      certificateState(
+        app.db,
+        deps(),
+        { actorId: null, actorUsername: 'public:verifier', actorRole: null, requestId: request.id, ip: request.ip },
+        request.query.ci,
+      ),
+  );
+
+  app.post(
+    '/api/certificates/keys/rotate',
+    {
+      preHandler: [authenticate, requireRole('national_admin')],
+      schema: {
+        tags: ['certificates'],
+        summary: 'Rotate the signing key (old keys stay trusted until their certificates expire)',
+        response: { 200: z.object({ kid: z.string() }) },
+      },
+    },
+    async (request) => ({ kid: await app.deps.keys.rotate(app.db, auditContextOf(request), app.deps.clock()) }),
+  );
+};
