@@ -3,6 +3,8 @@ import * as m0001 from './migrations/2026_11_23_0001_foundation.js';
 import * as m0002 from './migrations/2026_11_23_0002_people.js';
 import * as m0003 from './migrations/2026_11_24_0003_vaccination.js';
 import * as m0004 from './migrations/2026_11_24_0004_certificates.js';
+import * as m0005 from './migrations/2026_11_24_0005_portal.js';
+import * as m0006 from './migrations/2026_11_24_0006_name_key_collation.js';
 import type { DB } from './schema.js';
 
 /**
@@ -14,6 +16,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_23_0002_people': m0002,
   '2026_11_24_0003_vaccination': m0003,
   '2026_11_24_0004_certificates': m0004,
+  '2026_11_24_0005_portal': m0005,
+  '2026_11_24_0006_name_key_collation': m0006,
 };
 
 /** Brings the schema to the latest version; throws with the failing migration's error. */
