@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
@@ -31,10 +31,14 @@ import { lotsRoutes } from './modules/lots/lots.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { peopleRoutes } from './modules/people/people.routes.js';
 import { runRecheckBatch } from './modules/people/people.service.js';
+import { portalRoutes } from './modules/portal/portal.routes.js';
+import { registrationsRoutes } from './modules/portal/registrations.routes.js';
 import { HttpPopulationRegistry } from './modules/registry/registry.client.js';
 import { startRegistrySimulator } from './modules/registry/registry.simulator.js';
 import type { PopulationRegistry } from './modules/registry/registry.types.js';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.js';
+import { smsRoutes } from './modules/sms/sms.routes.js';
+import { dispatchPendingSms, httpSmsProvider, outboxProvider, type SmsProvider } from './modules/sms/sms.service.js';
 import { unitsRoutes } from './modules/units/units.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { vaccinesRoutes } from './modules/vaccines/vaccines.routes.js';
@@ -47,6 +51,10 @@ export interface Deps {
   registry: PopulationRegistry;
   /** Certificate signing keys (decrypted with the master key when signing). */
   keys: SigningKeys;
+  /** The SMS provider (outbox in demo and tests, an HTTP gateway in production). */
+  sms: SmsProvider;
+  /** Secret for portal OTP hashes and download links (derived from the master key). */
+  portalSecret: Buffer;
 }
 
 declare module 'fastify' {
@@ -97,8 +105,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('dbKind', database.kind);
   app.decorate('config', config);
   const registry = options.deps?.registry ?? (await openRegistry(app, config));
-  const keys = options.deps?.keys ?? new SigningKeys(resolveMasterKey(config));
-  app.decorate('deps', { clock: () => new Date(), ...options.deps, registry, keys });
+  const masterKey = resolveMasterKey(config);
+  const keys = options.deps?.keys ?? new SigningKeys(masterKey);
+  const sms =
+    options.deps?.sms ??
+    (config.sms.provider === 'http' && config.sms.gatewayUrl
+      ? httpSmsProvider({ url: config.sms.gatewayUrl, token: config.sms.gatewayToken ?? undefined })
+      : outboxProvider);
+  const portalSecret = createHmac('sha256', masterKey).update('tiemchung:portal').digest();
+  app.decorate('deps', { clock: () => new Date(), portalSecret, ...options.deps, registry, keys, sms });
   app.decorateRequest('actor', null);
   app.addHook('onClose', async () => {
     if (ownsDatabase) await database.close();
@@ -168,6 +183,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(sessionsRoutes);
   await app.register(notificationsRoutes);
   await app.register(certificatesRoutes);
+  await app.register(smsRoutes);
+  await app.register(portalRoutes);
+  await app.register(registrationsRoutes);
 
   if (config.webDist) await registerWebApp(app, config.webDist);
   else
@@ -204,6 +222,20 @@ async function openRegistry(app: FastifyInstance, config: Config): Promise<Popul
 
 /** Background jobs of this node (each safe to run on several nodes at once). */
 function startJobs(app: FastifyInstance): void {
+  if (app.deps.sms.name !== 'outbox') {
+    let sending = false;
+    const smsTimer = setInterval(() => {
+      if (sending) return;
+      sending = true;
+      dispatchPendingSms(app.db, app.deps.sms)
+        .catch((err: unknown) => app.log.error({ err }, 'SMS dispatch failed'))
+        .finally(() => {
+          sending = false;
+        });
+    }, 2000);
+    smsTimer.unref();
+    app.addHook('onClose', async () => clearInterval(smsTimer));
+  }
   const every = app.config.recheckIntervalMs;
   if (!every) return;
   let running = false;

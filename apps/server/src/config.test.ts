@@ -16,15 +16,21 @@ describe('configuration', () => {
     expect(c.database).toMatchObject({ kind: 'postgres', url: 'postgres://u@localhost:5432/tc' });
   });
 
-  it('in production, refuses to start without an administrator password', () => {
+  it('in production, refuses to start without an administrator password, a master key, a registry and an SMS gateway', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/TIEMCHUNG_ADMIN_PASSWORD: required/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/TIEMCHUNG_MASTER_KEY: required/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SMS_GATEWAY_URL: required/);
     const c = loadConfig({
       NODE_ENV: 'production',
       TIEMCHUNG_ADMIN_PASSWORD: 'a-long-secret-1',
       REGISTRY_URL: 'https://registry.example.vn',
+      TIEMCHUNG_MASTER_KEY: 'a'.repeat(64),
+      SMS_GATEWAY_URL: 'https://sms.example.vn/send',
     });
     expect(c.demoData).toBe(false);
+    expect(c.sms.provider).toBe('http');
+    expect(c.masterKey?.length).toBe(32);
   });
 
   it('lists every invalid variable at once', () => {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -40,6 +41,15 @@ export interface Config {
   readonly recheckIntervalMs: number;
   /** AES-256 key that encrypts the certificate signing keys at rest (TIEMCHUNG_MASTER_KEY); null: demo key file. */
   readonly masterKey: Buffer | null;
+  readonly sms: {
+    readonly provider: 'outbox' | 'http';
+    readonly gatewayUrl: string | null;
+    readonly gatewayToken: string | null;
+    /** Strip diacritics (GSM 7-bit gateways). */
+    readonly ascii: boolean;
+  };
+  /** Where evidence photos of citizens' reports are stored (outside the web root). */
+  readonly evidenceDir: string;
 }
 
 /** The password of demo accounts (and of `admin` when TIEMCHUNG_ADMIN_PASSWORD is unset, outside production). */
@@ -87,6 +97,14 @@ const envSchema = z
     REGISTRY_SIM_SIZE: z.coerce.number().int().min(0).max(2_000_000).default(5000),
     REGISTRY_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(3900),
     RECHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+    SMS_PROVIDER: z.enum(['outbox', 'http']).optional(),
+    SMS_GATEWAY_URL: z
+      .string()
+      .regex(/^https?:\/\/.+/)
+      .optional(),
+    SMS_GATEWAY_TOKEN: z.string().optional(),
+    SMS_ASCII: bool.default(true),
+    EVIDENCE_DIR: z.string().optional(),
     TIEMCHUNG_MASTER_KEY: z
       .string()
       .refine((v) => /^[0-9a-fA-F]{64}$/.test(v) || Buffer.from(v, 'base64').length === 32, {
@@ -100,6 +118,13 @@ const envSchema = z
         code: 'custom',
         path: ['TIEMCHUNG_ADMIN_PASSWORD'],
         message: 'required when NODE_ENV=production',
+      });
+    }
+    if ((e.SMS_PROVIDER ?? (e.NODE_ENV === 'production' ? 'http' : 'outbox')) === 'http' && !e.SMS_GATEWAY_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SMS_GATEWAY_URL'],
+        message: 'required for the http SMS provider (the default in production)',
       });
     }
     if (e.NODE_ENV === 'production' && !e.TIEMCHUNG_MASTER_KEY) {
@@ -164,5 +189,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterKey: e.TIEMCHUNG_MASTER_KEY
       ? Buffer.from(e.TIEMCHUNG_MASTER_KEY, /^[0-9a-fA-F]{64}$/.test(e.TIEMCHUNG_MASTER_KEY) ? 'hex' : 'base64')
       : null,
+    sms: {
+      provider: e.SMS_PROVIDER ?? (e.NODE_ENV === 'production' ? 'http' : 'outbox'),
+      gatewayUrl: e.SMS_GATEWAY_URL ?? null,
+      gatewayToken: e.SMS_GATEWAY_TOKEN ?? null,
+      ascii: e.SMS_ASCII,
+    },
+    evidenceDir: path.resolve(
+      e.EVIDENCE_DIR ??
+        path.join(e.DATA_DIR === 'memory://' ? path.join(os.tmpdir(), 'tiemchung-evidence') : e.DATA_DIR, 'evidence'),
+    ),
   } satisfies Config);
 }

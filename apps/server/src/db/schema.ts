@@ -26,6 +26,11 @@ export interface DB {
   notifications: NotificationTable;
   signing_keys: SigningKeyTable;
   certificates: CertificateTable;
+  sms_messages: SmsMessageTable;
+  rate_counters: RateCounterTable;
+  portal_lookups: PortalLookupTable;
+  reports: ReportTable;
+  registrations: RegistrationTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -354,3 +359,106 @@ export interface CertificateTable {
   supersede_reason: string | null;
 }
 export type CertificateRow = Selectable<CertificateTable>;
+
+export interface SmsMessageTable {
+  id: Generated<number>;
+  to_phone: string;
+  text: string;
+  kind: string;
+  status: 'stored' | 'pending' | 'sent' | 'failed';
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: CreatedAt;
+  sent_at: Timestamp | null;
+}
+
+export interface RateCounterTable {
+  key: string;
+  window_start: Timestamp;
+  count: number;
+}
+
+export interface PortalLookupTable {
+  id: string;
+  person_id: string | null;
+  otp_hash: string;
+  attempts: Generated<number>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  verified_at: Timestamp | null;
+  ip: string | null;
+}
+
+export type ReportCategory = 'missing_dose' | 'wrong_dose' | 'wrong_personal_info' | 'other';
+export type ReportStatus = 'received' | 'in_progress' | 'resolved';
+export interface ReportTable {
+  id: string;
+  tracking_code: string;
+  category: ReportCategory;
+  full_name: string;
+  date_of_birth: string;
+  gender: 'male' | 'female';
+  phone: string;
+  id_number: string | null;
+  description: string;
+  dose_date: string | null;
+  dose_vaccine_code: string | null;
+  dose_facility_id: string | null;
+  person_id: string | null;
+  assigned_level: 'facility' | 'commune' | 'district' | 'province';
+  assigned_code: string;
+  province_code: string;
+  district_code: string | null;
+  commune_code: string | null;
+  facility_id: string | null;
+  status: Generated<ReportStatus>;
+  outcome: 'corrected' | 'rejected' | 'duplicate' | null;
+  outcome_reason: string | null;
+  outcome_note: string | null;
+  duplicate_of: string | null;
+  received_at: Timestamp;
+  due_at: Timestamp;
+  resolved_at: Timestamp | null;
+  resolved_by: string | null;
+  handler: string | null;
+  escalated_at: Timestamp | null;
+  evidence_path: string | null;
+  evidence_type: string | null;
+  evidence_size: number | null;
+  campaign_id: string | null;
+  created_ip: string | null;
+}
+export type ReportRow = Selectable<ReportTable>;
+
+export interface RegistrationTable {
+  id: string;
+  code: string;
+  full_name: string;
+  name_key: string;
+  date_of_birth: string;
+  gender: 'male' | 'female';
+  phone: string;
+  id_number: string;
+  health_insurance_number: string | null;
+  occupation: string | null;
+  priority_group: string;
+  province_code: string;
+  district_code: string | null;
+  commune_code: string | null;
+  ethnicity: string | null;
+  nationality: string;
+  preferred_date: string | null;
+  checklist: Json;
+  consent_at: Timestamp;
+  otp_hash: string;
+  otp_attempts: Generated<number>;
+  otp_expires_at: Timestamp;
+  status: 'unconfirmed' | 'confirmed' | 'assigned' | 'invited' | 'checked_in' | 'cancelled';
+  assigned_district_code: string | null;
+  assigned_facility_id: string | null;
+  invited_for: string | null;
+  person_id: string | null;
+  created_at: Timestamp;
+  confirmed_at: Timestamp | null;
+}
+export type RegistrationRow = Selectable<RegistrationTable>;

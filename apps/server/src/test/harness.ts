@@ -71,7 +71,7 @@ export interface TestApp {
   call(
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     url: string,
-    options?: { body?: unknown; headers?: Record<string, string>; as?: string },
+    options?: { body?: unknown; headers?: Record<string, string>; as?: string; ip?: string },
   ): Promise<{ status: number; body: any; headers: LightMyRequestResponse['headers']; raw: LightMyRequestResponse }>;
 }
 
@@ -107,6 +107,7 @@ export async function useTestApp(
       method,
       url,
       headers,
+      ...(opts.ip ? { remoteAddress: opts.ip } : {}),
       ...(opts.body !== undefined ? { payload: opts.body as object } : {}),
     });
     let body: unknown = raw.body;

@@ -818,3 +818,26 @@ export async function dismissCandidate(
     });
   });
 }
+
+/** The living person holding this ID number, for other modules (reports routing, portal look-ups). */
+export function findPersonByIdNumber(db: Executor, idNumber: string): Promise<PersonRow | undefined> {
+  return q.findLivingByIdNumber(db, idNumber);
+}
+
+/** Living people with this name key, date of birth and phone (portal look-ups of records without an ID number). */
+export function findPeopleByNameDobPhone(
+  db: Executor,
+  nameKey: string,
+  dateOfBirth: string,
+  phone: string,
+): Promise<PersonRow[]> {
+  return db
+    .selectFrom('people')
+    .selectAll()
+    .where('name_key', '=', nameKey)
+    .where('date_of_birth', '=', dateOfBirth)
+    .where('phone', '=', phone)
+    .where('merged_into', 'is', null)
+    .limit(5)
+    .execute();
+}

@@ -7,6 +7,7 @@ import { auditContextOf } from '../audit/audit.service.js';
 import { authenticate } from '../auth/auth.guard.js';
 import { doseSchema, idempotencyHeaders } from '../doses/doses.routes.js';
 import { presentDose } from '../doses/doses.service.js';
+import { personFromRegistrationQr } from '../portal/registrations.service.js';
 import {
   checkIn,
   closeSession,
@@ -106,25 +107,40 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['sessions'],
         summary: 'Check a person in (idempotent: the client may send the visit id it made offline)',
         params: idParam,
-        body: z.object({
-          id: z.string().uuid().optional(),
-          personId: z.string().min(1).max(64),
-          method: z.enum(['list', 'search', 'cccd_qr', 'health_book_qr', 'registration_qr']).default('search'),
-        }),
+        body: z
+          .object({
+            id: z.string().uuid().optional(),
+            personId: z.string().min(1).max(64).optional(),
+            /** The text of a registrant's QR (TCDK:DK-…): the person is found or registered from it. */
+            registrationQr: z.string().min(4).max(40).optional(),
+            method: z.enum(['list', 'search', 'cccd_qr', 'health_book_qr', 'registration_qr']).default('search'),
+          })
+          .refine((b) => !!b.personId !== !!b.registrationQr, {
+            message: 'give personId or registrationQr',
+            path: ['personId'],
+          }),
         response: { 200: visitSchema, 201: visitSchema },
       },
     },
     async (request, reply) => {
+      let personId = request.body.personId;
+      let method = request.body.method;
+      if (request.body.registrationQr) {
+        const { person } = await personFromRegistrationQr(
+          app.db,
+          { registry: app.deps.registry, clock: app.deps.clock },
+          actorOf(request),
+          auditContextOf(request),
+          request.body.registrationQr,
+        );
+        personId = person.id;
+        method = 'registration_qr';
+      }
       const { visit, created } = await checkIn(
         app.db,
         actorOf(request),
         auditContextOf(request),
-        {
-          sessionId: request.params.id,
-          personId: request.body.personId,
-          method: request.body.method,
-          visitId: request.body.id,
-        },
+        { sessionId: request.params.id, personId: personId!, method, visitId: request.body.id },
         now(),
       );
       return reply.status(created ? 201 : 200).send(presentVisit(visit));

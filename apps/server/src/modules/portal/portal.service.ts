@@ -1,0 +1,222 @@
+import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { nameSearchKey, normalizeIdNumber, normalizeName, normalizePhone, uuidv7 } from '@tiemchung/core';
+import type { Kysely } from 'kysely';
+import type { DB, PersonRow } from '../../db/schema.js';
+import { AppError } from '../../lib/errors.js';
+import { type AuditContext, recordAudit } from '../audit/audit.service.js';
+import { findPeopleByNameDobPhone, findPersonByIdNumber } from '../people/people.service.js';
+import { enforce, hashedKey } from '../ratelimit/rate-limit.service.js';
+import { queueSms, type SmsProvider } from '../sms/sms.service.js';
+
+/** OTP rules of the portal: 6 digits, valid 5 minutes, 5 attempts, stored only as an HMAC. */
+export const OTP_TTL_MS = 5 * 60_000;
+export const OTP_MAX_ATTEMPTS = 5;
+
+/** Look-ups per client address / per ID number, and OTP guesses per client address. */
+export const LOOKUP_LIMITS = {
+  perIp: { max: 10, windowMs: 15 * 60_000 },
+  perId: { max: 5, windowMs: 60 * 60_000 },
+  guessesPerIp: { max: 20, windowMs: 15 * 60_000 },
+} as const;
+
+/** Every look-up answers after at least this long, matched or not, so time tells nothing. */
+export const LOOKUP_MIN_RESPONSE_MS = 250;
+
+export interface PortalDeps {
+  readonly clock: () => Date;
+  readonly sms: SmsProvider;
+  readonly smsAscii: boolean;
+  /** Secret for OTP hashes and short-lived download links. */
+  readonly secret: Buffer;
+}
+
+export function otpHash(secret: Buffer, scope: string, otp: string): string {
+  return createHmac('sha256', secret).update(`${scope}:${otp}`).digest('base64url');
+}
+
+function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function newOtp(): string {
+  return String(randomInt(0, 1_000_000)).padStart(6, '0');
+}
+
+/** Names compare regardless of case, spacing and Unicode form (api-contract.md). */
+function sameName(a: string, b: string): boolean {
+  const norm = (s: string) => {
+    const n = normalizeName(s);
+    return (n.ok ? n.value : s.normalize('NFC').trim().replace(/\s+/g, ' ')).toLocaleLowerCase('vi');
+  };
+  return norm(a) === norm(b);
+}
+
+export interface LookupInput {
+  readonly fullName: string;
+  readonly dateOfBirth: string;
+  readonly gender: 'male' | 'female';
+  readonly phone: string;
+  readonly idNumber?: string;
+}
+
+/**
+ * Tra cứu chứng nhận: finds the person whose record matches every given field and sends an OTP to
+ * the phone on record. Whatever the outcome, the caller gets a lookup id (a row is stored either
+ * way, with an OTP hash nobody can match when nothing matched), so the answer reveals nothing.
+ * Limits: per client address and per ID number (429 past them); audited.
+ */
+export async function startLookup(
+  db: Kysely<DB>,
+  deps: PortalDeps,
+  audit: AuditContext,
+  input: LookupInput,
+  ip: string,
+): Promise<string> {
+  const now = deps.clock();
+  const idNumber = input.idNumber?.trim() ? normalizeIdNumber(input.idNumber).toUpperCase() : null;
+  await enforce(
+    db,
+    [
+      { key: `lookup:ip:${ip}`, ...LOOKUP_LIMITS.perIp },
+      ...(idNumber ? [{ key: hashedKey('lookup:id', idNumber), ...LOOKUP_LIMITS.perId }] : []),
+    ],
+    now,
+  );
+  const phone = normalizePhone(input.phone);
+  let person: PersonRow | undefined;
+  if (phone.ok) {
+    const candidates = idNumber
+      ? [await findPersonByIdNumber(db, idNumber)].filter((p): p is PersonRow => !!p)
+      : await findPeopleByNameDobPhone(db, nameSearchKey(input.fullName), input.dateOfBirth, phone.value);
+    person = candidates.find(
+      (p) =>
+        sameName(p.full_name, input.fullName) &&
+        p.date_of_birth === input.dateOfBirth &&
+        p.gender === input.gender &&
+        p.phone === phone.value,
+    );
+    // Without an ID number the match must be unambiguous.
+    if (
+      !idNumber &&
+      candidates.filter((p) => sameName(p.full_name, input.fullName) && p.gender === input.gender).length > 1
+    )
+      person = undefined;
+  }
+  const id = uuidv7(now.getTime());
+  const otp = newOtp();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('portal_lookups')
+      .values({
+        id,
+        person_id: person?.id ?? null,
+        // No match: the hash of an OTP nobody was sent (and a different scope), so no guess works.
+        otp_hash: person ? otpHash(deps.secret, id, otp) : otpHash(deps.secret, `void:${id}`, newOtp()),
+        created_at: now,
+        expires_at: new Date(now.getTime() + OTP_TTL_MS),
+        verified_at: null,
+        ip,
+      })
+      .execute();
+    if (person?.phone) {
+      await queueSms(
+        trx,
+        deps.sms,
+        {
+          to: person.phone,
+          kind: 'lookup_otp',
+          text: `Ma xac thuc tra cuu chung nhan tiem chung COVID-19 cua ban la ${otp}. Ma co hieu luc 5 phut. Khong chia se ma nay cho bat ky ai.`,
+        },
+        { ascii: deps.smsAscii },
+      );
+    }
+    await recordAudit(trx, audit, {
+      action: 'portal.certificate_lookup',
+      entityType: person ? 'person' : 'portal_lookup',
+      entityId: person?.id ?? id,
+      after: { lookupId: id, matched: !!person, withIdNumber: !!idNumber },
+    });
+  });
+  return id;
+}
+
+/**
+ * Checks the OTP of a look-up. Wrong, expired, exhausted (5 attempts), already used or unknown:
+ * one generic 400 `invalid_otp`. Guesses are limited per client address (429).
+ */
+export async function verifyLookup(
+  db: Kysely<DB>,
+  deps: PortalDeps,
+  audit: AuditContext,
+  lookupId: string,
+  otp: string,
+  ip: string,
+): Promise<string> {
+  const now = deps.clock();
+  await enforce(db, [{ key: `otp:ip:${ip}`, ...LOOKUP_LIMITS.guessesPerIp }], now);
+  const invalid = () =>
+    new AppError('validation_failed', {
+      publicCode: 'invalid_otp',
+      field: 'otp',
+      message: { vi: 'Mã xác thực không đúng hoặc đã hết hạn.', en: 'The code is wrong or has expired.' },
+    });
+  return db
+    .transaction()
+    .execute(async (trx) => {
+      const row = await trx
+        .selectFrom('portal_lookups')
+        .selectAll()
+        .where('id', '=', lookupId)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!row) throw invalid();
+      const usable = !row.verified_at && row.expires_at > now && row.attempts < OTP_MAX_ATTEMPTS;
+      const ok =
+        usable &&
+        row.person_id !== null &&
+        /^\d{6}$/.test(otp) &&
+        sameHash(row.otp_hash, otpHash(deps.secret, row.id, otp));
+      if (!ok) {
+        await trx
+          .updateTable('portal_lookups')
+          .set({ attempts: row.attempts + 1 })
+          .where('id', '=', row.id)
+          .execute();
+        await recordAudit(trx, audit, { action: 'portal.otp_failed', entityType: 'portal_lookup', entityId: row.id });
+        // Commit the counted attempt, then answer.
+        return '';
+      }
+      await trx.updateTable('portal_lookups').set({ verified_at: now }).where('id', '=', row.id).execute();
+      await recordAudit(trx, audit, {
+        action: 'portal.certificate_view',
+        entityType: 'person',
+        entityId: row.person_id!,
+      });
+      return row.person_id!;
+    })
+    .then((personId) => {
+      if (!personId) throw invalid();
+      return personId;
+    });
+}
+
+/** A signed link token for the certificate PDF of a person, valid for `ttlMs`. */
+export function signDownload(secret: Buffer, personId: string, now: Date, ttlMs = 10 * 60_000): string {
+  const body = Buffer.from(JSON.stringify({ p: personId, e: now.getTime() + ttlMs })).toString('base64url');
+  return `${body}.${createHmac('sha256', secret).update(`pdf:${body}`).digest('base64url')}`;
+}
+
+/** The person of a valid, unexpired download token, or null. */
+export function readDownload(secret: Buffer, token: string, now: Date): string | null {
+  const [body, mac] = token.split('.');
+  if (!body || !mac) return null;
+  if (!sameHash(mac, createHmac('sha256', secret).update(`pdf:${body}`).digest('base64url'))) return null;
+  try {
+    const { p, e } = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { p: string; e: number };
+    return typeof p === 'string' && e > now.getTime() ? p : null;
+  } catch {
+    return null;
+  }
+}

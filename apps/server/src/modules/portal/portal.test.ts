@@ -1,0 +1,428 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { SCREENING_QUESTIONS } from '@tiemchung/core';
+import FormData from 'form-data';
+import { describe, expect, it } from 'vitest';
+import { buildPersonIn, createPersonVia } from '../../test/factories.js';
+import { useTestApp } from '../../test/harness.js';
+import { listAudit } from '../audit/audit.service.js';
+
+let now = new Date('2022-01-10T03:00:00Z');
+const t = await useTestApp({ deps: { clock: () => now } });
+let ipSeq = 1;
+const freshIp = () => `10.1.${Math.floor(ipSeq / 250)}.${ipSeq++ % 250}`;
+
+async function vaccinatedPerson() {
+  const p = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
+  for (const administeredOn of ['2021-10-01', '2021-10-29']) {
+    await t.call('POST', `/api/people/${p.id}/doses`, {
+      as: 'caolanh.tiem',
+      headers: { 'idempotency-key': randomUUID() },
+      body: { vaccineCode: 'EU/1/20/1528', lotNumber: 'FF2587', administeredOn, facilityId: 'DT-CL-01' },
+    });
+  }
+  return p;
+}
+
+async function outbox(to: string) {
+  return (await t.call('GET', `/api/admin/sms-outbox?to=${to}`, { as: 'admin' })).body.items as {
+    to: string;
+    text: string;
+    kind: string;
+  }[];
+}
+
+const otpFrom = (text: string) => /\b(\d{6})\b/.exec(text)?.[1] ?? '';
+
+describe('certificate look-up (Tra cứu chứng nhận)', () => {
+  it('every field matches: 202, an OTP by SMS to the phone on record, then the certificate', async () => {
+    const p = await vaccinatedPerson();
+    const ip = freshIp();
+    const res = await t.call('POST', '/api/portal/certificate-lookups', {
+      ip,
+      body: {
+        fullName: p.fullName,
+        dateOfBirth: p.dateOfBirth,
+        gender: p.gender,
+        phone: p.phone,
+        idNumber: p.idNumber,
+      },
+    });
+    expect(res.status).toBe(202);
+    expect(Object.keys(res.body)).toEqual(['lookupId']);
+    const sms = await outbox(p.phone);
+    expect(sms[0]?.kind).toBe('lookup_otp');
+    const otp = otpFrom(sms[0]!.text);
+    const verified = await t.call('POST', `/api/portal/certificate-lookups/${res.body.lookupId}/verify`, {
+      ip,
+      body: { otp },
+    });
+    expect(verified.status).toBe(200);
+    expect(verified.body).toMatchObject({ status: 'complete', color: 'green', qr: expect.stringMatching(/^HC1:/) });
+    const pdf = await t.call('GET', verified.body.pdfUrl, { ip });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    // The OTP works once.
+    expect(
+      (await t.call('POST', `/api/portal/certificate-lookups/${res.body.lookupId}/verify`, { ip, body: { otp } }))
+        .status,
+    ).toBe(400);
+    // The look-up is audited.
+    const trail = await listAudit(t.db, 'person', p.id);
+    expect(trail.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['portal.certificate_lookup', 'portal.certificate_view']),
+    );
+  });
+
+  it('names match regardless of case, spacing and Unicode form; the ID number may be left out', async () => {
+    const p = await vaccinatedPerson();
+    const messy = `  ${p.fullName.toUpperCase().normalize('NFD').replace(/ /g, '   ')} `;
+    const res = await t.call('POST', '/api/portal/certificate-lookups', {
+      ip: freshIp(),
+      body: { fullName: messy, dateOfBirth: p.dateOfBirth, gender: p.gender, phone: `+84${p.phone.slice(1)}` },
+    });
+    expect(res.status).toBe(202);
+    expect((await outbox(p.phone))[0]?.kind).toBe('lookup_otp');
+  });
+
+  it('a match and every kind of mismatch give identical responses, and no SMS for a mismatch', async () => {
+    const p = await vaccinatedPerson();
+    const good = {
+      fullName: p.fullName,
+      dateOfBirth: p.dateOfBirth,
+      gender: p.gender,
+      phone: p.phone,
+      idNumber: p.idNumber,
+    };
+    const variants = [
+      good,
+      { ...good, fullName: `${p.fullName} A` },
+      { ...good, dateOfBirth: '1901-01-01' },
+      { ...good, gender: p.gender === 'male' ? 'female' : 'male' },
+      { ...good, phone: '0912000111' },
+      { ...good, idNumber: '001099000001' },
+    ];
+    const responses = [];
+    for (const body of variants) {
+      const started = performance.now();
+      const r = await t.call('POST', '/api/portal/certificate-lookups', { ip: freshIp(), body });
+      responses.push({
+        status: r.status,
+        keys: Object.keys(r.body),
+        headers: Object.keys(r.headers).sort(),
+        ms: performance.now() - started,
+        id: r.body.lookupId,
+      });
+    }
+    for (const r of responses) {
+      expect(r.status).toBe(202);
+      expect(r.keys).toEqual(['lookupId']);
+      expect(r.headers).toEqual(responses[0]!.headers);
+      expect(r.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(r.ms).toBeGreaterThanOrEqual(240);
+    }
+    expect((await outbox(p.phone)).filter((m) => m.kind === 'lookup_otp')).toHaveLength(1);
+    // A mismatch's look-up answers any OTP exactly like a wrong OTP.
+    const wrongMatched = await t.call('POST', `/api/portal/certificate-lookups/${responses[0]!.id}/verify`, {
+      ip: freshIp(),
+      body: { otp: '000000' },
+    });
+    const mismatch = await t.call('POST', `/api/portal/certificate-lookups/${responses[1]!.id}/verify`, {
+      ip: freshIp(),
+      body: { otp: '000000' },
+    });
+    const unknown = await t.call('POST', `/api/portal/certificate-lookups/${randomUUID()}/verify`, {
+      ip: freshIp(),
+      body: { otp: '000000' },
+    });
+    for (const r of [wrongMatched, mismatch, unknown]) {
+      expect(r.status).toBe(400);
+      expect(r.body).toEqual(wrongMatched.body);
+    }
+    expect(wrongMatched.body.error.code).toBe('invalid_otp');
+  });
+
+  it('an OTP expires after 5 minutes', async () => {
+    const p = await vaccinatedPerson();
+    const ip = freshIp();
+    const res = await t.call('POST', '/api/portal/certificate-lookups', {
+      ip,
+      body: { fullName: p.fullName, dateOfBirth: p.dateOfBirth, gender: p.gender, phone: p.phone },
+    });
+    const otp = otpFrom((await outbox(p.phone))[0]!.text);
+    const saved = now;
+    now = new Date(saved.getTime() + 5 * 60_000 + 1000);
+    const late = await t.call('POST', `/api/portal/certificate-lookups/${res.body.lookupId}/verify`, {
+      ip,
+      body: { otp },
+    });
+    now = saved;
+    expect(late.status).toBe(400);
+    expect(late.body.error.code).toBe('invalid_otp');
+  });
+
+  it('after 5 wrong attempts even the right OTP fails', async () => {
+    const p = await vaccinatedPerson();
+    const ip = freshIp();
+    const res = await t.call('POST', '/api/portal/certificate-lookups', {
+      ip,
+      body: { fullName: p.fullName, dateOfBirth: p.dateOfBirth, gender: p.gender, phone: p.phone },
+    });
+    const otp = otpFrom((await outbox(p.phone))[0]!.text);
+    const wrong = otp === '123456' ? '654321' : '123456';
+    for (let i = 0; i < 5; i++)
+      expect(
+        (
+          await t.call('POST', `/api/portal/certificate-lookups/${res.body.lookupId}/verify`, {
+            ip,
+            body: { otp: wrong },
+          })
+        ).status,
+      ).toBe(400);
+    expect(
+      (await t.call('POST', `/api/portal/certificate-lookups/${res.body.lookupId}/verify`, { ip, body: { otp } }))
+        .status,
+    ).toBe(400);
+  });
+
+  it('429 after the limits per ID number and per client address', async () => {
+    const p = await vaccinatedPerson();
+    const body = {
+      fullName: p.fullName,
+      dateOfBirth: p.dateOfBirth,
+      gender: p.gender,
+      phone: p.phone,
+      idNumber: p.idNumber,
+    };
+    const statuses = [];
+    for (let i = 0; i < 6; i++)
+      statuses.push((await t.call('POST', '/api/portal/certificate-lookups', { ip: freshIp(), body })).status);
+    expect(statuses).toEqual([202, 202, 202, 202, 202, 429]);
+    const ip = freshIp();
+    const fromOne = [];
+    for (let i = 0; i < 11; i++) {
+      fromOne.push(
+        (
+          await t.call('POST', '/api/portal/certificate-lookups', {
+            ip,
+            body: { ...body, idNumber: undefined, fullName: `Người Thử ${i}` },
+          })
+        ).status,
+      );
+    }
+    expect(fromOne.slice(0, 10).every((s) => s === 202)).toBe(true);
+    expect(fromOne[10]).toBe(429);
+  });
+});
+
+describe('probing who is vaccinated', () => {
+  it('1,000 look-ups with random ID numbers from one address are throttled and reveal nothing', async () => {
+    const ip = freshIp();
+    const before = (await t.call('GET', '/api/admin/sms-outbox?limit=500', { as: 'admin' })).body.items.length;
+    const answers = new Map<string, number>();
+    for (let i = 0; i < 1000; i++) {
+      const id = `0870${String(randomBytes(4).readUInt32BE() % 100_000_000).padStart(8, '0')}`;
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/api/portal/certificate-lookups',
+        remoteAddress: ip,
+        payload: {
+          fullName: 'Nguyễn Văn An',
+          dateOfBirth: '1990-01-01',
+          gender: 'male',
+          phone: '0912345678',
+          idNumber: id,
+        },
+      });
+      const shape =
+        r.statusCode === 202 ? `202:${Object.keys(r.json()).join(',')}` : `${r.statusCode}:${r.json().error.code}`;
+      answers.set(shape, (answers.get(shape) ?? 0) + 1);
+    }
+    // Only two kinds of answer: the same 202 for the first ten, then 429.
+    expect([...answers.keys()].sort()).toEqual(['202:lookupId', '429:too_many_requests']);
+    expect(answers.get('202:lookupId')).toBe(10);
+    const after = (await t.call('GET', '/api/admin/sms-outbox?limit=500', { as: 'admin' })).body.items.length;
+    expect(after).toBe(before);
+  }, 120_000);
+});
+
+describe('reports (Phản ánh thông tin)', () => {
+  it('a report gets a tracking code (also by SMS), due 48 hours after receipt; the citizen follows its status', async () => {
+    const p = await vaccinatedPerson();
+    const res = await t.call('POST', '/api/portal/reports', {
+      ip: freshIp(),
+      body: {
+        category: 'missing_dose',
+        fullName: p.fullName,
+        dateOfBirth: p.dateOfBirth,
+        gender: p.gender,
+        phone: p.phone,
+        idNumber: p.idNumber,
+        description: 'Tôi đã tiêm mũi 3 ngày 05/01/2022 nhưng chưa thấy trên hệ thống. <script>alert(1)</script>',
+        dose: { administeredOn: '2022-01-05', vaccineCode: 'EU/1/20/1528', facilityId: 'DT-SD-01' },
+      },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.trackingCode).toMatch(/^PA-[2-9A-HJ-NP-Z]{8}$/);
+    expect(Date.parse(res.body.dueAt) - Date.parse(res.body.receivedAt)).toBe(48 * 3_600_000);
+    expect(res.body.receivedAt).toBe(now.toISOString());
+    expect((await outbox(p.phone))[0]).toMatchObject({ kind: 'report_received' });
+    expect((await outbox(p.phone))[0]!.text).toContain(res.body.trackingCode);
+
+    const status = await t.call('GET', `/api/portal/reports/${res.body.trackingCode}?phone=${p.phone}`, {
+      ip: freshIp(),
+    });
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({ status: 'received', category: 'missing_dose', outcome: null });
+    expect(
+      (await t.call('GET', `/api/portal/reports/${res.body.trackingCode}?phone=0912000111`, { ip: freshIp() })).status,
+    ).toBe(404);
+  });
+
+  it('rejects a bad phone and too long a description', async () => {
+    const base = {
+      category: 'other',
+      fullName: 'Lê Văn Tám',
+      dateOfBirth: '1990-01-01',
+      gender: 'male',
+      phone: '0241234567',
+      idNumber: '087090000001',
+      description: 'x',
+    };
+    expect((await t.call('POST', '/api/portal/reports', { ip: freshIp(), body: base })).body.error.field).toBe('phone');
+    const long = await t.call('POST', '/api/portal/reports', {
+      ip: freshIp(),
+      body: { ...base, phone: '0912345678', description: 'x'.repeat(2001) },
+    });
+    expect(long.status).toBe(400);
+    expect(long.body.error.field).toBe('description');
+  });
+
+  async function newReport() {
+    const p = await vaccinatedPerson();
+    const r = await t.call('POST', '/api/portal/reports', {
+      ip: freshIp(),
+      body: {
+        category: 'wrong_dose',
+        fullName: p.fullName,
+        dateOfBirth: p.dateOfBirth,
+        gender: p.gender,
+        phone: p.phone,
+        idNumber: p.idNumber,
+        description: 'Sai ngày tiêm mũi 2',
+      },
+    });
+    return { trackingCode: r.body.trackingCode as string, phone: p.phone as string };
+  }
+
+  function upload(trackingCode: string, phone: string, bytes: Buffer, filename: string) {
+    const form = new FormData();
+    form.append('phone', phone);
+    form.append('photo', bytes, { filename, contentType: 'image/jpeg' });
+    return t.app.inject({
+      method: 'POST',
+      url: `/api/portal/reports/${trackingCode}/evidence`,
+      headers: form.getHeaders(),
+      payload: form.getBuffer(),
+      remoteAddress: freshIp(),
+    });
+  }
+
+  it('accepts a JPEG photo of the paper confirmation', async () => {
+    const { trackingCode, phone } = await newReport();
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(2000), Buffer.from([0xff, 0xd9])]);
+    const res = await upload(trackingCode, phone, jpeg, 'giay-xac-nhan.jpg');
+    expect(res.statusCode).toBe(204);
+    const status = await t.call('GET', `/api/portal/reports/${trackingCode}?phone=${phone}`, { ip: freshIp() });
+    expect(status.body.hasEvidence).toBe(true);
+  });
+
+  it('rejects a non-image renamed .jpg (type checked by content) and a file over 5 MB', async () => {
+    const { trackingCode, phone } = await newReport();
+    const fake = await upload(trackingCode, phone, Buffer.from('%PDF-1.4 this is not a picture'), 'anh.jpg');
+    expect(fake.statusCode).toBe(415);
+    expect(fake.json().error.code).toBe('evidence_not_image');
+    const big = await upload(
+      trackingCode,
+      phone,
+      Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(5 * 1024 * 1024 + 10)]),
+      'to.jpg',
+    );
+    expect(big.statusCode).toBe(413);
+    expect(big.json().error.code).toBe('payload_too_large');
+  });
+});
+
+describe('registration (Đăng ký tiêm)', () => {
+  it('registers with OTP, is assigned by the province, invited by the facility, and checked in at the site by QR', async () => {
+    const c = buildPersonIn('87');
+    const ip = freshIp();
+    const start = await t.call('POST', '/api/portal/registrations', {
+      ip,
+      body: {
+        fullName: c.fullName,
+        dateOfBirth: c.dateOfBirth,
+        gender: c.gender,
+        phone: c.phone,
+        idNumber: c.idNumber,
+        priorityGroup: 'teacher',
+        occupation: 'Giáo viên',
+        provinceCode: '87',
+        districtCode: '866',
+        nationality: 'VN',
+        ethnicity: 'Kinh',
+        preferredDate: '2022-01-15',
+        checklist: Object.fromEntries(SCREENING_QUESTIONS.map((q) => [q.id, 'no'])),
+        consent: true,
+      },
+    });
+    expect(start.status).toBe(202);
+    const otp = otpFrom((await outbox(c.phone))[0]!.text);
+    const confirmed = await t.call('POST', `/api/portal/registrations/${start.body.registrationId}/verify`, {
+      ip,
+      body: { otp },
+    });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.qr).toBe(`TCDK:${confirmed.body.code}`);
+
+    const list = await t.call('GET', '/api/registrations', { as: 'dongthap.admin' });
+    const reg = list.body.items.find((r: any) => r.code === confirmed.body.code);
+    expect(reg).toMatchObject({ status: 'confirmed' });
+    expect(
+      (await t.call('GET', '/api/registrations', { as: 'hanoi.admin' })).body.items.some(
+        (r: any) => r.code === confirmed.body.code,
+      ),
+    ).toBe(false);
+    expect(
+      (
+        await t.call('POST', `/api/registrations/${reg.id}/assign`, {
+          as: 'dongthap.admin',
+          body: { facilityId: 'DT-CL-01' },
+        })
+      ).body.status,
+    ).toBe('assigned');
+    expect(
+      (
+        await t.call('POST', `/api/registrations/${reg.id}/invite`, {
+          as: 'caolanh.tiem',
+          body: { date: '2022-01-15' },
+        })
+      ).body.status,
+    ).toBe('invited');
+    expect((await outbox(c.phone))[0]).toMatchObject({ kind: 'registration_invite' });
+
+    const session = (
+      await t.call('POST', '/api/sessions', {
+        as: 'caolanh.tiem',
+        body: { facilityId: 'DT-CL-01', sessionDate: '2022-01-10' },
+      })
+    ).body;
+    const checkIn = await t.call('POST', `/api/sessions/${session.id}/visits`, {
+      as: 'caolanh.tiem',
+      body: { registrationQr: confirmed.body.qr },
+    });
+    expect(checkIn.status).toBe(201);
+    expect(checkIn.body.checkInMethod).toBe('registration_qr');
+    const person = await t.call('GET', `/api/people/${checkIn.body.personId}`, { as: 'caolanh.tiem' });
+    expect(person.body).toMatchObject({ idNumber: c.idNumber, verification: { status: 'verified' } });
+  });
+});

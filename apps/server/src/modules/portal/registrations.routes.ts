@@ -1,0 +1,116 @@
+import { isoDateSchema, listOf } from '@tiemchung/core';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { RegistrationRow } from '../../db/schema.js';
+import { actorOf, requireRole } from '../../lib/authz.js';
+import { auditContextOf } from '../audit/audit.service.js';
+import { authenticate } from '../auth/auth.guard.js';
+import { assignRegistration, inviteRegistration, listRegistrations } from './registrations.service.js';
+
+const registrationSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  fullName: z.string(),
+  dateOfBirth: z.string(),
+  gender: z.string(),
+  phone: z.string(),
+  priorityGroup: z.string(),
+  provinceCode: z.string(),
+  districtCode: z.string().nullable(),
+  preferredDate: z.string().nullable(),
+  status: z.string(),
+  assignedDistrictCode: z.string().nullable(),
+  assignedFacilityId: z.string().nullable(),
+  invitedFor: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+function present(r: RegistrationRow) {
+  return {
+    id: r.id,
+    code: r.code,
+    fullName: r.full_name,
+    dateOfBirth: r.date_of_birth,
+    gender: r.gender,
+    phone: r.phone,
+    priorityGroup: r.priority_group,
+    provinceCode: r.province_code,
+    districtCode: r.district_code,
+    preferredDate: r.preferred_date,
+    status: r.status,
+    assignedDistrictCode: r.assigned_district_code,
+    assignedFacilityId: r.assigned_facility_id,
+    invitedFor: r.invited_for,
+    createdAt: r.created_at.toISOString(),
+  };
+}
+
+/** Registrations for provinces (assign), districts and facilities (invite). */
+export const registrationsRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('preHandler', authenticate);
+  app.addHook('preHandler', requireRole('national_admin', 'province_admin', 'district_admin', 'site_staff'));
+  const idParam = z.object({ id: z.string().min(1).max(64) });
+
+  app.get(
+    '/api/registrations',
+    {
+      schema: {
+        tags: ['registrations'],
+        summary: 'Confirmed registrations in the caller’s units',
+        querystring: z.object({
+          status: z.enum(['confirmed', 'assigned', 'invited', 'checked_in', 'cancelled']).optional(),
+        }),
+        response: { 200: listOf(registrationSchema) },
+      },
+    },
+    async (request) => ({ items: (await listRegistrations(app.db, actorOf(request), request.query)).map(present) }),
+  );
+
+  app.post(
+    '/api/registrations/:id/assign',
+    {
+      preHandler: requireRole('national_admin', 'province_admin', 'district_admin'),
+      schema: {
+        tags: ['registrations'],
+        summary: 'Assign a registration to a district or a facility',
+        params: idParam,
+        body: z.object({
+          districtCode: z
+            .string()
+            .regex(/^\d{3}$/)
+            .optional(),
+          facilityId: z.string().min(1).max(40).optional(),
+        }),
+        response: { 200: registrationSchema },
+      },
+    },
+    async (request) =>
+      present(
+        await assignRegistration(app.db, actorOf(request), auditContextOf(request), request.params.id, request.body),
+      ),
+  );
+
+  app.post(
+    '/api/registrations/:id/invite',
+    {
+      schema: {
+        tags: ['registrations'],
+        summary: 'Invite the registrant by SMS for a date',
+        params: idParam,
+        body: z.object({ date: isoDateSchema }),
+        response: { 200: registrationSchema },
+      },
+    },
+    async (request) =>
+      present(
+        await inviteRegistration(
+          app.db,
+          { clock: app.deps.clock, sms: app.deps.sms, smsAscii: app.config.sms.ascii, secret: app.deps.portalSecret },
+          actorOf(request),
+          auditContextOf(request),
+          request.params.id,
+          request.body.date,
+        ),
+      ),
+  );
+};

@@ -1,0 +1,361 @@
+import { randomInt } from 'node:crypto';
+import {
+  nameSearchKey,
+  normalizeName,
+  normalizePhone,
+  type ScreeningAnswer,
+  uuidv7,
+  validateIdNumber,
+} from '@tiemchung/core';
+import type { Kysely } from 'kysely';
+import type { DB, RegistrationRow } from '../../db/schema.js';
+import { type Actor, covers, NO_MATCH } from '../../lib/authz.js';
+import { AppError, ruleError } from '../../lib/errors.js';
+import { type AuditContext, recordAudit } from '../audit/audit.service.js';
+import { getFacility } from '../facilities/facilities.service.js';
+import { createPerson, findPersonByIdNumber, type PeopleDeps } from '../people/people.service.js';
+import { enforce, hashedKey } from '../ratelimit/rate-limit.service.js';
+import { queueSms } from '../sms/sms.service.js';
+import { getUnit2021 } from '../units/units.service.js';
+import { LOOKUP_LIMITS, newOtp, OTP_MAX_ATTEMPTS, OTP_TTL_MS, otpHash, type PortalDeps } from './portal.service.js';
+
+/** Priority groups for COVID-19 vaccination (Resolution 21/NQ-CP, 2021), abridged. */
+export const PRIORITY_GROUPS = [
+  'health_worker',
+  'frontline',
+  'essential_services',
+  'teacher',
+  'elderly_65',
+  'chronic_disease',
+  'industrial_worker',
+  'other',
+] as const;
+
+/** The prefix of the text in a registrant's check-in QR. */
+export const REGISTRATION_QR_PREFIX = 'TCDK:';
+
+const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+function newRegistrationCode(): string {
+  let s = '';
+  for (let i = 0; i < 8; i++) s += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return `DK-${s}`;
+}
+
+export interface RegistrationInput {
+  readonly fullName: string;
+  readonly dateOfBirth: string;
+  readonly gender: 'male' | 'female';
+  readonly phone: string;
+  readonly idNumber: string;
+  readonly healthInsuranceNumber?: string;
+  readonly occupation?: string;
+  readonly priorityGroup: (typeof PRIORITY_GROUPS)[number];
+  readonly provinceCode: string;
+  readonly districtCode?: string;
+  readonly communeCode?: string;
+  readonly ethnicity?: string;
+  readonly nationality: string;
+  readonly preferredDate?: string;
+  readonly checklist: Record<string, ScreeningAnswer>;
+  readonly consent: boolean;
+}
+
+/**
+ * Đăng ký tiêm: stores an unconfirmed registration and sends an OTP to the given phone; the
+ * registration counts only once the OTP is confirmed (the phone is the registrant's).
+ */
+export async function startRegistration(
+  db: Kysely<DB>,
+  deps: PortalDeps,
+  audit: AuditContext,
+  input: RegistrationInput,
+  ip: string,
+): Promise<string> {
+  const now = deps.clock();
+  if (!input.consent) {
+    throw new AppError('validation_failed', {
+      field: 'consent',
+      message: { vi: 'Cần đồng ý với cam kết tiêm chủng.', en: 'Consent is required.' },
+    });
+  }
+  const name = normalizeName(input.fullName);
+  if (!name.ok) throw ruleError({ ...name.error, field: 'fullName' });
+  const phone = normalizePhone(input.phone);
+  if (!phone.ok) throw ruleError({ ...phone.error, field: 'phone' });
+  const foreign = input.nationality !== 'VN';
+  const raw = input.idNumber.replace(/[\s.-]/g, '');
+  const id = validateIdNumber(foreign ? 'passport' : raw.length === 9 ? 'cmnd' : 'cccd', raw, {
+    dateOfBirth: input.dateOfBirth,
+    gender: input.gender,
+    today: now.toISOString().slice(0, 10),
+  });
+  if (!id.ok) throw ruleError({ ...id.error, field: 'idNumber' });
+  const province = await getUnit2021(db, input.provinceCode);
+  if (province?.level !== 'province') throw new AppError('unknown_unit', { field: 'provinceCode' });
+  await enforce(
+    db,
+    [
+      { key: `register:ip:${ip}`, ...LOOKUP_LIMITS.perIp },
+      { key: hashedKey('register:id', id.value.idNumber), ...LOOKUP_LIMITS.perId },
+    ],
+    now,
+  );
+  const regId = uuidv7(now.getTime());
+  const otp = newOtp();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('registrations')
+      .values({
+        id: regId,
+        code: newRegistrationCode(),
+        full_name: name.value,
+        name_key: nameSearchKey(name.value),
+        date_of_birth: input.dateOfBirth,
+        gender: input.gender,
+        phone: phone.value,
+        id_number: id.value.idNumber,
+        health_insurance_number: input.healthInsuranceNumber?.trim() || null,
+        occupation: input.occupation?.trim() || null,
+        priority_group: input.priorityGroup,
+        province_code: input.provinceCode,
+        district_code: input.districtCode ?? null,
+        commune_code: input.communeCode ?? null,
+        ethnicity: input.ethnicity?.trim() || null,
+        nationality: input.nationality,
+        preferred_date: input.preferredDate ?? null,
+        checklist: JSON.stringify(input.checklist),
+        consent_at: now,
+        otp_hash: otpHash(deps.secret, `reg:${regId}`, otp),
+        otp_expires_at: new Date(now.getTime() + OTP_TTL_MS),
+        status: 'unconfirmed',
+        assigned_district_code: null,
+        assigned_facility_id: null,
+        invited_for: null,
+        person_id: null,
+        created_at: now,
+        confirmed_at: null,
+      })
+      .execute();
+    await queueSms(
+      trx,
+      deps.sms,
+      {
+        to: phone.value,
+        kind: 'registration_otp',
+        text: `Ma xac nhan dang ky tiem chung COVID-19 cua ban la ${otp}. Ma co hieu luc 5 phut.`,
+      },
+      { ascii: deps.smsAscii },
+    );
+    await recordAudit(trx, audit, { action: 'registration.create', entityType: 'registration', entityId: regId });
+  });
+  return regId;
+}
+
+/** Confirms a registration with its OTP; answers the registration (its code goes in the check-in QR). */
+export async function confirmRegistration(
+  db: Kysely<DB>,
+  deps: PortalDeps,
+  audit: AuditContext,
+  regId: string,
+  otp: string,
+  ip: string,
+): Promise<RegistrationRow> {
+  const now = deps.clock();
+  await enforce(db, [{ key: `otp:ip:${ip}`, ...LOOKUP_LIMITS.guessesPerIp }], now);
+  const result = await db.transaction().execute(async (trx) => {
+    const r = await trx.selectFrom('registrations').selectAll().where('id', '=', regId).forUpdate().executeTakeFirst();
+    if (!r) return null;
+    if (r.status !== 'unconfirmed') return r.confirmed_at ? r : null;
+    const ok =
+      r.otp_expires_at > now &&
+      r.otp_attempts < OTP_MAX_ATTEMPTS &&
+      otpHash(deps.secret, `reg:${r.id}`, otp) === r.otp_hash;
+    if (!ok) {
+      await trx
+        .updateTable('registrations')
+        .set({ otp_attempts: r.otp_attempts + 1 })
+        .where('id', '=', r.id)
+        .execute();
+      return null;
+    }
+    const confirmed = await trx
+      .updateTable('registrations')
+      .set({ status: 'confirmed', confirmed_at: now })
+      .where('id', '=', r.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await queueSms(
+      trx,
+      deps.sms,
+      {
+        to: r.phone,
+        kind: 'registration_confirmed',
+        text: `Da dang ky tiem chung COVID-19. Ma dang ky: ${r.code}. Xuat trinh ma QR khi den diem tiem.`,
+      },
+      { ascii: deps.smsAscii },
+    );
+    await recordAudit(trx, audit, { action: 'registration.confirm', entityType: 'registration', entityId: r.id });
+    return confirmed;
+  });
+  if (!result) {
+    throw new AppError('validation_failed', {
+      publicCode: 'invalid_otp',
+      field: 'otp',
+      message: { vi: 'Mã xác thực không đúng hoặc đã hết hạn.', en: 'The code is wrong or has expired.' },
+    });
+  }
+  return result;
+}
+
+/** Registrations a province, district or facility sees (confirmed ones; newest first). */
+export function listRegistrations(db: Kysely<DB>, actor: Actor, f: { status?: RegistrationRow['status'] }) {
+  let q = db.selectFrom('registrations').selectAll().where('status', '<>', 'unconfirmed');
+  const s = actor.scope;
+  if (s.level === 'province') q = q.where('province_code', '=', s.provinceCode ?? NO_MATCH);
+  else if (s.level === 'district' || s.level === 'commune')
+    q = q.where('assigned_district_code', '=', s.districtCode ?? NO_MATCH);
+  else if (s.level === 'facility') q = q.where('assigned_facility_id', '=', s.facilityId ?? NO_MATCH);
+  if (f.status) q = q.where('status', '=', f.status);
+  return q.orderBy('created_at', 'desc').limit(500).execute();
+}
+
+/** A province assigns a registration to a district or a facility. */
+export async function assignRegistration(
+  db: Kysely<DB>,
+  actor: Actor,
+  audit: AuditContext,
+  id: string,
+  to: { districtCode?: string; facilityId?: string },
+) {
+  const r = await db.selectFrom('registrations').selectAll().where('id', '=', id).executeTakeFirst();
+  if (
+    !r ||
+    r.status === 'unconfirmed' ||
+    !covers(actor.scope, {
+      provinceCode: r.province_code,
+      districtCode: r.assigned_district_code,
+      facilityId: r.assigned_facility_id,
+    })
+  ) {
+    throw new AppError('not_found');
+  }
+  let district = to.districtCode ?? null;
+  let facilityId: string | null = null;
+  if (to.facilityId) {
+    const f = await getFacility(db, to.facilityId);
+    if (!f || f.province_code !== r.province_code) throw new AppError('unknown_facility', { field: 'facilityId' });
+    facilityId = f.id;
+    district = f.district_code;
+  } else if (district) {
+    const d = await getUnit2021(db, district);
+    if (d?.level !== 'district' || d.province_code !== r.province_code)
+      throw new AppError('unknown_unit', { field: 'districtCode' });
+  }
+  return db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('registrations')
+      .set({ assigned_district_code: district, assigned_facility_id: facilityId, status: 'assigned' })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, audit, {
+      action: 'registration.assign',
+      entityType: 'registration',
+      entityId: id,
+      after: { district, facilityId },
+    });
+    return updated;
+  });
+}
+
+/** A facility invites a registrant by SMS for a date. */
+export async function inviteRegistration(
+  db: Kysely<DB>,
+  deps: PortalDeps,
+  actor: Actor,
+  audit: AuditContext,
+  id: string,
+  date: string,
+) {
+  const r = await db.selectFrom('registrations').selectAll().where('id', '=', id).executeTakeFirst();
+  if (
+    !r?.assigned_facility_id ||
+    !covers(actor.scope, {
+      provinceCode: r.province_code,
+      districtCode: r.assigned_district_code,
+      facilityId: r.assigned_facility_id,
+    })
+  ) {
+    throw new AppError('not_found');
+  }
+  const f = (await getFacility(db, r.assigned_facility_id))!;
+  return db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('registrations')
+      .set({ status: 'invited', invited_for: date })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const d = `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
+    await queueSms(
+      trx,
+      deps.sms,
+      {
+        to: r.phone,
+        kind: 'registration_invite',
+        text: `Moi ban den tiem vac xin COVID-19 ngay ${d} tai ${f.name}. Mang CCCD va ma dang ky ${r.code}.`,
+      },
+      { ascii: deps.smsAscii },
+    );
+    await recordAudit(trx, audit, {
+      action: 'registration.invite',
+      entityType: 'registration',
+      entityId: id,
+      after: { date, facilityId: f.id },
+    });
+    return updated;
+  });
+}
+
+/**
+ * The person of a registration QR scanned at check-in: the existing record with that ID number,
+ * or a new one registered from the registration's details (verified against the registry).
+ */
+export async function personFromRegistrationQr(
+  db: Kysely<DB>,
+  people: PeopleDeps,
+  actor: Actor,
+  audit: AuditContext,
+  qrText: string,
+) {
+  const code = qrText.trim().toUpperCase().replace(REGISTRATION_QR_PREFIX, '');
+  const r = await db.selectFrom('registrations').selectAll().where('code', '=', code).executeTakeFirst();
+  if (!r || r.status === 'unconfirmed' || r.status === 'cancelled') {
+    throw new AppError('not_found', {
+      message: { vi: 'Không tìm thấy đăng ký với mã này.', en: 'No registration has this code.' },
+    });
+  }
+  let person = await findPersonByIdNumber(db, r.id_number);
+  if (!person) {
+    person = await createPerson(db, people, actor, audit, {
+      fullName: r.full_name,
+      dateOfBirth: r.date_of_birth,
+      gender: r.gender,
+      idNumber: r.id_number,
+      phone: r.phone,
+      provinceCode: r.province_code,
+      districtCode: r.district_code ?? undefined,
+      communeCode: r.commune_code ?? undefined,
+      nationality: r.nationality,
+      ethnicity: r.ethnicity ?? undefined,
+      occupation: r.occupation ?? undefined,
+      healthInsuranceNumber: r.health_insurance_number ?? undefined,
+    });
+  }
+  await db
+    .updateTable('registrations')
+    .set({ person_id: person.id, status: 'checked_in' })
+    .where('id', '=', r.id)
+    .execute();
+  return { person, registration: r };
+}

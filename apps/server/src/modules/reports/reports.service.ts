@@ -1,0 +1,253 @@
+import { randomInt } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { normalizeIdNumber, normalizeName, normalizePhone, uuidv7 } from '@tiemchung/core';
+import type { Kysely } from 'kysely';
+import type { DB, ReportCategory, ReportRow } from '../../db/schema.js';
+import { AppError, ruleError } from '../../lib/errors.js';
+import { type AuditContext, recordAudit } from '../audit/audit.service.js';
+import { getFacility } from '../facilities/facilities.service.js';
+import { findPersonByIdNumber } from '../people/people.service.js';
+import { queueSms, type SmsProvider } from '../sms/sms.service.js';
+import { routeReport } from './reports.routing.js';
+
+/** Hours a unit has to handle a report (letters of Nov 2021: "chậm nhất sau 48 giờ"). */
+export const REPORT_SLA_HOURS = 48;
+
+export interface ReportDeps {
+  readonly clock: () => Date;
+  readonly sms: SmsProvider;
+  readonly smsAscii: boolean;
+  readonly evidenceDir: string;
+}
+
+// No 0/O, 1/I/L: a code read over the phone is typed right.
+const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+
+/** A tracking code like `PA-7KQ2M9XD` (31⁸ ≈ 8.5·10¹¹ codes). */
+export function newTrackingCode(): string {
+  let s = '';
+  for (let i = 0; i < 8; i++) s += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return `PA-${s}`;
+}
+
+export interface NewReport {
+  readonly category: ReportCategory;
+  readonly fullName: string;
+  readonly dateOfBirth: string;
+  readonly gender: 'male' | 'female';
+  readonly phone: string;
+  readonly idNumber?: string;
+  readonly description: string;
+  readonly provinceCode?: string;
+  readonly dose?: { administeredOn?: string; vaccineCode?: string; facilityId?: string };
+}
+
+/**
+ * Files a citizen's report: validated, routed to the responsible unit, due 48 hours after receipt,
+ * audited; the tracking code goes by SMS to the given phone (in the same transaction).
+ */
+export async function createReport(
+  db: Kysely<DB>,
+  deps: ReportDeps,
+  audit: AuditContext,
+  input: NewReport,
+): Promise<ReportRow> {
+  const name = normalizeName(input.fullName);
+  if (!name.ok) throw ruleError({ ...name.error, field: 'fullName' });
+  const phone = normalizePhone(input.phone);
+  if (!phone.ok) throw ruleError({ ...phone.error, field: 'phone' });
+  const idNumber = input.idNumber?.trim() ? normalizeIdNumber(input.idNumber).toUpperCase() : null;
+  const now = deps.clock();
+  if (input.dateOfBirth > now.toISOString().slice(0, 10)) {
+    throw ruleError({
+      code: 'date_of_birth_in_future',
+      field: 'dateOfBirth',
+      message: { vi: 'Ngày sinh không được ở tương lai.', en: 'The date of birth cannot be in the future.' },
+    });
+  }
+  const facility = input.dose?.facilityId ? await getFacility(db, input.dose.facilityId) : undefined;
+  if (input.dose?.facilityId && !facility) throw new AppError('unknown_facility', { field: 'dose.facilityId' });
+  const person = idNumber ? await findPersonByIdNumber(db, idNumber) : undefined;
+  const route = routeReport({
+    category: input.category,
+    doseFacility: facility
+      ? {
+          id: facility.id,
+          provinceCode: facility.province_code,
+          districtCode: facility.district_code,
+          communeCode: facility.commune_code,
+        }
+      : null,
+    person: person
+      ? { provinceCode: person.province_code, districtCode: person.district_code, communeCode: person.commune_code }
+      : null,
+    idNumber,
+    provinceCode: input.provinceCode ?? null,
+  });
+  if (!route) {
+    throw new AppError('validation_failed', {
+      field: 'provinceCode',
+      message: {
+        vi: 'Vui lòng chọn tỉnh, thành phố nơi bạn sinh sống.',
+        en: 'Please choose the province where you live.',
+      },
+    });
+  }
+  const dueAt = new Date(now.getTime() + REPORT_SLA_HOURS * 3_600_000);
+  return db.transaction().execute(async (trx) => {
+    let row: ReportRow | undefined;
+    for (let attempt = 0; !row && attempt < 5; attempt++) {
+      row = await trx
+        .insertInto('reports')
+        .values({
+          id: uuidv7(now.getTime()),
+          tracking_code: newTrackingCode(),
+          category: input.category,
+          full_name: name.value,
+          date_of_birth: input.dateOfBirth,
+          gender: input.gender,
+          phone: phone.value,
+          id_number: idNumber,
+          description: input.description.trim(),
+          dose_date: input.dose?.administeredOn ?? null,
+          dose_vaccine_code: input.dose?.vaccineCode ?? null,
+          dose_facility_id: facility?.id ?? null,
+          person_id: person?.id ?? null,
+          assigned_level: route.level,
+          assigned_code: route.code,
+          province_code: route.provinceCode,
+          district_code: route.districtCode,
+          commune_code: route.communeCode,
+          facility_id: route.facilityId,
+          received_at: now,
+          due_at: dueAt,
+          outcome: null,
+          outcome_reason: null,
+          outcome_note: null,
+          duplicate_of: null,
+          resolved_at: null,
+          resolved_by: null,
+          handler: null,
+          escalated_at: null,
+          evidence_path: null,
+          evidence_type: null,
+          evidence_size: null,
+          campaign_id: null,
+          created_ip: audit.ip,
+        })
+        .onConflict((oc) => oc.column('tracking_code').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+    }
+    if (!row) throw new Error('could not allocate a tracking code');
+    await recordAudit(trx, audit, {
+      action: 'report.create',
+      entityType: 'report',
+      entityId: row.id,
+      after: {
+        trackingCode: row.tracking_code,
+        category: row.category,
+        assigned: `${row.assigned_level}:${row.assigned_code}`,
+      },
+    });
+    await queueSms(
+      trx,
+      deps.sms,
+      {
+        to: phone.value,
+        kind: 'report_received',
+        text: `Tiem chung COVID-19: Da nhan phan anh ${row.tracking_code}. Ket qua se duoc tra loi truoc ${formatDue(dueAt)}. Tra cuu tai muc Phan anh thong tin.`,
+      },
+      { ascii: deps.smsAscii },
+    );
+    return row;
+  });
+}
+
+function formatDue(d: Date): string {
+  // Vietnam time (UTC+7) for people reading the SMS.
+  const vn = new Date(d.getTime() + 7 * 3_600_000);
+  return `${vn.toISOString().slice(11, 16)} ${vn.toISOString().slice(8, 10)}/${vn.toISOString().slice(5, 7)}/${vn.toISOString().slice(0, 4)}`;
+}
+
+/** What the citizen sees of a report: the status page (tracking code + the phone given). */
+export async function reportForCitizen(
+  db: Kysely<DB>,
+  trackingCode: string,
+  phone: string,
+): Promise<ReportRow | undefined> {
+  const p = normalizePhone(phone);
+  if (!p.ok) return undefined;
+  return db
+    .selectFrom('reports')
+    .selectAll()
+    .where('tracking_code', '=', trackingCode.trim().toUpperCase())
+    .where('phone', '=', p.value)
+    .executeTakeFirst();
+}
+
+/** The image types accepted as evidence, recognised by their first bytes (not the file name). */
+export function sniffImage(head: Uint8Array): 'image/jpeg' | 'image/png' | null {
+  if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'image/jpeg';
+  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (head.length >= 8 && png.every((b, i) => head[i] === b)) return 'image/png';
+  return null;
+}
+
+export const EVIDENCE_MAX_BYTES = 5 * 1024 * 1024;
+
+/**
+ * Attaches the photo of the paper confirmation to a report: JPEG or PNG by content, at most 5 MB,
+ * written outside the web root under a random name; one photo per report.
+ */
+export async function attachEvidence(
+  db: Kysely<DB>,
+  deps: ReportDeps,
+  audit: AuditContext,
+  input: { trackingCode: string; phone: string; bytes: Buffer },
+): Promise<void> {
+  const report = await reportForCitizen(db, input.trackingCode, input.phone);
+  if (!report) throw new AppError('not_found');
+  if (report.evidence_path)
+    throw new AppError('conflict', {
+      message: { vi: 'Phản ánh này đã có ảnh minh chứng.', en: 'This report already has a photo.' },
+    });
+  if (report.status === 'resolved')
+    throw new AppError('conflict', {
+      message: { vi: 'Phản ánh đã được xử lý xong.', en: 'The report is already resolved.' },
+    });
+  const type = sniffImage(input.bytes.subarray(0, 8));
+  if (!type) {
+    throw new AppError('unsupported_media_type', {
+      field: 'photo',
+      publicCode: 'evidence_not_image',
+      message: { vi: 'Ảnh minh chứng phải là tệp ảnh JPEG hoặc PNG.', en: 'The photo must be a JPEG or PNG image.' },
+    });
+  }
+  const now = deps.clock();
+  const dir = path.join(deps.evidenceDir, now.toISOString().slice(0, 7));
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${uuidv7()}.${type === 'image/png' ? 'png' : 'jpg'}`);
+  await writeFile(`${file}.part`, input.bytes, { mode: 0o600 });
+  await rename(`${file}.part`, file);
+  await db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('reports')
+      .set({
+        evidence_path: path.relative(deps.evidenceDir, file),
+        evidence_type: type,
+        evidence_size: input.bytes.length,
+      })
+      .where('id', '=', report.id)
+      .where('evidence_path', 'is', null)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) throw new AppError('conflict');
+    await recordAudit(trx, audit, {
+      action: 'report.evidence',
+      entityType: 'report',
+      entityId: report.id,
+      after: { type, size: input.bytes.length },
+    });
+  });
+}
