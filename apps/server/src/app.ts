@@ -36,6 +36,8 @@ import { registrationsRoutes } from './modules/portal/registrations.routes.js';
 import { HttpPopulationRegistry } from './modules/registry/registry.client.js';
 import { startRegistrySimulator } from './modules/registry/registry.simulator.js';
 import type { PopulationRegistry } from './modules/registry/registry.types.js';
+import { escalateOverdue } from './modules/reports/reports.handling.js';
+import { reportsRoutes } from './modules/reports/reports.routes.js';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.js';
 import { smsRoutes } from './modules/sms/sms.routes.js';
 import { dispatchPendingSms, httpSmsProvider, outboxProvider, type SmsProvider } from './modules/sms/sms.service.js';
@@ -186,6 +188,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(smsRoutes);
   await app.register(portalRoutes);
   await app.register(registrationsRoutes);
+  await app.register(reportsRoutes);
 
   if (config.webDist) await registerWebApp(app, config.webDist);
   else
@@ -238,6 +241,19 @@ function startJobs(app: FastifyInstance): void {
   }
   const every = app.config.recheckIntervalMs;
   if (!every) return;
+  let escalating = false;
+  const escalation = setInterval(() => {
+    if (escalating) return;
+    escalating = true;
+    escalateOverdue(app.db, app.deps.clock())
+      .then((n) => n && app.log.warn({ escalated: n }, 'overdue reports escalated to the parent units'))
+      .catch((err: unknown) => app.log.error({ err }, 'report escalation failed'))
+      .finally(() => {
+        escalating = false;
+      });
+  }, 60_000);
+  escalation.unref();
+  app.addHook('onClose', async () => clearInterval(escalation));
   let running = false;
   const timer = setInterval(() => {
     if (running) return;

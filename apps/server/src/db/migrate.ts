@@ -5,6 +5,7 @@ import * as m0003 from './migrations/2026_11_24_0003_vaccination.js';
 import * as m0004 from './migrations/2026_11_24_0004_certificates.js';
 import * as m0005 from './migrations/2026_11_24_0005_portal.js';
 import * as m0006 from './migrations/2026_11_24_0006_name_key_collation.js';
+import * as m0007 from './migrations/2026_11_24_0007_report_handling.js';
 import type { DB } from './schema.js';
 
 /**
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0004_certificates': m0004,
   '2026_11_24_0005_portal': m0005,
   '2026_11_24_0006_name_key_collation': m0006,
+  '2026_11_24_0007_report_handling': m0007,
 };
 
 /** Brings the schema to the latest version; throws with the failing migration's error. */

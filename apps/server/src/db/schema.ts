@@ -31,6 +31,8 @@ export interface DB {
   portal_lookups: PortalLookupTable;
   reports: ReportTable;
   registrations: RegistrationTable;
+  report_actions: ReportActionTable;
+  campaigns: CampaignTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -462,3 +464,26 @@ export interface RegistrationTable {
   confirmed_at: Timestamp | null;
 }
 export type RegistrationRow = Selectable<RegistrationTable>;
+
+export interface ReportActionTable {
+  id: Generated<number>;
+  report_id: string;
+  action: string;
+  entity_type: string | null;
+  entity_id: string | null;
+  detail: Json | null;
+  actor: string | null;
+  at: CreatedAt;
+}
+
+export interface CampaignTable {
+  id: string;
+  name: string;
+  province_code: string | null;
+  receive_from: Timestamp;
+  receive_to: Timestamp;
+  deadline: Timestamp;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+export type CampaignRow = Selectable<CampaignTable>;

@@ -276,3 +276,93 @@ export async function moveDoses(trx: Transaction<DB>, fromId: string, toId: stri
   await renumberDoses(trx, toId, now);
   return moving.length;
 }
+
+/**
+ * Corrects a recorded dose (vaccine, lot, date, facility) through the same rules as a new entry
+ * (checked against the rest of the history), renumbers, and audits with before and after and the
+ * reason (e.g. the report it answers).
+ */
+export async function correctDose(
+  db: Kysely<DB>,
+  actor: Actor,
+  audit: AuditContext,
+  input: {
+    doseId: string;
+    vaccineCode?: string;
+    lotNumber?: string;
+    administeredOn?: string;
+    facilityId?: string;
+    reason: string;
+    override?: { reason: string };
+  },
+  now: Date,
+): Promise<DoseRow> {
+  const current = await q.findDoseById(db, input.doseId);
+  if (!current) throw new AppError('not_found');
+  const facilityId = input.facilityId ?? current.facility_id;
+  const facility = await getFacility(db, facilityId);
+  if (!facility) throw new AppError('unknown_facility', { field: 'facilityId' });
+  const person = await getPerson(db, current.person_id);
+  if (!person || !canSeePerson(actor, person)) throw new AppError('not_found');
+  const ref = (f: typeof facility) => ({
+    provinceCode: f.province_code,
+    districtCode: f.district_code,
+    communeCode: f.commune_code,
+    facilityId: f.id,
+  });
+  const oldFacility = (await getFacility(db, current.facility_id))!;
+  if (!covers(actor.scope, ref(facility)) && !covers(actor.scope, ref(oldFacility))) throw new AppError('out_of_scope');
+  const vaccineCode = input.vaccineCode ?? current.vaccine_code;
+  const lotNumber = input.lotNumber ?? current.lot_number;
+  const administeredOn = input.administeredOn ?? current.administered_on;
+  return db.transaction().execute(async (trx) => {
+    await trx.selectFrom('people').select('id').where('id', '=', person.id).forUpdate().execute();
+    const others = (await q.dosesOfPerson(trx, person.id)).filter((d) => d.id !== current.id);
+    const lot = await findLotByNumber(trx, lotNumber, vaccineCode);
+    const check = checkDose({
+      person: { dateOfBirth: person.date_of_birth },
+      history: others.map((d) => ({
+        id: d.id,
+        vaccineCode: d.vaccine_code,
+        administeredOn: d.administered_on,
+        declaredKind: d.declared_kind,
+      })),
+      dose: { vaccineCode, lotNumber, administeredOn, declaredKind: current.declared_kind },
+      lot: lot ? { lotNumber: lot.lot_number, vaccineCode: lot.vaccine_code, expiresOn: lot.expires_on } : null,
+      today: now.toISOString().slice(0, 10),
+    });
+    if (!check.ok) {
+      const canOverride =
+        input.override &&
+        (SUPERVISOR_ROLES as readonly string[]).includes(actor.role) &&
+        allOverridable(check.violations);
+      if (!canOverride) throw ruleViolations(check.violations);
+    }
+    const updated = await trx
+      .updateTable('doses')
+      .set({
+        vaccine_code: vaccineCode,
+        lot_number: lotNumber,
+        lot_id: lot?.vaccine_code === vaccineCode ? lot.id : null,
+        administered_on: administeredOn,
+        facility_id: facility.id,
+        province_code: facility.province_code,
+        district_code: facility.district_code,
+        updated_at: now,
+      })
+      .where('id', '=', current.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await renumberDoses(trx, person.id, now);
+    const final = (await q.findDoseById(trx, current.id))!;
+    await recordAudit(trx, audit, {
+      action: 'dose.correct',
+      entityType: 'dose',
+      entityId: current.id,
+      before: presentDose(current),
+      after: presentDose(final),
+      reason: input.reason,
+    });
+    return updated.id === final.id ? final : updated;
+  });
+}

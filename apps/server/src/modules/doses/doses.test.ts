@@ -229,7 +229,7 @@ describe('merging duplicate records', () => {
       body: { duplicateId: b.id, reason: 'Cùng một người: CMND cũ và CCCD' },
     });
     expect(merge.status).toBe(200);
-    expect(merge.body.moved).toEqual({ doses: 1 });
+    expect(merge.body.moved).toEqual({ doses: 1, reports: 0 });
 
     const doses = await t.call('GET', `/api/people/${a.id}/doses`, { as: 'caolanh.tiem' });
     expect(doses.body.items.map((d: any) => [d.administeredOn, d.vaccineCode, d.doseNumber])).toEqual([

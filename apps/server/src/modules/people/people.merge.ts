@@ -1,4 +1,5 @@
 import { moveDoses } from '../doses/doses.service.js';
+import { moveReports } from '../reports/reports.handling.js';
 import type { MoveRecords } from './people.service.js';
 
 /**
@@ -6,5 +7,5 @@ import type { MoveRecords } from './people.service.js';
  * about a person, through their services. Each owner adds its step here.
  */
 export const moveRecordsOfPerson: MoveRecords = async (trx, fromId, toId, now) => {
-  return { doses: await moveDoses(trx, fromId, toId, now) };
+  return { doses: await moveDoses(trx, fromId, toId, now), reports: await moveReports(trx, fromId, toId) };
 };

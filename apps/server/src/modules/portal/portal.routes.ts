@@ -160,14 +160,12 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       await enforce(app.db, [{ key: `report:ip:${request.ip}`, max: 20, windowMs: 60 * 60_000 }], app.deps.clock());
       const r = await createReport(app.db, deps(), publicAudit(request), request.body);
-      return reply
-        .status(201)
-        .send({
-          trackingCode: r.tracking_code,
-          receivedAt: r.received_at.toISOString(),
-          dueAt: r.due_at.toISOString(),
-          status: r.status,
-        });
+      return reply.status(201).send({
+        trackingCode: r.tracking_code,
+        receivedAt: r.received_at.toISOString(),
+        dueAt: r.due_at.toISOString(),
+        status: r.status,
+      });
     },
   );
 

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import type { Localized } from './i18n.js';
+
+/**
+ * The 48-hour rule for citizens' reports (letters of Nov 2021: "xử lý phản ánh của người dân
+ * chậm nhất sau 48 giờ sau khi nhận được phản ánh") and the campaign arithmetic. Pure: the clock
+ * is always passed in.
+ */
+export const REPORT_SLA_MS = 48 * 3_600_000;
+
+export const REPORT_CATEGORIES = ['missing_dose', 'wrong_dose', 'wrong_personal_info', 'other'] as const;
+export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
+
+export const REPORT_CATEGORY_LABELS: Record<ReportCategory, Localized> = {
+  missing_dose: { vi: 'Thiếu mũi tiêm', en: 'Missing dose' },
+  wrong_dose: { vi: 'Sai thông tin mũi tiêm', en: 'Wrong dose details' },
+  wrong_personal_info: { vi: 'Sai thông tin cá nhân', en: 'Wrong personal details' },
+  other: { vi: 'Khác', en: 'Other' },
+};
+
+export const REPORT_OUTCOMES = ['corrected', 'rejected', 'duplicate'] as const;
+export type ReportOutcome = (typeof REPORT_OUTCOMES)[number];
+
+/** Reasons a report may be rejected with (SPEC: Report handling). */
+export const REJECTION_REASONS = ['evidence_incomplete', 'details_mismatch', 'photo_unusable', 'other'] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+export const REJECTION_REASON_LABELS: Record<RejectionReason, Localized> = {
+  evidence_incomplete: {
+    vi: 'Ảnh minh chứng không thể hiện ngày tiêm, mũi tiêm hoặc loại vắc xin',
+    en: 'The evidence shows no date, dose or vaccine',
+  },
+  details_mismatch: {
+    vi: 'Họ tên, ngày sinh hoặc loại vắc xin không khớp',
+    en: 'Name, date of birth or vaccine do not match',
+  },
+  photo_unusable: { vi: 'Ảnh bị mờ, bị cắt hoặc bị chỉnh sửa', en: 'The photo is blurred, cropped or edited' },
+  other: { vi: 'Lý do khác', en: 'Other reason' },
+};
+
+/** The due time of a report received at `receivedAt`. */
+export function reportDueAt(receivedAt: Date): Date {
+  return new Date(receivedAt.getTime() + REPORT_SLA_MS);
+}
+
+/** Overdue: not resolved and the due time has passed (47:59 is not overdue; 48:00:01 is). */
+export function isOverdue(report: { dueAt: Date; resolvedAt: Date | null }, now: Date): boolean {
+  return report.resolvedAt === null && now.getTime() > report.dueAt.getTime();
+}
+
+/** Urgency for the queue's colours: plenty of time, under 24 h, under 8 h, overdue. */
+export type Urgency = 'ok' | 'soon' | 'urgent' | 'overdue';
+
+export function urgency(dueAt: Date, now: Date): Urgency {
+  const left = dueAt.getTime() - now.getTime();
+  if (left < 0) return 'overdue';
+  if (left < 8 * 3_600_000) return 'urgent';
+  if (left < 24 * 3_600_000) return 'soon';
+  return 'ok';
+}
+
+/** Resolved within 48 hours of receipt. */
+export function resolvedOnTime(r: { dueAt: Date; resolvedAt: Date | null }): boolean {
+  return r.resolvedAt !== null && r.resolvedAt.getTime() <= r.dueAt.getTime();
+}
+
+/**
+ * How many open reports will miss the campaign deadline at the current pace: the resolution rate
+ * so far (resolved ÷ hours since the window opened) times the hours left, against the open count.
+ */
+export function projectedMisses(input: {
+  open: number;
+  resolved: number;
+  windowStart: Date;
+  now: Date;
+  deadline: Date;
+}): number {
+  const hoursSoFar = Math.max((input.now.getTime() - input.windowStart.getTime()) / 3_600_000, 1 / 60);
+  const hoursLeft = Math.max((input.deadline.getTime() - input.now.getTime()) / 3_600_000, 0);
+  const rate = input.resolved / hoursSoFar;
+  return Math.max(0, Math.ceil(input.open - rate * hoursLeft));
+}
+
+export const resolutionBodySchema = z
+  .object({
+    outcome: z.enum(REPORT_OUTCOMES),
+    note: z.string().trim().min(1).max(2000),
+    reason: z.enum(REJECTION_REASONS).optional(),
+    /** For `duplicate`: the tracking code of the report this one repeats. */
+    duplicateOf: z.string().trim().max(20).optional(),
+  })
+  .refine((b) => b.outcome !== 'rejected' || b.reason !== undefined, {
+    message: 'a rejection needs a reason',
+    path: ['reason'],
+  });
+export type ResolutionBody = z.infer<typeof resolutionBodySchema>;
