@@ -4,6 +4,7 @@ import type { DB } from '../../db/schema.js';
 import { type Actor, covers } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
+import { getDose, latestDoseOf } from '../doses/doses.service.js';
 import { getFacility } from '../facilities/facilities.service.js';
 import { notifyUnit } from '../notifications/notifications.service.js';
 import { canSeePerson, getPerson } from '../people/people.service.js';
@@ -31,20 +32,8 @@ export async function recordAdverseEvent(
 ) {
   const person = await getPerson(db, input.personId);
   if (!person || !canSeePerson(actor, person)) throw new AppError('not_found', { field: 'personId' });
-  const dose = input.doseId
-    ? await db
-        .selectFrom('doses')
-        .selectAll()
-        .where('id', '=', input.doseId)
-        .where('person_id', '=', person.id)
-        .executeTakeFirst()
-    : await db
-        .selectFrom('doses')
-        .selectAll()
-        .where('person_id', '=', person.id)
-        .orderBy('administered_on', 'desc')
-        .limit(1)
-        .executeTakeFirst();
+  const found = input.doseId ? await getDose(db, input.doseId) : await latestDoseOf(db, person.id);
+  const dose = found?.person_id === person.id ? found : undefined;
   if (input.doseId && !dose) throw new AppError('not_found', { field: 'doseId' });
   const facilityId = dose?.facility_id ?? actor.scope.facilityId;
   const facility = facilityId ? await getFacility(db, facilityId) : undefined;

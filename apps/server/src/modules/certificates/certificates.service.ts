@@ -17,8 +17,9 @@ import type { Kysely } from 'kysely';
 import type { CertificateRow, DB, DoseRow, PersonRow } from '../../db/schema.js';
 import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
+import { countedDosesOf, peopleVaccinatedInSession } from '../doses/doses.service.js';
 import { listFacilities } from '../facilities/facilities.service.js';
-import { getPerson, maskIdNumber } from '../people/people.service.js';
+import { getPerson, lockPerson, maskIdNumber } from '../people/people.service.js';
 import { CERTIFICATE_VALIDITY_DAYS, type SigningKeys } from './keys.service.js';
 
 export interface CertificateDeps {
@@ -94,17 +95,6 @@ function contentHash(person: PersonRow, doses: DoseRow[]): string {
       ]),
     )
     .digest('base64url');
-}
-
-function countedDoses(db: Kysely<DB>, personId: string) {
-  return db
-    .selectFrom('doses')
-    .selectAll()
-    .where('person_id', '=', personId)
-    .where('duplicate_of', 'is', null)
-    .orderBy('administered_on')
-    .orderBy('id')
-    .execute();
 }
 
 function currentCertificate(db: Kysely<DB>, personId: string) {
@@ -265,7 +255,7 @@ export async function getCertificate(
 ): Promise<CertificateView> {
   const person = await getPerson(db, personId);
   if (!person) throw new AppError('not_found');
-  const doses = await countedDoses(db, person.id);
+  const doses = await countedDosesOf(db, person.id);
   if (!doses.length) return buildView(db, person, doses, undefined);
   const now = deps.clock();
   const hash = contentHash(person, doses);
@@ -279,7 +269,7 @@ export async function getCertificate(
   }
   const cert = await issueCertificate(db, deps, audit, person.id, now);
   const fresh = (await getPerson(db, person.id))!;
-  return buildView(db, fresh, await countedDoses(db, person.id), cert);
+  return buildView(db, fresh, await countedDosesOf(db, person.id), cert);
 }
 
 async function issueCertificate(
@@ -292,20 +282,9 @@ async function issueCertificate(
   const signer = await deps.keys.active(db, audit, now);
   return db.transaction().execute(async (trx) => {
     // One issuer at a time per person; re-read inside the lock (another request may have issued).
-    const person = await trx
-      .selectFrom('people')
-      .selectAll()
-      .where('id', '=', personId)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    const doses = await trx
-      .selectFrom('doses')
-      .selectAll()
-      .where('person_id', '=', personId)
-      .where('duplicate_of', 'is', null)
-      .orderBy('administered_on')
-      .orderBy('id')
-      .execute();
+    const person = await lockPerson(trx, personId);
+    if (!person) throw new AppError('not_found');
+    const doses = await countedDosesOf(trx, personId);
     const hash = contentHash(person, doses);
     const current = await trx
       .selectFrom('certificates')
@@ -385,7 +364,7 @@ export async function certificateState(db: Kysely<DB>, deps: CertificateDeps, au
   if (!row.superseded_at) {
     const person = await getPerson(db, row.person_id);
     if (person) {
-      const doses = await countedDoses(db, person.id);
+      const doses = await countedDosesOf(db, person.id);
       if (contentHash(person, doses) !== row.content_hash || person.id !== row.person_id) {
         await issueCertificate(db, deps, audit, person.id, now);
         return certificateState(db, deps, audit, ci);
@@ -420,13 +399,8 @@ export async function sessionCertificates(
   audit: AuditContext,
   sessionId: string,
 ): Promise<CertificateView[]> {
-  const rows = await db
-    .selectFrom('doses')
-    .select('person_id')
-    .distinct()
-    .where('session_id', '=', sessionId)
-    .execute();
   const out: CertificateView[] = [];
-  for (const r of rows) out.push(await getCertificate(db, deps, audit, r.person_id));
+  for (const personId of await peopleVaccinatedInSession(db, sessionId))
+    out.push(await getCertificate(db, deps, audit, personId));
   return out.sort((a, b) => a.person.fullName.localeCompare(b.person.fullName, 'vi'));
 }

@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { allOverridable, checkDose, type DoseKind, type DoseViolation, sequenceDoses, uuidv7 } from '@tiemchung/core';
+import {
+  allOverridable,
+  checkDose,
+  type DoseCheck,
+  type DoseKind,
+  type DoseViolation,
+  sequenceDoses,
+  uuidv7,
+} from '@tiemchung/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, DoseRow } from '../../db/schema.js';
 import { type Actor, covers } from '../../lib/authz.js';
@@ -11,6 +19,7 @@ import {
   canSeePerson,
   flagForRecheck,
   getPerson,
+  lockPerson,
   personIdentityGate,
   SUPERVISOR_ROLES,
 } from '../people/people.service.js';
@@ -85,6 +94,22 @@ function ruleViolations(violations: readonly DoseViolation[], lang: 'vi' | 'en' 
 }
 
 /**
+ * The rule violations a supervisor overrides with a reason (none when the dose passes); throws the
+ * 422 when there is no override, the actor is no supervisor, or a violation cannot be overridden.
+ */
+function violationsOverridden(
+  check: DoseCheck,
+  actor: Actor,
+  override: { reason: string } | undefined,
+): readonly DoseViolation[] {
+  if (check.ok) return [];
+  const allowed =
+    override && (SUPERVISOR_ROLES as readonly string[]).includes(actor.role) && allOverridable(check.violations);
+  if (!allowed) throw ruleViolations(check.violations);
+  return check.violations;
+}
+
+/**
  * Records a dose that was given. One transaction holds the person's row lock (doses of one person
  * are numbered one at a time), checks the idempotency key (a retry gets the dose it made, never a
  * second), the identity rule of 1 Nov 2021, the dose rules, inserts the dose, renumbers the history
@@ -115,12 +140,7 @@ export async function recordDose(
   const today = now.toISOString().slice(0, 10);
 
   return db.transaction().execute(async (trx) => {
-    const person = await trx
-      .selectFrom('people')
-      .selectAll()
-      .where('id', '=', resolved.id)
-      .forUpdate()
-      .executeTakeFirst();
+    const person = await lockPerson(trx, resolved.id);
     if (!person || person.merged_into) throw new AppError('conflict');
     if (input.idempotencyKey) {
       const existing = await q.findDoseByKey(trx, input.idempotencyKey);
@@ -166,15 +186,7 @@ export async function recordDose(
       lot: lot ? { lotNumber: lot.lot_number, vaccineCode: lot.vaccine_code, expiresOn: lot.expires_on } : null,
       today,
     });
-    let overridden: readonly DoseViolation[] = [];
-    if (!check.ok) {
-      const canOverride =
-        input.override &&
-        (SUPERVISOR_ROLES as readonly string[]).includes(actor.role) &&
-        allOverridable(check.violations);
-      if (!canOverride) throw ruleViolations(check.violations);
-      overridden = check.violations;
-    }
+    const overridden = violationsOverridden(check, actor, input.override);
     const sequenced = sequenceDoses([
       ...history.map((d) => ({
         id: d.id,
@@ -230,6 +242,11 @@ export async function recordDose(
     });
     return { dose, created: true, warnings: check.ok ? check.warnings : [] };
   });
+}
+
+/** A person's counted doses (merge duplicates left out) in date order, for other modules (certificates). */
+export function countedDosesOf(db: Executor, personId: string): Promise<DoseRow[]> {
+  return q.dosesOfPerson(db, personId);
 }
 
 /** A person's doses in date order (the person resolved through merges). */
@@ -316,7 +333,7 @@ export async function correctDose(
   const lotNumber = input.lotNumber ?? current.lot_number;
   const administeredOn = input.administeredOn ?? current.administered_on;
   return db.transaction().execute(async (trx) => {
-    await trx.selectFrom('people').select('id').where('id', '=', person.id).forUpdate().execute();
+    await lockPerson(trx, person.id);
     const others = (await q.dosesOfPerson(trx, person.id)).filter((d) => d.id !== current.id);
     const lot = await findLotByNumber(trx, lotNumber, vaccineCode);
     const check = checkDose({
@@ -331,13 +348,7 @@ export async function correctDose(
       lot: lot ? { lotNumber: lot.lot_number, vaccineCode: lot.vaccine_code, expiresOn: lot.expires_on } : null,
       today: now.toISOString().slice(0, 10),
     });
-    if (!check.ok) {
-      const canOverride =
-        input.override &&
-        (SUPERVISOR_ROLES as readonly string[]).includes(actor.role) &&
-        allOverridable(check.violations);
-      if (!canOverride) throw ruleViolations(check.violations);
-    }
+    violationsOverridden(check, actor, input.override);
     const updated = await trx
       .updateTable('doses')
       .set({
@@ -365,4 +376,64 @@ export async function correctDose(
     });
     return updated.id === final.id ? final : updated;
   });
+}
+
+/** One dose by id (for other modules: sessions, adverse events, reports). */
+export function getDose(db: Executor, id: string): Promise<DoseRow | undefined> {
+  return q.findDoseById(db, id);
+}
+
+/** The person's latest counted dose (an adverse event reported without naming the dose). */
+export function latestDoseOf(db: Executor, personId: string): Promise<DoseRow | undefined> {
+  return db
+    .selectFrom('doses')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .where('duplicate_of', 'is', null)
+    .orderBy('administered_on', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** Counted doses of a session by vaccine and kind (the board's tally). */
+export function sessionDoseTally(db: Executor, sessionId: string) {
+  return db
+    .selectFrom('doses')
+    .select(['vaccine_code', 'dose_kind', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('session_id', '=', sessionId)
+    .where('duplicate_of', 'is', null)
+    .groupBy(['vaccine_code', 'dose_kind'])
+    .execute();
+}
+
+/** People who got a dose in a session. */
+export async function peopleVaccinatedInSession(db: Executor, sessionId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('doses')
+    .select('person_id')
+    .distinct()
+    .where('session_id', '=', sessionId)
+    .execute();
+  return rows.map((r) => r.person_id);
+}
+
+/**
+ * Counted doses recorded per lot, at facilities matching a filter or in one session (the other
+ * side of "doses used vs doses recorded").
+ */
+export async function recordedPerLot(
+  db: Executor,
+  f: { sessionId?: string; provinceCode?: string; districtCode?: string; facilityId?: string },
+): Promise<Map<string, number>> {
+  let q = db
+    .selectFrom('doses')
+    .select(['lot_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('lot_id', 'is not', null)
+    .where('duplicate_of', 'is', null)
+    .groupBy('lot_id');
+  if (f.sessionId) q = q.where('session_id', '=', f.sessionId);
+  if (f.provinceCode) q = q.where('province_code', '=', f.provinceCode);
+  if (f.districtCode) q = q.where('district_code', '=', f.districtCode);
+  if (f.facilityId) q = q.where('facility_id', '=', f.facilityId);
+  return new Map((await q.execute()).map((r) => [r.lot_id!, Number(r.n)]));
 }

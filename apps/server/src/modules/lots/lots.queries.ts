@@ -59,11 +59,8 @@ export function insertMovement(
   return db.insertInto('lot_movements').values(m).execute();
 }
 
-/**
- * Stock per lot held by `holder`: doses received (or allocated to it), passed further down, and —
- * for facilities — used in closed sessions (vials opened × doses per vial).
- */
-export async function stockOf(db: Executor, holder: Holder, vaccineCode?: string) {
+/** Per lot held by `holder`: doses moved in (received or allocated to it) and passed further down. */
+export async function movementTotals(db: Executor, holder: Holder, vaccineCode?: string) {
   const rows = await db
     .selectFrom('lots')
     .innerJoin('lot_movements as m_in', (j) => j.onRef('m_in.lot_id', '=', 'lots.id').on('m_in.to_holder', '=', holder))
@@ -80,79 +77,17 @@ export async function stockOf(db: Executor, holder: Holder, vaccineCode?: string
     .orderBy('lots.expires_on')
     .execute();
   if (!rows.length) return [];
-  const ids = rows.map((r) => r.id);
   const out = await db
     .selectFrom('lot_movements')
     .select(['lot_id', (eb) => eb.fn.sum<number>('doses').as('n')])
     .where('from_holder', '=', holder)
-    .where('lot_id', 'in', ids)
+    .where(
+      'lot_id',
+      'in',
+      rows.map((r) => r.id),
+    )
     .groupBy('lot_id')
     .execute();
-  const used = holder.startsWith('F:')
-    ? await db
-        .selectFrom('session_lots')
-        .innerJoin('vaccination_sessions', 'vaccination_sessions.id', 'session_lots.session_id')
-        .select([
-          'session_lots.lot_id',
-          (eb) => eb.fn.sum<number>(sql`session_lots.vials_opened * session_lots.doses_per_vial`).as('n'),
-        ])
-        .where('vaccination_sessions.facility_id', '=', holder.slice(2))
-        .where('session_lots.vials_opened', 'is not', null)
-        .where('session_lots.lot_id', 'in', ids)
-        .groupBy('session_lots.lot_id')
-        .execute()
-    : [];
   const outBy = new Map(out.map((r) => [r.lot_id, Number(r.n)]));
-  const usedBy = new Map(used.map((r) => [r.lot_id, Number(r.n)]));
-  return rows.map((r) => {
-    const dosesIn = Number(r.doses_in);
-    const dosesOut = outBy.get(r.id) ?? 0;
-    const dosesUsed = usedBy.get(r.id) ?? 0;
-    return {
-      ...r,
-      doses_in: dosesIn,
-      doses_out: dosesOut,
-      doses_used: dosesUsed,
-      remaining: dosesIn - dosesOut - dosesUsed,
-    };
-  });
-}
-
-/** Doses used (closed sessions) and doses recorded per lot at facilities matching a filter. */
-export async function reconciliation(
-  db: Executor,
-  f: { provinceCode?: string; districtCode?: string; facilityId?: string },
-) {
-  let used = db
-    .selectFrom('session_lots')
-    .innerJoin('vaccination_sessions as s', 's.id', 'session_lots.session_id')
-    .select([
-      'session_lots.lot_id',
-      (eb) => eb.fn.sum<number>(sql`session_lots.vials_opened * session_lots.doses_per_vial`).as('n'),
-    ])
-    .where('session_lots.vials_opened', 'is not', null)
-    .groupBy('session_lots.lot_id');
-  let recorded = db
-    .selectFrom('doses')
-    .select(['lot_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('lot_id', 'is not', null)
-    .groupBy('lot_id');
-  if (f.provinceCode) {
-    used = used.where('s.province_code', '=', f.provinceCode);
-    recorded = recorded.where('province_code', '=', f.provinceCode);
-  }
-  if (f.districtCode) {
-    used = used.where('s.district_code', '=', f.districtCode);
-    recorded = recorded.where('district_code', '=', f.districtCode);
-  }
-  if (f.facilityId) {
-    used = used.where('s.facility_id', '=', f.facilityId);
-    recorded = recorded.where('facility_id', '=', f.facilityId);
-  }
-  const [u, r] = await Promise.all([used.execute(), recorded.execute()]);
-  const ids = [...new Set([...u.map((x) => x.lot_id), ...r.map((x) => x.lot_id!)])];
-  const lots = ids.length ? await db.selectFrom('lots').selectAll().where('id', 'in', ids).execute() : [];
-  const usedBy = new Map(u.map((x) => [x.lot_id, Number(x.n)]));
-  const recBy = new Map(r.map((x) => [x.lot_id, Number(x.n)]));
-  return lots.map((l) => ({ lot: l, dosesUsed: usedBy.get(l.id) ?? 0, dosesRecorded: recBy.get(l.id) ?? 0 }));
+  return rows.map((r) => ({ ...r, doses_in: Number(r.doses_in), doses_out: outBy.get(r.id) ?? 0 }));
 }

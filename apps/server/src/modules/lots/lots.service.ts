@@ -4,7 +4,9 @@ import type { DB, LotRow } from '../../db/schema.js';
 import { type Actor, covers, NO_MATCH } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
+import { recordedPerLot } from '../doses/doses.service.js';
 import { getFacility } from '../facilities/facilities.service.js';
+import { usedPerLot } from '../sessions/sessions.service.js';
 import { getUnit2021 } from '../units/units.service.js';
 import {
   findLotById,
@@ -12,8 +14,7 @@ import {
   type Holder,
   insertLot,
   insertMovement,
-  reconciliation,
-  stockOf,
+  movementTotals,
 } from './lots.queries.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -22,6 +23,23 @@ type Executor = Kysely<DB> | Transaction<DB>;
 export const EXPIRY_WARNING_DAYS = 30;
 
 export { findLotById, findLotByNumber };
+
+/** The lot of this vaccine and number: the one found, or a new one. */
+async function ensureLot(
+  trx: Transaction<DB>,
+  existing: LotRow | undefined,
+  l: { vaccineCode: string; lotNumber: string; expiresOn: string; dosesPerVial: number; createdBy: string | null },
+): Promise<LotRow> {
+  if (existing?.vaccine_code === l.vaccineCode) return existing;
+  return insertLot(trx, {
+    id: uuidv7(),
+    vaccine_code: l.vaccineCode,
+    lot_number: l.lotNumber,
+    expires_on: l.expiresOn,
+    doses_per_vial: l.dosesPerVial,
+    created_by: l.createdBy,
+  });
+}
 
 /** The stock holder an actor manages: its province, district or facility. */
 export function holderOf(actor: Actor): Holder | null {
@@ -35,6 +53,22 @@ export function holderOf(actor: Actor): Holder | null {
     default:
       return null;
   }
+}
+
+/**
+ * Stock per lot held by `holder`: doses received (or allocated to it), passed further down, and —
+ * for facilities — used in closed sessions (vials opened × doses per vial).
+ */
+export async function stockOf(db: Executor, holder: Holder, vaccineCode?: string) {
+  const rows = await movementTotals(db, holder, vaccineCode);
+  const used =
+    holder.startsWith('F:') && rows.length
+      ? await usedPerLot(db, { facilityId: holder.slice(2), lotIds: rows.map((r) => r.id) })
+      : new Map<string, number>();
+  return rows.map((r) => {
+    const dosesUsed = used.get(r.id) ?? 0;
+    return { ...r, doses_used: dosesUsed, remaining: r.doses_in - r.doses_out - dosesUsed };
+  });
 }
 
 export function presentStockRow(r: Awaited<ReturnType<typeof stockOf>>[number], today: string) {
@@ -88,17 +122,13 @@ export async function receiveLot(
         },
       });
     }
-    const lot =
-      existing?.vaccine_code === vaccine.code
-        ? existing
-        : await insertLot(trx, {
-            id: uuidv7(),
-            vaccine_code: vaccine.code,
-            lot_number: input.lotNumber,
-            expires_on: input.expiresOn,
-            doses_per_vial: input.dosesPerVial ?? vaccine.dosesPerVial,
-            created_by: actor.username,
-          });
+    const lot = await ensureLot(trx, existing, {
+      vaccineCode: vaccine.code,
+      lotNumber: input.lotNumber,
+      expiresOn: input.expiresOn,
+      dosesPerVial: input.dosesPerVial ?? vaccine.dosesPerVial,
+      createdBy: actor.username,
+    });
     await insertMovement(trx, {
       lot_id: lot.id,
       kind: 'receipt',
@@ -196,15 +226,20 @@ export async function lotReconciliation(db: Executor, actor: Actor) {
         : actor.scope.level === 'district'
           ? { districtCode: actor.scope.districtCode ?? NO_MATCH }
           : { provinceCode: actor.scope.provinceCode ?? NO_MATCH };
-  const rows = await reconciliation(db, f);
-  return rows
-    .map((r) => ({
-      lotNumber: r.lot.lot_number,
-      vaccineCode: r.lot.vaccine_code,
-      dosesUsed: r.dosesUsed,
-      dosesRecorded: r.dosesRecorded,
-      possibleUnrecorded: Math.max(0, r.dosesUsed - r.dosesRecorded),
-    }))
+  const [used, recorded] = [await usedPerLot(db, f), await recordedPerLot(db, f)];
+  const lots = await lotsByIds(db, [...new Set([...used.keys(), ...recorded.keys()])]);
+  return [...lots.values()]
+    .map((lot) => {
+      const dosesUsed = used.get(lot.id) ?? 0;
+      const dosesRecorded = recorded.get(lot.id) ?? 0;
+      return {
+        lotNumber: lot.lot_number,
+        vaccineCode: lot.vaccine_code,
+        dosesUsed,
+        dosesRecorded,
+        possibleUnrecorded: Math.max(0, dosesUsed - dosesRecorded),
+      };
+    })
     .sort((a, b) => b.possibleUnrecorded - a.possibleUnrecorded);
 }
 
@@ -228,17 +263,13 @@ export async function seedLotStock(
   if (!vaccine) throw new Error(`unknown vaccine ${input.vaccineCode}`);
   return db.transaction().execute(async (trx) => {
     const existing = await findLotByNumber(trx, input.lotNumber, vaccine.code);
-    const lot =
-      existing?.vaccine_code === vaccine.code
-        ? existing
-        : await insertLot(trx, {
-            id: uuidv7(),
-            vaccine_code: vaccine.code,
-            lot_number: input.lotNumber,
-            expires_on: input.expiresOn,
-            doses_per_vial: vaccine.dosesPerVial,
-            created_by: null,
-          });
+    const lot = await ensureLot(trx, existing, {
+      vaccineCode: vaccine.code,
+      lotNumber: input.lotNumber,
+      expiresOn: input.expiresOn,
+      dosesPerVial: vaccine.dosesPerVial,
+      createdBy: null,
+    });
     const province: Holder = `P:${input.provinceCode}`;
     await insertMovement(trx, {
       lot_id: lot.id,
@@ -264,4 +295,15 @@ export async function seedLotStock(
     }
     return lot;
   });
+}
+
+/** A lot by its number alone (any vaccine), for a session's lots on hand. */
+export function findLotByNumberAny(db: Executor, lotNumber: string): Promise<LotRow | undefined> {
+  return db.selectFrom('lots').selectAll().where('lot_number', '=', lotNumber).executeTakeFirst();
+}
+
+/** Lots by id (several at once). */
+export async function lotsByIds(db: Executor, ids: string[]): Promise<Map<string, LotRow>> {
+  if (!ids.length) return new Map();
+  return new Map((await db.selectFrom('lots').selectAll().where('id', 'in', ids).execute()).map((l) => [l.id, l]));
 }

@@ -841,3 +841,22 @@ export function findPeopleByNameDobPhone(
     .limit(5)
     .execute();
 }
+
+/** Locks a person's row for the caller's transaction (one writer per person: doses, certificates). */
+export function lockPerson(trx: Transaction<DB>, id: string): Promise<PersonRow | undefined> {
+  return q.findPersonForUpdate(trx, id);
+}
+
+/** Name, birth date and sex of several people at once (lists such as the session board). */
+export async function personSummaries(
+  db: Executor,
+  ids: string[],
+): Promise<Map<string, Pick<PersonRow, 'full_name' | 'date_of_birth' | 'gender'>>> {
+  if (!ids.length) return new Map();
+  const rows = await db
+    .selectFrom('people')
+    .select(['id', 'full_name', 'date_of_birth', 'gender'])
+    .where('id', 'in', ids)
+    .execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}

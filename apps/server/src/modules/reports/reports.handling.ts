@@ -16,7 +16,7 @@ import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { getCertificate } from '../certificates/certificates.service.js';
 import type { SigningKeys } from '../certificates/keys.service.js';
-import { correctDose, recordDose } from '../doses/doses.service.js';
+import { correctDose, getDose, recordDose } from '../doses/doses.service.js';
 import { getFacility } from '../facilities/facilities.service.js';
 import { notifyUnit } from '../notifications/notifications.service.js';
 import { moveRecordsOfPerson } from '../people/people.merge.js';
@@ -385,7 +385,7 @@ export async function correctDoseForReport(
 ) {
   const r = await reportFor(db, actor, id);
   open(r);
-  const dose = await db.selectFrom('doses').selectAll().where('id', '=', input.doseId).executeTakeFirst();
+  const dose = await getDose(db, input.doseId);
   if (!dose || dose.person_id !== r.person_id) throw new AppError('not_found', { field: 'doseId' });
   const fixed = await correctDose(db, actor, audit, { ...input, reason: `Phản ánh ${r.tracking_code}` }, deps.clock());
   await db.transaction().execute(async (trx) => {

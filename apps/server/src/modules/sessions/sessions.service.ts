@@ -11,10 +11,10 @@ import type { DB, FacilityRow, VaccinationSessionRow, VisitRow } from '../../db/
 import { type Actor, covers, NO_MATCH } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
-import { recordDose } from '../doses/doses.service.js';
+import { getDose, recordDose, recordedPerLot, sessionDoseTally } from '../doses/doses.service.js';
 import { getFacility } from '../facilities/facilities.service.js';
-import { findLotByNumber } from '../lots/lots.service.js';
-import { canSeePerson, getPerson } from '../people/people.service.js';
+import { findLotByNumber, findLotByNumberAny, lotsByIds } from '../lots/lots.service.js';
+import { canSeePerson, getPerson, personSummaries } from '../people/people.service.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -100,7 +100,7 @@ export async function openSession(
 }
 
 async function addSessionLot(trx: Executor, sessionId: string, lotNumber: string) {
-  const lot = await trx.selectFrom('lots').selectAll().where('lot_number', '=', lotNumber).executeTakeFirst();
+  const lot = await findLotByNumberAny(trx, lotNumber);
   if (!lot)
     throw new AppError('validation_failed', {
       publicCode: 'unknown_lot',
@@ -112,6 +112,43 @@ async function addSessionLot(trx: Executor, sessionId: string, lotNumber: string
     .values({ session_id: sessionId, lot_id: lot.id, doses_per_vial: lot.doses_per_vial, vials_opened: null })
     .onConflict((oc) => oc.columns(['session_id', 'lot_id']).doNothing())
     .execute();
+  return lot.id;
+}
+
+/** The session locked for this transaction, if the actor may work it; else 404. */
+async function lockSessionFor(trx: Transaction<DB>, actor: Actor, id: string): Promise<VaccinationSessionRow> {
+  const session = await trx
+    .selectFrom('vaccination_sessions')
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!session || !covers(actor.scope, sessionRef(session))) throw new AppError('not_found');
+  return session;
+}
+
+/**
+ * Doses used per lot — vials opened × doses per vial, from closed-out sessions — at a facility or
+ * within units (for the lots module's stock and reconciliation).
+ */
+export async function usedPerLot(
+  db: Executor,
+  f: { facilityId?: string; provinceCode?: string; districtCode?: string; lotIds?: string[] },
+): Promise<Map<string, number>> {
+  let q = db
+    .selectFrom('session_lots')
+    .innerJoin('vaccination_sessions as s', 's.id', 'session_lots.session_id')
+    .select([
+      'session_lots.lot_id',
+      (eb) => eb.fn.sum<number>(sql`session_lots.vials_opened * session_lots.doses_per_vial`).as('n'),
+    ])
+    .where('session_lots.vials_opened', 'is not', null)
+    .groupBy('session_lots.lot_id');
+  if (f.facilityId) q = q.where('s.facility_id', '=', f.facilityId);
+  if (f.provinceCode) q = q.where('s.province_code', '=', f.provinceCode);
+  if (f.districtCode) q = q.where('s.district_code', '=', f.districtCode);
+  if (f.lotIds) q = q.where('session_lots.lot_id', 'in', f.lotIds.length ? f.lotIds : [NO_MATCH]);
+  return new Map((await q.execute()).map((r) => [r.lot_id, Number(r.n)]));
 }
 
 /** A session the actor may work (its facility in the actor's scope), or 404. */
@@ -139,36 +176,28 @@ export async function sessionBoard(db: Executor, actor: Actor, id: string) {
   const session = await getSessionFor(db, actor, id);
   const visits = await db
     .selectFrom('visits')
-    .innerJoin('people', 'people.id', 'visits.person_id')
-    .selectAll('visits')
-    .select(['people.full_name', 'people.date_of_birth', 'people.gender'])
-    .where('visits.session_id', '=', id)
-    .orderBy('visits.queue_number')
-    .execute();
-  const doses = await db
-    .selectFrom('doses')
-    .select(['vaccine_code', 'dose_kind', (eb) => eb.fn.countAll<number>().as('n')])
+    .selectAll()
     .where('session_id', '=', id)
-    .where('duplicate_of', 'is', null)
-    .groupBy(['vaccine_code', 'dose_kind'])
+    .orderBy('queue_number')
     .execute();
-  const lots = await db
-    .selectFrom('session_lots')
-    .innerJoin('lots', 'lots.id', 'session_lots.lot_id')
-    .select([
-      'lots.id',
-      'lots.lot_number',
-      'lots.vaccine_code',
-      'lots.expires_on',
-      'session_lots.doses_per_vial',
-      'session_lots.vials_opened',
-    ])
-    .where('session_lots.session_id', '=', id)
-    .execute();
+  const people = await personSummaries(
+    db,
+    visits.map((v) => v.person_id),
+  );
+  const doses = await sessionDoseTally(db, id);
+  const sessionLots = await db.selectFrom('session_lots').selectAll().where('session_id', '=', id).execute();
+  const lotRows = await lotsByIds(
+    db,
+    sessionLots.map((l) => l.lot_id),
+  );
+  const lots = sessionLots.flatMap((sl) => {
+    const l = lotRows.get(sl.lot_id);
+    return l ? [{ ...l, doses_per_vial: sl.doses_per_vial, vials_opened: sl.vials_opened }] : [];
+  });
   const count = (st: VisitRow['status']) => visits.filter((v) => v.status === st).length;
   return {
     session: presentSession(session),
-    visits: visits.map((v) => presentVisit(v, v)),
+    visits: visits.map((v) => presentVisit(v, people.get(v.person_id))),
     tally: {
       checkedIn: visits.length,
       waiting: count('waiting'),
@@ -210,13 +239,7 @@ export async function checkIn(
   const person = await getPerson(db, input.personId);
   if (!person || !canSeePerson(actor, person)) throw new AppError('not_found', { field: 'personId' });
   return db.transaction().execute(async (trx) => {
-    const session = await trx
-      .selectFrom('vaccination_sessions')
-      .selectAll()
-      .where('id', '=', input.sessionId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!session || !covers(actor.scope, sessionRef(session))) throw new AppError('not_found');
+    const session = await lockSessionFor(trx, actor, input.sessionId);
     const existing = await trx
       .selectFrom('visits')
       .selectAll()
@@ -379,7 +402,7 @@ export async function vaccinateVisit(
   if (!visit) throw new AppError('not_found');
   const session = await getSessionFor(db, actor, visit.session_id);
   if (visit.dose_id) {
-    const dose = await db.selectFrom('doses').selectAll().where('id', '=', visit.dose_id).executeTakeFirstOrThrow();
+    const dose = (await getDose(db, visit.dose_id))!;
     return { visit, dose, created: false };
   }
   if (visit.screening_outcome !== 'vaccinate') {
@@ -465,51 +488,30 @@ export async function closeSession(
   now: Date,
 ) {
   return db.transaction().execute(async (trx) => {
-    const session = await trx
-      .selectFrom('vaccination_sessions')
-      .selectAll()
-      .where('id', '=', input.sessionId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!session || !covers(actor.scope, sessionRef(session))) throw new AppError('not_found');
+    const session = await lockSessionFor(trx, actor, input.sessionId);
     if (session.status === 'closed') throw sessionClosed();
     for (const l of input.lots) {
-      await addSessionLot(trx, session.id, l.lotNumber);
-      const lot = await trx
-        .selectFrom('lots')
-        .select('id')
-        .where('lot_number', '=', l.lotNumber)
-        .executeTakeFirstOrThrow();
+      const lotId = await addSessionLot(trx, session.id, l.lotNumber);
       await trx
         .updateTable('session_lots')
         .set({ vials_opened: l.vialsOpened })
         .where('session_id', '=', session.id)
-        .where('lot_id', '=', lot.id)
+        .where('lot_id', '=', lotId)
         .execute();
     }
-    const usage = await trx
-      .selectFrom('session_lots')
-      .innerJoin('lots', 'lots.id', 'session_lots.lot_id')
-      .leftJoin(
-        (eb) =>
-          eb
-            .selectFrom('doses')
-            .select(['lot_id', (e) => e.fn.countAll<number>().as('n')])
-            .where('session_id', '=', session.id)
-            .where('duplicate_of', 'is', null)
-            .groupBy('lot_id')
-            .as('rec'),
-        (j) => j.onRef('rec.lot_id', '=', 'session_lots.lot_id'),
-      )
-      .select([
-        'lots.lot_number',
-        'lots.vaccine_code',
-        'session_lots.doses_per_vial',
-        'session_lots.vials_opened',
-        'rec.n',
-      ])
-      .where('session_lots.session_id', '=', session.id)
-      .execute();
+    const sessionLots = await trx.selectFrom('session_lots').selectAll().where('session_id', '=', session.id).execute();
+    const lotRows = await lotsByIds(
+      trx,
+      sessionLots.map((l) => l.lot_id),
+    );
+    const recorded = await recordedPerLot(trx, { sessionId: session.id });
+    const usage = sessionLots.map((sl) => ({
+      lot_number: lotRows.get(sl.lot_id)?.lot_number ?? sl.lot_id,
+      vaccine_code: lotRows.get(sl.lot_id)?.vaccine_code ?? '',
+      doses_per_vial: sl.doses_per_vial,
+      vials_opened: sl.vials_opened,
+      n: recorded.get(sl.lot_id) ?? 0,
+    }));
     const missing = usage.filter((u) => u.vials_opened === null && Number(u.n ?? 0) > 0);
     if (missing.length) {
       throw new AppError('validation_failed', {
