@@ -41,6 +41,7 @@ import { reportsRoutes } from './modules/reports/reports.routes.js';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.js';
 import { smsRoutes } from './modules/sms/sms.routes.js';
 import { dispatchPendingSms, httpSmsProvider, outboxProvider, type SmsProvider } from './modules/sms/sms.service.js';
+import { statsRoutes } from './modules/stats/stats.routes.js';
 import { unitsRoutes } from './modules/units/units.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { vaccinesRoutes } from './modules/vaccines/vaccines.routes.js';
@@ -189,6 +190,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(portalRoutes);
   await app.register(registrationsRoutes);
   await app.register(reportsRoutes);
+  await app.register(statsRoutes);
 
   if (config.webDist) await registerWebApp(app, config.webDist);
   else
