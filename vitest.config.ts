@@ -16,6 +16,8 @@ export default defineConfig({
           include: ['src/**/*.test.ts'],
         },
       },
+      // The web app's pure modules (offline queue, formatting…), with its own config.
+      'apps/web/vitest.config.ts',
       {
         resolve: { conditions: ['source'] },
         ssr: { resolve: { conditions: ['source'] } },

@@ -10,6 +10,16 @@ import './ui/styles.css';
 const container = document.getElementById('root');
 if (!container) throw new Error('#root element missing from index.html');
 
+// The service worker makes the app load without network after a first visit (vaccination sites
+// with poor connectivity). Production builds only: in development Vite serves modules live.
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((error: unknown) => {
+      console.warn('Service worker not registered; the app will need the network to load', error);
+    });
+  });
+}
+
 createRoot(container).render(
   <StrictMode>
     <QueryClientProvider client={createQueryClient()}>

@@ -19,6 +19,8 @@ export function useSession(): SessionState & { refetch: () => void } {
     queryKey: SESSION_QUERY_KEY,
     queryFn: ({ signal }) => authApi.me(signal),
     staleTime: 60_000,
+    // Asked even when the browser says it is offline: me() then answers the last user (offline work).
+    networkMode: 'always',
   });
   const refetch = () => void query.refetch();
   if (query.data !== undefined) {

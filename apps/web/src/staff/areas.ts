@@ -5,6 +5,7 @@ import type vi from '../i18n/vi.json';
 import { paths } from '../paths';
 import { HomePage } from './home/HomePage';
 import { RECEPTION_PATH } from './reception/paths';
+import { SESSION_PATH } from './session/paths';
 
 /** Navigation labels: keys under `nav.` in the i18n resources. */
 export type NavLabelKey = `nav.${Exclude<keyof (typeof vi)['nav'], 'label'>}`;
@@ -48,6 +49,13 @@ export const STAFF_AREAS: readonly StaffAreaDef[] = [
     labelKey: 'nav.reception',
     roles: ['site_staff', 'district_admin', 'province_admin', 'national_admin'],
     component: lazy(() => import('./reception/ReceptionArea')),
+  },
+  {
+    id: 'session',
+    path: SESSION_PATH,
+    labelKey: 'nav.session',
+    roles: ['site_staff', 'district_admin', 'province_admin', 'national_admin'],
+    component: lazy(() => import('./session/SessionArea')),
   },
 ];
 

@@ -1,0 +1,179 @@
+import type { DoseKind, Facility, ScreeningAnswer, ScreeningOutcome, Vitals } from '@tiemchung/core';
+import { api } from '../../api/client';
+import type { ItemsResponse, Person } from '../reception/api';
+
+/** The session area's view of the server (`/api/sessions`, `/api/visits`, ...); type-only core imports. */
+export type { Facility, Person };
+
+export interface Session {
+  id: string;
+  facilityId: string;
+  sessionDate: string;
+  name: string | null;
+  status: 'open' | 'closed';
+  openedBy: string | null;
+  openedAt: string;
+  closedAt: string | null;
+}
+
+export const VISIT_STATUSES = ['waiting', 'screening', 'observing', 'done', 'postponed', 'referred'] as const;
+export type VisitStatus = (typeof VISIT_STATUSES)[number];
+
+export const CHECK_IN_METHODS = ['list', 'search', 'cccd_qr', 'health_book_qr', 'registration_qr'] as const;
+export type CheckInMethod = (typeof CHECK_IN_METHODS)[number];
+
+/** Who a visit is for, as the board shows it. */
+export interface VisitPerson {
+  fullName: string;
+  dateOfBirth: string;
+  gender: string;
+}
+
+export interface Visit {
+  id: string;
+  sessionId: string;
+  personId: string;
+  queueNumber: number;
+  status: VisitStatus;
+  checkInMethod: string;
+  checkedInAt: string;
+  screeningOutcome: string | null;
+  screeningReason: string | null;
+  doseId: string | null;
+  /** ISO time the 30-minute observation ends. */
+  observationUntil: string | null;
+  doneAt: string | null;
+  /** Sent with the board; not with the answers to check-in / screening / dose. */
+  person?: VisitPerson | undefined;
+}
+
+export interface Tally {
+  checkedIn: number;
+  waiting: number;
+  screened: number;
+  observing: number;
+  done: number;
+  postponed: number;
+  referred: number;
+  vaccinated: number;
+  byVaccine: Record<string, number>;
+}
+
+export interface SessionLot {
+  lotNumber: string;
+  vaccineCode: string;
+  expiresOn: string;
+  dosesPerVial: number;
+  vialsOpened: number | null;
+}
+
+/** `GET /api/sessions/{id}`. */
+export interface Board {
+  session: Session;
+  visits: Visit[];
+  tally: Tally;
+  lots: SessionLot[];
+}
+
+/** A lot held by a facility (`GET /api/lots?facilityId=`). */
+export interface StockLot {
+  id: string;
+  lotNumber: string;
+  vaccineCode: string;
+  expiresOn: string;
+  dosesPerVial: number;
+  dosesRemaining: number;
+  expired: boolean;
+  expiresSoon: boolean;
+}
+
+export interface Dose {
+  id: string;
+  personId: string;
+  doseNumber: number;
+  doseKind: DoseKind;
+  vaccineCode: string;
+  lotNumber: string;
+  administeredOn: string;
+  facilityId: string;
+  sessionId: string | null;
+}
+
+export interface ScreeningRequest {
+  answers: Record<string, ScreeningAnswer>;
+  vitals: Vitals;
+  outcome: ScreeningOutcome;
+  reason?: string;
+}
+
+export interface DoseRequest {
+  vaccineCode: string;
+  lotNumber: string;
+  doseKind?: DoseKind;
+}
+
+/** One broken dose rule in a 422 answer. */
+export interface Violation {
+  code: string;
+  field?: string;
+  message: string;
+  overridable?: boolean;
+}
+
+export interface AdverseEventRequest {
+  personId: string;
+  doseId?: string;
+  visitId?: string;
+  occurredAt?: string;
+  symptoms: string[];
+  severity: 'mild' | 'serious';
+  actionTaken: string;
+}
+
+export interface CloseRequest {
+  lots: { lotNumber: string; vialsOpened: number }[];
+}
+
+export interface LotUsage {
+  lotNumber: string;
+  vaccineCode: string;
+  vialsOpened: number;
+  dosesPerVial: number;
+  dosesUsed: number;
+  dosesRecorded: number;
+  possibleUnrecorded: number;
+}
+
+export interface CloseResponse {
+  session: Session;
+  lots: LotUsage[];
+}
+
+const enc = encodeURIComponent;
+
+export const sessionApi = {
+  list: (query: { facilityId?: string; from?: string; to?: string }, signal?: AbortSignal) =>
+    api.get<ItemsResponse<Session>>('/api/sessions', { query, signal }),
+  open: (body: { facilityId: string; sessionDate: string; name?: string; lotNumbers?: string[] }) =>
+    api.post<Session>('/api/sessions', body),
+  board: (id: string, signal?: AbortSignal) => api.get<Board>(`/api/sessions/${enc(id)}`, { signal }),
+  checkIn: (sessionId: string, body: { id: string; personId: string; method: CheckInMethod }, signal?: AbortSignal) =>
+    api.post<Visit>(`/api/sessions/${enc(sessionId)}/visits`, body, { signal }),
+  screening: (visitId: string, body: ScreeningRequest, signal?: AbortSignal) =>
+    api.post<{ visit: Visit; suggestion: string }>(`/api/visits/${enc(visitId)}/screening`, body, { signal }),
+  dose: (visitId: string, body: DoseRequest, idempotencyKey: string, signal?: AbortSignal) =>
+    api.post<{ visit: Visit; dose: Dose }>(`/api/visits/${enc(visitId)}/dose`, body, {
+      headers: { 'Idempotency-Key': idempotencyKey },
+      signal,
+    }),
+  complete: (visitId: string, signal?: AbortSignal) =>
+    api.post<Visit>(`/api/visits/${enc(visitId)}/complete`, undefined, { signal }),
+  adverseEvent: (body: AdverseEventRequest) => api.post<{ id: string; severity: string }>('/api/adverse-events', body),
+  close: (sessionId: string, body: CloseRequest) =>
+    api.post<CloseResponse>(`/api/sessions/${enc(sessionId)}/close`, body),
+  lots: (facilityId: string, signal?: AbortSignal) =>
+    api.get<ItemsResponse<StockLot>>('/api/lots', { query: { facilityId }, signal }),
+  doses: (personId: string, signal?: AbortSignal) =>
+    api.get<ItemsResponse<Dose>>(`/api/people/${enc(personId)}/doses`, { signal }),
+  facilities: (signal?: AbortSignal) => api.get<ItemsResponse<Facility>>('/api/facilities', { signal }),
+};

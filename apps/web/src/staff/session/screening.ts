@@ -1,0 +1,94 @@
+import {
+  SCREENING_QUESTIONS,
+  type ScreeningAnswer,
+  type ScreeningOutcome,
+  suggestScreeningOutcome,
+  type Vitals,
+} from '@tiemchung/core';
+
+/** The vital signs of the screening form, as typed. */
+export interface VitalsText {
+  temperature: string;
+  pulse: string;
+  systolic: string;
+  diastolic: string;
+  spo2: string;
+}
+
+export type VitalField = keyof VitalsText;
+
+export const VITAL_FIELDS: readonly VitalField[] = ['temperature', 'pulse', 'systolic', 'diastolic', 'spo2'];
+
+/** The server's limits (vitalsSchema of the core rules); only the temperature has decimals. */
+export const VITAL_LIMITS: Record<VitalField, { min: number; max: number; integer: boolean }> = {
+  temperature: { min: 30, max: 45, integer: false },
+  pulse: { min: 20, max: 250, integer: true },
+  systolic: { min: 50, max: 300, integer: true },
+  diastolic: { min: 20, max: 200, integer: true },
+  spo2: { min: 50, max: 100, integer: true },
+};
+
+export const EMPTY_VITALS: VitalsText = { temperature: '', pulse: '', systolic: '', diastolic: '', spo2: '' };
+
+/**
+ * The vital signs typed (empty fields left out; "36,8" as well as "36.8"), and the fields that
+ * are not numbers within the limits.
+ */
+export function parseVitals(text: VitalsText): { vitals: Vitals; invalid: VitalField[] } {
+  const vitals: Vitals = {};
+  const invalid: VitalField[] = [];
+  for (const field of VITAL_FIELDS) {
+    const raw = text[field].trim().replace(',', '.');
+    if (!raw) continue;
+    const limits = VITAL_LIMITS[field];
+    const value = Number(raw);
+    if (
+      !/^\d+(\.\d+)?$/.test(raw) ||
+      !Number.isFinite(value) ||
+      value < limits.min ||
+      value > limits.max ||
+      (limits.integer && !Number.isInteger(value))
+    ) {
+      invalid.push(field);
+      continue;
+    }
+    vitals[field] = value;
+  }
+  return { vitals, invalid };
+}
+
+export type Answers = Record<string, ScreeningAnswer | ''>;
+
+export function emptyAnswers(): Answers {
+  return Object.fromEntries(SCREENING_QUESTIONS.map((q) => [q.id, ''])) as Answers;
+}
+
+/** Questions not answered yet, in checklist order. */
+export function unanswered(answers: Answers): string[] {
+  return SCREENING_QUESTIONS.filter((q) => !answers[q.id]).map((q) => q.id);
+}
+
+/** The answers given so far (for the live suggestion). */
+export function givenAnswers(answers: Answers): Record<string, ScreeningAnswer> {
+  return Object.fromEntries(Object.entries(answers).filter(([, a]) => a !== '')) as Record<string, ScreeningAnswer>;
+}
+
+/** The checklist's suggestion from what is filled in so far (invalid vital signs ignored). */
+export function liveSuggestion(answers: Answers, vitals: VitalsText) {
+  return suggestScreeningOutcome(givenAnswers(answers), parseVitals(vitals).vitals);
+}
+
+/** A reason is needed to postpone or refer, and to decide otherwise than the checklist suggests. */
+export function reasonRequired(outcome: ScreeningOutcome, suggested: ScreeningOutcome): boolean {
+  return outcome !== 'vaccinate' || outcome !== suggested;
+}
+
+/** Vital signs as the form shows them again (editing a refused screening). */
+export function vitalsText(vitals: Vitals | undefined): VitalsText {
+  const text = { ...EMPTY_VITALS };
+  for (const field of VITAL_FIELDS) {
+    const value = vitals?.[field];
+    if (value !== undefined) text[field] = String(value);
+  }
+  return text;
+}
