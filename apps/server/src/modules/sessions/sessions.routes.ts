@@ -184,6 +184,8 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
           lotNumber: z.string().trim().min(1).max(40),
           doseKind: z.enum(DOSE_KINDS).optional(),
           override: z.object({ reason: z.string().trim().min(5).max(500) }).optional(),
+          /** When the dose was given, if earlier than now (a dose recorded offline and synced later). */
+          givenAt: z.iso.datetime({ offset: true }).optional(),
         }),
         response: {
           200: z.object({ visit: visitSchema, dose: doseSchema }),
@@ -196,7 +198,12 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
         app.db,
         actorOf(request),
         auditContextOf(request),
-        { ...request.body, visitId: request.params.id, idempotencyKey: request.headers['idempotency-key'] },
+        {
+          ...request.body,
+          givenAt: request.body.givenAt ? new Date(request.body.givenAt) : undefined,
+          visitId: request.params.id,
+          idempotencyKey: request.headers['idempotency-key'],
+        },
         now(),
       );
       return reply.status(created ? 201 : 200).send({ visit: presentVisit(visit), dose: presentDose(dose) });

@@ -395,6 +395,7 @@ export async function vaccinateVisit(
     doseKind?: DoseKind;
     override?: { reason: string };
     idempotencyKey?: string;
+    givenAt?: Date;
   },
   now: Date,
 ) {
@@ -441,7 +442,9 @@ export async function vaccinateVisit(
     .set({
       dose_id: dose.id,
       status: 'observing',
-      observation_until: new Date(now.getTime() + OBSERVATION_MINUTES * 60_000),
+      // The observation runs from when the dose was given: an offline dose synced later keeps its
+      // clock (never in the future, never more than 12 hours back).
+      observation_until: new Date(observationStart(input.givenAt, now).getTime() + OBSERVATION_MINUTES * 60_000),
     })
     .where('id', '=', visit.id)
     .where('dose_id', 'is', null)
@@ -452,6 +455,11 @@ export async function vaccinateVisit(
     dose,
     created,
   };
+}
+
+function observationStart(givenAt: Date | undefined, now: Date): Date {
+  if (!givenAt) return now;
+  return new Date(Math.min(now.getTime(), Math.max(givenAt.getTime(), now.getTime() - 12 * 3_600_000)));
 }
 
 /** Ends the visit after the observation. */

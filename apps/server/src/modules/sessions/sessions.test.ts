@@ -151,6 +151,27 @@ describe('a whole visit at the site', () => {
   });
 });
 
+describe('a dose recorded offline', () => {
+  it('keeps the observation clock of when it was given', async () => {
+    const session = await openSession();
+    const person = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
+    const visit = (
+      await t.call('POST', `/api/sessions/${session.id}/visits`, { as: 'caolanh.tiem', body: { personId: person.id } })
+    ).body;
+    await t.call('POST', `/api/visits/${visit.id}/screening`, {
+      as: 'caolanh.tiem',
+      body: { answers: allNo(), outcome: 'vaccinate' },
+    });
+    const givenAt = new Date(now.getTime() - 20 * 60_000);
+    const dose = await t.call('POST', `/api/visits/${visit.id}/dose`, {
+      as: 'caolanh.tiem',
+      body: { vaccineCode: PFIZER, lotNumber: 'FF2587', givenAt: givenAt.toISOString() },
+    });
+    expect(dose.status).toBe(201);
+    expect(Date.parse(dose.body.visit.observationUntil)).toBe(givenAt.getTime() + 30 * 60_000);
+  });
+});
+
 describe('closing a session', () => {
   it('compares doses used (vials × doses per vial) with doses recorded, per lot', async () => {
     const session = await openSession();

@@ -135,6 +135,7 @@ export function VaccinationForm({
         vaccineCode: lot.vaccineCode,
         lotNumber: lot.lotNumber,
         ...(doseKind ? { doseKind } : {}),
+        givenAt: new Date().toISOString(),
       };
       const result = await siteSync().submit({
         kind: 'dose',

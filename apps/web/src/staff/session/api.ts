@@ -110,6 +110,8 @@ export interface DoseRequest {
   vaccineCode: string;
   lotNumber: string;
   doseKind?: DoseKind;
+  /** When the dose was given (the nurse's submit, even if it syncs later): the observation starts then. */
+  givenAt?: string;
 }
 
 /** One broken dose rule in a 422 answer. */
