@@ -105,6 +105,27 @@ async function isHealthy(url: string): Promise<boolean> {
  * directory, a known admin password and NODE_ENV=test (DATABASE_URL passes through when set),
  * and waits until `GET /api/health` answers 200.
  */
+/** A new, empty database on the PostgreSQL server of `baseUrl`, and how to drop it. */
+async function createPgDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const { default: pg } = await import('pg');
+  const name = `tc_e2e_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
 export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
   // E2E_SERVER_ENTRY lets the harness itself be checked against a stand-in server.
   const entry = resolve(REPO_ROOT, process.env.E2E_SERVER_ENTRY ?? 'apps/server/dist/main.js');
@@ -126,7 +147,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     NODE_ENV: 'test',
     ...options.env,
   };
-  if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
+  // On PostgreSQL every server gets a database of its own (created here, dropped by stop()), as
+  // every embedded one gets a fresh data directory: tests never see each other's people.
+  const pgDatabase = process.env.DATABASE_URL ? await createPgDatabase(process.env.DATABASE_URL) : null;
+  if (pgDatabase) env.DATABASE_URL = pgDatabase.url;
 
   const child = spawn(process.execPath, [entry], {
     cwd: REPO_ROOT,
@@ -156,7 +180,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
         await waitForExit(child, 5_000);
       }
     }
-    if (!process.env.E2E_KEEP_DATA) await rm(dataDir, { recursive: true, force: true });
+    if (!process.env.E2E_KEEP_DATA) {
+      await rm(dataDir, { recursive: true, force: true });
+      await pgDatabase?.drop();
+    }
   };
   const tail = () => log.slice(-4_000);
 
