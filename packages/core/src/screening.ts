@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Localized } from './i18n.js';
 
 /**
@@ -89,14 +88,14 @@ export const SCREENING_QUESTIONS: readonly ScreeningQuestion[] = [
 export const SCREENING_ANSWERS = ['yes', 'no', 'unsure'] as const;
 export type ScreeningAnswer = (typeof SCREENING_ANSWERS)[number];
 
-export const vitalsSchema = z.object({
-  temperature: z.number().min(30).max(45).optional(),
-  pulse: z.number().int().min(20).max(250).optional(),
-  systolic: z.number().int().min(50).max(300).optional(),
-  diastolic: z.number().int().min(20).max(200).optional(),
-  spo2: z.number().int().min(50).max(100).optional(),
-});
-export type Vitals = z.infer<typeof vitalsSchema>;
+/** Vital signs taken at screening (limits in `schemas/screening.ts`). */
+export interface Vitals {
+  temperature?: number;
+  pulse?: number;
+  systolic?: number;
+  diastolic?: number;
+  spo2?: number;
+}
 
 export const SCREENING_OUTCOMES = ['vaccinate', 'postpone', 'refer'] as const;
 export type ScreeningOutcome = (typeof SCREENING_OUTCOMES)[number];
@@ -159,17 +158,6 @@ export function suggestScreeningOutcome(
   const outcome: ScreeningOutcome = refer ? 'refer' : postpone ? 'postpone' : 'vaccinate';
   return { outcome, contraindicated, reasons, cautions };
 }
-
-export const screeningBodySchema = z.object({
-  answers: z.record(z.string(), z.enum(SCREENING_ANSWERS)).refine((a) => SCREENING_QUESTIONS.every((q) => q.id in a), {
-    message: 'every checklist question needs an answer',
-  }),
-  vitals: vitalsSchema.default({}),
-  outcome: z.enum(SCREENING_OUTCOMES),
-  /** Required when the outcome is not "vaccinate", or differs from the suggestion. */
-  reason: z.string().trim().max(500).optional(),
-});
-export type ScreeningBody = z.infer<typeof screeningBodySchema>;
 
 /** Minutes of observation after a dose. */
 export const OBSERVATION_MINUTES = 30;

@@ -1,4 +1,5 @@
 export * from './auth.js';
 export * from './common.js';
 export * from './reference.js';
+export * from './screening.js';
 export * from './users.js';

@@ -1,0 +1,386 @@
+import { type HcertVerification, type HcertVerifyResult, vaccineByCode, verifyHcert } from '@tiemchung/core';
+import { type FormEvent, useId, useRef, useState } from 'react';
+import { api } from '../api/client';
+import { Alert } from '../ui/Alert';
+import { Button } from '../ui/Button';
+import { TextAreaField } from '../ui/TextAreaField';
+import { usePageTitle } from '../ui/usePageTitle';
+import { CameraDialog } from './CameraDialog';
+import { decodeQrFromFile } from './decodeImage';
+import { useVerifyT, type VerifyKey } from './i18n';
+import { type StoredTrustList, useTrustList } from './trustList';
+import './verify.css';
+
+/** `GET /api/certificates/status`: is the certificate still the current one? */
+interface CertificateState {
+  ci: string;
+  state: 'current' | 'superseded' | 'expired' | 'unknown';
+  supersededByCi?: string | null;
+}
+
+type OnlineCheck =
+  | { state: 'checking' }
+  | { state: 'offline' }
+  | { state: 'failed' }
+  | { state: 'done'; answer: CertificateState['state'] };
+
+type Outcome =
+  | { state: 'checking' }
+  | { state: 'no_trust_list' }
+  | { state: 'error' }
+  | { state: 'done'; verification: HcertVerification; online: OnlineCheck | null };
+
+/** Results whose content is authentic (the signature verified): their details may be shown. */
+const SIGNED: readonly HcertVerifyResult[] = ['valid', 'expired', 'not_yet_valid'];
+
+/** `YYYY-MM-DD` → `dd/MM/yyyy`; partial DCC dates (`1980`, `1980-04`) as they are. */
+function formatDate(text: string | undefined): string {
+  if (!text) return '';
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : text;
+}
+
+function formatDateTime(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(d.getHours())}:${pad(d.getMinutes())} ${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()}`;
+}
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const num = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
+
+/** The fields a checker needs, read defensively from the decoded EU DCC payload. */
+function certificateDetails(v: HcertVerification) {
+  const payload = (v.payload ?? {}) as Record<string, unknown>;
+  const nam = (payload.nam ?? {}) as Record<string, unknown>;
+  const entries = Array.isArray(payload.v) ? payload.v : [];
+  const entry = (entries[0] ?? {}) as Record<string, unknown>;
+  const mp = str(entry.mp);
+  const vaccine = mp ? vaccineByCode(mp) : undefined;
+  return {
+    name:
+      [str(nam.fn), str(nam.gn)].filter(Boolean).join(' ') || [str(nam.fnt), str(nam.gnt)].filter(Boolean).join(' '),
+    dateOfBirth: formatDate(str(payload.dob)),
+    vaccine: vaccine
+      ? vaccine.localName === vaccine.name
+        ? vaccine.name
+        : `${vaccine.localName} (${vaccine.name})`
+      : mp,
+    dn: num(entry.dn),
+    sd: num(entry.sd),
+    date: formatDate(str(entry.dt)),
+    country: str(entry.co),
+    issuer: str(entry.is),
+    ci: str(entry.ci),
+    expiresAt: v.claims?.exp ? formatDate(new Date(v.claims.exp * 1000).toISOString().slice(0, 10)) : undefined,
+  };
+}
+
+async function onlineState(ci: string): Promise<OnlineCheck> {
+  if (!navigator.onLine) return { state: 'offline' };
+  try {
+    const answer = await api.get<CertificateState>('/api/certificates/status', { query: { ci } });
+    return { state: 'done', answer: answer.state };
+  } catch (error) {
+    return (error as { status?: number }).status === 0 ? { state: 'offline' } : { state: 'failed' };
+  }
+}
+
+/**
+ * `/xac-thuc`: the verifier. A certificate QR code — from the camera, a picture or pasted — is
+ * verified offline against the trust list kept on the device (`verifyHcert`, WebCrypto); online,
+ * the server also says whether the certificate was replaced since.
+ */
+export default function VerifyPage() {
+  const t = useVerifyT();
+  const headingRef = usePageTitle(t('title'));
+  const trust = useTrustList();
+  const [text, setText] = useState('');
+  const [textError, setTextError] = useState<VerifyKey | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [cameraOpen, setCameraOpen] = useState(false);
+  const [imageState, setImageState] = useState<'idle' | 'reading' | 'not_found'>('idle');
+  const textRef = useRef<HTMLTextAreaElement>(null);
+  const resultRef = useRef<HTMLDivElement>(null);
+  const imageId = useId();
+  const run = useRef(0);
+
+  const verify = async (raw: string) => {
+    const qr = raw.trim();
+    if (!qr) {
+      setTextError('scan.pasteRequired');
+      textRef.current?.focus();
+      return;
+    }
+    setTextError(null);
+    const id = ++run.current;
+    const current = () => id === run.current;
+    setOutcome({ state: 'checking' });
+    let list: StoredTrustList | null = trust.list ?? (navigator.onLine ? await trust.refresh() : null);
+    if (!current()) return;
+    if (!list) return setOutcome({ state: 'no_trust_list' });
+    let verification: HcertVerification;
+    try {
+      verification = await verifyHcert(qr, list.keys);
+      // A key added since the list was saved (key rotation): fetch the list again once.
+      if (verification.result === 'unknown_key' && navigator.onLine) {
+        const fresh = await trust.refresh();
+        if (fresh) {
+          list = fresh;
+          verification = await verifyHcert(qr, list.keys);
+        }
+      }
+    } catch (error) {
+      console.error(error);
+      if (current()) setOutcome({ state: 'error' });
+      return;
+    }
+    if (!current()) return;
+    const ci = SIGNED.includes(verification.result) ? certificateDetails(verification).ci : undefined;
+    setOutcome({ state: 'done', verification, online: ci ? { state: 'checking' } : null });
+    resultRef.current?.scrollIntoView?.({ block: 'start', behavior: 'smooth' });
+    if (ci) {
+      const online = await onlineState(ci);
+      if (current()) setOutcome({ state: 'done', verification, online });
+    }
+  };
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    void verify(text);
+  };
+
+  const readImage = async (file: File | undefined) => {
+    if (!file) return;
+    setImageState('reading');
+    try {
+      const decoded = await decodeQrFromFile(file);
+      setImageState('idle');
+      setText(decoded);
+      await verify(decoded);
+    } catch {
+      setImageState('not_found');
+    }
+  };
+
+  return (
+    <div className="container page verify-page stack">
+      <div className="stack stack--tight">
+        <h1 ref={headingRef} tabIndex={-1}>
+          {t('title')}
+        </h1>
+        <p className="lead">{t('intro')}</p>
+      </div>
+
+      <TrustListLine trust={trust} />
+
+      <div ref={resultRef} className="verify-result stack">
+        {/* The verdict is announced; the details below it are there to read. */}
+        <div className="verify-result-region" role="status" aria-live="polite">
+          {outcome && <OutcomeView outcome={outcome} />}
+        </div>
+        {outcome?.state === 'done' && SIGNED.includes(outcome.verification.result) && (
+          <DetailsView verification={outcome.verification} />
+        )}
+      </div>
+
+      <section className="card stack" aria-labelledby="verify-input-title">
+        <h2 id="verify-input-title">{t('scan.title')}</h2>
+        <div className="verify-sources">
+          <Button onClick={() => setCameraOpen(true)}>
+            <svg className="btn__icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+              <path
+                fill="currentColor"
+                d="M2 3h5v2H4v3H2V3Zm11 0h5v5h-2V5h-3V3ZM2 12h2v3h3v2H2v-5Zm14 0h2v5h-5v-2h3v-3ZM6 6h3v3H6V6Zm5 0h3v3h-3V6Zm-5 5h3v3H6v-3Zm5 0h3v3h-3v-3Z"
+              />
+            </svg>
+            {t('scan.camera')}
+          </Button>
+          <div className="field">
+            <input
+              id={imageId}
+              className="visually-hidden verify-file__input"
+              type="file"
+              accept="image/*"
+              aria-describedby={`${imageId}-hint`}
+              onChange={(event) => {
+                void readImage(event.target.files?.[0]);
+                event.target.value = '';
+              }}
+            />
+            <label className="btn btn--secondary verify-file" htmlFor={imageId}>
+              {t('scan.image')}
+            </label>
+            <p id={`${imageId}-hint`} className="field__hint">
+              {t('scan.imageHint')}
+            </p>
+          </div>
+        </div>
+        {imageState === 'reading' && <p role="status">{t('scan.imageReading')}</p>}
+        {imageState === 'not_found' && (
+          <Alert variant="error">
+            <p>{t('scan.imageNoCode')}</p>
+          </Alert>
+        )}
+        <p className="verify-or" aria-hidden="true">
+          {t('scan.or')}
+        </p>
+        <form className="stack" onSubmit={submit} noValidate>
+          <TextAreaField
+            ref={textRef}
+            name="qr"
+            label={t('scan.paste')}
+            hint={t('scan.pasteHint')}
+            rows={4}
+            spellCheck={false}
+            autoCapitalize="none"
+            autoCorrect="off"
+            className="verify-text"
+            value={text}
+            onChange={(event) => setText(event.target.value)}
+            error={textError ? t(textError) : undefined}
+          />
+          <p>
+            <Button type="submit" disabled={outcome?.state === 'checking'} busy={outcome?.state === 'checking'}>
+              {outcome?.state === 'checking' ? t('scan.checking') : t('scan.check')}
+            </Button>
+          </p>
+        </form>
+      </section>
+
+      <CameraDialog
+        open={cameraOpen}
+        onClose={() => setCameraOpen(false)}
+        onDecoded={(decoded) => {
+          setCameraOpen(false);
+          setText(decoded);
+          void verify(decoded);
+        }}
+      />
+    </div>
+  );
+}
+
+function TrustListLine({ trust }: { trust: ReturnType<typeof useTrustList> }) {
+  const t = useVerifyT();
+  const { list, status, online } = trust;
+  return (
+    <div className="trust-line">
+      {list ? (
+        <p>
+          {t('trust.loaded', { count: list.keys.length, at: formatDateTime(new Date(list.fetchedAt)) })}
+          {!online && <> {t('trust.offline')}</>}
+          {online && status === 'failed' && <> {t('trust.refreshFailed')}</>}
+        </p>
+      ) : status === 'loading' ? (
+        <p>{t('trust.loading')}</p>
+      ) : (
+        <p>{t('trust.missing')}</p>
+      )}
+      {online && (
+        <Button variant="ghost" onClick={() => void trust.refresh()} disabled={status === 'loading'}>
+          {t('trust.refresh')}
+        </Button>
+      )}
+    </div>
+  );
+}
+
+function OutcomeView({ outcome }: { outcome: Outcome }) {
+  const t = useVerifyT();
+  if (outcome.state === 'checking') return <p className="verify-checking">{t('result.checking')}</p>;
+  if (outcome.state === 'no_trust_list' || outcome.state === 'error') {
+    return (
+      <div className="verdict verdict--unknown">
+        <p className="verdict__text">{t(outcome.state === 'error' ? 'result.failed' : 'result.noTrustList')}</p>
+      </div>
+    );
+  }
+  const { verification, online } = outcome;
+  const valid = verification.result === 'valid';
+  const signed = SIGNED.includes(verification.result);
+  const details = signed ? certificateDetails(verification) : null;
+  return (
+    <div className="stack">
+      <div className={`verdict ${valid ? 'verdict--valid' : 'verdict--invalid'}`}>
+        <svg className="verdict__icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+          <path
+            fill="currentColor"
+            fillRule="evenodd"
+            d={
+              valid
+                ? 'M10 1.5a8.5 8.5 0 1 0 0 17 8.5 8.5 0 0 0 0-17Zm-1.3 12.2L5 10l1.3-1.3 2.4 2.4 5-5L15 7.4l-6.3 6.3Z'
+                : 'M10 1.5a8.5 8.5 0 1 0 0 17 8.5 8.5 0 0 0 0-17Zm3.6 10.8-1.3 1.3L10 11.3l-2.3 2.3-1.3-1.3L8.7 10 6.4 7.7l1.3-1.3L10 8.7l2.3-2.3 1.3 1.3L11.3 10l2.3 2.3Z'
+            }
+          />
+        </svg>
+        <div className="stack stack--tight">
+          <p className="verdict__word">{valid ? t('result.valid') : t('result.invalid')}</p>
+          {details?.name && <p className="verdict__name">{details.name}</p>}
+          <p className="verdict__text">
+            {valid
+              ? t('result.validText')
+              : verification.result === 'malformed' && verification.errorCode === 'prefix'
+                ? t('result.notHcert')
+                : t(`result.reasons.${verification.result as Exclude<HcertVerifyResult, 'valid'>}`)}
+          </p>
+        </div>
+      </div>
+
+      {online && <OnlineLine online={online} />}
+    </div>
+  );
+}
+
+function DetailsView({ verification }: { verification: HcertVerification }) {
+  const t = useVerifyT();
+  const details = certificateDetails(verification);
+  return (
+    <section className="card stack stack--tight" aria-labelledby="verify-details-title">
+      <h2 id="verify-details-title" className="h3">
+        {t('result.detailsTitle')}
+      </h2>
+      <dl className="details">
+        <Detail label={t('result.name')} value={details.name} />
+        <Detail label={t('result.dateOfBirth')} value={details.dateOfBirth} />
+        <Detail label={t('result.vaccine')} value={details.vaccine} />
+        <Detail
+          label={t('result.dose')}
+          value={details.dn && details.sd ? t('result.doseValue', { dn: details.dn, sd: details.sd }) : undefined}
+        />
+        <Detail label={t('result.date')} value={details.date} />
+        <Detail
+          label={t('result.country')}
+          value={details.country === 'VN' ? `${t('result.countryVN')} (VN)` : details.country}
+        />
+        <Detail label={t('result.issuer')} value={details.issuer} />
+        <Detail label={t('result.ci')} value={details.ci} mono />
+        <Detail label={t('result.expiresAt')} value={details.expiresAt} />
+      </dl>
+    </section>
+  );
+}
+
+function OnlineLine({ online }: { online: OnlineCheck }) {
+  const t = useVerifyT();
+  if (online.state === 'checking') return <p className="text-muted">{t('online.checking')}</p>;
+  if (online.state === 'offline') return <p className="online-line">{t('online.offline')}</p>;
+  if (online.state === 'failed') return <p className="online-line">{t('online.failed')}</p>;
+  if (online.answer === 'superseded') {
+    return (
+      <Alert variant="warning" role="none" title={t('online.superseded')}>
+        <p>{t('online.supersededText')}</p>
+      </Alert>
+    );
+  }
+  return <p className="online-line">{t(`online.${online.answer}`)}</p>;
+}
+
+function Detail({ label, value, mono }: { label: string; value: string | undefined; mono?: boolean }) {
+  if (!value) return null;
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd className={mono ? 'mono' : undefined}>{value}</dd>
+    </div>
+  );
+}

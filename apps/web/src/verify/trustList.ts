@@ -1,0 +1,114 @@
+import type { TrustListKey } from '@tiemchung/core';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api } from '../api/client';
+
+/** Where the verifier keeps the last trust list it fetched, so that it verifies offline. */
+export const TRUST_LIST_STORAGE_KEY = 'tiemchung.verifier.trustList';
+
+export interface StoredTrustList {
+  /** When it was fetched (ISO). */
+  fetchedAt: string;
+  keys: TrustListKey[];
+}
+
+interface ApiTrustKey {
+  kid: string;
+  alg: 'ES256' | 'PS256';
+  publicKeyPem: string;
+  keyUsage?: string[];
+}
+
+function isStoredTrustList(value: unknown): value is StoredTrustList {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Partial<StoredTrustList>;
+  return (
+    typeof v.fetchedAt === 'string' &&
+    Array.isArray(v.keys) &&
+    v.keys.every((k) => typeof k?.kid === 'string' && typeof k.publicKeyPem === 'string')
+  );
+}
+
+export function readStoredTrustList(): StoredTrustList | null {
+  try {
+    const raw = window.localStorage.getItem(TRUST_LIST_STORAGE_KEY);
+    if (!raw) return null;
+    const parsed: unknown = JSON.parse(raw);
+    return isStoredTrustList(parsed) ? parsed : null;
+  } catch {
+    return null; // storage disabled or corrupt: fetch again
+  }
+}
+
+function storeTrustList(list: StoredTrustList): void {
+  try {
+    window.localStorage.setItem(TRUST_LIST_STORAGE_KEY, JSON.stringify(list));
+  } catch {
+    // storage full or disabled: the list then lasts for this page only
+  }
+}
+
+/** Fetches `GET /api/certificates/trust-list` (public) and keeps the keys with the time. */
+export async function fetchTrustList(): Promise<StoredTrustList> {
+  const body = await api.get<{ keys: ApiTrustKey[] }>('/api/certificates/trust-list');
+  const list: StoredTrustList = {
+    fetchedAt: new Date().toISOString(),
+    keys: body.keys.map((k) => ({
+      kid: k.kid,
+      alg: k.alg,
+      publicKeyPem: k.publicKeyPem,
+      ...(k.keyUsage ? { keyUsage: k.keyUsage } : {}),
+    })),
+  };
+  storeTrustList(list);
+  return list;
+}
+
+export type TrustListStatus = 'idle' | 'loading' | 'failed';
+
+/**
+ * The trust list for offline verification: the stored copy at once, refreshed from the server
+ * when online (on opening the page and when the network comes back).
+ */
+export function useTrustList() {
+  const [list, setList] = useState<StoredTrustList | null>(() => readStoredTrustList());
+  const [status, setStatus] = useState<TrustListStatus>('idle');
+  const [online, setOnline] = useState(() => navigator.onLine);
+  const inFlight = useRef<Promise<StoredTrustList | null> | null>(null);
+
+  const refresh = useCallback(async (): Promise<StoredTrustList | null> => {
+    if (inFlight.current) return inFlight.current;
+    setStatus('loading');
+    const request = fetchTrustList()
+      .then((fresh) => {
+        setList(fresh);
+        setStatus('idle');
+        return fresh;
+      })
+      .catch(() => {
+        setStatus('failed');
+        return null;
+      })
+      .finally(() => {
+        inFlight.current = null;
+      });
+    inFlight.current = request;
+    return request;
+  }, []);
+
+  useEffect(() => {
+    if (navigator.onLine) void refresh();
+    const onOnline = () => {
+      setOnline(true);
+      void refresh();
+    };
+    const onOffline = () => setOnline(false);
+    window.addEventListener('online', onOnline);
+    window.addEventListener('offline', onOffline);
+    return () => {
+      window.removeEventListener('online', onOnline);
+      window.removeEventListener('offline', onOffline);
+    };
+  }, [refresh]);
+
+  return { list, status, online, refresh };
+}
