@@ -5,6 +5,7 @@ import type vi from '../i18n/vi.json';
 import { paths } from '../paths';
 import { HomePage } from './home/HomePage';
 import { RECEPTION_PATH } from './reception/paths';
+import { REPORTS_PATH } from './reports/paths';
 import { SESSION_PATH } from './session/paths';
 
 /** Navigation labels: keys under `nav.` in the i18n resources. */
@@ -56,6 +57,13 @@ export const STAFF_AREAS: readonly StaffAreaDef[] = [
     labelKey: 'nav.session',
     roles: ['site_staff', 'district_admin', 'province_admin', 'national_admin'],
     component: lazy(() => import('./session/SessionArea')),
+  },
+  {
+    id: 'reports',
+    path: REPORTS_PATH,
+    labelKey: 'nav.reports',
+    roles: ['report_handler', 'district_admin', 'province_admin', 'national_admin'],
+    component: lazy(() => import('./reports/ReportsArea')),
   },
 ];
 

@@ -1,0 +1,348 @@
+import { queryOptions, useQueries, useQuery } from '@tanstack/react-query';
+import type {
+  AdminUnit,
+  DoseKind,
+  Facility,
+  RejectionReason,
+  ReportCategory,
+  ReportOutcome,
+  UpdatePersonBody,
+  Urgency,
+} from '@tiemchung/core';
+import { api, isApiError } from '../../api/client';
+import type { ItemsResponse, Person } from '../reception/api';
+
+/** The server's report-handling API (`/api/reports`, `/api/campaigns`) and what the screens read with it. */
+export type { Facility, Person };
+
+export const REPORT_STATUSES = ['received', 'in_progress', 'resolved'] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
+
+export type UnitLevel = 'facility' | 'commune' | 'district' | 'province';
+
+export interface AssignedUnit {
+  level: UnitLevel;
+  /** The facility id, or the code of the commune / district / province. */
+  code: string;
+}
+
+export interface Report {
+  id: string;
+  trackingCode: string;
+  category: ReportCategory;
+  status: ReportStatus;
+  fullName: string;
+  dateOfBirth: string;
+  gender: 'male' | 'female' | string;
+  phone: string;
+  idNumber: string | null;
+  description: string;
+  dose: { administeredOn: string | null; vaccineCode: string | null; facilityId: string | null } | null;
+  personId: string | null;
+  assignedUnit: AssignedUnit;
+  provinceCode: string;
+  districtCode: string | null;
+  facilityId: string | null;
+  handler: string | null;
+  receivedAt: string;
+  dueAt: string;
+  overdue: boolean;
+  urgency: Urgency | null;
+  escalatedAt: string | null;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  outcome: ReportOutcome | null;
+  outcomeReason: RejectionReason | null;
+  outcomeNote: string | null;
+  hasEvidence: boolean;
+}
+
+export interface ReportAction {
+  action: string;
+  entityType: string | null;
+  entityId: string | null;
+  detail: unknown;
+  actor: string | null;
+  at: string;
+}
+
+export interface ReportDetail extends Report {
+  actions: ReportAction[];
+}
+
+export interface Dose {
+  id: string;
+  doseNumber: number;
+  doseKind: DoseKind;
+  vaccineCode: string;
+  lotNumber: string;
+  administeredOn: string;
+  facilityId: string;
+  source?: string;
+}
+
+export interface Certificate {
+  status: 'none' | 'partial' | 'complete' | 'booster';
+  color: 'none' | 'yellow' | 'green';
+  statusText: { vi: string; en: string };
+  issuedAt: string | null;
+}
+
+export interface Vaccine {
+  code: string;
+  name: string;
+  localName: string;
+  manufacturer: string;
+}
+
+export interface StockLot {
+  id: string;
+  lotNumber: string;
+  vaccineCode: string;
+  expiresOn: string;
+  expired: boolean;
+}
+
+export interface Campaign {
+  id: string;
+  name: string;
+  provinceCode: string | null;
+  receiveFrom: string;
+  receiveTo: string;
+  deadline: string;
+}
+
+export interface CampaignCounts {
+  received: number;
+  resolved: number;
+  open: number;
+  overdue: number;
+  willMissDeadline: number;
+}
+
+export interface CampaignUnit extends CampaignCounts {
+  /** District code (3 digits) or province code (2 digits). */
+  unit: string;
+  onTimeRate: number | null;
+}
+
+export interface CampaignProgress {
+  campaign: Campaign;
+  total: CampaignCounts;
+  units: CampaignUnit[];
+}
+
+/** One broken dose rule of a 422 answer (`violations` next to `error` in the body). */
+export interface Violation {
+  code: string;
+  field?: string | null;
+  message: string;
+  overridable: boolean;
+}
+
+/** Every rule a 422 listed (none for other errors). */
+export function violationsOf(error: unknown): Violation[] {
+  if (!isApiError(error)) return [];
+  const violations = (error.body as { violations?: unknown }).violations;
+  return Array.isArray(violations) ? (violations as Violation[]) : [];
+}
+
+/** The queue's filters, as kept in the address bar. */
+export interface ReportFilters {
+  view: 'all' | 'queue';
+  status?: ReportStatus | undefined;
+  category?: ReportCategory | undefined;
+  overdue?: boolean | undefined;
+  trackingCode?: string | undefined;
+}
+
+/** The query string of a filter (list, exports). */
+export function filterQuery(filters: ReportFilters): Record<string, string> {
+  const query: Record<string, string> = { view: filters.view };
+  if (filters.status) query.status = filters.status;
+  if (filters.category) query.category = filters.category;
+  if (filters.overdue) query.overdue = 'true';
+  if (filters.trackingCode) query.trackingCode = filters.trackingCode;
+  return query;
+}
+
+/** The address of the CSV or XLSX export of the filtered queue (a plain link: the cookie authenticates). */
+export function exportHref(kind: 'csv' | 'xlsx', filters: ReportFilters): string {
+  return `/api/reports/export.${kind}?${new URLSearchParams(filterQuery(filters)).toString()}`;
+}
+
+export interface ReassignBody {
+  facilityId?: string;
+  unitCode?: string;
+  reason: string;
+}
+
+export interface DoseBody {
+  vaccineCode: string;
+  lotNumber: string;
+  administeredOn: string;
+  facilityId: string;
+  doseKind?: DoseKind;
+  override?: { reason: string };
+}
+
+export interface CorrectDoseBody {
+  doseId: string;
+  vaccineCode?: string;
+  lotNumber?: string;
+  administeredOn?: string;
+  facilityId?: string;
+  override?: { reason: string };
+}
+
+export interface ResolutionBody {
+  outcome: ReportOutcome;
+  note: string;
+  reason?: RejectionReason;
+  duplicateOf?: string;
+}
+
+export interface CampaignBody {
+  name: string;
+  receiveFrom: string;
+  receiveTo: string;
+  deadline: string;
+  provinceCode?: string;
+}
+
+const report = (id: string) => `/api/reports/${encodeURIComponent(id)}`;
+const person = (id: string) => `/api/people/${encodeURIComponent(id)}`;
+
+export const reportsApi = {
+  list: (filters: ReportFilters & { limit?: number }, signal?: AbortSignal) =>
+    api.get<ItemsResponse<Report>>('/api/reports', {
+      query: { ...filterQuery(filters), limit: filters.limit },
+      signal,
+    }),
+  get: (id: string, signal?: AbortSignal) => api.get<ReportDetail>(report(id), { signal }),
+  claim: (id: string) => api.post<Report>(`${report(id)}/claim`),
+  reassign: (id: string, body: ReassignBody) => api.post<Report>(`${report(id)}/reassign`, body),
+  linkPerson: (id: string, body: { personId: string } | { create: true }) =>
+    api.post<Person>(`${report(id)}/person`, body),
+  addDose: (id: string, body: DoseBody) => api.post<Dose>(`${report(id)}/actions/add-dose`, body),
+  correctDose: (id: string, body: CorrectDoseBody) => api.post<Dose>(`${report(id)}/actions/correct-dose`, body),
+  correctPerson: (id: string, body: UpdatePersonBody) => api.post<Person>(`${report(id)}/actions/correct-person`, body),
+  merge: (id: string, duplicateId: string) =>
+    api.post<{ person: Person; moved: unknown }>(`${report(id)}/actions/merge`, { duplicateId }),
+  resolve: (id: string, body: ResolutionBody) => api.post<Report>(`${report(id)}/resolution`, body),
+  evidenceUrl: (id: string) => `${report(id)}/evidence`,
+
+  person: (id: string, signal?: AbortSignal) => api.get<Person>(person(id), { signal }),
+  doses: (id: string, signal?: AbortSignal) => api.get<ItemsResponse<Dose>>(`${person(id)}/doses`, { signal }),
+  certificate: (id: string, signal?: AbortSignal) => api.get<Certificate>(`${person(id)}/certificate`, { signal }),
+  searchPeople: (search: { idNumber: string } | { q: string }, signal?: AbortSignal) =>
+    api.get<ItemsResponse<Person>>('/api/people', { query: search, signal }),
+
+  campaigns: (signal?: AbortSignal) => api.get<ItemsResponse<Campaign>>('/api/campaigns', { signal }),
+  campaign: (id: string, signal?: AbortSignal) =>
+    api.get<CampaignProgress>(`/api/campaigns/${encodeURIComponent(id)}`, { signal }),
+  createCampaign: (body: CampaignBody) => api.post<{ id: string; name: string }>('/api/campaigns', body),
+};
+
+/** react-query keys (all under `reports`/`people`/reference roots, dropped on sign-out). */
+export const reportsKeys = {
+  all: ['reports'] as const,
+  list: (filters: ReportFilters) => ['reports', 'list', filters] as const,
+  open: (status: ReportStatus) => ['reports', 'open', status] as const,
+  detail: (id: string) => ['reports', 'detail', id] as const,
+  // Same key as the reception desk's person card: one cached record for both areas.
+  person: (id: string) => ['people', 'detail', id] as const,
+  doses: (id: string) => ['people', 'doses', id] as const,
+  certificate: (id: string) => ['people', 'certificate', id] as const,
+  search: (search: { idNumber: string } | { q: string }) => ['people', 'search', search] as const,
+  campaigns: ['campaigns'] as const,
+  campaign: (id: string) => ['campaigns', id] as const,
+  vaccines: ['vaccines'] as const,
+  facilities: (filter: FacilityScope) => ['facilities', filter ?? 'all'] as const,
+  lots: (facilityId: string) => ['lots', facilityId] as const,
+  unit: (code: string) => ['units', 'one', code] as const,
+  units: (parentCode: string) => ['units', parentCode] as const,
+};
+
+export const reportQuery = (id: string) =>
+  queryOptions({
+    queryKey: reportsKeys.detail(id),
+    queryFn: ({ signal }) => reportsApi.get(id, signal),
+  });
+
+/** Reference data changes rarely: keep it for the whole visit. */
+const REFERENCE_STALE_MS = 60 * 60_000;
+
+export function useVaccines() {
+  return useQuery({
+    queryKey: reportsKeys.vaccines,
+    queryFn: ({ signal }) => api.get<ItemsResponse<Vaccine>>('/api/vaccines', { signal }).then((r) => r.items),
+    staleTime: REFERENCE_STALE_MS,
+  });
+}
+
+/** Which facilities to load: a province's, a district's, or all of them (null: national accounts). */
+export type FacilityScope = { provinceCode: string } | { districtCode: string } | null;
+
+/** The facilities of a province or district (reference data, for names and choices). */
+export function useFacilities(scope: FacilityScope | string, enabled = true) {
+  const filter = typeof scope === 'string' ? { provinceCode: scope } : scope;
+  return useQuery({
+    queryKey: reportsKeys.facilities(filter),
+    queryFn: ({ signal }) =>
+      api.get<ItemsResponse<Facility>>('/api/facilities', { query: filter ?? {}, signal }).then((r) => r.items),
+    enabled,
+    staleTime: REFERENCE_STALE_MS,
+  });
+}
+
+/** Lots held by a facility (expired ones too: a dose reported late may have come from one). */
+export function useLots(facilityId: string) {
+  return useQuery({
+    queryKey: reportsKeys.lots(facilityId),
+    queryFn: ({ signal }) =>
+      api.get<ItemsResponse<StockLot>>('/api/lots', { query: { facilityId }, signal }).then((r) => r.items),
+    enabled: facilityId !== '',
+    staleTime: 5 * 60_000,
+  });
+}
+
+async function fetchUnit(code: string, signal: AbortSignal): Promise<AdminUnit | null> {
+  try {
+    return await api.get<AdminUnit>(`/api/units/${encodeURIComponent(code)}`, { signal });
+  } catch (error) {
+    if (isApiError(error) && error.status === 404) return null;
+    throw error;
+  }
+}
+
+/** Administrative units by code (communes, districts; null when unknown), for the names of units. */
+export function useUnitsByCode(codes: readonly string[]): Map<string, AdminUnit | null> {
+  const unique = [...new Set(codes)].filter((code) => /^\d{3,5}$/.test(code));
+  const results = useQueries({
+    queries: unique.map((code) => ({
+      queryKey: reportsKeys.unit(code),
+      queryFn: ({ signal }: { signal: AbortSignal }) => fetchUnit(code, signal),
+      staleTime: REFERENCE_STALE_MS,
+    })),
+  });
+  const map = new Map<string, AdminUnit | null>();
+  unique.forEach((code, index) => {
+    const data = results[index]?.data;
+    if (data !== undefined) map.set(code, data);
+  });
+  return map;
+}
+
+/** The districts of a province (for re-assigning a report). */
+export function useDistricts(provinceCode: string, enabled = true) {
+  return useQuery({
+    queryKey: reportsKeys.units(provinceCode),
+    queryFn: ({ signal }) =>
+      api
+        .get<ItemsResponse<AdminUnit>>('/api/units', { query: { parentCode: provinceCode }, signal })
+        .then((r) => r.items),
+    enabled: enabled && provinceCode !== '',
+    staleTime: REFERENCE_STALE_MS,
+  });
+}
