@@ -9,6 +9,7 @@ import { Button, buttonClass } from '../../ui/Button';
 import { PageLoading } from '../../ui/PageLoading';
 import { usePageTitle } from '../../ui/usePageTitle';
 import { type Person, peopleApi, personQuery, receptionKeys, useUnit } from './api';
+import { CertificatePanel } from './CertificatePanel';
 import { formatDate, formatDateTime, genderLabel, provinceName } from './format';
 import { type PersonCardState, receptionPaths } from './paths';
 import { VerificationBadge, verificationText } from './VerificationBadge';
@@ -148,6 +149,8 @@ function PersonCard({ person, notice }: { person: Person; notice: PersonCardStat
           <Detail label={t('reception.form.healthInsuranceNumber')}>{person.healthInsuranceNumber ?? none}</Detail>
         </dl>
       </section>
+
+      <CertificatePanel personId={person.id} />
     </div>
   );
 }

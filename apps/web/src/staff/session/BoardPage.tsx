@@ -199,11 +199,21 @@ export function BoardPage() {
             <span className="text-muted">{view.session.facilityId}</span>
           </p>
         </div>
-        {isOpen && (
-          <Link className={buttonClass('secondary')} to={sessionPaths.close(view.session.id)}>
-            {t('session.board.close')}
-          </Link>
-        )}
+        <div className="cluster">
+          <a
+            className={buttonClass('secondary')}
+            href={`/api/sessions/${encodeURIComponent(view.session.id)}/certificates.pdf`}
+            target="_blank"
+            rel="noopener"
+          >
+            {t('session.board.printCertificates')}
+          </a>
+          {isOpen && (
+            <Link className={buttonClass('secondary')} to={sessionPaths.close(view.session.id)}>
+              {t('session.board.close')}
+            </Link>
+          )}
+        </div>
       </div>
 
       <SyncStatus />
