@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { DB, UserRow } from '../../db/schema.js';
 import type { Actor } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
+import { TtlCache } from '../../lib/ttl-cache.js';
 import * as q from './auth.queries.js';
 import { verifyPassword } from './passwords.js';
 
@@ -82,11 +83,34 @@ export async function login(
   return { token, expiresAt, user };
 }
 
+/**
+ * Sessions seen in the last few seconds, per database: every staff request checks its session, and
+ * at a desk recording doses that is a query per request. A session ended on this node is dropped
+ * at once; one ended on another node (or a disabled user) stops working here within the TTL.
+ */
+const SESSION_CACHE_TTL_MS = 10_000;
+const sessionCache = new TtlCache<string, { actor: Actor; expiresAt: Date }>(SESSION_CACHE_TTL_MS);
+
 /** The actor behind a session token, or null when the token is unknown, expired or its user disabled. */
 export async function authenticateToken(db: Kysely<DB>, token: string, now: Date): Promise<Actor | null> {
   if (token.length < 20 || token.length > 200) return null;
-  const s = await q.findLiveSession(db, hashToken(token), now);
-  if (!s) return null;
+  const hashed = hashToken(token);
+  const cached = await sessionCache.get(db, hashed, () => loadSession(db, hashed, now), now.getTime());
+  if (!cached || cached.expiresAt <= now) return null;
+  return cached.actor;
+}
+
+async function loadSession(
+  db: Kysely<DB>,
+  tokenHash: string,
+  now: Date,
+): Promise<{ actor: Actor; expiresAt: Date } | undefined> {
+  const s = await q.findLiveSession(db, tokenHash, now);
+  if (!s) return undefined;
+  return { actor: actorOfSession(s), expiresAt: s.expires_at };
+}
+
+function actorOfSession(s: NonNullable<Awaited<ReturnType<typeof q.findLiveSession>>>): Actor {
   return {
     id: s.id,
     username: s.username,
@@ -105,5 +129,7 @@ export async function authenticateToken(db: Kysely<DB>, token: string, now: Date
 
 /** Ends the session of this token (idempotent). */
 export async function logout(db: Kysely<DB>, token: string): Promise<void> {
-  await q.deleteSession(db, hashToken(token));
+  const hashed = hashToken(token);
+  sessionCache.delete(db, hashed);
+  await q.deleteSession(db, hashed);
 }

@@ -40,3 +40,25 @@ export function setDoseNumber(
     .where('id', '=', id)
     .execute();
 }
+
+/**
+ * What recording a dose needs to read, in one statement: the person's counted doses, and the dose
+ * an idempotency key already made (whoever it belongs to).
+ */
+export function dosesForRecording(db: Executor, personId: string, idempotencyKey: string | undefined) {
+  return db
+    .selectFrom('doses')
+    .selectAll()
+    .where((eb) => {
+      const own = eb.and([eb('person_id', '=', personId), eb('duplicate_of', 'is', null)]);
+      return idempotencyKey ? eb.or([own, eb('idempotency_key', '=', idempotencyKey)]) : own;
+    })
+    .orderBy('administered_on')
+    .orderBy('id')
+    .execute();
+}
+
+/** The insert of a dose, as a statement the audit module can carry in the same round trip. */
+export function insertDoseQuery(db: Executor, dose: NewDose) {
+  return db.insertInto('doses').values(dose);
+}

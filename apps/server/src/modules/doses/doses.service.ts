@@ -12,9 +12,9 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB, DoseRow } from '../../db/schema.js';
 import { type Actor, covers } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
-import { type AuditContext, recordAudit } from '../audit/audit.service.js';
-import { getFacility } from '../facilities/facilities.service.js';
-import { findLotByNumber } from '../lots/lots.service.js';
+import { type AuditContext, recordAudit, withAudit } from '../audit/audit.service.js';
+import { getFacility, getFacilityCached } from '../facilities/facilities.service.js';
+import { findLotByNumber, findLotByNumberCached } from '../lots/lots.service.js';
 import {
   canSeePerson,
   flagForRecheck,
@@ -122,126 +122,141 @@ export async function recordDose(
   input: RecordDoseInput,
   now: Date,
 ): Promise<RecordedDose> {
-  const facility = await getFacility(db, input.facilityId);
+  const facility = await getFacilityCached(db, input.facilityId);
   if (!facility) throw new AppError('unknown_facility', { field: 'facilityId' });
-  if (
-    !covers(actor.scope, {
-      provinceCode: facility.province_code,
-      districtCode: facility.district_code,
-      communeCode: facility.commune_code,
-      facilityId: facility.id,
-    })
-  ) {
-    throw new AppError('out_of_scope', { field: 'facilityId' });
-  }
-  const resolved = await getPerson(db, input.personId);
-  if (!resolved || !canSeePerson(actor, resolved)) throw new AppError('not_found');
-  const fingerprint = fingerprintOf(input, resolved.id);
+  const facilityRef = {
+    provinceCode: facility.province_code,
+    districtCode: facility.district_code,
+    communeCode: facility.commune_code,
+    facilityId: facility.id,
+  };
+  if (!covers(actor.scope, facilityRef)) throw new AppError('out_of_scope', { field: 'facilityId' });
   const today = now.toISOString().slice(0, 10);
 
-  return db.transaction().execute(async (trx) => {
-    const person = await lockPerson(trx, resolved.id);
-    if (!person || person.merged_into) throw new AppError('conflict');
-    if (input.idempotencyKey) {
-      const existing = await q.findDoseByKey(trx, input.idempotencyKey);
-      if (existing) {
-        if (existing.fingerprint !== fingerprint) {
-          throw new AppError('conflict', {
-            status: 422,
-            publicCode: 'idempotency_key_reused',
-            message: {
-              vi: 'Mã Idempotency-Key này đã được dùng cho một mũi tiêm khác.',
-              en: 'This Idempotency-Key was already used for a different dose.',
-            },
-          });
-        }
-        return { dose: existing, created: false, warnings: [] };
+  try {
+    // One round trip each: lock the person, read their doses (and the key's dose), insert the
+    // dose with its audit entry; then COMMIT. Facility and lot come from short caches.
+    return await db.transaction().execute(async (trx) => {
+      let person = await lockPerson(trx, input.personId);
+      // An id merged away: the dose goes to the surviving record.
+      for (let hops = 0; person?.merged_into && hops < 10; hops++) person = await lockPerson(trx, person.merged_into);
+      if (!person || !canSeePerson(actor, person)) throw new AppError('not_found');
+      const fingerprint = fingerprintOf(input, person.id);
+      const rows = await q.dosesForRecording(trx, person.id, input.idempotencyKey);
+      if (input.idempotencyKey) {
+        const existing = rows.find((d) => d.idempotency_key === input.idempotencyKey);
+        if (existing) return replay(existing, fingerprint);
       }
-    }
-    const gate = personIdentityGate(person, input.administeredOn);
-    if (!gate.ok)
-      throw new AppError('validation_failed', {
-        status: 422,
-        publicCode: gate.code,
-        field: 'personId',
-        message: gate.message,
+      const history = rows.filter((d) => d.person_id === person.id && d.duplicate_of === null);
+      const gate = personIdentityGate(person, input.administeredOn);
+      if (!gate.ok) {
+        throw new AppError('validation_failed', {
+          status: 422,
+          publicCode: gate.code,
+          field: 'personId',
+          message: gate.message,
+        });
+      }
+      const lot = await findLotByNumberCached(db, trx, input.lotNumber, input.vaccineCode);
+      const past = history.map((d) => ({
+        id: d.id,
+        vaccineCode: d.vaccine_code,
+        administeredOn: d.administered_on,
+        declaredKind: d.declared_kind,
+      }));
+      const check = checkDose({
+        person: { dateOfBirth: person.date_of_birth },
+        history: past,
+        dose: {
+          vaccineCode: input.vaccineCode,
+          lotNumber: input.lotNumber,
+          administeredOn: input.administeredOn,
+          declaredKind: input.doseKind ?? null,
+        },
+        lot: lot ? { lotNumber: lot.lot_number, vaccineCode: lot.vaccine_code, expiresOn: lot.expires_on } : null,
+        today,
       });
-
-    const history = await q.dosesOfPerson(trx, person.id);
-    const lot = await findLotByNumber(trx, input.lotNumber, input.vaccineCode);
-    const check = checkDose({
-      person: { dateOfBirth: person.date_of_birth },
-      history: history.map((d) => ({
-        id: d.id,
-        vaccineCode: d.vaccine_code,
-        administeredOn: d.administered_on,
-        declaredKind: d.declared_kind,
-      })),
-      dose: {
-        vaccineCode: input.vaccineCode,
-        lotNumber: input.lotNumber,
-        administeredOn: input.administeredOn,
-        declaredKind: input.doseKind ?? null,
-      },
-      lot: lot ? { lotNumber: lot.lot_number, vaccineCode: lot.vaccine_code, expiresOn: lot.expires_on } : null,
-      today,
+      const overridden = violationsOverridden(check, actor, input.override);
+      const sequenced = sequenceDoses([
+        ...past,
+        {
+          id: NEW_DOSE,
+          vaccineCode: input.vaccineCode,
+          administeredOn: input.administeredOn,
+          declaredKind: input.doseKind ?? null,
+        },
+      ]);
+      const self = sequenced.find((d) => d.id === NEW_DOSE)!;
+      const dose: DoseRow = {
+        id: uuidv7(now.getTime()),
+        person_id: person.id,
+        vaccine_code: input.vaccineCode,
+        lot_id: lot?.vaccine_code === input.vaccineCode ? lot.id : null,
+        lot_number: input.lotNumber,
+        administered_on: input.administeredOn,
+        facility_id: facility.id,
+        province_code: facility.province_code,
+        district_code: facility.district_code,
+        dose_number: self.doseNumber,
+        dose_kind: self.doseKind,
+        declared_kind: input.doseKind ?? null,
+        session_id: input.sessionId ?? null,
+        source: input.source,
+        retroactive: gate.retroactive,
+        idempotency_key: input.idempotencyKey ?? null,
+        fingerprint,
+        override_by: overridden.length ? actor.username : null,
+        override_reason: overridden.length ? (input.override?.reason ?? null) : null,
+        overridden: overridden.length ? overridden.map((x) => x.code) : null,
+        recorded_by: actor.username,
+        recorded_at: now,
+        updated_at: now,
+        duplicate_of: null,
+      };
+      const values = { ...dose, overridden: dose.overridden === null ? null : JSON.stringify(dose.overridden) };
+      await withAudit(trx, q.insertDoseQuery(trx, values), audit, {
+        action: overridden.length ? 'dose.create_override' : 'dose.create',
+        entityType: 'dose',
+        entityId: dose.id,
+        after: presentDose(dose),
+        reason: overridden.length ? (input.override?.reason ?? null) : null,
+      });
+      // A dose entered before doses already recorded shifts their numbers.
+      for (const d of sequenced) {
+        const row = history.find((h) => h.id === d.id);
+        if (row && (row.dose_number !== d.doseNumber || row.dose_kind !== d.doseKind)) {
+          await q.setDoseNumber(trx, row.id, d.doseNumber, d.doseKind, now);
+        }
+      }
+      if (gate.flagRecheck) await flagForRecheck(trx, person.id, now);
+      return { dose, created: true, warnings: check.ok ? check.warnings : [] };
     });
-    const overridden = violationsOverridden(check, actor, input.override);
-    const sequenced = sequenceDoses([
-      ...history.map((d) => ({
-        id: d.id,
-        vaccineCode: d.vaccine_code,
-        administeredOn: d.administered_on,
-        declaredKind: d.declared_kind,
-      })),
-      {
-        id: '\uffff-new',
-        vaccineCode: input.vaccineCode,
-        administeredOn: input.administeredOn,
-        declaredKind: input.doseKind ?? null,
-      },
-    ]);
-    const self = sequenced.find((d) => d.id === '\uffff-new')!;
-    const dose = await q.insertDose(trx, {
-      id: uuidv7(now.getTime()),
-      person_id: person.id,
-      vaccine_code: input.vaccineCode,
-      lot_id: lot?.vaccine_code === input.vaccineCode ? lot.id : null,
-      lot_number: input.lotNumber,
-      administered_on: input.administeredOn,
-      facility_id: facility.id,
-      province_code: facility.province_code,
-      district_code: facility.district_code,
-      dose_number: self.doseNumber,
-      dose_kind: self.doseKind,
-      declared_kind: input.doseKind ?? null,
-      session_id: input.sessionId ?? null,
-      source: input.source,
-      retroactive: gate.retroactive,
-      idempotency_key: input.idempotencyKey ?? null,
-      fingerprint,
-      override_by: overridden.length ? actor.username : null,
-      override_reason: overridden.length ? (input.override?.reason ?? null) : null,
-      overridden: overridden.length ? JSON.stringify(overridden.map((x) => x.code)) : null,
-      recorded_by: actor.username,
-      updated_at: now,
-    });
-    // A dose entered before doses already recorded shifts their numbers.
-    for (const d of sequenced) {
-      const row = history.find((h) => h.id === d.id);
-      if (row && (row.dose_number !== d.doseNumber || row.dose_kind !== d.doseKind))
-        await q.setDoseNumber(trx, row.id, d.doseNumber, d.doseKind, now);
+  } catch (err) {
+    // The same key sent for another person at the same moment (the person locks cannot serialise
+    // those): the unique index decides; the loser gets the winner's answer.
+    if ((err as { code?: string }).code === '23505' && input.idempotencyKey) {
+      const existing = await q.findDoseByKey(db, input.idempotencyKey);
+      if (existing) return replay(existing, fingerprintOf(input, existing.person_id));
     }
-    if (gate.flagRecheck) await flagForRecheck(trx, person.id, now);
-    await recordAudit(trx, audit, {
-      action: overridden.length ? 'dose.create_override' : 'dose.create',
-      entityType: 'dose',
-      entityId: dose.id,
-      after: presentDose(dose),
-      reason: overridden.length ? (input.override?.reason ?? null) : null,
+    throw err;
+  }
+}
+
+const NEW_DOSE = '\uffff-new';
+
+/** The answer to a retry: the dose the key made, if the request is the same one. */
+function replay(existing: DoseRow, fingerprint: string): RecordedDose {
+  if (existing.fingerprint !== fingerprint) {
+    throw new AppError('conflict', {
+      status: 422,
+      publicCode: 'idempotency_key_reused',
+      message: {
+        vi: 'Mã Idempotency-Key này đã được dùng cho một mũi tiêm khác.',
+        en: 'This Idempotency-Key was already used for a different dose.',
+      },
     });
-    return { dose, created: true, warnings: check.ok ? check.warnings : [] };
-  });
+  }
+  return { dose: existing, created: false, warnings: [] };
 }
 
 /** A person's counted doses (merge duplicates left out) in date order, for other modules (certificates). */

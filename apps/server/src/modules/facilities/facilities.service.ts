@@ -1,6 +1,7 @@
 import type { Facility } from '@tiemchung/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, FacilityRow } from '../../db/schema.js';
+import { TtlCache } from '../../lib/ttl-cache.js';
 import { findFacility, insertFacility, listFacilities } from './facilities.queries.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -21,6 +22,16 @@ export function presentFacility(f: FacilityRow): Facility {
 /** The facility with this id, or undefined. */
 export function getFacility(db: Executor, id: string): Promise<FacilityRow | undefined> {
   return findFacility(db, id);
+}
+
+const facilityCache = new TtlCache<string, FacilityRow>(60_000);
+
+/**
+ * The facility, from a one-minute cache on the hot path of dose recording (facilities change
+ * rarely; a renamed facility shows within a minute).
+ */
+export function getFacilityCached(db: Kysely<DB>, id: string): Promise<FacilityRow | undefined> {
+  return facilityCache.get(db, id, () => findFacility(db, id));
 }
 
 export { insertFacility, listFacilities };

@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB, LotRow } from '../../db/schema.js';
 import { type Actor, covers, NO_MATCH } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
+import { TtlCache } from '../../lib/ttl-cache.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { recordedPerLot } from '../doses/doses.service.js';
 import { getFacility } from '../facilities/facilities.service.js';
@@ -23,6 +24,21 @@ type Executor = Kysely<DB> | Transaction<DB>;
 export const EXPIRY_WARNING_DAYS = 30;
 
 export { findLotById, findLotByNumber };
+
+const lotCache = new TtlCache<string, LotRow>(60_000);
+
+/**
+ * A lot by number (preferring the named vaccine), from a one-minute cache scoped to `db`; the
+ * query runs on `executor` (the caller's transaction). Lots do not change once received.
+ */
+export function findLotByNumberCached(
+  db: Kysely<DB>,
+  executor: Executor,
+  lotNumber: string,
+  vaccineCode: string,
+): Promise<LotRow | undefined> {
+  return lotCache.get(db, `${vaccineCode}\u0001${lotNumber}`, () => findLotByNumber(executor, lotNumber, vaccineCode));
+}
 
 /** The lot of this vaccine and number: the one found, or a new one. */
 async function ensureLot(
