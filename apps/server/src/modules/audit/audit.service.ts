@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Compilable, Insertable, Kysely, Transaction } from 'kysely';
+import { type Compilable, type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import type { AuditLogTable, DB } from '../../db/schema.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -86,4 +86,15 @@ export function listAudit(db: Executor, entityType: string, entityId: string) {
     .where('entity_id', '=', entityId)
     .orderBy('id')
     .execute();
+}
+
+/**
+ * The audit entry as an INSERT … SELECT from a CTE named `cte` (one row per row of it): for a
+ * change written in the same statement, which may write nothing (then neither does the entry).
+ */
+export function auditInsertFromCte(ctx: AuditContext, entry: AuditEntry, cte: string) {
+  const r = auditRow(ctx, entry);
+  return sql`insert into audit_log (actor_id, actor_username, actor_role, action, entity_type, entity_id, before, after, reason, request_id, ip)
+    select ${r.actor_id}, ${r.actor_username}, ${r.actor_role}, ${r.action}, ${r.entity_type}, ${r.entity_id}, ${r.before}::jsonb, ${r.after}::jsonb, ${r.reason}, ${r.request_id}, ${r.ip}
+    from ${sql.table(cte)}`;
 }

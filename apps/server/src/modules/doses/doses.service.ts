@@ -9,10 +9,10 @@ import {
   uuidv7,
 } from '@tiemchung/core';
 import type { Kysely, Transaction } from 'kysely';
-import type { DB, DoseRow } from '../../db/schema.js';
+import type { DB, DoseRow, FacilityRow, PersonRow } from '../../db/schema.js';
 import { type Actor, covers } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
-import { type AuditContext, recordAudit, withAudit } from '../audit/audit.service.js';
+import { type AuditContext, auditInsertFromCte, recordAudit, withAudit } from '../audit/audit.service.js';
 import { getFacility, getFacilityCached } from '../facilities/facilities.service.js';
 import { findLotByNumber, findLotByNumberCached } from '../lots/lots.service.js';
 import {
@@ -20,7 +20,10 @@ import {
   flagForRecheck,
   getPerson,
   lockPerson,
+  personFromJson,
   personIdentityGate,
+  personJsonExpr,
+  personVersionClaim,
   SUPERVISOR_ROLES,
 } from '../people/people.service.js';
 import * as q from './doses.queries.js';
@@ -110,10 +113,15 @@ function violationsOverridden(
 }
 
 /**
- * Records a dose that was given. One transaction holds the person's row lock (doses of one person
- * are numbered one at a time), checks the idempotency key (a retry gets the dose it made, never a
- * second), the identity rule of 1 Nov 2021, the dose rules, inserts the dose, renumbers the history
- * when it is a retroactive entry, and writes the audit entry — all or nothing.
+ * Records a dose that was given. The dose and its audit entry land together or not at all; a
+ * retry with the same idempotency key gets the dose it made, never a second; the identity rule of
+ * 1 Nov 2021 and the dose rules apply; doses of one person are numbered one at a time.
+ *
+ * The common case — a new latest dose — takes two statements: one read (person, doses, key) and
+ * one conditional write (dose + audit entry) that only lands if the person and their doses are
+ * still as read. Anything else (a retry, a retroactive entry that renumbers, a person flagged for
+ * re-check, a merged id, a concurrent change) takes the locked path: one transaction holding the
+ * person's row lock.
  */
 export async function recordDose(
   db: Kysely<DB>,
@@ -122,114 +130,177 @@ export async function recordDose(
   input: RecordDoseInput,
   now: Date,
 ): Promise<RecordedDose> {
-  const facility = await getFacilityCached(db, input.facilityId);
+  const facility = await facilityInScope(db, actor, input.facilityId);
+  const snap = await q.recordingSnapshot(db, personJsonExpr(input.personId), input.personId, input.idempotencyKey);
+  const person = snap.person ? personFromJson(snap.person) : undefined;
+  if (person && !person.merged_into && !snap.keyed) {
+    if (!canSeePerson(actor, person)) throw new AppError('not_found');
+    const planned = await planDose(db, db, actor, input, person, snap.doses, facility, now);
+    const last = planned.sequenced.at(-1);
+    if (last?.id === NEW_DOSE && !planned.flagRecheck) {
+      try {
+        const written = await q.insertDoseIfUnchanged(
+          db,
+          {
+            ...planned.dose,
+            overridden: planned.dose.overridden === null ? null : JSON.stringify(planned.dose.overridden),
+          },
+          snap.doses.length,
+          personVersionClaim(person.id, person.version),
+          auditInsertFromCte(audit, planned.auditEntry, 'd'),
+        );
+        if (written) return { dose: planned.dose, created: true, warnings: planned.warnings };
+      } catch (err) {
+        // A same-day dose or a reused key raced in: the locked path gives the right answer.
+        if ((err as { code?: string }).code !== '23505') throw err;
+      }
+    }
+  }
+  return recordDoseLocked(db, actor, audit, input, facility, now);
+}
+
+/** The facility of a dose, which the actor must cover (a site records only at its own). */
+async function facilityInScope(db: Kysely<DB>, actor: Actor, facilityId: string): Promise<FacilityRow> {
+  const facility = await getFacilityCached(db, facilityId);
   if (!facility) throw new AppError('unknown_facility', { field: 'facilityId' });
-  const facilityRef = {
+  const ref = {
     provinceCode: facility.province_code,
     districtCode: facility.district_code,
     communeCode: facility.commune_code,
     facilityId: facility.id,
   };
-  if (!covers(actor.scope, facilityRef)) throw new AppError('out_of_scope', { field: 'facilityId' });
-  const today = now.toISOString().slice(0, 10);
+  if (!covers(actor.scope, ref)) throw new AppError('out_of_scope', { field: 'facilityId' });
+  return facility;
+}
 
+/**
+ * The dose to write, from the person and their counted doses: the identity gate, the rules (with a
+ * supervisor's override), its number and kind, and the audit entry. Throws the 422s.
+ */
+async function planDose(
+  db: Kysely<DB>,
+  executor: Executor,
+  actor: Actor,
+  input: RecordDoseInput,
+  person: PersonRow,
+  history: readonly q.PastDoseRow[],
+  facility: FacilityRow,
+  now: Date,
+) {
+  const gate = personIdentityGate(person, input.administeredOn);
+  if (!gate.ok) {
+    throw new AppError('validation_failed', {
+      status: 422,
+      publicCode: gate.code,
+      field: 'personId',
+      message: gate.message,
+    });
+  }
+  const lot = await findLotByNumberCached(db, executor, input.lotNumber, input.vaccineCode);
+  const past = history.map((d) => ({
+    id: d.id,
+    vaccineCode: d.vaccine_code,
+    administeredOn: d.administered_on,
+    declaredKind: d.declared_kind,
+  }));
+  const check = checkDose({
+    person: { dateOfBirth: person.date_of_birth },
+    history: past,
+    dose: {
+      vaccineCode: input.vaccineCode,
+      lotNumber: input.lotNumber,
+      administeredOn: input.administeredOn,
+      declaredKind: input.doseKind ?? null,
+    },
+    lot: lot ? { lotNumber: lot.lot_number, vaccineCode: lot.vaccine_code, expiresOn: lot.expires_on } : null,
+    today: now.toISOString().slice(0, 10),
+  });
+  const overridden = violationsOverridden(check, actor, input.override);
+  const sequenced = sequenceDoses([
+    ...past,
+    {
+      id: NEW_DOSE,
+      vaccineCode: input.vaccineCode,
+      administeredOn: input.administeredOn,
+      declaredKind: input.doseKind ?? null,
+    },
+  ]);
+  const self = sequenced.find((d) => d.id === NEW_DOSE)!;
+  const dose: DoseRow = {
+    id: uuidv7(now.getTime()),
+    person_id: person.id,
+    vaccine_code: input.vaccineCode,
+    lot_id: lot?.vaccine_code === input.vaccineCode ? lot.id : null,
+    lot_number: input.lotNumber,
+    administered_on: input.administeredOn,
+    facility_id: facility.id,
+    province_code: facility.province_code,
+    district_code: facility.district_code,
+    dose_number: self.doseNumber,
+    dose_kind: self.doseKind,
+    declared_kind: input.doseKind ?? null,
+    session_id: input.sessionId ?? null,
+    source: input.source,
+    retroactive: gate.retroactive,
+    idempotency_key: input.idempotencyKey ?? null,
+    fingerprint: fingerprintOf(input, person.id),
+    override_by: overridden.length ? actor.username : null,
+    override_reason: overridden.length ? (input.override?.reason ?? null) : null,
+    overridden: overridden.length ? overridden.map((x) => x.code) : null,
+    recorded_by: actor.username,
+    recorded_at: now,
+    updated_at: now,
+    duplicate_of: null,
+  };
+  return {
+    dose,
+    sequenced,
+    flagRecheck: gate.flagRecheck,
+    warnings: check.ok ? check.warnings : [],
+    auditEntry: {
+      action: overridden.length ? 'dose.create_override' : 'dose.create',
+      entityType: 'dose',
+      entityId: dose.id,
+      after: presentDose(dose),
+      reason: overridden.length ? (input.override?.reason ?? null) : null,
+    },
+  };
+}
+
+/** The locked path of `recordDose`: one transaction holding the person's row lock. */
+async function recordDoseLocked(
+  db: Kysely<DB>,
+  actor: Actor,
+  audit: AuditContext,
+  input: RecordDoseInput,
+  facility: FacilityRow,
+  now: Date,
+): Promise<RecordedDose> {
   try {
-    // One round trip each: lock the person, read their doses (and the key's dose), insert the
-    // dose with its audit entry; then COMMIT. Facility and lot come from short caches.
     return await db.transaction().execute(async (trx) => {
       let person = await lockPerson(trx, input.personId);
       // An id merged away: the dose goes to the surviving record.
       for (let hops = 0; person?.merged_into && hops < 10; hops++) person = await lockPerson(trx, person.merged_into);
       if (!person || !canSeePerson(actor, person)) throw new AppError('not_found');
-      const fingerprint = fingerprintOf(input, person.id);
       const rows = await q.dosesForRecording(trx, person.id, input.idempotencyKey);
       if (input.idempotencyKey) {
         const existing = rows.find((d) => d.idempotency_key === input.idempotencyKey);
-        if (existing) return replay(existing, fingerprint);
+        if (existing) return replay(existing, fingerprintOf(input, person.id));
       }
       const history = rows.filter((d) => d.person_id === person.id && d.duplicate_of === null);
-      const gate = personIdentityGate(person, input.administeredOn);
-      if (!gate.ok) {
-        throw new AppError('validation_failed', {
-          status: 422,
-          publicCode: gate.code,
-          field: 'personId',
-          message: gate.message,
-        });
-      }
-      const lot = await findLotByNumberCached(db, trx, input.lotNumber, input.vaccineCode);
-      const past = history.map((d) => ({
-        id: d.id,
-        vaccineCode: d.vaccine_code,
-        administeredOn: d.administered_on,
-        declaredKind: d.declared_kind,
-      }));
-      const check = checkDose({
-        person: { dateOfBirth: person.date_of_birth },
-        history: past,
-        dose: {
-          vaccineCode: input.vaccineCode,
-          lotNumber: input.lotNumber,
-          administeredOn: input.administeredOn,
-          declaredKind: input.doseKind ?? null,
-        },
-        lot: lot ? { lotNumber: lot.lot_number, vaccineCode: lot.vaccine_code, expiresOn: lot.expires_on } : null,
-        today,
-      });
-      const overridden = violationsOverridden(check, actor, input.override);
-      const sequenced = sequenceDoses([
-        ...past,
-        {
-          id: NEW_DOSE,
-          vaccineCode: input.vaccineCode,
-          administeredOn: input.administeredOn,
-          declaredKind: input.doseKind ?? null,
-        },
-      ]);
-      const self = sequenced.find((d) => d.id === NEW_DOSE)!;
-      const dose: DoseRow = {
-        id: uuidv7(now.getTime()),
-        person_id: person.id,
-        vaccine_code: input.vaccineCode,
-        lot_id: lot?.vaccine_code === input.vaccineCode ? lot.id : null,
-        lot_number: input.lotNumber,
-        administered_on: input.administeredOn,
-        facility_id: facility.id,
-        province_code: facility.province_code,
-        district_code: facility.district_code,
-        dose_number: self.doseNumber,
-        dose_kind: self.doseKind,
-        declared_kind: input.doseKind ?? null,
-        session_id: input.sessionId ?? null,
-        source: input.source,
-        retroactive: gate.retroactive,
-        idempotency_key: input.idempotencyKey ?? null,
-        fingerprint,
-        override_by: overridden.length ? actor.username : null,
-        override_reason: overridden.length ? (input.override?.reason ?? null) : null,
-        overridden: overridden.length ? overridden.map((x) => x.code) : null,
-        recorded_by: actor.username,
-        recorded_at: now,
-        updated_at: now,
-        duplicate_of: null,
-      };
+      const planned = await planDose(db, trx, actor, input, person, history, facility, now);
+      const { dose } = planned;
       const values = { ...dose, overridden: dose.overridden === null ? null : JSON.stringify(dose.overridden) };
-      await withAudit(trx, q.insertDoseQuery(trx, values), audit, {
-        action: overridden.length ? 'dose.create_override' : 'dose.create',
-        entityType: 'dose',
-        entityId: dose.id,
-        after: presentDose(dose),
-        reason: overridden.length ? (input.override?.reason ?? null) : null,
-      });
+      await withAudit(trx, q.insertDoseQuery(trx, values), audit, planned.auditEntry);
       // A dose entered before doses already recorded shifts their numbers.
-      for (const d of sequenced) {
+      for (const d of planned.sequenced) {
         const row = history.find((h) => h.id === d.id);
         if (row && (row.dose_number !== d.doseNumber || row.dose_kind !== d.doseKind)) {
           await q.setDoseNumber(trx, row.id, d.doseNumber, d.doseKind, now);
         }
       }
-      if (gate.flagRecheck) await flagForRecheck(trx, person.id, now);
-      return { dose, created: true, warnings: check.ok ? check.warnings : [] };
+      if (planned.flagRecheck) await flagForRecheck(trx, person.id, now);
+      return { dose, created: true, warnings: planned.warnings };
     });
   } catch (err) {
     // The same key sent for another person at the same moment (the person locks cannot serialise
@@ -243,7 +314,6 @@ export async function recordDose(
 }
 
 const NEW_DOSE = '\uffff-new';
-
 /** The answer to a retry: the dose the key made, if the request is the same one. */
 function replay(existing: DoseRow, fingerprint: string): RecordedDose {
   if (existing.fingerprint !== fingerprint) {

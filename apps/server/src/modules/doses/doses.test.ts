@@ -80,6 +80,22 @@ describe('idempotency: a retry, a double click or a re-sync never makes a second
     expect(rows).toHaveLength(1);
   });
 
+  it('two doses of one person recorded at the same moment are numbered 1 and 2, never both 1', async () => {
+    for (let round = 0; round < 5; round++) {
+      const p = await person();
+      const results = await Promise.all([
+        post(p.id, dose({ administeredOn: '2021-11-15' })),
+        post(p.id, dose({ administeredOn: '2021-12-20' })),
+      ]);
+      expect(results.map((r) => r.status)).toEqual([201, 201]);
+      const list = (await t.call('GET', `/api/people/${p.id}/doses`, { as: 'caolanh.tiem' })).body.items;
+      expect(list.map((d: any) => [d.administeredOn, d.doseNumber])).toEqual([
+        ['2021-11-15', 1],
+        ['2021-12-20', 2],
+      ]);
+    }
+  });
+
   it('the same key with a different dose → 422 idempotency_key_reused', async () => {
     const p = await person();
     const key = randomUUID();

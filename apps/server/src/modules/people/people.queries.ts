@@ -143,3 +143,20 @@ export function claimDueRechecks(db: Transaction<DB>, now: Date, limit: number) 
     .skipLocked()
     .execute();
 }
+
+/**
+ * The person row as JSON, as an expression other modules' hot reads can embed (one statement for
+ * the dose path: the person and their doses together).
+ */
+export function personJsonExpr(personId: string) {
+  return sql<Record<string, unknown> | null>`(select to_jsonb(p) from people p where p.id = ${personId})`;
+}
+
+/**
+ * An optimistic lock on the person, as a statement to embed in a CTE: bumps the version only if it
+ * is still `version` (and the record not merged), returning the id. A concurrent writer of the same
+ * person waits on the row, then finds the version changed and writes nothing.
+ */
+export function personVersionClaim(personId: string, version: number) {
+  return sql`update people set version = version + 1 where id = ${personId} and version = ${version} and merged_into is null returning id`;
+}

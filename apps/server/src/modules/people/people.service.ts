@@ -860,3 +860,19 @@ export async function personSummaries(
     .execute();
   return new Map(rows.map((r) => [r.id, r]));
 }
+
+/** A person row read back from JSON (see `personJsonExpr`): timestamps become Dates again. */
+export function personFromJson(j: Record<string, unknown>): PersonRow {
+  const ts = (v: unknown) => (v == null ? null : new Date(String(v)));
+  return {
+    ...(j as unknown as PersonRow),
+    verified_at: ts(j.verified_at),
+    recheck_after: ts(j.recheck_after),
+    identity_override_at: ts(j.identity_override_at),
+    merged_at: ts(j.merged_at),
+    created_at: ts(j.created_at) as Date,
+    updated_at: ts(j.updated_at) as Date,
+  };
+}
+
+export { personJsonExpr, personVersionClaim } from './people.queries.js';
