@@ -10,7 +10,7 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { Bench } from 'tinybench';
@@ -73,27 +73,26 @@ const USAGE = `usage: people-search [--quick] [--people N] [--rounds R] [--durat
   --load-indexes     keep: load with all indexes in place (default); rebuild: drop, load, re-create
   --pg-setting       a setting of the temporary server, e.g. synchronous_commit=off (diagnostics only)`;
 
+/** Command-line options (shared names mean the same in every scenario; see run.ts). */
+export const peopleSearchOptionsSpec = {
+  quick: { type: 'boolean' },
+  people: { type: 'string' },
+  rounds: { type: 'string' },
+  duration: { type: 'string' },
+  warmup: { type: 'string' },
+  connections: { type: 'string' },
+  sample: { type: 'string' },
+  'plan-checks': { type: 'string' },
+  'sql-time': { type: 'string' },
+  'load-indexes': { type: 'string' },
+  'keep-db': { type: 'boolean' },
+  'pg-setting': { type: 'string', multiple: true },
+  help: { type: 'boolean' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
 /** Parses the command line (unknown options are an error); `--quick` changes the defaults only. */
 export function parsePeopleSearchArgs(argv: readonly string[]): PeopleSearchOptions {
-  const { values } = parseArgs({
-    args: [...argv],
-    strict: true,
-    options: {
-      quick: { type: 'boolean', default: false },
-      people: { type: 'string' },
-      rounds: { type: 'string' },
-      duration: { type: 'string' },
-      warmup: { type: 'string' },
-      connections: { type: 'string' },
-      sample: { type: 'string' },
-      'plan-checks': { type: 'string' },
-      'sql-time': { type: 'string' },
-      'load-indexes': { type: 'string', default: 'keep' },
-      'keep-db': { type: 'boolean', default: false },
-      'pg-setting': { type: 'string', multiple: true, default: [] },
-      help: { type: 'boolean', default: false },
-    },
-  });
+  const { values } = parseArgs({ args: [...argv], strict: true, options: peopleSearchOptionsSpec });
   if (values.help) {
     console.log(USAGE);
     process.exit(0);
@@ -105,7 +104,7 @@ export function parsePeopleSearchArgs(argv: readonly string[]): PeopleSearchOpti
     return n;
   };
   const quick = values.quick ?? false;
-  const indexes = values['load-indexes'];
+  const indexes = values['load-indexes'] ?? 'keep';
   if (indexes !== 'keep' && indexes !== 'rebuild') throw new Error(`--load-indexes must be keep or rebuild\n${USAGE}`);
   return {
     people: Math.floor(num('people', values.people, quick ? 100_000 : 1_000_000, 1)),

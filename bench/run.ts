@@ -1,22 +1,34 @@
 /**
  * `npm run bench` — runs every benchmark scenario in turn, passing the command line through
- * (`--quick`, `--people N`, …), and says where the results went. Exits non-zero when a scenario
- * failed a check or threw.
+ * (`--quick`, `--people N`, …) to the scenarios that know each option, and says where the results
+ * went. Exits non-zero when a scenario failed a check or threw.
  *
- *   node --conditions=source --import tsx bench/run.ts [--only people-search] [scenario options]
+ *   node --conditions=source --import tsx bench/run.ts [--only people-search,dose-recording] [scenario options]
  */
 import path from 'node:path';
-import { main as peopleSearch } from './people-search.js';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { main as certificates, certificatesOptionsSpec } from './certificates.js';
+import { main as doseRecording, doseRecordingOptionsSpec } from './dose-recording.js';
+import { main as overdueQueue, overdueQueueOptionsSpec } from './overdue-queue.js';
+import { main as peopleSearch, peopleSearchOptionsSpec } from './people-search.js';
 
-/** A scenario: its name (also the name of its results file) and its CLI entry. */
+type OptionsSpec = NonNullable<ParseArgsConfig['options']>;
+
+/** A scenario: its name (also the name of its results file), its CLI entry and the options it takes. */
 interface Scenario {
   readonly name: string;
   readonly main: (argv: readonly string[]) => Promise<unknown>;
+  readonly options: OptionsSpec;
 }
 
-const SCENARIOS: readonly Scenario[] = [{ name: 'people-search', main: peopleSearch }];
+const SCENARIOS: readonly Scenario[] = [
+  { name: 'people-search', main: peopleSearch, options: peopleSearchOptionsSpec },
+  { name: 'dose-recording', main: doseRecording, options: doseRecordingOptionsSpec },
+  { name: 'certificates', main: certificates, options: certificatesOptionsSpec },
+  { name: 'overdue-queue', main: overdueQueue, options: overdueQueueOptionsSpec },
+];
 
-/** Splits `--only a,b` off the arguments; the rest goes to every scenario. */
+/** Splits `--only a,b` off the arguments; the rest goes to the scenarios. */
 function splitArgs(argv: readonly string[]): { only: Set<string> | null; rest: string[] } {
   const rest: string[] = [];
   let only: Set<string> | null = null;
@@ -29,6 +41,23 @@ function splitArgs(argv: readonly string[]): { only: Set<string> | null; rest: s
   return { only, rest };
 }
 
+/**
+ * The arguments for one scenario: the options it declares, out of a command line parsed against
+ * the options of all the chosen scenarios (an option none of them knows is an error).
+ */
+export function argsFor(scenario: Scenario, all: readonly Scenario[], argv: readonly string[]): string[] {
+  const union: OptionsSpec = {};
+  for (const s of all) Object.assign(union, s.options);
+  const { tokens } = parseArgs({ args: [...argv], options: union, strict: true, tokens: true });
+  const out: string[] = [];
+  for (const t of tokens) {
+    if (t.kind !== 'option' || !(t.name in scenario.options)) continue;
+    out.push(`--${t.name}`);
+    if (t.value !== undefined) out.push(t.value);
+  }
+  return out;
+}
+
 const { only, rest } = splitArgs(process.argv.slice(2));
 const chosen = SCENARIOS.filter((s) => !only || only.has(s.name));
 if (only && chosen.length !== only.size) {
@@ -39,7 +68,7 @@ const written: string[] = [];
 for (const s of chosen) {
   console.error(`\n=== ${s.name} ===`);
   try {
-    await s.main(rest);
+    await s.main(argsFor(s, chosen, rest));
     written.push(path.join('bench', 'results', `${s.name}.json`));
   } catch (err) {
     console.error(`${s.name} failed:`, err);
