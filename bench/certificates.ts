@@ -272,7 +272,16 @@ export async function runCertificates(
       doses: DOSES,
       certificateId: id,
     });
-    const qr = await encodeHcert({ payload, kid, sign: signer, issuedAt: now, expiresAt });
+    // As the server does (certificates.service.ts): node:zlib deflate, the payload checked once.
+    const qr = await encodeHcert({
+      payload,
+      kid,
+      sign: signer,
+      issuedAt: now,
+      expiresAt,
+      payloadValidated: true,
+      deflate: (b) => deflateSync(b),
+    });
     return { p, id, payload, qr };
   };
 

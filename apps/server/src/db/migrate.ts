@@ -6,6 +6,7 @@ import * as m0004 from './migrations/2026_11_24_0004_certificates.js';
 import * as m0005 from './migrations/2026_11_24_0005_portal.js';
 import * as m0006 from './migrations/2026_11_24_0006_name_key_collation.js';
 import * as m0007 from './migrations/2026_11_24_0007_report_handling.js';
+import * as m0008 from './migrations/2026_11_24_0008_report_queue_index.js';
 import type { DB } from './schema.js';
 
 /**
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0005_portal': m0005,
   '2026_11_24_0006_name_key_collation': m0006,
   '2026_11_24_0007_report_handling': m0007,
+  '2026_11_24_0008_report_queue_index': m0008,
 };
 
 /** Brings the schema to the latest version; throws with the failing migration's error. */

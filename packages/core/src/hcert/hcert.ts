@@ -43,6 +43,16 @@ export interface EncodeHcertInput {
   readonly sign: HcertSigner;
   /** `iat`. */
   readonly issuedAt: Date;
+  /**
+   * zlib deflate; the platform's own in every runtime (CompressionStream) by default. A server
+   * may pass a faster synchronous one (node:zlib `deflateSync`), as the output is the same format.
+   */
+  readonly deflate?: (bytes: Uint8Array) => Uint8Array | Promise<Uint8Array>;
+  /**
+   * The payload was built by `buildVaccinationPayload`, which already checked it against the
+   * schema: skip the second check.
+   */
+  readonly payloadValidated?: boolean;
   /** `exp`; after `issuedAt` (the passport is valid 12 months, SPEC: Vaccine passport). */
   readonly expiresAt: Date;
   /** `iss`, the issuing country; `VN`. */
@@ -56,9 +66,11 @@ export interface EncodeHcertInput {
  * bytes, dates), `sign` (signature not 64 bytes).
  */
 export async function encodeHcert(input: EncodeHcertInput): Promise<string> {
-  const check = validateDccPayload(input.payload);
-  if (!check.ok)
-    throw new HcertError('payload', `The payload does not meet the DCC schema: ${check.issues.join('; ')}`);
+  if (!input.payloadValidated) {
+    const check = validateDccPayload(input.payload);
+    if (!check.ok)
+      throw new HcertError('payload', `The payload does not meet the DCC schema: ${check.issues.join('; ')}`);
+  }
   if (input.kid.length !== 8) throw new HcertError('input', `The kid must be 8 bytes (got ${input.kid.length}).`);
   const iat = Math.floor(input.issuedAt.getTime() / 1000);
   const exp = Math.floor(input.expiresAt.getTime() / 1000);
@@ -75,7 +87,7 @@ export async function encodeHcert(input: EncodeHcertInput): Promise<string> {
     );
   }
   const cose = encodeCoseSign1({ protectedBytes, payloadBytes, signature });
-  return HCERT_PREFIX + base45Encode(await zlibDeflate(cose));
+  return HCERT_PREFIX + base45Encode(await (input.deflate ?? zlibDeflate)(cose));
 }
 
 /** An HCERT taken apart (not yet verified). */

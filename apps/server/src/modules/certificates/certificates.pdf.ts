@@ -53,9 +53,25 @@ function collect(doc: PDFKit.PDFDocument): Promise<Buffer> {
   });
 }
 
-async function qrPng(text: string): Promise<Buffer> {
-  // Error correction Q, as the EU DCC guidelines recommend for printed certificates.
-  return QRCode.toBuffer(text, { errorCorrectionLevel: 'Q', margin: 1, width: 600 });
+/**
+ * Draws the QR code as vector squares (sharp at any print size, and no PNG to encode and decode):
+ * error correction Q, as the EU DCC guidelines recommend for printed certificates.
+ */
+function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
+  const qr = QRCode.create(text, { errorCorrectionLevel: 'Q' });
+  const n = qr.modules.size;
+  const quiet = 1;
+  const cell = size / (n + 2 * quiet);
+  doc.save();
+  doc.rect(x, y, size, size).fill('#ffffff');
+  for (let row = 0; row < n; row++) {
+    for (let col = 0; col < n; col++) {
+      if (qr.modules.get(row, col))
+        doc.rect(x + (col + quiet) * cell, y + (row + quiet) * cell, cell + 0.01, cell + 0.01);
+    }
+  }
+  doc.fill('#000000');
+  doc.restore();
 }
 
 async function a4Page(doc: PDFKit.PDFDocument, c: CertificateView): Promise<void> {
@@ -112,7 +128,7 @@ async function a4Page(doc: PDFKit.PDFDocument, c: CertificateView): Promise<void
     c.identity.verified ? 'Đã xác thực với CSDL quốc gia về dân cư' : 'Chưa xác thực với CSDL quốc gia về dân cư',
   );
   const afterInfo = doc.y;
-  if (c.qr) doc.image(await qrPng(c.qr), left + width - qrSize, infoTop, { width: qrSize, height: qrSize });
+  if (c.qr) drawQr(doc, c.qr, left + width - qrSize, infoTop, qrSize);
   doc.y = Math.max(afterInfo, infoTop + qrSize) + 12;
 
   // Doses.
@@ -191,7 +207,7 @@ async function cardPage(doc: PDFKit.PDFDocument, c: CertificateView): Promise<vo
   doc.fillColor('#000000');
   const qrSize = 120;
   const top = 36;
-  if (c.qr) doc.image(await qrPng(c.qr), left + width - qrSize, top, { width: qrSize, height: qrSize });
+  if (c.qr) drawQr(doc, c.qr, left + width - qrSize, top, qrSize);
   doc.y = top;
   const w = width - qrSize - 10;
   doc.font('bold').fontSize(12).text(c.person.fullName, left, doc.y, { width: w });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
 import {
   buildVaccinationPayload,
   type CertificateStatus,
@@ -317,7 +318,17 @@ async function issueCertificate(
       certificateId: id,
     });
     const expiresAt = new Date(now.getTime() + CERTIFICATE_VALIDITY_DAYS * 86_400_000);
-    const qr = await encodeHcert({ payload, kid: signer.kid, sign: signer.sign, issuedAt: now, expiresAt });
+    const qr = await encodeHcert({
+      payload,
+      kid: signer.kid,
+      sign: signer.sign,
+      issuedAt: now,
+      expiresAt,
+      // Built and checked by buildVaccinationPayload just above; node's zlib is ~15× faster than
+      // CompressionStream for these few hundred bytes (BENCHMARKS.md, certificates).
+      payloadValidated: true,
+      deflate: (bytes) => deflateSync(bytes),
+    });
     if (current) {
       await trx
         .updateTable('certificates')
