@@ -9,7 +9,7 @@ interface CertificateSummary {
   statusText: { vi: string; en: string };
   ci: string | null;
   doses: { id: string }[];
-  passportBlockers: { code: string; message: { vi: string; en: string } }[];
+  passportBlockers: { code: string; doseId?: string; message: { vi: string; en: string } }[];
 }
 
 /**
@@ -52,8 +52,8 @@ export function CertificatePanel({ personId }: { personId: string }) {
             <div>
               <p>{t('reception.certificate.blockers')}</p>
               <ul>
-                {cert.data.passportBlockers.map((b, i) => (
-                  <li key={`${b.code}-${i}`}>{b.message[lang]}</li>
+                {cert.data.passportBlockers.map((b) => (
+                  <li key={`${b.code}-${b.doseId ?? ''}`}>{b.message[lang]}</li>
                 ))}
               </ul>
             </div>
