@@ -1,4 +1,4 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { parseCccdQr } from '@tiemchung/core';
 import {
   type FormEvent,
@@ -23,18 +23,22 @@ import { QrCameraDialog } from '../reception/QrCameraDialog';
 import { looksLikeQr, prefillFromQr } from '../reception/useCccdQr';
 import { VerificationBadge } from '../reception/VerificationBadge';
 import { useAnnounce } from './Announcer';
-import type { CheckInMethod, Visit } from './api';
+import { type CheckInMethod, sessionApi, type Visit } from './api';
 import { formatDate, genderLabel, todayIso } from './labels';
 import type { BoardView } from './offline/board';
 import { findByQr, type KnownPerson, knownFromPerson, searchKnown } from './offline/people';
 import { siteSync, uuid } from './offline/siteSync';
 import { knownPeople, rememberPeople } from './offline/store';
+import { siteKeys } from './useSite';
 
 const SEARCH_DELAY_MS = 300;
+/** The text of a portal registration's QR code. */
+const REGISTRATION_QR = /^TCDK:DK-[2-9A-HJ-NP-Z]{8}$/i;
 const QR_IDLE_MS = 600;
 const MIN_QUERY_LENGTH = 2;
 
 function searchTerm(text: string): string {
+  if (REGISTRATION_QR.test(text.trim())) return '';
   const term = text.trim().replace(/\s+/g, ' ');
   return term.length >= MIN_QUERY_LENGTH && !looksLikeQr(term) ? term : '';
 }
@@ -88,6 +92,7 @@ export interface CheckInBoxProps {
 export function CheckInBox({ view, handleRef }: CheckInBoxProps) {
   const { t } = useTranslation();
   const announce = useAnnounce();
+  const queryClient = useQueryClient();
   const inputId = useId();
   const hintId = useId();
   const inputRef = useRef<HTMLInputElement>(null);
@@ -247,8 +252,43 @@ export function CheckInBox({ view, handleRef }: CheckInBoxProps) {
   const results = term && search.data ? search.data : null;
   const resultButtons = () => Array.from(listRef.current?.querySelectorAll<HTMLButtonElement>('[data-result]') ?? []);
 
+  /**
+   * The QR a citizen got when registering on the portal (TCDK:DK-…): needs the network, since the
+   * person may not be on record yet (the server registers them from the registration).
+   */
+  const handleRegistrationQr = async (raw: string) => {
+    if (busyRef.current) return;
+    busyRef.current = true;
+    setBusy(true);
+    try {
+      const visit = await sessionApi.checkInRegistration(sessionId, { id: uuid(), registrationQr: raw });
+      const message = t('session.checkIn.registrationDone', { n: visit.queueNumber });
+      setNotice({ kind: 'done', text: message });
+      announce(message);
+      void queryClient.invalidateQueries({ queryKey: siteKeys.board(sessionId) });
+      reset();
+    } catch (error) {
+      setNotice({
+        kind: 'error',
+        title: t('session.checkIn.registrationFailed'),
+        text: isNetworkError(error)
+          ? t('session.checkIn.registrationNeedsNetwork')
+          : error instanceof Error
+            ? error.message
+            : String(error),
+      });
+    } finally {
+      busyRef.current = false;
+      setBusy(false);
+    }
+  };
+
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    if (REGISTRATION_QR.test(text.trim())) {
+      void handleRegistrationQr(text.trim().toUpperCase());
+      return;
+    }
     if (looksLikeQr(text)) {
       void handleQr(text.trim());
       return;

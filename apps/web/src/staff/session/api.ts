@@ -159,6 +159,9 @@ export const sessionApi = {
   open: (body: { facilityId: string; sessionDate: string; name?: string; lotNumbers?: string[] }) =>
     api.post<Session>('/api/sessions', body),
   board: (id: string, signal?: AbortSignal) => api.get<Board>(`/api/sessions/${enc(id)}`, { signal }),
+  /** Check-in by the QR of a portal registration (TCDK:DK-…): the server finds or registers the person. */
+  checkInRegistration: (sessionId: string, body: { id: string; registrationQr: string }) =>
+    api.post<Visit>(`/api/sessions/${enc(sessionId)}/visits`, { ...body, method: 'registration_qr' }),
   checkIn: (sessionId: string, body: { id: string; personId: string; method: CheckInMethod }, signal?: AbortSignal) =>
     api.post<Visit>(`/api/sessions/${enc(sessionId)}/visits`, body, { signal }),
   screening: (visitId: string, body: ScreeningRequest, signal?: AbortSignal) =>
