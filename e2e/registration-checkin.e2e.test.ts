@@ -92,7 +92,11 @@ describe('a registrant checked in at the site by the registration QR (browser)',
     // A USB scanner types the QR text and Enter.
     await box.fill(confirmed.body.qr);
     await box.press('Enter');
-    await page.getByText(/Đã tiếp nhận người đăng ký qua mã QR — số thứ tự 1/).waitFor();
+    // The notice shows on the board and is read out by the screen-reader announcer too.
+    await page
+      .locator('.check-in__notice')
+      .getByText(/Đã tiếp nhận người đăng ký qua mã QR — số thứ tự 1/)
+      .waitFor();
     await page.getByText(c.fullName).first().waitFor();
 
     const board = await json<{ visits: { checkInMethod: string; person: { fullName: string } }[] }>(
