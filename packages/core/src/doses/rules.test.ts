@@ -2,7 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VACCINES } from '../vaccines.js';
 import { addMonths, daysBetween } from './calendar.js';
-import { checkDose, type DoseCheckInput, type PastDose, primaryMixAllowed, sequenceDoses } from './rules.js';
+import {
+  checkDose,
+  type DoseCheckInput,
+  latestDose,
+  type PastDose,
+  primaryMixAllowed,
+  primarySeriesLength,
+  sequenceDoses,
+} from './rules.js';
 
 const AZ = 'EU/1/21/1529';
 const PFIZER = 'EU/1/20/1528';
@@ -295,6 +303,35 @@ describe('properties', () => {
         const firstNonPrimary = seq.findIndex((d) => d.doseKind !== 'primary');
         if (firstNonPrimary >= 0) expect(seq.slice(firstNonPrimary).every((d) => d.doseKind !== 'primary')).toBe(true);
       }),
+    );
+  });
+
+  it('latestDose is the last dose of the sequence, with its number and kind, same-day doses in given order', () => {
+    const code = fc.constantFrom(...VACCINES.map((x) => x.code));
+    const day = fc
+      .integer({ min: 0, max: 60 })
+      .map((d) => new Date(Date.UTC(2021, 6, 1) + d * 7 * 86_400_000).toISOString().slice(0, 10));
+    fc.assert(
+      fc.property(fc.array(fc.record({ code, day, extra: fc.boolean() }), { maxLength: 8 }), (items) => {
+        const doses = items.map((x) => ({
+          vaccineCode: x.code,
+          administeredOn: x.day,
+          declaredKind: x.extra ? ('additional' as const) : null,
+        }));
+        const seq = sequenceDoses(doses.map((d, i) => ({ ...d, id: String(i).padStart(8, '0') })));
+        const latest = latestDose(doses);
+        if (seq.length === 0) {
+          expect(latest).toBeNull();
+          return;
+        }
+        const last = seq.at(-1)!;
+        expect(latest).not.toBeNull();
+        expect(latest!.dose).toBe(doses[Number(last.id)]);
+        expect(latest!.doseNumber).toBe(last.doseNumber);
+        expect(latest!.doseKind).toBe(last.doseKind);
+        expect(latest!.seriesLength).toBe(primarySeriesLength(seq[0]!.vaccineCode));
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -91,6 +91,30 @@ export function sequenceDoses(doses: readonly PastDose[]): SequencedDose[] {
   });
 }
 
+/**
+ * The last dose of {@link sequenceDoses} — its number and kind — and the primary series length,
+ * without building the sequence: what a certificate needs (its `dn`/`sd` name the latest dose),
+ * for millions of certificates. Doses on the same day keep their given order.
+ */
+export function latestDose<D extends Omit<PastDose, 'id'>>(
+  doses: readonly D[],
+): { dose: D; doseNumber: number; doseKind: DoseKind; seriesLength: number } | null {
+  if (doses.length === 0) return null;
+  let first = 0;
+  let last = 0;
+  for (let i = 1; i < doses.length; i++) {
+    const on = doses[i]!.administeredOn;
+    if (on < doses[first]!.administeredOn) first = i;
+    if (on >= doses[last]!.administeredOn) last = i;
+  }
+  const dose = doses[last]!;
+  const seriesLength = primarySeriesLength(doses[first]!.vaccineCode);
+  const doseNumber = doses.length;
+  const doseKind: DoseKind =
+    doseNumber <= seriesLength ? 'primary' : dose.declaredKind === 'additional' ? 'additional' : 'booster';
+  return { dose, doseNumber, doseKind, seriesLength };
+}
+
 export interface DoseViolation {
   readonly code: string;
   readonly field: string;

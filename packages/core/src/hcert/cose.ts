@@ -50,6 +50,44 @@ export function encodeProtectedHeader(kid: Uint8Array, alg: number = COSE_ALG_ES
 }
 
 /**
+ * The CBOR head of a byte string of `length` bytes (major type 2, shortest form, RFC 8949 §3.1).
+ * COSE envelopes are fixed shapes around byte strings, so they are written here byte by byte:
+ * no encoder's intermediate objects on the issuing path, and the same bytes cbor-x writes
+ * (cose.test.ts holds the two side by side).
+ */
+function bstrHead(length: number): Uint8Array {
+  if (length < 24) return Uint8Array.of(0x40 | length);
+  if (length < 0x100) return Uint8Array.of(0x58, length);
+  if (length < 0x10000) return Uint8Array.of(0x59, length >>> 8, length & 0xff);
+  return Uint8Array.of(0x5a, length >>> 24, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff);
+}
+
+/** Concatenates CBOR pieces: fixed bytes and byte strings (each preceded by its head). */
+function cborConcat(parts: readonly (readonly ['raw' | 'bstr', Uint8Array])[]): Uint8Array<ArrayBuffer> {
+  let total = 0;
+  const pieces: Uint8Array[] = [];
+  for (const [kind, bytes] of parts) {
+    if (kind === 'bstr') pieces.push(bstrHead(bytes.length));
+    pieces.push(bytes);
+  }
+  for (const piece of pieces) total += piece.length;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const piece of pieces) {
+    out.set(piece, offset);
+    offset += piece.length;
+  }
+  return out;
+}
+
+/** `0x84` (array of 4) and the text string "Signature1" (RFC 9052 §4.4). */
+const SIG1_CONTEXT = Uint8Array.of(0x84, 0x6a, ...new TextEncoder().encode('Signature1'));
+/** Tag 18 (`0xd2`) and an array of 4 (`0x84`). */
+const SIGN1_OPEN = Uint8Array.of(0xd2, 0x84);
+/** An empty map: the unprotected header. */
+const EMPTY_MAP = Uint8Array.of(0xa0);
+
+/**
  * The bytes that are signed (RFC 9052 §4.4):
  * `["Signature1", protected bstr, external_aad bstr, payload bstr]` as CBOR.
  */
@@ -58,11 +96,11 @@ export function sigStructure(
   payloadBytes: Uint8Array,
   externalAad: Uint8Array = new Uint8Array(0),
 ): Uint8Array<ArrayBuffer> {
-  return cborEncode([
-    'Signature1',
-    new Uint8Array(protectedBytes),
-    new Uint8Array(externalAad),
-    new Uint8Array(payloadBytes),
+  return cborConcat([
+    ['raw', SIG1_CONTEXT],
+    ['bstr', protectedBytes],
+    ['bstr', externalAad],
+    ['bstr', payloadBytes],
   ]);
 }
 
@@ -72,17 +110,13 @@ export function encodeCoseSign1(parts: {
   readonly payloadBytes: Uint8Array;
   readonly signature: Uint8Array;
 }): Uint8Array<ArrayBuffer> {
-  return cborEncode(
-    new Tag(
-      [
-        new Uint8Array(parts.protectedBytes),
-        new Map(),
-        new Uint8Array(parts.payloadBytes),
-        new Uint8Array(parts.signature),
-      ],
-      COSE_SIGN1_TAG,
-    ),
-  );
+  return cborConcat([
+    ['raw', SIGN1_OPEN],
+    ['bstr', parts.protectedBytes],
+    ['raw', EMPTY_MAP],
+    ['bstr', parts.payloadBytes],
+    ['bstr', parts.signature],
+  ]);
 }
 
 function headerMap(value: unknown, which: string): CoseHeader {

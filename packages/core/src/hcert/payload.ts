@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { primarySeriesLength, sequenceDoses } from '../doses/rules.js';
+import { latestDose } from '../doses/rules.js';
 import { normalizeName, splitVietnameseName } from '../identity/name.js';
 import { TG_COVID19, vaccineByCode } from '../vaccines.js';
 import { HcertError } from './errors.js';
@@ -178,12 +178,11 @@ function nameParts(person: VaccinationPayloadInput['person']): { familyName: str
  * would not meet the schema (checked with {@link vnVaccinationPayloadSchema}).
  */
 export function buildVaccinationPayload(input: VaccinationPayloadInput): DccVaccinationPayload {
-  const sequence = sequenceDoses(input.doses.map((d, i) => ({ ...d, id: String(i).padStart(8, '0') })));
-  const latest = sequence.at(-1);
+  const latest = latestDose(input.doses);
   if (!latest) throw new HcertError('input', 'A vaccination certificate needs at least one dose.');
-  const vaccine = vaccineByCode(latest.vaccineCode);
-  if (!vaccine) throw new HcertError('input', `No vaccine has the code "${latest.vaccineCode}".`);
-  const { dn, sd } = dccDoseNumbers(latest, primarySeriesLength(sequence[0]?.vaccineCode));
+  const vaccine = vaccineByCode(latest.dose.vaccineCode);
+  if (!vaccine) throw new HcertError('input', `No vaccine has the code "${latest.dose.vaccineCode}".`);
+  const { dn, sd } = dccDoseNumbers(latest, latest.seriesLength);
   const { familyName, givenNames } = nameParts(input.person);
   const candidate = {
     ver: DCC_SCHEMA_VERSION,
@@ -201,7 +200,7 @@ export function buildVaccinationPayload(input: VaccinationPayloadInput): DccVacc
         ma: vaccine.ma,
         dn,
         sd,
-        dt: latest.administeredOn,
+        dt: latest.dose.administeredOn,
         co: input.country ?? DCC_COUNTRY_VN,
         is: input.issuer ?? DEFAULT_DCC_ISSUER,
         ci: makeUvci(input.certificateId),

@@ -48,22 +48,30 @@ const MARKS_RE = /\p{M}+/gu;
  */
 export function toIcao(name: string): string {
   let out = '';
-  for (const ch of name.normalize('NFC')) {
-    const upper = ch.toUpperCase();
-    const special = SPECIAL[upper] ?? SPECIAL[ch];
-    if (special !== undefined) {
-      out += special;
-    } else if (SEPARATOR_RE.test(ch)) {
-      out += '<';
-    } else if (APOSTROPHE_RE.test(ch)) {
-      // omitted
-    } else {
-      out += upper
-        .normalize('NFD')
-        .replace(MARKS_RE, '')
-        .replace(/[^A-Z]/g, '');
-    }
-  }
+  for (const ch of name.normalize('NFC')) out += icaoOfChar(ch);
   out = out.replace(/<{2,}/g, '<').replace(/^<+|<+$/g, '');
   return out.slice(0, ICAO_NAME_MAX_LENGTH).replace(/<+$/, '');
+}
+
+/** Each character's transliteration, computed once: names draw on a few hundred characters. */
+const CHAR_CACHE = new Map<string, string>();
+const CHAR_CACHE_MAX = 4096;
+
+function icaoOfChar(ch: string): string {
+  const cached = CHAR_CACHE.get(ch);
+  if (cached !== undefined) return cached;
+  let value: string;
+  const upper = ch.toUpperCase();
+  const special = SPECIAL[upper] ?? SPECIAL[ch];
+  if (special !== undefined) value = special;
+  else if (SEPARATOR_RE.test(ch)) value = '<';
+  else if (APOSTROPHE_RE.test(ch))
+    value = ''; // omitted
+  else
+    value = upper
+      .normalize('NFD')
+      .replace(MARKS_RE, '')
+      .replace(/[^A-Z]/g, '');
+  if (CHAR_CACHE.size < CHAR_CACHE_MAX) CHAR_CACHE.set(ch, value);
+  return value;
 }

@@ -40,9 +40,30 @@ function tidy(raw: string): string {
  * whose upper case is not a single character (ß → SS) is left as it is, so the result is stable.
  */
 function capitalise(name: string): string {
+  // Word by word (a space starts a word, so the result is the same as over the whole name),
+  // each word computed once: names draw on a small vocabulary (Nguyễn, Thị, Văn…), and
+  // certificates and imports normalise millions of them.
+  const words = name.split(' ');
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    let done = CAPITALISED.get(word);
+    if (done === undefined) {
+      done = capitaliseWord(word);
+      if (CAPITALISED.size >= CAPITALISED_MAX) CAPITALISED.clear();
+      CAPITALISED.set(word, done);
+    }
+    words[i] = done;
+  }
+  return words.join(' ');
+}
+
+const CAPITALISED = new Map<string, string>();
+const CAPITALISED_MAX = 20_000;
+
+function capitaliseWord(word: string): string {
   let out = '';
   let atStart = true;
-  for (const ch of name.toLowerCase()) {
+  for (const ch of word.toLowerCase()) {
     if (WORD_STARTERS.includes(ch)) {
       atStart = true;
       out += ch;

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
 import {
   buildVaccinationPayload,
   type CertificateStatus,
@@ -324,10 +323,8 @@ async function issueCertificate(
       sign: signer.sign,
       issuedAt: now,
       expiresAt,
-      // Built and checked by buildVaccinationPayload just above; node's zlib is ~15× faster than
-      // CompressionStream for these few hundred bytes (BENCHMARKS.md, certificates).
+      // Built and checked by buildVaccinationPayload just above.
       payloadValidated: true,
-      deflate: (bytes) => deflateSync(bytes),
     });
     if (current) {
       await trx

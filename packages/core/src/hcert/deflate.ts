@@ -1,0 +1,232 @@
+/**
+ * A small synchronous zlib (RFC 1950) compressor for HCERT-sized inputs: LZ77 with hash chains
+ * and one block of fixed Huffman codes (RFC 1951 §3.2.6). Any inflater reads it — node:zlib,
+ * `DecompressionStream('deflate')`, every DCC verifier app.
+ *
+ * Why not node:zlib: for a 400-byte COSE message, `deflateSync` spends ~20 µs setting up and
+ * tearing down a zlib context (its 256 KB of window and hash tables) for a few µs of work; that is
+ * half an ES256 signature, per certificate. Why not `CompressionStream`: it is asynchronous and
+ * slower still. Dynamic Huffman tables cost ~60–80 bytes of header, which a 400-byte message
+ * mostly made of a signature, hashes and short strings does not earn back, so fixed codes give
+ * about zlib's size here (see deflate.test.ts).
+ */
+
+const WINDOW = 32_768;
+const MIN_MATCH = 3;
+const MAX_MATCH = 258;
+const HASH_BITS = 13;
+const HASH_SIZE = 1 << HASH_BITS;
+/** Candidates tried per position: enough for certificates' repeated strings, bounded for large inputs. */
+const MAX_CHAIN = 32;
+
+/** Length symbols 257…285: base lengths and extra bits (RFC 1951 §3.2.5). */
+const LENGTH_BASE = [
+  3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258,
+];
+const LENGTH_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
+/** Distance codes 0…29: base distances and extra bits. */
+const DIST_BASE = [
+  1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145,
+  8193, 12289, 16385, 24577,
+];
+const DIST_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
+
+/** Reverses the low `bits` bits of `code` (Huffman codes go out most significant bit first). */
+function reverse(code: number, bits: number): number {
+  let r = 0;
+  for (let i = 0; i < bits; i++) {
+    r = (r << 1) | (code & 1);
+    code >>>= 1;
+  }
+  return r;
+}
+
+/** The fixed literal/length code of each symbol 0…287, bit-reversed, and its length. */
+const LIT_CODE = new Uint16Array(288);
+const LIT_BITS = new Uint8Array(288);
+for (let s = 0; s < 288; s++) {
+  const [code, bits] =
+    s < 144 ? [0x30 + s, 8] : s < 256 ? [0x190 + s - 144, 9] : s < 280 ? [s - 256, 7] : [0xc0 + s - 280, 8];
+  LIT_CODE[s] = reverse(code, bits);
+  LIT_BITS[s] = bits;
+}
+/** Fixed distance codes are the 5-bit code numbers, bit-reversed. */
+const DIST_CODE = Uint8Array.from({ length: 30 }, (_, d) => reverse(d, 5));
+
+/** For each match length 3…258: its length symbol index (0…28). */
+const LENGTH_INDEX = new Uint8Array(MAX_MATCH + 1);
+for (let i = 0; i < LENGTH_BASE.length; i++) {
+  const end = i + 1 < LENGTH_BASE.length ? LENGTH_BASE[i + 1]! : MAX_MATCH + 1;
+  for (let len = LENGTH_BASE[i]!; len < end; len++) LENGTH_INDEX[len] = i;
+}
+LENGTH_INDEX[MAX_MATCH] = 28;
+
+/** The distance code (0…29) of a distance 1…32768. */
+function distanceIndex(distance: number): number {
+  let lo = 0;
+  let hi = DIST_BASE.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (DIST_BASE[mid]! <= distance) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Adler-32 of `bytes` (RFC 1950 §8). */
+export function adler32(bytes: Uint8Array): number {
+  let a = 1;
+  let b = 0;
+  for (let i = 0; i < bytes.length; ) {
+    // 5552 is the most bytes before the sums may overflow 2^32 (zlib's NMAX).
+    const end = Math.min(i + 5552, bytes.length);
+    for (; i < end; i++) {
+      a += bytes[i]!;
+      b += a;
+    }
+    a %= 65_521;
+    b %= 65_521;
+  }
+  return ((b << 16) | a) >>> 0;
+}
+
+/** The hash heads, reused from call to call (reset by generation, not by clearing). */
+const head = new Int32Array(HASH_SIZE);
+const headGeneration = new Uint32Array(HASH_SIZE);
+let generation = 0;
+
+/**
+ * Compresses `bytes` into a zlib stream (header 78 9C, one fixed-Huffman block, Adler-32).
+ * Synchronous, allocation-light; output ≤ 9/8 of the input plus 16 bytes.
+ */
+export function zlibDeflateSync(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const n = bytes.length;
+  const out = new Uint8Array(Math.ceil((n * 9) / 8) + 16);
+  out[0] = 0x78;
+  out[1] = 0x9c;
+  let pos = 2;
+  // Bits go out least significant first; at most 7 are pending between writes.
+  let bitBuf = 0b011; // BFINAL = 1, BTYPE = 01 (fixed Huffman codes)
+  let bitCount = 3;
+
+  generation = (generation + 1) >>> 0;
+  if (generation === 0) {
+    headGeneration.fill(0);
+    generation = 1;
+  }
+  const gen = generation;
+  const prev = new Int32Array(Math.min(n, WINDOW));
+  const lastStart = n - MIN_MATCH; // the last position a 3-byte hash can start at
+
+  let i = 0;
+  while (i < n) {
+    let bestLen = 0;
+    let bestDist = 0;
+    let h = 0;
+    if (i <= lastStart) {
+      h = Math.imul((bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!, 0x9e3779b1) >>> (32 - HASH_BITS);
+      let candidate = headGeneration[h] === gen ? head[h]! : -1;
+      const limit = Math.min(n - i, MAX_MATCH);
+      for (let tries = 0; candidate >= 0 && i - candidate <= WINDOW && tries < MAX_CHAIN; tries++) {
+        if (bytes[candidate + bestLen] === bytes[i + bestLen]) {
+          let len = 0;
+          while (len < limit && bytes[candidate + len] === bytes[i + len]) len++;
+          if (len > bestLen) {
+            bestLen = len;
+            bestDist = i - candidate;
+            if (len === limit) break;
+          }
+        }
+        const next = prev[candidate & (WINDOW - 1)]!;
+        if (next >= candidate) break;
+        candidate = next;
+      }
+      // Insert position i into its chain.
+      prev[i & (WINDOW - 1)] = headGeneration[h] === gen ? head[h]! : -1;
+      head[h] = i;
+      headGeneration[h] = gen;
+    }
+    if (bestLen >= MIN_MATCH) {
+      const li = LENGTH_INDEX[bestLen]!;
+      bitBuf |= LIT_CODE[257 + li]! << bitCount;
+      bitCount += LIT_BITS[257 + li]!;
+      bitBuf |= (bestLen - LENGTH_BASE[li]!) << bitCount;
+      bitCount += LENGTH_EXTRA[li]!;
+      while (bitCount >= 8) {
+        out[pos++] = bitBuf & 0xff;
+        bitBuf >>>= 8;
+        bitCount -= 8;
+      }
+      const di = distanceIndex(bestDist);
+      bitBuf |= DIST_CODE[di]! << bitCount;
+      bitCount += 5;
+      bitBuf |= (bestDist - DIST_BASE[di]!) << bitCount;
+      bitCount += DIST_EXTRA[di]!;
+      while (bitCount >= 8) {
+        out[pos++] = bitBuf & 0xff;
+        bitBuf >>>= 8;
+        bitCount -= 8;
+      }
+      // The matched positions join their chains too (the first one already has).
+      const end = i + bestLen;
+      for (i++; i < end; i++) {
+        if (i > lastStart) continue;
+        const hh = Math.imul((bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!, 0x9e3779b1) >>> (32 - HASH_BITS);
+        prev[i & (WINDOW - 1)] = headGeneration[hh] === gen ? head[hh]! : -1;
+        head[hh] = i;
+        headGeneration[hh] = gen;
+      }
+    } else {
+      const b = bytes[i]!;
+      bitBuf |= LIT_CODE[b]! << bitCount;
+      bitCount += LIT_BITS[b]!;
+      while (bitCount >= 8) {
+        out[pos++] = bitBuf & 0xff;
+        bitBuf >>>= 8;
+        bitCount -= 8;
+      }
+      i++;
+    }
+  }
+  // End of block (symbol 256: seven zero bits), then the last partial byte.
+  bitCount += LIT_BITS[256]!;
+  while (bitCount > 0) {
+    out[pos++] = bitBuf & 0xff;
+    bitBuf >>>= 8;
+    bitCount -= 8;
+  }
+  if (pos - 2 > n + 5 * Math.ceil(n / 65_535 || 1)) return storedZlib(bytes);
+  const check = adler32(bytes);
+  out[pos++] = check >>> 24;
+  out[pos++] = (check >>> 16) & 0xff;
+  out[pos++] = (check >>> 8) & 0xff;
+  out[pos++] = check & 0xff;
+  return out.slice(0, pos);
+}
+
+/** Incompressible input: stored blocks (≤ 65 535 bytes each), as zlib itself falls back to. */
+function storedZlib(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const n = bytes.length;
+  const blocks = Math.max(1, Math.ceil(n / 65_535));
+  const out = new Uint8Array(2 + n + 5 * blocks + 4);
+  out[0] = 0x78;
+  out[1] = 0x9c;
+  let pos = 2;
+  for (let b = 0; b < blocks; b++) {
+    const start = b * 65_535;
+    const len = Math.min(65_535, n - start);
+    out[pos++] = b === blocks - 1 ? 1 : 0; // BFINAL, BTYPE 00, padded to the byte
+    out[pos++] = len & 0xff;
+    out[pos++] = len >>> 8;
+    out[pos++] = ~len & 0xff;
+    out[pos++] = (~len >>> 8) & 0xff;
+    out.set(bytes.subarray(start, start + len), pos);
+    pos += len;
+  }
+  const check = adler32(bytes);
+  out[pos++] = check >>> 24;
+  out[pos++] = (check >>> 16) & 0xff;
+  out[pos++] = (check >>> 8) & 0xff;
+  out[pos++] = check & 0xff;
+  return out;
+}
