@@ -416,6 +416,10 @@ async function measure(
           RECHECK_INTERVAL_MS: '0',
           TIEMCHUNG_MASTER_KEY: masterKey,
           TIEMCHUNG_DEMO_DATA: 'true',
+          // DATABASE_PREPARED_STATEMENTS=false in this process's environment: the A/B of prepared statements.
+          ...(process.env.DATABASE_PREPARED_STATEMENTS
+            ? { DATABASE_PREPARED_STATEMENTS: process.env.DATABASE_PREPARED_STATEMENTS }
+            : {}),
         },
         baselineRoute: true,
       });
@@ -749,7 +753,10 @@ function summarise(kind: Kind, runs: Run[]): KindSummary {
 
 /** A short name for a statement: its verb, its table and what tells it apart ("select people (for update)"). */
 export function statementLabel(text: string): string {
-  const t = text.replace(/\s+/g, ' ').replaceAll('"', '').trim().toLowerCase();
+  const raw = text.replace(/\s+/g, ' ').replaceAll('"', '').trim().toLowerCase();
+  // Statements the app prepares start with a marker comment (apps/server/src/db/prepared.ts).
+  const prepared = raw.startsWith('/* prepared */ ');
+  const t = prepared ? raw.slice('/* prepared */ '.length) : raw;
   const verb = t.split(' ')[0] ?? '?';
   if (verb === 'begin' || verb === 'commit' || verb === 'rollback') return verb;
   const table = /\b(?:from|into|update) ([a-z_]+)/.exec(t)?.[1] ?? '?';
@@ -757,6 +764,7 @@ export function statementLabel(text: string): string {
   const notes = [
     joined ? `join ${joined}` : '',
     t.includes(' for update') ? 'for update' : '',
+    prepared ? 'prepared' : '',
     table === 'doses' && verb === 'select' && t.includes('idempotency_key =') ? 'by idempotency key' : '',
     table === 'doses' && verb === 'select' && t.includes('person_id =') ? "the person's doses" : '',
   ].filter(Boolean);

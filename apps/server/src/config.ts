@@ -14,7 +14,13 @@ export interface Config {
   readonly port: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly database:
-    | { readonly kind: 'postgres'; readonly url: string; readonly poolMax: number }
+    | {
+        readonly kind: 'postgres';
+        readonly url: string;
+        readonly poolMax: number;
+        /** Named server-side prepared statements for the hot statements (off behind PgBouncer < 1.21 in transaction mode). */
+        readonly preparedStatements: boolean;
+      }
     | { readonly kind: 'pglite'; readonly dataDir: string };
   /** Password of the national administrator `admin`; required in production. */
   readonly adminPassword: string | undefined;
@@ -71,6 +77,7 @@ const envSchema = z
       .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
       .optional(),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
+    DATABASE_PREPARED_STATEMENTS: bool.optional(),
     TIEMCHUNG_ADMIN_PASSWORD: z.string().min(10, { message: 'at least 10 characters' }).optional(),
     TIEMCHUNG_DEMO_DATA: bool.optional(),
     SESSION_TTL_HOURS: z.coerce
@@ -167,7 +174,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'warn' : 'info'),
     database: e.DATABASE_URL
-      ? { kind: 'postgres', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }
+      ? {
+          kind: 'postgres',
+          url: e.DATABASE_URL,
+          poolMax: e.DATABASE_POOL_MAX,
+          preparedStatements: e.DATABASE_PREPARED_STATEMENTS ?? true,
+        }
       : { kind: 'pglite', dataDir: e.DATA_DIR === 'memory://' ? e.DATA_DIR : path.resolve(e.DATA_DIR) },
     adminPassword: e.TIEMCHUNG_ADMIN_PASSWORD,
     demoData: e.TIEMCHUNG_DEMO_DATA ?? e.NODE_ENV !== 'production',

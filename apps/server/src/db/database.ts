@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { PGlitePool } from './pglite-pool.js';
+import { preparingPool } from './prepared.js';
 import type { DB } from './schema.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -49,7 +50,9 @@ export async function openDatabase(
     });
     // A broken idle connection must not crash the process; the pool replaces it.
     pool.on('error', () => {});
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<DB>({
+      dialect: new PostgresDialect({ pool: config.preparedStatements ? preparingPool(pool) : pool }),
+    });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   const dataDir = config.dataDir;

@@ -1,4 +1,5 @@
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import { PREPARED } from '../../db/prepared.js';
 import type { DB, DoseRow, NewDose } from '../../db/schema.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -84,7 +85,7 @@ export async function recordingSnapshot(
   idempotencyKey: string | undefined,
 ) {
   const { rows } = await sql<{ person: Record<string, unknown> | null; doses: PastDoseRow[]; keyed: string | null }>`
-    select ${personJson} as person,
+    ${PREPARED}select ${personJson} as person,
       coalesce((
         select jsonb_agg(jsonb_build_object(
           'id', d.id, 'vaccine_code', d.vaccine_code, 'administered_on', d.administered_on,
@@ -140,7 +141,7 @@ export async function insertDoseIfUnchanged(
   audit: RawBuilder<unknown>,
 ): Promise<boolean> {
   const { rows } = await sql<{ n: number }>`
-    with claim as (${claim}),
+    ${PREPARED}with claim as (${claim}),
     d as (
       insert into doses (${sql.join(COLUMN_NAMES.map((c) => sql.ref(c)))})
       select ${sql.join(COLUMN_NAMES.map((c) => sql`${dose[c]}::${sql.raw(DOSE_COLUMNS[c])}`))}
