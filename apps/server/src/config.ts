@@ -18,8 +18,8 @@ export interface Config {
         readonly kind: 'postgres';
         readonly url: string;
         readonly poolMax: number;
-        /** Named server-side prepared statements for the hot statements (off behind PgBouncer < 1.21 in transaction mode). */
-        readonly preparedStatements: boolean;
+        /** Named server-side prepared statements for the hot statements (default on; off behind PgBouncer < 1.21 in transaction mode). */
+        readonly preparedStatements?: boolean;
       }
     | { readonly kind: 'pglite'; readonly dataDir: string };
   /** Password of the national administrator `admin`; required in production. */

@@ -51,7 +51,7 @@ export async function openDatabase(
     // A broken idle connection must not crash the process; the pool replaces it.
     pool.on('error', () => {});
     const db = new Kysely<DB>({
-      dialect: new PostgresDialect({ pool: config.preparedStatements ? preparingPool(pool) : pool }),
+      dialect: new PostgresDialect({ pool: config.preparedStatements !== false ? preparingPool(pool) : pool }),
     });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

@@ -5,6 +5,7 @@ import type vi from '../i18n/vi.json';
 import { paths } from '../paths';
 import { HomePage } from './home/HomePage';
 import { RECEPTION_PATH } from './reception/paths';
+import { REGISTRATIONS_PATH } from './registrations/paths';
 import { REPORTS_PATH } from './reports/paths';
 import { SESSION_PATH } from './session/paths';
 
@@ -64,6 +65,13 @@ export const STAFF_AREAS: readonly StaffAreaDef[] = [
     labelKey: 'nav.reports',
     roles: ['report_handler', 'district_admin', 'province_admin', 'national_admin'],
     component: lazy(() => import('./reports/ReportsArea')),
+  },
+  {
+    id: 'registrations',
+    path: REGISTRATIONS_PATH,
+    labelKey: 'nav.registrations',
+    roles: ['site_staff', 'district_admin', 'province_admin', 'national_admin'],
+    component: lazy(() => import('./registrations/RegistrationsArea')),
   },
 ];
 
