@@ -3,6 +3,7 @@ import { ROLES, type Role } from '../auth/roles';
 import type { SessionUser } from '../auth/types';
 import type vi from '../i18n/vi.json';
 import { paths } from '../paths';
+import { DUPLICATES_PATH } from './duplicates/paths';
 import { HomePage } from './home/HomePage';
 import { RECEPTION_PATH } from './reception/paths';
 import { REGISTRATIONS_PATH } from './registrations/paths';
@@ -72,6 +73,13 @@ export const STAFF_AREAS: readonly StaffAreaDef[] = [
     labelKey: 'nav.registrations',
     roles: ['site_staff', 'district_admin', 'province_admin', 'national_admin'],
     component: lazy(() => import('./registrations/RegistrationsArea')),
+  },
+  {
+    id: 'duplicates',
+    path: DUPLICATES_PATH,
+    labelKey: 'nav.duplicates',
+    roles: ['report_handler', 'district_admin', 'province_admin', 'national_admin'],
+    component: lazy(() => import('./duplicates/DuplicatesArea')),
   },
 ];
 

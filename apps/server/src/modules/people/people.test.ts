@@ -264,3 +264,61 @@ describe('legacy records', () => {
     expect(legacy).toMatchObject({ legacy: true, id_number: null, verification_status: 'pending' });
   });
 });
+
+describe('duplicate candidates for review', () => {
+  /** Another valid CCCD for the same birth year, sex and province: the last six digits changed. */
+  const otherCccd = (idNumber: string) =>
+    `${idNumber.slice(0, 6)}${String((Number(idNumber.slice(6)) + 377_001) % 1_000_000).padStart(6, '0')}`;
+  const listFor = async (as: string) => (await t.call('GET', '/api/people/duplicates', { as })).body.items as any[];
+  const pairOf = (items: any[], x: string, y: string) =>
+    items.find((c) => (c.a.id === x && c.b.id === y) || (c.a.id === y && c.b.id === x));
+
+  it('lists a CMND record and a CCCD record of one person, and same name + birth date + phone, within the province', async () => {
+    const body = buildPersonIn('87', { districtCode: '866' });
+    const cccd = await createPersonVia(t, body);
+    const cmnd = await createPersonVia(t, { ...body, idNumber: `34${body.idNumber.slice(5)}`, idType: 'cmnd' } as any);
+    const twinBody = buildPersonIn('87', { districtCode: '866' });
+    const first = await createPersonVia(t, twinBody);
+    const second = await createPersonVia(t, { ...twinBody, idNumber: otherCccd(twinBody.idNumber) });
+
+    const items = await listFor('dongthap.admin');
+    expect(pairOf(items, cccd.id, cmnd.id)?.kind).toBe('cmnd_cccd');
+    expect(pairOf(items, first.id, second.id)?.kind).toBe('same_name_dob_phone');
+    // Full records on both sides, for the reviewer to compare.
+    expect(pairOf(items, cccd.id, cmnd.id).a).toMatchObject({ fullName: body.fullName, masked: false });
+    // Another province sees none of them; site staff may not review.
+    const hanoi = await listFor('hanoi.admin');
+    expect(pairOf(hanoi, cccd.id, cmnd.id)).toBeUndefined();
+    expect(pairOf(hanoi, first.id, second.id)).toBeUndefined();
+    expect((await t.call('GET', '/api/people/duplicates', { as: 'caolanh.tiem' })).status).toBe(403);
+  });
+
+  it('two different people: dismissed (audited), gone from the list; another province cannot dismiss', async () => {
+    const body = buildPersonIn('87', { districtCode: '866' });
+    const a = await createPersonVia(t, body);
+    const b = await createPersonVia(t, { ...body, idNumber: otherCccd(body.idNumber) });
+    const candidate = pairOf(await listFor('dongthap.admin'), a.id, b.id);
+    expect(candidate).toBeDefined();
+    expect((await t.call('POST', `/api/people/duplicates/${candidate.id}/dismiss`, { as: 'hanoi.admin' })).status).toBe(
+      404,
+    );
+    const res = await t.call('POST', `/api/people/duplicates/${candidate.id}/dismiss`, { as: 'dongthap.admin' });
+    expect(res.status).toBe(204);
+    expect(pairOf(await listFor('dongthap.admin'), a.id, b.id)).toBeUndefined();
+    const trail = await listAudit(t.db, 'person', candidate.a.id);
+    expect(trail.find((x) => x.action === 'duplicate.dismiss')).toMatchObject({ actor_username: 'dongthap.admin' });
+  });
+
+  it('a merge closes the pair', async () => {
+    const body = buildPersonIn('87', { districtCode: '866' });
+    const a = await createPersonVia(t, body);
+    const b = await createPersonVia(t, { ...body, idNumber: `34${body.idNumber.slice(5)}`, idType: 'cmnd' } as any);
+    expect(pairOf(await listFor('dongthap.admin'), a.id, b.id)).toBeDefined();
+    const merge = await t.call('POST', `/api/people/${a.id}/merge`, {
+      as: 'dongthap.admin',
+      body: { duplicateId: b.id, reason: 'CMND cũ ghi trên CCCD' },
+    });
+    expect(merge.status).toBe(200);
+    expect(pairOf(await listFor('dongthap.admin'), a.id, b.id)).toBeUndefined();
+  });
+});

@@ -1,0 +1,2 @@
+/** `/quan-tri/ho-so-trung`: duplicate-record candidates, reviewed and merged or dismissed. */
+export const DUPLICATES_PATH = 'ho-so-trung';
