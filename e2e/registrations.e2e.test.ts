@@ -116,4 +116,77 @@ describe('registrations: the province assigns, the site invites (browser)', () =
     expect(invitation?.text).toContain(shown);
     expect(invitation?.text).toContain('Tram Y te Phuong 1');
   });
+
+  it('the session board lists those invited for today; one click checks a registrant in', async () => {
+    const c = simulatorCitizens().filter((x) => x.provinceCode === '87')[12]!;
+    const start = await json<{ registrationId: string }>('/api/portal/registrations', {
+      method: 'POST',
+      body: JSON.stringify({
+        fullName: c.fullName,
+        dateOfBirth: c.dateOfBirth,
+        gender: c.gender,
+        phone: c.phone,
+        idNumber: c.idNumber,
+        priorityGroup: 'other',
+        provinceCode: '87',
+        nationality: 'VN',
+        checklist: Object.fromEntries(SCREENING_QUESTIONS.map((q) => [q.id, 'no'])),
+        consent: true,
+      }),
+    });
+    const login = async (username: string, password: string) =>
+      (
+        await json<{ token: string }>('/api/auth/login', {
+          method: 'POST',
+          body: JSON.stringify({ username, password }),
+        })
+      ).body.token;
+    const admin = await login('admin', TEST_ADMIN_PASSWORD);
+    const sms = await json<{ items: { text: string }[] }>(`/api/admin/sms-outbox?to=${c.phone}`, { token: admin });
+    const otp = /\b(\d{6})\b/.exec(sms.body.items[0]!.text)![1]!;
+    const confirmed = await json<{ code: string }>(`/api/portal/registrations/${start.body.registrationId}/verify`, {
+      method: 'POST',
+      body: JSON.stringify({ otp }),
+    });
+    const province = await login('dongthap.admin', 'TiemChung@2021');
+    const site = await login('caolanh.tiem', 'TiemChung@2021');
+    const reg = (
+      await json<{ items: { id: string; code: string }[] }>('/api/registrations', { token: province })
+    ).body.items.find((r) => r.code === confirmed.body.code)!;
+    await json(`/api/registrations/${reg.id}/assign`, {
+      method: 'POST',
+      token: province,
+      body: JSON.stringify({ facilityId: 'DT-CL-01' }),
+    });
+    const today = daysAhead(0);
+    const invited = await json(`/api/registrations/${reg.id}/invite`, {
+      method: 'POST',
+      token: site,
+      body: JSON.stringify({ date: today }),
+    });
+    expect(invited.status).toBe(200);
+    const session = await json<{ id: string }>('/api/sessions', {
+      method: 'POST',
+      token: site,
+      body: JSON.stringify({ facilityId: 'DT-CL-01', sessionDate: today, lotNumbers: ['FF2587'] }),
+    });
+    expect(session.status).toBe(201);
+
+    const page = await signIn('caolanh.tiem');
+    await page.goto(`/quan-tri/buoi-tiem/${session.body.id}`);
+    const list = page.getByRole('region', { name: /^Được mời hôm nay/ });
+    await list.waitFor();
+    await list.getByRole('button', { name: `Tiếp nhận ${c.fullName}` }).click();
+    // Checked in: gone from the invited list (the list hides when empty), on the board.
+    await list.waitFor({ state: 'detached' });
+    const board = await json<{ visits: { checkInMethod: string; person: { fullName: string } }[] }>(
+      `/api/sessions/${session.body.id}`,
+      { token: site },
+    );
+    expect(board.body.visits).toEqual([
+      expect.objectContaining({ checkInMethod: 'list', person: expect.objectContaining({ fullName: c.fullName }) }),
+    ]);
+    await page.getByText(c.fullName).first().waitFor();
+    await page.context().close();
+  });
 });

@@ -424,5 +424,19 @@ describe('registration (Đăng ký tiêm)', () => {
     expect(checkIn.body.checkInMethod).toBe('registration_qr');
     const person = await t.call('GET', `/api/people/${checkIn.body.personId}`, { as: 'caolanh.tiem' });
     expect(person.body).toMatchObject({ idNumber: c.idNumber, verification: { status: 'verified' } });
+
+    // Picked from the board's list of invited registrants: the same person, recorded as `list`.
+    const another = (
+      await t.call('POST', '/api/sessions', {
+        as: 'caolanh.tiem',
+        body: { facilityId: 'DT-CL-01', sessionDate: '2022-01-15' },
+      })
+    ).body;
+    const fromList = await t.call('POST', `/api/sessions/${another.id}/visits`, {
+      as: 'caolanh.tiem',
+      body: { registrationQr: confirmed.body.qr, method: 'list' },
+    });
+    expect(fromList.status).toBe(201);
+    expect(fromList.body).toMatchObject({ checkInMethod: 'list', personId: checkIn.body.personId });
   });
 });

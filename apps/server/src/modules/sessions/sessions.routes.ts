@@ -134,7 +134,8 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
           request.body.registrationQr,
         );
         personId = person.id;
-        method = 'registration_qr';
+        // Picked from the board's list of invited registrants, or scanned from their QR.
+        method = method === 'list' ? 'list' : 'registration_qr';
       }
       const { visit, created } = await checkIn(
         app.db,

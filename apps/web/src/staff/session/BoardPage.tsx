@@ -11,6 +11,7 @@ import { useAnnounce } from './Announcer';
 import { BoardColumns } from './BoardColumns';
 import { CheckInBox, type CheckInBoxHandle } from './CheckInBox';
 import { vaccineShortName } from './format';
+import { InvitedList } from './InvitedList';
 import { formatDateTime, sessionTitle } from './labels';
 import type { BoardView } from './offline/board';
 import { siteSync } from './offline/siteSync';
@@ -232,6 +233,7 @@ export function BoardPage() {
         {isOpen && <CheckInBox view={view} handleRef={checkInRef} />}
         <Tally view={view} />
       </div>
+      {isOpen && <InvitedList view={view} />}
       <Shortcuts open={isOpen} />
       <BoardColumns view={view} />
       <Outlet context={context} />

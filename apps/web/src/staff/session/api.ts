@@ -75,6 +75,17 @@ export interface Board {
   lots: SessionLot[];
 }
 
+/** A registration invited for a date at a facility (the fields the board shows). */
+export interface InvitedRegistration {
+  id: string;
+  code: string;
+  fullName: string;
+  dateOfBirth: string;
+  gender: string;
+  assignedFacilityId: string | null;
+  invitedFor: string | null;
+}
+
 /** A lot held by a facility (`GET /api/lots?facilityId=`). */
 export interface StockLot {
   id: string;
@@ -159,9 +170,21 @@ export const sessionApi = {
   open: (body: { facilityId: string; sessionDate: string; name?: string; lotNumbers?: string[] }) =>
     api.post<Session>('/api/sessions', body),
   board: (id: string, signal?: AbortSignal) => api.get<Board>(`/api/sessions/${enc(id)}`, { signal }),
-  /** Check-in by the QR of a portal registration (TCDK:DK-…): the server finds or registers the person. */
-  checkInRegistration: (sessionId: string, body: { id: string; registrationQr: string }) =>
-    api.post<Visit>(`/api/sessions/${enc(sessionId)}/visits`, { ...body, method: 'registration_qr' }),
+  /**
+   * Check-in of a portal registrant by the text of their QR (TCDK:DK-…), scanned (`registration_qr`)
+   * or picked from the list of those invited for the day (`list`): the server finds or registers
+   * the person.
+   */
+  checkInRegistration: (
+    sessionId: string,
+    body: { id: string; registrationQr: string },
+    method: 'registration_qr' | 'list' = 'registration_qr',
+  ) => api.post<Visit>(`/api/sessions/${enc(sessionId)}/visits`, { ...body, method }),
+  /** Registrants invited to this facility (`GET /api/registrations?status=invited`, the caller's scope). */
+  invited: (signal?: AbortSignal) =>
+    api
+      .get<ItemsResponse<InvitedRegistration>>('/api/registrations', { query: { status: 'invited' }, signal })
+      .then((r) => r.items),
   checkIn: (sessionId: string, body: { id: string; personId: string; method: CheckInMethod }, signal?: AbortSignal) =>
     api.post<Visit>(`/api/sessions/${enc(sessionId)}/visits`, body, { signal }),
   screening: (visitId: string, body: ScreeningRequest, signal?: AbortSignal) =>
