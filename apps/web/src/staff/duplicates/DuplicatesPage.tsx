@@ -56,7 +56,7 @@ export function DuplicatesPage() {
   );
 }
 
-function PersonFacts({ person, label }: { person: Person; label: string }) {
+function PersonFacts({ person, label, letter }: { person: Person; label: string; letter: 'A' | 'B' }) {
   const t = useDuplicatesT();
   const { t: tMain } = useTranslation();
   return (
@@ -88,7 +88,7 @@ function PersonFacts({ person, label }: { person: Person; label: string }) {
         <dt>{t('created')}</dt>
         <dd>{formatDateTime(person.createdAt)}</dd>
       </dl>
-      <Link to={receptionPaths.person(person.id)}>{t('open', { which: label })}</Link>
+      <Link to={receptionPaths.person(person.id)}>{t('open', { which: letter })}</Link>
     </section>
   );
 }
@@ -148,8 +148,8 @@ function CandidateCard({
         </p>
       </header>
       <div className="duplicate__pair">
-        <PersonFacts person={c.a} label={t('recordA')} />
-        <PersonFacts person={c.b} label={t('recordB')} />
+        <PersonFacts person={c.a} label={t('recordA')} letter="A" />
+        <PersonFacts person={c.b} label={t('recordB')} letter="B" />
       </div>
       <form className="stack" onSubmit={onMerge('a')} noValidate>
         <TextAreaField
