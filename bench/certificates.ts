@@ -50,6 +50,7 @@ import type { CertificateView } from '../apps/server/src/modules/certificates/ce
 import { CERTIFICATE_VALIDITY_DAYS } from '../apps/server/src/modules/certificates/keys.service.js';
 import { selfSignedCertificate } from '../apps/server/src/modules/certificates/x509.js';
 import { maskIdNumber } from '../apps/server/src/modules/people/people.service.js';
+import { numberOption } from './lib/args.js';
 import { type ProfileSummary, summarizeProfile } from './lib/profile.js';
 import { fmt, markdownTable, ms, type RunMeta, runMeta, writeResults } from './lib/report.js';
 import { median, ratio } from './lib/stats.js';
@@ -92,12 +93,7 @@ export function parseCertificatesArgs(argv: readonly string[]): CertificatesOpti
     console.log(USAGE);
     process.exit(0);
   }
-  const num = (name: string, raw: string | undefined, fallback: number, min: number) => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min}\n${USAGE}`);
-    return n;
-  };
+  const num = numberOption(USAGE);
   const quick = values.quick ?? false;
   return {
     quick,

@@ -23,6 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import pg from 'pg';
 import { type AppCounters, type AppProcess, signIn, startAppProcess } from './lib/app-process.js';
+import { numberOption } from './lib/args.js';
 import { type CpuTargets, type CpuUse, cpuSnapshot, cpuUse, postmasterPid } from './lib/cpu.js';
 import { type FlushProbe, probeFlush } from './lib/disk.js';
 import { type HttpLoadOutcome, runHttpLoad, type SequenceOutcome } from './lib/http-load.js';
@@ -126,12 +127,7 @@ export function parseDoseRecordingArgs(argv: readonly string[]): DoseRecordingOp
     console.log(USAGE);
     process.exit(0);
   }
-  const num = (name: string, raw: string | undefined, fallback: number, min: number) => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min}\n${USAGE}`);
-    return n;
-  };
+  const num = numberOption(USAGE);
   const list = (name: string, raw: string | undefined, fallback: number[]) =>
     raw === undefined ? fallback : raw.split(',').map((x) => Math.floor(num(name, x, 0, 1)));
   const quick = values.quick ?? false;

@@ -26,6 +26,7 @@ import type { Actor } from '../apps/server/src/lib/authz.js';
 import { authenticateToken } from '../apps/server/src/modules/auth/auth.service.js';
 import { listReports, type ReportFilter } from '../apps/server/src/modules/reports/reports.handling.js';
 import { type AppProcess, signIn, startAppProcess } from './lib/app-process.js';
+import { numberOption } from './lib/args.js';
 import { type CpuTargets, type CpuUse, cpuSnapshot, cpuUse, postmasterPid } from './lib/cpu.js';
 import { type HttpLoadOutcome, runHttpLoad } from './lib/http-load.js';
 import { loadReports, type ReportsLoadResult } from './lib/load-reports.js';
@@ -88,12 +89,7 @@ export function parseOverdueQueueArgs(argv: readonly string[]): OverdueQueueOpti
     console.log(USAGE);
     process.exit(0);
   }
-  const num = (name: string, raw: string | undefined, fallback: number, min: number) => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min}\n${USAGE}`);
-    return n;
-  };
+  const num = numberOption(USAGE);
   const quick = values.quick ?? false;
   return {
     reports: Math.floor(num('reports', values.reports, quick ? 100_000 : 1_000_000, 1000)),

@@ -23,6 +23,7 @@ import {
   searchByNamePrefix,
   searchByPhone,
 } from '../apps/server/src/modules/people/people.queries.js';
+import { numberOption } from './lib/args.js';
 import { type HttpLoadOutcome, runHttpLoad } from './lib/http-load.js';
 import { BENCH_SEED, type IndexMode, type LoadResult, loadPeople } from './lib/load-people.js';
 import {
@@ -97,12 +98,7 @@ export function parsePeopleSearchArgs(argv: readonly string[]): PeopleSearchOpti
     console.log(USAGE);
     process.exit(0);
   }
-  const num = (name: string, raw: string | undefined, fallback: number, min: number) => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min}\n${USAGE}`);
-    return n;
-  };
+  const num = numberOption(USAGE);
   const quick = values.quick ?? false;
   const indexes = values['load-indexes'] ?? 'keep';
   if (indexes !== 'keep' && indexes !== 'rebuild') throw new Error(`--load-indexes must be keep or rebuild\n${USAGE}`);

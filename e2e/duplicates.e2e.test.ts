@@ -1,7 +1,15 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.ts';
-import { assertWebBuilt, launchBrowser, startServer, type TestServer } from './helpers';
+import {
+  apiJson,
+  apiToken,
+  assertWebBuilt,
+  launchBrowser,
+  signInThroughPage,
+  startServer,
+  type TestServer,
+} from './helpers';
 
 /**
  * "Hồ sơ trùng": a person registered twice — once with the old CMND, once with the CCCD, a dose on
@@ -21,24 +29,9 @@ describe('duplicate records reviewed and merged (browser)', () => {
     await server?.stop();
   });
 
-  async function json<T>(
-    path: string,
-    init: RequestInit & { token?: string } = {},
-  ): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${server.baseUrl}${path}`, {
-      ...init,
-      headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
-    });
-    return { status: res.status, body: (res.status === 204 ? undefined : await res.json()) as T };
-  }
-  async function token(username: string): Promise<string> {
-    return (
-      await json<{ token: string }>('/api/auth/login', {
-        method: 'POST',
-        body: JSON.stringify({ username, password: 'TiemChung@2021' }),
-      })
-    ).body.token;
-  }
+  const json = <T>(path: string, init?: RequestInit & { token?: string }) => apiJson<T>(server, path, init);
+
+  const token = (username: string) => apiToken(server, username);
 
   it('keeps the CCCD record, moves the CMND record’s dose to it, and the old id resolves to it', async () => {
     const c = simulatorCitizens().filter((x) => x.provinceCode === '87')[13]!;
@@ -78,11 +71,7 @@ describe('duplicate records reviewed and merged (browser)', () => {
 
     const context = await browser.newContext({ baseURL: server.baseUrl });
     const page = await context.newPage();
-    await page.goto('/dang-nhap');
-    await page.getByLabel('Tên đăng nhập').fill('dongthap.admin');
-    await page.getByLabel('Mật khẩu').fill('TiemChung@2021');
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL('**/quan-tri**');
+    await signInThroughPage(page, 'dongthap.admin');
     await page.getByRole('link', { name: 'Hồ sơ trùng' }).click();
     await page.getByRole('heading', { name: 'Hồ sơ trùng', level: 1 }).waitFor();
 

@@ -5,7 +5,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { SCREENING_QUESTIONS } from '@tiemchung/core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** The repository root (this file lives in <root>/e2e). */
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
@@ -218,4 +219,101 @@ export function assertWebBuilt(): void {
   if (!existsSync(index)) {
     throw new Error(`${index} not found: build the web app first (npm run build:web)`);
   }
+}
+
+/** The demo accounts' password (README, demo accounts). */
+export const DEMO_PASSWORD = 'TiemChung@2021';
+
+/** A date in Vietnam (UTC+7), `days` after today, as `YYYY-MM-DD`: the sites' day. */
+export function vnDate(days = 0): string {
+  return new Date(Date.now() + 7 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Calls the test server's API with JSON; `token` signs the call in as a staff member. */
+export async function apiJson<T>(
+  server: Pick<TestServer, 'baseUrl'>,
+  path: string,
+  init: RequestInit & { token?: string } = {},
+): Promise<{ status: number; body: T }> {
+  const { token, headers, ...rest } = init;
+  const res = await fetch(`${server.baseUrl}${path}`, {
+    ...rest,
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(headers as Record<string, string> | undefined),
+    },
+  });
+  return { status: res.status, body: (res.status === 204 ? undefined : await res.json()) as T };
+}
+
+/** Signs in through the API and returns the bearer token. */
+export async function apiToken(
+  server: Pick<TestServer, 'baseUrl'>,
+  username: string,
+  password = DEMO_PASSWORD,
+): Promise<string> {
+  const login = await apiJson<{ token: string }>(server, '/api/auth/login', {
+    method: 'POST',
+    body: JSON.stringify({ username, password }),
+  });
+  if (login.status !== 200) throw new Error(`login ${username}: ${login.status}`);
+  return login.body.token;
+}
+
+/** Signs in through the login page of `page` and waits for the staff app. */
+export async function signInThroughPage(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto('/dang-nhap');
+  await page.getByLabel('Tên đăng nhập').fill(username);
+  await page.getByLabel('Mật khẩu').fill(password);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.waitForURL('**/quan-tri**');
+}
+
+/** What a registrant gives on the portal (a citizen of the registry simulator, say). */
+export interface PortalRegistrant {
+  fullName: string;
+  dateOfBirth: string;
+  gender: string;
+  phone: string;
+  idNumber: string;
+  provinceCode: string;
+}
+
+/**
+ * Registers `who` on the portal (Đăng ký tiêm: all checklist answers "no", consent) and confirms
+ * with the OTP read from the SMS outbox as the administrator. `extra` adds or overrides fields.
+ */
+export async function registerOnPortal(
+  server: Pick<TestServer, 'baseUrl'>,
+  who: PortalRegistrant,
+  extra: Record<string, unknown> = {},
+) {
+  const start = await apiJson<{ registrationId: string }>(server, '/api/portal/registrations', {
+    method: 'POST',
+    body: JSON.stringify({
+      fullName: who.fullName,
+      dateOfBirth: who.dateOfBirth,
+      gender: who.gender,
+      phone: who.phone,
+      idNumber: who.idNumber,
+      priorityGroup: 'other',
+      provinceCode: who.provinceCode,
+      nationality: 'VN',
+      checklist: Object.fromEntries(SCREENING_QUESTIONS.map((q) => [q.id, 'no'])),
+      consent: true,
+      ...extra,
+    }),
+  });
+  const admin = await apiToken(server, TEST_ADMIN_USERNAME, TEST_ADMIN_PASSWORD);
+  const outbox = async () =>
+    (await apiJson<{ items: { text: string }[] }>(server, `/api/admin/sms-outbox?to=${who.phone}`, { token: admin }))
+      .body.items;
+  const otp = /\b(\d{6})\b/.exec((await outbox())[0]?.text ?? '')?.[1] ?? '';
+  const confirmed = await apiJson<{ code: string; qr: string }>(
+    server,
+    `/api/portal/registrations/${start.body.registrationId}/verify`,
+    { method: 'POST', body: JSON.stringify({ otp }) },
+  );
+  return { start, confirmed, outbox };
 }

@@ -1,13 +1,17 @@
-import { SCREENING_QUESTIONS } from '@tiemchung/core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.ts';
-import { assertWebBuilt, launchBrowser, startServer, TEST_ADMIN_PASSWORD, type TestServer } from './helpers';
-
-/** A date some days ahead in Vietnam, YYYY-MM-DD. */
-function daysAhead(days: number): string {
-  return new Date(Date.now() + 7 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
-}
+import {
+  apiJson,
+  apiToken,
+  assertWebBuilt,
+  launchBrowser,
+  registerOnPortal,
+  signInThroughPage,
+  startServer,
+  type TestServer,
+  vnDate,
+} from './helpers';
 
 /**
  * "Đăng ký tiêm" in the staff app: the province assigns a portal registration to a vaccination
@@ -27,62 +31,23 @@ describe('registrations: the province assigns, the site invites (browser)', () =
     await server?.stop();
   });
 
-  async function json<T>(
-    path: string,
-    init: RequestInit & { token?: string } = {},
-  ): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${server.baseUrl}${path}`, {
-      ...init,
-      headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
-    });
-    return { status: res.status, body: (await res.json()) as T };
-  }
+  const json = <T>(path: string, init?: RequestInit & { token?: string }) => apiJson<T>(server, path, init);
 
   async function signIn(username: string): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.baseUrl });
-    const page = await context.newPage();
-    await page.goto('/dang-nhap');
-    await page.getByLabel('Tên đăng nhập').fill(username);
-    await page.getByLabel('Mật khẩu').fill('TiemChung@2021');
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL('**/quan-tri**');
+    const page = await (await browser.newContext({ baseURL: server.baseUrl })).newPage();
+    await signInThroughPage(page, username);
     return page;
   }
 
   it('a registrant goes from "Chờ phân bổ" to assigned to Trạm Y tế Phường 1, then invited by SMS', async () => {
     const c = simulatorCitizens().filter((x) => x.provinceCode === '87')[11]!;
-    const preferred = daysAhead(5);
-    const start = await json<{ registrationId: string }>('/api/portal/registrations', {
-      method: 'POST',
-      body: JSON.stringify({
-        fullName: c.fullName,
-        dateOfBirth: c.dateOfBirth,
-        gender: c.gender,
-        phone: c.phone,
-        idNumber: c.idNumber,
-        priorityGroup: 'teacher',
-        provinceCode: '87',
-        districtCode: '866',
-        nationality: 'VN',
-        preferredDate: preferred,
-        checklist: Object.fromEntries(SCREENING_QUESTIONS.map((q) => [q.id, 'no'])),
-        consent: true,
-      }),
+    const preferred = vnDate(5);
+    const { start, confirmed, outbox } = await registerOnPortal(server, c, {
+      priorityGroup: 'teacher',
+      districtCode: '866',
+      preferredDate: preferred,
     });
     expect(start.status).toBe(202);
-    const admin = (
-      await json<{ token: string }>('/api/auth/login', {
-        method: 'POST',
-        body: JSON.stringify({ username: 'admin', password: TEST_ADMIN_PASSWORD }),
-      })
-    ).body.token;
-    const outbox = async () =>
-      (await json<{ items: { text: string }[] }>(`/api/admin/sms-outbox?to=${c.phone}`, { token: admin })).body.items;
-    const otp = /\b(\d{6})\b/.exec((await outbox())[0]!.text)![1]!;
-    const confirmed = await json(`/api/portal/registrations/${start.body.registrationId}/verify`, {
-      method: 'POST',
-      body: JSON.stringify({ otp }),
-    });
     expect(confirmed.status).toBe(200);
 
     // The province: the registration waits for assignment; assign it to the site.
@@ -119,37 +84,9 @@ describe('registrations: the province assigns, the site invites (browser)', () =
 
   it('the session board lists those invited for today; one click checks a registrant in', async () => {
     const c = simulatorCitizens().filter((x) => x.provinceCode === '87')[12]!;
-    const start = await json<{ registrationId: string }>('/api/portal/registrations', {
-      method: 'POST',
-      body: JSON.stringify({
-        fullName: c.fullName,
-        dateOfBirth: c.dateOfBirth,
-        gender: c.gender,
-        phone: c.phone,
-        idNumber: c.idNumber,
-        priorityGroup: 'other',
-        provinceCode: '87',
-        nationality: 'VN',
-        checklist: Object.fromEntries(SCREENING_QUESTIONS.map((q) => [q.id, 'no'])),
-        consent: true,
-      }),
-    });
-    const login = async (username: string, password: string) =>
-      (
-        await json<{ token: string }>('/api/auth/login', {
-          method: 'POST',
-          body: JSON.stringify({ username, password }),
-        })
-      ).body.token;
-    const admin = await login('admin', TEST_ADMIN_PASSWORD);
-    const sms = await json<{ items: { text: string }[] }>(`/api/admin/sms-outbox?to=${c.phone}`, { token: admin });
-    const otp = /\b(\d{6})\b/.exec(sms.body.items[0]!.text)![1]!;
-    const confirmed = await json<{ code: string }>(`/api/portal/registrations/${start.body.registrationId}/verify`, {
-      method: 'POST',
-      body: JSON.stringify({ otp }),
-    });
-    const province = await login('dongthap.admin', 'TiemChung@2021');
-    const site = await login('caolanh.tiem', 'TiemChung@2021');
+    const { confirmed } = await registerOnPortal(server, c);
+    const province = await apiToken(server, 'dongthap.admin');
+    const site = await apiToken(server, 'caolanh.tiem');
     const reg = (
       await json<{ items: { id: string; code: string }[] }>('/api/registrations', { token: province })
     ).body.items.find((r) => r.code === confirmed.body.code)!;
@@ -158,7 +95,7 @@ describe('registrations: the province assigns, the site invites (browser)', () =
       token: province,
       body: JSON.stringify({ facilityId: 'DT-CL-01' }),
     });
-    const today = daysAhead(0);
+    const today = vnDate(0);
     const invited = await json(`/api/registrations/${reg.id}/invite`, {
       method: 'POST',
       token: site,

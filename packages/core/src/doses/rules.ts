@@ -80,15 +80,19 @@ function byDate(a: PastDose, b: PastDose): number {
 export function sequenceDoses(doses: readonly PastDose[]): SequencedDose[] {
   const sorted = [...doses].sort(byDate);
   const required = primarySeriesLength(sorted[0]?.vaccineCode);
-  let primary = 0;
   return sorted.map((d, i) => {
-    if (primary < required) {
-      primary++;
-      return { ...d, doseNumber: i + 1, doseKind: 'primary' as const, primaryNumber: primary };
-    }
-    const kind: DoseKind = d.declaredKind === 'additional' ? 'additional' : 'booster';
-    return { ...d, doseNumber: i + 1, doseKind: kind, primaryNumber: null };
+    const doseKind = kindOfDose(i + 1, required, d.declaredKind);
+    return { ...d, doseNumber: i + 1, doseKind, primaryNumber: doseKind === 'primary' ? i + 1 : null };
   });
+}
+
+/**
+ * The kind of the n-th dose of a history (1-based, date order): the first `seriesLength` doses are
+ * the primary series; after it a dose is a booster unless the site declared it additional.
+ */
+function kindOfDose(doseNumber: number, seriesLength: number, declaredKind: DoseKind | null | undefined): DoseKind {
+  if (doseNumber <= seriesLength) return 'primary';
+  return declaredKind === 'additional' ? 'additional' : 'booster';
 }
 
 /**
@@ -110,9 +114,7 @@ export function latestDose<D extends Omit<PastDose, 'id'>>(
   const dose = doses[last]!;
   const seriesLength = primarySeriesLength(doses[first]!.vaccineCode);
   const doseNumber = doses.length;
-  const doseKind: DoseKind =
-    doseNumber <= seriesLength ? 'primary' : dose.declaredKind === 'additional' ? 'additional' : 'booster';
-  return { dose, doseNumber, doseKind, seriesLength };
+  return { dose, doseNumber, doseKind: kindOfDose(doseNumber, seriesLength, dose.declaredKind), seriesLength };
 }
 
 export interface DoseViolation {

@@ -90,6 +90,21 @@ export function adler32(bytes: Uint8Array): number {
   return ((b << 16) | a) >>> 0;
 }
 
+/** The hash of the 3 bytes at `i` (multiplicative hashing), HASH_BITS wide. */
+function hash3(bytes: Uint8Array, i: number): number {
+  return Math.imul((bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!, 0x9e3779b1) >>> (32 - HASH_BITS);
+}
+
+/** Writes the Adler-32 of `bytes` big-endian at `pos` (the zlib trailer); returns the new end. */
+function writeAdler32(out: Uint8Array, pos: number, bytes: Uint8Array): number {
+  const check = adler32(bytes);
+  out[pos] = check >>> 24;
+  out[pos + 1] = (check >>> 16) & 0xff;
+  out[pos + 2] = (check >>> 8) & 0xff;
+  out[pos + 3] = check & 0xff;
+  return pos + 4;
+}
+
 /** The hash heads, reused from call to call (reset by generation, not by clearing). */
 const head = new Int32Array(HASH_SIZE);
 const headGeneration = new Uint32Array(HASH_SIZE);
@@ -124,7 +139,7 @@ export function zlibDeflateSync(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
     let bestDist = 0;
     let h = 0;
     if (i <= lastStart) {
-      h = Math.imul((bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!, 0x9e3779b1) >>> (32 - HASH_BITS);
+      h = hash3(bytes, i);
       let candidate = headGeneration[h] === gen ? head[h]! : -1;
       const limit = Math.min(n - i, MAX_MATCH);
       for (let tries = 0; candidate >= 0 && i - candidate <= WINDOW && tries < MAX_CHAIN; tries++) {
@@ -171,7 +186,7 @@ export function zlibDeflateSync(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
       const end = i + bestLen;
       for (i++; i < end; i++) {
         if (i > lastStart) continue;
-        const hh = Math.imul((bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!, 0x9e3779b1) >>> (32 - HASH_BITS);
+        const hh = hash3(bytes, i);
         prev[i & (WINDOW - 1)] = headGeneration[hh] === gen ? head[hh]! : -1;
         head[hh] = i;
         headGeneration[hh] = gen;
@@ -196,11 +211,7 @@ export function zlibDeflateSync(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
     bitCount -= 8;
   }
   if (pos - 2 > n + 5 * Math.ceil(n / 65_535 || 1)) return storedZlib(bytes);
-  const check = adler32(bytes);
-  out[pos++] = check >>> 24;
-  out[pos++] = (check >>> 16) & 0xff;
-  out[pos++] = (check >>> 8) & 0xff;
-  out[pos++] = check & 0xff;
+  pos = writeAdler32(out, pos, bytes);
   return out.slice(0, pos);
 }
 
@@ -223,10 +234,6 @@ function storedZlib(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
     out.set(bytes.subarray(start, start + len), pos);
     pos += len;
   }
-  const check = adler32(bytes);
-  out[pos++] = check >>> 24;
-  out[pos++] = (check >>> 16) & 0xff;
-  out[pos++] = (check >>> 8) & 0xff;
-  out[pos++] = check & 0xff;
+  writeAdler32(out, pos, bytes);
   return out;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseIsoDate } from '../identity/dates.js';
 
 /**
  * The EU DCC JSON schema, version 1.3.0 (`DCC.combined-schema.json` of the eHealth Network), as
@@ -19,17 +20,8 @@ export const icaoNameSchema = z
 
 /** True for a calendar date `YYYY-MM-DD` that exists (JSON Schema `format: date`). */
 export function isFullDate(s: string): boolean {
-  if (!FULL_DATE_RE.test(s)) return false;
-  const y = Number(s.slice(0, 4));
-  const m = Number(s.slice(5, 7));
-  const d = Number(s.slice(8, 10));
-  if (m < 1 || m > 12 || d < 1) return false;
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  return d <= (m === 2 ? (leap ? 29 : 28) : DAYS_IN_MONTH[m - 1]!);
+  return parseIsoDate(s) !== null;
 }
-
-const FULL_DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** True for an RFC 3339 date-time with a time zone (JSON Schema `format: date-time`). */
 export function isDateTime(s: string): boolean {

@@ -409,6 +409,15 @@ describe('registration (Đăng ký tiêm)', () => {
       ).body.status,
     ).toBe('invited');
     expect((await outbox(c.phone))[0]).toMatchObject({ kind: 'registration_invite' });
+    // A session board asks for the day's invitations of its facility only.
+    const invitedOn = async (day: string) =>
+      (
+        await t.call('GET', `/api/registrations?status=invited&facilityId=DT-CL-01&invitedFor=${day}`, {
+          as: 'caolanh.tiem',
+        })
+      ).body.items.map((r: any) => r.code);
+    expect(await invitedOn('2022-01-15')).toContain(confirmed.body.code);
+    expect(await invitedOn('2022-01-16')).not.toContain(confirmed.body.code);
 
     const session = (
       await t.call('POST', '/api/sessions', {

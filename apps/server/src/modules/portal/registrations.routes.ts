@@ -59,6 +59,10 @@ export const registrationsRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Confirmed registrations in the caller’s units',
         querystring: z.object({
           status: z.enum(['confirmed', 'assigned', 'invited', 'checked_in', 'cancelled']).optional(),
+          /** Invited for this day (a session board's list of the day). */
+          invitedFor: isoDateSchema.optional(),
+          /** Assigned to this facility. */
+          facilityId: z.string().min(1).max(40).optional(),
         }),
         response: { 200: listOf(registrationSchema) },
       },

@@ -208,7 +208,11 @@ export async function confirmRegistration(
 }
 
 /** Registrations a province, district or facility sees (confirmed ones; newest first). */
-export function listRegistrations(db: Kysely<DB>, actor: Actor, f: { status?: RegistrationRow['status'] }) {
+export function listRegistrations(
+  db: Kysely<DB>,
+  actor: Actor,
+  f: { status?: RegistrationRow['status']; invitedFor?: string; facilityId?: string },
+) {
   let q = db.selectFrom('registrations').selectAll().where('status', '<>', 'unconfirmed');
   const s = actor.scope;
   if (s.level === 'province') q = q.where('province_code', '=', s.provinceCode ?? NO_MATCH);
@@ -216,6 +220,8 @@ export function listRegistrations(db: Kysely<DB>, actor: Actor, f: { status?: Re
     q = q.where('assigned_district_code', '=', s.districtCode ?? NO_MATCH);
   else if (s.level === 'facility') q = q.where('assigned_facility_id', '=', s.facilityId ?? NO_MATCH);
   if (f.status) q = q.where('status', '=', f.status);
+  if (f.invitedFor) q = q.where('invited_for', '=', f.invitedFor);
+  if (f.facilityId) q = q.where('assigned_facility_id', '=', f.facilityId);
   return q.orderBy('created_at', 'desc').limit(500).execute();
 }
 

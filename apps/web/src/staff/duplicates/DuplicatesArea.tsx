@@ -4,7 +4,6 @@ import { DuplicatesPage } from './DuplicatesPage';
 import './i18n';
 import '../reception/reception.css';
 import '../reports/reports.css';
-import '../registrations/registrations.css';
 import './duplicates.css';
 
 /**

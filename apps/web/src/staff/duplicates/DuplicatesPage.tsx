@@ -10,7 +10,7 @@ import type { Person } from '../reception/api';
 import { formatDate, formatDateTime, genderLabel } from '../reception/format';
 import { receptionPaths } from '../reception/paths';
 import { VerificationBadge } from '../reception/VerificationBadge';
-import { Refusal } from '../reports/shared';
+import { Detail, Refusal } from '../reports/shared';
 import { type DuplicateCandidate, duplicatesApi, duplicatesKeys } from './api';
 import { type DuplicatesKey, useDuplicatesT } from './i18n';
 
@@ -42,7 +42,7 @@ export function DuplicatesPage() {
           {list.data.length === 0 ? (
             <p>{t('empty')}</p>
           ) : (
-            <ul className="stack duplicates" aria-label={t('title')}>
+            <ul className="stack plain-list" aria-label={t('title')}>
               {list.data.map((c) => (
                 <li key={c.id}>
                   <CandidateCard candidate={c} onNotice={setNotice} />
@@ -64,29 +64,17 @@ function PersonFacts({ person, label, letter }: { person: Person; label: string;
       <h3>
         {label}: {person.fullName}
       </h3>
-      <dl className="registration__facts">
-        <dt>{t('idNumber')}</dt>
-        <dd>{person.idNumber ?? t('none')}</dd>
-        {person.oldIdNumber && (
-          <>
-            <dt>{t('oldIdNumber')}</dt>
-            <dd>{person.oldIdNumber}</dd>
-          </>
-        )}
-        <dt>{t('born')}</dt>
-        <dd>{formatDate(person.dateOfBirth)}</dd>
-        <dt>{t('gender')}</dt>
-        <dd>{genderLabel(tMain, person.gender)}</dd>
-        <dt>{t('phone')}</dt>
-        <dd>{person.phone ?? t('none')}</dd>
-        <dt>{t('address')}</dt>
-        <dd>{person.address ?? t('none')}</dd>
-        <dt>{t('identity')}</dt>
-        <dd>
+      <dl className="details">
+        <Detail label={t('idNumber')}>{person.idNumber ?? t('none')}</Detail>
+        {person.oldIdNumber && <Detail label={t('oldIdNumber')}>{person.oldIdNumber}</Detail>}
+        <Detail label={t('born')}>{formatDate(person.dateOfBirth)}</Detail>
+        <Detail label={t('gender')}>{genderLabel(tMain, person.gender)}</Detail>
+        <Detail label={t('phone')}>{person.phone ?? t('none')}</Detail>
+        <Detail label={t('address')}>{person.address ?? t('none')}</Detail>
+        <Detail label={t('identity')}>
           <VerificationBadge verification={person.verification} />
-        </dd>
-        <dt>{t('created')}</dt>
-        <dd>{formatDateTime(person.createdAt)}</dd>
+        </Detail>
+        <Detail label={t('created')}>{formatDateTime(person.createdAt)}</Detail>
       </dl>
       <Link to={receptionPaths.person(person.id)}>{t('open', { which: letter })}</Link>
     </section>

@@ -9,7 +9,7 @@ import { SelectField } from '../../ui/SelectField';
 import { usePageTitle } from '../../ui/usePageTitle';
 import { formatDate, formatDateTime, todayIso } from '../reception/format';
 import { useDistricts, useFacilities } from '../reports/api';
-import { Refusal } from '../reports/shared';
+import { Detail, Refusal } from '../reports/shared';
 import {
   REGISTRATION_STATUSES,
   type Registration,
@@ -71,7 +71,7 @@ export function RegistrationsPage() {
           {list.data.length === 0 ? (
             <p>{t('empty')}</p>
           ) : (
-            <ul className="stack registrations" aria-label={t('title')}>
+            <ul className="stack plain-list" aria-label={t('title')}>
               {list.data.map((r) => (
                 <li key={r.id}>
                   <RegistrationCard registration={r} onNotice={setNotice} />
@@ -109,29 +109,17 @@ function RegistrationCard({
         </h2>
         <Badge tone={TONES[r.status] ?? 'neutral'}>{t(`statuses.${r.status}` as RegistrationsKey)}</Badge>
       </header>
-      <dl className="registration__facts">
-        <dt>{t('code')}</dt>
-        <dd>{r.code}</dd>
-        <dt>{t('born')}</dt>
-        <dd>{formatDate(r.dateOfBirth)}</dd>
-        <dt>{t('phone')}</dt>
-        <dd>{r.phone}</dd>
-        <dt>{t('priority')}</dt>
-        <dd>{priority}</dd>
-        <dt>{t('preferredDate')}</dt>
-        <dd>{r.preferredDate ? formatDate(r.preferredDate) : '—'}</dd>
-        <dt>{t('registeredAt')}</dt>
-        <dd>{formatDateTime(r.createdAt)}</dd>
-        <dt>{t('assignedTo')}</dt>
-        <dd>
+      <dl className="details">
+        <Detail label={t('code')}>{r.code}</Detail>
+        <Detail label={t('born')}>{formatDate(r.dateOfBirth)}</Detail>
+        <Detail label={t('phone')}>{r.phone}</Detail>
+        <Detail label={t('priority')}>{priority}</Detail>
+        <Detail label={t('preferredDate')}>{r.preferredDate ? formatDate(r.preferredDate) : '—'}</Detail>
+        <Detail label={t('registeredAt')}>{formatDateTime(r.createdAt)}</Detail>
+        <Detail label={t('assignedTo')}>
           {r.assignedFacilityId ? facilityName(r.assignedFacilityId) : (r.assignedDistrictCode ?? t('notAssigned'))}
-        </dd>
-        {r.invitedFor && (
-          <>
-            <dt>{t('invitedFor')}</dt>
-            <dd>{formatDate(r.invitedFor)}</dd>
-          </>
-        )}
+        </Detail>
+        {r.invitedFor && <Detail label={t('invitedFor')}>{formatDate(r.invitedFor)}</Detail>}
       </dl>
       {canAssign && <AssignForm registration={r} onDone={onNotice} />}
       {canInvite && <InviteForm registration={r} onDone={onNotice} />}

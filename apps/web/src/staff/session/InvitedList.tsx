@@ -21,9 +21,10 @@ export function InvitedList({ view }: { view: BoardView }) {
   const queryClient = useQueryClient();
   const announce = useAnnounce();
   const { session } = view;
+  const invitedKey = siteKeys.invited(session.facilityId, session.sessionDate);
   const invited = useQuery({
-    queryKey: siteKeys.invited,
-    queryFn: ({ signal }) => sessionApi.invited(signal),
+    queryKey: invitedKey,
+    queryFn: ({ signal }) => sessionApi.invited(session.facilityId, session.sessionDate, signal),
     refetchInterval: 60_000,
   });
   const checkIn = useMutation({
@@ -33,13 +34,11 @@ export function InvitedList({ view }: { view: BoardView }) {
       announce(t('session.invited.done', { name: r.fullName, n: visit.queueNumber }));
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: siteKeys.board(session.id) }),
-        queryClient.invalidateQueries({ queryKey: siteKeys.invited }),
+        queryClient.invalidateQueries({ queryKey: invitedKey }),
       ]);
     },
   });
-  const today = (invited.data ?? []).filter(
-    (r) => r.invitedFor === session.sessionDate && r.assignedFacilityId === session.facilityId,
-  );
+  const today = invited.data ?? [];
   if (today.length === 0) return null;
   return (
     <section className="card stack invited" aria-labelledby={`${id}-title`}>

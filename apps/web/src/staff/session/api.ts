@@ -180,10 +180,13 @@ export const sessionApi = {
     body: { id: string; registrationQr: string },
     method: 'registration_qr' | 'list' = 'registration_qr',
   ) => api.post<Visit>(`/api/sessions/${enc(sessionId)}/visits`, { ...body, method }),
-  /** Registrants invited to this facility (`GET /api/registrations?status=invited`, the caller's scope). */
-  invited: (signal?: AbortSignal) =>
+  /** Registrants a facility invited for a day (`GET /api/registrations?status=invited&…`). */
+  invited: (facilityId: string, day: string, signal?: AbortSignal) =>
     api
-      .get<ItemsResponse<InvitedRegistration>>('/api/registrations', { query: { status: 'invited' }, signal })
+      .get<ItemsResponse<InvitedRegistration>>('/api/registrations', {
+        query: { status: 'invited', facilityId, invitedFor: day },
+        signal,
+      })
       .then((r) => r.items),
   checkIn: (sessionId: string, body: { id: string; personId: string; method: CheckInMethod }, signal?: AbortSignal) =>
     api.post<Visit>(`/api/sessions/${enc(sessionId)}/visits`, body, { signal }),

@@ -27,7 +27,7 @@ export const siteKeys = {
   observation: (sessionId: string) => ['site', 'observation', sessionId] as const,
   person: (personId: string) => ['site', 'person', personId] as const,
   facilities: ['site', 'facilities'] as const,
-  invited: ['site', 'invited'] as const,
+  invited: (facilityId: string, day: string) => ['site', 'invited', facilityId, day] as const,
 };
 
 /** While online the board is read again this often (other desks of the site work on it too). */
