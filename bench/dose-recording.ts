@@ -279,6 +279,8 @@ export interface DoseRecordingResults {
     readonly storedWithoutAnswer: number;
     readonly requestsWithoutAnswer: number;
     readonly peopleWithTwoDoses: number;
+    /** Stored doses without exactly one `dose.create` audit entry (should be 0). */
+    readonly dosesWithoutOneAuditEntry: number;
     readonly baselineStored: number;
     readonly baselineAcknowledged: number;
     readonly baselineAcknowledgedFound: number;
@@ -668,6 +670,8 @@ async function measure(
         `${verification.storedWithoutAnswer} doses stored without an answer, more than the ${verification.requestsWithoutAnswer} requests cut off`,
       );
     if (verification.peopleWithTwoDoses > 0) failures.push(`${verification.peopleWithTwoDoses} people got two doses`);
+    if (verification.dosesWithoutOneAuditEntry > 0)
+      failures.push(`${verification.dosesWithoutOneAuditEntry} doses without exactly one audit entry`);
     if (verification.baselineAcknowledgedFound !== verification.baselineAcknowledged)
       failures.push('acknowledged baseline rows are missing');
     for (const s of [...main, ...syncOff]) if (s.requests === 0) failures.push(`${s.kind}: no response at all`);
@@ -838,7 +842,10 @@ async function preflight(origin: string, token: string, ids: readonly string[], 
   baseline.acknowledged.push(b);
 }
 
-/** Every acknowledged dose is stored, nothing else is (beyond requests cut off), nobody has two. */
+/**
+ * Every acknowledged dose is stored, nothing else is (beyond requests cut off), nobody has two,
+ * and each dose has its one audit entry.
+ */
 async function verify(
   client: pg.Client,
   doses: Ledger,
@@ -861,6 +868,11 @@ async function verify(
     requestsWithoutAnswer: doses.used - doses.responses,
     peopleWithTwoDoses: await count(
       'select count(*)::text as n from (select person_id from doses group by person_id having count(*) > 1) t',
+    ),
+    dosesWithoutOneAuditEntry: await count(
+      `select count(*)::text as n from doses d
+        where (select count(*) from audit_log a
+               where a.entity_type = 'dose' and a.entity_id = d.id and a.action = 'dose.create') <> 1`,
     ),
     baselineStored: await count('select count(*)::text as n from bench_baseline'),
     baselineAcknowledged: baseKeys.length,
@@ -1020,6 +1032,7 @@ export function doseRecordingMarkdown(r: DoseRecordingResults): string {
     `Verification (SQL, after the run): ${fmt(v.dosesStored)} doses stored; ${fmt(v.dosesAcknowledged)} acknowledged (2xx), ` +
       `${fmt(v.acknowledgedFound)} of them found; ${fmt(v.storedWithoutAnswer)} stored for requests cut off at the end of a run ` +
       `(${fmt(v.requestsWithoutAnswer)} requests got no answer); ${fmt(v.peopleWithTwoDoses)} people with two doses; ` +
+      `${fmt(v.dosesWithoutOneAuditEntry)} doses without exactly one audit entry; ` +
       `baseline: ${fmt(v.baselineAcknowledgedFound)} of ${fmt(v.baselineAcknowledged)} acknowledged rows found (${fmt(v.baselineStored)} stored).`,
     '',
     markdownTable(

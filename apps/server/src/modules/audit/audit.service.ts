@@ -88,13 +88,33 @@ export function listAudit(db: Executor, entityType: string, entityId: string) {
     .execute();
 }
 
+/** The columns of an audit entry and their SQL types, in the order `auditRow` fills them. */
+const AUDIT_COLUMNS = [
+  ['actor_id', 'text'],
+  ['actor_username', 'text'],
+  ['actor_role', 'text'],
+  ['action', 'text'],
+  ['entity_type', 'text'],
+  ['entity_id', 'text'],
+  ['before', 'jsonb'],
+  ['after', 'jsonb'],
+  ['reason', 'text'],
+  ['request_id', 'text'],
+  ['ip', 'text'],
+] as const;
+
 /**
- * The audit entry as an INSERT … SELECT from a CTE named `cte` (one row per row of it): for a
- * change written in the same statement, which may write nothing (then neither does the entry).
+ * Audit entries as one INSERT … SELECT to embed in a data-modifying statement: an entry lands only
+ * if its entity is among the `id`s the CTE `written` returns (the change made in the same
+ * statement, which may write some rows and not others). Entries travel as one array per column,
+ * so the statement's text is the same for any number of entries.
  */
-export function auditInsertFromCte(ctx: AuditContext, entry: AuditEntry, cte: string) {
-  const r = auditRow(ctx, entry);
-  return sql`insert into audit_log (actor_id, actor_username, actor_role, action, entity_type, entity_id, before, after, reason, request_id, ip)
-    select ${r.actor_id}, ${r.actor_username}, ${r.actor_role}, ${r.action}, ${r.entity_type}, ${r.entity_id}, ${r.before}::jsonb, ${r.after}::jsonb, ${r.reason}, ${r.request_id}, ${r.ip}
-    from ${sql.table(cte)}`;
+export function auditInsertForWritten(entries: readonly { ctx: AuditContext; entry: AuditEntry }[], written: string) {
+  const rows = entries.map((e) => auditRow(e.ctx, e.entry));
+  const arrays = AUDIT_COLUMNS.map(([c]) => rows.map((r) => r[c] ?? null));
+  const names = sql.join(AUDIT_COLUMNS.map(([c]) => sql.ref(c)));
+  return sql`insert into audit_log (${names})
+    select ${sql.join(AUDIT_COLUMNS.map(([c, t]) => (t === 'jsonb' ? sql`e.${sql.ref(c)}::jsonb` : sql`e.${sql.ref(c)}`)))}
+    from unnest(${sql.join(arrays.map((a) => sql`${a}::text[]`))}) as e(${names})
+    where e.entity_id in (select id from ${sql.table(written)})`;
 }

@@ -74,28 +74,40 @@ export interface PastDoseRow {
   dose_kind: DoseRow['dose_kind'];
 }
 
+/** What the fast path reads for one request. */
+export interface RecordingSnapshot {
+  person: Record<string, unknown> | null;
+  doses: PastDoseRow[];
+  /** The dose the request's idempotency key already made, if any. */
+  keyed: string | null;
+}
+
 /**
- * The fast path's single read: the person (as JSON, an expression of the people module), their
- * counted doses, and the id of the dose an idempotency key already made.
+ * The fast path's read, for a batch of requests in one statement: per request, the person (as
+ * JSON, through `personJson`, an expression of the people module over the input's `person_id`),
+ * their counted doses, and the id of the dose its idempotency key already made. In input order.
  */
-export async function recordingSnapshot(
+export async function recordingSnapshots(
   db: Executor,
-  personJson: RawBuilder<Record<string, unknown> | null>,
-  personId: string,
-  idempotencyKey: string | undefined,
-) {
-  const { rows } = await sql<{ person: Record<string, unknown> | null; doses: PastDoseRow[]; keyed: string | null }>`
-    ${PREPARED}select ${personJson} as person,
+  personJson: (personId: RawBuilder<string>) => RawBuilder<Record<string, unknown> | null>,
+  inputs: readonly { personId: string; idempotencyKey: string | undefined }[],
+): Promise<RecordingSnapshot[]> {
+  const { rows } = await sql<RecordingSnapshot & { n: number }>`
+    ${PREPARED}select i.n::int as n, ${personJson(sql`i.person_id`)} as person,
       coalesce((
         select jsonb_agg(jsonb_build_object(
           'id', d.id, 'vaccine_code', d.vaccine_code, 'administered_on', d.administered_on,
           'declared_kind', d.declared_kind, 'dose_number', d.dose_number, 'dose_kind', d.dose_kind
         ) order by d.administered_on, d.id)
-        from doses d where d.person_id = ${personId} and d.duplicate_of is null
+        from doses d where d.person_id = i.person_id and d.duplicate_of is null
       ), '[]'::jsonb) as doses,
-      ${idempotencyKey ? sql`(select k.id from doses k where k.idempotency_key = ${idempotencyKey})` : sql`null`} as keyed
+      (select k.id from doses k where k.idempotency_key = i.key) as keyed
+    from unnest(${inputs.map((x) => x.personId)}::text[], ${inputs.map((x) => x.idempotencyKey ?? null)}::text[])
+      with ordinality as i(person_id, key, n)
   `.execute(db);
-  return rows[0]!;
+  const out: RecordingSnapshot[] = new Array(inputs.length);
+  for (const r of rows) out[r.n - 1] = { person: r.person, doses: r.doses, keyed: r.keyed };
+  return out;
 }
 
 /** The columns the fast path writes, with their types (parameters of INSERT … SELECT need casts). */
@@ -127,29 +139,54 @@ const DOSE_COLUMNS = {
 type DoseColumn = keyof typeof DOSE_COLUMNS;
 const COLUMN_NAMES = Object.keys(DOSE_COLUMNS) as DoseColumn[];
 
+/** One dose for the fast path's write: the row, and what the person must still be. */
+export interface DoseToWrite {
+  readonly dose: Record<DoseColumn, unknown>;
+  /** The person's version as read (the optimistic lock). */
+  readonly version: number;
+  /** The person's counted doses as read. */
+  readonly expectedCount: number;
+}
+
 /**
- * The fast path's single write: claims the person (`claim`: an UPDATE … RETURNING of the people
- * module, the optimistic lock), inserts the dose and its audit entry — all in one statement, and
- * only if the claim succeeded and the person still has `expectedCount` counted doses. True when
- * written; false when something changed meanwhile (the caller takes the locked path).
+ * The fast path's write, for a batch of doses (at most one per person) in one statement: claims
+ * each person (`claims`: an UPDATE … RETURNING of the people module over the CTE `i`, the
+ * optimistic lock), inserts each dose whose person was claimed and still has `expectedCount`
+ * counted doses and which no unique index refuses (same key, same person and day), and the audit
+ * entries of the doses inserted (`audit`, over the CTE `d`) — all or nothing. Returns the ids of
+ * the doses written; a dose left out saw something change meanwhile (its caller takes the locked
+ * path).
  */
-export async function insertDoseIfUnchanged(
+export async function insertDosesIfUnchanged(
   db: Executor,
-  dose: Record<DoseColumn, unknown>,
-  expectedCount: number,
-  claim: RawBuilder<unknown>,
-  audit: RawBuilder<unknown>,
-): Promise<boolean> {
-  const { rows } = await sql<{ n: number }>`
-    ${PREPARED}with claim as (${claim}),
+  items: readonly DoseToWrite[],
+  claims: (from: string) => RawBuilder<unknown>,
+  audit: (written: string) => RawBuilder<unknown>,
+): Promise<Set<string>> {
+  // In person order: concurrent batches then take the people's row locks in the same order.
+  const sorted = [...items].sort((a, b) => (String(a.dose.person_id) < String(b.dose.person_id) ? -1 : 1));
+  const column = (c: DoseColumn) =>
+    sorted.map((x) => {
+      const v = x.dose[c];
+      return v instanceof Date ? v.toISOString() : (v ?? null);
+    });
+  const { rows } = await sql<{ id: string }>`
+    ${PREPARED}with i as (
+      select * from unnest(
+        ${sql.join(COLUMN_NAMES.map((c) => sql`${column(c)}::${sql.raw(DOSE_COLUMNS[c])}[]`))},
+        ${sorted.map((x) => x.version)}::int4[], ${sorted.map((x) => x.expectedCount)}::int4[]
+      ) as i(${sql.join(COLUMN_NAMES.map((c) => sql.ref(c)))}, version, expected)
+    ),
+    claim as (${claims('i')}),
     d as (
       insert into doses (${sql.join(COLUMN_NAMES.map((c) => sql.ref(c)))})
-      select ${sql.join(COLUMN_NAMES.map((c) => sql`${dose[c]}::${sql.raw(DOSE_COLUMNS[c])}`))}
-      from claim
-      where (select count(*) from doses where person_id = ${dose.person_id} and duplicate_of is null) = ${expectedCount}
+      select ${sql.join(COLUMN_NAMES.map((c) => sql`i.${sql.ref(c)}`))}
+      from i join claim on claim.id = i.person_id
+      where (select count(*) from doses x where x.person_id = i.person_id and x.duplicate_of is null) = i.expected
+      on conflict do nothing
       returning id
-    ), a as (${audit})
-    select count(*)::int as n from d
+    ), a as (${audit('d')})
+    select id from d
   `.execute(db);
-  return (rows[0]?.n ?? 0) === 1;
+  return new Set(rows.map((r) => r.id));
 }

@@ -9,10 +9,17 @@ import {
   uuidv7,
 } from '@tiemchung/core';
 import type { Kysely, Transaction } from 'kysely';
+import { Batcher, batcherPer } from '../../db/batch.js';
 import type { DB, DoseRow, FacilityRow, PersonRow } from '../../db/schema.js';
 import { type Actor, covers } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
-import { type AuditContext, auditInsertFromCte, recordAudit, withAudit } from '../audit/audit.service.js';
+import {
+  type AuditContext,
+  type AuditEntry,
+  auditInsertForWritten,
+  recordAudit,
+  withAudit,
+} from '../audit/audit.service.js';
 import { getFacility, getFacilityCached } from '../facilities/facilities.service.js';
 import { findLotByNumber, findLotByNumberCached } from '../lots/lots.service.js';
 import {
@@ -23,7 +30,7 @@ import {
   personFromJson,
   personIdentityGate,
   personJsonExpr,
-  personVersionClaim,
+  personVersionClaims,
   SUPERVISOR_ROLES,
 } from '../people/people.service.js';
 import * as q from './doses.queries.js';
@@ -119,7 +126,8 @@ function violationsOverridden(
  *
  * The common case — a new latest dose — takes two statements: one read (person, doses, key) and
  * one conditional write (dose + audit entry) that only lands if the person and their doses are
- * still as read. Anything else (a retry, a retroactive entry that renumbers, a person flagged for
+ * still as read; requests in flight at the same moment share them (one read and one write for a
+ * batch of doses, each dose landing or not on its own conditions). Anything else (a retry, a retroactive entry that renumbers, a person flagged for
  * re-check, a merged id, a concurrent change) takes the locked path: one transaction holding the
  * person's row lock.
  */
@@ -131,32 +139,63 @@ export async function recordDose(
   now: Date,
 ): Promise<RecordedDose> {
   const facility = await facilityInScope(db, actor, input.facilityId);
-  const snap = await q.recordingSnapshot(db, personJsonExpr(input.personId), input.personId, input.idempotencyKey);
+  const snap = await snapshots(db).submit({ personId: input.personId, idempotencyKey: input.idempotencyKey });
   const person = snap.person ? personFromJson(snap.person) : undefined;
   if (person && !person.merged_into && !snap.keyed) {
     if (!canSeePerson(actor, person)) throw new AppError('not_found');
     const planned = await planDose(db, db, actor, input, person, snap.doses, facility, now);
     const last = planned.sequenced.at(-1);
     if (last?.id === NEW_DOSE && !planned.flagRecheck) {
-      try {
-        const written = await q.insertDoseIfUnchanged(
-          db,
-          {
-            ...planned.dose,
-            overridden: planned.dose.overridden === null ? null : JSON.stringify(planned.dose.overridden),
-          },
-          snap.doses.length,
-          personVersionClaim(person.id, person.version),
-          auditInsertFromCte(audit, planned.auditEntry, 'd'),
-        );
-        if (written) return { dose: planned.dose, created: true, warnings: planned.warnings };
-      } catch (err) {
-        // A same-day dose or a reused key raced in: the locked path gives the right answer.
-        if ((err as { code?: string }).code !== '23505') throw err;
-      }
+      const { dose } = planned;
+      const written = await writes(db).submit({
+        dose: { ...dose, overridden: dose.overridden === null ? null : JSON.stringify(dose.overridden) },
+        version: person.version,
+        expectedCount: snap.doses.length,
+        audit: { ctx: audit, entry: planned.auditEntry },
+      });
+      if (written) return { dose, created: true, warnings: planned.warnings };
+      // A same-day dose, a reused key or a change of the person raced in: the locked path decides.
     }
   }
   return recordDoseLocked(db, actor, audit, input, facility, now);
+}
+
+/**
+ * The fast path's statements, shared by the requests in flight (db/batch.ts): under load one read
+ * and one write serve many doses. At most one dose per person in a write.
+ */
+const BATCH = { maxBatch: 64, maxInFlight: 2 } as const;
+
+const snapshots = batcherPer(
+  (db: Kysely<DB>) =>
+    new Batcher(
+      (inputs: readonly { personId: string; idempotencyKey: string | undefined }[]) =>
+        q.recordingSnapshots(db, personJsonExpr, inputs),
+      BATCH,
+    ),
+);
+
+type Write = q.DoseToWrite & { readonly audit: { ctx: AuditContext; entry: AuditEntry } };
+
+const writes = batcherPer(
+  (db: Kysely<DB>) =>
+    new Batcher(
+      async (items: readonly Write[]) => {
+        const written = await q.insertDosesIfUnchanged(db, items, personVersionClaims, (d) =>
+          auditInsertForWritten(
+            items.map((x) => x.audit),
+            d,
+          ),
+        );
+        return items.map((x) => written.has(String(x.dose.id)));
+      },
+      { ...BATCH, keyOf: (x: Write) => String(x.dose.person_id) },
+    ),
+);
+
+/** How the fast path's statements were shared so far (diagnostics and tests). */
+export function doseBatchStats(db: Kysely<DB>) {
+  return { reads: { ...snapshots(db).stats }, writes: { ...writes(db).stats } };
 }
 
 /** The facility of a dose, which the actor must cover (a site records only at its own). */

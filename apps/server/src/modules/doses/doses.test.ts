@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildPersonIn, createPersonVia, setRegistryMode } from '../../test/factories.js';
 import { useTestApp } from '../../test/harness.js';
 import { listAudit } from '../audit/audit.service.js';
+import { doseBatchStats } from './doses.service.js';
 
 const now = new Date('2022-03-01T03:00:00Z');
 const t = await useTestApp({ deps: { clock: () => now } });
@@ -111,6 +112,38 @@ describe('idempotency: a retry, a double click or a re-sync never makes a second
     const again = await post(p.id, dose(), null);
     expect(again.status).toBe(422);
     expect(again.body.error.code).toBe('dose_same_day');
+  });
+});
+
+describe('doses recorded at the same moment share their statements (group commit)', () => {
+  it('each dose lands once with its audit entry; a same-day second request is refused on its own', async () => {
+    const people = await Promise.all(Array.from({ length: 12 }, () => person()));
+    const before = doseBatchStats(t.db);
+    const requests = [
+      ...people.map((p) => post(p.id, dose())),
+      // Three people also get a second request for the same day, without a key, at the same moment.
+      ...people.slice(0, 3).map((p) => post(p.id, dose(), null)),
+    ];
+    const results = await Promise.all(requests);
+    const after = doseBatchStats(t.db);
+    for (const [i, p] of people.entries()) {
+      const mine = results.filter((_, j) => j === i || j === people.length + i);
+      expect(mine.filter((r) => r.status === 201)).toHaveLength(1);
+      for (const r of mine.filter((x) => x.status !== 201)) {
+        expect(r.status).toBe(422);
+        expect(r.body.error.code).toBe('dose_same_day');
+      }
+      const rows = await t.db.selectFrom('doses').select('id').where('person_id', '=', p.id).execute();
+      expect(rows).toHaveLength(1);
+      const trail = await listAudit(t.db, 'dose', rows[0]!.id);
+      expect(trail.map((a) => a.action)).toEqual(['dose.create']);
+    }
+    // Fewer statements than doses: the writes were shared.
+    const writes = after.writes.batches - before.writes.batches;
+    const written = after.writes.items - before.writes.items;
+    expect(written).toBeGreaterThanOrEqual(people.length);
+    expect(writes).toBeLessThan(written);
+    expect(after.writes.largest).toBeGreaterThan(1);
   });
 });
 

@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { DB, NewPerson, PersonRow, PersonUpdate } from '../../db/schema.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -146,17 +146,20 @@ export function claimDueRechecks(db: Transaction<DB>, now: Date, limit: number) 
 
 /**
  * The person row as JSON, as an expression other modules' hot reads can embed (one statement for
- * the dose path: the person and their doses together).
+ * the dose path: the person and their doses together). `personId` is a value or an expression of
+ * the embedding statement (a column of its batch of inputs).
  */
-export function personJsonExpr(personId: string) {
+export function personJsonExpr(personId: string | RawBuilder<string>) {
   return sql<Record<string, unknown> | null>`(select to_jsonb(p) from people p where p.id = ${personId})`;
 }
 
 /**
- * An optimistic lock on the person, as a statement to embed in a CTE: bumps the version only if it
- * is still `version` (and the record not merged), returning the id. A concurrent writer of the same
- * person waits on the row, then finds the version changed and writes nothing.
+ * An optimistic lock on people, as a statement to embed in a CTE: for each row of the CTE `from`
+ * (columns `person_id`, `version`; one row per person), bumps the person's version only if it is
+ * still `version` (and the record not merged), returning the ids claimed. A concurrent writer of
+ * the same person waits on the row, then finds the version changed and writes nothing.
  */
-export function personVersionClaim(personId: string, version: number) {
-  return sql`update people set version = version + 1 where id = ${personId} and version = ${version} and merged_into is null returning id`;
+export function personVersionClaims(from: string) {
+  return sql`update people p set version = p.version + 1 from ${sql.table(from)} c
+    where p.id = c.person_id and p.version = c.version and p.merged_into is null returning p.id`;
 }

@@ -875,4 +875,4 @@ export function personFromJson(j: Record<string, unknown>): PersonRow {
   };
 }
 
-export { personJsonExpr, personVersionClaim } from './people.queries.js';
+export { personJsonExpr, personVersionClaims } from './people.queries.js';
