@@ -111,8 +111,8 @@ const USAGE = `usage: dose-recording [--quick] [--people N] [--rounds R] [--dura
                       [--connections N] [--pool N] [--no-sweep] [--sweep-connections a,b] [--sweep-pools a,b]
                       [--sweep-duration S] [--sync-off-rounds R] [--diagnostic-duration S] [--profile | --no-profile]
                       [--user NAME] [--keep-db] [--pg-setting name=value]…
-  --quick              50,000 people, no sweep, 2 rounds of 3 s, 1 round with synchronous_commit=off, no profile
-  --people N           people loaded, each gets at most one dose (default 200000)
+  --quick              100,000 people, no sweep, 2 rounds of 3 s, 1 round with synchronous_commit=off, no profile
+  --people N           people loaded, each gets at most one dose (default 600000)
   --rounds R           rounds with production durability (default 3); --duration S per run (default 12)
   --connections N      autocannon connections; --pool N: the app's DATABASE_POOL_MAX (default: from the sweep)
   --no-sweep           skip the sweep of pool sizes × connections (default sweep: pools 10,20,40 × connections 20,32,50, 5 s each)
@@ -132,7 +132,7 @@ export function parseDoseRecordingArgs(argv: readonly string[]): DoseRecordingOp
     raw === undefined ? fallback : raw.split(',').map((x) => Math.floor(num(name, x, 0, 1)));
   const quick = values.quick ?? false;
   return {
-    people: Math.floor(num('people', values.people, quick ? 50_000 : 200_000, 100)),
+    people: Math.floor(num('people', values.people, quick ? 100_000 : 600_000, 100)),
     quick,
     rounds: Math.floor(num('rounds', values.rounds, quick ? 2 : 3, 1)),
     durationS: num('duration', values.duration, quick ? 3 : 12, 1),
