@@ -15,7 +15,8 @@ import {
 
 /**
  * Đăng ký tiêm → check-in: a citizen registers on the portal (OTP), gets a QR; at the site the
- * desk scans it into the session board's check-in box and the registrant joins the queue.
+ * desk scans it into the session board's check-in box and the registrant joins the queue. And the
+ * other QR a citizen brings: the certificate QR their e-health book shows.
  */
 describe('a registrant checked in at the site by the registration QR (browser)', () => {
   let server: TestServer;
@@ -74,6 +75,77 @@ describe('a registrant checked in at the site by the registration QR (browser)',
         checkInMethod: 'registration_qr',
         person: expect.objectContaining({ fullName: c.fullName }),
       }),
+    ]);
+    await context.close();
+  });
+
+  it('scanning the e-health book’s certificate QR (HC1:…) checks its holder in; an altered one is refused', async () => {
+    const c = simulatorCitizens().filter((x) => x.provinceCode === '87')[11]!;
+    const site = await token('caolanh.tiem', 'TiemChung@2021');
+    const person = await json<{ id: string }>('/api/people', {
+      method: 'POST',
+      token: site,
+      body: JSON.stringify({
+        fullName: c.fullName,
+        dateOfBirth: c.dateOfBirth,
+        gender: c.gender,
+        idNumber: c.idNumber,
+        phone: c.phone,
+        provinceCode: c.provinceCode,
+        districtCode: '866',
+      }),
+    });
+    expect(person.status).toBe(201);
+    const dose = await json(`/api/people/${person.body.id}/doses`, {
+      method: 'POST',
+      token: site,
+      headers: { 'idempotency-key': crypto.randomUUID() },
+      body: JSON.stringify({
+        vaccineCode: 'EU/1/20/1528',
+        lotNumber: 'FF2587',
+        administeredOn: '2021-10-01',
+        facilityId: 'DT-CL-01',
+      }),
+    });
+    expect(dose.status).toBe(201);
+    const cert = await json<{ qr: string }>(`/api/people/${person.body.id}/certificate`, { token: site });
+    expect(cert.body.qr).toMatch(/^HC1:/);
+    const session = await json<{ id: string }>('/api/sessions', {
+      method: 'POST',
+      token: site,
+      body: JSON.stringify({
+        facilityId: 'DT-CL-01',
+        sessionDate: vnDate(),
+        name: 'Buổi chiều',
+        lotNumbers: ['FF2587'],
+      }),
+    });
+    expect(session.status).toBe(201);
+
+    const context = await browser.newContext({ baseURL: server.baseUrl });
+    const page = await context.newPage();
+    await signInThroughPage(page, 'caolanh.tiem');
+    await page.goto(`/quan-tri/buoi-tiem/${session.body.id}`);
+    const box = page.getByLabel('Tìm người đến tiêm: số CCCD/CMND, số điện thoại hoặc họ tên');
+    await box.waitFor();
+    const altered = cert.body.qr.slice(0, 60) + (cert.body.qr[60] === 'A' ? 'B' : 'A') + cert.body.qr.slice(61);
+    await box.fill(altered);
+    await box.press('Enter');
+    await page.getByText('Không tiếp nhận được theo mã QR Sổ sức khỏe điện tử').waitFor();
+    await page.getByText(/không phải chứng nhận tiêm chủng do Nền tảng cấp/).waitFor();
+
+    await box.fill(cert.body.qr);
+    await box.press('Enter');
+    await page
+      .locator('.check-in__notice')
+      .getByText(/Đã tiếp nhận theo mã QR Sổ sức khỏe điện tử — số thứ tự 1/)
+      .waitFor();
+    const board = await json<{ visits: { checkInMethod: string; personId: string }[] }>(
+      `/api/sessions/${session.body.id}`,
+      { token: site },
+    );
+    expect(board.body.visits).toEqual([
+      expect.objectContaining({ checkInMethod: 'health_book_qr', personId: person.body.id }),
     ]);
     await context.close();
   });

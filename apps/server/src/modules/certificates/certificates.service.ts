@@ -12,6 +12,7 @@ import {
   toIcao,
   uuidv7,
   vaccineByCode,
+  verifyHcert,
 } from '@tiemchung/core';
 import type { Kysely } from 'kysely';
 import type { CertificateRow, DB, DoseRow, PersonRow } from '../../db/schema.js';
@@ -20,7 +21,7 @@ import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { countedDosesOf, peopleVaccinatedInSession } from '../doses/doses.service.js';
 import { listFacilities } from '../facilities/facilities.service.js';
 import { getPerson, lockPerson, maskIdNumber } from '../people/people.service.js';
-import { CERTIFICATE_VALIDITY_DAYS, type SigningKeys } from './keys.service.js';
+import { CERTIFICATE_VALIDITY_DAYS, type SigningKeys, trustList } from './keys.service.js';
 
 export interface CertificateDeps {
   readonly keys: SigningKeys;
@@ -398,6 +399,41 @@ export async function certificateState(db: Kysely<DB>, deps: CertificateDeps, au
     issuedAt: row.issued_at.toISOString(),
     expiresAt: row.expires_at.toISOString(),
   };
+}
+
+/**
+ * The person a certificate QR names — the QR the citizen's e-health book shows (or the one printed
+ * on their certificate), scanned at check-in. The QR must carry this platform's signature (an
+ * expired or superseded certificate still identifies its holder; a changed byte or a foreign key
+ * does not). Returns the id of the person the certificate was issued to.
+ */
+export async function personOfCertificateQr(db: Kysely<DB>, qr: string, now: Date): Promise<string> {
+  const checked = await verifyHcert(qr, await trustList(db, now), now);
+  const v = (checked.payload?.v as { ci?: unknown }[] | undefined)?.[0];
+  const ci = typeof v?.ci === 'string' ? v.ci : null;
+  if ((checked.result !== 'valid' && checked.result !== 'expired') || !ci) {
+    throw new AppError('validation_failed', {
+      status: 422,
+      publicCode: 'health_book_qr_invalid',
+      field: 'healthBookQr',
+      message: {
+        vi: 'Mã QR này không phải chứng nhận tiêm chủng do Nền tảng cấp, hoặc đã bị sửa. Hãy tìm người theo tên hoặc số CCCD.',
+        en: 'This QR is not a vaccination certificate issued by the platform, or it was altered. Search the person by name or ID number.',
+      },
+    });
+  }
+  const row = await db.selectFrom('certificates').select('person_id').where('ci', '=', ci).executeTakeFirst();
+  if (!row) {
+    throw new AppError('not_found', {
+      publicCode: 'certificate_not_found',
+      field: 'healthBookQr',
+      message: {
+        vi: 'Không tìm thấy chứng nhận của mã QR này. Hãy tìm người theo tên hoặc số CCCD.',
+        en: 'The certificate of this QR is not on record. Search the person by name or ID number.',
+      },
+    });
+  }
+  return row.person_id;
 }
 
 /** Certificates for every person vaccinated in a session (the session's batch PDF). */

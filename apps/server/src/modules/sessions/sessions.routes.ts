@@ -5,6 +5,7 @@ import { actorOf, requireRole } from '../../lib/authz.js';
 import { recordAdverseEvent } from '../aefi/aefi.service.js';
 import { auditContextOf } from '../audit/audit.service.js';
 import { authenticate } from '../auth/auth.guard.js';
+import { personOfCertificateQr } from '../certificates/certificates.service.js';
 import { doseSchema, idempotencyHeaders } from '../doses/doses.routes.js';
 import { presentDose } from '../doses/doses.service.js';
 import { personFromRegistrationQr } from '../portal/registrations.service.js';
@@ -113,10 +114,12 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
             personId: z.string().min(1).max(64).optional(),
             /** The text of a registrant's QR (TCDK:DK-…): the person is found or registered from it. */
             registrationQr: z.string().min(4).max(40).optional(),
+            /** The certificate QR (HC1:…) the citizen's e-health book shows: the person it was issued to. */
+            healthBookQr: z.string().startsWith('HC1:').max(4000).optional(),
             method: z.enum(['list', 'search', 'cccd_qr', 'health_book_qr', 'registration_qr']).default('search'),
           })
-          .refine((b) => !!b.personId !== !!b.registrationQr, {
-            message: 'give personId or registrationQr',
+          .refine((b) => [b.personId, b.registrationQr, b.healthBookQr].filter(Boolean).length === 1, {
+            message: 'give one of personId, registrationQr, healthBookQr',
             path: ['personId'],
           }),
         response: { 200: visitSchema, 201: visitSchema },
@@ -136,6 +139,10 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
         personId = person.id;
         // Picked from the board's list of invited registrants, or scanned from their QR.
         method = method === 'list' ? 'list' : 'registration_qr';
+      }
+      if (request.body.healthBookQr) {
+        personId = await personOfCertificateQr(app.db, request.body.healthBookQr, now());
+        method = 'health_book_qr';
       }
       const { visit, created } = await checkIn(
         app.db,

@@ -151,6 +151,41 @@ describe('a whole visit at the site', () => {
   });
 });
 
+describe('check-in by the QR of the e-health book (the person’s certificate)', () => {
+  it('the certificate QR finds its holder: checked in with method health_book_qr; altered or foreign QRs are refused', async () => {
+    const person = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
+    const dose = await t.call('POST', `/api/people/${person.id}/doses`, {
+      as: 'caolanh.tiem',
+      headers: { 'idempotency-key': randomUUID() },
+      body: { vaccineCode: PFIZER, lotNumber: 'FF2587', administeredOn: '2021-10-20', facilityId: 'DT-CL-01' },
+    });
+    expect(dose.status).toBe(201);
+    const cert = await t.call('GET', `/api/people/${person.id}/certificate`, { as: 'caolanh.tiem' });
+    expect(cert.body.qr).toMatch(/^HC1:/);
+    const session = await openSession();
+    const visits = `/api/sessions/${session.id}/visits`;
+
+    const tampered = cert.body.qr.slice(0, 60) + (cert.body.qr[60] === 'A' ? 'B' : 'A') + cert.body.qr.slice(61);
+    const refused = await t.call('POST', visits, { as: 'caolanh.tiem', body: { healthBookQr: tampered } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('health_book_qr_invalid');
+    expect(refused.body.error.message).toMatch(/không phải chứng nhận tiêm chủng do Nền tảng cấp/);
+
+    const res = await t.call('POST', visits, { as: 'caolanh.tiem', body: { healthBookQr: cert.body.qr } });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ personId: person.id, checkInMethod: 'health_book_qr', status: 'waiting' });
+    // Scanned again: the same visit.
+    const again = await t.call('POST', visits, { as: 'caolanh.tiem', body: { healthBookQr: cert.body.qr } });
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(res.body.id);
+
+    // Not an HC1, or a QR and a person id at once: 400.
+    for (const body of [{ healthBookQr: 'TCDK:DK-ABCDEFGH' }, { healthBookQr: cert.body.qr, personId: person.id }]) {
+      expect((await t.call('POST', visits, { as: 'caolanh.tiem', body })).status).toBe(400);
+    }
+  });
+});
+
 describe('a dose recorded offline', () => {
   it('keeps the observation clock of when it was given', async () => {
     const session = await openSession();

@@ -34,11 +34,13 @@ import { siteKeys } from './useSite';
 const SEARCH_DELAY_MS = 300;
 /** The text of a portal registration's QR code. */
 const REGISTRATION_QR = /^TCDK:DK-[2-9A-HJ-NP-Z]{8}$/i;
+/** The certificate QR the citizen's e-health book shows (EU DCC, signed by the platform). */
+const HEALTH_BOOK_QR = /^HC1:/;
 const QR_IDLE_MS = 600;
 const MIN_QUERY_LENGTH = 2;
 
 function searchTerm(text: string): string {
-  if (REGISTRATION_QR.test(text.trim())) return '';
+  if (REGISTRATION_QR.test(text.trim()) || HEALTH_BOOK_QR.test(text.trim())) return '';
   const term = text.trim().replace(/\s+/g, ' ');
   return term.length >= MIN_QUERY_LENGTH && !looksLikeQr(term) ? term : '';
 }
@@ -253,16 +255,21 @@ export function CheckInBox({ view, handleRef }: CheckInBoxProps) {
   const resultButtons = () => Array.from(listRef.current?.querySelectorAll<HTMLButtonElement>('[data-result]') ?? []);
 
   /**
-   * The QR a citizen got when registering on the portal (TCDK:DK-…): needs the network, since the
-   * person may not be on record yet (the server registers them from the registration).
+   * A QR the server resolves to the person: the one a citizen got when registering on the portal
+   * (TCDK:DK-…; the person may not be on record yet, the server registers them from it), or the
+   * certificate QR of their e-health book (HC1:…; the server checks its signature). Both need the
+   * network.
    */
-  const handleRegistrationQr = async (raw: string) => {
+  const handleServerQr = async (kind: 'registration' | 'healthBook', raw: string) => {
     if (busyRef.current) return;
     busyRef.current = true;
     setBusy(true);
     try {
-      const visit = await sessionApi.checkInRegistration(sessionId, { id: uuid(), registrationQr: raw });
-      const message = t('session.checkIn.registrationDone', { n: visit.queueNumber });
+      const visit =
+        kind === 'registration'
+          ? await sessionApi.checkInRegistration(sessionId, { id: uuid(), registrationQr: raw })
+          : await sessionApi.checkInHealthBook(sessionId, { id: uuid(), healthBookQr: raw });
+      const message = t(`session.checkIn.${kind}Done`, { n: visit.queueNumber });
       setNotice({ kind: 'done', text: message });
       announce(message);
       void queryClient.invalidateQueries({ queryKey: siteKeys.board(sessionId) });
@@ -270,9 +277,9 @@ export function CheckInBox({ view, handleRef }: CheckInBoxProps) {
     } catch (error) {
       setNotice({
         kind: 'error',
-        title: t('session.checkIn.registrationFailed'),
+        title: t(`session.checkIn.${kind}Failed`),
         text: isNetworkError(error)
-          ? t('session.checkIn.registrationNeedsNetwork')
+          ? t(`session.checkIn.${kind}NeedsNetwork`)
           : error instanceof Error
             ? error.message
             : String(error),
@@ -283,16 +290,19 @@ export function CheckInBox({ view, handleRef }: CheckInBoxProps) {
     }
   };
 
+  /** A scanned code of any kind the desk accepts; false when the text is no code. */
+  const takeCode = (raw: string): boolean => {
+    const code = raw.trim();
+    if (REGISTRATION_QR.test(code)) void handleServerQr('registration', code.toUpperCase());
+    else if (HEALTH_BOOK_QR.test(code)) void handleServerQr('healthBook', code);
+    else if (looksLikeQr(code)) void handleQr(code);
+    else return false;
+    return true;
+  };
+
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (REGISTRATION_QR.test(text.trim())) {
-      void handleRegistrationQr(text.trim().toUpperCase());
-      return;
-    }
-    if (looksLikeQr(text)) {
-      void handleQr(text.trim());
-      return;
-    }
+    if (takeCode(text)) return;
     const next = searchTerm(text);
     if (next === term) void search.refetch();
     setTerm(next);
@@ -471,7 +481,7 @@ export function CheckInBox({ view, handleRef }: CheckInBoxProps) {
           setCameraOpen(false);
           setText(decoded);
           inputRef.current?.focus();
-          void handleQr(decoded.trim());
+          takeCode(decoded);
         }}
       />
     </section>

@@ -180,6 +180,9 @@ export const sessionApi = {
     body: { id: string; registrationQr: string },
     method: 'registration_qr' | 'list' = 'registration_qr',
   ) => api.post<Visit>(`/api/sessions/${enc(sessionId)}/visits`, { ...body, method }),
+  /** Check-in by the certificate QR of the citizen's e-health book (HC1:…): the server finds the holder. */
+  checkInHealthBook: (sessionId: string, body: { id: string; healthBookQr: string }) =>
+    api.post<Visit>(`/api/sessions/${enc(sessionId)}/visits`, { ...body, method: 'health_book_qr' }),
   /** Registrants a facility invited for a day (`GET /api/registrations?status=invited&…`). */
   invited: (facilityId: string, day: string, signal?: AbortSignal) =>
     api
