@@ -88,33 +88,38 @@ export function listAudit(db: Executor, entityType: string, entityId: string) {
     .execute();
 }
 
-/** The columns of an audit entry and their SQL types, in the order `auditRow` fills them. */
-const AUDIT_COLUMNS = [
-  ['actor_id', 'text'],
-  ['actor_username', 'text'],
-  ['actor_role', 'text'],
-  ['action', 'text'],
-  ['entity_type', 'text'],
-  ['entity_id', 'text'],
-  ['before', 'jsonb'],
-  ['after', 'jsonb'],
-  ['reason', 'text'],
-  ['request_id', 'text'],
-  ['ip', 'text'],
-] as const;
+/** The columns of an audit entry with their types, as a record set's shape. */
+const AUDIT_SHAPE = sql.raw(
+  'actor_id text, actor_username text, actor_role text, action text, entity_type text, entity_id text, ' +
+    'before jsonb, after jsonb, reason text, request_id text, ip text',
+);
+const AUDIT_COLUMNS = sql.raw(
+  'actor_id, actor_username, actor_role, action, entity_type, entity_id, before, after, reason, request_id, ip',
+);
 
 /**
  * Audit entries as one INSERT … SELECT to embed in a data-modifying statement: an entry lands only
  * if its entity is among the `id`s the CTE `written` returns (the change made in the same
- * statement, which may write some rows and not others). Entries travel as one array per column,
- * so the statement's text is the same for any number of entries.
+ * statement, which may write some rows and not others). The entries travel as one JSON parameter,
+ * so the statement's text is the same for any number of them.
  */
 export function auditInsertForWritten(entries: readonly { ctx: AuditContext; entry: AuditEntry }[], written: string) {
-  const rows = entries.map((e) => auditRow(e.ctx, e.entry));
-  const arrays = AUDIT_COLUMNS.map(([c]) => rows.map((r) => r[c] ?? null));
-  const names = sql.join(AUDIT_COLUMNS.map(([c]) => sql.ref(c)));
-  return sql`insert into audit_log (${names})
-    select ${sql.join(AUDIT_COLUMNS.map(([c, t]) => (t === 'jsonb' ? sql`e.${sql.ref(c)}::jsonb` : sql`e.${sql.ref(c)}`)))}
-    from unnest(${sql.join(arrays.map((a) => sql`${a}::text[]`))}) as e(${names})
+  const records = JSON.stringify(
+    entries.map(({ ctx, entry }) => ({
+      actor_id: ctx.actorId,
+      actor_username: ctx.actorUsername,
+      actor_role: ctx.actorRole,
+      action: entry.action,
+      entity_type: entry.entityType,
+      entity_id: entry.entityId,
+      before: entry.before ?? null,
+      after: entry.after ?? null,
+      reason: entry.reason ?? null,
+      request_id: ctx.requestId,
+      ip: ctx.ip,
+    })),
+  );
+  return sql`insert into audit_log (${AUDIT_COLUMNS})
+    select ${AUDIT_COLUMNS} from jsonb_to_recordset(${records}::jsonb) as e(${AUDIT_SHAPE})
     where e.entity_id in (select id from ${sql.table(written)})`;
 }

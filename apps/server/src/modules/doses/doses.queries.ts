@@ -93,7 +93,7 @@ export async function recordingSnapshots(
   inputs: readonly { personId: string; idempotencyKey: string | undefined }[],
 ): Promise<RecordingSnapshot[]> {
   const { rows } = await sql<RecordingSnapshot & { n: number }>`
-    ${PREPARED}select i.n::int as n, ${personJson(sql`i.person_id`)} as person,
+    ${PREPARED}select i.n, ${personJson(sql`i.person_id`)} as person,
       coalesce((
         select jsonb_agg(jsonb_build_object(
           'id', d.id, 'vaccine_code', d.vaccine_code, 'administered_on', d.administered_on,
@@ -101,9 +101,9 @@ export async function recordingSnapshots(
         ) order by d.administered_on, d.id)
         from doses d where d.person_id = i.person_id and d.duplicate_of is null
       ), '[]'::jsonb) as doses,
-      (select k.id from doses k where k.idempotency_key = i.key) as keyed
-    from unnest(${inputs.map((x) => x.personId)}::text[], ${inputs.map((x) => x.idempotencyKey ?? null)}::text[])
-      with ordinality as i(person_id, key, n)
+      (select k.id from doses k where k.idempotency_key = i.idempotency_key) as keyed
+    from jsonb_to_recordset(${JSON.stringify(inputs.map((x, n) => ({ person_id: x.personId, idempotency_key: x.idempotencyKey ?? null, n: n + 1 })))}::jsonb)
+      as i(person_id text, idempotency_key text, n int)
   `.execute(db);
   const out: RecordingSnapshot[] = new Array(inputs.length);
   for (const r of rows) out[r.n - 1] = { person: r.person, doses: r.doses, keyed: r.keyed };
@@ -138,6 +138,12 @@ const DOSE_COLUMNS = {
 } as const;
 type DoseColumn = keyof typeof DOSE_COLUMNS;
 const COLUMN_NAMES = Object.keys(DOSE_COLUMNS) as DoseColumn[];
+/** The write's fixed SQL: the column list, and the columns with their types (the record set's shape). */
+const COLUMN_LIST = sql.raw(COLUMN_NAMES.join(', '));
+const INPUT_COLUMNS = sql.raw(COLUMN_NAMES.map((c) => `i.${c}`).join(', '));
+const RECORD_SHAPE = sql.raw(
+  `${COLUMN_NAMES.map((c) => `${c} ${DOSE_COLUMNS[c]}`).join(', ')}, version int4, expected int4`,
+);
 
 /** One dose for the fast path's write: the row, and what the person must still be. */
 export interface DoseToWrite {
@@ -165,22 +171,17 @@ export async function insertDosesIfUnchanged(
 ): Promise<Set<string>> {
   // In person order: concurrent batches then take the people's row locks in the same order.
   const sorted = [...items].sort((a, b) => (String(a.dose.person_id) < String(b.dose.person_id) ? -1 : 1));
-  const column = (c: DoseColumn) =>
-    sorted.map((x) => {
-      const v = x.dose[c];
-      return v instanceof Date ? v.toISOString() : (v ?? null);
-    });
+  // The batch as one JSON parameter (dates as ISO text): one value to send, parsed by PostgreSQL
+  // into typed columns, instead of an array per column escaped element by element.
+  const records = JSON.stringify(sorted.map((x) => ({ ...x.dose, version: x.version, expected: x.expectedCount })));
   const { rows } = await sql<{ id: string }>`
     ${PREPARED}with i as (
-      select * from unnest(
-        ${sql.join(COLUMN_NAMES.map((c) => sql`${column(c)}::${sql.raw(DOSE_COLUMNS[c])}[]`))},
-        ${sorted.map((x) => x.version)}::int4[], ${sorted.map((x) => x.expectedCount)}::int4[]
-      ) as i(${sql.join(COLUMN_NAMES.map((c) => sql.ref(c)))}, version, expected)
+      select * from jsonb_to_recordset(${records}::jsonb) as i(${RECORD_SHAPE})
     ),
     claim as (${claims('i')}),
     d as (
-      insert into doses (${sql.join(COLUMN_NAMES.map((c) => sql.ref(c)))})
-      select ${sql.join(COLUMN_NAMES.map((c) => sql`i.${sql.ref(c)}`))}
+      insert into doses (${COLUMN_LIST})
+      select ${INPUT_COLUMNS}
       from i join claim on claim.id = i.person_id
       where (select count(*) from doses x where x.person_id = i.person_id and x.duplicate_of is null) = i.expected
       on conflict do nothing

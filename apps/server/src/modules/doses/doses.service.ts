@@ -148,7 +148,7 @@ export async function recordDose(
     if (last?.id === NEW_DOSE && !planned.flagRecheck) {
       const { dose } = planned;
       const written = await writes(db).submit({
-        dose: { ...dose, overridden: dose.overridden === null ? null : JSON.stringify(dose.overridden) },
+        dose,
         version: person.version,
         expectedCount: snap.doses.length,
         audit: { ctx: audit, entry: planned.auditEntry },

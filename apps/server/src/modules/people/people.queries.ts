@@ -150,7 +150,12 @@ export function claimDueRechecks(db: Transaction<DB>, now: Date, limit: number) 
  * the embedding statement (a column of its batch of inputs).
  */
 export function personJsonExpr(personId: string | RawBuilder<string>) {
-  return sql<Record<string, unknown> | null>`(select to_jsonb(p) from people p where p.id = ${personId})`;
+  // A whole-row reference by an alias no embedding statement's column is likely to shadow (a bare
+  // name that is also a column in scope would be read as that column).
+  return sql<Record<
+    string,
+    unknown
+  > | null>`(select to_jsonb(person_row.*) from people person_row where person_row.id = ${personId})`;
 }
 
 /**
