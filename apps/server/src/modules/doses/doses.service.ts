@@ -127,9 +127,9 @@ function violationsOverridden(
  * The common case — a new latest dose — takes two statements: one read (person, doses, key) and
  * one conditional write (dose + audit entry) that only lands if the person and their doses are
  * still as read; requests in flight at the same moment share them (one read and one write for a
- * batch of doses, each dose landing or not on its own conditions). Anything else (a retry, a retroactive entry that renumbers, a person flagged for
- * re-check, a merged id, a concurrent change) takes the locked path: one transaction holding the
- * person's row lock.
+ * batch of doses, each dose landing or not on its own conditions). Anything else (a retry, a
+ * retroactive entry that renumbers, a person flagged for re-check, a merged id, a concurrent
+ * change) takes the locked path: one transaction holding the person's row lock.
  */
 export async function recordDose(
   db: Kysely<DB>,
