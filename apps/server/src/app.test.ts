@@ -36,6 +36,51 @@ describe('health', () => {
   });
 });
 
+describe('security headers', () => {
+  it('every response carries the content security policy and helmet’s other headers, no X-Powered-By', async () => {
+    for (const path of ['/api/health', '/api/no-such-route']) {
+      const res = await t.call('GET', path);
+      const csp = String(res.headers['content-security-policy']);
+      for (const directive of [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+      ])
+        expect(csp).toContain(directive);
+      expect(csp).not.toContain('upgrade-insecure-requests'); // not outside production
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
+      expect(res.headers['strict-transport-security']).toBeUndefined(); // production only
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    }
+  });
+
+  it('in production: HSTS and upgrade-insecure-requests', async () => {
+    const app = await buildApp(
+      testConfig({
+        NODE_ENV: 'production',
+        TIEMCHUNG_ADMIN_PASSWORD: 'Mat-khau-san-xuat-2021!',
+        SMS_PROVIDER: 'outbox',
+        REGISTRY_URL: 'simulator',
+      }),
+    );
+    try {
+      const res = await app.inject({ method: 'GET', url: '/api/health' });
+      expect(String(res.headers['strict-transport-security'])).toMatch(/max-age=\d+/);
+      expect(String(res.headers['content-security-policy'])).toContain('upgrade-insecure-requests');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('bad input is answered in the contract’s error shape', () => {
   it('malformed JSON → 400 invalid_json', async () => {
     const res = await t.app.inject({
