@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.ts';
+import { personBodyOf } from '../apps/server/src/test/factories.ts';
 import {
   assertWebBuilt,
   launchBrowser,
@@ -139,12 +140,7 @@ describe('citizens’ portal — tra cứu, phản ánh, đăng ký (browser)', 
   /** Registers the person (as the national administrator) and records two Pfizer doses at Cao Lãnh. */
   async function vaccinatedPerson(c: Citizen): Promise<string> {
     const created = await api<{ id: string }>('admin', 'POST', '/api/people', {
-      fullName: c.fullName,
-      dateOfBirth: c.dateOfBirth,
-      gender: c.gender,
-      idNumber: c.idNumber,
-      phone: c.phone,
-      provinceCode: c.provinceCode,
+      ...personBodyOf(c),
       districtCode: '866',
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.ts';
+import { personBodyOf } from '../apps/server/src/test/factories.ts';
 import { assertWebBuilt, launchBrowser, startServer, type TestServer } from './helpers';
 
 /** The demo site staff of Trạm Y tế Phường 1, TP Cao Lãnh (DT-CL-01, Đồng Tháp, province 87). */
@@ -98,15 +99,7 @@ describe('reception desk — Tiếp đón (browser)', () => {
     const response = await fetch(`${server.baseUrl}/api/people`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-      body: JSON.stringify({
-        fullName: c.fullName,
-        dateOfBirth: c.dateOfBirth,
-        gender: c.gender,
-        idNumber: c.idNumber,
-        phone: c.phone,
-        provinceCode: c.provinceCode,
-        districtCode: '866',
-      }),
+      body: JSON.stringify({ ...personBodyOf(c), districtCode: '866' }),
     });
     expect(response.status, await response.clone().text()).toBe(201);
     return (await response.json()) as { id: string; verification: { status: string } };

@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.ts';
+import { personBodyOf } from '../apps/server/src/test/factories.ts';
 import {
   apiJson,
   apiToken,
@@ -36,6 +37,28 @@ describe('a registrant checked in at the site by the registration QR (browser)',
 
   const token = (username: string, password?: string) => apiToken(server, username, password);
 
+  /** A session at Cao Lãnh today, opened by its site staff through the API. */
+  async function openSession(site: string, name?: string): Promise<{ id: string }> {
+    const session = await json<{ id: string }>('/api/sessions', {
+      method: 'POST',
+      token: site,
+      body: JSON.stringify({ facilityId: 'DT-CL-01', sessionDate: vnDate(), name, lotNumbers: ['FF2587'] }),
+    });
+    expect(session.status).toBe(201);
+    return session.body;
+  }
+
+  /** The session board in a new browser context, signed in as the site staff, and its check-in box. */
+  async function openBoard(sessionId: string) {
+    const context = await browser.newContext({ baseURL: server.baseUrl });
+    const page = await context.newPage();
+    await signInThroughPage(page, 'caolanh.tiem');
+    await page.goto(`/quan-tri/buoi-tiem/${sessionId}`);
+    const box = page.getByLabel('Tìm người đến tiêm: số CCCD/CMND, số điện thoại hoặc họ tên');
+    await box.waitFor();
+    return { context, page, box };
+  }
+
   it('scanning TCDK:… into the check-in box adds the registrant to the waiting column', async () => {
     const c = simulatorCitizens().filter((x) => x.provinceCode === '87')[9]!;
     const { start, confirmed } = await registerOnPortal(server, c, { districtCode: '866' });
@@ -43,19 +66,9 @@ describe('a registrant checked in at the site by the registration QR (browser)',
     expect(confirmed.body.qr).toMatch(/^TCDK:DK-/);
 
     const site = await token('caolanh.tiem', 'TiemChung@2021');
-    const session = await json<{ id: string }>('/api/sessions', {
-      method: 'POST',
-      token: site,
-      body: JSON.stringify({ facilityId: 'DT-CL-01', sessionDate: vnDate(), lotNumbers: ['FF2587'] }),
-    });
-    expect(session.status).toBe(201);
+    const session = await openSession(site);
 
-    const context = await browser.newContext({ baseURL: server.baseUrl });
-    const page = await context.newPage();
-    await signInThroughPage(page, 'caolanh.tiem');
-    await page.goto(`/quan-tri/buoi-tiem/${session.body.id}`);
-    const box = page.getByLabel('Tìm người đến tiêm: số CCCD/CMND, số điện thoại hoặc họ tên');
-    await box.waitFor();
+    const { context, page, box } = await openBoard(session.id);
     // A USB scanner types the QR text and Enter.
     await box.fill(confirmed.body.qr);
     await box.press('Enter');
@@ -67,7 +80,7 @@ describe('a registrant checked in at the site by the registration QR (browser)',
     await page.getByText(c.fullName).first().waitFor();
 
     const board = await json<{ visits: { checkInMethod: string; person: { fullName: string } }[] }>(
-      `/api/sessions/${session.body.id}`,
+      `/api/sessions/${session.id}`,
       { token: site },
     );
     expect(board.body.visits).toEqual([
@@ -85,15 +98,7 @@ describe('a registrant checked in at the site by the registration QR (browser)',
     const person = await json<{ id: string }>('/api/people', {
       method: 'POST',
       token: site,
-      body: JSON.stringify({
-        fullName: c.fullName,
-        dateOfBirth: c.dateOfBirth,
-        gender: c.gender,
-        idNumber: c.idNumber,
-        phone: c.phone,
-        provinceCode: c.provinceCode,
-        districtCode: '866',
-      }),
+      body: JSON.stringify({ ...personBodyOf(c), districtCode: '866' }),
     });
     expect(person.status).toBe(201);
     const dose = await json(`/api/people/${person.body.id}/doses`, {
@@ -110,24 +115,9 @@ describe('a registrant checked in at the site by the registration QR (browser)',
     expect(dose.status).toBe(201);
     const cert = await json<{ qr: string }>(`/api/people/${person.body.id}/certificate`, { token: site });
     expect(cert.body.qr).toMatch(/^HC1:/);
-    const session = await json<{ id: string }>('/api/sessions', {
-      method: 'POST',
-      token: site,
-      body: JSON.stringify({
-        facilityId: 'DT-CL-01',
-        sessionDate: vnDate(),
-        name: 'Buổi chiều',
-        lotNumbers: ['FF2587'],
-      }),
-    });
-    expect(session.status).toBe(201);
+    const session = await openSession(site, 'Buổi chiều');
 
-    const context = await browser.newContext({ baseURL: server.baseUrl });
-    const page = await context.newPage();
-    await signInThroughPage(page, 'caolanh.tiem');
-    await page.goto(`/quan-tri/buoi-tiem/${session.body.id}`);
-    const box = page.getByLabel('Tìm người đến tiêm: số CCCD/CMND, số điện thoại hoặc họ tên');
-    await box.waitFor();
+    const { context, page, box } = await openBoard(session.id);
     const altered = cert.body.qr.slice(0, 60) + (cert.body.qr[60] === 'A' ? 'B' : 'A') + cert.body.qr.slice(61);
     await box.fill(altered);
     await box.press('Enter');
@@ -140,10 +130,9 @@ describe('a registrant checked in at the site by the registration QR (browser)',
       .locator('.check-in__notice')
       .getByText(/Đã tiếp nhận theo mã QR Sổ sức khỏe điện tử — số thứ tự 1/)
       .waitFor();
-    const board = await json<{ visits: { checkInMethod: string; personId: string }[] }>(
-      `/api/sessions/${session.body.id}`,
-      { token: site },
-    );
+    const board = await json<{ visits: { checkInMethod: string; personId: string }[] }>(`/api/sessions/${session.id}`, {
+      token: site,
+    });
     expect(board.body.visits).toEqual([
       expect.objectContaining({ checkInMethod: 'health_book_qr', personId: person.body.id }),
     ]);

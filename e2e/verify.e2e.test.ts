@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.ts';
+import { personBodyOf } from '../apps/server/src/test/factories.ts';
 import {
   assertWebBuilt,
   launchBrowser,
@@ -117,15 +118,7 @@ describe('certificate verifier — Xác thực chứng nhận (browser)', () => 
     const created = await api<{ id: string }>(
       'POST',
       '/api/people',
-      {
-        fullName: c.fullName,
-        dateOfBirth: c.dateOfBirth,
-        gender: c.gender,
-        idNumber: c.idNumber,
-        phone: c.phone,
-        provinceCode: c.provinceCode,
-        districtCode: '866',
-      },
+      { ...personBodyOf(c), districtCode: '866' },
       {},
       'admin',
     );

@@ -10,28 +10,20 @@ let next = 0;
  * a different one at each call within a test file. Override any field.
  */
 export function buildPerson(overrides: Partial<CreatePersonBody> = {}): CreatePersonBody {
-  const c = citizens[next++ % citizens.length]!;
-  return {
-    fullName: c.fullName,
-    dateOfBirth: c.dateOfBirth,
-    gender: c.gender,
-    idNumber: c.idNumber,
-    phone: c.phone,
-    provinceCode: c.provinceCode,
-    ...overrides,
-  };
+  return { ...personBodyOf(citizens[next++ % citizens.length]!), ...overrides };
 }
 
 /** A citizen of the simulator living in a given province (for scope tests). */
 export function buildPersonIn(provinceCode: string, overrides: Partial<CreatePersonBody> = {}): CreatePersonBody {
   for (let i = 0; i < citizens.length; i++) {
     const c = citizens[next++ % citizens.length]!;
-    if (c.provinceCode === provinceCode) return { ...pick(c), ...overrides } as CreatePersonBody;
+    if (c.provinceCode === provinceCode) return { ...personBodyOf(c), ...overrides } as CreatePersonBody;
   }
   throw new Error(`no simulator citizen in province ${provinceCode}`);
 }
 
-function pick(c: (typeof citizens)[number]): CreatePersonBody {
+/** The registration body of a citizen the registry simulator knows (API tests and browser tests). */
+export function personBodyOf(c: (typeof citizens)[number]): CreatePersonBody {
   return {
     fullName: c.fullName,
     dateOfBirth: c.dateOfBirth,

@@ -60,8 +60,8 @@ export async function withAudit(db: Executor, change: Compilable, ctx: AuditCont
     .execute();
 }
 
-/** The row `recordAudit` writes. */
-function auditRow(ctx: AuditContext, entry: AuditEntry): Insertable<AuditLogTable> {
+/** An entry's columns, `before` and `after` as values (not yet JSON text). */
+function auditFields(ctx: AuditContext, entry: AuditEntry) {
   return {
     actor_id: ctx.actorId,
     actor_username: ctx.actorUsername,
@@ -69,11 +69,21 @@ function auditRow(ctx: AuditContext, entry: AuditEntry): Insertable<AuditLogTabl
     action: entry.action,
     entity_type: entry.entityType,
     entity_id: entry.entityId,
-    before: entry.before === undefined ? null : JSON.stringify(entry.before),
-    after: entry.after === undefined ? null : JSON.stringify(entry.after),
+    before: entry.before,
+    after: entry.after,
     reason: entry.reason ?? null,
     request_id: ctx.requestId,
     ip: ctx.ip,
+  };
+}
+
+/** The row `recordAudit` writes. */
+function auditRow(ctx: AuditContext, entry: AuditEntry): Insertable<AuditLogTable> {
+  const f = auditFields(ctx, entry);
+  return {
+    ...f,
+    before: f.before === undefined ? null : JSON.stringify(f.before),
+    after: f.after === undefined ? null : JSON.stringify(f.after),
   };
 }
 
@@ -104,21 +114,8 @@ const AUDIT_COLUMNS = sql.raw(
  * so the statement's text is the same for any number of them.
  */
 export function auditInsertForWritten(entries: readonly { ctx: AuditContext; entry: AuditEntry }[], written: string) {
-  const records = JSON.stringify(
-    entries.map(({ ctx, entry }) => ({
-      actor_id: ctx.actorId,
-      actor_username: ctx.actorUsername,
-      actor_role: ctx.actorRole,
-      action: entry.action,
-      entity_type: entry.entityType,
-      entity_id: entry.entityId,
-      before: entry.before ?? null,
-      after: entry.after ?? null,
-      reason: entry.reason ?? null,
-      request_id: ctx.requestId,
-      ip: ctx.ip,
-    })),
-  );
+  // JSON.stringify leaves out an undefined `before`/`after`: the column is then null.
+  const records = JSON.stringify(entries.map(({ ctx, entry }) => auditFields(ctx, entry)));
   return sql`insert into audit_log (${AUDIT_COLUMNS})
     select ${AUDIT_COLUMNS} from jsonb_to_recordset(${records}::jsonb) as e(${AUDIT_SHAPE})
     where e.entity_id in (select id from ${sql.table(written)})`;
