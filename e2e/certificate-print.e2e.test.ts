@@ -1,29 +1,17 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.ts';
-import { assertWebBuilt, launchBrowser, startServer, type TestServer } from './helpers';
+import { useServerAndBrowser } from './helpers';
 
 /**
  * "100 % of certificates printed from the platform": at the desk, the person's card shows the
  * certificate status and prints it as PDF (A4 or card); the session board prints the whole session.
  */
 describe('printing certificates at the desk (browser)', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    assertWebBuilt();
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = useServerAndBrowser();
 
   it('the person card prints the certificate from platform data', async () => {
     const citizen = simulatorCitizens().filter((c) => c.provinceCode === '87')[5]!;
-    const login = await fetch(`${server.baseUrl}/api/auth/login`, {
+    const login = await fetch(`${env.server.baseUrl}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'caolanh.tiem', password: 'TiemChung@2021' }),
@@ -31,14 +19,14 @@ describe('printing certificates at the desk (browser)', () => {
     const { token } = (await login.json()) as { token: string };
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     const person = (await (
-      await fetch(`${server.baseUrl}/api/people`, {
+      await fetch(`${env.server.baseUrl}/api/people`, {
         method: 'POST',
         headers,
         body: JSON.stringify({ ...citizen, districtCode: '866' }),
       })
     ).json()) as { id: string };
     for (const administeredOn of ['2021-10-01', '2021-10-29']) {
-      const r = await fetch(`${server.baseUrl}/api/people/${person.id}/doses`, {
+      const r = await fetch(`${env.server.baseUrl}/api/people/${person.id}/doses`, {
         method: 'POST',
         headers: { ...headers, 'idempotency-key': crypto.randomUUID() },
         body: JSON.stringify({
@@ -51,7 +39,7 @@ describe('printing certificates at the desk (browser)', () => {
       expect(r.status).toBe(201);
     }
 
-    const context = await browser.newContext({ baseURL: server.baseUrl });
+    const context = await env.browser.newContext({ baseURL: env.server.baseUrl });
     const page = await context.newPage();
     await page.goto('/dang-nhap');
     await page.getByLabel('Tên đăng nhập').fill('caolanh.tiem');

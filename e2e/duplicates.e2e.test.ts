@@ -1,41 +1,17 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.ts';
-import {
-  apiJson,
-  apiToken,
-  assertWebBuilt,
-  launchBrowser,
-  signInThroughPage,
-  startServer,
-  type TestServer,
-} from './helpers';
+import { signInThroughPage, useServerAndBrowser } from './helpers';
 
 /**
  * "Hồ sơ trùng": a person registered twice — once with the old CMND, once with the CCCD, a dose on
  * each — is listed for review; the province keeps the CCCD record and merges the other into it.
  */
 describe('duplicate records reviewed and merged (browser)', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    assertWebBuilt();
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  const json = <T>(path: string, init?: RequestInit & { token?: string }) => apiJson<T>(server, path, init);
-
-  const token = (username: string) => apiToken(server, username);
+  const env = useServerAndBrowser();
 
   it('keeps the CCCD record, moves the CMND record’s dose to it, and the old id resolves to it', async () => {
     const c = simulatorCitizens().filter((x) => x.provinceCode === '87')[13]!;
-    const site = await token('caolanh.tiem');
+    const site = await env.token('caolanh.tiem');
     const person = {
       fullName: c.fullName,
       dateOfBirth: c.dateOfBirth,
@@ -43,13 +19,13 @@ describe('duplicate records reviewed and merged (browser)', () => {
       phone: c.phone,
       provinceCode: '87',
     };
-    const cccd = await json<{ id: string }>('/api/people', {
+    const cccd = await env.json<{ id: string }>('/api/people', {
       method: 'POST',
       token: site,
       body: JSON.stringify({ ...person, idNumber: c.idNumber }),
     });
     expect(cccd.status).toBe(201);
-    const cmnd = await json<{ id: string }>('/api/people', {
+    const cmnd = await env.json<{ id: string }>('/api/people', {
       method: 'POST',
       token: site,
       body: JSON.stringify({ ...person, idNumber: `34${c.idNumber.slice(5)}`, idType: 'cmnd' }),
@@ -60,7 +36,7 @@ describe('duplicate records reviewed and merged (browser)', () => {
       [cccd.body.id, '2021-09-01', 'ABV5811', 'EU/1/21/1529'],
       [cmnd.body.id, '2021-10-01', 'FF2587', 'EU/1/20/1528'],
     ] as const) {
-      const dose = await json(`/api/people/${id}/doses`, {
+      const dose = await env.json(`/api/people/${id}/doses`, {
         method: 'POST',
         token: site,
         headers: { 'idempotency-key': crypto.randomUUID() } as never,
@@ -69,7 +45,7 @@ describe('duplicate records reviewed and merged (browser)', () => {
       expect(dose.status, JSON.stringify(dose.body)).toBe(201);
     }
 
-    const context = await browser.newContext({ baseURL: server.baseUrl });
+    const context = await env.browser.newContext({ baseURL: env.server.baseUrl });
     const page = await context.newPage();
     await signInThroughPage(page, 'dongthap.admin');
     await page.getByRole('link', { name: 'Hồ sơ trùng' }).click();
@@ -79,9 +55,9 @@ describe('duplicate records reviewed and merged (browser)', () => {
     await card.waitFor();
     expect(await card.getByText('Một số CMND và một số CCCD của cùng một người').isVisible()).toBe(true);
     // Which side is the CCCD record (the server lists the pair in its own order).
-    const admin = await token('dongthap.admin');
+    const admin = await env.token('dongthap.admin');
     const pair = (
-      await json<{ items: { a: { id: string }; b: { id: string } }[] }>('/api/people/duplicates', { token: admin })
+      await env.json<{ items: { a: { id: string }; b: { id: string } }[] }>('/api/people/duplicates', { token: admin })
     ).body.items.find((x) => [x.a.id, x.b.id].includes(cccd.body.id))!;
     const [keep, other] = pair.a.id === cccd.body.id ? ['A', 'B'] : ['B', 'A'];
     await card
@@ -104,9 +80,9 @@ describe('duplicate records reviewed and merged (browser)', () => {
     await card.waitFor({ state: 'detached' });
     await context.close();
 
-    const viaOld = await json<{ id: string }>(`/api/people/${cmnd.body.id}`, { token: admin });
+    const viaOld = await env.json<{ id: string }>(`/api/people/${cmnd.body.id}`, { token: admin });
     expect(viaOld.body.id).toBe(cccd.body.id);
-    const doses = await json<{ items: { administeredOn: string; doseNumber: number }[] }>(
+    const doses = await env.json<{ items: { administeredOn: string; doseNumber: number }[] }>(
       `/api/people/${cccd.body.id}/doses`,
       { token: admin },
     );

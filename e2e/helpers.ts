@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SCREENING_QUESTIONS } from '@tiemchung/core';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 /** The repository root (this file lives in <root>/e2e). */
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
@@ -259,6 +260,29 @@ export async function apiToken(
   });
   if (login.status !== 200) throw new Error(`login ${username}: ${login.status}`);
   return login.body.token;
+}
+
+/**
+ * The server and the browser of a test file: started before its tests (the web app must be built),
+ * closed after them; with the API shortcuts bound to the server.
+ */
+export function useServerAndBrowser() {
+  const env = {
+    server: undefined as unknown as TestServer,
+    browser: undefined as unknown as Browser,
+    json: <T>(path: string, init?: RequestInit & { token?: string }) => apiJson<T>(env.server, path, init),
+    token: (username: string, password?: string) => apiToken(env.server, username, password),
+  };
+  beforeAll(async () => {
+    assertWebBuilt();
+    env.server = await startServer();
+    env.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }
 
 /** Signs in through the login page of `page` and waits for the staff app. */

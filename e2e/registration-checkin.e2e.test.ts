@@ -1,18 +1,7 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.ts';
 import { personBodyOf } from '../apps/server/src/test/factories.ts';
-import {
-  apiJson,
-  apiToken,
-  assertWebBuilt,
-  launchBrowser,
-  registerOnPortal,
-  signInThroughPage,
-  startServer,
-  type TestServer,
-  vnDate,
-} from './helpers';
+import { registerOnPortal, signInThroughPage, useServerAndBrowser, vnDate } from './helpers';
 
 /**
  * Đăng ký tiêm → check-in: a citizen registers on the portal (OTP), gets a QR; at the site the
@@ -20,26 +9,11 @@ import {
  * other QR a citizen brings: the certificate QR their e-health book shows.
  */
 describe('a registrant checked in at the site by the registration QR (browser)', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    assertWebBuilt();
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  const json = <T>(path: string, init?: RequestInit & { token?: string }) => apiJson<T>(server, path, init);
-
-  const token = (username: string, password?: string) => apiToken(server, username, password);
+  const env = useServerAndBrowser();
 
   /** A session at Cao Lãnh today, opened by its site staff through the API. */
   async function openSession(site: string, name?: string): Promise<{ id: string }> {
-    const session = await json<{ id: string }>('/api/sessions', {
+    const session = await env.json<{ id: string }>('/api/sessions', {
       method: 'POST',
       token: site,
       body: JSON.stringify({ facilityId: 'DT-CL-01', sessionDate: vnDate(), name, lotNumbers: ['FF2587'] }),
@@ -50,7 +24,7 @@ describe('a registrant checked in at the site by the registration QR (browser)',
 
   /** The session board in a new browser context, signed in as the site staff, and its check-in box. */
   async function openBoard(sessionId: string) {
-    const context = await browser.newContext({ baseURL: server.baseUrl });
+    const context = await env.browser.newContext({ baseURL: env.server.baseUrl });
     const page = await context.newPage();
     await signInThroughPage(page, 'caolanh.tiem');
     await page.goto(`/quan-tri/buoi-tiem/${sessionId}`);
@@ -61,11 +35,11 @@ describe('a registrant checked in at the site by the registration QR (browser)',
 
   it('scanning TCDK:… into the check-in box adds the registrant to the waiting column', async () => {
     const c = simulatorCitizens().filter((x) => x.provinceCode === '87')[9]!;
-    const { start, confirmed } = await registerOnPortal(server, c, { districtCode: '866' });
+    const { start, confirmed } = await registerOnPortal(env.server, c, { districtCode: '866' });
     expect(start.status).toBe(202);
     expect(confirmed.body.qr).toMatch(/^TCDK:DK-/);
 
-    const site = await token('caolanh.tiem', 'TiemChung@2021');
+    const site = await env.token('caolanh.tiem', 'TiemChung@2021');
     const session = await openSession(site);
 
     const { context, page, box } = await openBoard(session.id);
@@ -79,7 +53,7 @@ describe('a registrant checked in at the site by the registration QR (browser)',
       .waitFor();
     await page.getByText(c.fullName).first().waitFor();
 
-    const board = await json<{ visits: { checkInMethod: string; person: { fullName: string } }[] }>(
+    const board = await env.json<{ visits: { checkInMethod: string; person: { fullName: string } }[] }>(
       `/api/sessions/${session.id}`,
       { token: site },
     );
@@ -94,14 +68,14 @@ describe('a registrant checked in at the site by the registration QR (browser)',
 
   it('scanning the e-health book’s certificate QR (HC1:…) checks its holder in; an altered one is refused', async () => {
     const c = simulatorCitizens().filter((x) => x.provinceCode === '87')[11]!;
-    const site = await token('caolanh.tiem', 'TiemChung@2021');
-    const person = await json<{ id: string }>('/api/people', {
+    const site = await env.token('caolanh.tiem', 'TiemChung@2021');
+    const person = await env.json<{ id: string }>('/api/people', {
       method: 'POST',
       token: site,
       body: JSON.stringify({ ...personBodyOf(c), districtCode: '866' }),
     });
     expect(person.status).toBe(201);
-    const dose = await json(`/api/people/${person.body.id}/doses`, {
+    const dose = await env.json(`/api/people/${person.body.id}/doses`, {
       method: 'POST',
       token: site,
       headers: { 'idempotency-key': crypto.randomUUID() },
@@ -113,7 +87,7 @@ describe('a registrant checked in at the site by the registration QR (browser)',
       }),
     });
     expect(dose.status).toBe(201);
-    const cert = await json<{ qr: string }>(`/api/people/${person.body.id}/certificate`, { token: site });
+    const cert = await env.json<{ qr: string }>(`/api/people/${person.body.id}/certificate`, { token: site });
     expect(cert.body.qr).toMatch(/^HC1:/);
     const session = await openSession(site, 'Buổi chiều');
 
@@ -130,9 +104,12 @@ describe('a registrant checked in at the site by the registration QR (browser)',
       .locator('.check-in__notice')
       .getByText(/Đã tiếp nhận theo mã QR Sổ sức khỏe điện tử — số thứ tự 1/)
       .waitFor();
-    const board = await json<{ visits: { checkInMethod: string; personId: string }[] }>(`/api/sessions/${session.id}`, {
-      token: site,
-    });
+    const board = await env.json<{ visits: { checkInMethod: string; personId: string }[] }>(
+      `/api/sessions/${session.id}`,
+      {
+        token: site,
+      },
+    );
     expect(board.body.visits).toEqual([
       expect.objectContaining({ checkInMethod: 'health_book_qr', personId: person.body.id }),
     ]);

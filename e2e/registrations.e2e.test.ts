@@ -1,40 +1,17 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.ts';
-import {
-  apiJson,
-  apiToken,
-  assertWebBuilt,
-  launchBrowser,
-  registerOnPortal,
-  signInThroughPage,
-  startServer,
-  type TestServer,
-  vnDate,
-} from './helpers';
+import { registerOnPortal, signInThroughPage, useServerAndBrowser, vnDate } from './helpers';
 
 /**
  * "Đăng ký tiêm" in the staff app: the province assigns a portal registration to a vaccination
  * site; the site invites the registrant by SMS for a date.
  */
 describe('registrations: the province assigns, the site invites (browser)', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    assertWebBuilt();
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  const json = <T>(path: string, init?: RequestInit & { token?: string }) => apiJson<T>(server, path, init);
+  const env = useServerAndBrowser();
 
   async function signIn(username: string): Promise<Page> {
-    const page = await (await browser.newContext({ baseURL: server.baseUrl })).newPage();
+    const page = await (await env.browser.newContext({ baseURL: env.server.baseUrl })).newPage();
     await signInThroughPage(page, username);
     return page;
   }
@@ -42,7 +19,7 @@ describe('registrations: the province assigns, the site invites (browser)', () =
   it('a registrant goes from "Chờ phân bổ" to assigned to Trạm Y tế Phường 1, then invited by SMS', async () => {
     const c = simulatorCitizens().filter((x) => x.provinceCode === '87')[11]!;
     const preferred = vnDate(5);
-    const { start, confirmed, outbox } = await registerOnPortal(server, c, {
+    const { start, confirmed, outbox } = await registerOnPortal(env.server, c, {
       priorityGroup: 'teacher',
       districtCode: '866',
       preferredDate: preferred,
@@ -84,25 +61,25 @@ describe('registrations: the province assigns, the site invites (browser)', () =
 
   it('the session board lists those invited for today; one click checks a registrant in', async () => {
     const c = simulatorCitizens().filter((x) => x.provinceCode === '87')[12]!;
-    const { confirmed } = await registerOnPortal(server, c);
-    const province = await apiToken(server, 'dongthap.admin');
-    const site = await apiToken(server, 'caolanh.tiem');
+    const { confirmed } = await registerOnPortal(env.server, c);
+    const province = await env.token('dongthap.admin');
+    const site = await env.token('caolanh.tiem');
     const reg = (
-      await json<{ items: { id: string; code: string }[] }>('/api/registrations', { token: province })
+      await env.json<{ items: { id: string; code: string }[] }>('/api/registrations', { token: province })
     ).body.items.find((r) => r.code === confirmed.body.code)!;
-    await json(`/api/registrations/${reg.id}/assign`, {
+    await env.json(`/api/registrations/${reg.id}/assign`, {
       method: 'POST',
       token: province,
       body: JSON.stringify({ facilityId: 'DT-CL-01' }),
     });
     const today = vnDate(0);
-    const invited = await json(`/api/registrations/${reg.id}/invite`, {
+    const invited = await env.json(`/api/registrations/${reg.id}/invite`, {
       method: 'POST',
       token: site,
       body: JSON.stringify({ date: today }),
     });
     expect(invited.status).toBe(200);
-    const session = await json<{ id: string }>('/api/sessions', {
+    const session = await env.json<{ id: string }>('/api/sessions', {
       method: 'POST',
       token: site,
       body: JSON.stringify({ facilityId: 'DT-CL-01', sessionDate: today, lotNumbers: ['FF2587'] }),
@@ -116,7 +93,7 @@ describe('registrations: the province assigns, the site invites (browser)', () =
     await list.getByRole('button', { name: `Tiếp nhận ${c.fullName}` }).click();
     // Checked in: gone from the invited list (the list hides when empty), on the board.
     await list.waitFor({ state: 'detached' });
-    const board = await json<{ visits: { checkInMethod: string; person: { fullName: string } }[] }>(
+    const board = await env.json<{ visits: { checkInMethod: string; person: { fullName: string } }[] }>(
       `/api/sessions/${session.body.id}`,
       { token: site },
     );

@@ -144,7 +144,7 @@ export function QrCameraDialog({ open, labels, scanIntervalMs = 300, onClose, on
     // biome-ignore lint/a11y/useKeyWithClickEvents: a click on the backdrop closes; Esc is native to <dialog>
     <dialog
       ref={dialogRef}
-      className="qr-dialog"
+      className="dialog qr-dialog"
       aria-labelledby={titleId}
       aria-describedby={statusId}
       onClose={onClose}

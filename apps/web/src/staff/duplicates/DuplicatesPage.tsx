@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
+import { CardList } from '../../ui/CardList';
 import { TextAreaField } from '../../ui/TextAreaField';
 import { usePageTitle } from '../../ui/usePageTitle';
 import type { Person } from '../reception/api';
@@ -30,28 +31,18 @@ export function DuplicatesPage() {
     <div className="stack">
       <h1>{t('title')}</h1>
       <p className="text-muted">{t('intro')}</p>
-      {notice && (
-        <Alert variant="success" role="status">
-          {notice}
-        </Alert>
-      )}
-      {list.isError && <Alert variant="error">{t('loadError')}</Alert>}
-      {list.data && (
-        <>
-          <p aria-live="polite">{t('count', { count: list.data.length })}</p>
-          {list.data.length === 0 ? (
-            <p>{t('empty')}</p>
-          ) : (
-            <ul className="stack plain-list" aria-label={t('title')}>
-              {list.data.map((c) => (
-                <li key={c.id}>
-                  <CandidateCard candidate={c} onNotice={setNotice} />
-                </li>
-              ))}
-            </ul>
-          )}
-        </>
-      )}
+      <CardList
+        notice={notice}
+        isError={list.isError}
+        items={list.data}
+        labels={{
+          list: t('title'),
+          loadError: t('loadError'),
+          count: (count) => t('count', { count }),
+          empty: t('empty'),
+        }}
+        renderItem={(c) => <CandidateCard candidate={c} onNotice={setNotice} />}
+      />
     </div>
   );
 }

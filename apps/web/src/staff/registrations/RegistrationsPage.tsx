@@ -4,6 +4,7 @@ import { useCurrentUser } from '../../auth/session';
 import { Alert } from '../../ui/Alert';
 import { Badge, type BadgeTone } from '../../ui/Badge';
 import { Button } from '../../ui/Button';
+import { CardList } from '../../ui/CardList';
 import { TextField } from '../../ui/Field';
 import { SelectField } from '../../ui/SelectField';
 import { usePageTitle } from '../../ui/usePageTitle';
@@ -59,28 +60,18 @@ export function RegistrationsPage() {
           ...REGISTRATION_STATUSES.map((s) => ({ value: s, label: t(`statuses.${s}` as RegistrationsKey) })),
         ]}
       />
-      {notice && (
-        <Alert variant="success" role="status">
-          {notice}
-        </Alert>
-      )}
-      {list.isError && <Alert variant="error">{t('loadError')}</Alert>}
-      {list.data && (
-        <>
-          <p aria-live="polite">{t('count', { count: list.data.length })}</p>
-          {list.data.length === 0 ? (
-            <p>{t('empty')}</p>
-          ) : (
-            <ul className="stack plain-list" aria-label={t('title')}>
-              {list.data.map((r) => (
-                <li key={r.id}>
-                  <RegistrationCard registration={r} onNotice={setNotice} />
-                </li>
-              ))}
-            </ul>
-          )}
-        </>
-      )}
+      <CardList
+        notice={notice}
+        isError={list.isError}
+        items={list.data}
+        labels={{
+          list: t('title'),
+          loadError: t('loadError'),
+          count: (count) => t('count', { count }),
+          empty: t('empty'),
+        }}
+        renderItem={(r) => <RegistrationCard registration={r} onNotice={setNotice} />}
+      />
     </div>
   );
 }

@@ -167,7 +167,7 @@ export function VisitStep() {
   return (
     <dialog
       ref={dialogRef}
-      className="step-dialog"
+      className="dialog step-dialog"
       aria-labelledby={titleId}
       onCancel={(event) => {
         event.preventDefault();
