@@ -9,14 +9,17 @@ export const BASE45_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
 
 const ALPHABET_CODES = Uint8Array.from(BASE45_ALPHABET, (c) => c.charCodeAt(0));
 const ASCII = new TextDecoder();
+let scratch = new Uint8Array(1024);
 
 const VALUE_OF: ReadonlyMap<string, number> = new Map([...BASE45_ALPHABET].map((c, i) => [c, i]));
 
 /** Encodes bytes as base45: every 2 bytes as 3 characters, a last odd byte as 2. */
 export function base45Encode(bytes: Uint8Array): string {
-  // ASCII codes into a byte array, decoded once: string concatenation per character costs more
-  // than the arithmetic on a certificate's ~400 bytes.
-  const out = new Uint8Array(Math.floor(bytes.length / 2) * 3 + (bytes.length % 2) * 2);
+  // ASCII codes into a reused byte array, decoded once: string concatenation per character costs
+  // more than the arithmetic on a certificate's ~400 bytes, and a fresh array about as much again.
+  const size = Math.floor(bytes.length / 2) * 3 + (bytes.length % 2) * 2;
+  if (scratch.length < size || scratch.length > 65_536) scratch = new Uint8Array(Math.max(1024, size));
+  const out = scratch;
   let o = 0;
   const last = bytes.length - 1;
   for (let i = 0; i < bytes.length; i += 2) {
@@ -32,7 +35,7 @@ export function base45Encode(bytes: Uint8Array): string {
       out[o++] = ALPHABET_CODES[(n / 45) | 0]!;
     }
   }
-  return ASCII.decode(out);
+  return ASCII.decode(out.subarray(0, size));
 }
 
 /**

@@ -49,43 +49,65 @@ export function encodeProtectedHeader(kid: Uint8Array, alg: number = COSE_ALG_ES
   );
 }
 
-/**
- * The CBOR head of a byte string of `length` bytes (major type 2, shortest form, RFC 8949 §3.1).
- * COSE envelopes are fixed shapes around byte strings, so they are written here byte by byte:
- * no encoder's intermediate objects on the issuing path, and the same bytes cbor-x writes
- * (cose.test.ts holds the two side by side).
- */
-function bstrHead(length: number): Uint8Array {
-  if (length < 24) return Uint8Array.of(0x40 | length);
-  if (length < 0x100) return Uint8Array.of(0x58, length);
-  if (length < 0x10000) return Uint8Array.of(0x59, length >>> 8, length & 0xff);
-  return Uint8Array.of(0x5a, length >>> 24, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff);
+/** The length of the CBOR head of a byte string of `length` bytes (shortest form, RFC 8949 §3.1). */
+function bstrHeadLength(length: number): number {
+  return length < 24 ? 1 : length < 0x100 ? 2 : length < 0x10000 ? 3 : 5;
 }
 
-/** Concatenates CBOR pieces: fixed bytes and byte strings (each preceded by its head). */
-function cborConcat(parts: readonly (readonly ['raw' | 'bstr', Uint8Array])[]): Uint8Array<ArrayBuffer> {
-  let total = 0;
-  const pieces: Uint8Array[] = [];
-  for (const [kind, bytes] of parts) {
-    if (kind === 'bstr') pieces.push(bstrHead(bytes.length));
-    pieces.push(bytes);
+/**
+ * Writes a byte string (major type 2, shortest head) into `out` at `at`; returns the end.
+ * COSE envelopes are fixed shapes around byte strings, so they are written here byte by byte into
+ * one buffer of the exact size — the same bytes cbor-x writes (cose.test.ts holds the two side by
+ * side).
+ */
+function writeBstr(out: Uint8Array, at: number, bytes: Uint8Array): number {
+  const length = bytes.length;
+  if (length < 24) out[at++] = 0x40 | length;
+  else if (length < 0x100) {
+    out[at++] = 0x58;
+    out[at++] = length;
+  } else if (length < 0x10000) {
+    out[at++] = 0x59;
+    out[at++] = length >>> 8;
+    out[at++] = length & 0xff;
+  } else {
+    out[at++] = 0x5a;
+    out[at++] = length >>> 24;
+    out[at++] = (length >>> 16) & 0xff;
+    out[at++] = (length >>> 8) & 0xff;
+    out[at++] = length & 0xff;
   }
-  for (const piece of pieces) total += piece.length;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const piece of pieces) {
-    out.set(piece, offset);
-    offset += piece.length;
-  }
-  return out;
+  out.set(bytes, at);
+  return at + length;
 }
+
+const bstrSize = (bytes: Uint8Array) => bstrHeadLength(bytes.length) + bytes.length;
 
 /** `0x84` (array of 4) and the text string "Signature1" (RFC 9052 §4.4). */
 const SIG1_CONTEXT = Uint8Array.of(0x84, 0x6a, ...new TextEncoder().encode('Signature1'));
-/** Tag 18 (`0xd2`) and an array of 4 (`0x84`). */
-const SIGN1_OPEN = Uint8Array.of(0xd2, 0x84);
-/** An empty map: the unprotected header. */
-const EMPTY_MAP = Uint8Array.of(0xa0);
+const NO_AAD = new Uint8Array(0);
+
+/** `out` when it holds `size` bytes, else a new array of that size. */
+function outOf(size: number, out: Uint8Array<ArrayBuffer> | undefined): Uint8Array<ArrayBuffer> {
+  return out && out.length >= size ? out.subarray(0, size) : new Uint8Array(size);
+}
+
+function writeSigStructure(
+  protectedBytes: Uint8Array,
+  payloadBytes: Uint8Array,
+  externalAad: Uint8Array,
+  out?: Uint8Array<ArrayBuffer>,
+): Uint8Array<ArrayBuffer> {
+  const bytes = outOf(
+    SIG1_CONTEXT.length + bstrSize(protectedBytes) + bstrSize(externalAad) + bstrSize(payloadBytes),
+    out,
+  );
+  bytes.set(SIG1_CONTEXT);
+  let at = writeBstr(bytes, SIG1_CONTEXT.length, protectedBytes);
+  at = writeBstr(bytes, at, externalAad);
+  writeBstr(bytes, at, payloadBytes);
+  return bytes;
+}
 
 /**
  * The bytes that are signed (RFC 9052 §4.4):
@@ -94,29 +116,58 @@ const EMPTY_MAP = Uint8Array.of(0xa0);
 export function sigStructure(
   protectedBytes: Uint8Array,
   payloadBytes: Uint8Array,
-  externalAad: Uint8Array = new Uint8Array(0),
+  externalAad: Uint8Array = NO_AAD,
 ): Uint8Array<ArrayBuffer> {
-  return cborConcat([
-    ['raw', SIG1_CONTEXT],
-    ['bstr', protectedBytes],
-    ['bstr', externalAad],
-    ['bstr', payloadBytes],
-  ]);
+  return writeSigStructure(protectedBytes, payloadBytes, externalAad);
 }
 
-/** Encodes a tagged COSE_Sign1 with an empty unprotected header. */
-export function encodeCoseSign1(parts: {
+/** The four parts of a COSE_Sign1 we write. */
+export interface CoseSign1Parts {
   readonly protectedBytes: Uint8Array;
   readonly payloadBytes: Uint8Array;
   readonly signature: Uint8Array;
-}): Uint8Array<ArrayBuffer> {
-  return cborConcat([
-    ['raw', SIGN1_OPEN],
-    ['bstr', parts.protectedBytes],
-    ['raw', EMPTY_MAP],
-    ['bstr', parts.payloadBytes],
-    ['bstr', parts.signature],
-  ]);
+}
+
+function writeCoseSign1(parts: CoseSign1Parts, out?: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  const { protectedBytes, payloadBytes, signature } = parts;
+  const bytes = outOf(3 + bstrSize(protectedBytes) + bstrSize(payloadBytes) + bstrSize(signature), out);
+  bytes[0] = 0xd2; // tag 18
+  bytes[1] = 0x84; // array of 4
+  let at = writeBstr(bytes, 2, protectedBytes);
+  bytes[at++] = 0xa0; // the unprotected header: an empty map
+  at = writeBstr(bytes, at, payloadBytes);
+  writeBstr(bytes, at, signature);
+  return bytes;
+}
+
+/** Encodes a tagged COSE_Sign1 with an empty unprotected header. */
+export function encodeCoseSign1(parts: CoseSign1Parts): Uint8Array<ArrayBuffer> {
+  return writeCoseSign1(parts);
+}
+
+/** The reused buffers of the views below (a certificate's envelopes are well under 1 KiB). */
+let sigScratch = new Uint8Array(1024);
+let coseScratch = new Uint8Array(1024);
+const grown = (scratch: Uint8Array<ArrayBuffer>, size: number) =>
+  scratch.length >= size && scratch.length <= 65_536 ? scratch : new Uint8Array(Math.max(1024, size));
+
+/**
+ * {@link sigStructure} written into a reused buffer: a view valid only until the next call (the
+ * issuing path signs it at once). Saves allocating a fresh array per certificate, which costs
+ * about as much as writing it.
+ */
+export function sigStructureView(protectedBytes: Uint8Array, payloadBytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  sigScratch = grown(sigScratch, SIG1_CONTEXT.length + 1 + bstrSize(protectedBytes) + bstrSize(payloadBytes));
+  return writeSigStructure(protectedBytes, payloadBytes, NO_AAD, sigScratch);
+}
+
+/** {@link encodeCoseSign1} written into a reused buffer: a view valid only until the next call. */
+export function coseSign1View(parts: CoseSign1Parts): Uint8Array<ArrayBuffer> {
+  coseScratch = grown(
+    coseScratch,
+    3 + bstrSize(parts.protectedBytes) + bstrSize(parts.payloadBytes) + bstrSize(parts.signature),
+  );
+  return writeCoseSign1(parts, coseScratch);
 }
 
 function headerMap(value: unknown, which: string): CoseHeader {

@@ -1,4 +1,5 @@
 import { cborDecode, cborEncode, isBytes, Tag } from './cbor.js';
+import { writeCborView } from './cbor-writer.js';
 import { HcertError } from './errors.js';
 
 /**
@@ -27,21 +28,40 @@ export interface CwtClaims {
 /** A JSON object as decoded from the CBOR payload. */
 export type JsonObject = { [key: string]: unknown };
 
-/** Encodes the CWT claims map as CBOR (a JS `Map` so the keys stay integers). */
-export function encodeCwtClaims(claims: {
+/** The CWT claims of an HCERT. */
+export interface CwtClaimsInput {
   readonly iss: string;
   readonly iat: number;
   readonly exp: number;
   readonly payload: unknown;
-}): Uint8Array<ArrayBuffer> {
-  return cborEncode(
-    new Map<number, unknown>([
-      [CWT_ISS, claims.iss],
-      [CWT_EXP, claims.exp],
-      [CWT_IAT, claims.iat],
-      [CWT_HCERT, new Map<number, unknown>([[HCERT_EU_DCC_V1, claims.payload]])],
-    ]),
-  );
+}
+
+function claimsMap(claims: CwtClaimsInput): Map<number, unknown> {
+  return new Map<number, unknown>([
+    [CWT_ISS, claims.iss],
+    [CWT_EXP, claims.exp],
+    [CWT_IAT, claims.iat],
+    [CWT_HCERT, new Map<number, unknown>([[HCERT_EU_DCC_V1, claims.payload]])],
+  ]);
+}
+
+/**
+ * Encodes the CWT claims map as CBOR (a JS `Map` so the keys stay integers): by core's own
+ * writer for a JSON payload of text and integers (every DCC), by cbor-x for anything else —
+ * the same bytes either way (cbor-writer.test.ts).
+ */
+export function encodeCwtClaims(claims: CwtClaimsInput): Uint8Array<ArrayBuffer> {
+  const map = claimsMap(claims);
+  return writeCborView(map)?.slice() ?? cborEncode(map);
+}
+
+/**
+ * {@link encodeCwtClaims} without the copy: for a DCC payload, a view of the CBOR writer's buffer,
+ * valid only until the next call (the issuing path copies it into the Sig_structure at once).
+ */
+export function encodeCwtClaimsView(claims: CwtClaimsInput): Uint8Array<ArrayBuffer> {
+  const map = claimsMap(claims);
+  return writeCborView(map) ?? cborEncode(map);
 }
 
 function seconds(value: unknown, name: string): number | null {

@@ -14,8 +14,9 @@
 const WINDOW = 32_768;
 const MIN_MATCH = 3;
 const MAX_MATCH = 258;
-const HASH_BITS = 13;
-const HASH_SIZE = 1 << HASH_BITS;
+/** The hash table grows with the input, up to 2^15 heads: a certificate's fits the L1 cache. */
+const MIN_HASH_BITS = 8;
+const MAX_HASH_BITS = 15;
 /** Candidates tried per position: enough for certificates' repeated strings, bounded for large inputs. */
 const MAX_CHAIN = 32;
 
@@ -61,16 +62,23 @@ for (let i = 0; i < LENGTH_BASE.length; i++) {
 }
 LENGTH_INDEX[MAX_MATCH] = 28;
 
+/**
+ * The distance code (0…29) of each distance: `DIST_INDEX[d - 1]` for d ≤ 256, and
+ * `DIST_INDEX[256 + ((d - 1) >> 7)]` beyond (codes above 15 cover whole multiples of 128, as in zlib).
+ */
+const DIST_INDEX = new Uint8Array(512);
+for (let code = 0; code < DIST_BASE.length; code++) {
+  const first = DIST_BASE[code]!;
+  const last = first + (1 << DIST_EXTRA[code]!) - 1;
+  for (let d = first; d <= last; d++) {
+    if (d <= 256) DIST_INDEX[d - 1] = code;
+    else DIST_INDEX[256 + ((d - 1) >> 7)] = code;
+  }
+}
+
 /** The distance code (0…29) of a distance 1…32768. */
 function distanceIndex(distance: number): number {
-  let lo = 0;
-  let hi = DIST_BASE.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (DIST_BASE[mid]! <= distance) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  return distance <= 256 ? DIST_INDEX[distance - 1]! : DIST_INDEX[256 + ((distance - 1) >> 7)]!;
 }
 
 /** Adler-32 of `bytes` (RFC 1950 §8). */
@@ -90,9 +98,9 @@ export function adler32(bytes: Uint8Array): number {
   return ((b << 16) | a) >>> 0;
 }
 
-/** The hash of the 3 bytes at `i` (multiplicative hashing), HASH_BITS wide. */
-function hash3(bytes: Uint8Array, i: number): number {
-  return Math.imul((bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!, 0x9e3779b1) >>> (32 - HASH_BITS);
+/** The hash of the 3 bytes at `i` (multiplicative hashing), `32 - shift` bits wide. */
+function hash3(bytes: Uint8Array, i: number, shift: number): number {
+  return (Math.imul((bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!, 0x9e3779b1) >>> shift) | 0;
 }
 
 /** Writes the Adler-32 of `bytes` big-endian at `pos` (the zlib trailer); returns the new end. */
@@ -105,18 +113,61 @@ function writeAdler32(out: Uint8Array, pos: number, bytes: Uint8Array): number {
   return pos + 4;
 }
 
-/** The hash heads, reused from call to call (reset by generation, not by clearing). */
-const head = new Int32Array(HASH_SIZE);
-const headGeneration = new Uint32Array(HASH_SIZE);
-let generation = 0;
+/**
+ * The hash heads (-1: none), reused from call to call; each call clears the part it uses, about
+ * twice as many heads as input bytes.
+ */
+const head = new Int32Array(1 << MAX_HASH_BITS);
+/**
+ * The hash chains, reused too: a link is read only for a position inserted in the same call (one
+ * found through a head of this call), and was written when it was inserted.
+ */
+const prev = new Int32Array(WINDOW);
+/** The output, reused (see zlibDeflateView); a large input's is not kept. */
+let scratch = new Uint8Array(1024);
+
+/**
+ * The longest earlier match of the bytes at `i` along the hash chain from `candidate`, at most
+ * `limit` long and MAX_CHAIN candidates deep: `length << 16 | distance` (a distance of 32 768 as
+ * 0), or 0 when none reaches MIN_MATCH.
+ */
+function longestMatch(bytes: Uint8Array, i: number, candidate: number, limit: number): number {
+  let bestLen = 0;
+  let bestDist = 0;
+  for (let tries = 0; candidate >= 0 && i - candidate <= WINDOW && tries < MAX_CHAIN; tries++) {
+    if (bytes[candidate + bestLen] === bytes[i + bestLen]) {
+      let len = 0;
+      while (len < limit && bytes[candidate + len] === bytes[i + len]) len++;
+      if (len > bestLen) {
+        bestLen = len;
+        bestDist = i - candidate;
+        if (len === limit) break;
+      }
+    }
+    const next = prev[candidate & (WINDOW - 1)]!;
+    if (next >= candidate) break;
+    candidate = next;
+  }
+  return bestLen >= MIN_MATCH ? (bestLen << 16) | (bestDist & 0xffff) : 0;
+}
 
 /**
  * Compresses `bytes` into a zlib stream (header 78 9C, one fixed-Huffman block, Adler-32).
  * Synchronous, allocation-light; output ≤ 9/8 of the input plus 16 bytes.
  */
 export function zlibDeflateSync(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return zlibDeflateView(bytes).slice();
+}
+
+/**
+ * {@link zlibDeflateSync} into a reused buffer: a view valid only until the next call (the issuing
+ * path base45-encodes it at once).
+ */
+export function zlibDeflateView(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   const n = bytes.length;
-  const out = new Uint8Array(Math.ceil((n * 9) / 8) + 16);
+  const size = Math.ceil((n * 9) / 8) + 16;
+  if (scratch.length < size || scratch.length > 65_536) scratch = new Uint8Array(Math.max(1024, size));
+  const out = scratch;
   out[0] = 0x78;
   out[1] = 0x9c;
   let pos = 2;
@@ -124,84 +175,63 @@ export function zlibDeflateSync(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   let bitBuf = 0b011; // BFINAL = 1, BTYPE = 01 (fixed Huffman codes)
   let bitCount = 3;
 
-  generation = (generation + 1) >>> 0;
-  if (generation === 0) {
-    headGeneration.fill(0);
-    generation = 1;
-  }
-  const gen = generation;
-  const prev = new Int32Array(Math.min(n, WINDOW));
+  const bits = Math.min(MAX_HASH_BITS, Math.max(MIN_HASH_BITS, 32 - Math.clz32(n)) + 1);
+  const shift = 32 - bits;
+  head.fill(-1, 0, 1 << bits);
   const lastStart = n - MIN_MATCH; // the last position a 3-byte hash can start at
 
   let i = 0;
   while (i < n) {
-    let bestLen = 0;
-    let bestDist = 0;
-    let h = 0;
     if (i <= lastStart) {
-      h = hash3(bytes, i);
-      let candidate = headGeneration[h] === gen ? head[h]! : -1;
-      const limit = Math.min(n - i, MAX_MATCH);
-      for (let tries = 0; candidate >= 0 && i - candidate <= WINDOW && tries < MAX_CHAIN; tries++) {
-        if (bytes[candidate + bestLen] === bytes[i + bestLen]) {
-          let len = 0;
-          while (len < limit && bytes[candidate + len] === bytes[i + len]) len++;
-          if (len > bestLen) {
-            bestLen = len;
-            bestDist = i - candidate;
-            if (len === limit) break;
-          }
-        }
-        const next = prev[candidate & (WINDOW - 1)]!;
-        if (next >= candidate) break;
-        candidate = next;
-      }
-      // Insert position i into its chain.
-      prev[i & (WINDOW - 1)] = headGeneration[h] === gen ? head[h]! : -1;
+      // Insert position i into its chain; look for a match only when the chain is not empty.
+      const h = hash3(bytes, i, shift);
+      const candidate = head[h]!;
+      prev[i & (WINDOW - 1)] = candidate;
       head[h] = i;
-      headGeneration[h] = gen;
+      const match = candidate < 0 ? 0 : longestMatch(bytes, i, candidate, Math.min(n - i, MAX_MATCH));
+      if (match !== 0) {
+        const bestLen = match >>> 16;
+        const bestDist = match & 0xffff || WINDOW; // 32 768 is written as 0
+        const li = LENGTH_INDEX[bestLen]!;
+        bitBuf |= LIT_CODE[257 + li]! << bitCount;
+        bitCount += LIT_BITS[257 + li]!;
+        bitBuf |= (bestLen - LENGTH_BASE[li]!) << bitCount;
+        bitCount += LENGTH_EXTRA[li]!;
+        while (bitCount >= 8) {
+          out[pos++] = bitBuf & 0xff;
+          bitBuf >>>= 8;
+          bitCount -= 8;
+        }
+        const di = distanceIndex(bestDist);
+        bitBuf |= DIST_CODE[di]! << bitCount;
+        bitCount += 5;
+        bitBuf |= (bestDist - DIST_BASE[di]!) << bitCount;
+        bitCount += DIST_EXTRA[di]!;
+        while (bitCount >= 8) {
+          out[pos++] = bitBuf & 0xff;
+          bitBuf >>>= 8;
+          bitCount -= 8;
+        }
+        // The matched positions join their chains too (the first one already has).
+        const end = i + bestLen;
+        for (i++; i < end && i <= lastStart; i++) {
+          const hh = hash3(bytes, i, shift);
+          prev[i & (WINDOW - 1)] = head[hh]!;
+          head[hh] = i;
+        }
+        i = end;
+        continue;
+      }
     }
-    if (bestLen >= MIN_MATCH) {
-      const li = LENGTH_INDEX[bestLen]!;
-      bitBuf |= LIT_CODE[257 + li]! << bitCount;
-      bitCount += LIT_BITS[257 + li]!;
-      bitBuf |= (bestLen - LENGTH_BASE[li]!) << bitCount;
-      bitCount += LENGTH_EXTRA[li]!;
-      while (bitCount >= 8) {
-        out[pos++] = bitBuf & 0xff;
-        bitBuf >>>= 8;
-        bitCount -= 8;
-      }
-      const di = distanceIndex(bestDist);
-      bitBuf |= DIST_CODE[di]! << bitCount;
-      bitCount += 5;
-      bitBuf |= (bestDist - DIST_BASE[di]!) << bitCount;
-      bitCount += DIST_EXTRA[di]!;
-      while (bitCount >= 8) {
-        out[pos++] = bitBuf & 0xff;
-        bitBuf >>>= 8;
-        bitCount -= 8;
-      }
-      // The matched positions join their chains too (the first one already has).
-      const end = i + bestLen;
-      for (i++; i < end; i++) {
-        if (i > lastStart) continue;
-        const hh = hash3(bytes, i);
-        prev[i & (WINDOW - 1)] = headGeneration[hh] === gen ? head[hh]! : -1;
-        head[hh] = i;
-        headGeneration[hh] = gen;
-      }
-    } else {
-      const b = bytes[i]!;
-      bitBuf |= LIT_CODE[b]! << bitCount;
-      bitCount += LIT_BITS[b]!;
-      while (bitCount >= 8) {
-        out[pos++] = bitBuf & 0xff;
-        bitBuf >>>= 8;
-        bitCount -= 8;
-      }
-      i++;
+    const b = bytes[i]!;
+    bitBuf |= LIT_CODE[b]! << bitCount;
+    bitCount += LIT_BITS[b]!;
+    while (bitCount >= 8) {
+      out[pos++] = bitBuf & 0xff;
+      bitBuf >>>= 8;
+      bitCount -= 8;
     }
+    i++;
   }
   // End of block (symbol 256: seven zero bits), then the last partial byte.
   bitCount += LIT_BITS[256]!;
@@ -211,8 +241,7 @@ export function zlibDeflateSync(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
     bitCount -= 8;
   }
   if (pos - 2 > n + 5 * Math.ceil(n / 65_535 || 1)) return storedZlib(bytes);
-  pos = writeAdler32(out, pos, bytes);
-  return out.slice(0, pos);
+  return out.subarray(0, writeAdler32(out, pos, bytes));
 }
 
 /** Incompressible input: stored blocks (≤ 65 535 bytes each), as zlib itself falls back to. */

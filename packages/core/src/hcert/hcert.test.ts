@@ -1,10 +1,11 @@
+import { createPrivateKey, sign as nodeSign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { base45Decode, base45Encode } from './base45.js';
 import { cborEncode } from './cbor.js';
 import { decodeCoseSign1, encodeCoseSign1, encodeProtectedHeader, sigStructure } from './cose.js';
 import { encodeCwtClaims } from './cwt.js';
 import { HcertError } from './errors.js';
-import { decodeHcert, encodeHcert, verifyHcert } from './hcert.js';
+import { decodeHcert, encodeHcert, encodeHcertSync, verifyHcert } from './hcert.js';
 import { base64ToBytes, DCC_KEY_USAGE, es256Signer, type TrustListKey, trustListEntryFor } from './keys.js';
 import { buildVaccinationPayload } from './payload.js';
 import { zlibDeflate, zlibInflate } from './zlib.js';
@@ -181,6 +182,32 @@ describe('The ministry issues a signed vaccine passport QR and a verifier checks
     const result = await verifyHcert(qr, [ministry.entry], MID_2022);
     expect(result.result).toBe('invalid_payload');
     expect(result.reason).toContain('nam');
+  });
+});
+
+describe('The server signs synchronously with node:crypto (encodeHcertSync)', () => {
+  it('gives a certificate that verifies like the asynchronous one, and refuses a DER signature', async () => {
+    const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+    const entry = await trustListEntryFor(keys.publicKey);
+    const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', keys.privateKey));
+    const key = createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
+    const base = { payload: tuyetPayload(), kid: base64ToBytes(entry.kid), issuedAt: ISSUED, expiresAt: EXPIRES };
+    const qr = encodeHcertSync({
+      ...base,
+      sign: (data) => new Uint8Array(nodeSign('sha256', data, { key, dsaEncoding: 'ieee-p1363' })),
+    });
+    const result = await verifyHcert(qr, [entry], MID_2022);
+    expect(result.result).toBe('valid');
+    expect(result.payload).toEqual(tuyetPayload());
+    expect(result.claims).toEqual({ iss: 'VN', iat: ISSUED.getTime() / 1000, exp: EXPIRES.getTime() / 1000 });
+    // Everything but the signature (ECDSA is randomised) is the asynchronous encoder's.
+    const other = await decodeHcert(await encodeHcert({ ...base, sign: es256Signer(keys.privateKey) }));
+    const ours = await decodeHcert(qr);
+    expect(ours.cose.protectedBytes).toEqual(other.cose.protectedBytes);
+    expect(ours.cose.payloadBytes).toEqual(other.cose.payloadBytes);
+    expect(() => encodeHcertSync({ ...base, sign: (data) => new Uint8Array(nodeSign('sha256', data, key)) })).toThrow(
+      expect.objectContaining({ code: 'sign' }),
+    );
   });
 });
 

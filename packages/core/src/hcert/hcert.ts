@@ -4,13 +4,15 @@ import {
   COSE_ALG_PS256,
   type CoseHeader,
   coseAlgAndKid,
+  coseSign1View,
   decodeCoseSign1,
   encodeCoseSign1,
   encodeProtectedHeader,
   sigStructure,
+  sigStructureView,
 } from './cose.js';
-import { type CwtClaims, decodeCwtClaims, encodeCwtClaims, type JsonObject } from './cwt.js';
-import { zlibDeflateSync } from './deflate.js';
+import { type CwtClaims, decodeCwtClaims, encodeCwtClaims, encodeCwtClaimsView, type JsonObject } from './cwt.js';
+import { zlibDeflateSync, zlibDeflateView } from './deflate.js';
 import { HcertError, type HcertErrorCode, isHcertError } from './errors.js';
 import {
   bytesToBase64,
@@ -61,13 +63,33 @@ export interface EncodeHcertInput {
   readonly issuer?: 'VN';
 }
 
+/** Signs synchronously (node:crypto's `sign` with `dsaEncoding: 'ieee-p1363'`); see {@link HcertSigner}. */
+export type HcertSyncSigner = (sigStructure: Uint8Array) => Uint8Array;
+
+/** What {@link encodeHcertSync} needs: as {@link EncodeHcertInput}, with synchronous signing and deflate. */
+export interface EncodeHcertSyncInput extends Omit<EncodeHcertInput, 'sign' | 'deflate'> {
+  readonly sign: HcertSyncSigner;
+  readonly deflate?: (bytes: Uint8Array) => Uint8Array;
+}
+
+/** The protected header of the last key used: one key signs every certificate until rotation. */
+let lastHeader: { readonly kid: Uint8Array; readonly bytes: Uint8Array } | null = null;
+
+function protectedHeaderOf(kid: Uint8Array): Uint8Array {
+  const last = lastHeader;
+  if (last && last.kid.length === kid.length && last.kid.every((b, i) => b === kid[i])) return last.bytes;
+  const bytes = encodeProtectedHeader(kid, COSE_ALG_ES256);
+  lastHeader = { kid: kid.slice(), bytes };
+  return bytes;
+}
+
 /**
- * Encodes and signs a DCC as an `HC1:` string for a QR code. Signing is injected: the server
- * signs with its key (e.g. `node:crypto` with `dsaEncoding: 'ieee-p1363'`), tests with WebCrypto
- * (`es256Signer`). Throws {@link HcertError}: `payload` (not schema-valid), `input` (kid not 8
- * bytes, dates), `sign` (signature not 64 bytes).
+ * Checks the input; returns the protected header and the CWT claims `encode`d (what is signed).
  */
-export async function encodeHcert(input: EncodeHcertInput): Promise<string> {
+function signedParts(
+  input: Omit<EncodeHcertInput, 'sign' | 'deflate'>,
+  encode: typeof encodeCwtClaims,
+): { protectedBytes: Uint8Array; payloadBytes: Uint8Array } {
   if (!input.payloadValidated) {
     const check = validateDccPayload(input.payload);
     if (!check.ok)
@@ -79,17 +101,49 @@ export async function encodeHcert(input: EncodeHcertInput): Promise<string> {
   if (!Number.isFinite(iat) || !Number.isFinite(exp) || exp <= iat) {
     throw new HcertError('input', 'expiresAt must be a valid date after issuedAt.');
   }
-  const protectedBytes = encodeProtectedHeader(input.kid, COSE_ALG_ES256);
-  const payloadBytes = encodeCwtClaims({ iss: input.issuer ?? 'VN', iat, exp, payload: input.payload });
-  const signature = await input.sign(sigStructure(protectedBytes, payloadBytes));
+  return {
+    protectedBytes: protectedHeaderOf(input.kid),
+    payloadBytes: encode({ iss: input.issuer ?? 'VN', iat, exp, payload: input.payload }),
+  };
+}
+
+/** Refuses anything but a raw ES256 signature (r‖s, 64 bytes). */
+function checkSignature(signature: unknown): asserts signature is Uint8Array {
   if (!(signature instanceof Uint8Array) || signature.length !== 64) {
     throw new HcertError(
       'sign',
       'The signer must return a raw ES256 signature of 64 bytes (r‖s, IEEE P1363), not DER.',
     );
   }
-  const cose = encodeCoseSign1({ protectedBytes, payloadBytes, signature });
+}
+
+/**
+ * Encodes and signs a DCC as an `HC1:` string for a QR code. Signing is injected: tests and
+ * browsers sign with WebCrypto (`es256Signer`); the server, whose signer is synchronous, uses
+ * {@link encodeHcertSync}. Throws {@link HcertError}: `payload` (not schema-valid), `input` (kid
+ * not 8 bytes, dates), `sign` (signature not 64 bytes).
+ */
+export async function encodeHcert(input: EncodeHcertInput): Promise<string> {
+  // Fresh arrays throughout: other certificates may be encoded while this one awaits its signer.
+  const parts = signedParts(input, encodeCwtClaims);
+  const signature = await input.sign(sigStructure(parts.protectedBytes, parts.payloadBytes));
+  checkSignature(signature);
+  const cose = encodeCoseSign1({ ...parts, signature });
   return HCERT_PREFIX + base45Encode(await (input.deflate ?? zlibDeflateSync)(cose));
+}
+
+/**
+ * {@link encodeHcert} with a synchronous signer (node:crypto): the same `HC1:` string. Nothing
+ * can run between its steps, so each writes into a reused buffer that the next one reads (the
+ * signer gets a view it must not keep) — no promise and no fresh array per step, which is most of
+ * what issuing costs besides the signature. The server issues certificates this way.
+ */
+export function encodeHcertSync(input: EncodeHcertSyncInput): string {
+  const parts = signedParts(input, encodeCwtClaimsView);
+  const signature = input.sign(sigStructureView(parts.protectedBytes, parts.payloadBytes));
+  checkSignature(signature);
+  const cose = coseSign1View({ ...parts, signature });
+  return HCERT_PREFIX + base45Encode(input.deflate ? input.deflate(cose) : zlibDeflateView(cose));
 }
 
 /** An HCERT taken apart (not yet verified). */

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { splitVietnameseName } from '../identity/name.js';
+import { VACCINES } from '../vaccines.js';
 import { HcertError } from './errors.js';
 import {
   buildVaccinationPayload,
@@ -9,6 +11,7 @@ import {
   UVCI_CHECKSUM_ALPHABET,
   uvciCheckCharacter,
   type VaccinationPayloadInput,
+  vnVaccinationPayloadSchema,
 } from './payload.js';
 import { validateDccPayload } from './schema.js';
 
@@ -214,6 +217,135 @@ describe('The vaccine passport payload (EU DCC 1.3.0) for a vaccinated person', 
           certificateId: 'abc#1',
         }),
       'input',
+    );
+  });
+});
+
+describe('Every payload built meets the schema, for any input', () => {
+  const word = fc.string({
+    unit: fc.constantFrom(
+      'a',
+      'N',
+      'ễ',
+      'Đ',
+      'ư',
+      'ơ',
+      'Á',
+      'ß',
+      "'",
+      '-',
+      '.',
+      '1',
+      '@',
+      '中',
+      ' ',
+      '\u00a0',
+      'e\u0301',
+    ),
+    minLength: 0,
+    maxLength: 12,
+  });
+  const fullName = fc.oneof(
+    fc.array(word, { maxLength: 12 }).map((w) => w.join(' ')),
+    fc.constantFrom(
+      'Nguyễn Thị Ánh Tuyết',
+      'Hồng',
+      `Nguyễn ${'Văn '.repeat(22)}An`,
+      `Nguyễn ${'Văn '.repeat(30)}An`,
+      `${'Nguyễn'.repeat(17)} An`,
+      ' ',
+      '',
+    ),
+  );
+  const dayOf = fc.oneof(
+    fc
+      .date({ min: new Date('1900-01-01'), max: new Date('2099-12-31'), noInvalidDate: true })
+      .map((d) => d.toISOString().slice(0, 10)),
+    fc.constantFrom('2021-02-30', '1899-12-31', '1990', '1990-04', '17/04/1990', ''),
+  );
+  const dose = fc.record({
+    vaccineCode: fc.constantFrom(...VACCINES.map((v) => v.code)),
+    administeredOn: dayOf,
+    declaredKind: fc.constantFrom(null, 'additional' as const, 'booster' as const),
+  });
+  const input = fc.record({
+    person: fc.record({ fullName, dateOfBirth: dayOf }),
+    doses: fc.array(dose, { minLength: 1, maxLength: 11 }),
+    certificateId: fc.stringMatching(/^[0-9A-Z]{1,40}$/),
+    country: fc.constantFrom(undefined, 'VN', 'FR', 'vn', 'VNM'),
+    issuer: fc.constantFrom(undefined, 'Sở Y tế Hà Nội', '', 'x'.repeat(81)),
+  });
+
+  it('returns only payloads vnVaccinationPayloadSchema accepts as they are, and refuses with HcertError', () => {
+    fc.assert(
+      fc.property(input, ({ country, issuer, ...rest }) => {
+        let payload: unknown;
+        try {
+          payload = buildVaccinationPayload({
+            ...rest,
+            ...(country === undefined ? {} : { country }),
+            ...(issuer === undefined ? {} : { issuer }),
+          });
+        } catch (e) {
+          expect(e).toBeInstanceOf(HcertError);
+          return;
+        }
+        const parsed = vnVaccinationPayloadSchema.safeParse(payload);
+        expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+        expect(parsed.data).toEqual(payload);
+        expect(validateDccPayload(payload).ok).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('names word by word (cached) exactly as the general path normalises and transliterates them', () => {
+    const viaGeneralPath = (fullName: string) =>
+      buildVaccinationPayload({
+        person: { fullName, dateOfBirth: '1990-04-17', nameParts: splitVietnameseName(fullName) },
+        doses: [{ vaccineCode: PFIZER, administeredOn: '2021-08-01' }],
+        certificateId: CERT_ID,
+      });
+    const outcome = (f: () => unknown) => {
+      try {
+        return { ok: f() };
+      } catch (e) {
+        expect(e).toBeInstanceOf(HcertError);
+        return { error: (e as HcertError).message };
+      }
+    };
+    fc.assert(
+      fc.property(fullName, (name) => {
+        // Twice: the second time every word comes from the cache.
+        for (let i = 0; i < 2; i++)
+          expect(
+            outcome(() => build([{ vaccineCode: PFIZER, administeredOn: '2021-08-01' }], { ...tuyet, fullName: name })),
+          ).toEqual(outcome(() => viaGeneralPath(name)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('refuses none of the inputs whose payload would meet the schema', () => {
+    const fine = fc.record({
+      person: fc.record({
+        fullName: fc.constantFrom('Nguyễn Thị Ánh Tuyết', 'Hồng', "H'Hen Niê", 'Đỗ Văn-Minh J.'),
+        dateOfBirth: fc.constantFrom('1990-04-17', '1990-04', '1990', ''),
+      }),
+      doses: fc.array(
+        fc.record({
+          vaccineCode: fc.constantFrom(...VACCINES.map((v) => v.code)),
+          administeredOn: fc.constantFrom('2021-08-01', '2021-09-12', '2022-02-28', '2024-02-29'),
+        }),
+        { minLength: 1, maxLength: 5 },
+      ),
+      certificateId: fc.stringMatching(/^[0-9A-Z]{1,40}$/),
+    });
+    fc.assert(
+      fc.property(fine, (ok) => {
+        expect(vnVaccinationPayloadSchema.safeParse(buildVaccinationPayload(ok)).success).toBe(true);
+      }),
+      { numRuns: 500 },
     );
   });
 });

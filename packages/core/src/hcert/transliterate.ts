@@ -47,9 +47,24 @@ const MARKS_RE = /\p{M}+/gu;
  * (other scripts) are left out, so the result always matches `^[A-Z<]*$`.
  */
 export function toIcao(name: string): string {
+  return tidyIcao(icaoCharacters(name.normalize('NFC')));
+}
+
+/**
+ * Each character of an NFC string transliterated, concatenated as they come: separators as `<`,
+ * runs and ends not yet tidied (see {@link tidyIcao}). The transliteration of words joined by
+ * `<` is the transliteration of the words joined by spaces.
+ */
+export function icaoCharacters(nfc: string): string {
   let out = '';
-  for (const ch of name.normalize('NFC')) out += icaoOfChar(ch);
-  out = out.replace(/<{2,}/g, '<').replace(/^<+|<+$/g, '');
+  for (const ch of nfc) out += icaoOfChar(ch);
+  return out;
+}
+
+/** Runs of the filler `<` as one, none at either end, at most 80 characters. */
+export function tidyIcao(raw: string): string {
+  if (raw.length <= ICAO_NAME_MAX_LENGTH && !raw.includes('<<') && raw[0] !== '<' && !raw.endsWith('<')) return raw;
+  const out = raw.replace(/<{2,}/g, '<').replace(/^<+|<+$/g, '');
   return out.slice(0, ICAO_NAME_MAX_LENGTH).replace(/<+$/, '');
 }
 

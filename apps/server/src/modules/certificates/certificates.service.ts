@@ -4,7 +4,7 @@ import {
   type CertificateStatus,
   certificateStatus,
   certificateStatusText,
-  encodeHcert,
+  encodeHcertSync,
   type Localized,
   makeUvci,
   normalizeName,
@@ -318,7 +318,7 @@ async function issueCertificate(
       certificateId: id,
     });
     const expiresAt = new Date(now.getTime() + CERTIFICATE_VALIDITY_DAYS * 86_400_000);
-    const qr = await encodeHcert({
+    const qr = encodeHcertSync({
       payload,
       kid: signer.kid,
       sign: signer.sign,

@@ -10,7 +10,7 @@ import {
 } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { bytesToBase64, computeKid, derToPem, type HcertSigner, type TrustListKey } from '@tiemchung/core';
+import { bytesToBase64, computeKid, derToPem, type HcertSyncSigner, type TrustListKey } from '@tiemchung/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { Config } from '../../config.js';
 import type { DB } from '../../db/schema.js';
@@ -62,7 +62,8 @@ function decrypt(master: Buffer, text: string): Buffer {
 export interface ActiveSigner {
   readonly kid: Uint8Array;
   readonly kidBase64: string;
-  readonly sign: HcertSigner;
+  /** Signs synchronously (node:crypto), for `encodeHcertSync`. */
+  readonly sign: HcertSyncSigner;
 }
 
 /**
@@ -138,7 +139,7 @@ export class SigningKeys {
       kid: Buffer.from(row.kid, 'base64'),
       kidBase64: row.kid,
       // COSE wants the raw r‖s signature (IEEE P1363), not DER.
-      sign: async (data) => new Uint8Array(sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' })),
+      sign: (data) => sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' }),
     };
     this.#cache = { kid: row.kid, signer };
     return signer;
