@@ -148,7 +148,23 @@ export interface CertificatesResults {
   readonly tasks: TaskResult[];
   /** Where the time of one certificate and of one PDF goes (V8 CPU profile, self time). */
   readonly profiles: { readonly task: string; readonly summary: ProfileSummary }[];
-  readonly target: { readonly ratio: number; readonly measured: number; readonly met: boolean };
+  /**
+   * Raw signatures and certificates measured in alternating slices of {@link SLICE_MS} within each
+   * round, so that both see the same machine (per round, and the median over the rounds).
+   */
+  readonly interleaved: {
+    readonly sliceMs: number;
+    readonly rounds: readonly { rawPerSecond: number; certificatesPerSecond: number; ratio: number }[];
+    readonly ratio: number;
+    readonly range: readonly [number, number];
+  };
+  /** The target, measured by the interleaved ratio; `sequential` is tinybench's (task after task). */
+  readonly target: {
+    readonly ratio: number;
+    readonly measured: number;
+    readonly sequential: number;
+    readonly met: boolean;
+  };
   readonly failures: string[];
 }
 
@@ -226,6 +242,40 @@ function viewOf(p: SyntheticPerson, qr: string, ci: string, issuedAt: Date, expi
     },
     passportBlockers: [],
   };
+}
+
+/** How long each task runs before the other takes over, in the interleaved measurement. */
+export const SLICE_MS = 25;
+
+/**
+ * Calls `a` for `sliceMs`, then `b` for `sliceMs`, and so on for `totalMs` in all; returns each
+ * one's calls per second. Tinybench runs a task for seconds before the next, and this host's speed
+ * drifts over seconds (other tenants): alternating in short slices makes both see the same
+ * machine, so their ratio no longer depends on which ran during a slow spell.
+ */
+function interleave(
+  a: () => unknown,
+  b: () => unknown,
+  sliceMs: number,
+  totalMs: number,
+): { aPerSecond: number; bPerSecond: number } {
+  const spent = [0, 0];
+  const calls = [0, 0];
+  const fns = [a, b] as const;
+  for (let k = 0; spent[0]! + spent[1]! < totalMs; k ^= 1) {
+    const fn = fns[k]!;
+    const start = performance.now();
+    let now = start;
+    let n = 0;
+    do {
+      fn();
+      n++;
+      now = performance.now();
+    } while (now - start < sliceMs);
+    spent[k]! += now - start;
+    calls[k]! += n;
+  }
+  return { aPerSecond: (calls[0]! / spent[0]!) * 1000, bPerSecond: (calls[1]! / spent[1]!) * 1000 };
 }
 
 /** Runs the benchmark; returns the results (also written to bench/results/certificates.json). */
@@ -436,6 +486,9 @@ export async function runCertificates(
   ];
 
   const perRound = new Map<string, TaskRound[]>(tasks.map((t) => [t.name, []]));
+  const rawTask = tasks.find((t) => t.name === 'raw ES256 signature')!;
+  const certificateTask = tasks.find((t) => t.name === 'certificate (platform)')!;
+  const interleavedRounds: CertificatesResults['interleaved']['rounds'][number][] = [];
   for (let round = 0; round < options.rounds; round++) {
     const bench = new Bench({
       time: options.timeMs,
@@ -457,11 +510,18 @@ export async function runCertificates(
         opsPerSecond: 1000 / r.latency.mean,
       });
     }
+    const pair = interleave(rawTask.fn, certificateTask.fn, SLICE_MS, 2 * options.timeMs);
+    interleavedRounds.push({
+      rawPerSecond: pair.aPerSecond,
+      certificatesPerSecond: pair.bPerSecond,
+      ratio: pair.bPerSecond / pair.aPerSecond,
+    });
     const raw = perRound.get('raw ES256 signature')!.at(-1)!;
     const cert = perRound.get('certificate (platform)')!.at(-1)!;
     log(
       `round ${round + 1}: raw ${fmt(raw.opsPerSecond)} signatures/s, certificates ${fmt(cert.opsPerSecond)}/s ` +
-        `(${ratio(cert.opsPerSecond / raw.opsPerSecond)}), PDF A4 ${fmt(perRound.get('PDF A4')!.at(-1)!.opsPerSecond, 1)}/s`,
+        `(${ratio(cert.opsPerSecond / raw.opsPerSecond)}); interleaved ${fmt(pair.aPerSecond)} vs ${fmt(pair.bPerSecond)}/s ` +
+        `(${ratio(pair.bPerSecond / pair.aPerSecond)}); PDF A4 ${fmt(perRound.get('PDF A4')!.at(-1)!.opsPerSecond, 1)}/s`,
     );
   }
   const profiles: CertificatesResults['profiles'] = [];
@@ -490,7 +550,15 @@ export async function runCertificates(
       vsRawSignatureRange: [Math.min(...ratios), Math.max(...ratios)],
     };
   });
-  const measured = results.find((t) => t.name === 'certificate (platform)')!.vsRawSignature;
+  const sequential = results.find((t) => t.name === 'certificate (platform)')!.vsRawSignature;
+  const pairRatios = interleavedRounds.map((r) => r.ratio);
+  const interleaved: CertificatesResults['interleaved'] = {
+    sliceMs: SLICE_MS,
+    rounds: interleavedRounds,
+    ratio: median(pairRatios),
+    range: [Math.min(...pairRatios), Math.max(...pairRatios)],
+  };
+  const measured = interleaved.ratio;
   const out: CertificatesResults = {
     scenario: 'certificates',
     meta,
@@ -505,7 +573,8 @@ export async function runCertificates(
     },
     tasks: results,
     profiles,
-    target: { ratio: TARGET_RATIO, measured, met: measured >= TARGET_RATIO },
+    interleaved,
+    target: { ratio: TARGET_RATIO, measured, sequential, met: measured >= TARGET_RATIO },
     failures,
   };
   return { results: out, file: writeResults('certificates', out) };
@@ -556,9 +625,23 @@ export function certificatesMarkdown(r: CertificatesResults): string {
       ]),
     ),
     '',
+    `Interleaved (raw signatures and certificates alternating in ${r.interleaved.sliceMs}-ms slices, ` +
+      `${fmt((2 * r.options.timeMs) / 1000, 1)} s per round): ` +
+      r.interleaved.rounds
+        .map((x) => `${fmt(x.rawPerSecond)} vs ${fmt(x.certificatesPerSecond)}/s = ${ratio(x.ratio)}`)
+        .join('; ') +
+      `; median **${ratio(r.interleaved.ratio)}** (${ratio(r.interleaved.range[0])}–${ratio(r.interleaved.range[1])}).`,
+    '',
     markdownTable(
-      ['Target', 'measured', 'met'],
-      [[`certificates/s ≥ ${r.target.ratio} × raw signatures/s`, ratio(r.target.measured), r.target.met ? '✓' : '✗']],
+      ['Target', 'measured (interleaved)', 'sequential (tinybench)', 'met'],
+      [
+        [
+          `certificates/s ≥ ${r.target.ratio} × raw signatures/s`,
+          ratio(r.target.measured),
+          ratio(r.target.sequential),
+          r.target.met ? '✓' : '✗',
+        ],
+      ],
     ),
   ];
   for (const { task, summary: p } of r.profiles) {

@@ -55,13 +55,27 @@ export function encodeCwtClaims(claims: CwtClaimsInput): Uint8Array<ArrayBuffer>
   return writeCborView(map)?.slice() ?? cborEncode(map);
 }
 
+/** The claims map {@link encodeCwtClaimsView} fills in and writes: the same keys every time. */
+const HCERT_CLAIM = new Map<number, unknown>([[HCERT_EU_DCC_V1, null]]);
+const CLAIMS = new Map<number, unknown>([
+  [CWT_ISS, ''],
+  [CWT_EXP, 0],
+  [CWT_IAT, 0],
+  [CWT_HCERT, HCERT_CLAIM],
+]);
+
 /**
  * {@link encodeCwtClaims} without the copy: for a DCC payload, a view of the CBOR writer's buffer,
  * valid only until the next call (the issuing path copies it into the Sig_structure at once).
  */
 export function encodeCwtClaimsView(claims: CwtClaimsInput): Uint8Array<ArrayBuffer> {
-  const map = claimsMap(claims);
-  return writeCborView(map) ?? cborEncode(map);
+  CLAIMS.set(CWT_ISS, claims.iss).set(CWT_EXP, claims.exp).set(CWT_IAT, claims.iat);
+  HCERT_CLAIM.set(HCERT_EU_DCC_V1, claims.payload);
+  try {
+    return writeCborView(CLAIMS) ?? cborEncode(CLAIMS);
+  } finally {
+    HCERT_CLAIM.set(HCERT_EU_DCC_V1, null); // keep no payload alive
+  }
 }
 
 function seconds(value: unknown, name: string): number | null {

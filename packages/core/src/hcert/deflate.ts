@@ -161,34 +161,38 @@ export function zlibDeflateSync(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
 
 /**
  * {@link zlibDeflateSync} into a reused buffer: a view valid only until the next call (the issuing
- * path base45-encodes it at once).
+ * path base45-encodes it at once). The bytes from `storeFrom` on are known to be incompressible (a
+ * signature): they go into a stored block, as zlib does after `deflateParams` to level 0 — the same
+ * size as coding them as literals, a byte or two for the block header, and none of the hashing.
  */
-export function zlibDeflateView(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+export function zlibDeflateView(bytes: Uint8Array, storeFrom: number = bytes.length): Uint8Array<ArrayBuffer> {
   const n = bytes.length;
-  const size = Math.ceil((n * 9) / 8) + 16;
+  const end = Math.max(0, Math.min(n, Math.floor(storeFrom))); // compressed: [0, end); stored: [end, n)
+  if (end === 0 && n > 0) return storedZlib(bytes);
+  const size = Math.ceil((n * 9) / 8) + 16 + 5 * Math.ceil((n - end) / 65_535);
   if (scratch.length < size || scratch.length > 65_536) scratch = new Uint8Array(Math.max(1024, size));
   const out = scratch;
   out[0] = 0x78;
   out[1] = 0x9c;
   let pos = 2;
   // Bits go out least significant first; at most 7 are pending between writes.
-  let bitBuf = 0b011; // BFINAL = 1, BTYPE = 01 (fixed Huffman codes)
+  let bitBuf = end < n ? 0b010 : 0b011; // BFINAL unless stored blocks follow, BTYPE = 01 (fixed codes)
   let bitCount = 3;
 
-  const bits = Math.min(MAX_HASH_BITS, Math.max(MIN_HASH_BITS, 32 - Math.clz32(n)) + 1);
+  const bits = Math.min(MAX_HASH_BITS, Math.max(MIN_HASH_BITS, 32 - Math.clz32(end)) + 1);
   const shift = 32 - bits;
   head.fill(-1, 0, 1 << bits);
-  const lastStart = n - MIN_MATCH; // the last position a 3-byte hash can start at
+  const lastStart = end - MIN_MATCH; // the last position a 3-byte hash can start at
 
   let i = 0;
-  while (i < n) {
+  while (i < end) {
     if (i <= lastStart) {
       // Insert position i into its chain; look for a match only when the chain is not empty.
       const h = hash3(bytes, i, shift);
       const candidate = head[h]!;
       prev[i & (WINDOW - 1)] = candidate;
       head[h] = i;
-      const match = candidate < 0 ? 0 : longestMatch(bytes, i, candidate, Math.min(n - i, MAX_MATCH));
+      const match = candidate < 0 ? 0 : longestMatch(bytes, i, candidate, Math.min(end - i, MAX_MATCH));
       if (match !== 0) {
         const bestLen = match >>> 16;
         const bestDist = match & 0xffff || WINDOW; // 32 768 is written as 0
@@ -213,13 +217,13 @@ export function zlibDeflateView(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
           bitCount -= 8;
         }
         // The matched positions join their chains too (the first one already has).
-        const end = i + bestLen;
-        for (i++; i < end && i <= lastStart; i++) {
+        const matchEnd = i + bestLen;
+        for (i++; i < matchEnd && i <= lastStart; i++) {
           const hh = hash3(bytes, i, shift);
           prev[i & (WINDOW - 1)] = head[hh]!;
           head[hh] = i;
         }
-        i = end;
+        i = matchEnd;
         continue;
       }
     }
@@ -233,8 +237,30 @@ export function zlibDeflateView(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
     }
     i++;
   }
-  // End of block (symbol 256: seven zero bits), then the last partial byte.
+  // End of block (symbol 256: seven zero bits).
   bitCount += LIT_BITS[256]!;
+  if (end < n) {
+    // The stored blocks' header bits (BFINAL on the last, BTYPE = 00) go after the end of block,
+    // then the rest of the byte is padding (RFC 1951 §3.2.4).
+    for (let start = end; start < n; start += 65_535) {
+      const len = Math.min(65_535, n - start);
+      bitBuf |= (start + len === n ? 1 : 0) << bitCount;
+      bitCount += 3;
+      while (bitCount > 0) {
+        out[pos++] = bitBuf & 0xff;
+        bitBuf >>>= 8;
+        bitCount -= 8;
+      }
+      bitBuf = 0;
+      bitCount = 0;
+      out[pos++] = len & 0xff;
+      out[pos++] = len >>> 8;
+      out[pos++] = ~len & 0xff;
+      out[pos++] = (~len >>> 8) & 0xff;
+      out.set(bytes.subarray(start, start + len), pos);
+      pos += len;
+    }
+  }
   while (bitCount > 0) {
     out[pos++] = bitBuf & 0xff;
     bitBuf >>>= 8;

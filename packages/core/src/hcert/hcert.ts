@@ -12,7 +12,7 @@ import {
   sigStructureView,
 } from './cose.js';
 import { type CwtClaims, decodeCwtClaims, encodeCwtClaims, encodeCwtClaimsView, type JsonObject } from './cwt.js';
-import { zlibDeflateSync, zlibDeflateView } from './deflate.js';
+import { zlibDeflateView } from './deflate.js';
 import { HcertError, type HcertErrorCode, isHcertError } from './errors.js';
 import {
   bytesToBase64,
@@ -47,7 +47,7 @@ export interface EncodeHcertInput {
   /** `iat`. */
   readonly issuedAt: Date;
   /**
-   * zlib deflate; by default core's own synchronous one (`zlibDeflateSync`, the same in every
+   * zlib deflate; by default core's own synchronous one (`zlibDeflateView`, the signature stored; the same in every
    * runtime and several times faster than a zlib context for a certificate's ~400 bytes). Any
    * zlib compressor gives a valid HCERT (e.g. `CompressionStream('deflate')` via `zlibDeflate`).
    */
@@ -72,12 +72,18 @@ export interface EncodeHcertSyncInput extends Omit<EncodeHcertInput, 'sign' | 'd
   readonly deflate?: (bytes: Uint8Array) => Uint8Array;
 }
 
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** The protected header of the last key used: one key signs every certificate until rotation. */
 let lastHeader: { readonly kid: Uint8Array; readonly bytes: Uint8Array } | null = null;
 
 function protectedHeaderOf(kid: Uint8Array): Uint8Array {
   const last = lastHeader;
-  if (last && last.kid.length === kid.length && last.kid.every((b, i) => b === kid[i])) return last.bytes;
+  if (last && sameBytes(last.kid, kid)) return last.bytes;
   const bytes = encodeProtectedHeader(kid, COSE_ALG_ES256);
   lastHeader = { kid: kid.slice(), bytes };
   return bytes;
@@ -118,6 +124,15 @@ function checkSignature(signature: unknown): asserts signature is Uint8Array {
 }
 
 /**
+ * Core's zlib of a COSE_Sign1 whose last 64 bytes are the ES256 signature: random bytes, which no
+ * compressor shrinks, so they are stored rather than searched (see `zlibDeflateView`). A view,
+ * valid until the next call.
+ */
+function deflateCose(cose: Uint8Array): Uint8Array {
+  return zlibDeflateView(cose, cose.length - 64);
+}
+
+/**
  * Encodes and signs a DCC as an `HC1:` string for a QR code. Signing is injected: tests and
  * browsers sign with WebCrypto (`es256Signer`); the server, whose signer is synchronous, uses
  * {@link encodeHcertSync}. Throws {@link HcertError}: `payload` (not schema-valid), `input` (kid
@@ -129,7 +144,7 @@ export async function encodeHcert(input: EncodeHcertInput): Promise<string> {
   const signature = await input.sign(sigStructure(parts.protectedBytes, parts.payloadBytes));
   checkSignature(signature);
   const cose = encodeCoseSign1({ ...parts, signature });
-  return HCERT_PREFIX + base45Encode(await (input.deflate ?? zlibDeflateSync)(cose));
+  return HCERT_PREFIX + base45Encode(input.deflate ? await input.deflate(cose) : deflateCose(cose));
 }
 
 /**
@@ -143,7 +158,7 @@ export function encodeHcertSync(input: EncodeHcertSyncInput): string {
   const signature = input.sign(sigStructureView(parts.protectedBytes, parts.payloadBytes));
   checkSignature(signature);
   const cose = coseSign1View({ ...parts, signature });
-  return HCERT_PREFIX + base45Encode(input.deflate ? input.deflate(cose) : zlibDeflateView(cose));
+  return HCERT_PREFIX + base45Encode(input.deflate ? input.deflate(cose) : deflateCose(cose));
 }
 
 /** An HCERT taken apart (not yet verified). */

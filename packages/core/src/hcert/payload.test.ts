@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { splitVietnameseName } from '../identity/name.js';
+import { uuidv7 } from '../ids.js';
 import { VACCINES } from '../vaccines.js';
 import { HcertError } from './errors.js';
 import {
@@ -367,6 +368,24 @@ describe('The certificate identifier (UVCI) and its check character', () => {
     const ci = makeUvci('3f2504e0-4f89-11d3-9a0c-0305e82c3301');
     expect(ci).toMatch(/^URN:UVCI:01:VN:3F2504E04F8911D39A0C0305E82C3301#.$/);
     expect(isValidUvci(ci)).toBe(true);
+  });
+
+  it('makes the UVCI any id gives, as the rule says: hyphens dropped, upper case, the check character', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'z', 'A', 'Q', '0', '9', '-', 'é', '_', ' '), maxLength: 70 }),
+        (id) => {
+          const opaque = id.replace(/-/g, '').toUpperCase();
+          if (/^[A-Z0-9]{1,63}$/.test(opaque)) {
+            const body = `URN:UVCI:01:VN:${opaque}`;
+            expect(makeUvci(id)).toBe(`${body}#${uvciCheckCharacter(body)}`);
+            expect(isValidUvci(makeUvci(id))).toBe(true);
+          } else expect(() => makeUvci(id)).toThrow(HcertError);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    expect(makeUvci(uuidv7())).toMatch(/^URN:UVCI:01:VN:[0-9A-F]{32}#[A-Z0-9/:]$/);
   });
 
   it('rejects a wrong check character, a missing one, lower case and foreign characters', () => {

@@ -36,40 +36,71 @@ export const UVCI_OPAQUE_MAX_LENGTH = 80 - UVCI_PREFIX_VN.length - 2;
  * `RangeError` on a character outside {@link UVCI_CHECKSUM_ALPHABET}.
  */
 export function uvciCheckCharacter(body: string): string {
-  const n = UVCI_CHECKSUM_ALPHABET.length;
-  let factor = 2;
-  let sum = 0;
-  for (let i = body.length - 1; i >= 0; i--) {
+  const codes = new Uint8Array(body.length);
+  for (let i = 0; i < body.length; i++) {
     const c = body.charCodeAt(i);
-    const codePoint = c < 128 ? UVCI_CODE_POINT[c]! : -1;
-    if (codePoint < 0) throw new RangeError(`Character ${JSON.stringify(body[i])} is not allowed in a UVCI.`);
-    const addend = factor * codePoint;
-    factor = factor === 2 ? 1 : 2;
-    sum += Math.floor(addend / n) + (addend % n);
+    if (c >= 128 || UVCI_CODE_POINT[c]! < 0)
+      throw new RangeError(`Character ${JSON.stringify(body[i])} is not allowed in a UVCI.`);
+    codes[i] = c;
   }
-  return UVCI_CHECKSUM_ALPHABET[(n - (sum % n)) % n]!;
+  return String.fromCharCode(checkCode(codes, codes.length));
 }
 
 /** Each ASCII character's code point in {@link UVCI_CHECKSUM_ALPHABET}, -1 for the others. */
 const UVCI_CODE_POINT = Int8Array.from({ length: 128 }, (_, c) =>
   UVCI_CHECKSUM_ALPHABET.indexOf(String.fromCharCode(c)),
 );
+const UVCI_ALPHABET_CODES = Uint8Array.from(UVCI_CHECKSUM_ALPHABET, (c) => c.charCodeAt(0));
+
+/** The Luhn mod 38 check character (its code) of the first `length` codes, all in the alphabet. */
+function checkCode(codes: Uint8Array, length: number): number {
+  const n = UVCI_CHECKSUM_ALPHABET.length;
+  let factor = 2;
+  let sum = 0;
+  for (let i = length - 1; i >= 0; i--) {
+    const addend = factor * UVCI_CODE_POINT[codes[i]!]!;
+    factor = factor === 2 ? 1 : 2;
+    sum += Math.floor(addend / n) + (addend % n);
+  }
+  return UVCI_ALPHABET_CODES[(n - (sum % n)) % n]!;
+}
+
+/** A UVCI being made: the prefix, then the opaque part, `#` and the check character (at most 80). */
+const uvci = new Uint8Array(80);
+uvci.set(Array.from(UVCI_PREFIX_VN, (c) => c.charCodeAt(0)));
+const ASCII = new TextDecoder();
 
 /**
  * Makes Vietnam's UVCI from an opaque id (for instance a random 128-bit id in base32, or a UUID —
  * its hyphens are dropped and it is upper-cased): `URN:UVCI:01:VN:<OPAQUE>#<check>`. Throws
- * {@link HcertError} `input` unless the opaque part is 1–63 characters `A`–`Z`, `0`–`9`.
+ * {@link HcertError} `input` unless the opaque part is 1–63 characters `A`–`Z`, `0`–`9` (`a`–`z`
+ * upper-cased).
  */
 export function makeUvci(opaque: string): string {
-  const id = opaque.replace(/-/g, '').toUpperCase();
-  if (!/^[A-Z0-9]+$/.test(id) || id.length > UVCI_OPAQUE_MAX_LENGTH) {
+  let at = UVCI_PREFIX_VN.length;
+  for (let i = 0; i < opaque.length; i++) {
+    let c = opaque.charCodeAt(i);
+    if (c === 0x2d) continue; // '-'
+    if (c >= 0x61 && c <= 0x7a) c -= 0x20; // a–z → A–Z
+    const ok = (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39);
+    if (!ok || at - UVCI_PREFIX_VN.length >= UVCI_OPAQUE_MAX_LENGTH) {
+      throw new HcertError(
+        'input',
+        `A UVCI's opaque part is 1–${UVCI_OPAQUE_MAX_LENGTH} upper-case letters and digits (got ${JSON.stringify(opaque)}).`,
+      );
+    }
+    uvci[at++] = c;
+  }
+  if (at === UVCI_PREFIX_VN.length) {
     throw new HcertError(
       'input',
       `A UVCI's opaque part is 1–${UVCI_OPAQUE_MAX_LENGTH} upper-case letters and digits (got ${JSON.stringify(opaque)}).`,
     );
   }
-  const body = `${UVCI_PREFIX_VN}${id}`;
-  return `${body}#${uvciCheckCharacter(body)}`;
+  const check = checkCode(uvci, at);
+  uvci[at++] = 0x23; // '#'
+  uvci[at++] = check;
+  return ASCII.decode(uvci.subarray(0, at));
 }
 
 const UVCI_RE = /^URN:UVCI:\d{2}:[A-Z]{2}:[A-Z0-9/:]+#[A-Z0-9/:]$/;
@@ -220,7 +251,11 @@ function nameWord(word: string): NameWord | null {
  * (and explain) — an empty name, a word that is not a name on its own, a part over 100 characters.
  */
 function vietnameseOrderNames(fullName: string): CertificateNames | null {
-  const words = fullName.normalize('NFC').replace(WHITESPACE_RE, ' ').trim().split(' ');
+  // Stored names are already tidy (no run of whitespace, nothing to trim): split as they are, each
+  // word normalised (NFC) with its forms in NAME_WORDS — NFC never joins across a space.
+  const words = (
+    UNTIDY_RE.test(fullName) ? fullName.normalize('NFC').replace(WHITESPACE_RE, ' ').trim() : fullName
+  ).split(' ');
   if (words[0] === '') return null;
   const forms: NameWord[] = [];
   for (const w of words) {
@@ -246,6 +281,8 @@ function vietnameseOrderNames(fullName: string): CertificateNames | null {
 }
 
 const WHITESPACE_RE = /\s+/gu;
+/** Whitespace other than single spaces between words. */
+const UNTIDY_RE = /[^\S ]|\s\s|^\s|\s$/u;
 
 const DOB_RE = /^((19|20)\d\d(-\d\d){0,2}){0,1}$/;
 const COUNTRY_RE = /^[A-Z]{2}$/;
