@@ -40,4 +40,10 @@ describe('Base45 (RFC 9285), the text a DCC QR carries', () => {
       }),
     );
   });
+
+  it('divides by 45 exactly with the multiplication it uses, for every 16-bit value', () => {
+    const wrong: number[] = [];
+    for (let n = 0; n < 65_536; n++) if ((n * 46_604) >>> 21 !== Math.floor(n / 45)) wrong.push(n);
+    expect(wrong).toEqual([]);
+  });
 });

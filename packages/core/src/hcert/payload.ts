@@ -237,8 +237,8 @@ const NAME_WORDS_MAX = 20_000;
 function nameWord(word: string): NameWord | null {
   let known = NAME_WORDS.get(word);
   if (known === undefined) {
-    const r = normalizeName(word);
-    known = r.ok ? { name: r.value, icao: icaoCharacters(r.value), codePoints: [...r.value].length } : null;
+    const r = WHITESPACE_RE.test(word) ? null : normalizeName(word);
+    known = r?.ok ? { name: r.value, icao: icaoCharacters(r.value), codePoints: [...r.value].length } : null;
     if (NAME_WORDS.size >= NAME_WORDS_MAX) NAME_WORDS.clear();
     NAME_WORDS.set(word, known);
   }
@@ -251,14 +251,13 @@ function nameWord(word: string): NameWord | null {
  * (and explain) — an empty name, a word that is not a name on its own, a part over 100 characters.
  */
 function vietnameseOrderNames(fullName: string): CertificateNames | null {
-  // Stored names are already tidy (no run of whitespace, nothing to trim): split as they are, each
-  // word normalised (NFC) with its forms in NAME_WORDS — NFC never joins across a space.
-  const words = (
-    UNTIDY_RE.test(fullName) ? fullName.normalize('NFC').replace(WHITESPACE_RE, ' ').trim() : fullName
-  ).split(' ');
-  if (words[0] === '') return null;
+  // Stored names are already tidy: split at single spaces as they are, each word normalised (NFC,
+  // which never joins across a space) with its forms in NAME_WORDS. Anything else — an empty word
+  // (two spaces, one at an end), a word holding other whitespace — takes the general path.
+  const words = fullName.split(' ');
   const forms: NameWord[] = [];
   for (const w of words) {
+    if (w === '') return null;
     const form = nameWord(w);
     if (!form) return null;
     forms.push(form);
@@ -280,9 +279,7 @@ function vietnameseOrderNames(fullName: string): CertificateNames | null {
   return { familyName: family.name, givenNames, familyIcao: tidyIcao(family.icao), givenIcao: tidyIcao(givenIcao) };
 }
 
-const WHITESPACE_RE = /\s+/gu;
-/** Whitespace other than single spaces between words. */
-const UNTIDY_RE = /[^\S ]|\s\s|^\s|\s$/u;
+const WHITESPACE_RE = /\s/u;
 
 const DOB_RE = /^((19|20)\d\d(-\d\d){0,2}){0,1}$/;
 const COUNTRY_RE = /^[A-Z]{2}$/;
