@@ -47,14 +47,16 @@ export interface EncodeHcertInput {
   /** `iat`. */
   readonly issuedAt: Date;
   /**
-   * zlib deflate; by default core's own synchronous one (`zlibDeflateView`, the signature stored; the same in every
-   * runtime and several times faster than a zlib context for a certificate's ~400 bytes). Any
-   * zlib compressor gives a valid HCERT (e.g. `CompressionStream('deflate')` via `zlibDeflate`).
+   * zlib deflate; by default core's own synchronous one (`zlibDeflateView`, the signature stored;
+   * the same in every runtime and several times faster than a zlib context for a certificate's
+   * ~400 bytes). Any zlib compressor gives a valid HCERT (e.g. `CompressionStream('deflate')` via
+   * `zlibDeflate`).
    */
   readonly deflate?: (bytes: Uint8Array) => Uint8Array | Promise<Uint8Array>;
   /**
-   * The payload was built by `buildVaccinationPayload`, which already checked it against the
-   * schema: skip the second check.
+   * The payload was built by `buildVaccinationPayload`, which returns only payloads that meet the
+   * schema (it checks what comes from its input; payload.test.ts holds every result to the schema):
+   * skip the check.
    */
   readonly payloadValidated?: boolean;
   /** `exp`; after `issuedAt` (the passport is valid 12 months, SPEC: Vaccine passport). */
