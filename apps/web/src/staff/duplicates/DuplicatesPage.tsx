@@ -2,7 +2,6 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { CardList } from '../../ui/CardList';
 import { TextAreaField } from '../../ui/TextAreaField';
