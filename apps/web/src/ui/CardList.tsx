@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Alert } from './Alert';
+import type { NamespaceT } from './namespace';
 
 export interface CardListProps<T extends { id: string | number }> {
   /** What the last action did (shown above the list); empty for nothing. */
@@ -8,7 +9,11 @@ export interface CardListProps<T extends { id: string | number }> {
   isError: boolean;
   /** The items once loaded. */
   items: readonly T[] | undefined;
-  labels: { list: string; loadError: string; count: (n: number) => string; empty: string };
+  /**
+   * The page's strings: its namespace names the list (`title`) and has `loadError`, `count`
+   * (plural, `{{count}}`) and `empty`.
+   */
+  t: NamespaceT<'title' | 'loadError' | 'count' | 'empty'>;
   renderItem: (item: T) => ReactNode;
 }
 
@@ -17,7 +22,7 @@ export function CardList<T extends { id: string | number }>({
   notice,
   isError,
   items,
-  labels,
+  t,
   renderItem,
 }: CardListProps<T>) {
   return (
@@ -27,14 +32,14 @@ export function CardList<T extends { id: string | number }>({
           {notice}
         </Alert>
       )}
-      {isError && <Alert variant="error">{labels.loadError}</Alert>}
+      {isError && <Alert variant="error">{t('loadError')}</Alert>}
       {items && (
         <>
-          <p aria-live="polite">{labels.count(items.length)}</p>
+          <p aria-live="polite">{t('count', { count: items.length })}</p>
           {items.length === 0 ? (
-            <p>{labels.empty}</p>
+            <p>{t('empty')}</p>
           ) : (
-            <ul className="stack plain-list" aria-label={labels.list}>
+            <ul className="stack plain-list" aria-label={t('title')}>
               {items.map((item) => (
                 <li key={item.id}>{renderItem(item)}</li>
               ))}

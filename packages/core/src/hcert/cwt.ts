@@ -36,23 +36,13 @@ export interface CwtClaimsInput {
   readonly payload: unknown;
 }
 
-function claimsMap(claims: CwtClaimsInput): Map<number, unknown> {
-  return new Map<number, unknown>([
-    [CWT_ISS, claims.iss],
-    [CWT_EXP, claims.exp],
-    [CWT_IAT, claims.iat],
-    [CWT_HCERT, new Map<number, unknown>([[HCERT_EU_DCC_V1, claims.payload]])],
-  ]);
-}
-
 /**
  * Encodes the CWT claims map as CBOR (a JS `Map` so the keys stay integers): by core's own
  * writer for a JSON payload of text and integers (every DCC), by cbor-x for anything else —
  * the same bytes either way (cbor-writer.test.ts).
  */
 export function encodeCwtClaims(claims: CwtClaimsInput): Uint8Array<ArrayBuffer> {
-  const map = claimsMap(claims);
-  return writeCborView(map)?.slice() ?? cborEncode(map);
+  return encodeCwtClaimsView(claims).slice();
 }
 
 /** The claims map {@link encodeCwtClaimsView} fills in and writes: the same keys every time. */

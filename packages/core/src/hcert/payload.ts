@@ -3,7 +3,7 @@ import { latestDose } from '../doses/rules.js';
 import { NAME_MAX_LENGTH, normalizeName, splitVietnameseName } from '../identity/name.js';
 import { TG_COVID19, vaccineByCode } from '../vaccines.js';
 import { HcertError } from './errors.js';
-import { DCC_SCHEMA_VERSION, dccDateSchema, dccDobSchema, icaoNameSchema, isFullDate } from './schema.js';
+import { DCC_DOB_RE, DCC_SCHEMA_VERSION, dccDateSchema, dccDobSchema, icaoNameSchema, isFullDate } from './schema.js';
 import type { StatusDose } from './status.js';
 import { icaoCharacters, tidyIcao, toIcao } from './transliterate.js';
 
@@ -70,6 +70,13 @@ const uvci = new Uint8Array(80);
 uvci.set(Array.from(UVCI_PREFIX_VN, (c) => c.charCodeAt(0)));
 const ASCII = new TextDecoder();
 
+function invalidOpaque(opaque: string): HcertError {
+  return new HcertError(
+    'input',
+    `A UVCI's opaque part is 1–${UVCI_OPAQUE_MAX_LENGTH} upper-case letters and digits (got ${JSON.stringify(opaque)}).`,
+  );
+}
+
 /**
  * Makes Vietnam's UVCI from an opaque id (for instance a random 128-bit id in base32, or a UUID —
  * its hyphens are dropped and it is upper-cased): `URN:UVCI:01:VN:<OPAQUE>#<check>`. Throws
@@ -83,20 +90,10 @@ export function makeUvci(opaque: string): string {
     if (c === 0x2d) continue; // '-'
     if (c >= 0x61 && c <= 0x7a) c -= 0x20; // a–z → A–Z
     const ok = (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39);
-    if (!ok || at - UVCI_PREFIX_VN.length >= UVCI_OPAQUE_MAX_LENGTH) {
-      throw new HcertError(
-        'input',
-        `A UVCI's opaque part is 1–${UVCI_OPAQUE_MAX_LENGTH} upper-case letters and digits (got ${JSON.stringify(opaque)}).`,
-      );
-    }
+    if (!ok || at - UVCI_PREFIX_VN.length >= UVCI_OPAQUE_MAX_LENGTH) throw invalidOpaque(opaque);
     uvci[at++] = c;
   }
-  if (at === UVCI_PREFIX_VN.length) {
-    throw new HcertError(
-      'input',
-      `A UVCI's opaque part is 1–${UVCI_OPAQUE_MAX_LENGTH} upper-case letters and digits (got ${JSON.stringify(opaque)}).`,
-    );
-  }
+  if (at === UVCI_PREFIX_VN.length) throw invalidOpaque(opaque);
   const check = checkCode(uvci, at);
   uvci[at++] = 0x23; // '#'
   uvci[at++] = check;
@@ -120,6 +117,9 @@ export function isValidUvci(ci: string): boolean {
 // The payload
 // ---------------------------------------------------------------------------------------------
 
+/** An ISO 3166-1 alpha-2 country code, as we issue `co`. */
+const COUNTRY_RE = /^[A-Z]{2}$/;
+
 const dosePart = z.number().int().min(1).max(9);
 
 /** One vaccination entry as we issue it: the DCC 1.3.0 rules plus our own (dn/sd 1–9, `co` two letters, a checked UVCI). */
@@ -131,7 +131,7 @@ export const vnVaccinationEntrySchema = z.strictObject({
   dn: dosePart,
   sd: dosePart,
   dt: dccDateSchema,
-  co: z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 code'),
+  co: z.string().regex(COUNTRY_RE, 'expected an ISO 3166-1 alpha-2 code'),
   is: z.string().min(1).max(80),
   ci: z.string().refine(isValidUvci, 'expected a UVCI with a valid check character'),
 });
@@ -281,9 +281,6 @@ function vietnameseOrderNames(fullName: string): CertificateNames | null {
 
 const WHITESPACE_RE = /\s/u;
 
-const DOB_RE = /^((19|20)\d\d(-\d\d){0,2}){0,1}$/;
-const COUNTRY_RE = /^[A-Z]{2}$/;
-
 /**
  * What of the payload could break the schema, and why: the parts that come from the input. The
  * rest is right by construction — constants, catalogue entries, `toIcao`'s output, a UVCI made
@@ -295,7 +292,7 @@ function payloadIssues(p: DccVaccinationPayload): string[] {
   const v = p.v[0];
   if (p.nam.fn.length < 1 || p.nam.fn.length > 80) issues.push('nam.fn: expected 1–80 characters');
   if (p.nam.gn !== undefined && p.nam.gn.length > 80) issues.push('nam.gn: expected at most 80 characters');
-  if (!DOB_RE.test(p.dob)) issues.push('dob: expected YYYY[-MM[-DD]] in 1900–2099');
+  if (!DCC_DOB_RE.test(p.dob)) issues.push('dob: expected YYYY[-MM[-DD]] in 1900–2099');
   if (!(v.dn >= 1 && v.dn <= 9)) issues.push(`v.0.dn: expected 1–9 (got ${v.dn})`);
   if (!(v.sd >= 1 && v.sd <= 9)) issues.push(`v.0.sd: expected 1–9 (got ${v.sd})`);
   if (!isFullDate(v.dt)) issues.push('v.0.dt: expected a date YYYY-MM-DD');

@@ -34,9 +34,8 @@ export function isDateTime(s: string): boolean {
 export const dccDateSchema = z.string().refine(isFullDate, 'expected a date YYYY-MM-DD');
 
 /** Date of birth: `YYYY-MM-DD`, `YYYY-MM`, `YYYY` (1900–2099) or empty when unknown. */
-export const dccDobSchema = z
-  .string()
-  .regex(/^((19|20)\d\d(-\d\d){0,2}){0,1}$/, 'expected YYYY[-MM[-DD]] in 1900–2099');
+export const DCC_DOB_RE = /^((19|20)\d\d(-\d\d){0,2}){0,1}$/;
+export const dccDobSchema = z.string().regex(DCC_DOB_RE, 'expected YYYY[-MM[-DD]] in 1900–2099');
 
 const posint = z.number().int().min(1);
 const issuer = z.string().max(80);

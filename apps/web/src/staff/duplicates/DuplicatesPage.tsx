@@ -34,12 +34,7 @@ export function DuplicatesPage() {
         notice={notice}
         isError={list.isError}
         items={list.data}
-        labels={{
-          list: t('title'),
-          loadError: t('loadError'),
-          count: (count) => t('count', { count }),
-          empty: t('empty'),
-        }}
+        t={t}
         renderItem={(c) => <CandidateCard candidate={c} onNotice={setNotice} />}
       />
     </div>

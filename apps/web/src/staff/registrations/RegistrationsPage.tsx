@@ -63,12 +63,7 @@ export function RegistrationsPage() {
         notice={notice}
         isError={list.isError}
         items={list.data}
-        labels={{
-          list: t('title'),
-          loadError: t('loadError'),
-          count: (count) => t('count', { count }),
-          empty: t('empty'),
-        }}
+        t={t}
         renderItem={(r) => <RegistrationCard registration={r} onNotice={setNotice} />}
       />
     </div>
