@@ -146,7 +146,9 @@ describe('bad input is answered in the contract’s error shape', () => {
       database: { db: t.db, kind: t.app.dbKind, close: async () => {} },
       bootstrap: false,
     });
-    app.get('/api/boom', async () => sql`select * from no_such_table`.execute(app.db));
+    app.get('/api/boom', { config: { access: { roles: 'public', scope: 'public' } } }, async () =>
+      sql`select * from no_such_table`.execute(app.db),
+    );
     await app.ready();
     const res = await app.inject({ method: 'GET', url: '/api/boom' });
     await app.close();

@@ -18,9 +18,11 @@ import type { Config } from './config.js';
 import { bootstrapDatabase } from './db/bootstrap.js';
 import { type Database, type DatabaseKind, openDatabase } from './db/database.js';
 import type { DB } from './db/schema.js';
+import { collectRoutes } from './lib/access.js';
 import { registerErrorHandling } from './lib/error-handler.js';
 import { AppError } from './lib/errors.js';
 import { systemAuditContext } from './modules/audit/audit.service.js';
+import { staffGuard } from './modules/auth/auth.guard.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { certificatesRoutes } from './modules/certificates/certificates.routes.js';
 import { resolveMasterKey, SigningKeys } from './modules/certificates/keys.service.js';
@@ -159,6 +161,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     errorResponseBuilder: () => new AppError('too_many_requests'),
   });
 
+  // Every /api route declares who may call it and its scope rule (lib/access.ts); staff routes
+  // authenticate and check the role at onRequest, before the body is parsed or validated.
+  collectRoutes(app, (access) => (access.roles === 'public' ? undefined : staffGuard(access.roles)));
+
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -177,7 +183,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: false });
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get(
+    '/api/openapi.json',
+    { schema: { hide: true }, config: { access: { roles: 'public', scope: 'public' } } },
+    async () => app.swagger(),
+  );
 
   await app.register(healthRoutes);
   await app.register(authRoutes);

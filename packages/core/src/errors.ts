@@ -48,6 +48,11 @@ export const ERROR_CATALOGUE = {
     vi: 'Dữ liệu này nằm ngoài đơn vị bạn được giao quản lý.',
     en: 'This is outside the units you are assigned to.',
   },
+  cross_site_request: {
+    status: 403,
+    vi: 'Yêu cầu đến từ một trang web khác nên đã bị từ chối. Hãy thao tác trực tiếp trên trang của hệ thống.',
+    en: 'The request came from another website and was refused. Use the platform’s own pages.',
+  },
   too_many_requests: {
     status: 429,
     vi: 'Bạn đã gửi quá nhiều yêu cầu, vui lòng thử lại sau.',

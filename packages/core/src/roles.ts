@@ -31,3 +31,26 @@ export const ROLE_SCOPE_LEVELS: Record<Role, readonly ScopeLevel[]> = {
   site_staff: ['facility'],
   report_handler: ['province', 'district', 'commune', 'facility'],
 };
+
+/** Supervisors: may approve identity overrides and dose-rule overrides, merge records, manage users. */
+export const SUPERVISOR_ROLES = [
+  'national_admin',
+  'province_admin',
+  'district_admin',
+] as const satisfies readonly Role[];
+
+/** Everyone who works a vaccination site's desk and sessions (not report handlers). */
+export const VACCINATION_ROLES = [
+  'national_admin',
+  'province_admin',
+  'district_admin',
+  'site_staff',
+] as const satisfies readonly Role[];
+
+/** Everyone who handles citizens' reports. */
+export const REPORT_ROLES = [
+  'national_admin',
+  'province_admin',
+  'district_admin',
+  'report_handler',
+] as const satisfies readonly Role[];

@@ -1,9 +1,10 @@
 import { loginBodySchema, loginResponseSchema, meResponseSchema } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { ALL_STAFF, publicAccess, staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { findUserById } from '../users/users.service.js';
-import { authenticate, SESSION_COOKIE, tokenOf } from './auth.guard.js';
+import { isSameOriginRequest, requireSameOriginForCookie, SESSION_COOKIE, sessionTokenOf } from './auth.guard.js';
 import { login, logout, presentAuthUser } from './auth.service.js';
 
 /** Staff sign-in and sign-out (api-contract.md, Health and auth). */
@@ -20,9 +21,11 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: loginResponseSchema },
       },
       // Per client address, on top of the per-username lock in the service.
-      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+      config: { ...publicAccess('self'), rateLimit: { max: 30, timeWindow: '1 minute' } },
     },
     async (request, reply) => {
+      // A sign-in posted by another site's page would put the visitor in someone else's session.
+      if (!isSameOriginRequest(request)) throw new AppError('cross_site_request');
       const { token, expiresAt, user } = await login(app.db, config, {
         username: request.body.username,
         password: request.body.password,
@@ -43,10 +46,11 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/api/auth/logout',
-    { schema: { tags: ['auth'], summary: 'End the current session' } },
+    { config: publicAccess('self'), schema: { tags: ['auth'], summary: 'End the current session' } },
     async (request, reply) => {
-      const token = tokenOf(request);
-      if (token) await logout(app.db, token);
+      const session = sessionTokenOf(request);
+      requireSameOriginForCookie(request, session?.source ?? null);
+      if (session) await logout(app.db, session.token);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.status(204).send();
     },
@@ -55,7 +59,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/auth/me',
     {
-      preHandler: authenticate,
+      config: staffAccess(ALL_STAFF, 'self'),
       schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: meResponseSchema } },
     },
     async (request) => {

@@ -1,8 +1,9 @@
+import { VACCINATION_ROLES } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, requireRole } from '../../lib/authz.js';
+import { ALL_STAFF, publicAccess, staffAccess } from '../../lib/access.js';
+import { actorOf } from '../../lib/authz.js';
 import { auditContextOf } from '../audit/audit.service.js';
-import { authenticate } from '../auth/auth.guard.js';
 import { readPerson } from '../people/people.service.js';
 import { getSessionFor } from '../sessions/sessions.service.js';
 import { batchPdf, certificatePdf } from './certificates.pdf.js';
@@ -55,15 +56,11 @@ const idParam = z.object({ id: z.string().min(1).max(64) });
 /** Certificates: staff views and PDFs, the public trust list and status look-up (api-contract.md). */
 export const certificatesRoutes: FastifyPluginAsyncZod = async (app) => {
   const deps = () => ({ keys: app.deps.keys, clock: app.deps.clock });
-  const staff = [
-    authenticate,
-    requireRole('national_admin', 'province_admin', 'district_admin', 'site_staff', 'report_handler'),
-  ];
 
   app.get(
     '/api/people/:id/certificate',
     {
-      preHandler: staff,
+      config: staffAccess(ALL_STAFF, 'person-read'),
       schema: {
         tags: ['certificates'],
         summary: 'A person’s certificate (status, doses, signed QR, passport blockers)',
@@ -80,7 +77,7 @@ export const certificatesRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/people/:id/certificate.pdf',
     {
-      preHandler: staff,
+      config: staffAccess(ALL_STAFF, 'person-read'),
       schema: {
         tags: ['certificates'],
         summary: 'The certificate as PDF (A4 or card)',
@@ -103,7 +100,7 @@ export const certificatesRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/sessions/:id/certificates.pdf',
     {
-      preHandler: [authenticate, requireRole('national_admin', 'province_admin', 'district_admin', 'site_staff')],
+      config: staffAccess(VACCINATION_ROLES, 'facility'),
       schema: {
         tags: ['certificates'],
         summary: 'Certificates of everyone vaccinated in a session, one PDF',
@@ -125,6 +122,7 @@ export const certificatesRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/certificates/trust-list',
     {
+      config: publicAccess(),
       schema: {
         tags: ['certificates'],
         summary: 'Public keys that verify the platform’s certificate QR codes (no auth)',
@@ -159,7 +157,7 @@ export const certificatesRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/certificates/status',
     {
-      config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+      config: { ...publicAccess(), rateLimit: { max: 60, timeWindow: '1 minute' } },
       schema: {
         tags: ['certificates'],
         summary:
@@ -179,7 +177,7 @@ export const certificatesRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/certificates/keys/rotate',
     {
-      preHandler: [authenticate, requireRole('national_admin')],
+      config: staffAccess(['national_admin'], 'national'),
       schema: {
         tags: ['certificates'],
         summary: 'Rotate the signing key (old keys stay trusted until their certificates expire)',

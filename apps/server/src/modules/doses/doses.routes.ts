@@ -1,9 +1,9 @@
-import { DOSE_KINDS, isoDateSchema, listOf } from '@tiemchung/core';
+import { DOSE_KINDS, isoDateSchema, listOf, VACCINATION_ROLES } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, requireRole } from '../../lib/authz.js';
+import { ALL_STAFF, staffAccess } from '../../lib/access.js';
+import { actorOf } from '../../lib/authz.js';
 import { auditContextOf } from '../audit/audit.service.js';
-import { authenticate } from '../auth/auth.guard.js';
 import { listDoses, presentDose, recordDose } from './doses.service.js';
 
 export const doseSchema = z.object({
@@ -40,12 +40,10 @@ export const idempotencyHeaders = z.object({
 
 /** Doses of a person (api-contract.md, Doses). */
 export const dosesRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('preHandler', authenticate);
-
   app.post(
     '/api/people/:id/doses',
     {
-      preHandler: requireRole('national_admin', 'province_admin', 'district_admin', 'site_staff'),
+      config: staffAccess(VACCINATION_ROLES, 'facility'),
       schema: {
         tags: ['doses'],
         summary: 'Record a dose that was given (idempotent with the Idempotency-Key header)',
@@ -75,6 +73,7 @@ export const dosesRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/people/:id/doses',
     {
+      config: staffAccess(ALL_STAFF, 'person-read'),
       schema: {
         tags: ['doses'],
         summary: 'A person’s doses in date order',

@@ -5,6 +5,7 @@ import {
   type DoseCheck,
   type DoseKind,
   type DoseViolation,
+  SUPERVISOR_ROLES,
   sequenceDoses,
   uuidv7,
 } from '@tiemchung/core';
@@ -31,7 +32,6 @@ import {
   personIdentityGate,
   personJsonExpr,
   personVersionClaims,
-  SUPERVISOR_ROLES,
 } from '../people/people.service.js';
 import * as q from './doses.queries.js';
 

@@ -1,6 +1,7 @@
 import { facilitySchema, listOf } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { publicAccess } from '../../lib/access.js';
 import { listFacilities, presentFacility } from './facilities.service.js';
 
 /** Vaccination facilities (public reference data: citizens name them in reports). */
@@ -8,6 +9,7 @@ export const facilitiesRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/facilities',
     {
+      config: publicAccess(),
       schema: {
         tags: ['reference'],
         summary: 'Vaccination facilities',

@@ -1,10 +1,10 @@
 import { isoDateSchema, listOf } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, requireRole } from '../../lib/authz.js';
+import { ALL_STAFF, staffAccess } from '../../lib/access.js';
+import { actorOf } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { auditContextOf } from '../audit/audit.service.js';
-import { authenticate } from '../auth/auth.guard.js';
 import { getFacility } from '../facilities/facilities.service.js';
 import type { Holder } from './lots.queries.js';
 import { allocateLot, holderOf, lotReconciliation, receiveLot, stockOfHolder } from './lots.service.js';
@@ -25,12 +25,13 @@ const lotSchema = z.object({
 
 /** Vaccine lots and stock (SPEC: Vaccine stock; api-contract.md: GET /api/lots). */
 export const lotsRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('preHandler', authenticate);
   const today = () => app.deps.clock().toISOString().slice(0, 10);
 
   app.get(
     '/api/lots',
     {
+      // Lots at a facility are not secret within the platform: any staff member may list them.
+      config: staffAccess(ALL_STAFF, 'reference'),
       schema: {
         tags: ['lots'],
         summary: 'Lots held by a facility (or by the caller’s unit), with stock and expiry warnings',
@@ -60,7 +61,7 @@ export const lotsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/lots',
     {
-      preHandler: requireRole('national_admin', 'province_admin'),
+      config: staffAccess(['national_admin', 'province_admin'], 'body-units'),
       schema: {
         tags: ['lots'],
         summary: 'A province receives doses of a lot',
@@ -92,7 +93,7 @@ export const lotsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/lots/:id/allocations',
     {
-      preHandler: requireRole('province_admin', 'district_admin'),
+      config: staffAccess(['province_admin', 'district_admin'], 'own-units'),
       schema: {
         tags: ['lots'],
         summary: 'Allocate doses of a lot to a district or a facility',
@@ -121,6 +122,7 @@ export const lotsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/lots/reconciliation',
     {
+      config: staffAccess(ALL_STAFF, 'own-units'),
       schema: {
         tags: ['lots'],
         summary: 'Per lot: doses used vs doses recorded; the gap lists as possible unrecorded doses',

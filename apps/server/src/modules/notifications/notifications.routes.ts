@@ -1,8 +1,8 @@
 import { listOf } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ALL_STAFF, staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
-import { authenticate } from '../auth/auth.guard.js';
 import { listNotifications } from './notifications.service.js';
 
 /** Notifications for the caller's units (serious adverse events, overdue reports…). */
@@ -10,7 +10,7 @@ export const notificationsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/notifications',
     {
-      preHandler: authenticate,
+      config: staffAccess(ALL_STAFF, 'own-units'),
       schema: {
         tags: ['notifications'],
         summary: 'Notifications for the caller’s units, newest first',

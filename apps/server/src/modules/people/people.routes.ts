@@ -4,14 +4,16 @@ import {
   isoDateSchema,
   listOf,
   personSchema,
+  REPORT_ROLES,
+  SUPERVISOR_ROLES,
   updatePersonBodySchema,
 } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, requireRole } from '../../lib/authz.js';
+import { ALL_STAFF, staffAccess } from '../../lib/access.js';
+import { actorOf } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { auditContextOf, listAudit } from '../audit/audit.service.js';
-import { authenticate } from '../auth/auth.guard.js';
 import { moveRecordsOfPerson } from './people.merge.js';
 import {
   createPerson,
@@ -28,18 +30,15 @@ import {
 } from './people.service.js';
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
-const staff = requireRole('national_admin', 'province_admin', 'district_admin', 'site_staff', 'report_handler');
-const supervisors = requireRole('national_admin', 'province_admin', 'district_admin');
 
 /** The people registry (api-contract.md, People), scoped to the caller. */
 export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('preHandler', authenticate);
-  app.addHook('preHandler', staff);
   const deps = () => ({ registry: app.deps.registry, clock: app.deps.clock });
 
   app.post(
     '/api/people',
     {
+      config: staffAccess(ALL_STAFF, 'person-create'),
       schema: {
         tags: ['people'],
         summary: 'Register a person (ID number required; identity verified against the population registry)',
@@ -56,6 +55,7 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/people',
     {
+      config: staffAccess(ALL_STAFF, 'person-read'),
       schema: {
         tags: ['people'],
         summary: 'Find people by exact ID number, by phone, or by name without diacritics (prefix)',
@@ -84,6 +84,7 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/people/duplicate-check',
     {
+      config: staffAccess(ALL_STAFF, 'person-read'),
       schema: {
         tags: ['people'],
         summary: 'Likely existing records for details about to be registered',
@@ -106,7 +107,7 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/people/duplicates',
     {
-      preHandler: requireRole('national_admin', 'province_admin', 'district_admin', 'report_handler'),
+      config: staffAccess(REPORT_ROLES, 'own-units'),
       schema: {
         tags: ['people'],
         summary: 'Open duplicate candidates for review',
@@ -134,7 +135,7 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/people/duplicates/:candidateId/dismiss',
     {
-      preHandler: requireRole('national_admin', 'province_admin', 'district_admin', 'report_handler'),
+      config: staffAccess(REPORT_ROLES, 'person-pair'),
       schema: {
         tags: ['people'],
         summary: 'Two different people: close the candidate',
@@ -156,6 +157,7 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/people/:id',
     {
+      config: staffAccess(ALL_STAFF, 'person-read'),
       schema: {
         tags: ['people'],
         summary: 'A person’s full record (the read is audited)',
@@ -170,6 +172,7 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch(
     '/api/people/:id',
     {
+      config: staffAccess(ALL_STAFF, 'person-change'),
       schema: {
         tags: ['people'],
         summary: 'Correct a person’s details (identity changes are re-verified; audited)',
@@ -187,6 +190,7 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/people/:id/verify',
     {
+      config: staffAccess(ALL_STAFF, 'person-read'),
       schema: {
         tags: ['people'],
         summary: 'Check the identity against the population registry again',
@@ -203,7 +207,7 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/people/:id/identity-override',
     {
-      preHandler: supervisors,
+      config: staffAccess(SUPERVISOR_ROLES, 'person-change'),
       schema: {
         tags: ['people'],
         summary: 'Supervisor: allow vaccination although the identity does not match (reason recorded)',
@@ -228,7 +232,7 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/people/:id/merge',
     {
-      preHandler: requireRole('national_admin', 'province_admin', 'district_admin', 'report_handler'),
+      config: staffAccess(REPORT_ROLES, 'person-pair'),
       schema: {
         tags: ['people'],
         summary: 'Merge a duplicate record into this one (all doses and reports kept)',
@@ -257,7 +261,7 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/people/:id/audit',
     {
-      preHandler: supervisors,
+      config: staffAccess(SUPERVISOR_ROLES, 'person-read'),
       schema: {
         tags: ['people'],
         summary: 'The audit trail of a person',

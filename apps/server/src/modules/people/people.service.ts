@@ -8,6 +8,7 @@ import {
   normalizePhone,
   type Person,
   provinceByCode,
+  SUPERVISOR_ROLES,
   type UpdatePersonBody,
   uuidv7,
   validateIdNumber,
@@ -597,9 +598,6 @@ export async function reverifyPerson(
     return updated;
   });
 }
-
-/** Roles that may act as a supervisor for identity overrides and merges. */
-export const SUPERVISOR_ROLES = ['national_admin', 'province_admin', 'district_admin'] as const;
 
 /**
  * A supervisor lets a person whose identity does not match (or is not found) be vaccinated anyway,

@@ -2,6 +2,7 @@ import fastifyMultipart from '@fastify/multipart';
 import { genderSchema, isoDateSchema, SCREENING_ANSWERS } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { publicAccess } from '../../lib/access.js';
 import { AppError } from '../../lib/errors.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { certificatePdf } from '../certificates/certificates.pdf.js';
@@ -48,6 +49,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/portal/certificate-lookups',
     {
+      config: publicAccess(),
       schema: {
         tags: ['portal'],
         summary:
@@ -69,6 +71,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/portal/certificate-lookups/:lookupId/verify',
     {
+      config: publicAccess(),
       schema: {
         tags: ['portal'],
         summary: 'Check the OTP; answers the certificate and a short-lived PDF link',
@@ -100,6 +103,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/portal/certificates/pdf',
     {
+      config: publicAccess(),
       schema: {
         tags: ['portal'],
         summary: 'The certificate PDF behind a link from a verified look-up (valid 10 minutes)',
@@ -132,6 +136,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/portal/reports',
     {
+      config: publicAccess(),
       schema: {
         tags: ['portal'],
         summary: 'Phản ánh thông tin: report a missing or wrong dose or wrong personal details',
@@ -172,6 +177,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/portal/reports/:trackingCode',
     {
+      config: publicAccess(),
       schema: {
         tags: ['portal'],
         summary: 'The status of a report, by tracking code and the phone given',
@@ -225,6 +231,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/portal/reports/:trackingCode/evidence',
     {
+      config: publicAccess(),
       bodyLimit: EVIDENCE_MAX_BYTES + 64 * 1024,
       schema: {
         tags: ['portal'],
@@ -261,6 +268,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/portal/registrations',
     {
+      config: publicAccess(),
       schema: {
         tags: ['portal'],
         summary: 'Đăng ký tiêm: register for a dose; an OTP confirms the phone',
@@ -300,6 +308,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/portal/registrations/:id/verify',
     {
+      config: publicAccess(),
       schema: {
         tags: ['portal'],
         summary: 'Confirm a registration with its OTP; answers the code and the check-in QR text',

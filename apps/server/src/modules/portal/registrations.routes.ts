@@ -1,10 +1,10 @@
-import { isoDateSchema, listOf } from '@tiemchung/core';
+import { isoDateSchema, listOf, SUPERVISOR_ROLES, VACCINATION_ROLES } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RegistrationRow } from '../../db/schema.js';
-import { actorOf, requireRole } from '../../lib/authz.js';
+import { staffAccess } from '../../lib/access.js';
+import { actorOf } from '../../lib/authz.js';
 import { auditContextOf } from '../audit/audit.service.js';
-import { authenticate } from '../auth/auth.guard.js';
 import { assignRegistration, inviteRegistration, listRegistrations } from './registrations.service.js';
 
 const registrationSchema = z.object({
@@ -47,13 +47,12 @@ function present(r: RegistrationRow) {
 
 /** Registrations for provinces (assign), districts and facilities (invite). */
 export const registrationsRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('preHandler', authenticate);
-  app.addHook('preHandler', requireRole('national_admin', 'province_admin', 'district_admin', 'site_staff'));
   const idParam = z.object({ id: z.string().min(1).max(64) });
 
   app.get(
     '/api/registrations',
     {
+      config: staffAccess(VACCINATION_ROLES, 'registration'),
       schema: {
         tags: ['registrations'],
         summary: 'Confirmed registrations in the caller’s units',
@@ -73,7 +72,7 @@ export const registrationsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/registrations/:id/assign',
     {
-      preHandler: requireRole('national_admin', 'province_admin', 'district_admin'),
+      config: staffAccess(SUPERVISOR_ROLES, 'registration'),
       schema: {
         tags: ['registrations'],
         summary: 'Assign a registration to a district or a facility',
@@ -97,6 +96,7 @@ export const registrationsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/registrations/:id/invite',
     {
+      config: staffAccess(VACCINATION_ROLES, 'registration'),
       schema: {
         tags: ['registrations'],
         summary: 'Invite the registrant by SMS for a date',

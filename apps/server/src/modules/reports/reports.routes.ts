@@ -3,14 +3,15 @@ import {
   isoDateSchema,
   listOf,
   REPORT_CATEGORIES,
+  REPORT_ROLES,
   resolutionBodySchema,
   updatePersonBodySchema,
 } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, requireRole } from '../../lib/authz.js';
+import { staffAccess } from '../../lib/access.js';
+import { actorOf } from '../../lib/authz.js';
 import { auditContextOf } from '../audit/audit.service.js';
-import { authenticate } from '../auth/auth.guard.js';
 import { presentDose } from '../doses/doses.service.js';
 import { presentPerson } from '../people/people.service.js';
 import { reportsCsv, reportsXlsx } from './reports.export.js';
@@ -88,8 +89,6 @@ const listQuery = z.object({
 
 /** Report handling for staff (api-contract.md, Reports), scoped to the caller's units. */
 export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('preHandler', authenticate);
-  app.addHook('preHandler', requireRole('national_admin', 'province_admin', 'district_admin', 'report_handler'));
   const now = () => app.deps.clock();
   const deps = () => ({
     clock: app.deps.clock,
@@ -108,6 +107,7 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/reports',
     {
+      config: staffAccess(REPORT_ROLES, 'own-units'),
       schema: {
         tags: ['reports'],
         summary: 'The report queue of the caller’s units, by time left',
@@ -124,7 +124,10 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/api/reports/export.csv',
-    { schema: { tags: ['reports'], summary: 'The filtered queue as CSV (UTF-8 with BOM)', querystring: listQuery } },
+    {
+      config: staffAccess(REPORT_ROLES, 'own-units'),
+      schema: { tags: ['reports'], summary: 'The filtered queue as CSV (UTF-8 with BOM)', querystring: listQuery },
+    },
     async (request, reply) => {
       const rows = await listReports(
         app.db,
@@ -141,7 +144,10 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/api/reports/export.xlsx',
-    { schema: { tags: ['reports'], summary: 'The filtered queue as XLSX', querystring: listQuery } },
+    {
+      config: staffAccess(REPORT_ROLES, 'own-units'),
+      schema: { tags: ['reports'], summary: 'The filtered queue as XLSX', querystring: listQuery },
+    },
     async (request, reply) => {
       const rows = await listReports(
         app.db,
@@ -159,6 +165,7 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/reports/:id',
     {
+      config: staffAccess(REPORT_ROLES, 'report'),
       schema: {
         tags: ['reports'],
         summary: 'A report with the actions taken',
@@ -198,7 +205,10 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/api/reports/:id/evidence',
-    { schema: { tags: ['reports'], summary: 'The evidence photo', params: idParam } },
+    {
+      config: staffAccess(REPORT_ROLES, 'report'),
+      schema: { tags: ['reports'], summary: 'The evidence photo', params: idParam },
+    },
     async (request, reply) => {
       const e = await evidenceOf(app.db, actorOf(request), { evidenceDir: app.config.evidenceDir }, request.params.id);
       return reply
@@ -212,6 +222,7 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/reports/:id/claim',
     {
+      config: staffAccess(REPORT_ROLES, 'report'),
       schema: {
         tags: ['reports'],
         summary: 'Take the report (in progress)',
@@ -226,6 +237,7 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/reports/:id/reassign',
     {
+      config: staffAccess(REPORT_ROLES, 'report'),
       schema: {
         tags: ['reports'],
         summary: 'Send the report to another unit, with a reason',
@@ -251,6 +263,7 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/reports/:id/person',
     {
+      config: staffAccess(REPORT_ROLES, 'report'),
       schema: {
         tags: ['reports'],
         summary: 'Link the report to a person on record, or register the person from the report',
@@ -274,6 +287,7 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/reports/:id/actions/add-dose',
     {
+      config: staffAccess(REPORT_ROLES, 'report'),
       schema: {
         tags: ['reports'],
         summary: 'Add the missing dose (dose rules and audit as at the site; once per report and date)',
@@ -304,6 +318,7 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/reports/:id/actions/correct-dose',
     {
+      config: staffAccess(REPORT_ROLES, 'report'),
       schema: {
         tags: ['reports'],
         summary: 'Fix a dose (through the dose rules; audited)',
@@ -334,6 +349,7 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/reports/:id/actions/correct-person',
     {
+      config: staffAccess(REPORT_ROLES, 'report'),
       schema: {
         tags: ['reports'],
         summary: 'Fix the person’s details (identity re-verified)',
@@ -357,6 +373,7 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/reports/:id/actions/merge',
     {
+      config: staffAccess(REPORT_ROLES, 'report'),
       schema: {
         tags: ['reports'],
         summary: 'Merge a duplicate record into the report’s person',
@@ -380,6 +397,7 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/reports/:id/resolution',
     {
+      config: staffAccess(REPORT_ROLES, 'report'),
       schema: {
         tags: ['reports'],
         summary: 'Close the report: corrected, rejected (with a stated reason) or duplicate; the citizen gets an SMS',
@@ -398,7 +416,7 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/campaigns',
     {
-      preHandler: requireRole('national_admin', 'province_admin'),
+      config: staffAccess(['national_admin', 'province_admin'], 'body-units'),
       schema: {
         tags: ['reports'],
         summary: 'A campaign: a receipt window and a deadline (e.g. 05–10 Nov, close by 12 Nov)',
@@ -429,7 +447,10 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/api/campaigns',
-    { schema: { tags: ['reports'], summary: 'Campaigns of the caller’s province and national ones' } },
+    {
+      config: staffAccess(REPORT_ROLES, 'own-units'),
+      schema: { tags: ['reports'], summary: 'Campaigns of the caller’s province and national ones' },
+    },
     async (request) => ({
       items: (await listCampaigns(app.db, actorOf(request))).map((c) => ({
         id: c.id,
@@ -445,6 +466,7 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/campaigns/:id',
     {
+      config: staffAccess(REPORT_ROLES, 'own-units'),
       schema: {
         tags: ['reports'],
         summary: 'Campaign progress per unit: received, resolved, open, overdue, on-time rate, projected misses',

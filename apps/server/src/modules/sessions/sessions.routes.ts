@@ -1,10 +1,10 @@
-import { DOSE_KINDS, isoDateSchema, listOf, screeningBodySchema } from '@tiemchung/core';
+import { DOSE_KINDS, isoDateSchema, listOf, screeningBodySchema, VACCINATION_ROLES } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, requireRole } from '../../lib/authz.js';
+import { staffAccess } from '../../lib/access.js';
+import { actorOf } from '../../lib/authz.js';
 import { recordAdverseEvent } from '../aefi/aefi.service.js';
 import { auditContextOf } from '../audit/audit.service.js';
-import { authenticate } from '../auth/auth.guard.js';
 import { personOfCertificateQr } from '../certificates/certificates.service.js';
 import { doseSchema, idempotencyHeaders } from '../doses/doses.routes.js';
 import { presentDose } from '../doses/doses.service.js';
@@ -53,13 +53,12 @@ const idParam = z.object({ id: z.string().min(1).max(64) });
 
 /** The vaccination session at the site: check-in, screening, dose, observation, close. */
 export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('preHandler', authenticate);
-  app.addHook('preHandler', requireRole('national_admin', 'province_admin', 'district_admin', 'site_staff'));
   const now = () => app.deps.clock();
 
   app.post(
     '/api/sessions',
     {
+      config: staffAccess(VACCINATION_ROLES, 'facility'),
       schema: {
         tags: ['sessions'],
         summary: 'Open a vaccination session at a facility',
@@ -81,6 +80,7 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/sessions',
     {
+      config: staffAccess(VACCINATION_ROLES, 'own-units'),
       schema: {
         tags: ['sessions'],
         summary: 'Sessions in the caller’s units',
@@ -97,13 +97,17 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/api/sessions/:id',
-    { schema: { tags: ['sessions'], summary: 'The session board: visits, tally, lots', params: idParam } },
+    {
+      config: staffAccess(VACCINATION_ROLES, 'facility'),
+      schema: { tags: ['sessions'], summary: 'The session board: visits, tally, lots', params: idParam },
+    },
     async (request) => sessionBoard(app.db, actorOf(request), request.params.id),
   );
 
   app.post(
     '/api/sessions/:id/visits',
     {
+      config: staffAccess(VACCINATION_ROLES, 'facility'),
       schema: {
         tags: ['sessions'],
         summary: 'Check a person in (idempotent: the client may send the visit id it made offline)',
@@ -158,6 +162,7 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/visits/:id/screening',
     {
+      config: staffAccess(VACCINATION_ROLES, 'facility'),
       schema: {
         tags: ['sessions'],
         summary: 'Record the screening checklist, vital signs and outcome',
@@ -182,6 +187,7 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/visits/:id/dose',
     {
+      config: staffAccess(VACCINATION_ROLES, 'facility'),
       schema: {
         tags: ['sessions'],
         summary: 'Record the dose of a screened visit; starts the 30-minute observation',
@@ -221,6 +227,7 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/visits/:id/complete',
     {
+      config: staffAccess(VACCINATION_ROLES, 'facility'),
       schema: {
         tags: ['sessions'],
         summary: 'End the visit after observation',
@@ -235,6 +242,7 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/adverse-events',
     {
+      config: staffAccess(VACCINATION_ROLES, 'facility'),
       schema: {
         tags: ['sessions'],
         summary: 'Record an adverse event after immunisation; a serious one notifies the district at once',
@@ -265,6 +273,7 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/sessions/:id/close',
     {
+      config: staffAccess(VACCINATION_ROLES, 'facility'),
       schema: {
         tags: ['sessions'],
         summary: 'Close the session with vials opened per lot; answers used vs recorded per lot',

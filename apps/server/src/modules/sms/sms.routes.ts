@@ -1,8 +1,7 @@
 import { listOf } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireRole } from '../../lib/authz.js';
-import { authenticate } from '../auth/auth.guard.js';
+import { staffAccess } from '../../lib/access.js';
 import { listOutbox } from './sms.service.js';
 
 /** The SMS outbox (api-contract.md, SMS): national administrator only. */
@@ -10,7 +9,7 @@ export const smsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/admin/sms-outbox',
     {
-      preHandler: [authenticate, requireRole('national_admin')],
+      config: staffAccess(['national_admin'], 'national'),
       schema: {
         tags: ['sms'],
         summary: 'Messages sent through the SMS adapter, newest first',

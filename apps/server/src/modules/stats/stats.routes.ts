@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ALL_STAFF, staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
-import { authenticate } from '../auth/auth.guard.js';
 import { summary } from './stats.service.js';
 
 /** Statistics from platform data (api-contract.md, Statistics). */
@@ -9,7 +9,7 @@ export const statsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/stats/summary',
     {
-      preHandler: authenticate,
+      config: staffAccess(ALL_STAFF, 'own-units'),
       schema: {
         tags: ['stats'],
         summary: 'People and doses in the caller’s units, by dose number and vaccine',

@@ -1,6 +1,7 @@
 import { listOf, unitSchema } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { publicAccess } from '../../lib/access.js';
 import { AppError } from '../../lib/errors.js';
 import { findUnit } from './units.queries.js';
 import { listUnits, presentUnit } from './units.service.js';
@@ -10,6 +11,7 @@ export const unitsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/units',
     {
+      config: publicAccess(),
       schema: {
         tags: ['reference'],
         summary: 'Administrative units, by level or parent',
@@ -34,6 +36,7 @@ export const unitsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/units/:code',
     {
+      config: publicAccess(),
       schema: {
         tags: ['reference'],
         summary: 'One administrative unit',

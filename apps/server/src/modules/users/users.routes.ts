@@ -1,18 +1,16 @@
-import { createUserBodySchema, listOf, userSchema } from '@tiemchung/core';
+import { createUserBodySchema, listOf, SUPERVISOR_ROLES, userSchema } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { actorOf, requireRole } from '../../lib/authz.js';
+import { staffAccess } from '../../lib/access.js';
+import { actorOf } from '../../lib/authz.js';
 import { auditContextOf } from '../audit/audit.service.js';
-import { authenticate } from '../auth/auth.guard.js';
 import { createUser, listUsers, presentUser } from './users.service.js';
 
 /** Staff users, managed by administrators (api-contract.md, Users). */
 export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
-  const admins = requireRole('national_admin', 'province_admin', 'district_admin');
-
   app.post(
     '/api/users',
     {
-      preHandler: [authenticate, admins],
+      config: staffAccess(SUPERVISOR_ROLES, 'body-units'),
       schema: {
         tags: ['users'],
         summary: 'Create a staff user',
@@ -29,7 +27,7 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/users',
     {
-      preHandler: [authenticate, admins],
+      config: staffAccess(SUPERVISOR_ROLES, 'own-units'),
       schema: { tags: ['users'], summary: 'Staff users in the caller’s scope', response: { 200: listOf(userSchema) } },
     },
     async (request) => ({ items: (await listUsers(app.db, actorOf(request))).map(presentUser) }),

@@ -1,5 +1,5 @@
 import { useMutation } from '@tanstack/react-query';
-import { DOSE_KINDS, type DoseKind } from '@tiemchung/core';
+import { DOSE_KINDS, type DoseKind, SUPERVISOR_ROLES } from '@tiemchung/core';
 import { type FormEvent, type RefObject, useEffect, useId, useRef, useState } from 'react';
 import type { ApiError } from '../../api/client';
 import { useCurrentUser } from '../../auth/session';
@@ -16,7 +16,7 @@ import { Done, Refusal, useAnnounce } from './shared';
 /** The "other lot" choice of the lot select. */
 const OTHER_LOT = '__other__';
 /** Roles that may record a dose despite overridable rule violations, with a reason (server rule). */
-const SUPERVISORS: readonly string[] = ['district_admin', 'province_admin', 'national_admin'];
+const SUPERVISORS: readonly string[] = SUPERVISOR_ROLES;
 
 export interface DoseValues {
   /** As typed, `dd/MM/yyyy`. */
