@@ -43,6 +43,11 @@ export const ERROR_CATALOGUE = {
     vi: 'Bạn không có quyền thực hiện thao tác này.',
     en: 'You are not allowed to do this.',
   },
+  invalid_image: {
+    status: 422,
+    vi: 'Không đọc được tệp ảnh (ảnh bị hỏng, bị cắt hoặc không phải ảnh JPEG/PNG).',
+    en: 'The image cannot be read (damaged, truncated or not a JPEG/PNG image).',
+  },
   out_of_scope: {
     status: 403,
     vi: 'Dữ liệu này nằm ngoài đơn vị bạn được giao quản lý.',

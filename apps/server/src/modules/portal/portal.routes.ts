@@ -40,6 +40,24 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
   });
   const deps = () => ({
     clock: app.deps.clock,
+/**
+ * What reading a multipart body threw, as a client error: the plugin's own errors carry a 4xx
+ * status (too large, too many parts…) and go on as they are; the parser's plain errors (no
+ * boundary, a body cut short, a malformed part header) are the sender's fault, answered 400.
+ */
+function malformedMultipart(err: unknown): unknown {
+  if (err instanceof AppError) return err;
+  const status = (err as { statusCode?: unknown }).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) return err;
+  return new AppError('validation_failed', {
+    publicCode: 'malformed_multipart',
+    message: {
+      vi: 'Dữ liệu tải lên không đúng định dạng multipart/form-data.',
+      en: 'The upload is not a well-formed multipart/form-data body.',
+    },
+  });
+}
+
     sms: app.deps.sms,
     smsAscii: app.config.sms.ascii,
     secret: app.deps.portalSecret,
@@ -245,10 +263,14 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
       await enforce(app.db, [{ key: `evidence:ip:${request.ip}`, max: 10, windowMs: 60 * 60_000 }], app.deps.clock());
       let phone: string | undefined;
       let bytes: Buffer | undefined;
-      for await (const part of request.parts()) {
-        if (part.type === 'field' && part.fieldname === 'phone') phone = String(part.value);
-        else if (part.type === 'file' && part.fieldname === 'photo') bytes = await part.toBuffer();
-        else if (part.type === 'file') await part.toBuffer();
+      try {
+        for await (const part of request.parts()) {
+          if (part.type === 'field' && part.fieldname === 'phone') phone = String(part.value);
+          else if (part.type === 'file' && part.fieldname === 'photo') bytes = await part.toBuffer();
+          else if (part.type === 'file') await part.toBuffer();
+        }
+      } catch (err) {
+        throw malformedMultipart(err);
       }
       if (!phone) throw new AppError('validation_failed', { field: 'phone' });
       if (!bytes?.length)

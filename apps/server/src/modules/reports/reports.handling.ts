@@ -561,7 +561,12 @@ export async function evidenceOf(db: Executor, actor: Actor, deps: { evidenceDir
   if (!r.evidence_path || !r.evidence_type) throw new AppError('not_found');
   const file = path.resolve(deps.evidenceDir, r.evidence_path);
   if (!file.startsWith(path.resolve(deps.evidenceDir) + path.sep) || !existsSync(file)) throw new AppError('not_found');
-  return { stream: createReadStream(file), type: r.evidence_type, size: r.evidence_size };
+  return {
+    stream: createReadStream(file),
+    type: r.evidence_type,
+    size: r.evidence_size,
+    trackingCode: r.tracking_code,
+  };
 }
 
 /**

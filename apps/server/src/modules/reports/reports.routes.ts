@@ -211,10 +211,17 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const e = await evidenceOf(app.db, actorOf(request), { evidenceDir: app.config.evidenceDir }, request.params.id);
+      // The stored photo is a re-encoded JPEG/PNG; it is still a citizen's upload, so it is a
+      // download (never a page of this origin), its type is not second-guessed, and it runs nothing.
       return reply
         .type(e.type)
+        .header(
+          'content-disposition',
+          `attachment; filename="minh-chung-${e.trackingCode}.${e.type === 'image/png' ? 'png' : 'jpg'}"`,
+        )
+        .header('x-content-type-options', 'nosniff')
         .header('cache-control', 'private, no-store')
-        .header('content-security-policy', "default-src 'none'")
+        .header('content-security-policy', "default-src 'none'; sandbox")
         .send(e.stream);
     },
   );

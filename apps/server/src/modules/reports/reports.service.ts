@@ -9,6 +9,7 @@ import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { getFacility } from '../facilities/facilities.service.js';
 import { findPersonByIdNumber } from '../people/people.service.js';
 import { queueSms, type SmsProvider } from '../sms/sms.service.js';
+import { reencodeEvidence } from './evidence-image.js';
 import { routeReport } from './reports.routing.js';
 
 /** Hours a unit has to handle a report (letters of Nov 2021: "chậm nhất sau 48 giờ"). */
@@ -187,18 +188,11 @@ export async function reportForCitizen(
     .executeTakeFirst();
 }
 
-/** The image types accepted as evidence, recognised by their first bytes (not the file name). */
-export function sniffImage(head: Uint8Array): 'image/jpeg' | 'image/png' | null {
-  if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'image/jpeg';
-  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (head.length >= 8 && png.every((b, i) => head[i] === b)) return 'image/png';
-  return null;
-}
-
 export const EVIDENCE_MAX_BYTES = 5 * 1024 * 1024;
 
 /**
  * Attaches the photo of the paper confirmation to a report: JPEG or PNG by content, at most 5 MB,
+ * decoded and re-encoded (reencodeEvidence: nothing but the pixels is kept, no EXIF location),
  * written outside the web root under a random name; one photo per report.
  */
 export async function attachEvidence(
@@ -217,19 +211,13 @@ export async function attachEvidence(
     throw new AppError('conflict', {
       message: { vi: 'Phản ánh đã được xử lý xong.', en: 'The report is already resolved.' },
     });
-  const type = sniffImage(input.bytes.subarray(0, 8));
-  if (!type) {
-    throw new AppError('unsupported_media_type', {
-      field: 'photo',
-      publicCode: 'evidence_not_image',
-      message: { vi: 'Ảnh minh chứng phải là tệp ảnh JPEG hoặc PNG.', en: 'The photo must be a JPEG or PNG image.' },
-    });
-  }
+  const image = await reencodeEvidence(input.bytes);
+  const { type } = image;
   const now = deps.clock();
   const dir = path.join(deps.evidenceDir, now.toISOString().slice(0, 7));
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${uuidv7()}.${type === 'image/png' ? 'png' : 'jpg'}`);
-  await writeFile(`${file}.part`, input.bytes, { mode: 0o600 });
+  await writeFile(`${file}.part`, image.bytes, { mode: 0o600 });
   await rename(`${file}.part`, file);
   await db.transaction().execute(async (trx) => {
     const updated = await trx
@@ -237,7 +225,7 @@ export async function attachEvidence(
       .set({
         evidence_path: path.relative(deps.evidenceDir, file),
         evidence_type: type,
-        evidence_size: input.bytes.length,
+        evidence_size: image.bytes.length,
       })
       .where('id', '=', report.id)
       .where('evidence_path', 'is', null)
@@ -247,7 +235,13 @@ export async function attachEvidence(
       action: 'report.evidence',
       entityType: 'report',
       entityId: report.id,
-      after: { type, size: input.bytes.length },
+      after: {
+        type,
+        size: image.bytes.length,
+        uploadedSize: input.bytes.length,
+        width: image.width,
+        height: image.height,
+      },
     });
   });
 }
