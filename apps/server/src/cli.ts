@@ -4,6 +4,7 @@ import { loadConfig } from './config.js';
 import { bootstrapDatabase } from './db/bootstrap.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { verifyAuditChain } from './modules/audit/audit.chain.js';
 import { startRegistrySimulator } from './modules/registry/registry.simulator.js';
 import { importUnitList } from './modules/units/units.import.js';
 import { countUnits } from './modules/units/units.queries.js';
@@ -15,6 +16,8 @@ const USAGE = `Usage: node apps/server/dist/cli.js <command>
                           2025 old→new mapping; format detected; safe to re-run)
   registry-sim            run the population-registry simulator as an HTTP service
                           (REGISTRY_SIM_PORT, default 3900; REGISTRY_SIM_SIZE citizens)
+  audit-verify            check the audit log's hash chain entry by entry; exit code 1 and the
+                          first broken link when an entry was changed or removed
 Uses the same environment as the server (DATABASE_URL or DATA_DIR).`;
 
 /** Operator commands (`npm run db:migrate`, `npm run db:seed`, `npm run import -- units <file>`). */
@@ -69,6 +72,32 @@ async function main(argv: string[]): Promise<number> {
         }
         log.info({ units: await countUnits(database.db) }, 'units now in the database');
         return 0;
+      }
+      case 'audit-verify': {
+        const started = Date.now();
+        let report = 100_000;
+        const r = await verifyAuditChain(database.db, {
+          onProgress: (verified, lastId) => {
+            if (verified < report) return;
+            log.info({ verified, lastId }, 'verifying the audit log');
+            report += 100_000;
+          },
+        });
+        const ms = Date.now() - started;
+        const b = r.broken;
+        if (!b) {
+          process.stdout.write(
+            `audit log OK: ${r.entries} entries verified in ${ms} ms; chain head: entry ${r.head?.id}, sha256 ${r.head?.hash}\n`,
+          );
+          return 0;
+        }
+        process.stdout.write(
+          `audit log BROKEN at entry ${b.id}: ${b.message}\n` +
+            (b.expected ? `  expected ${b.expected}\n` : '') +
+            (b.found ? `  found    ${b.found}\n` : '') +
+            `  ${r.entries} entries verified before it (the last good one: ${b.lastGoodId || 'none'})\n`,
+        );
+        return 1;
       }
       default:
         process.stderr.write(`unknown command: ${command}\n${USAGE}\n`);

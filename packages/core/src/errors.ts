@@ -22,6 +22,11 @@ export const ERROR_CATALOGUE = {
     vi: 'Kiểu dữ liệu gửi lên không được hỗ trợ.',
     en: 'The content type is not supported.',
   },
+  invalid_image: {
+    status: 422,
+    vi: 'Không đọc được tệp ảnh (ảnh bị hỏng, bị cắt hoặc không phải ảnh JPEG/PNG).',
+    en: 'The image cannot be read (damaged, truncated or not a JPEG/PNG image).',
+  },
   route_not_found: {
     status: 404,
     vi: 'Không tìm thấy địa chỉ yêu cầu.',
@@ -42,11 +47,6 @@ export const ERROR_CATALOGUE = {
     status: 403,
     vi: 'Bạn không có quyền thực hiện thao tác này.',
     en: 'You are not allowed to do this.',
-  },
-  invalid_image: {
-    status: 422,
-    vi: 'Không đọc được tệp ảnh (ảnh bị hỏng, bị cắt hoặc không phải ảnh JPEG/PNG).',
-    en: 'The image cannot be read (damaged, truncated or not a JPEG/PNG image).',
   },
   out_of_scope: {
     status: 403,

@@ -7,13 +7,14 @@ import * as m0005 from './migrations/2026_11_24_0005_portal.js';
 import * as m0006 from './migrations/2026_11_24_0006_name_key_collation.js';
 import * as m0007 from './migrations/2026_11_24_0007_report_handling.js';
 import * as m0008 from './migrations/2026_11_24_0008_report_queue_index.js';
+import * as m0009 from './migrations/2026_12_02_0009_audit_chain.js';
 import type { DB } from './schema.js';
 
 /**
  * All migrations, by name. Kysely runs them in name order (timestamped), so adding one is adding a
  * line here; the same set runs on PGlite and PostgreSQL.
  */
-const MIGRATIONS: Record<string, Migration> = {
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_23_0001_foundation': m0001,
   '2026_11_23_0002_people': m0002,
   '2026_11_24_0003_vaccination': m0003,
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0006_name_key_collation': m0006,
   '2026_11_24_0007_report_handling': m0007,
   '2026_11_24_0008_report_queue_index': m0008,
+  '2026_12_02_0009_audit_chain': m0009,
 };
 
 /** Brings the schema to the latest version; throws with the failing migration's error. */

@@ -33,13 +33,6 @@ const personFields = {
   phone: z.string().trim().min(1).max(30),
 };
 
-/** The public portal: certificate look-up with OTP, reports, registration (no auth; see api-contract.md). */
-export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
-  await app.register(fastifyMultipart, {
-    limits: { fileSize: EVIDENCE_MAX_BYTES, files: 1, fields: 4, fieldSize: 200 },
-  });
-  const deps = () => ({
-    clock: app.deps.clock,
 /**
  * What reading a multipart body threw, as a client error: the plugin's own errors carry a 4xx
  * status (too large, too many parts…) and go on as they are; the parser's plain errors (no
@@ -58,6 +51,13 @@ function malformedMultipart(err: unknown): unknown {
   });
 }
 
+/** The public portal: certificate look-up with OTP, reports, registration (no auth; see api-contract.md). */
+export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: EVIDENCE_MAX_BYTES, files: 1, fields: 4, fieldSize: 200 },
+  });
+  const deps = () => ({
+    clock: app.deps.clock,
     sms: app.deps.sms,
     smsAscii: app.config.sms.ascii,
     secret: app.deps.portalSecret,
