@@ -10,7 +10,14 @@ import { certificateSchema } from '../certificates/certificates.routes.js';
 import { getCertificate } from '../certificates/certificates.service.js';
 import { enforce } from '../ratelimit/rate-limit.service.js';
 import { attachEvidence, createReport, EVIDENCE_MAX_BYTES, reportForCitizen } from '../reports/reports.service.js';
-import { LOOKUP_MIN_RESPONSE_MS, readDownload, signDownload, startLookup, verifyLookup } from './portal.service.js';
+import {
+  LOOKUP_MIN_RESPONSE_MS,
+  phoneLimitKey,
+  readDownload,
+  signDownload,
+  startLookup,
+  verifyLookup,
+} from './portal.service.js';
 import {
   confirmRegistration,
   PRIORITY_GROUPS,
@@ -181,7 +188,15 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await enforce(app.db, [{ key: `report:ip:${request.ip}`, max: 20, windowMs: 60 * 60_000 }], app.deps.clock());
+      // The receipt goes by SMS to the phone given: limited per phone too, not only per address.
+      await enforce(
+        app.db,
+        [
+          { key: `report:ip:${request.ip}`, max: 20, windowMs: 60 * 60_000 },
+          { key: phoneLimitKey('report:phone', request.body.phone), max: 5, windowMs: 60 * 60_000 },
+        ],
+        app.deps.clock(),
+      );
       const r = await createReport(app.db, deps(), publicAudit(request), request.body);
       return reply.status(201).send({
         trackingCode: r.tracking_code,
@@ -220,7 +235,15 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       await enforce(
         app.db,
-        [{ key: `report-status:ip:${request.ip}`, max: 60, windowMs: 15 * 60_000 }],
+        [
+          { key: `report-status:ip:${request.ip}`, max: 60, windowMs: 15 * 60_000 },
+          // Phone numbers tried against one tracking code, from any number of addresses.
+          {
+            key: `report-status:code:${request.params.trackingCode.trim().toUpperCase()}`,
+            max: 20,
+            windowMs: 15 * 60_000,
+          },
+        ],
         app.deps.clock(),
       );
       const r = await reportForCitizen(app.db, request.params.trackingCode, request.query.phone);
@@ -260,7 +283,14 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       if (!request.isMultipart()) throw new AppError('unsupported_media_type');
-      await enforce(app.db, [{ key: `evidence:ip:${request.ip}`, max: 10, windowMs: 60 * 60_000 }], app.deps.clock());
+      await enforce(
+        app.db,
+        [
+          { key: `evidence:ip:${request.ip}`, max: 10, windowMs: 60 * 60_000 },
+          { key: `evidence:code:${request.params.trackingCode.trim().toUpperCase()}`, max: 10, windowMs: 60 * 60_000 },
+        ],
+        app.deps.clock(),
+      );
       let phone: string | undefined;
       let bytes: Buffer | undefined;
       try {

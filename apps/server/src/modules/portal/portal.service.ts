@@ -5,19 +5,35 @@ import type { DB, PersonRow } from '../../db/schema.js';
 import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { findPeopleByNameDobPhone, findPersonByIdNumber } from '../people/people.service.js';
-import { enforce, hashedKey } from '../ratelimit/rate-limit.service.js';
+import { enforce, hashedKey, hit } from '../ratelimit/rate-limit.service.js';
 import { queueSms, type SmsProvider } from '../sms/sms.service.js';
 
 /** OTP rules of the portal: 6 digits, valid 5 minutes, 5 attempts, stored only as an HMAC. */
 export const OTP_TTL_MS = 5 * 60_000;
 export const OTP_MAX_ATTEMPTS = 5;
 
-/** Look-ups per client address / per ID number, and OTP guesses per client address. */
+/**
+ * Limits of the portal's OTP flows. Those keyed on what the caller sent (client address, ID number,
+ * phone number) answer 429 past them: they apply alike to a look-up that matches and one that does
+ * not. The one keyed on the person matched never shows: past it, the look-up goes on exactly as a
+ * mismatch (202, no OTP sent), so it cannot tell anyone that a record matched.
+ */
 export const LOOKUP_LIMITS = {
   perIp: { max: 10, windowMs: 15 * 60_000 },
   perId: { max: 5, windowMs: 60 * 60_000 },
+  /** Requests giving one phone number (normalised), whatever other fields came with it. */
+  perPhone: { max: 10, windowMs: 60 * 60_000 },
+  /** Look-ups that matched one person (silent: no OTP past it). */
+  perPerson: { max: 5, windowMs: 60 * 60_000 },
   guessesPerIp: { max: 20, windowMs: 15 * 60_000 },
 } as const;
+
+/**
+ * At most this many OTP messages go to one phone per hour, all portal flows together (look-ups and
+ * registrations). Past it nothing is sent and the caller's answer does not change: the cap counts
+ * OTPs sent for matched look-ups too, so answering it differently would tell that they matched.
+ */
+export const OTP_SMS_PER_PHONE = { max: 5, windowMs: 60 * 60_000 } as const;
 
 /** Every look-up answers after at least this long, matched or not, so time tells nothing. */
 export const LOOKUP_MIN_RESPONSE_MS = 250;
@@ -34,7 +50,7 @@ export function otpHash(secret: Buffer, scope: string, otp: string): string {
   return createHmac('sha256', secret).update(`${scope}:${otp}`).digest('base64url');
 }
 
-function sameHash(a: string, b: string): boolean {
+export function sameHash(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
@@ -42,6 +58,21 @@ function sameHash(a: string, b: string): boolean {
 
 export function newOtp(): string {
   return String(randomInt(0, 1_000_000)).padStart(6, '0');
+}
+
+/** The key a phone number is limited by: the normalised number, or what was sent when it is not one. */
+export function phoneLimitKey(prefix: string, phone: string): string {
+  const p = normalizePhone(phone);
+  return hashedKey(prefix, p.ok ? p.value : phone.trim().toLowerCase());
+}
+
+/**
+ * Counts one OTP message to `phone` (normalised) against OTP_SMS_PER_PHONE; false past the cap,
+ * when the caller sends nothing and answers as if it had.
+ */
+export async function claimOtpSms(db: Kysely<DB>, phone: string, now: Date): Promise<boolean> {
+  const n = await hit(db, hashedKey('otp-sms:phone', phone), OTP_SMS_PER_PHONE.windowMs, now);
+  return n <= OTP_SMS_PER_PHONE.max;
 }
 
 /** Names compare regardless of case, spacing and Unicode form (api-contract.md). */
@@ -65,7 +96,9 @@ export interface LookupInput {
  * Tra cứu chứng nhận: finds the person whose record matches every given field and sends an OTP to
  * the phone on record. Whatever the outcome, the caller gets a lookup id (a row is stored either
  * way, with an OTP hash nobody can match when nothing matched), so the answer reveals nothing.
- * Limits: per client address and per ID number (429 past them); audited.
+ * Limits: per client address, per ID number and per phone number given (429 past them, whichever
+ * fields were given); per person matched and OTP messages per phone (past them no OTP is sent and
+ * the look-up is stored and answered as a mismatch); audited.
  */
 export async function startLookup(
   db: Kysely<DB>,
@@ -81,6 +114,7 @@ export async function startLookup(
     [
       { key: `lookup:ip:${ip}`, ...LOOKUP_LIMITS.perIp },
       ...(idNumber ? [{ key: hashedKey('lookup:id', idNumber), ...LOOKUP_LIMITS.perId }] : []),
+      { key: phoneLimitKey('lookup:phone', input.phone), ...LOOKUP_LIMITS.perPhone },
     ],
     now,
   );
@@ -104,6 +138,13 @@ export async function startLookup(
     )
       person = undefined;
   }
+  // Past the limit for this person, or the cap of OTP messages to the phone, the look-up goes on
+  // as a mismatch: stored with an OTP hash nobody can match, nothing sent, the same 202.
+  let otpTo: PersonRow | undefined;
+  if (person?.phone) {
+    const forPerson = await hit(db, hashedKey('lookup:person', person.id), LOOKUP_LIMITS.perPerson.windowMs, now);
+    if (forPerson <= LOOKUP_LIMITS.perPerson.max && (await claimOtpSms(db, person.phone, now))) otpTo = person;
+  }
   const id = uuidv7(now.getTime());
   const otp = newOtp();
   await db.transaction().execute(async (trx) => {
@@ -111,21 +152,22 @@ export async function startLookup(
       .insertInto('portal_lookups')
       .values({
         id,
-        person_id: person?.id ?? null,
-        // No match: the hash of an OTP nobody was sent (and a different scope), so no guess works.
-        otp_hash: person ? otpHash(deps.secret, id, otp) : otpHash(deps.secret, `void:${id}`, newOtp()),
+        person_id: otpTo?.id ?? null,
+        // No match (or no OTP sent): the hash of an OTP nobody was sent (and a different scope), so
+        // no guess works.
+        otp_hash: otpTo ? otpHash(deps.secret, id, otp) : otpHash(deps.secret, `void:${id}`, newOtp()),
         created_at: now,
         expires_at: new Date(now.getTime() + OTP_TTL_MS),
         verified_at: null,
         ip,
       })
       .execute();
-    if (person?.phone) {
+    if (otpTo?.phone) {
       await queueSms(
         trx,
         deps.sms,
         {
-          to: person.phone,
+          to: otpTo.phone,
           kind: 'lookup_otp',
           text: `Ma xac thuc tra cuu chung nhan tiem chung COVID-19 cua ban la ${otp}. Ma co hieu luc 5 phut. Khong chia se ma nay cho bat ky ai.`,
         },
@@ -136,7 +178,7 @@ export async function startLookup(
       action: 'portal.certificate_lookup',
       entityType: person ? 'person' : 'portal_lookup',
       entityId: person?.id ?? id,
-      after: { lookupId: id, matched: !!person, withIdNumber: !!idNumber },
+      after: { lookupId: id, matched: !!person, withIdNumber: !!idNumber, otpSent: !!otpTo },
     });
   });
   return id;

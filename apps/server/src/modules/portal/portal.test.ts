@@ -205,7 +205,13 @@ describe('certificate look-up (Tra cứu chứng nhận)', () => {
         (
           await t.call('POST', '/api/portal/certificate-lookups', {
             ip,
-            body: { ...body, idNumber: undefined, fullName: `Người Thử ${i}` },
+            // Another phone each time: one phone has its own limit.
+            body: {
+              ...body,
+              idNumber: undefined,
+              fullName: `Người Thử ${i}`,
+              phone: `09134${String(i).padStart(5, '0')}`,
+            },
           })
         ).status,
       );
