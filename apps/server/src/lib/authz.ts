@@ -63,6 +63,17 @@ export function requireScope(actor: Actor, target: UnitRef): void {
   if (!covers(actor.scope, target)) throw new AppError('out_of_scope');
 }
 
+/**
+ * The province a new record (a lot received, a campaign) belongs to: the body's province when the
+ * actor is national; otherwise the actor's own, and a different one in the body is refused (403
+ * `out_of_scope` naming the field), never silently replaced.
+ */
+export function provinceOfNewRecord(actor: Actor, given: string | undefined, field = 'provinceCode'): string | null {
+  if (actor.scope.level === 'nation') return given ?? null;
+  if (given !== undefined && given !== actor.scope.provinceCode) throw new AppError('out_of_scope', { field });
+  return actor.scope.provinceCode;
+}
+
 /** A route guard: the request must be authenticated and the actor hold one of `roles`. */
 export function requireRole(...roles: Role[]): preHandlerAsyncHookHandler {
   return async (request) => {

@@ -39,7 +39,9 @@ export function isSameOriginRequest(request: FastifyRequest): boolean {
   if (origin === undefined) return true;
   if (typeof origin !== 'string' || origin === 'null') return false;
   try {
-    return new URL(origin).host === request.host;
+    const from = new URL(origin);
+    // The Host header may carry the scheme's default port, which an origin never shows.
+    return from.host === new URL(`${from.protocol}//${request.host}`).host;
   } catch {
     return false;
   }

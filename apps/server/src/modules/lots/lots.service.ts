@@ -1,7 +1,7 @@
 import { addDays, uuidv7, vaccineByCode } from '@tiemchung/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, LotRow } from '../../db/schema.js';
-import { type Actor, covers, NO_MATCH } from '../../lib/authz.js';
+import { type Actor, covers, NO_MATCH, provinceOfNewRecord } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { TtlCache } from '../../lib/ttl-cache.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
@@ -123,9 +123,9 @@ export async function receiveLot(
 ): Promise<LotRow> {
   const vaccine = vaccineByCode(input.vaccineCode);
   if (!vaccine) throw new AppError('validation_failed', { publicCode: 'unknown_vaccine', field: 'vaccineCode' });
-  const provinceCode = actor.scope.level === 'nation' ? input.provinceCode : actor.scope.provinceCode;
-  if (!provinceCode || (actor.scope.level !== 'nation' && actor.scope.level !== 'province'))
-    throw new AppError('forbidden');
+  if (actor.scope.level !== 'nation' && actor.scope.level !== 'province') throw new AppError('forbidden');
+  const provinceCode = provinceOfNewRecord(actor, input.provinceCode);
+  if (!provinceCode) throw new AppError('validation_failed', { field: 'provinceCode' });
   if (!(await getUnit2021(db, provinceCode))) throw new AppError('unknown_unit', { field: 'provinceCode' });
   return db.transaction().execute(async (trx) => {
     const existing = await findLotByNumber(trx, input.lotNumber, vaccine.code);

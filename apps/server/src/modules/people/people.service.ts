@@ -293,6 +293,25 @@ export function canSeePerson(
   });
 }
 
+/**
+ * True when the actor may change this person's record (details, identity override, merge, link to
+ * a report): only within the actor's own units. Site staff: people living in their facility's
+ * district, or registered at their facility (a traveller registered at the desk). Reading is wider
+ * (`canSeePerson`); changing a record elsewhere goes through the unit responsible for it.
+ */
+export function canChangePerson(
+  actor: Actor,
+  p: Pick<PersonRow, 'province_code' | 'district_code' | 'commune_code' | 'registered_facility_id'>,
+): boolean {
+  const s = actor.scope;
+  if (s.level === 'facility')
+    return (
+      (s.districtCode != null && p.district_code === s.districtCode) ||
+      (s.facilityId != null && p.registered_facility_id === s.facilityId)
+    );
+  return covers(s, { provinceCode: p.province_code, districtCode: p.district_code, communeCode: p.commune_code });
+}
+
 /** The residence filter of searches by phone or name: the actor's units (a facility: its province). */
 export function residenceFilter(actor: Actor): q.ResidenceFilter {
   if (actor.scope.level === 'facility') return { province_code: actor.scope.provinceCode ?? NO_MATCH };
@@ -483,6 +502,7 @@ export async function updatePerson(
 ): Promise<PersonRow> {
   const current = await getPerson(db, id);
   if (!current || !canSeePerson(actor, current)) throw new AppError('not_found');
+  if (!canChangePerson(actor, current)) throw new AppError('out_of_scope');
   const today = dateOnly(deps.clock());
   const identityChanged = IDENTITY_FIELDS.some((f) => patch[f] !== undefined);
   const identity = cleanIdentity(
@@ -614,6 +634,7 @@ export async function overrideIdentity(
   if (!(SUPERVISOR_ROLES as readonly string[]).includes(actor.role)) throw new AppError('forbidden');
   const current = await getPerson(db, id);
   if (!current || !canSeePerson(actor, current)) throw new AppError('not_found');
+  if (!canChangePerson(actor, current)) throw new AppError('out_of_scope');
   return db.transaction().execute(async (trx) => {
     const updated = await q.updatePersonRow(trx, current.id, {
       identity_override_by: actor.username,
@@ -729,13 +750,17 @@ export async function mergePeople(
   }
   return db.transaction().execute(async (trx) => {
     // Lock in id order so two merges of the same pair cannot deadlock.
-    const [firstId, secondId] = [input.survivorId, input.otherId].sort() as [string, string];
-    const first = await q.findPersonForUpdate(trx, firstId);
-    const second = await q.findPersonForUpdate(trx, secondId);
-    const survivor = first?.id === input.survivorId ? first : second;
-    const other = first?.id === input.otherId ? first : second;
+    // Each record is taken by its own id: a missing one is missing (404), never the other record.
+    const locked = new Map<string, PersonRow>();
+    for (const id of [input.survivorId, input.otherId].sort()) {
+      const row = await q.findPersonForUpdate(trx, id);
+      if (row) locked.set(row.id, row);
+    }
+    const survivor = locked.get(input.survivorId);
+    const other = locked.get(input.otherId);
     if (!survivor || !other || !canSeePerson(actor, survivor) || !canSeePerson(actor, other))
       throw new AppError('not_found');
+    if (!canChangePerson(actor, survivor) || !canChangePerson(actor, other)) throw new AppError('out_of_scope');
     if (survivor.merged_into || other.merged_into) {
       throw new AppError('conflict', {
         message: { vi: 'Một trong hai hồ sơ đã được gộp trước đó.', en: 'One of the records has already been merged.' },
@@ -803,6 +828,9 @@ export async function dismissCandidate(
       .executeTakeFirst();
     if (!c || (actor.scope.level !== 'nation' && c.province_code !== actor.scope.provinceCode))
       throw new AppError('not_found');
+    // The pair is the actor's only when both records are within the actor's units.
+    const pair = await trx.selectFrom('people').selectAll().where('id', 'in', [c.person_a, c.person_b]).execute();
+    if (pair.length !== 2 || !pair.every((p) => canChangePerson(actor, p))) throw new AppError('not_found');
     await trx
       .updateTable('duplicate_candidates')
       .set({ status: 'dismissed', resolved_at: now, resolved_by: actor.username })

@@ -11,7 +11,7 @@ import {
 } from '@tiemchung/core';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB, ReportRow } from '../../db/schema.js';
-import { type Actor, covers, NO_MATCH } from '../../lib/authz.js';
+import { type Actor, covers, NO_MATCH, provinceOfNewRecord } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { getCertificate } from '../certificates/certificates.service.js';
@@ -21,6 +21,7 @@ import { getFacility } from '../facilities/facilities.service.js';
 import { notifyUnit } from '../notifications/notifications.service.js';
 import { moveRecordsOfPerson } from '../people/people.merge.js';
 import {
+  canChangePerson,
   createPerson,
   findPersonByIdNumber,
   getPerson,
@@ -303,7 +304,8 @@ export async function linkPerson(
       ).id;
   }
   const person = personId ? await getPerson(db, personId) : undefined;
-  if (!person) throw new AppError('not_found', { field: 'personId' });
+  // The report is in the handler's units; the record it is linked to (and then corrected) must be too.
+  if (!person || !canChangePerson(actor, person)) throw new AppError('not_found', { field: 'personId' });
   return db.transaction().execute(async (trx) => {
     await trx.updateTable('reports').set({ person_id: person.id }).where('id', '=', r.id).execute();
     await markInProgress(trx, r, actor);
@@ -635,8 +637,8 @@ export async function createCampaign(
   audit: AuditContext,
   input: { name: string; receiveFrom: Date; receiveTo: Date; deadline: Date; provinceCode?: string },
 ) {
-  const provinceCode = actor.scope.level === 'nation' ? (input.provinceCode ?? null) : actor.scope.provinceCode;
   if (actor.scope.level !== 'nation' && actor.scope.level !== 'province') throw new AppError('forbidden');
+  const provinceCode = provinceOfNewRecord(actor, input.provinceCode);
   if (!(input.receiveFrom < input.receiveTo && input.receiveTo <= input.deadline)) {
     throw new AppError('validation_failed', {
       field: 'deadline',
