@@ -10,6 +10,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { main as certificates, certificatesOptionsSpec } from './certificates.js';
 import { main as doseRecording, doseRecordingOptionsSpec } from './dose-recording.js';
 import { main as overdueQueue, overdueQueueOptionsSpec } from './overdue-queue.js';
+import { main as overload, overloadOptionsSpec } from './overload.js';
 import { main as peopleSearch, peopleSearchOptionsSpec } from './people-search.js';
 
 type OptionsSpec = NonNullable<ParseArgsConfig['options']>;
@@ -26,6 +27,7 @@ const SCENARIOS: readonly Scenario[] = [
   { name: 'dose-recording', main: doseRecording, options: doseRecordingOptionsSpec },
   { name: 'certificates', main: certificates, options: certificatesOptionsSpec },
   { name: 'overdue-queue', main: overdueQueue, options: overdueQueueOptionsSpec },
+  { name: 'overload', main: overload, options: overloadOptionsSpec },
 ];
 
 /** Splits `--only a,b` off the arguments; the rest goes to the scenarios. */

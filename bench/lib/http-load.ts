@@ -8,8 +8,9 @@ import { Worker } from 'node:worker_threads';
 
 /**
  * Requests made from templates, each with its own sequence number `n` (from `start` on) and, when
- * `items` is given, its own item (`items[n - start]`, never reused). In the templates `{n}` is
- * replaced by the sequence number and `{item}` by the item.
+ * `items` is given, its own item (`items[n - start]`, never reused unless `cycle`). In the
+ * templates `{n}` is replaced by the sequence number, `{item}` by the item and `{ip}` by an IPv4
+ * address made from `n` (`10.x.y.z`: a different client address per request behind a trusted proxy).
  */
 export interface SequencedRequests {
   readonly method: 'POST' | 'PUT' | 'PATCH';
@@ -21,6 +22,8 @@ export interface SequencedRequests {
   readonly start: number;
   /** One item per request, used once; when they run out the run stops and `exhausted` is set. */
   readonly items?: readonly string[];
+  /** Reuse the items round robin instead (the run never stops early). */
+  readonly cycle?: boolean;
 }
 
 /** What the worker is asked to do. */

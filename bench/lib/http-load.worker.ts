@@ -26,8 +26,12 @@ const seq = {
   responses: 0,
 };
 
+const ipOf = (n: number) => `10.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 const fill = (template: string, n: number, item: string | undefined) =>
-  template.replaceAll('{n}', String(n)).replaceAll('{item}', item ?? '');
+  template
+    .replaceAll('{n}', String(n))
+    .replaceAll('{item}', item ?? '')
+    .replaceAll('{ip}', ipOf(n));
 
 /** The autocannon request list of the job: round robin over paths, or one templated request each time. */
 function requestsOf(stop: () => void): autocannon.Request[] {
@@ -47,7 +51,7 @@ function requestsOf(stop: () => void): autocannon.Request[] {
     {
       method: s.method,
       setupRequest: (request, context) => {
-        if (items && seq.next >= items.length) {
+        if (items && !s.cycle && seq.next >= items.length) {
           // Never reuse an item (a second dose for the same person would be another request).
           if (!seq.exhausted) {
             seq.exhausted = true;
@@ -57,7 +61,7 @@ function requestsOf(stop: () => void): autocannon.Request[] {
           return { ...request, path: '/__bench_exhausted' };
         }
         const n = s.start + seq.next;
-        const item = items?.[seq.next];
+        const item = items?.[s.cycle ? seq.next % items.length : seq.next];
         seq.next++;
         (context as { n?: number }).n = n;
         const headers: Record<string, string> = {

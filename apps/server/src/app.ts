@@ -19,8 +19,10 @@ import { bootstrapDatabase } from './db/bootstrap.js';
 import { type Database, type DatabaseKind, openDatabase } from './db/database.js';
 import type { DB } from './db/schema.js';
 import { collectRoutes } from './lib/access.js';
-import { registerErrorHandling } from './lib/error-handler.js';
+import { registerDbLanes } from './lib/db-lanes.js';
+import { clientErrorHandler, handleError, registerErrorHandling } from './lib/error-handler.js';
 import { AppError } from './lib/errors.js';
+import { registerInputGuard } from './lib/input-guard.js';
 import { systemAuditContext } from './modules/audit/audit.service.js';
 import { staffGuard } from './modules/auth/auth.guard.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -102,9 +104,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    // Every failure in the contract's error shape, also the router's and Node's HTTP parser's; path
+    // parameters up to 500 characters reach the route's schema (which names the field).
+    frameworkErrors: handleError,
+    clientErrorHandler,
+    routerOptions: { maxParamLength: 500 },
   }).withTypeProvider<ZodTypeProvider>();
 
-  const database = options.database ?? (await openDatabase(config.database));
+  const database = options.database ?? (await openDatabase(config.database, { queue: config.databaseQueue }));
   const ownsDatabase = !options.database;
   app.decorate('db', database.db);
   app.decorate('dbKind', database.kind);
@@ -127,6 +134,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  registerInputGuard(app);
+  // Under overload the public portal waits for the database behind staff and the health check.
+  registerDbLanes(app, database, config.databaseQueue);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

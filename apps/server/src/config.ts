@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { DEFAULT_QUEUE_LIMITS, type QueueLimits } from './db/connection-queue.js';
 
 /**
  * One typed, frozen configuration, read from the environment and validated synchronously at start
@@ -22,6 +23,8 @@ export interface Config {
         readonly preparedStatements?: boolean;
       }
     | { readonly kind: 'pglite'; readonly dataDir: string };
+  /** The bounded wait for a database connection: beyond it, 503 with Retry-After (db/connection-queue.ts). */
+  readonly databaseQueue: QueueLimits;
   /** Password of the national administrator `admin`; required in production. */
   readonly adminPassword: string | undefined;
   /** Seed demo units, facilities and one user per role into an empty database. */
@@ -78,6 +81,14 @@ const envSchema = z
       .optional(),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
     DATABASE_PREPARED_STATEMENTS: bool.optional(),
+    DATABASE_QUEUE_MAX: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_QUEUE_LIMITS.maxWaiting),
+    DATABASE_QUEUE_PUBLIC_MAX: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(100_000)
+      .default(DEFAULT_QUEUE_LIMITS.maxPublicWaiting),
+    DATABASE_QUEUE_WAIT_MS: z.coerce.number().int().min(10).max(60_000).default(DEFAULT_QUEUE_LIMITS.maxWaitMs),
     TIEMCHUNG_ADMIN_PASSWORD: z.string().min(10, { message: 'at least 10 characters' }).optional(),
     TIEMCHUNG_DEMO_DATA: bool.optional(),
     SESSION_TTL_HOURS: z.coerce
@@ -181,6 +192,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           preparedStatements: e.DATABASE_PREPARED_STATEMENTS ?? true,
         }
       : { kind: 'pglite', dataDir: e.DATA_DIR === 'memory://' ? e.DATA_DIR : path.resolve(e.DATA_DIR) },
+    databaseQueue: {
+      maxWaiting: e.DATABASE_QUEUE_MAX,
+      maxPublicWaiting: Math.min(e.DATABASE_QUEUE_PUBLIC_MAX, e.DATABASE_QUEUE_MAX),
+      maxWaitMs: e.DATABASE_QUEUE_WAIT_MS,
+    },
     adminPassword: e.TIEMCHUNG_ADMIN_PASSWORD,
     demoData: e.TIEMCHUNG_DEMO_DATA ?? e.NODE_ENV !== 'production',
     sessionTtlHours: e.SESSION_TTL_HOURS,

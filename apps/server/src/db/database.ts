@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
+import { boundedPgPool, DEFAULT_QUEUE_LIMITS, type QueueLimits } from './connection-queue.js';
 import { PGlitePool } from './pglite-pool.js';
 import { preparingPool } from './prepared.js';
 import type { DB } from './schema.js';
@@ -15,6 +16,8 @@ export interface Database {
   readonly kind: DatabaseKind;
   /** The embedded engine itself (dumps for test templates), when it is PGlite. */
   readonly pglite?: PGlite;
+  /** True when a new public-portal request would be refused a connection now (shed it before any work). */
+  readonly shedsNewPublic?: () => boolean;
   close(): Promise<void>;
 }
 
@@ -35,25 +38,31 @@ const pgTypes = {
 /**
  * Opens the configured database (PostgreSQL when DATABASE_URL is set, else embedded PGlite).
  * `pgliteTemplate`: start an embedded database from a dump (tests start from a migrated, seeded one).
+ * `queue`: the bound on waiting for a connection (`connection-queue.ts`; default DEFAULT_QUEUE_LIMITS).
  */
 export async function openDatabase(
   config: Config['database'],
-  options: { pgliteTemplate?: Blob } = {},
+  options: { pgliteTemplate?: Blob; queue?: QueueLimits } = {},
 ): Promise<Database> {
+  const queue = options.queue ?? DEFAULT_QUEUE_LIMITS;
   if (config.kind === 'postgres') {
     const pool = new pg.Pool({
       connectionString: config.url,
       max: config.poolMax,
       types: pgTypes as pg.CustomTypesConfig,
       idleTimeoutMillis: 30_000,
-      connectionTimeoutMillis: 10_000,
+      // A request waits this long for a connection at most, then gets 503 (boundedPgPool).
+      connectionTimeoutMillis: queue.maxWaitMs,
     });
     // A broken idle connection must not crash the process; the pool replaces it.
     pool.on('error', () => {});
     const db = new Kysely<DB>({
-      dialect: new PostgresDialect({ pool: config.preparedStatements !== false ? preparingPool(pool) : pool }),
+      dialect: new PostgresDialect({
+        pool: boundedPgPool(config.preparedStatements !== false ? preparingPool(pool) : pool, pool, queue),
+      }),
     });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    const shedsNewPublic = () => pool.waitingCount >= Math.min(queue.maxPublicWaiting, queue.maxWaiting);
+    return { db, kind: 'postgres', shedsNewPublic, close: () => db.destroy() };
   }
   const dataDir = config.dataDir;
   if (dataDir !== 'memory://') mkdirSync(dataDir, { recursive: true });
@@ -65,6 +74,7 @@ export async function openDatabase(
       [OID_NUMERIC]: (v: string) => v,
     },
   });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: new PGlitePool(pglite) }) });
-  return { db, kind: 'pglite', pglite, close: () => db.destroy() };
+  const pool = new PGlitePool(pglite, queue);
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return { db, kind: 'pglite', pglite, shedsNewPublic: () => pool.queue.shedsNewPublic(), close: () => db.destroy() };
 }

@@ -1,49 +1,40 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
+import { ConnectionQueue, type QueueLimits } from './connection-queue.js';
+
+/** Time the connection may be used in one turn of the event loop before other callers wait for the next. */
+export const PGLITE_TURN_BUDGET_MS = 20;
 
 /**
  * Lets Kysely's own PostgresDialect drive PGlite. PGlite is one connection; this "pool" lends it
- * to one client at a time, in arrival order, so a transaction (BEGIN … COMMIT on the lent client)
- * never interleaves with another caller's statements.
+ * to one client at a time, so a transaction (BEGIN … COMMIT on the lent client) never interleaves
+ * with another caller's statements.
+ *
+ * The wait for it is bounded (`connection-queue.ts`): at most `maxWaiting` callers wait, each at
+ * most `maxWaitMs`, the health check and staff before the public portal; a caller that cannot
+ * have the connection in time gets 503 `service_unavailable` with `Retry-After`, never a hang.
+ * PGlite runs on this thread, so the connection is lent for at most PGLITE_TURN_BUDGET_MS of
+ * statements per turn of the event loop before the others wait for the next turn: requests
+ * (the health check) keep being read while the database is busy.
  *
  * Consequence worth knowing: code that holds a transaction and then queries through the root
- * `db` instead of the transaction would wait for itself. `acquireTimeoutMs` turns that bug into a
- * clear error instead of a hang.
+ * `db` instead of the transaction would wait for itself; after `maxWaitMs` that bug surfaces as a
+ * 503 whose `cause` says so, instead of a hang.
  */
 export class PGlitePool implements PostgresPool {
   readonly #pg: PGlite;
-  readonly #acquireTimeoutMs: number;
-  #tail: Promise<void> = Promise.resolve();
+  readonly queue: ConnectionQueue;
   #ended = false;
 
-  constructor(pg: PGlite, options: { acquireTimeoutMs?: number } = {}) {
+  constructor(pg: PGlite, limits: Partial<QueueLimits> = {}) {
     this.#pg = pg;
-    this.#acquireTimeoutMs = options.acquireTimeoutMs ?? 60_000;
+    this.queue = new ConnectionQueue(1, limits, { turnBudgetMs: PGLITE_TURN_BUDGET_MS });
   }
 
   async connect(): Promise<PostgresPoolClient> {
     if (this.#ended) throw new Error('PGlite pool has ended');
-    let release!: () => void;
-    const previous = this.#tail;
-    this.#tail = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      previous,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new Error(
-                `PGlite connection not free after ${this.#acquireTimeoutMs} ms (a query outside its transaction?)`,
-              ),
-            ),
-          this.#acquireTimeoutMs,
-        );
-        timer.unref();
-      }),
-    ]).finally(() => clearTimeout(timer));
+    await this.queue.acquire();
+    const queue = this.queue;
     const pg = this.#pg;
     let released = false;
     const client = {
@@ -66,7 +57,7 @@ export class PGlitePool implements PostgresPool {
       release() {
         if (released) return;
         released = true;
-        release();
+        queue.release();
       },
     };
     return client as PostgresPoolClient;
@@ -75,7 +66,7 @@ export class PGlitePool implements PostgresPool {
   async end(): Promise<void> {
     if (this.#ended) return;
     this.#ended = true;
-    await this.#tail;
+    await this.queue.idle();
     await this.#pg.close();
   }
 }
