@@ -17,7 +17,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         await sql`select 1`.execute(app.db);
       } catch (err) {
         request.log.error({ err }, 'health check: database does not answer');
-        throw new AppError('service_unavailable');
+        throw new AppError('service_unavailable', { headers: { 'retry-after': '5' } });
       }
       return { status: 'ok' as const, database: app.dbKind };
     },

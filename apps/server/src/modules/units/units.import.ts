@@ -5,7 +5,7 @@ import type { DB, NewAdminUnit } from '../../db/schema.js';
 import { upsertMappings, upsertUnits } from './units.queries.js';
 
 /**
- * Imports of the official administrative-unit lists (formats in shared/data/README.md): the 2021
+ * Imports of the official administrative-unit lists (formats in reference/README.md): the 2021
  * three-level list, the 2025 two-level list, and the old → new mapping. Every import is an upsert
  * by (scheme, code), so re-running one changes nothing.
  */

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -6,8 +6,8 @@ import { useTestApp } from '../../test/harness.js';
 import { detectUnitListKind, importUnitList, mappingsFrom2025, unitsFrom2021, unitsFrom2025 } from './units.import.js';
 import { countUnits } from './units.queries.js';
 
-const dataDir = path.resolve(fileURLToPath(import.meta.url), '../../../../../../../shared/data');
-const hasData = existsSync(path.join(dataDir, 'admin-units-2021-11.json'));
+/** The official lists, kept in the repository (`reference/admin-units/`, public data). */
+const dataDir = path.resolve(fileURLToPath(import.meta.url), '../../../../../../reference/admin-units');
 const load = (f: string): unknown => JSON.parse(readFileSync(path.join(dataDir, f), 'utf8'));
 
 const t = await useTestApp();
@@ -77,7 +77,7 @@ describe('the official administrative-unit lists', () => {
     await expect(importUnitList(t.db, { foo: 1 })).rejects.toThrow(/official formats/);
   });
 
-  it.skipIf(!hasData)(
+  it(
     'imports the full official lists, and importing them again changes nothing',
     async () => {
       const files = ['admin-units-2021-11.json', 'admin-units-2025.json', 'admin-units-2025-mapping.json'];
