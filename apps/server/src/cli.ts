@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import pino from 'pino';
-import { loadConfig } from './config.js';
+import { type Config, loadConfig } from './config.js';
+import { BackupError, backupDatabase, RestoreRefusedError, restoreDatabase } from './db/backup.js';
 import { bootstrapDatabase } from './db/bootstrap.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -18,6 +19,11 @@ const USAGE = `Usage: node apps/server/dist/cli.js <command>
                           (REGISTRY_SIM_PORT, default 3900; REGISTRY_SIM_SIZE citizens)
   audit-verify            check the audit log's hash chain entry by entry; exit code 1 and the
                           first broken link when an entry was changed or removed
+  backup <file>           write a backup of the whole database to <file>: pg_dump's custom format
+                          for PostgreSQL, the data directory's own dump (.tar.gz) for PGlite
+  restore <file> [--force]
+                          restore such a backup into the configured database; refuses a database
+                          that already holds data unless --force (which replaces its contents)
 Uses the same environment as the server (DATABASE_URL or DATA_DIR).`;
 
 /** Operator commands (`npm run db:migrate`, `npm run db:seed`, `npm run import -- units <file>`). */
@@ -46,6 +52,8 @@ async function main(argv: string[]): Promise<number> {
     });
     return 0;
   }
+  // These open the database themselves (a restore must not create one where it will restore).
+  if (command === 'backup' || command === 'restore') return backupCommand(command, args, config.database, log);
   const database = await openDatabase(config.database);
   try {
     switch (command) {
@@ -105,6 +113,39 @@ async function main(argv: string[]): Promise<number> {
     }
   } finally {
     await database.close();
+  }
+}
+
+/** `backup <file>`, `restore <file> [--force]`. */
+async function backupCommand(
+  command: 'backup' | 'restore',
+  args: string[],
+  database: Config['database'],
+  log: pino.Logger,
+): Promise<number> {
+  const force = args.includes('--force');
+  const files = args.filter((a) => a !== '--force');
+  if (files.length !== 1 || (command === 'backup' && force)) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  const file = files[0] as string;
+  try {
+    if (command === 'backup') {
+      const r = await backupDatabase(database, file);
+      log.info({ file: r.file, format: r.format, bytes: r.bytes, ms: r.ms }, 'backup written');
+    } else {
+      const r = await restoreDatabase(database, file, { force });
+      log.info(
+        { file: r.file, format: r.format, target: r.target, replaced: r.replaced, ms: r.ms },
+        'restored; check the audit log with `npm run audit:verify`',
+      );
+    }
+    return 0;
+  } catch (err) {
+    if (!(err instanceof BackupError)) throw err;
+    process.stderr.write(`${command} ${err instanceof RestoreRefusedError ? 'refused' : 'failed'}: ${err.message}\n`);
+    return 1;
   }
 }
 
