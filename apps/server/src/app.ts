@@ -23,6 +23,7 @@ import { registerDbLanes } from './lib/db-lanes.js';
 import { clientErrorHandler, handleError, registerErrorHandling } from './lib/error-handler.js';
 import { AppError } from './lib/errors.js';
 import { registerInputGuard } from './lib/input-guard.js';
+import { startAuditSealer } from './modules/audit/audit.chain.js';
 import { systemAuditContext } from './modules/audit/audit.service.js';
 import { staffGuard } from './modules/auth/auth.guard.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -252,6 +253,8 @@ async function openRegistry(app: FastifyInstance, config: Config): Promise<Popul
 
 /** Background jobs of this node (each safe to run on several nodes at once). */
 function startJobs(app: FastifyInstance): void {
+  // Links the audit log's new entries into its hash chain, a second or two after they are written.
+  startAuditSealer(app);
   if (app.deps.sms.name !== 'outbox') {
     let sending = false;
     const smsTimer = setInterval(() => {

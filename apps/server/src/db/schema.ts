@@ -14,6 +14,7 @@ export interface DB {
   sessions: SessionTable;
   login_failures: LoginFailureTable;
   audit_log: AuditLogTable;
+  audit_chain: AuditChainTable;
   audit_chain_head: AuditChainHeadTable;
   people: PersonTable;
   duplicate_candidates: DuplicateCandidateTable;
@@ -152,18 +153,23 @@ export interface AuditLogTable {
   reason: string | null;
   request_id: string | null;
   ip: string | null;
-  /** The hash chain (migration 0009): set by the database's trigger, never by the application. */
-  prev_hash: Generated<Uint8Array>;
-  hash: Generated<Uint8Array>;
 }
 export type AuditLogRow = Selectable<AuditLogTable>;
 
-/** The one row holding the audit log's last id and hash (written by the audit_log trigger only). */
-export interface AuditChainHeadTable {
-  one: Generated<boolean>;
-  last_id: number;
+/** The audit log's hash chain (migration 0009): one link per entry, written by `audit_log_seal()` only. */
+export interface AuditChainTable {
+  id: number;
   prev_hash: Uint8Array;
   hash: Uint8Array;
+}
+
+/** Where sealing of the audit log is (one row, written by `audit_log_seal()` only). */
+export interface AuditChainHeadTable {
+  one: Generated<boolean>;
+  sealed_id: number;
+  hash: Uint8Array;
+  pending_id: number;
+  pending_xid: string;
 }
 
 export type VerificationStatus = 'pending' | 'verified' | 'mismatch' | 'not_found' | 'unavailable';

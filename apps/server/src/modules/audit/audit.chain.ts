@@ -1,29 +1,32 @@
 import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../db/schema.js';
 
 /**
- * Verification of the audit log's hash chain (migration 0009): each entry's `hash` is
+ * The audit log's hash chain (migration 0009). Each entry's link in `audit_chain` holds
  *
- *   sha256(prev_hash || id as 8 bytes big-endian || sha256(utf8(audit_log_canonical(entry))))
+ *   hash = sha256(prev_hash || id as 8 bytes big-endian || sha256(utf8(audit_log_canonical(entry))))
  *
- * and its `prev_hash` is the hash of the entry before it (32 zero bytes for the first). The
- * canonical text is the database's own function (the one the trigger uses); the hashes are
- * recomputed here, in Node, entry by entry in id order, one page at a time.
+ * and `prev_hash`, the hash of the entry before it (32 zero bytes for the first). The database's
+ * `audit_log_seal()` makes the links a little after the entries are committed, in id order (see the
+ * migration for why not while writing); the servers call it every second. Verification recomputes
+ * each hash here, in Node, from the database's canonical text, entry by entry in id order, a page at
+ * a time.
  */
 
 /** The previous hash of the first entry. */
 export const GENESIS_HASH: Buffer = Buffer.alloc(32);
 
 export type ChainProblem =
-  /** The entry's fields (or its stored hash) are not what was hashed when it was written. */
+  /** The entry's fields (or its stored hash) are not what was hashed when it was sealed. */
   | 'content'
   /** Its `prev_hash` is not the hash of the entry before it: an entry between was removed or altered. */
   | 'link'
-  /** The chain's head names an entry that is not there (the last entries were removed). */
+  /** An entry older than the sealed point has no link: written behind the sealer's back (or its link removed). */
+  | 'unsealed'
+  /** The head names a last sealed entry that is not there (the last entries were removed). */
   | 'missing_tail'
-  /** An entry beyond the head: written with the chain's trigger switched off. */
-  | 'unchained'
   /** No chain at all (`audit_chain_head` missing or empty). */
   | 'no_head';
 
@@ -44,8 +47,10 @@ export interface ChainVerification {
   readonly ok: boolean;
   /** Entries verified (up to the first break). */
   readonly entries: number;
-  /** The chain's head when verification started: its last id and hash (hex). */
+  /** The sealed end of the chain when verification started: its id and hash (hex). */
   readonly head: { readonly id: number; readonly hash: string } | null;
+  /** Entries newer than that, not yet sealed (not checked). */
+  readonly pending: number;
   readonly broken: ChainBreak | null;
 }
 
@@ -63,6 +68,55 @@ function bytes(v: unknown): Buffer {
   return Buffer.alloc(0);
 }
 
+/** One call of the database's sealer: links what became final. Returns the entries linked. */
+export async function sealAuditLogOnce(db: Kysely<DB>): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select audit_log_seal() as n`.execute(db);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * Seals every entry committed before the call (a few calls of the sealer; it waits for writing
+ * transactions that were running at the start to end, `timeoutMs` at most). Returns the sealed id.
+ */
+export async function sealAuditLog(db: Kysely<DB>, options: { timeoutMs?: number } = {}): Promise<number> {
+  const target = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst();
+  const wanted = Number(target?.id ?? 0);
+  const until = Date.now() + (options.timeoutMs ?? 30_000);
+  for (let wait = 0; ; wait = Math.min(wait * 2 || 5, 200)) {
+    await sealAuditLogOnce(db);
+    const head = await db.selectFrom('audit_chain_head').select('sealed_id').executeTakeFirst();
+    const sealed = Number(head?.sealed_id ?? 0);
+    if (sealed >= wanted) return sealed;
+    if (Date.now() > until) {
+      throw new Error(
+        `the audit log is sealed up to ${sealed} only, ${wanted} wanted: a writing transaction is still open`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
+
+/** Calls the sealer every `everyMs` while the app runs (with several nodes, one at a time works). */
+export function startAuditSealer(app: FastifyInstance, everyMs = 1000): void {
+  let running: Promise<unknown> | null = null;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = sealAuditLogOnce(app.db)
+      .catch((err: unknown) => app.log.error({ err }, 'sealing the audit log failed'))
+      .finally(() => {
+        running = null;
+      });
+  }, everyMs);
+  timer.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await running;
+  });
+}
+
 interface ChainRow {
   id: number;
   prev_hash: unknown;
@@ -71,21 +125,21 @@ interface ChainRow {
 }
 
 /**
- * Walks the whole audit log in id order (`pageSize` entries per query, so memory stays flat on
- * millions) and reports the first broken link. Entries committed after it started are not checked
- * (it stops at the head it read first); `onProgress` is called after each page.
+ * Walks the sealed part of the audit log in id order (`pageSize` entries per query, so memory stays
+ * flat on millions) and reports the first broken link. `onProgress` is called after each page.
  */
 export async function verifyAuditChain(
   db: Kysely<DB>,
   options: { pageSize?: number; onProgress?: (verified: number, lastId: number) => void } = {},
 ): Promise<ChainVerification> {
   const pageSize = options.pageSize ?? 2000;
-  const headRow = await db.selectFrom('audit_chain_head').select(['last_id', 'hash']).executeTakeFirst();
+  const headRow = await db.selectFrom('audit_chain_head').select(['sealed_id', 'hash']).executeTakeFirst();
   if (!headRow) {
     return {
       ok: false,
       entries: 0,
       head: null,
+      pending: 0,
       broken: {
         id: 0,
         problem: 'no_head',
@@ -94,38 +148,56 @@ export async function verifyAuditChain(
       },
     };
   }
-  const headId = Number(headRow.last_id);
-  const head = { id: headId, hash: bytes(headRow.hash).toString('hex') };
+  const sealedId = Number(headRow.sealed_id);
+  const headHash = bytes(headRow.hash);
+  const head = { id: sealedId, hash: headHash.toString('hex') };
   let prev: Buffer = GENESIS_HASH;
   let lastId = 0;
   let entries = 0;
-  const fail = (broken: Omit<ChainBreak, 'lastGoodId'>): ChainVerification => ({
+  const pendingOf = async () => {
+    const r = await db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('id', '>', sealedId)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  };
+  const fail = async (broken: Omit<ChainBreak, 'lastGoodId'>): Promise<ChainVerification> => ({
     ok: false,
     entries,
     head,
+    pending: await pendingOf(),
     broken: { ...broken, lastGoodId: lastId },
   });
 
   for (;;) {
     const { rows } = await sql<ChainRow>`
-      select a.id, a.prev_hash, a.hash, audit_log_canonical(a) as canonical
-      from audit_log a
-      where a.id > ${lastId} and a.id <= ${headId}
+      select a.id, c.prev_hash, c.hash, audit_log_canonical(a) as canonical
+      from audit_log a left join audit_chain c on c.id = a.id
+      where a.id > ${lastId} and a.id <= ${sealedId}
       order by a.id
       limit ${pageSize}
     `.execute(db);
     for (const row of rows) {
       const id = Number(row.id);
+      if (row.hash === null || row.hash === undefined) {
+        return fail({
+          id,
+          problem: 'unsealed',
+          message:
+            'it has no link in the chain although it is older than the sealed point: it was written behind ' +
+            "the sealer's back (with an id chosen by hand), or its link was removed",
+        });
+      }
       const prevHash = bytes(row.prev_hash);
       const hash = bytes(row.hash);
       if (!prevHash.equals(prev)) {
-        const gap = id !== lastId + 1 ? `; ids ${lastId + 1}–${id - 1} are not in the log` : '';
         return fail({
           id,
           problem: 'link',
           message:
             `its prev_hash is not the hash of the entry before it (${lastId ? `id ${lastId}` : 'the start of the log'}): ` +
-            `an entry between them was removed, or this link was rewritten${gap}`,
+            'an entry between them was removed, or this link was rewritten',
           expected: prev.toString('hex'),
           found: prevHash.toString('hex'),
         });
@@ -135,7 +207,8 @@ export async function verifyAuditChain(
         return fail({
           id,
           problem: 'content',
-          message: 'its content does not match its hash: the entry was changed after it was written',
+          message:
+            'its content does not match its hash: the entry (or its stored hash) was changed after it was sealed',
           expected: recomputed.toString('hex'),
           found: hash.toString('hex'),
         });
@@ -148,30 +221,14 @@ export async function verifyAuditChain(
     if (rows.length < pageSize) break;
   }
 
-  if (lastId !== headId || !prev.equals(bytes(headRow.hash))) {
+  if (!prev.equals(headHash)) {
     return fail({
-      id: headId,
+      id: sealedId,
       problem: 'missing_tail',
-      message:
-        lastId < headId
-          ? `the chain's head is entry ${headId}, but the log ends at ${lastId || 'nothing'}: the last entries were removed`
-          : `the chain's head hash is not the hash of its entry ${headId}`,
+      message: `the chain ends at ${lastId ? `entry ${lastId}` : 'nothing'}, but its head says the last sealed entry had another hash: the last entries were removed`,
       expected: head.hash,
       found: prev.toString('hex'),
     });
   }
-  // An entry above the head that is committed now was written without the chain's trigger (the
-  // head and the entries above it are read in one statement, so a concurrent writer is no false alarm).
-  const stray = await sql<{ id: number | null }>`
-    select (select min(a.id) from audit_log a where a.id > h.last_id) as id from audit_chain_head h
-  `.execute(db);
-  const strayId = stray.rows[0]?.id;
-  if (strayId !== null && strayId !== undefined) {
-    return fail({
-      id: Number(strayId),
-      problem: 'unchained',
-      message: "the entry is beyond the chain's head: it was written with the chain's trigger switched off",
-    });
-  }
-  return { ok: true, entries, head, broken: null };
+  return { ok: true, entries, head, pending: await pendingOf(), broken: null };
 }

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, Migrator, sql, type Transaction } from 'kysely';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/database.js';
 import { MIGRATIONS } from '../../db/migrate.js';
 import type { DB } from '../../db/schema.js';
 import { buildPersonIn, createPersonVia } from '../../test/factories.js';
 import { createTestDatabase, testConfig, useTestApp } from '../../test/harness.js';
-import { chainHash, GENESIS_HASH, verifyAuditChain } from './audit.chain.js';
+import { chainHash, GENESIS_HASH, sealAuditLog, sealAuditLogOnce, verifyAuditChain } from './audit.chain.js';
 import { recordAudit, systemAuditContext } from './audit.service.js';
 
 const t = await useTestApp();
@@ -32,7 +33,7 @@ async function recordDose(personId: string) {
   return res.body;
 }
 
-/** What a superuser can do: the table's triggers (append-only and chain) off for one transaction. */
+/** What a superuser can do: the tables' triggers off for one transaction. */
 function asSuperuser(work: (trx: Transaction<DB>) => Promise<void>) {
   return t.db.transaction().execute(async (trx) => {
     await sql`set local session_replication_role = replica`.execute(trx);
@@ -45,29 +46,38 @@ async function lastIds(db: Kysely<DB>, n: number): Promise<number[]> {
   return rows.map((r) => Number(r.id)).reverse();
 }
 
-// Where the tampering tests keep the entries they remove, to put them back.
+/** Seals everything written so far, then verifies. */
+async function sealAndVerify(db: Kysely<DB> = t.db) {
+  await sealAuditLog(db);
+  return verifyAuditChain(db);
+}
+
+// Where the tampering tests keep what they remove, to put it back.
 await sql`create table audit_log_saved (like audit_log)`.execute(t.db);
+await sql`create table audit_chain_saved (like audit_chain)`.execute(t.db);
 
 describe('the audit log hash chain', () => {
-  it('chains the entries written by API calls (single inserts, CTEs, batched doses) and verifies', async () => {
+  it('links the entries written by API calls (single inserts, CTEs, batched doses) and verifies', async () => {
     const p = await person();
     await recordDose(p.id);
     // A read is audited outside any transaction.
     expect((await t.call('GET', `/api/people/${p.id}`, { as: 'caolanh.tiem' })).status).toBe(200);
-    const r = await verifyAuditChain(t.db);
+    const r = await sealAndVerify();
     expect(r.broken).toBeNull();
     expect(r.ok).toBe(true);
+    expect(r.pending).toBe(0);
     const { n } = await t.db
       .selectFrom('audit_log')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     expect(r.entries).toBe(Number(n));
-    expect(r.head?.id).toBe((await lastIds(t.db, 1))[0]);
+    expect(r.head?.id).toBeGreaterThanOrEqual((await lastIds(t.db, 1))[0]!);
   });
 
   it('stores each link as sha256(prev || id || sha256(canonical)), the first from 32 zero bytes', async () => {
     const rows = await sql<{ id: number; prev_hash: Uint8Array; hash: Uint8Array; canonical: string }>`
-      select a.id, a.prev_hash, a.hash, audit_log_canonical(a) as canonical from audit_log a order by a.id limit 2
+      select a.id, c.prev_hash, c.hash, audit_log_canonical(a) as canonical
+      from audit_log a join audit_chain c on c.id = a.id order by a.id limit 2
     `.execute(t.db);
     const [first, second] = rows.rows;
     expect(Buffer.from(first!.prev_hash).equals(GENESIS_HASH)).toBe(true);
@@ -76,54 +86,59 @@ describe('the audit log hash chain', () => {
     expect(JSON.parse(first!.canonical)).toHaveLength(12);
   });
 
-  it('refuses UPDATE, DELETE and TRUNCATE of the log through the application', async () => {
+  it('refuses UPDATE, DELETE and TRUNCATE of the log and of its chain through the application', async () => {
+    await sealAuditLog(t.db);
     const [id] = await lastIds(t.db, 1);
     await expect(sql`update audit_log set reason = 'edited' where id = ${id}`.execute(t.db)).rejects.toThrow(
       /append-only/,
     );
     await expect(sql`delete from audit_log where id = ${id}`.execute(t.db)).rejects.toThrow(/append-only/);
     await expect(sql`truncate audit_log`.execute(t.db)).rejects.toThrow(/append-only/);
+    await expect(sql`update audit_chain set hash = prev_hash where id = ${id}`.execute(t.db)).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(sql`delete from audit_chain where id = ${id}`.execute(t.db)).rejects.toThrow(/append-only/);
+    await expect(sql`truncate audit_chain`.execute(t.db)).rejects.toThrow(/append-only/);
     await expect(sql`delete from audit_chain_head`.execute(t.db)).rejects.toThrow(/append-only/);
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
   });
 
-  it('ignores an id or hashes the application tries to set: the trigger assigns them', async () => {
-    const [last] = await lastIds(t.db, 1);
-    await sql`insert into audit_log (id, action, entity_type, entity_id, prev_hash, hash)
-      values (1, 'test.forge', 'test', 'x', '\\x00', '\\x00')`.execute(t.db);
-    const row = await t.db
-      .selectFrom('audit_log')
-      .select(['id', 'hash'])
-      .where('action', '=', 'test.forge')
-      .executeTakeFirstOrThrow();
-    expect(Number(row.id)).toBe(last! + 1);
-    expect(row.hash).toHaveLength(32);
-    expect((await verifyAuditChain(t.db)).ok).toBe(true);
-  });
-
-  it('keeps one valid chain, in id order without gaps, under 20 concurrent API writers', async () => {
+  it('keeps one valid chain under 20 concurrent API writers, and links across rolled-back writes', async () => {
     const [before] = await lastIds(t.db, 1);
     const people = await Promise.all(Array.from({ length: 20 }, () => person()));
     // And 20 doses at once: the batched fast path writes their entries with one INSERT … SELECT.
     await Promise.all(people.map((p) => recordDose(p.id)));
-    const r = await verifyAuditChain(t.db);
+    // A write rolled back takes an id that never appears.
+    await t.db
+      .transaction()
+      .execute(async (trx) => {
+        await recordAudit(trx, systemAuditContext('test'), { action: 'test.lost', entityType: 'test', entityId: 'x' });
+        throw new Error('rolled back');
+      })
+      .catch(() => {});
+    await recordAudit(t.db, systemAuditContext('test'), { action: 'test.after', entityType: 'test', entityId: 'y' });
+    const r = await sealAndVerify();
     expect(r.broken).toBeNull();
+    expect(r.pending).toBe(0);
     const created = await t.db
       .selectFrom('audit_log')
-      .select(['id', 'action'])
-      .where('id', '>', before!)
-      .orderBy('id')
+      .leftJoin('audit_chain', 'audit_chain.id', 'audit_log.id')
+      .select(['audit_log.id', 'audit_log.action', 'audit_chain.hash'])
+      .where('audit_log.id', '>', before!)
+      .orderBy('audit_log.id')
       .execute();
-    const ids = created.map((x) => Number(x.id));
-    expect(ids).toEqual(ids.map((_, i) => before! + 1 + i));
+    expect(created.every((x) => x.hash !== null)).toBe(true);
     expect(created.filter((x) => x.action === 'person.create')).toHaveLength(20);
     expect(created.filter((x) => x.action === 'dose.create')).toHaveLength(20);
+    expect(created.some((x) => x.action === 'test.lost')).toBe(false);
+    expect(created.at(-1)?.action).toBe('test.after');
   });
 
   it('finds an entry edited in SQL behind the triggers, at exactly its id, and is OK again once undone', async () => {
     const p = await person();
     await recordDose(p.id);
     await person();
+    await sealAuditLog(t.db);
     const [victim, next] = await lastIds(t.db, 3);
     const original = await t.db
       .selectFrom('audit_log')
@@ -137,8 +152,8 @@ describe('the audit log hash chain', () => {
     });
     const r = await verifyAuditChain(t.db, { pageSize: 7 });
     expect(r.ok).toBe(false);
-    expect(r.broken).toMatchObject({ id: victim, problem: 'content', lastGoodId: victim! - 1 });
-    expect(r.entries).toBe(victim! - 1);
+    expect(r.broken).toMatchObject({ id: victim, problem: 'content' });
+    expect(r.broken!.lastGoodId).toBeLessThan(victim!);
 
     // Putting the value back makes the same hash: content is all the chain checks.
     await asSuperuser(async (trx) => {
@@ -159,9 +174,10 @@ describe('the audit log hash chain', () => {
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
   });
 
-  it('finds a deleted entry at the entry after it, and a rewritten stored hash', async () => {
+  it('finds a deleted entry at the entry after it, a rewritten link, and a link removed', async () => {
     await person();
     await person();
+    await sealAuditLog(t.db);
     const [a, b, c] = await lastIds(t.db, 3);
     await asSuperuser(async (trx) => {
       await sql`with d as (delete from audit_log where id = ${b} returning *) insert into audit_log_saved select * from d`.execute(
@@ -170,7 +186,6 @@ describe('the audit log hash chain', () => {
     });
     const r = await verifyAuditChain(t.db);
     expect(r.broken).toMatchObject({ id: c, problem: 'link', lastGoodId: a });
-    expect(r.broken?.message).toContain(`ids ${b}–${b} are not in the log`);
 
     // Put back as it was (a superuser can), the chain holds again.
     await asSuperuser(async (trx) => {
@@ -180,46 +195,124 @@ describe('the audit log hash chain', () => {
 
     // A stored hash rewritten: the entry's own check fails first.
     await asSuperuser(async (trx) => {
-      await sql`update audit_log set hash = sha256(hash) where id = ${b}`.execute(trx);
+      await sql`insert into audit_chain_saved select * from audit_chain where id = ${b}`.execute(trx);
+      await sql`update audit_chain set hash = sha256(hash) where id = ${b}`.execute(trx);
     });
     expect((await verifyAuditChain(t.db)).broken).toMatchObject({ id: b, problem: 'content' });
+
+    // The link removed altogether.
     await asSuperuser(async (trx) => {
-      await sql`update audit_log a set hash = s.hash from audit_log_saved s where a.id = ${b} and s.id = a.id`.execute(
-        trx,
-      );
+      await sql`delete from audit_chain where id = ${b}`.execute(trx);
+    });
+    expect((await verifyAuditChain(t.db)).broken).toMatchObject({ id: b, problem: 'unsealed' });
+    await asSuperuser(async (trx) => {
+      await sql`insert into audit_chain select * from audit_chain_saved where id = ${b}`.execute(trx);
     });
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
   });
 
-  it('finds the last entries removed (against the chain head), and an entry written with the trigger off', async () => {
+  it('finds the last entries removed (against the head), and an entry slipped in below the sealed point', async () => {
     await recordAudit(t.db, systemAuditContext('test'), { action: 'test.tail', entityType: 'test', entityId: 'tail' });
+    await sealAuditLog(t.db);
     const [last] = await lastIds(t.db, 1);
     await asSuperuser(async (trx) => {
       await sql`with d as (delete from audit_log where id = ${last} returning *) insert into audit_log_saved select * from d`.execute(
         trx,
       );
     });
-    expect((await verifyAuditChain(t.db)).broken).toMatchObject({ id: last, problem: 'missing_tail' });
+    expect((await verifyAuditChain(t.db)).broken).toMatchObject({ problem: 'missing_tail' });
     await asSuperuser(async (trx) => {
       await sql`insert into audit_log select * from audit_log_saved where id = ${last}`.execute(trx);
     });
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
 
-    // An entry slipped in with the triggers off, with a made-up id beyond the head.
+    // A rolled-back write leaves a free id below the sealed point; an entry written there by hand.
+    await t.db
+      .transaction()
+      .execute(async (trx) => {
+        await recordAudit(trx, systemAuditContext('test'), { action: 'test.lost', entityType: 'test', entityId: 'x' });
+        throw new Error('rolled back');
+      })
+      .catch(() => {});
+    await recordAudit(t.db, systemAuditContext('test'), { action: 'test.kept', entityType: 'test', entityId: 'y' });
+    await sealAuditLog(t.db);
+    const [kept] = await lastIds(t.db, 1);
+    const free = kept! - 1;
+    expect(await t.db.selectFrom('audit_log').select('id').where('id', '=', free).executeTakeFirst()).toBeUndefined();
+    await sql`insert into audit_log (id, action, entity_type, entity_id) values (${free}, 'test.slipped', 'test', 'z')`.execute(
+      t.db,
+    );
+    expect((await verifyAuditChain(t.db)).broken).toMatchObject({ id: free, problem: 'unsealed' });
     await asSuperuser(async (trx) => {
-      await sql`insert into audit_log (id, action, entity_type, entity_id, prev_hash, hash)
-        values (${last! + 1000}, 'test.slipped', 'test', 'x', '\\x00', '\\x00')`.execute(trx);
-    });
-    expect((await verifyAuditChain(t.db)).broken).toMatchObject({ id: last! + 1000, problem: 'unchained' });
-    await asSuperuser(async (trx) => {
-      await sql`delete from audit_log where id = ${last! + 1000}`.execute(trx);
+      await sql`delete from audit_log where id = ${free}`.execute(trx);
     });
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
   });
+
+  it('leaves a link written by hand ahead of the sealer for verification to find', async () => {
+    // In one transaction, so that no sealer links the entry first.
+    const id = await t.db.transaction().execute(async (trx) => {
+      await recordAudit(trx, systemAuditContext('test'), { action: 'test.forged', entityType: 'test', entityId: 'f' });
+      const [written] = await lastIds(trx, 1);
+      await sql`insert into audit_chain (id, prev_hash, hash) values (${written}, ${GENESIS_HASH}, ${GENESIS_HASH})`.execute(
+        trx,
+      );
+      return written;
+    });
+    await sealAuditLog(t.db);
+    expect((await verifyAuditChain(t.db)).broken).toMatchObject({ id, problem: 'link' });
+    // Repaired by a superuser with the link the sealer would have written.
+    const before = await t.db
+      .selectFrom('audit_chain')
+      .select('hash')
+      .where('id', '<', id!)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    const canonical = await sql<{
+      c: string;
+    }>`select audit_log_canonical(a) as c from audit_log a where id = ${id}`.execute(t.db);
+    const hash = chainHash(before.hash, id!, canonical.rows[0]!.c);
+    await asSuperuser(async (trx) => {
+      await sql`delete from audit_chain where id = ${id}`.execute(trx);
+      await sql`insert into audit_chain values (${id}, ${Buffer.from(before.hash)}, ${hash})`.execute(trx);
+    });
+    expect((await verifyAuditChain(t.db)).ok).toBe(true);
+  });
+
+  it.skipIf(!process.env.DATABASE_URL)(
+    'does not seal past an entry whose transaction is still open, and seals it once committed (PostgreSQL)',
+    async () => {
+      await sealAuditLog(t.db);
+      const url = (t.app.config.database as { url: string }).url;
+      const other = new pg.Client({ connectionString: url });
+      await other.connect();
+      try {
+        await other.query('begin');
+        const { rows } = await other.query<{ id: string }>(
+          "insert into audit_log (action, entity_type, entity_id) values ('test.slow', 'test', 'slow') returning id",
+        );
+        const slow = Number(rows[0]!.id);
+        await recordAudit(t.db, systemAuditContext('test'), { action: 'test.fast', entityType: 'test', entityId: 'f' });
+        for (let i = 0; i < 4; i++) {
+          await sealAuditLogOnce(t.db);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        const head = await t.db.selectFrom('audit_chain_head').select('sealed_id').executeTakeFirstOrThrow();
+        expect(Number(head.sealed_id)).toBeLessThan(slow);
+        await other.query('commit');
+        const r = await sealAndVerify();
+        expect(r).toMatchObject({ ok: true, pending: 0 });
+        const linked = await t.db.selectFrom('audit_chain').select('id').where('id', '=', slow).executeTakeFirst();
+        expect(linked).toBeDefined();
+      } finally {
+        await other.end();
+      }
+    },
+  );
 });
 
 describe('migration 0009 on a log written before it', () => {
-  it('seals the existing entries in id order, chains the next ones after them, and goes down and up again', async () => {
+  it('seals the existing entries in id order, links the next ones after them, and goes down and up again', async () => {
     // An empty database: a new one on PostgreSQL, a fresh in-memory one (not the seeded template) on PGlite.
     const fresh = process.env.DATABASE_URL
       ? await createTestDatabase()
@@ -252,12 +345,12 @@ describe('migration 0009 on a log written before it', () => {
       await insert('c');
 
       await to('2026_12_02_0009_audit_chain');
-      const sealed = await verifyAuditChain(db);
-      expect(sealed).toMatchObject({ ok: true, entries: 3, head: { id: 4 } });
+      expect(await verifyAuditChain(db)).toMatchObject({ ok: true, entries: 3, head: { id: 4 }, pending: 0 });
 
       await recordAudit(db, systemAuditContext('test'), { action: 'new.write', entityType: 'test', entityId: 'd' });
-      const after = await verifyAuditChain(db);
-      expect(after).toMatchObject({ ok: true, entries: 4, head: { id: 5 } });
+      expect((await lastIds(db, 1))[0]).toBe(5);
+      expect(await verifyAuditChain(db)).toMatchObject({ ok: true, entries: 3, pending: 1 });
+      expect(await sealAndVerify(db)).toMatchObject({ ok: true, entries: 4, head: { id: 5 }, pending: 0 });
 
       await to('2026_11_24_0008_report_queue_index');
       await insert('e');
