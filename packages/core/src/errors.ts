@@ -12,6 +12,27 @@ export const ERROR_CATALOGUE = {
     vi: 'Nội dung gửi lên không phải JSON hợp lệ.',
     en: 'The request body is not valid JSON.',
   },
+  bad_request: {
+    status: 400,
+    vi: 'Yêu cầu gửi lên không đúng định dạng.',
+    en: 'The request is malformed.',
+  },
+  malformed_multipart: {
+    status: 400,
+    vi: 'Dữ liệu tải lên không đúng định dạng multipart/form-data.',
+    en: 'The upload is not a well-formed multipart/form-data body.',
+  },
+  request_timeout: {
+    status: 408,
+    vi: 'Yêu cầu gửi lên quá chậm nên đã hết thời gian chờ.',
+    en: 'The request took too long to arrive.',
+  },
+  uri_too_long: { status: 414, vi: 'Địa chỉ yêu cầu quá dài.', en: 'The request address is too long.' },
+  headers_too_large: {
+    status: 431,
+    vi: 'Địa chỉ hoặc phần tiêu đề (header) của yêu cầu quá lớn.',
+    en: 'The request line or headers are too large.',
+  },
   payload_too_large: {
     status: 413,
     vi: 'Dữ liệu gửi lên quá lớn.',
