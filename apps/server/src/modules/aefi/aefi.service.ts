@@ -8,6 +8,7 @@ import { getDose, latestDoseOf } from '../doses/doses.service.js';
 import { getFacility } from '../facilities/facilities.service.js';
 import { notifyUnit } from '../notifications/notifications.service.js';
 import { canSeePerson, getPerson } from '../people/people.service.js';
+import { getVisit } from '../sessions/sessions.service.js';
 
 export interface AdverseEventInput {
   readonly personId: string;
@@ -35,6 +36,9 @@ export async function recordAdverseEvent(
   const found = input.doseId ? await getDose(db, input.doseId) : await latestDoseOf(db, person.id);
   const dose = found?.person_id === person.id ? found : undefined;
   if (input.doseId && !dose) throw new AppError('not_found', { field: 'doseId' });
+  // The visit named must exist and be this person's (an unknown id is the caller's 404, not a 500).
+  const visit = input.visitId ? await getVisit(db, input.visitId) : undefined;
+  if (input.visitId && visit?.person_id !== person.id) throw new AppError('not_found', { field: 'visitId' });
   const facilityId = dose?.facility_id ?? actor.scope.facilityId;
   const facility = facilityId ? await getFacility(db, facilityId) : undefined;
   if (!facility) throw new AppError('validation_failed', { field: 'doseId' });
@@ -55,7 +59,7 @@ export async function recordAdverseEvent(
         id: uuidv7(),
         person_id: person.id,
         dose_id: dose?.id ?? null,
-        visit_id: input.visitId ?? null,
+        visit_id: visit?.id ?? null,
         facility_id: facility.id,
         province_code: facility.province_code,
         district_code: facility.district_code,

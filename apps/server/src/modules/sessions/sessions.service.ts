@@ -158,6 +158,11 @@ export async function getSessionFor(db: Executor, actor: Actor, id: string): Pro
   return s;
 }
 
+/** A visit by its id (no scope check: callers check the person's or the session's). */
+export function getVisit(db: Executor, id: string): Promise<VisitRow | undefined> {
+  return db.selectFrom('visits').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 export function listSessions(db: Executor, actor: Actor, f: { facilityId?: string; from?: string; to?: string }) {
   let q = db.selectFrom('vaccination_sessions').selectAll();
   const s = actor.scope;
