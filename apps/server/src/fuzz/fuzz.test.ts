@@ -266,9 +266,12 @@ interface Change {
  * - the public portal is open to every caller: reports and registrations of any province created or
  *   changed by public actions only;
  * - a merge of two records within the caller's units moves every record of the merged person to the
- *   survivor, a report of another province included: its `person_id` only.
+ *   survivor, a report or a dose given in another province included (its `person_id`, and the
+ *   dose's numbering);
+ * - a change to a person's dose history (a dose recorded, corrected, moved) renumbers all their
+ *   doses, those given in another province included (`dose_number`, `dose_kind` only).
  */
-function isAllowed(c: Change, mergedAway: Set<string>): string | null {
+function isAllowed(c: Change, merged: Set<string>, touched: Set<string>): string | null {
   const only = (allowed: Iterable<string>) => c.columns.every((col) => new Set(allowed).has(col));
   if (c.table === 'people' && !c.before)
     return c.trail.some((a) => a.action === 'person.create' && a.actor_role === 'site_staff')
@@ -285,8 +288,17 @@ function isAllowed(c: Change, mergedAway: Set<string>): string | null {
     c.trail.every((a) => a.actor_username === 'public')
   )
     return `${c.table} ${c.before ? 'changed' : 'created'} through the public portal`;
-  if (c.table === 'reports' && c.before && c.after && only(['person_id']) && mergedAway.has(String(c.before.person_id)))
+  if (c.table === 'reports' && c.before && c.after && only(['person_id']) && merged.has(String(c.before.person_id)))
     return 'reports moved to the survivor of a merge';
+  if (c.table === 'doses' && c.before && c.after) {
+    if (
+      only(['person_id', 'duplicate_of', 'dose_number', 'dose_kind', 'updated_at']) &&
+      merged.has(String(c.before.person_id))
+    )
+      return 'doses moved to the survivor of a merge';
+    if (only(['dose_number', 'dose_kind', 'updated_at']) && touched.has(String(c.after.person_id)))
+      return "doses renumbered after a change to the person's history";
+  }
   return null;
 }
 
@@ -309,7 +321,15 @@ async function differences(
     .select(['action', 'entity_id', 'actor_username', 'actor_role'])
     .where('id', '>', auditFrom)
     .execute();
-  const mergedAway = new Set(trailSince.filter((a) => a.action === 'person.merged_into').map((a) => a.entity_id));
+  const merged = new Set(trailSince.filter((a) => a.action.startsWith('person.merge')).map((a) => a.entity_id));
+  // People whose dose history the callers changed: a dose of theirs in an unprotected province
+  // created, corrected or moved to them (a merge moves doses from anywhere).
+  const touched = new Set(merged);
+  for (const [id, row] of after.doses ?? new Map<string, string>()) {
+    if (before.doses?.get(id) === row) continue;
+    const dose = JSON.parse(row) as { person_id: unknown; _province: unknown };
+    if (!protectedProvinces.includes(String(dose._province))) touched.add(String(dose.person_id));
+  }
   for (const [table, rows] of Object.entries(before)) {
     const later = after[table] ?? new Map<string, string>();
     for (const id of new Set([...rows.keys(), ...later.keys()])) {
@@ -335,7 +355,7 @@ async function differences(
           ? 'deleted'
           : `changed ${columns.map((k) => `${k}: ${JSON.stringify(was[k])} → ${JSON.stringify(is[k])}`).join(', ')}`;
       const text = `${table} ${id} (${String((was ?? is)?._province)}) ${what} — audit: ${JSON.stringify(change.trail.map((x) => `${x.action} by ${x.actor_username}`))}`;
-      const rule = isAllowed(change, mergedAway);
+      const rule = isAllowed(change, merged, touched);
       if (rule) allowed.push(rule);
       else outOfScope.push(text);
     }
