@@ -85,7 +85,7 @@ async function main(argv: string[]): Promise<number> {
       case 'audit-verify': {
         const started = Date.now();
         // What the servers seal every second, sealed now (e.g. the last entries before a shutdown).
-        await sealAuditLog(database.db).catch((err: unknown) =>
+        await sealAuditLog(database.db, { timeoutMs: 5000 }).catch((err: unknown) =>
           log.warn({ err: err instanceof Error ? err.message : err }, 'not every entry could be sealed first'),
         );
         let report = 100_000;
