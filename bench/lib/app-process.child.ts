@@ -11,14 +11,14 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { type EventLoopUtilization, performance } from 'node:perf_hooks';
+import { VACCINATION_ROLES } from '@tiemchung/core';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { z } from 'zod';
 import { buildApp } from '../../apps/server/src/app.js';
 import { loadConfig } from '../../apps/server/src/config.js';
-import { requireRole } from '../../apps/server/src/lib/authz.js';
-import { authenticate } from '../../apps/server/src/modules/auth/auth.guard.js';
+import { staffAccess } from '../../apps/server/src/lib/access.js';
 import { idempotencyHeaders } from '../../apps/server/src/modules/doses/doses.routes.js';
 import type { AppProcessReply, AppProcessRequest, StatementCount } from './app-process.js';
 
@@ -83,7 +83,8 @@ async function handle(m: AppProcessRequest): Promise<void> {
         app.withTypeProvider<ZodTypeProvider>().post(
           '/api/__bench/insert',
           {
-            preHandler: [authenticate, requireRole('national_admin', 'province_admin', 'district_admin', 'site_staff')],
+            // The same guard as the dose route (authentication and role at onRequest).
+            config: staffAccess(VACCINATION_ROLES, 'facility'),
             schema: { headers: idempotencyHeaders, body: baselineBody, hide: true },
           },
           async (request, reply) => {

@@ -1,5 +1,5 @@
 import type { Role, ScopeLevel } from '@tiemchung/core';
-import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { AppError } from './errors.js';
 
 /** Where a staff user may see and act: the nation, an administrative unit, or one facility. */
@@ -72,14 +72,6 @@ export function provinceOfNewRecord(actor: Actor, given: string | undefined, fie
   if (actor.scope.level === 'nation') return given ?? null;
   if (given !== undefined && given !== actor.scope.provinceCode) throw new AppError('out_of_scope', { field });
   return actor.scope.provinceCode;
-}
-
-/** A route guard: the request must be authenticated and the actor hold one of `roles`. */
-export function requireRole(...roles: Role[]): preHandlerAsyncHookHandler {
-  return async (request) => {
-    const actor = actorOf(request);
-    if (!roles.includes(actor.role)) throw new AppError('forbidden');
-  };
 }
 
 /**
