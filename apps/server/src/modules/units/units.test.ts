@@ -77,33 +77,29 @@ describe('the official administrative-unit lists', () => {
     await expect(importUnitList(t.db, { foo: 1 })).rejects.toThrow(/official formats/);
   });
 
-  it(
-    'imports the full official lists, and importing them again changes nothing',
-    async () => {
-      const files = ['admin-units-2021-11.json', 'admin-units-2025.json', 'admin-units-2025-mapping.json'];
-      for (const f of files) await importUnitList(t.db, load(f));
-      const first = await countUnits(t.db);
-      const count = (scheme: string, level: string) => first.find((r) => r.scheme === scheme && r.level === level)?.n;
-      expect(count('2021', 'province')).toBe(63);
-      expect(count('2021', 'district')).toBe(705);
-      expect(count('2021', 'commune')).toBe(10_599);
-      expect(count('2025', 'province')).toBe(34);
-      expect(count('2025', 'commune')).toBe(3_321);
+  it('imports the full official lists, and importing them again changes nothing', async () => {
+    const files = ['admin-units-2021-11.json', 'admin-units-2025.json', 'admin-units-2025-mapping.json'];
+    for (const f of files) await importUnitList(t.db, load(f));
+    const first = await countUnits(t.db);
+    const count = (scheme: string, level: string) => first.find((r) => r.scheme === scheme && r.level === level)?.n;
+    expect(count('2021', 'province')).toBe(63);
+    expect(count('2021', 'district')).toBe(705);
+    expect(count('2021', 'commune')).toBe(10_599);
+    expect(count('2025', 'province')).toBe(34);
+    expect(count('2025', 'commune')).toBe(3_321);
 
-      for (const f of files) await importUnitList(t.db, load(f));
-      expect(await countUnits(t.db)).toEqual(first);
+    for (const f of files) await importUnitList(t.db, load(f));
+    expect(await countUnits(t.db)).toEqual(first);
 
-      // A 2021 commune maps into today's province: Phường 1, TP Cao Lãnh (Đồng Tháp, 87) → new Đồng Tháp (82).
-      const m = await t.db
-        .selectFrom('admin_unit_mappings')
-        .selectAll()
-        .where('level', '=', 'province')
-        .where('old_code', '=', '87')
-        .execute();
-      expect(m.map((r) => r.new_code)).toEqual(['82']);
-      const units = await t.call('GET', '/api/units?parentCode=866');
-      expect(units.body.items.length).toBeGreaterThan(10);
-    },
-    120_000,
-  );
+    // A 2021 commune maps into today's province: Phường 1, TP Cao Lãnh (Đồng Tháp, 87) → new Đồng Tháp (82).
+    const m = await t.db
+      .selectFrom('admin_unit_mappings')
+      .selectAll()
+      .where('level', '=', 'province')
+      .where('old_code', '=', '87')
+      .execute();
+    expect(m.map((r) => r.new_code)).toEqual(['82']);
+    const units = await t.call('GET', '/api/units?parentCode=866');
+    expect(units.body.items.length).toBeGreaterThan(10);
+  }, 120_000);
 });
