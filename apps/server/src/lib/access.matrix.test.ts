@@ -94,6 +94,13 @@ type Fixture = (place: Place, user: (typeof USERS)[number]) => Promise<Built>;
 
 const allNo = () => Object.fromEntries(SCREENING_QUESTIONS.map((q) => [q.id, 'no']));
 const PFIZER = 'EU/1/20/1528';
+/** A Pfizer dose given on 15 Oct 2021 (a retroactive entry) at the place's facility. */
+const doseGivenAt = (place: Place) => ({
+  vaccineCode: PFIZER,
+  lotNumber: 'FF2587',
+  administeredOn: '2021-10-15',
+  facilityId: PLACES[place].facility,
+});
 let ip = 1;
 const nextIp = () => `10.77.${Math.floor(ip / 250)}.${(ip++ % 250) + 1}`;
 
@@ -377,12 +384,7 @@ const FIXTURES: Record<string, Fixture> = {
         method: 'POST',
         url: `/api/people/${p.id}/doses`,
         headers: { 'idempotency-key': randomUUID() },
-        body: {
-          vaccineCode: PFIZER,
-          lotNumber: 'FF2587',
-          administeredOn: '2021-10-15',
-          facilityId: PLACES[place].facility,
-        },
+        body: doseGivenAt(place),
       },
     };
   },
@@ -580,12 +582,7 @@ const FIXTURES: Record<string, Fixture> = {
       req: {
         method: 'POST',
         url: `/api/reports/${report.id}/actions/add-dose`,
-        body: {
-          vaccineCode: PFIZER,
-          lotNumber: 'FF2587',
-          administeredOn: '2021-10-15',
-          facilityId: PLACES[place].facility,
-        },
+        body: doseGivenAt(place),
       },
     };
   },
@@ -596,12 +593,7 @@ const FIXTURES: Record<string, Fixture> = {
       url: `/api/people/${person.id}/doses`,
       as: OWNER[place],
       headers: { 'idempotency-key': randomUUID() },
-      body: {
-        vaccineCode: PFIZER,
-        lotNumber: 'FF2587',
-        administeredOn: '2021-10-15',
-        facilityId: PLACES[place].facility,
-      },
+      body: doseGivenAt(place),
     });
     return {
       req: {
