@@ -81,16 +81,20 @@ export function projectedMisses(input: {
   return Math.max(0, Math.ceil(input.open - rate * hoursLeft));
 }
 
-export const resolutionBodySchema = z
-  .object({
-    outcome: z.enum(REPORT_OUTCOMES),
-    note: z.string().trim().min(1).max(2000),
-    reason: z.enum(REJECTION_REASONS).optional(),
-    /** For `duplicate`: the tracking code of the report this one repeats. */
-    duplicateOf: z.string().trim().max(20).optional(),
-  })
-  .refine((b) => b.outcome !== 'rejected' || b.reason !== undefined, {
-    message: 'a rejection needs a reason',
-    path: ['reason'],
-  });
+export const resolutionBodySchema = z.object({
+  outcome: z.enum(REPORT_OUTCOMES),
+  note: z.string().trim().min(1).max(2000),
+  /** Why a rejection: optional (the API contract's body names only outcome and note). */
+  reason: z.enum(REJECTION_REASONS).optional(),
+  /** For `duplicate`: the tracking code of the report this one repeats. */
+  duplicateOf: z.string().trim().max(20).optional(),
+});
 export type ResolutionBody = z.infer<typeof resolutionBodySchema>;
+
+/**
+ * The reason recorded for a resolution: a rejection without a stated reason is recorded as
+ * `other` (its note says why); other outcomes have none.
+ */
+export function rejectionReasonOf(body: Pick<ResolutionBody, 'outcome' | 'reason'>): RejectionReason | null {
+  return body.outcome === 'rejected' ? (body.reason ?? 'other') : null;
+}

@@ -6,6 +6,7 @@ import {
   projectedMisses,
   REJECTION_REASON_LABELS,
   type ResolutionBody,
+  rejectionReasonOf,
   urgency,
   uuidv7,
 } from '@tiemchung/core';
@@ -491,6 +492,7 @@ export async function resolveReport(
     if (!other || other.id === r.id) throw new AppError('not_found', { field: 'duplicateOf' });
     duplicateOf = other.id;
   }
+  const reason = rejectionReasonOf(body);
   const resolved = await db.transaction().execute(async (trx) => {
     const locked = await trx
       .selectFrom('reports')
@@ -504,7 +506,7 @@ export async function resolveReport(
       .set({
         status: 'resolved',
         outcome: body.outcome,
-        outcome_reason: body.outcome === 'rejected' ? (body.reason ?? null) : null,
+        outcome_reason: reason,
         outcome_note: body.note,
         duplicate_of: duplicateOf,
         resolved_at: now,
@@ -514,8 +516,8 @@ export async function resolveReport(
       .where('id', '=', r.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await logAction(trx, r, actor, 'resolve', { detail: { outcome: body.outcome, reason: body.reason ?? null } });
-    const reasonText = body.outcome === 'rejected' && body.reason ? `: ${REJECTION_REASON_LABELS[body.reason].vi}` : '';
+    await logAction(trx, r, actor, 'resolve', { detail: { outcome: body.outcome, reason } });
+    const reasonText = reason ? `: ${REJECTION_REASON_LABELS[reason].vi}` : '';
     await queueSms(
       trx,
       deps.sms,
@@ -534,7 +536,7 @@ export async function resolveReport(
       entityType: 'report',
       entityId: r.id,
       before: { status: locked.status },
-      after: { status: 'resolved', outcome: body.outcome, reason: body.reason ?? null },
+      after: { status: 'resolved', outcome: body.outcome, reason },
       reason: body.note,
     });
     return updated;

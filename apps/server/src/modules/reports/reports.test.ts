@@ -209,15 +209,23 @@ describe('resolving a report', () => {
     now = start;
   });
 
-  it('a rejection needs one of the stated reasons', async () => {
+  it('the contract’s rejection body (outcome and note) is accepted: the reason is recorded as "other", with the note', async () => {
     const p = await createPersonVia(t, buildPersonIn('87'));
-    const r = await fileReport(aboutPerson(p));
-    const noReason = await t.call('POST', `/api/reports/${r.id}/resolution`, {
+    const asWritten = await fileReport(aboutPerson(p));
+    const res = await t.call('POST', `/api/reports/${asWritten.id}/resolution`, {
       as: 'dongthap.phananh',
       body: { outcome: 'rejected', note: 'Ảnh mờ' },
     });
-    expect(noReason.status).toBe(400);
-    expect(noReason.body.error.field).toBe('reason');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ outcome: 'rejected', outcomeReason: 'other' });
+    const q = await createPersonVia(t, buildPersonIn('87'));
+    const r = await fileReport(aboutPerson(q));
+    const unknown = await t.call('POST', `/api/reports/${r.id}/resolution`, {
+      as: 'dongthap.phananh',
+      body: { outcome: 'rejected', reason: 'no_such_reason', note: 'Ảnh mờ' },
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.field).toBe('reason');
     const ok = await t.call('POST', `/api/reports/${r.id}/resolution`, {
       as: 'dongthap.phananh',
       body: { outcome: 'rejected', reason: 'photo_unusable', note: 'Ảnh bị mờ, không đọc được ngày tiêm.' },
