@@ -14,8 +14,8 @@ import {
 } from 'fastify-type-provider-zod';
 import helmet from 'helmet';
 import type { Kysely } from 'kysely';
+import { bootstrapDatabase } from './bootstrap/bootstrap.js';
 import type { Config } from './config.js';
-import { bootstrapDatabase } from './db/bootstrap.js';
 import { type Database, type DatabaseKind, openDatabase } from './db/database.js';
 import type { DB } from './db/schema.js';
 import { collectRoutes } from './lib/access.js';

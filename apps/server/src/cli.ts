@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import pino from 'pino';
+import { bootstrapDatabase } from './bootstrap/bootstrap.js';
 import { type Config, loadConfig } from './config.js';
 import { BackupError, backupDatabase, RestoreRefusedError, restoreDatabase } from './db/backup.js';
-import { bootstrapDatabase } from './db/bootstrap.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { sealAuditLog, verifyAuditChain } from './modules/audit/audit.chain.js';

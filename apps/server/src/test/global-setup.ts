@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { bootstrapDatabase } from '../db/bootstrap.js';
+import { bootstrapDatabase } from '../bootstrap/bootstrap.js';
 import { openDatabase } from '../db/database.js';
 import { testConfig } from './harness.js';
 

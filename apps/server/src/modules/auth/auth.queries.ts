@@ -45,6 +45,10 @@ export function deleteSession(db: Executor, tokenHash: string) {
   return db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
 }
 
+export function deleteSessionsOfUser(db: Executor, userId: string) {
+  return db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+}
+
 export function deleteExpiredSessions(db: Executor, now: Date) {
   return db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
 }

@@ -5,8 +5,10 @@ import type { DB, UserRow } from '../../db/schema.js';
 import type { Actor } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { TtlCache } from '../../lib/ttl-cache.js';
+import { type AuditContext, recordAudit } from '../audit/audit.service.js';
+import { findUserByUsername, updatePasswordHash } from '../users/users.service.js';
 import * as q from './auth.queries.js';
-import { verifyPassword } from './passwords.js';
+import { hashPassword, verifyPassword } from './passwords.js';
 
 export interface AuthSettings {
   readonly sessionTtlHours: number;
@@ -132,4 +134,30 @@ export async function logout(db: Kysely<DB>, token: string): Promise<void> {
   const hashed = hashToken(token);
   sessionCache.delete(db, hashed);
   await q.deleteSession(db, hashed);
+}
+
+/**
+ * Sets the password of a user named by an operator (not through the API: TIEMCHUNG_ADMIN_PASSWORD
+ * at start-up), ends every session of that user, and audits it. Nothing happens when the password
+ * is already the one given. Returns whether it changed.
+ */
+export async function resetPasswordByOperator(
+  db: Kysely<DB>,
+  audit: AuditContext,
+  input: { username: string; password: string; reason: string },
+): Promise<boolean> {
+  const user = await findUserByUsername(db, input.username);
+  if (!user || (await verifyPassword(user.password_hash, input.password))) return false;
+  const hash = await hashPassword(input.password);
+  await db.transaction().execute(async (trx) => {
+    await updatePasswordHash(trx, user.id, hash);
+    await q.deleteSessionsOfUser(trx, user.id);
+    await recordAudit(trx, audit, {
+      action: 'user.password_reset',
+      entityType: 'user',
+      entityId: user.id,
+      reason: input.reason,
+    });
+  });
+  return true;
 }

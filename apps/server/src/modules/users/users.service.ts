@@ -7,7 +7,14 @@ import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { hashPassword } from '../auth/passwords.js';
 import { getFacility } from '../facilities/facilities.service.js';
 import { getUnit2021, unitPath } from '../units/units.service.js';
-import { countUsers, findUserById, insertUser, listUsersInScope } from './users.queries.js';
+import {
+  countUsers,
+  findUserById,
+  findUserByUsername,
+  insertUser,
+  listUsersInScope,
+  updatePasswordHash,
+} from './users.queries.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -147,4 +154,4 @@ export function listUsers(db: Executor, actor: Actor): Promise<UserRow[]> {
   return listUsersInScope(db, actor.scope);
 }
 
-export { countUsers, findUserById };
+export { countUsers, findUserById, findUserByUsername, updatePasswordHash };

@@ -1,5 +1,5 @@
 import { nameSearchKey, type Role } from '@tiemchung/core';
-import type { NewAdminUnit } from './schema.js';
+import type { NewAdminUnit } from '../db/schema.js';
 
 /**
  * Demo data for `npm start` on an empty database: a few real districts, communes and facilities

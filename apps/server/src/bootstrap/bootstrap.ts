@@ -1,9 +1,11 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import { type Config, DEMO_PASSWORD } from '../config.js';
+import { migrateToLatest } from '../db/migrate.js';
+import type { DB } from '../db/schema.js';
 import { AppError } from '../lib/errors.js';
-import { recordAudit, systemAuditContext } from '../modules/audit/audit.service.js';
-import { hashPassword, verifyPassword } from '../modules/auth/passwords.js';
+import { systemAuditContext } from '../modules/audit/audit.service.js';
+import { resetPasswordByOperator } from '../modules/auth/auth.service.js';
 import { insertFacility } from '../modules/facilities/facilities.service.js';
 import { seedLotStock } from '../modules/lots/lots.service.js';
 import { ensureProvinces } from '../modules/units/units.import.js';
@@ -11,8 +13,6 @@ import { upsertUnits } from '../modules/units/units.queries.js';
 import { countUsers, createUser } from '../modules/users/users.service.js';
 import { syncVaccineCatalogue } from '../modules/vaccines/vaccines.service.js';
 import { DEMO_FACILITIES, DEMO_LOT_EXPIRY, DEMO_LOTS, DEMO_UNITS, DEMO_USERS, demoUnitRows } from './demo-data.js';
-import { migrateToLatest } from './migrate.js';
-import type { DB } from './schema.js';
 
 /**
  * Runs at every start: migrations, the reference data shipped with the platform (provinces,
@@ -77,26 +77,10 @@ async function seedDemoData(db: Kysely<DB>): Promise<void> {
 
 /** When the operator sets TIEMCHUNG_ADMIN_PASSWORD, `admin` signs in with it (audited when it changes). */
 async function syncAdminPassword(db: Kysely<DB>, password: string, log: FastifyBaseLogger): Promise<void> {
-  const admin = await db
-    .selectFrom('users')
-    .select(['id', 'password_hash'])
-    .where('username', '=', 'admin')
-    .executeTakeFirst();
-  if (!admin || (await verifyPassword(admin.password_hash, password))) return;
-  const hash = await hashPassword(password);
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('users')
-      .set({ password_hash: hash, updated_at: new Date() })
-      .where('id', '=', admin.id)
-      .execute();
-    await trx.deleteFrom('sessions').where('user_id', '=', admin.id).execute();
-    await recordAudit(trx, systemAuditContext('bootstrap'), {
-      action: 'user.password_reset',
-      entityType: 'user',
-      entityId: admin.id,
-      reason: 'TIEMCHUNG_ADMIN_PASSWORD changed',
-    });
+  const changed = await resetPasswordByOperator(db, systemAuditContext('bootstrap'), {
+    username: 'admin',
+    password,
+    reason: 'TIEMCHUNG_ADMIN_PASSWORD changed',
   });
-  log.info('admin password set from TIEMCHUNG_ADMIN_PASSWORD');
+  if (changed) log.info('admin password set from TIEMCHUNG_ADMIN_PASSWORD');
 }
