@@ -115,6 +115,82 @@ export const ERROR_CATALOGUE = {
     vi: 'Hệ thống đang bận hoặc tạm ngừng, vui lòng thử lại sau.',
     en: 'The service is unavailable, please try again later.',
   },
+  // Domain codes: answered by one module, each with its status and default messages (a call site
+  // may give a more precise message, e.g. naming the lot).
+  duplicate_person: {
+    status: 409,
+    vi: 'Số định danh này đã được đăng ký cho một người khác.',
+    en: 'This ID number is already registered to a person.',
+  },
+  invalid_otp: {
+    status: 400,
+    vi: 'Mã xác thực không đúng hoặc đã hết hạn.',
+    en: 'The code is wrong or has expired.',
+  },
+  unknown_vaccine: { status: 400, vi: 'Không có vắc xin với mã này.', en: 'No vaccine has this code.' },
+  unknown_lot: { status: 400, vi: 'Không có lô vắc xin với số này.', en: 'No lot has this number.' },
+  insufficient_stock: {
+    status: 409,
+    vi: 'Không đủ vắc xin trong lô này.',
+    en: 'Not enough doses are left in this lot.',
+  },
+  idempotency_key_reused: {
+    status: 422,
+    vi: 'Mã Idempotency-Key này đã được dùng cho một mũi tiêm khác.',
+    en: 'This Idempotency-Key was already used for a different dose.',
+  },
+  session_closed: { status: 409, vi: 'Buổi tiêm đã kết thúc.', en: 'The session is closed.' },
+  screening_reason_required: {
+    status: 400,
+    vi: 'Cần ghi lý do cho kết luận khám sàng lọc này.',
+    en: 'Give the reason for this screening outcome.',
+  },
+  already_vaccinated: {
+    status: 409,
+    vi: 'Người này đã được tiêm trong lượt này.',
+    en: 'This visit already has a dose.',
+  },
+  not_screened: {
+    status: 422,
+    vi: 'Người này chưa được khám sàng lọc đủ điều kiện tiêm.',
+    en: 'This person has not been screened as eligible.',
+  },
+  visit_not_observing: {
+    status: 409,
+    vi: 'Lượt này chưa tiêm nên chưa thể hoàn thành.',
+    en: 'This visit has no dose yet.',
+  },
+  vials_missing: {
+    status: 400,
+    vi: 'Cần nhập số lọ đã mở của từng lô đã dùng.',
+    en: 'Give the vials opened for every lot used.',
+  },
+  report_resolved: { status: 409, vi: 'Phản ánh đã được xử lý xong.', en: 'The report is already resolved.' },
+  report_without_person: {
+    status: 409,
+    vi: 'Cần liên kết phản ánh với hồ sơ người dân trước.',
+    en: 'Link the report to a person first.',
+  },
+  evidence_not_image: {
+    status: 415,
+    vi: 'Ảnh minh chứng phải là tệp ảnh JPEG hoặc PNG.',
+    en: 'The photo must be a JPEG or PNG image.',
+  },
+  image_too_large: {
+    status: 422,
+    vi: 'Ảnh có kích thước quá lớn (tối đa 50 triệu điểm ảnh).',
+    en: 'The image has too many pixels (at most 50 megapixels).',
+  },
+  health_book_qr_invalid: {
+    status: 422,
+    vi: 'Mã QR này không phải chứng nhận tiêm chủng do Nền tảng cấp, hoặc đã bị sửa.',
+    en: 'This QR is not a vaccination certificate issued by the platform, or it was altered.',
+  },
+  certificate_not_found: {
+    status: 404,
+    vi: 'Không tìm thấy chứng nhận của mã QR này.',
+    en: 'The certificate of this QR is not on record.',
+  },
   internal_error: {
     status: 500,
     vi: 'Đã có lỗi xảy ra, vui lòng thử lại sau.',

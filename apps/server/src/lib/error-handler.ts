@@ -99,7 +99,7 @@ export function handleError(error: FastifyError | AppError | Error, request: Fas
       new AppError('validation_failed', {
         field,
         message,
-        publicCode: typeof params.code === 'string' ? params.code : undefined,
+        ruleCode: typeof params.code === 'string' ? params.code : undefined,
       }),
     );
   }

@@ -3,7 +3,9 @@ import { ERROR_CATALOGUE, type ErrorBody, type ErrorCode, type Lang, type Locali
 /**
  * A failure the caller should see: a catalogue code (status and default messages), optionally a
  * more precise bilingual message, the offending field, and extra body properties (e.g. the
- * `existingId` of a duplicate person).
+ * `existingId` of a duplicate person). The code answered is always in core's catalogue, except a
+ * core rule's own violation code (`ruleCode`: ID numbers, dose rules…), which carries its rule's
+ * messages.
  */
 export class AppError extends Error {
   readonly code: ErrorCode | (string & {});
@@ -20,15 +22,20 @@ export class AppError extends Error {
       message?: Localized;
       extra?: Record<string, unknown>;
       headers?: Record<string, string>;
-      /** A domain code (e.g. `id_number_sex_mismatch`) answered instead of the catalogue code. */
-      publicCode?: string;
+      /**
+       * A more specific catalogue code answered instead of `code` (e.g. `report_resolved` for a
+       * `conflict`): its status and messages are the defaults.
+       */
+      publicCode?: ErrorCode;
+      /** A core rule's violation code (e.g. `id_number_sex_mismatch`), answered with the rule's message. */
+      ruleCode?: string;
       status?: number;
     } = {},
   ) {
-    const entry = ERROR_CATALOGUE[code];
+    const entry = ERROR_CATALOGUE[options.publicCode ?? code];
     super(options.message?.en ?? entry.en);
     this.name = 'AppError';
-    this.code = options.publicCode ?? code;
+    this.code = options.ruleCode ?? options.publicCode ?? code;
     this.status = options.status ?? entry.status;
     this.field = options.field;
     this.localized = options.message ?? { vi: entry.vi, en: entry.en };
@@ -50,7 +57,7 @@ export class AppError extends Error {
 /** A rule violation from the core (code, field, bilingual message) as a 400 or 422 response. */
 export function ruleError(violation: { code: string; field: string; message: Localized }, status = 400): AppError {
   return new AppError('validation_failed', {
-    publicCode: violation.code,
+    ruleCode: violation.code,
     field: violation.field,
     message: violation.message,
     status,

@@ -88,7 +88,7 @@ function ruleViolations(violations: readonly DoseViolation[], lang: 'vi' | 'en' 
   const first = violations[0]!;
   return new AppError('validation_failed', {
     status: 422,
-    publicCode: first.code,
+    ruleCode: first.code,
     field: first.field,
     message: first.message,
     extra: {
@@ -230,7 +230,7 @@ async function planDose(
   if (!gate.ok) {
     throw new AppError('validation_failed', {
       status: 422,
-      publicCode: gate.code,
+      ruleCode: gate.code,
       field: 'personId',
       message: gate.message,
     });
