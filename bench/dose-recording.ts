@@ -412,6 +412,7 @@ async function measure(
           NODE_ENV: 'test',
           LOG_LEVEL: 'warn',
           RECHECK_INTERVAL_MS: '0',
+          REPORT_ESCALATION_INTERVAL_MS: '0',
           TIEMCHUNG_MASTER_KEY: masterKey,
           TIEMCHUNG_DEMO_DATA: 'true',
           // DATABASE_PREPARED_STATEMENTS=false in this process's environment: the A/B of prepared statements.

@@ -314,6 +314,7 @@ async function measure(
       LOG_LEVEL: 'warn',
       TIEMCHUNG_DEMO_DATA: 'true',
       RECHECK_INTERVAL_MS: '0',
+      REPORT_ESCALATION_INTERVAL_MS: '0',
     },
   });
   const client = new pg.Client({ connectionString: url });

@@ -261,6 +261,7 @@ export async function runOverload(options: OverloadOptions): Promise<{ results: 
         DATA_DIR: dataDir,
         TRUST_PROXY: 'true',
         RECHECK_INTERVAL_MS: '0',
+        REPORT_ESCALATION_INTERVAL_MS: '0',
         TIEMCHUNG_MASTER_KEY: randomBytes(32).toString('hex'),
         TIEMCHUNG_DEMO_DATA: 'true',
         ...options.appEnv,

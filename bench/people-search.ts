@@ -287,6 +287,7 @@ async function measureHttp(options: PeopleSearchOptions, url: string, sample: Sa
       LOG_LEVEL: 'warn',
       TIEMCHUNG_DEMO_DATA: 'true',
       RECHECK_INTERVAL_MS: '0',
+      REPORT_ESCALATION_INTERVAL_MS: '0',
     }),
   );
   try {

@@ -269,21 +269,25 @@ function startJobs(app: FastifyInstance): void {
     smsTimer.unref();
     app.addHook('onClose', async () => clearInterval(smsTimer));
   }
+  // Each job has its own period: turning one off (0) leaves the others running.
+  const escalateEvery = app.config.reportEscalationIntervalMs;
+  if (escalateEvery) {
+    let escalating = false;
+    const escalation = setInterval(() => {
+      if (escalating) return;
+      escalating = true;
+      escalateOverdue(app.db, app.deps.clock())
+        .then((n) => n && app.log.warn({ escalated: n }, 'overdue reports escalated to the parent units'))
+        .catch((err: unknown) => app.log.error({ err }, 'report escalation failed'))
+        .finally(() => {
+          escalating = false;
+        });
+    }, escalateEvery);
+    escalation.unref();
+    app.addHook('onClose', async () => clearInterval(escalation));
+  }
   const every = app.config.recheckIntervalMs;
   if (!every) return;
-  let escalating = false;
-  const escalation = setInterval(() => {
-    if (escalating) return;
-    escalating = true;
-    escalateOverdue(app.db, app.deps.clock())
-      .then((n) => n && app.log.warn({ escalated: n }, 'overdue reports escalated to the parent units'))
-      .catch((err: unknown) => app.log.error({ err }, 'report escalation failed'))
-      .finally(() => {
-        escalating = false;
-      });
-  }, 60_000);
-  escalation.unref();
-  app.addHook('onClose', async () => clearInterval(escalation));
   let running = false;
   const timer = setInterval(() => {
     if (running) return;

@@ -1,5 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import {
+  CONFIG_VARIABLE_NAMES,
+  CONFIG_VARIABLES,
+  ConfigError,
+  type ConfigVariable,
+  envSchema,
+  loadConfig,
+} from './config.js';
 
 describe('configuration', () => {
   it('defaults: port 3000, embedded database in ./data, demo data outside production', () => {
@@ -42,5 +50,78 @@ describe('configuration', () => {
       expect((err as Error).message).toMatch(/DATABASE_URL/);
       expect((err as Error).message).toMatch(/TIEMCHUNG_ADMIN_PASSWORD/);
     }
+  });
+});
+
+describe('configuration documented from its schema', () => {
+  /** The rows of README.md's configuration table: variable, default, meaning. */
+  function readmeRows(): { variable: string; default: string; meaning: string }[] {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const section = readme.split(/^## /m).find((s) => s.startsWith('Configuration\n'));
+    if (!section) throw new Error('README.md has no "## Configuration" section');
+    const lines = section.split('\n').filter((l) => l.startsWith('|'));
+    return lines.slice(2).map((line) => {
+      const cells = line
+        .slice(1, -1)
+        .split('|')
+        .map((c) => c.trim());
+      if (cells.length !== 3) throw new Error(`not a row of three cells: ${line}`);
+      return { variable: cells[0]!.replace(/^`|`$/g, ''), default: cells[1]!, meaning: cells[2]! };
+    });
+  }
+
+  const expectedRow = (v: ConfigVariable) =>
+    `| \`${v}\` | ${CONFIG_VARIABLES[v].default} | ${CONFIG_VARIABLES[v].description} |`;
+
+  it('every variable of the schema has a default and a meaning in CONFIG_VARIABLES, and no other', () => {
+    expect(Object.keys(CONFIG_VARIABLES).sort()).toEqual([...CONFIG_VARIABLE_NAMES].sort());
+    expect(CONFIG_VARIABLE_NAMES).toEqual(Object.keys(envSchema.shape));
+    for (const v of CONFIG_VARIABLE_NAMES) {
+      expect(CONFIG_VARIABLES[v].default, v).not.toBe('');
+      expect(CONFIG_VARIABLES[v].description, v).toMatch(/\w{3}/);
+    }
+  });
+
+  it("the documented default of a variable the schema defaults is the schema's default", () => {
+    for (const v of CONFIG_VARIABLE_NAMES) {
+      const parsed = envSchema.shape[v].safeParse(undefined);
+      if (!parsed.success || parsed.data === undefined) continue;
+      expect(CONFIG_VARIABLES[v].default, v).toBe(`\`${String(parsed.data)}\``);
+    }
+  });
+
+  it("README.md's configuration table lists exactly the schema's variables, in its order, with the same defaults and meanings", () => {
+    const rows = readmeRows();
+    const hint = `README.md's configuration table should read (then format it with \`npx biome check --write README.md\`):\n${CONFIG_VARIABLE_NAMES.map(expectedRow).join('\n')}`;
+    expect(
+      rows.map((r) => r.variable),
+      hint,
+    ).toEqual(CONFIG_VARIABLE_NAMES);
+    for (const r of rows) {
+      const doc = CONFIG_VARIABLES[r.variable as ConfigVariable];
+      expect(r.default, `${r.variable}: default\n${hint}`).toBe(doc.default);
+      expect(r.meaning, `${r.variable}: meaning\n${hint}`).toBe(doc.description);
+    }
+  });
+});
+
+describe('background jobs: no setting turns off another', () => {
+  it('RECHECK_INTERVAL_MS=0 stops only the identity re-check; REPORT_ESCALATION_INTERVAL_MS=0 only the escalation', () => {
+    expect(loadConfig({})).toMatchObject({ recheckIntervalMs: 60_000, reportEscalationIntervalMs: 60_000 });
+    expect(loadConfig({ RECHECK_INTERVAL_MS: '0' })).toMatchObject({
+      recheckIntervalMs: 0,
+      reportEscalationIntervalMs: 60_000,
+    });
+    expect(loadConfig({ REPORT_ESCALATION_INTERVAL_MS: '0' })).toMatchObject({
+      recheckIntervalMs: 60_000,
+      reportEscalationIntervalMs: 0,
+    });
+  });
+
+  it('refuses a period a timer cannot keep (beyond a day), instead of firing every millisecond', () => {
+    expect(() => loadConfig({ REPORT_ESCALATION_INTERVAL_MS: String(2 ** 31) })).toThrow(
+      /REPORT_ESCALATION_INTERVAL_MS/,
+    );
+    expect(() => loadConfig({ RECHECK_INTERVAL_MS: String(2 ** 31) })).toThrow(/RECHECK_INTERVAL_MS/);
   });
 });

@@ -7,7 +7,8 @@ import { DEFAULT_QUEUE_LIMITS, type QueueLimits } from './db/connection-queue.js
 
 /**
  * One typed, frozen configuration, read from the environment and validated synchronously at start
- * (before any other code runs). Every variable is documented in the README's configuration table.
+ * (before any other code runs). Every variable of the schema is described in CONFIG_VARIABLES, and
+ * the README's configuration table lists exactly those, with the same defaults (config.test.ts).
  */
 export interface Config {
   readonly env: 'development' | 'test' | 'production';
@@ -48,6 +49,8 @@ export interface Config {
   };
   /** How often the background job re-checks identities the registry could not answer (0: never). */
   readonly recheckIntervalMs: number;
+  /** How often the background job escalates reports past their due time (0: never); independent of the re-check. */
+  readonly reportEscalationIntervalMs: number;
   /** AES-256 key that encrypts the certificate signing keys at rest (TIEMCHUNG_MASTER_KEY); null: demo key file. */
   readonly masterKey: Buffer | null;
   readonly sms: {
@@ -68,7 +71,11 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const envSchema = z
+/** Longest period of a background job (one day; a timer beyond 2³¹ − 1 ms would fire every millisecond). */
+const MAX_INTERVAL_MS = 86_400_000;
+
+/** The environment the server reads (exported for the documentation check in config.test.ts). */
+export const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     HOST: z.string().min(1).default('0.0.0.0'),
@@ -114,7 +121,8 @@ const envSchema = z
     REGISTRY_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
     REGISTRY_SIM_SIZE: z.coerce.number().int().min(0).max(2_000_000).default(5000),
     REGISTRY_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(3900),
-    RECHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+    RECHECK_INTERVAL_MS: z.coerce.number().int().min(0).max(MAX_INTERVAL_MS).default(60_000),
+    REPORT_ESCALATION_INTERVAL_MS: z.coerce.number().int().min(0).max(MAX_INTERVAL_MS).default(60_000),
     SMS_PROVIDER: z.enum(['outbox', 'http']).optional(),
     SMS_GATEWAY_URL: z
       .string()
@@ -160,6 +168,144 @@ const envSchema = z
       });
     }
   });
+
+/** The environment variables the server reads. */
+export type ConfigVariable = keyof z.input<typeof envSchema>;
+
+/** The variables of the schema, in the order the README's table lists them. */
+export const CONFIG_VARIABLE_NAMES = Object.keys(envSchema.shape) as ConfigVariable[];
+
+/**
+ * Every variable's default and meaning, as the README's configuration table shows them (Markdown;
+ * config.test.ts checks the table against this and against the schema's own defaults). A variable
+ * added to the schema without an entry here does not compile.
+ */
+export const CONFIG_VARIABLES: {
+  readonly [V in ConfigVariable]: { readonly default: string; readonly description: string };
+} = {
+  NODE_ENV: {
+    default: '`development`',
+    description:
+      '`development`, `test` or `production`. Production refuses to start without `TIEMCHUNG_ADMIN_PASSWORD`, `TIEMCHUNG_MASTER_KEY`, `REGISTRY_URL` and (for the `http` SMS provider, its default there) `SMS_GATEWAY_URL`; seeds no demo data, sends cookies `Secure` and HSTS.',
+  },
+  HOST: { default: '`0.0.0.0`', description: 'interface to listen on' },
+  PORT: { default: '`3000`', description: 'HTTP port' },
+  LOG_LEVEL: { default: '`info` (`warn` in test)', description: 'pino log level (`fatal` … `trace`, or `silent`)' },
+  DATA_DIR: {
+    default: '`./data`',
+    description: 'directory of the embedded database (PGlite); `memory://` for a throw-away one',
+  },
+  DATABASE_URL: {
+    default: '—',
+    description: '`postgres://…` of a PostgreSQL server; when set, the embedded database is not used',
+  },
+  DATABASE_POOL_MAX: { default: '`20`', description: 'connections in the PostgreSQL pool of one API node' },
+  DATABASE_PREPARED_STATEMENTS: {
+    default: '`true`',
+    description:
+      "the dose path's statements as named prepared statements (parsed and planned once per connection); set `false` behind a pooler that cannot keep them (PgBouncer before 1.21 in transaction mode)",
+  },
+  DATABASE_QUEUE_MAX: {
+    default: '`128`',
+    description:
+      'requests waiting for a database connection at most; beyond, 503 `service_unavailable` with `Retry-After` (the embedded database has one connection)',
+  },
+  DATABASE_QUEUE_PUBLIC_MAX: {
+    default: '`16`',
+    description:
+      'of those, new public-portal requests at most: the portal is shed first, the health check and staff are served first',
+  },
+  DATABASE_QUEUE_WAIT_MS: {
+    default: '`2000`',
+    description: "longest wait for a database connection before 503 (also the PostgreSQL pool's connection timeout)",
+  },
+  TIEMCHUNG_ADMIN_PASSWORD: {
+    default: '— (demo: `TiemChung@2021`)',
+    description:
+      "password of the national administrator `admin` (at least 10 characters); required in production; when it changes, `admin`'s password is reset to it at the next start (audited)",
+  },
+  TIEMCHUNG_DEMO_DATA: {
+    default: '`true` outside production',
+    description: 'seed demo units, facilities and users into an empty database',
+  },
+  SESSION_TTL_HOURS: { default: '`12`', description: 'lifetime of a staff session (at most 720)' },
+  WEB_DIST: {
+    default: '`apps/web/dist`',
+    description: 'directory of the built web app served at `/`; without an `index.html` there, only the API is served',
+  },
+  TRUST_PROXY: {
+    default: '`false`',
+    description: 'trust `X-Forwarded-For` (set behind a load balancer so rate limits see client addresses)',
+  },
+  LOGIN_MAX_FAILURES: {
+    default: '`5`',
+    description: 'wrong logins allowed per username before the next attempts answer 429',
+  },
+  LOGIN_LOCK_MINUTES: { default: '`15`', description: 'the window of those failures and the length of the lock' },
+  REGISTRY_URL: {
+    default: '`simulator` outside production',
+    description:
+      'the national population database that verifies identities: the `http(s)://` URL of its service, or `simulator` for an in-process stand-in with synthetic citizens; required in production',
+  },
+  REGISTRY_TIMEOUT_MS: { default: '`3000`', description: 'time-out of one call to the registry' },
+  REGISTRY_RETRIES: {
+    default: '`2`',
+    description:
+      'further attempts after a network error, time-out or 5xx answer of the registry (waiting 100 ms, 200 ms, … at most 1 s between them)',
+  },
+  REGISTRY_BREAKER_THRESHOLD: {
+    default: '`5`',
+    description:
+      'consecutive failed verifications that open the circuit breaker: verifications then answer `unavailable` at once, and the identity is re-checked later',
+  },
+  REGISTRY_BREAKER_COOLDOWN_MS: {
+    default: '`30000`',
+    description: 'how long an open circuit fails fast before one trial call decides whether it closes',
+  },
+  REGISTRY_SIM_SIZE: {
+    default: '`5000`',
+    description: 'synthetic citizens in the registry simulator (`REGISTRY_URL=simulator` and `npm run registry-sim`)',
+  },
+  REGISTRY_SIM_PORT: {
+    default: '`3900`',
+    description: 'port of the stand-alone simulator `npm run registry-sim` (the in-process one takes a free port)',
+  },
+  RECHECK_INTERVAL_MS: {
+    default: '`60000`',
+    description:
+      'how often the background job verifies again the identities the registry could not answer (each 15 minutes after the failure, 50 at a time); `0`: never. It has no effect on report escalation',
+  },
+  REPORT_ESCALATION_INTERVAL_MS: {
+    default: '`60000`',
+    description:
+      'how often the background job escalates the reports past their 48-hour due time: the parent unit sees them and both units are notified, once; `0`: never (overdue reports are still shown as overdue). Independent of `RECHECK_INTERVAL_MS`',
+  },
+  SMS_PROVIDER: {
+    default: '`outbox` (`http` in production)',
+    description:
+      '`outbox` only stores the messages (staff read them at `GET /api/admin/sms-outbox`); `http` sends them to `SMS_GATEWAY_URL` (every 2 s, each message tried up to 5 times)',
+  },
+  SMS_GATEWAY_URL: {
+    default: '—',
+    description:
+      'the `http(s)://` endpoint of the SMS gateway, sent `POST {"to": "+84…", "text": …}`; required for the `http` provider',
+  },
+  SMS_GATEWAY_TOKEN: { default: '—', description: 'sent to the gateway as `Authorization: Bearer <token>`' },
+  SMS_ASCII: {
+    default: '`true`',
+    description: 'strip the Vietnamese diacritics from messages (đ → d) for gateways limited to the GSM 7-bit alphabet',
+  },
+  EVIDENCE_DIR: {
+    default: '`DATA_DIR/evidence`',
+    description:
+      "where the evidence photos of citizens' reports are stored (re-encoded, by month, outside the web root); with `DATA_DIR=memory://`, `tiemchung-evidence` in the system's temporary directory",
+  },
+  TIEMCHUNG_MASTER_KEY: {
+    default: '— (demo: `DATA_DIR/master.key`)',
+    description:
+      "32 bytes (base64 or 64 hex digits): the AES-256 key that encrypts the certificate signing keys at rest (another key cannot read them) and derives the portal's one-time-code and link secret; required in production. Outside production, when unset, generated once into `DATA_DIR/master.key` (`./data/master.key` on PostgreSQL or `memory://`)",
+  },
+};
 
 /** Thrown when the environment is invalid; the message lists every problem. */
 export class ConfigError extends Error {
@@ -214,6 +360,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       simulatorPort: e.REGISTRY_SIM_PORT,
     },
     recheckIntervalMs: e.RECHECK_INTERVAL_MS,
+    reportEscalationIntervalMs: e.REPORT_ESCALATION_INTERVAL_MS,
     masterKey: e.TIEMCHUNG_MASTER_KEY
       ? Buffer.from(e.TIEMCHUNG_MASTER_KEY, /^[0-9a-fA-F]{64}$/.test(e.TIEMCHUNG_MASTER_KEY) ? 'hex' : 'base64')
       : null,

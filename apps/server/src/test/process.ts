@@ -40,6 +40,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       LOG_LEVEL: 'warn',
       WEB_DIST: '/nonexistent',
       RECHECK_INTERVAL_MS: '0',
+      REPORT_ESCALATION_INTERVAL_MS: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
