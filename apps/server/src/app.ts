@@ -47,6 +47,7 @@ import { sessionsRoutes } from './modules/sessions/sessions.routes.js';
 import { smsRoutes } from './modules/sms/sms.routes.js';
 import { dispatchPendingSms, httpSmsProvider, outboxProvider, type SmsProvider } from './modules/sms/sms.service.js';
 import { statsRoutes } from './modules/stats/stats.routes.js';
+import { stockRoutes } from './modules/stock/stock.routes.js';
 import { unitsRoutes } from './modules/units/units.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { vaccinesRoutes } from './modules/vaccines/vaccines.routes.js';
@@ -209,6 +210,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(peopleRoutes);
   await app.register(dosesRoutes);
   await app.register(lotsRoutes);
+  await app.register(stockRoutes);
   await app.register(sessionsRoutes);
   await app.register(notificationsRoutes);
   await app.register(certificatesRoutes);

@@ -1,13 +1,11 @@
-import { addDays, uuidv7, vaccineByCode } from '@tiemchung/core';
+import { uuidv7, vaccineByCode } from '@tiemchung/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, LotRow } from '../../db/schema.js';
-import { type Actor, covers, NO_MATCH, provinceOfNewRecord } from '../../lib/authz.js';
+import { type Actor, covers, provinceOfNewRecord } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { TtlCache } from '../../lib/ttl-cache.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
-import { recordedPerLot } from '../doses/doses.service.js';
 import { getFacility } from '../facilities/facilities.service.js';
-import { usedPerLot } from '../sessions/sessions.service.js';
 import { getUnit2021 } from '../units/units.service.js';
 import {
   findLotById,
@@ -23,7 +21,7 @@ type Executor = Kysely<DB> | Transaction<DB>;
 /** Days before expiry from which a lot is listed with an expiry warning. */
 export const EXPIRY_WARNING_DAYS = 30;
 
-export { findLotById, findLotByNumber };
+export { findLotById, findLotByNumber, type Holder, movementTotals };
 
 const lotCache = new TtlCache<string, LotRow>(60_000);
 
@@ -69,38 +67,6 @@ export function holderOf(actor: Actor): Holder | null {
     default:
       return null;
   }
-}
-
-/**
- * Stock per lot held by `holder`: doses received (or allocated to it), passed further down, and —
- * for facilities — used in closed sessions (vials opened × doses per vial).
- */
-export async function stockOf(db: Executor, holder: Holder, vaccineCode?: string) {
-  const rows = await movementTotals(db, holder, vaccineCode);
-  const used =
-    holder.startsWith('F:') && rows.length
-      ? await usedPerLot(db, { facilityId: holder.slice(2), lotIds: rows.map((r) => r.id) })
-      : new Map<string, number>();
-  return rows.map((r) => {
-    const dosesUsed = used.get(r.id) ?? 0;
-    return { ...r, doses_used: dosesUsed, remaining: r.doses_in - r.doses_out - dosesUsed };
-  });
-}
-
-export function presentStockRow(r: Awaited<ReturnType<typeof stockOf>>[number], today: string) {
-  return {
-    id: r.id,
-    lotNumber: r.lot_number,
-    vaccineCode: r.vaccine_code,
-    expiresOn: r.expires_on,
-    dosesPerVial: r.doses_per_vial,
-    dosesReceived: r.doses_in,
-    dosesAllocated: r.doses_out,
-    dosesUsed: r.doses_used,
-    dosesRemaining: r.remaining,
-    expired: r.expires_on < today,
-    expiresSoon: r.expires_on >= today && r.expires_on <= addDays(today, EXPIRY_WARNING_DAYS),
-  };
 }
 
 /**
@@ -197,14 +163,17 @@ export async function allocateLot(
     // Serialise allocations of one lot so two cannot both spend the last doses.
     const lot = await trx.selectFrom('lots').selectAll().where('id', '=', input.lotId).forUpdate().executeTakeFirst();
     if (!lot) throw new AppError('not_found');
-    const stock = (await stockOf(trx, from)).find((r) => r.id === lot.id);
-    if (!stock || stock.remaining < input.doses) {
+    // The holder is a province or a district: it passes doses on and uses none (only facilities
+    // use doses, in sessions), so what it has left is what came in less what went down.
+    const held = (await movementTotals(trx, from)).find((r) => r.id === lot.id);
+    const remaining = held ? held.doses_in - held.doses_out : 0;
+    if (!held || remaining < input.doses) {
       throw new AppError('conflict', {
         publicCode: 'insufficient_stock',
         field: 'doses',
         message: {
-          vi: `Không đủ vắc xin: lô ${lot.lot_number} chỉ còn ${stock?.remaining ?? 0} liều.`,
-          en: `Not enough doses: lot ${lot.lot_number} has ${stock?.remaining ?? 0} left.`,
+          vi: `Không đủ vắc xin: lô ${lot.lot_number} chỉ còn ${remaining} liều.`,
+          en: `Not enough doses: lot ${lot.lot_number} has ${remaining} left.`,
         },
       });
     }
@@ -225,38 +194,6 @@ export async function allocateLot(
       after: { from, to, doses: input.doses },
     });
   });
-}
-
-/** The stock of a holder (province, district or facility), with expiry warnings. */
-export async function stockOfHolder(db: Executor, holder: Holder, today: string, vaccineCode?: string) {
-  return (await stockOf(db, holder, vaccineCode)).map((r) => presentStockRow(r, today));
-}
-
-/** Per lot: doses used (vials opened × doses per vial at session close) vs doses recorded; a gap lists as possible unrecorded doses. */
-export async function lotReconciliation(db: Executor, actor: Actor) {
-  const f =
-    actor.scope.level === 'nation'
-      ? {}
-      : actor.scope.level === 'facility'
-        ? { facilityId: actor.scope.facilityId ?? NO_MATCH }
-        : actor.scope.level === 'district'
-          ? { districtCode: actor.scope.districtCode ?? NO_MATCH }
-          : { provinceCode: actor.scope.provinceCode ?? NO_MATCH };
-  const [used, recorded] = [await usedPerLot(db, f), await recordedPerLot(db, f)];
-  const lots = await lotsByIds(db, [...new Set([...used.keys(), ...recorded.keys()])]);
-  return [...lots.values()]
-    .map((lot) => {
-      const dosesUsed = used.get(lot.id) ?? 0;
-      const dosesRecorded = recorded.get(lot.id) ?? 0;
-      return {
-        lotNumber: lot.lot_number,
-        vaccineCode: lot.vaccine_code,
-        dosesUsed,
-        dosesRecorded,
-        possibleUnrecorded: Math.max(0, dosesUsed - dosesRecorded),
-      };
-    })
-    .sort((a, b) => b.possibleUnrecorded - a.possibleUnrecorded);
 }
 
 /**

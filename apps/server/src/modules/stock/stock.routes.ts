@@ -1,0 +1,85 @@
+import { listOf } from '@tiemchung/core';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ALL_STAFF, staffAccess } from '../../lib/access.js';
+import { actorOf } from '../../lib/authz.js';
+import { AppError } from '../../lib/errors.js';
+import { getFacility } from '../facilities/facilities.service.js';
+import { type Holder, holderOf } from '../lots/lots.service.js';
+import { lotReconciliation, stockOfHolder } from './stock.service.js';
+
+const lotSchema = z.object({
+  id: z.string(),
+  lotNumber: z.string(),
+  vaccineCode: z.string(),
+  expiresOn: z.string(),
+  dosesPerVial: z.number(),
+  dosesReceived: z.number(),
+  dosesAllocated: z.number(),
+  dosesUsed: z.number(),
+  dosesRemaining: z.number(),
+  expired: z.boolean(),
+  expiresSoon: z.boolean(),
+});
+
+/**
+ * Stock of vaccine lots and its reconciliation (SPEC: Vaccine stock; api-contract.md: GET /api/lots),
+ * read above lots, sessions and doses. Receipts and allocations are the lots module's.
+ */
+export const stockRoutes: FastifyPluginAsyncZod = async (app) => {
+  const today = () => app.deps.clock().toISOString().slice(0, 10);
+
+  app.get(
+    '/api/lots',
+    {
+      // Lots at a facility are not secret within the platform: any staff member may list them.
+      config: staffAccess(ALL_STAFF, 'reference'),
+      schema: {
+        tags: ['lots'],
+        summary: 'Lots held by a facility (or by the caller’s unit), with stock and expiry warnings',
+        querystring: z.object({
+          facilityId: z.string().min(1).max(40).optional(),
+          vaccineCode: z.string().max(40).optional(),
+        }),
+        response: { 200: listOf(lotSchema) },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      let holder: Holder | null;
+      if (request.query.facilityId) {
+        const f = await getFacility(app.db, request.query.facilityId);
+        if (!f) throw new AppError('unknown_facility', { field: 'facilityId', status: 404 });
+        // Lots at a facility are not secret within the platform: any staff member may see them.
+        holder = `F:${f.id}`;
+      } else {
+        holder = holderOf(actor);
+        if (!holder) throw new AppError('validation_failed', { field: 'facilityId' });
+      }
+      return { items: await stockOfHolder(app.db, holder, today(), request.query.vaccineCode) };
+    },
+  );
+
+  app.get(
+    '/api/lots/reconciliation',
+    {
+      config: staffAccess(ALL_STAFF, 'own-units'),
+      schema: {
+        tags: ['lots'],
+        summary: 'Per lot: doses used vs doses recorded; the gap lists as possible unrecorded doses',
+        response: {
+          200: listOf(
+            z.object({
+              lotNumber: z.string(),
+              vaccineCode: z.string(),
+              dosesUsed: z.number(),
+              dosesRecorded: z.number(),
+              possibleUnrecorded: z.number(),
+            }),
+          ),
+        },
+      },
+    },
+    async (request) => ({ items: await lotReconciliation(app.db, actorOf(request)) }),
+  );
+};
