@@ -1,3 +1,4 @@
+import type { VisitStatus } from '@tiemchung/core';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /**
@@ -302,7 +303,8 @@ export interface DoseTable {
 export type DoseRow = Selectable<DoseTable>;
 export type NewDose = Insertable<DoseTable>;
 
-export type VisitStatus = 'waiting' | 'screening' | 'vaccinated' | 'observing' | 'done' | 'postponed' | 'referred';
+/** The visit statuses of core's session contract (the table's check constraint lists the same). */
+export type { VisitStatus };
 export interface VisitTable {
   id: string;
   session_id: string;

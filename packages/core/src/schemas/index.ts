@@ -3,3 +3,4 @@ export * from './common.js';
 export * from './reference.js';
 export * from './screening.js';
 export * from './users.js';
+export * from './sessions.js';

@@ -1,4 +1,15 @@
-import { DOSE_KINDS, isoDateSchema, listOf, screeningBodySchema, VACCINATION_ROLES } from '@tiemchung/core';
+import {
+  boardSchema,
+  checkInBodySchema,
+  DOSE_KINDS,
+  isoDateSchema,
+  listOf,
+  openSessionBodySchema,
+  screeningBodySchema,
+  sessionSchema,
+  VACCINATION_ROLES,
+  visitSchema,
+} from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { staffAccess } from '../../lib/access.js';
@@ -22,33 +33,6 @@ import {
   vaccinateVisit,
 } from './sessions.service.js';
 
-const sessionSchema = z.object({
-  id: z.string(),
-  facilityId: z.string(),
-  sessionDate: z.string(),
-  name: z.string().nullable(),
-  status: z.enum(['open', 'closed']),
-  openedBy: z.string().nullable(),
-  openedAt: z.string(),
-  closedAt: z.string().nullable(),
-});
-
-const visitSchema = z.object({
-  id: z.string(),
-  sessionId: z.string(),
-  personId: z.string(),
-  queueNumber: z.number(),
-  status: z.string(),
-  checkInMethod: z.string(),
-  checkedInAt: z.string(),
-  screeningOutcome: z.string().nullable(),
-  screeningReason: z.string().nullable(),
-  doseId: z.string().nullable(),
-  observationUntil: z.string().nullable(),
-  doneAt: z.string().nullable(),
-  person: z.object({ fullName: z.string(), dateOfBirth: z.string(), gender: z.string() }).optional(),
-});
-
 const idParam = z.object({ id: z.string().min(1).max(64) });
 
 /** The vaccination session at the site: check-in, screening, dose, observation, close. */
@@ -62,12 +46,7 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['sessions'],
         summary: 'Open a vaccination session at a facility',
-        body: z.object({
-          facilityId: z.string().min(1).max(40),
-          sessionDate: isoDateSchema,
-          name: z.string().trim().max(100).optional(),
-          lotNumbers: z.array(z.string().trim().min(1).max(40)).max(20).optional(),
-        }),
+        body: openSessionBodySchema,
         response: { 201: sessionSchema },
       },
     },
@@ -99,7 +78,12 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/sessions/:id',
     {
       config: staffAccess(VACCINATION_ROLES, 'facility'),
-      schema: { tags: ['sessions'], summary: 'The session board: visits, tally, lots', params: idParam },
+      schema: {
+        tags: ['sessions'],
+        summary: 'The session board: visits, tally, lots',
+        params: idParam,
+        response: { 200: boardSchema },
+      },
     },
     async (request) => sessionBoard(app.db, actorOf(request), request.params.id),
   );
@@ -112,20 +96,7 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['sessions'],
         summary: 'Check a person in (idempotent: the client may send the visit id it made offline)',
         params: idParam,
-        body: z
-          .object({
-            id: z.string().uuid().optional(),
-            personId: z.string().min(1).max(64).optional(),
-            /** The text of a registrant's QR (TCDK:DK-…): the person is found or registered from it. */
-            registrationQr: z.string().min(4).max(40).optional(),
-            /** The certificate QR (HC1:…) the citizen's e-health book shows: the person it was issued to. */
-            healthBookQr: z.string().startsWith('HC1:').max(4000).optional(),
-            method: z.enum(['list', 'search', 'cccd_qr', 'health_book_qr', 'registration_qr']).default('search'),
-          })
-          .refine((b) => [b.personId, b.registrationQr, b.healthBookQr].filter(Boolean).length === 1, {
-            message: 'give one of personId, registrationQr, healthBookQr',
-            path: ['personId'],
-          }),
+        body: checkInBodySchema,
         response: { 200: visitSchema, 201: visitSchema },
       },
     },

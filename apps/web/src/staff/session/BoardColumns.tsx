@@ -17,7 +17,7 @@ export type ColumnId = 'waiting' | 'screening' | 'observing' | 'done' | 'other';
 export const COLUMNS: readonly { id: ColumnId; statuses: readonly VisitStatus[] }[] = [
   { id: 'waiting', statuses: ['waiting'] },
   { id: 'screening', statuses: ['screening'] },
-  { id: 'observing', statuses: ['observing'] },
+  { id: 'observing', statuses: ['vaccinated', 'observing'] },
   { id: 'done', statuses: ['done'] },
   { id: 'other', statuses: ['postponed', 'referred'] },
 ];

@@ -1,79 +1,26 @@
-import type { DoseKind, Facility, ScreeningAnswer, ScreeningOutcome, Vitals } from '@tiemchung/core';
+import {
+  type Board,
+  CHECK_IN_METHODS,
+  type CheckInMethod,
+  type DoseKind,
+  type Facility,
+  type ScreeningAnswer,
+  type ScreeningOutcome,
+  type Session,
+  type SessionLot,
+  type Tally,
+  VISIT_STATUSES,
+  type Visit,
+  type VisitPerson,
+  type VisitStatus,
+  type Vitals,
+} from '@tiemchung/core';
 import { api } from '../../api/client';
 import type { ItemsResponse, Person } from '../reception/api';
 
-/** The session area's view of the server (`/api/sessions`, `/api/visits`, ...); type-only core imports. */
-export type { Facility, Person };
-
-export interface Session {
-  id: string;
-  facilityId: string;
-  sessionDate: string;
-  name: string | null;
-  status: 'open' | 'closed';
-  openedBy: string | null;
-  openedAt: string;
-  closedAt: string | null;
-}
-
-export const VISIT_STATUSES = ['waiting', 'screening', 'observing', 'done', 'postponed', 'referred'] as const;
-export type VisitStatus = (typeof VISIT_STATUSES)[number];
-
-export const CHECK_IN_METHODS = ['list', 'search', 'cccd_qr', 'health_book_qr', 'registration_qr'] as const;
-export type CheckInMethod = (typeof CHECK_IN_METHODS)[number];
-
-/** Who a visit is for, as the board shows it. */
-export interface VisitPerson {
-  fullName: string;
-  dateOfBirth: string;
-  gender: string;
-}
-
-export interface Visit {
-  id: string;
-  sessionId: string;
-  personId: string;
-  queueNumber: number;
-  status: VisitStatus;
-  checkInMethod: string;
-  checkedInAt: string;
-  screeningOutcome: string | null;
-  screeningReason: string | null;
-  doseId: string | null;
-  /** ISO time the 30-minute observation ends. */
-  observationUntil: string | null;
-  doneAt: string | null;
-  /** Sent with the board; not with the answers to check-in / screening / dose. */
-  person?: VisitPerson | undefined;
-}
-
-export interface Tally {
-  checkedIn: number;
-  waiting: number;
-  screened: number;
-  observing: number;
-  done: number;
-  postponed: number;
-  referred: number;
-  vaccinated: number;
-  byVaccine: Record<string, number>;
-}
-
-export interface SessionLot {
-  lotNumber: string;
-  vaccineCode: string;
-  expiresOn: string;
-  dosesPerVial: number;
-  vialsOpened: number | null;
-}
-
-/** `GET /api/sessions/{id}`. */
-export interface Board {
-  session: Session;
-  visits: Visit[];
-  tally: Tally;
-  lots: SessionLot[];
-}
+/** The session area's view of the server (`/api/sessions`, `/api/visits`, ...): the contract's types from core. */
+export type { Board, CheckInMethod, Facility, Person, Session, SessionLot, Tally, Visit, VisitPerson, VisitStatus };
+export { CHECK_IN_METHODS, VISIT_STATUSES };
 
 /** A registration invited for a date at a facility (the fields the board shows). */
 export interface InvitedRegistration {

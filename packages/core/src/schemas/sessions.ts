@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { isoDateSchema } from './common.js';
+
+/**
+ * The session at the site (`/api/sessions`, `/api/visits`): the contract the server validates and
+ * answers with, and the types the web app's board is built on — one definition for both.
+ */
+
+/** Where a visit is: checked in, being screened, vaccinated and observed (30 min), done, or not vaccinated. */
+export const VISIT_STATUSES = [
+  'waiting',
+  'screening',
+  'vaccinated',
+  'observing',
+  'done',
+  'postponed',
+  'referred',
+] as const;
+export type VisitStatus = (typeof VISIT_STATUSES)[number];
+
+/** How a person was found at check-in. */
+export const CHECK_IN_METHODS = ['list', 'search', 'cccd_qr', 'health_book_qr', 'registration_qr'] as const;
+export type CheckInMethod = (typeof CHECK_IN_METHODS)[number];
+
+export const SESSION_STATUSES = ['open', 'closed'] as const;
+
+export const sessionSchema = z.object({
+  id: z.string(),
+  facilityId: z.string(),
+  sessionDate: z.string(),
+  name: z.string().nullable(),
+  status: z.enum(SESSION_STATUSES),
+  openedBy: z.string().nullable(),
+  openedAt: z.string(),
+  closedAt: z.string().nullable(),
+});
+export type Session = z.infer<typeof sessionSchema>;
+
+/** Who a visit is for, as the board shows it. */
+export const visitPersonSchema = z.object({ fullName: z.string(), dateOfBirth: z.string(), gender: z.string() });
+export type VisitPerson = z.infer<typeof visitPersonSchema>;
+
+export const visitSchema = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  personId: z.string(),
+  queueNumber: z.number(),
+  status: z.enum(VISIT_STATUSES),
+  checkInMethod: z.string(),
+  checkedInAt: z.string(),
+  screeningOutcome: z.string().nullable(),
+  screeningReason: z.string().nullable(),
+  doseId: z.string().nullable(),
+  /** ISO time the 30-minute observation ends. */
+  observationUntil: z.string().nullable(),
+  doneAt: z.string().nullable(),
+  /** Sent with the board; not with the answers to check-in / screening / dose. */
+  person: visitPersonSchema.optional(),
+});
+export type Visit = z.infer<typeof visitSchema>;
+
+/** The day's figures of a session. */
+export const tallySchema = z.object({
+  checkedIn: z.number(),
+  waiting: z.number(),
+  screened: z.number(),
+  observing: z.number(),
+  done: z.number(),
+  postponed: z.number(),
+  referred: z.number(),
+  vaccinated: z.number(),
+  byVaccine: z.record(z.string(), z.number()),
+});
+export type Tally = z.infer<typeof tallySchema>;
+
+export const sessionLotSchema = z.object({
+  lotNumber: z.string(),
+  vaccineCode: z.string(),
+  expiresOn: z.string(),
+  dosesPerVial: z.number(),
+  vialsOpened: z.number().nullable(),
+});
+export type SessionLot = z.infer<typeof sessionLotSchema>;
+
+/** `GET /api/sessions/{id}`: the session board. */
+export const boardSchema = z.object({
+  session: sessionSchema,
+  visits: z.array(visitSchema),
+  tally: tallySchema,
+  lots: z.array(sessionLotSchema),
+});
+export type Board = z.infer<typeof boardSchema>;
+
+/** `POST /api/sessions`. */
+export const openSessionBodySchema = z.object({
+  facilityId: z.string().min(1).max(40),
+  sessionDate: isoDateSchema,
+  name: z.string().trim().max(100).optional(),
+  lotNumbers: z.array(z.string().trim().min(1).max(40)).max(20).optional(),
+});
+export type OpenSessionBody = z.infer<typeof openSessionBodySchema>;
+
+/** `POST /api/sessions/{id}/visits`: one of the person's id, a registrant's QR or a certificate QR. */
+export const checkInBodySchema = z
+  .object({
+    /** The visit's id, made by the client (offline check-in): the same id again is the same visit. */
+    id: z.uuid().optional(),
+    personId: z.string().min(1).max(64).optional(),
+    /** The text of a registrant's QR (TCDK:DK-…): the person is found or registered from it. */
+    registrationQr: z.string().min(4).max(40).optional(),
+    /** The certificate QR (HC1:…) the citizen's e-health book shows: the person it was issued to. */
+    healthBookQr: z.string().startsWith('HC1:').max(4000).optional(),
+    method: z.enum(CHECK_IN_METHODS).default('search'),
+  })
+  .refine((b) => [b.personId, b.registrationQr, b.healthBookQr].filter(Boolean).length === 1, {
+    message: 'give one of personId, registrationQr, healthBookQr',
+    path: ['personId'],
+  });
+export type CheckInBody = z.input<typeof checkInBodySchema>;
