@@ -33,6 +33,7 @@ import { dosesRoutes } from './modules/doses/doses.routes.js';
 import { facilitiesRoutes } from './modules/facilities/facilities.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { lotsRoutes } from './modules/lots/lots.routes.js';
+import { mergeRoutes } from './modules/merge/merge.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { peopleRoutes } from './modules/people/people.routes.js';
 import { runRecheckBatch } from './modules/people/people.service.js';
@@ -218,6 +219,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(portalRoutes);
   await app.register(registrationsRoutes);
   await app.register(reportsRoutes);
+  await app.register(mergeRoutes);
   await app.register(statsRoutes);
 
   if (config.webDist) await registerWebApp(app, config.webDist);

@@ -14,13 +14,11 @@ import { ALL_STAFF, staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { auditContextOf, listAudit } from '../audit/audit.service.js';
-import { moveRecordsOfPerson } from './people.merge.js';
 import {
   createPerson,
   dismissCandidate,
   duplicateCheck,
   listDuplicateCandidates,
-  mergePeople,
   overrideIdentity,
   presentPerson,
   readPerson,
@@ -227,35 +225,6 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
           app.deps.clock(),
         ),
       ),
-  );
-
-  app.post(
-    '/api/people/:id/merge',
-    {
-      config: staffAccess(REPORT_ROLES, 'person-pair'),
-      schema: {
-        tags: ['people'],
-        summary: 'Merge a duplicate record into this one (all doses and reports kept)',
-        params: idParams,
-        body: z.object({ duplicateId: z.string().min(1).max(64), reason: z.string().trim().min(3).max(500) }),
-        response: { 200: z.object({ person: personSchema, moved: z.record(z.string(), z.number()) }) },
-      },
-    },
-    async (request) => {
-      const { survivor, moved } = await mergePeople(
-        app.db,
-        actorOf(request),
-        auditContextOf(request),
-        {
-          survivorId: request.params.id,
-          otherId: request.body.duplicateId,
-          reason: request.body.reason,
-          now: app.deps.clock(),
-        },
-        moveRecordsOfPerson,
-      );
-      return { person: presentPerson(survivor), moved };
-    },
   );
 
   app.get(

@@ -20,13 +20,11 @@ import type { SigningKeys } from '../certificates/keys.service.js';
 import { correctDose, getDose, recordDose } from '../doses/doses.service.js';
 import { getFacility } from '../facilities/facilities.service.js';
 import { notifyUnit } from '../notifications/notifications.service.js';
-import { moveRecordsOfPerson } from '../people/people.merge.js';
 import {
   canChangePerson,
   createPerson,
   findPersonByIdNumber,
   getPerson,
-  mergePeople,
   type PeopleDeps,
   updatePerson,
 } from '../people/people.service.js';
@@ -421,30 +419,33 @@ export async function correctPersonForReport(
   return person;
 }
 
-/** Merges a duplicate record into the report's person (every dose and report kept). */
-export async function mergeForReport(
-  db: Kysely<DB>,
-  deps: HandlingDeps,
+/**
+ * The open report, with a person, that a merge for it starts from (the merge itself runs above
+ * people and reports, in modules/merge).
+ */
+export async function reportForMerge(
+  db: Executor,
   actor: Actor,
-  audit: AuditContext,
   id: string,
-  duplicateId: string,
-) {
+): Promise<ReportRow & { person_id: string }> {
   const r = await reportFor(db, actor, id);
   open(r);
   if (!r.person_id) throw new AppError('conflict', { publicCode: 'report_without_person' });
-  const result = await mergePeople(
-    db,
-    actor,
-    audit,
-    { survivorId: r.person_id, otherId: duplicateId, reason: `Phản ánh ${r.tracking_code}`, now: deps.clock() },
-    moveRecordsOfPerson,
-  );
+  return { ...r, person_id: r.person_id };
+}
+
+/** After a merge for the report: the report is in progress and its log names the merged record. */
+export async function noteMergeOnReport(
+  db: Kysely<DB>,
+  r: ReportRow,
+  actor: Actor,
+  duplicateId: string,
+  moved: Record<string, number>,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await markInProgress(trx, r, actor);
-    await logAction(trx, r, actor, 'merge', { type: 'person', id: duplicateId, detail: result.moved });
+    await logAction(trx, r, actor, 'merge', { type: 'person', id: duplicateId, detail: moved });
   });
-  return result;
 }
 
 /**

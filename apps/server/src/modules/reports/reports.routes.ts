@@ -26,7 +26,6 @@ import {
   linkPerson,
   listCampaigns,
   listReports,
-  mergeForReport,
   presentReport,
   reassignReport,
   reportActions,
@@ -375,30 +374,6 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
           request.body,
         ),
       ),
-  );
-
-  app.post(
-    '/api/reports/:id/actions/merge',
-    {
-      config: staffAccess(REPORT_ROLES, 'report'),
-      schema: {
-        tags: ['reports'],
-        summary: 'Merge a duplicate record into the report’s person',
-        params: idParam,
-        body: z.object({ duplicateId: z.string().min(1).max(64) }),
-      },
-    },
-    async (request) => {
-      const { survivor, moved } = await mergeForReport(
-        app.db,
-        deps(),
-        actorOf(request),
-        auditContextOf(request),
-        request.params.id,
-        request.body.duplicateId,
-      );
-      return { person: presentPerson(survivor), moved };
-    },
   );
 
   app.post(
