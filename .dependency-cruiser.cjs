@@ -11,9 +11,6 @@
 // typescript < 7), so it parses them with swc (`parser: "swc"`), which keeps type-only imports:
 // an `import type` across a layer counts like any other import. (Its closing note
 // "missing-tsc-transpiler" says so: with swc the TypeScript sources are read all the same.)
-//
-// .dependency-cruiser-known-violations.json lists the violations present when the check came in,
-// so that `npm run lint` stays green while they are removed one by one; a new one fails at once.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
