@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { type EventLoopUtilization, performance } from 'node:perf_hooks';
-import { VACCINATION_ROLES } from '@tiemchung/core';
+import { idempotencyHeaders, VACCINATION_ROLES } from '@tiemchung/core';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -19,7 +19,6 @@ import { z } from 'zod';
 import { buildApp } from '../../apps/server/src/app.js';
 import { loadConfig } from '../../apps/server/src/config.js';
 import { staffAccess } from '../../apps/server/src/lib/access.js';
-import { idempotencyHeaders } from '../../apps/server/src/modules/doses/doses.routes.js';
 import type { AppProcessReply, AppProcessRequest, StatementCount } from './app-process.js';
 
 /** Per statement text: calls and the summed time from send to result, as the app saw it. */

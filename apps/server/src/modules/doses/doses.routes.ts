@@ -1,42 +1,10 @@
-import { DOSE_KINDS, isoDateSchema, listOf, VACCINATION_ROLES } from '@tiemchung/core';
+import { doseSchema, idempotencyHeaders, listOf, recordDoseBodySchema, VACCINATION_ROLES } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ALL_STAFF, staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { auditContextOf } from '../audit/audit.service.js';
 import { listDoses, presentDose, recordDose } from './doses.service.js';
-
-export const doseSchema = z.object({
-  id: z.string(),
-  personId: z.string(),
-  doseNumber: z.number().int(),
-  doseKind: z.enum(DOSE_KINDS),
-  vaccineCode: z.string(),
-  lotNumber: z.string(),
-  administeredOn: z.string(),
-  facilityId: z.string(),
-  sessionId: z.string().nullable(),
-  source: z.string(),
-  retroactive: z.boolean(),
-  override: z.object({ by: z.string().nullable(), reason: z.string() }).nullable(),
-  recordedAt: z.string(),
-});
-
-export const recordDoseBodySchema = z.object({
-  vaccineCode: z.string().min(1).max(40),
-  lotNumber: z.string().trim().min(1).max(40),
-  administeredOn: isoDateSchema,
-  facilityId: z.string().min(1).max(40),
-  doseKind: z.enum(DOSE_KINDS).optional(),
-  override: z.object({ reason: z.string().trim().min(5).max(500) }).optional(),
-});
-
-export const idempotencyHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .regex(/^[\x21-\x7e]{1,200}$/, { message: '1–200 visible ASCII characters' })
-    .optional(),
-});
 
 /** Doses of a person (api-contract.md, Doses). */
 export const dosesRoutes: FastifyPluginAsyncZod = async (app) => {

@@ -2,6 +2,8 @@ import {
   boardSchema,
   checkInBodySchema,
   DOSE_KINDS,
+  doseSchema,
+  idempotencyHeaders,
   isoDateSchema,
   listOf,
   openSessionBodySchema,
@@ -17,7 +19,6 @@ import { actorOf } from '../../lib/authz.js';
 import { recordAdverseEvent } from '../aefi/aefi.service.js';
 import { auditContextOf } from '../audit/audit.service.js';
 import { personOfCertificateQr } from '../certificates/certificates.service.js';
-import { doseSchema, idempotencyHeaders } from '../doses/doses.routes.js';
 import { presentDose } from '../doses/doses.service.js';
 import { personFromRegistrationQr } from '../portal/registrations.service.js';
 import {

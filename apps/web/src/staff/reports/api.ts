@@ -1,7 +1,9 @@
 import { queryOptions, useQueries, useQuery } from '@tanstack/react-query';
 import type {
   AdminUnit,
+  Dose,
   DoseKind,
+  DoseRuleViolation,
   Facility,
   RejectionReason,
   ReportCategory,
@@ -13,7 +15,9 @@ import { api, isApiError } from '../../api/client';
 import type { ItemsResponse, Person } from '../reception/api';
 
 /** The server's report-handling API (`/api/reports`, `/api/campaigns`) and what the screens read with it. */
-export type { Facility, Person };
+export type { Dose, Facility, Person };
+/** One broken dose rule of a 422 answer (`violations` next to `error` in the body). */
+export type Violation = DoseRuleViolation;
 
 export const REPORT_STATUSES = ['received', 'in_progress', 'resolved'] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
@@ -70,17 +74,6 @@ export interface ReportDetail extends Report {
   actions: ReportAction[];
 }
 
-export interface Dose {
-  id: string;
-  doseNumber: number;
-  doseKind: DoseKind;
-  vaccineCode: string;
-  lotNumber: string;
-  administeredOn: string;
-  facilityId: string;
-  source?: string;
-}
-
 export interface Certificate {
   status: 'none' | 'partial' | 'complete' | 'booster';
   color: 'none' | 'yellow' | 'green';
@@ -130,14 +123,6 @@ export interface CampaignProgress {
   campaign: Campaign;
   total: CampaignCounts;
   units: CampaignUnit[];
-}
-
-/** One broken dose rule of a 422 answer (`violations` next to `error` in the body). */
-export interface Violation {
-  code: string;
-  field?: string | null;
-  message: string;
-  overridable: boolean;
 }
 
 /** Every rule a 422 listed (none for other errors). */

@@ -2,7 +2,9 @@ import {
   type Board,
   CHECK_IN_METHODS,
   type CheckInMethod,
+  type Dose,
   type DoseKind,
+  type DoseRuleViolation,
   type Facility,
   type ScreeningAnswer,
   type ScreeningOutcome,
@@ -19,7 +21,21 @@ import { api } from '../../api/client';
 import type { ItemsResponse, Person } from '../reception/api';
 
 /** The session area's view of the server (`/api/sessions`, `/api/visits`, ...): the contract's types from core. */
-export type { Board, CheckInMethod, Facility, Person, Session, SessionLot, Tally, Visit, VisitPerson, VisitStatus };
+export type {
+  Board,
+  CheckInMethod,
+  Dose,
+  Facility,
+  Person,
+  Session,
+  SessionLot,
+  Tally,
+  Visit,
+  VisitPerson,
+  VisitStatus,
+};
+/** One broken dose rule in a 422 answer. */
+export type Violation = DoseRuleViolation;
 export { CHECK_IN_METHODS, VISIT_STATUSES };
 
 /** A registration invited for a date at a facility (the fields the board shows). */
@@ -45,18 +61,6 @@ export interface StockLot {
   expiresSoon: boolean;
 }
 
-export interface Dose {
-  id: string;
-  personId: string;
-  doseNumber: number;
-  doseKind: DoseKind;
-  vaccineCode: string;
-  lotNumber: string;
-  administeredOn: string;
-  facilityId: string;
-  sessionId: string | null;
-}
-
 export interface ScreeningRequest {
   answers: Record<string, ScreeningAnswer>;
   vitals: Vitals;
@@ -70,14 +74,6 @@ export interface DoseRequest {
   doseKind?: DoseKind;
   /** When the dose was given (the nurse's submit, even if it syncs later): the observation starts then. */
   givenAt?: string;
-}
-
-/** One broken dose rule in a 422 answer. */
-export interface Violation {
-  code: string;
-  field?: string;
-  message: string;
-  overridable?: boolean;
 }
 
 export interface AdverseEventRequest {
