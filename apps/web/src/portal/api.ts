@@ -1,10 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
-import type { AdminUnit, Facility, Localized } from '@tiemchung/core';
+import type { AdminUnit, CertificateDose, Facility, PortalCertificate } from '@tiemchung/core';
 import { api } from '../api/client';
 
 /** The citizens' portal API (`/api/portal/...`) and the public reference data it uses. */
 
 export type Gender = 'male' | 'female';
+
+/** The certificate the portal shows after the OTP, with its PDF link (core's contract). */
+export type Certificate = PortalCertificate;
+export type { CertificateDose };
 
 export interface PersonBody {
   fullName: string;
@@ -12,34 +16,6 @@ export interface PersonBody {
   gender: Gender;
   phone: string;
   idNumber?: string | undefined;
-}
-
-export interface CertificateDose {
-  id: string;
-  doseNumber: number;
-  doseKind: string;
-  vaccineCode: string;
-  vaccineName: string;
-  manufacturer: string;
-  lotNumber: string;
-  administeredOn: string;
-  facilityId: string;
-  facilityName: string;
-}
-
-export interface Certificate {
-  status: 'none' | 'partial' | 'complete' | 'booster';
-  color: 'none' | 'yellow' | 'green';
-  statusText: Localized;
-  doses: CertificateDose[];
-  qr: string | null;
-  ci: string | null;
-  issuedAt: string | null;
-  expiresAt: string | null;
-  person: { fullName: string; dateOfBirth: string; gender: Gender; idNumberMasked: string | null };
-  identity: { verified: boolean; status: string; source: string | null; verifiedAt: string | null; override: boolean };
-  passportBlockers: { code: string; message: Localized; doseId?: string }[];
-  pdfUrl: string;
 }
 
 export const REPORT_CATEGORIES = ['missing_dose', 'wrong_dose', 'wrong_personal_info', 'other'] as const;

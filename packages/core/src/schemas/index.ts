@@ -1,4 +1,5 @@
 export * from './auth.js';
+export * from './certificates.js';
 export * from './common.js';
 export * from './doses.js';
 export * from './reference.js';

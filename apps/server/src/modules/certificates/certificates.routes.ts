@@ -1,4 +1,4 @@
-import { VACCINATION_ROLES } from '@tiemchung/core';
+import { certificateSchema, VACCINATION_ROLES } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ALL_STAFF, publicAccess, staffAccess } from '../../lib/access.js';
@@ -9,47 +9,6 @@ import { getSessionFor } from '../sessions/sessions.service.js';
 import { batchPdf, certificatePdf } from './certificates.pdf.js';
 import { certificateState, getCertificate, sessionCertificates } from './certificates.service.js';
 import { trustList } from './keys.service.js';
-
-const localized = z.object({ vi: z.string(), en: z.string() });
-
-export const certificateSchema = z.object({
-  status: z.enum(['none', 'partial', 'complete', 'booster']),
-  color: z.enum(['none', 'yellow', 'green']),
-  statusText: localized,
-  doses: z.array(
-    z.object({
-      id: z.string(),
-      doseNumber: z.number(),
-      doseKind: z.string(),
-      vaccineCode: z.string(),
-      vaccineName: z.string(),
-      manufacturer: z.string(),
-      lotNumber: z.string(),
-      administeredOn: z.string(),
-      facilityId: z.string(),
-      facilityName: z.string(),
-    }),
-  ),
-  qr: z.string().nullable(),
-  ci: z.string().nullable(),
-  issuedAt: z.string().nullable(),
-  expiresAt: z.string().nullable(),
-  person: z.object({
-    id: z.string(),
-    fullName: z.string(),
-    dateOfBirth: z.string(),
-    gender: z.enum(['male', 'female']),
-    idNumberMasked: z.string().nullable(),
-  }),
-  identity: z.object({
-    verified: z.boolean(),
-    status: z.string(),
-    source: z.string().nullable(),
-    verifiedAt: z.string().nullable(),
-    override: z.boolean(),
-  }),
-  passportBlockers: z.array(z.object({ code: z.string(), message: localized, doseId: z.string().optional() })),
-});
 
 const idParam = z.object({ id: z.string().min(1).max(64) });
 

@@ -1,12 +1,11 @@
 import fastifyMultipart from '@fastify/multipart';
-import { genderSchema, isoDateSchema, SCREENING_ANSWERS } from '@tiemchung/core';
+import { genderSchema, isoDateSchema, portalCertificateSchema, SCREENING_ANSWERS } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { publicAccess } from '../../lib/access.js';
 import { AppError } from '../../lib/errors.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { certificatePdf } from '../certificates/certificates.pdf.js';
-import { certificateSchema } from '../certificates/certificates.routes.js';
 import { getCertificate } from '../certificates/certificates.service.js';
 import { enforce } from '../ratelimit/rate-limit.service.js';
 import { attachEvidence, createReport, EVIDENCE_MAX_BYTES, reportForCitizen } from '../reports/reports.service.js';
@@ -102,7 +101,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Check the OTP; answers the certificate and a short-lived PDF link',
         params: z.object({ lookupId: z.string().min(1).max(64) }),
         body: z.object({ otp: z.string().trim().max(12) }),
-        response: { 200: certificateSchema.extend({ pdfUrl: z.string() }) },
+        response: { 200: portalCertificateSchema },
       },
     },
     async (request) => {

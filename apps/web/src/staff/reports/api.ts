@@ -1,6 +1,7 @@
 import { queryOptions, useQueries, useQuery } from '@tanstack/react-query';
 import type {
   AdminUnit,
+  Certificate as CoreCertificate,
   Dose,
   DoseKind,
   DoseRuleViolation,
@@ -16,6 +17,8 @@ import type { ItemsResponse, Person } from '../reception/api';
 
 /** The server's report-handling API (`/api/reports`, `/api/campaigns`) and what the screens read with it. */
 export type { Dose, Facility, Person };
+/** What the report screen shows of a person's certificate. */
+export type Certificate = Pick<CoreCertificate, 'status' | 'color' | 'statusText' | 'issuedAt'>;
 /** One broken dose rule of a 422 answer (`violations` next to `error` in the body). */
 export type Violation = DoseRuleViolation;
 
@@ -72,13 +75,6 @@ export interface ReportAction {
 
 export interface ReportDetail extends Report {
   actions: ReportAction[];
-}
-
-export interface Certificate {
-  status: 'none' | 'partial' | 'complete' | 'booster';
-  color: 'none' | 'yellow' | 'green';
-  statusText: { vi: string; en: string };
-  issuedAt: string | null;
 }
 
 export interface Vaccine {

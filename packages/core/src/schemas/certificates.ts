@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { CERTIFICATE_STATUSES } from '../hcert/status.js';
+
+/**
+ * A person's certificate as the API answers it (`GET /api/people/{id}/certificate`, and the portal's
+ * look-up with a PDF link): one definition for the server's answer and the web app's screens.
+ */
+
+const localizedSchema = z.object({ vi: z.string(), en: z.string() });
+
+export const certificateDoseSchema = z.object({
+  id: z.string(),
+  doseNumber: z.number(),
+  doseKind: z.string(),
+  vaccineCode: z.string(),
+  vaccineName: z.string(),
+  manufacturer: z.string(),
+  lotNumber: z.string(),
+  administeredOn: z.string(),
+  facilityId: z.string(),
+  facilityName: z.string(),
+});
+export type CertificateDose = z.infer<typeof certificateDoseSchema>;
+
+export const certificateSchema = z.object({
+  status: z.enum(CERTIFICATE_STATUSES),
+  color: z.enum(['none', 'yellow', 'green']),
+  statusText: localizedSchema,
+  doses: z.array(certificateDoseSchema),
+  /** The signed EU DCC QR (`HC1:…`), or null without a dose. */
+  qr: z.string().nullable(),
+  /** The certificate identifier (UVCI). */
+  ci: z.string().nullable(),
+  issuedAt: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+  person: z.object({
+    id: z.string(),
+    fullName: z.string(),
+    dateOfBirth: z.string(),
+    gender: z.enum(['male', 'female']),
+    idNumberMasked: z.string().nullable(),
+  }),
+  identity: z.object({
+    verified: z.boolean(),
+    status: z.string(),
+    source: z.string().nullable(),
+    verifiedAt: z.string().nullable(),
+    override: z.boolean(),
+  }),
+  /** What stops a vaccine passport being issued (unverified identity, a dose without a lot…). */
+  passportBlockers: z.array(z.object({ code: z.string(), message: localizedSchema, doseId: z.string().optional() })),
+});
+export type Certificate = z.infer<typeof certificateSchema>;
+
+/** The portal's answer to a verified look-up: the certificate and a short-lived PDF link. */
+export const portalCertificateSchema = certificateSchema.extend({ pdfUrl: z.string() });
+export type PortalCertificate = z.infer<typeof portalCertificateSchema>;
