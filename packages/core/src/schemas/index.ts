@@ -5,4 +5,5 @@ export * from './doses.js';
 export * from './reference.js';
 export * from './screening.js';
 export * from './sessions.js';
+export * from './stock.js';
 export * from './users.js';

@@ -1,4 +1,4 @@
-import { listOf } from '@tiemchung/core';
+import { listOf, stockLotSchema } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ALL_STAFF, staffAccess } from '../../lib/access.js';
@@ -7,20 +7,6 @@ import { AppError } from '../../lib/errors.js';
 import { getFacility } from '../facilities/facilities.service.js';
 import { type Holder, holderOf } from '../lots/lots.service.js';
 import { lotReconciliation, stockOfHolder } from './stock.service.js';
-
-const lotSchema = z.object({
-  id: z.string(),
-  lotNumber: z.string(),
-  vaccineCode: z.string(),
-  expiresOn: z.string(),
-  dosesPerVial: z.number(),
-  dosesReceived: z.number(),
-  dosesAllocated: z.number(),
-  dosesUsed: z.number(),
-  dosesRemaining: z.number(),
-  expired: z.boolean(),
-  expiresSoon: z.boolean(),
-});
 
 /**
  * Stock of vaccine lots and its reconciliation (SPEC: Vaccine stock; api-contract.md: GET /api/lots),
@@ -41,7 +27,7 @@ export const stockRoutes: FastifyPluginAsyncZod = async (app) => {
           facilityId: z.string().min(1).max(40).optional(),
           vaccineCode: z.string().max(40).optional(),
         }),
-        response: { 200: listOf(lotSchema) },
+        response: { 200: listOf(stockLotSchema) },
       },
     },
     async (request) => {

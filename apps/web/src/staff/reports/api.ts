@@ -9,6 +9,7 @@ import type {
   RejectionReason,
   ReportCategory,
   ReportOutcome,
+  StockLot,
   UpdatePersonBody,
   Urgency,
 } from '@tiemchung/core';
@@ -16,7 +17,7 @@ import { api, isApiError } from '../../api/client';
 import type { ItemsResponse, Person } from '../reception/api';
 
 /** The server's report-handling API (`/api/reports`, `/api/campaigns`) and what the screens read with it. */
-export type { Dose, Facility, Person };
+export type { Dose, Facility, Person, StockLot };
 /** What the report screen shows of a person's certificate. */
 export type Certificate = Pick<CoreCertificate, 'status' | 'color' | 'statusText' | 'issuedAt'>;
 /** One broken dose rule of a 422 answer (`violations` next to `error` in the body). */
@@ -82,14 +83,6 @@ export interface Vaccine {
   name: string;
   localName: string;
   manufacturer: string;
-}
-
-export interface StockLot {
-  id: string;
-  lotNumber: string;
-  vaccineCode: string;
-  expiresOn: string;
-  expired: boolean;
 }
 
 export interface Campaign {

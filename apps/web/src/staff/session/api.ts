@@ -10,6 +10,7 @@ import {
   type ScreeningOutcome,
   type Session,
   type SessionLot,
+  type StockLot,
   type Tally,
   VISIT_STATUSES,
   type Visit,
@@ -29,6 +30,7 @@ export type {
   Person,
   Session,
   SessionLot,
+  StockLot,
   Tally,
   Visit,
   VisitPerson,
@@ -50,17 +52,6 @@ export interface InvitedRegistration {
 }
 
 /** A lot held by a facility (`GET /api/lots?facilityId=`). */
-export interface StockLot {
-  id: string;
-  lotNumber: string;
-  vaccineCode: string;
-  expiresOn: string;
-  dosesPerVial: number;
-  dosesRemaining: number;
-  expired: boolean;
-  expiresSoon: boolean;
-}
-
 export interface ScreeningRequest {
   answers: Record<string, ScreeningAnswer>;
   vitals: Vitals;
