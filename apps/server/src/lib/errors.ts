@@ -14,6 +14,7 @@ export class AppError extends Error {
   readonly localized: Localized | undefined;
   readonly extra: Record<string, unknown> | undefined;
   readonly headers: Record<string, string> | undefined;
+  readonly violations: readonly RuleViolation[] | undefined;
 
   constructor(
     code: ErrorCode,
@@ -30,6 +31,8 @@ export class AppError extends Error {
       /** A core rule's violation code (e.g. `id_number_sex_mismatch`), answered with the rule's message. */
       ruleCode?: string;
       status?: number;
+      /** Every broken rule (a dose's 422), each answered in the caller's language beside `error`. */
+      violations?: readonly RuleViolation[];
     } = {},
   ) {
     const entry = ERROR_CATALOGUE[options.publicCode ?? code];
@@ -41,6 +44,7 @@ export class AppError extends Error {
     this.localized = options.message ?? { vi: entry.vi, en: entry.en };
     this.extra = options.extra;
     this.headers = options.headers;
+    this.violations = options.violations;
   }
 
   /** The contract's error body in the caller's language. */
@@ -50,8 +54,17 @@ export class AppError extends Error {
       message: this.localized?.[lang] ?? this.message,
     };
     if (this.field) error.field = this.field;
-    return { error, ...(this.extra ?? {}) };
+    const violations = this.violations?.map((v) => ({ ...v, message: v.message[lang] }));
+    return { error, ...(violations ? { violations } : {}), ...(this.extra ?? {}) };
   }
+}
+
+/** One broken rule of a core check, with its message in both languages. */
+export interface RuleViolation {
+  readonly code: string;
+  readonly field: string;
+  readonly message: Localized;
+  readonly overridable: boolean;
 }
 
 /** A rule violation from the core (code, field, bilingual message) as a 400 or 422 response. */

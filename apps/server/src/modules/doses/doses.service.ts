@@ -84,22 +84,20 @@ function fingerprintOf(i: RecordDoseInput, personId: string): string {
 }
 
 /** The 422 of a dose that breaks rules: the first violation as the error, all of them listed. */
-function ruleViolations(violations: readonly DoseViolation[], lang: 'vi' | 'en' = 'vi'): AppError {
+function ruleViolations(violations: readonly DoseViolation[]): AppError {
   const first = violations[0]!;
   return new AppError('validation_failed', {
     status: 422,
     ruleCode: first.code,
     field: first.field,
     message: first.message,
-    extra: {
-      violations: violations.map((x) => ({
-        code: x.code,
-        field: x.field,
-        message: x.message[lang],
-        overridable: x.overridable,
-      })),
-      overridable: allOverridable(violations),
-    },
+    violations: violations.map((x) => ({
+      code: x.code,
+      field: x.field,
+      message: x.message,
+      overridable: x.overridable,
+    })),
+    extra: { overridable: allOverridable(violations) },
   });
 }
 
@@ -561,3 +559,5 @@ export async function recordedPerLot(
   if (f.facilityId) q = q.where('facility_id', '=', f.facilityId);
   return new Map((await q.execute()).map((r) => [r.lot_id!, Number(r.n)]));
 }
+
+export { doseCountsInScope } from './doses.queries.js';

@@ -165,6 +165,20 @@ describe('dose rules through the API', () => {
     }
   });
 
+  it('every violation listed is in the caller’s language, like the error itself', async () => {
+    const p = await person();
+    await post(p.id, dose({ administeredOn: '2021-11-15' }));
+    const res = await t.call('POST', `/api/people/${p.id}/doses`, {
+      as: 'caolanh.tiem',
+      body: dose({ administeredOn: '2021-12-05' }),
+      headers: { 'idempotency-key': randomUUID(), 'accept-language': 'en' },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error.message).toMatch(/at least 21 days/i);
+    expect(res.body.violations[0].message).toBe(res.body.error.message);
+    expect(res.body.violations[0]).toMatchObject({ code: 'interval_too_short', overridable: true });
+  });
+
   it('a second Pfizer dose after 20 days is refused; a supervisor may record it with a reason', async () => {
     const p = await person();
     await post(p.id, dose({ administeredOn: '2021-11-15' }));
