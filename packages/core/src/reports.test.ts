@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { isOverdue, projectedMisses, reportDueAt, resolvedOnTime, urgency } from './reports.js';
+import {
+  isOverdue,
+  projectedMisses,
+  REPORT_SLA_HOURS,
+  REPORT_SLA_MS,
+  reportDueAt,
+  resolvedOnTime,
+  urgency,
+} from './reports.js';
 
 const received = new Date('2021-11-05T08:00:00Z');
 const due = reportDueAt(received);
@@ -8,6 +16,9 @@ const at = (h: number, m = 0, s = 0) => new Date(received.getTime() + ((h * 60 +
 describe('the 48-hour clock', () => {
   it('is due exactly 48 hours after receipt', () => {
     expect(due.toISOString()).toBe('2021-11-07T08:00:00.000Z');
+    expect(REPORT_SLA_HOURS).toBe(48);
+    expect(REPORT_SLA_MS).toBe(REPORT_SLA_HOURS * 3_600_000);
+    expect(due.getTime() - received.getTime()).toBe(REPORT_SLA_MS);
   });
 
   it('47:59 is not overdue, 48:00 is not, 48:00:01 is', () => {

@@ -6,7 +6,8 @@ import type { Localized } from './i18n.js';
  * chậm nhất sau 48 giờ sau khi nhận được phản ánh") and the campaign arithmetic. Pure: the clock
  * is always passed in.
  */
-export const REPORT_SLA_MS = 48 * 3_600_000;
+export const REPORT_SLA_HOURS = 48;
+export const REPORT_SLA_MS = REPORT_SLA_HOURS * 3_600_000;
 
 export const REPORT_CATEGORIES = ['missing_dose', 'wrong_dose', 'wrong_personal_info', 'other'] as const;
 export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
@@ -43,7 +44,11 @@ export function reportDueAt(receivedAt: Date): Date {
   return new Date(receivedAt.getTime() + REPORT_SLA_MS);
 }
 
-/** Overdue: not resolved and the due time has passed (47:59 is not overdue; 48:00:01 is). */
+/**
+ * Overdue: not resolved and the due time has passed (47:59 is not overdue; 48:00:00 is not;
+ * 48:00:00.001 is). A report is resolved exactly when it has a resolution time (the server sets
+ * `status = 'resolved'` and `resolved_at` together, and its SQL filter `overdueFilter` says the same).
+ */
 export function isOverdue(report: { dueAt: Date; resolvedAt: Date | null }, now: Date): boolean {
   return report.resolvedAt === null && now.getTime() > report.dueAt.getTime();
 }

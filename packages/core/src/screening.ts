@@ -88,7 +88,7 @@ export const SCREENING_QUESTIONS: readonly ScreeningQuestion[] = [
 export const SCREENING_ANSWERS = ['yes', 'no', 'unsure'] as const;
 export type ScreeningAnswer = (typeof SCREENING_ANSWERS)[number];
 
-/** Vital signs taken at screening (limits in `schemas/screening.ts`). */
+/** Vital signs taken at screening (within VITAL_LIMITS). */
 export interface Vitals {
   temperature?: number;
   pulse?: number;
@@ -96,6 +96,23 @@ export interface Vitals {
   diastolic?: number;
   spo2?: number;
 }
+
+export type VitalSign = keyof Vitals;
+
+/**
+ * The values a vital sign may take (a reading outside is a typing error, refused by the API's
+ * `vitalsSchema` and flagged by the screening form): °C, beats/min, mmHg, %; only the temperature
+ * has decimals.
+ */
+export const VITAL_LIMITS: {
+  readonly [V in VitalSign]: { readonly min: number; readonly max: number; readonly integer: boolean };
+} = {
+  temperature: { min: 30, max: 45, integer: false },
+  pulse: { min: 20, max: 250, integer: true },
+  systolic: { min: 50, max: 300, integer: true },
+  diastolic: { min: 20, max: 200, integer: true },
+  spo2: { min: 50, max: 100, integer: true },
+};
 
 export const SCREENING_OUTCOMES = ['vaccinate', 'postpone', 'refer'] as const;
 export type ScreeningOutcome = (typeof SCREENING_OUTCOMES)[number];
@@ -161,3 +178,4 @@ export function suggestScreeningOutcome(
 
 /** Minutes of observation after a dose. */
 export const OBSERVATION_MINUTES = 30;
+export const OBSERVATION_MS = OBSERVATION_MINUTES * 60_000;

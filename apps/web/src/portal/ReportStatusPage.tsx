@@ -1,4 +1,4 @@
-import { normalizePhone } from '@tiemchung/core';
+import { isOverdue, normalizePhone } from '@tiemchung/core';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link, useLocation, useSearchParams } from 'react-router';
 import { isApiError } from '../api/client';
@@ -135,7 +135,10 @@ export default function ReportStatusPage() {
 function ReportStatusView({ report, headingRef }: { report: ReportStatus; headingRef: React.Ref<HTMLHeadingElement> }) {
   const t = usePortalT();
   const due = formatDateTime(report.dueAt);
-  const overdue = report.status !== 'resolved' && new Date(report.dueAt).getTime() < Date.now();
+  const overdue = isOverdue(
+    { dueAt: new Date(report.dueAt), resolvedAt: report.resolvedAt === null ? null : new Date(report.resolvedAt) },
+    new Date(),
+  );
   return (
     <section className="card stack" aria-labelledby="report-status-title">
       <h2 id="report-status-title" ref={headingRef} tabIndex={-1}>

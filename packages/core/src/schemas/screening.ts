@@ -1,15 +1,26 @@
 import { z } from 'zod';
-import { SCREENING_ANSWERS, SCREENING_OUTCOMES, SCREENING_QUESTIONS } from '../screening.js';
+import {
+  SCREENING_ANSWERS,
+  SCREENING_OUTCOMES,
+  SCREENING_QUESTIONS,
+  VITAL_LIMITS,
+  type VitalSign,
+} from '../screening.js';
 
 // The zod schemas of screening live apart from the checklist, so that the public portal can show
 // the checklist without loading zod.
 
+function vital(sign: VitalSign) {
+  const { min, max, integer } = VITAL_LIMITS[sign];
+  return (integer ? z.number().int() : z.number()).min(min).max(max).optional();
+}
+
 export const vitalsSchema = z.object({
-  temperature: z.number().min(30).max(45).optional(),
-  pulse: z.number().int().min(20).max(250).optional(),
-  systolic: z.number().int().min(50).max(300).optional(),
-  diastolic: z.number().int().min(20).max(200).optional(),
-  spo2: z.number().int().min(50).max(100).optional(),
+  temperature: vital('temperature'),
+  pulse: vital('pulse'),
+  systolic: vital('systolic'),
+  diastolic: vital('diastolic'),
+  spo2: vital('spo2'),
 });
 
 export const screeningBodySchema = z.object({

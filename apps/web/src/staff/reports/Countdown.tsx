@@ -3,7 +3,7 @@ import { Badge, type BadgeTone } from '../../ui/Badge';
 import { cx } from '../../ui/cx';
 import { useNow } from '../../ui/useNow';
 import type { Report, ReportStatus } from './api';
-import { formatDuration, liveUrgency } from './format';
+import { answeredOnTime, formatDuration, liveUrgency } from './format';
 import { useReportsT } from './i18n';
 
 /** Distinct shapes per urgency, so that colour is never the only cue. */
@@ -30,7 +30,7 @@ export function Countdown({
   const now = useNow();
   if (report.status === 'resolved') {
     // Closed: whether it was answered within the 48 hours.
-    const onTime = report.resolvedAt !== null && Date.parse(report.resolvedAt) <= Date.parse(report.dueAt);
+    const onTime = answeredOnTime(report);
     return (
       <Badge tone={onTime ? 'success' : 'warning'} className="countdown-done">
         {onTime ? t('countdown.doneOnTime') : t('countdown.doneLate')}

@@ -9,7 +9,7 @@ import { RadioGroup } from '../../ui/RadioGroup';
 import { TextAreaField } from '../../ui/TextAreaField';
 import type { Dose, Report, ReportDetail, ResolutionBody } from './api';
 import { reportsApi } from './api';
-import { formatDate, formatDateTime, normalizeTrackingCode, rejectionLabel } from './format';
+import { answeredOnTime, formatDate, formatDateTime, normalizeTrackingCode, rejectionLabel } from './format';
 import { type ReportsT, useReportsT } from './i18n';
 import { Detail, Refusal } from './shared';
 
@@ -201,7 +201,7 @@ export function ResolvedPanel({ report, focus }: { report: Report; focus: boolea
   useEffect(() => {
     if (focus) headingRef.current?.focus();
   }, []);
-  const onTime = report.resolvedAt && Date.parse(report.resolvedAt) <= Date.parse(report.dueAt);
+  const onTime = answeredOnTime(report);
   return (
     <section className="card stack resolved-panel" aria-labelledby="resolved-title">
       <h2 id="resolved-title" className="h3" ref={headingRef} tabIndex={-1}>

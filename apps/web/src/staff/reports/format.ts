@@ -12,7 +12,7 @@ import type { AssignedUnit, Facility, Report, Vaccine } from './api';
 import type { ReportsT } from './i18n';
 
 export { formatDate, formatDateTime, genderLabel, localized, todayIso } from '../reception/format';
-export { formatDuration, normalizeTrackingCode } from './logic';
+export { answeredOnTime, formatDuration, normalizeTrackingCode } from './logic';
 
 /** The live urgency of an open report (the server's `urgency` is as of when it answered). */
 export function liveUrgency(report: Pick<Report, 'dueAt'>, now: number): Urgency {

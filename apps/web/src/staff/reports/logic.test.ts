@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Report } from './api';
-import { countByUnit, filtersFrom, formatDuration, normalizeTrackingCode, paramsFrom } from './logic';
+import { answeredOnTime, countByUnit, filtersFrom, formatDuration, normalizeTrackingCode, paramsFrom } from './logic';
 
 const SECOND = 1_000;
 const HOUR = 3_600 * SECOND;
@@ -62,5 +62,14 @@ describe('report queue helpers', () => {
       { key: 'facility:DT-CL-01', unit: { level: 'facility', code: 'DT-CL-01' }, open: 2, overdue: 0 },
       { key: 'district:867', unit: { level: 'district', code: '867' }, open: 1, overdue: 0 },
     ]);
+  });
+});
+
+describe('answered on time', () => {
+  it('core rule: resolved no later than the due time (to the millisecond)', () => {
+    const dueAt = '2021-11-07T08:00:00.000Z';
+    expect(answeredOnTime({ dueAt, resolvedAt: '2021-11-07T08:00:00.000Z' })).toBe(true);
+    expect(answeredOnTime({ dueAt, resolvedAt: '2021-11-07T08:00:00.001Z' })).toBe(false);
+    expect(answeredOnTime({ dueAt, resolvedAt: null })).toBe(false);
   });
 });

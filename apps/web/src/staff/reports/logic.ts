@@ -1,4 +1,4 @@
-import { REPORT_CATEGORIES, type ReportCategory } from '@tiemchung/core';
+import { REPORT_CATEGORIES, type ReportCategory, resolvedOnTime } from '@tiemchung/core';
 import type { Report, ReportFilters, ReportStatus } from './api';
 
 /**
@@ -16,6 +16,14 @@ export function formatDuration(ms: number): string {
   const s = total % 60;
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${pad(h)}:${pad(m)}:${pad(s)}`;
+}
+
+/** Whether a closed report was answered within its 48 hours (core's resolvedOnTime). */
+export function answeredOnTime(report: Pick<Report, 'dueAt' | 'resolvedAt'>): boolean {
+  return resolvedOnTime({
+    dueAt: new Date(report.dueAt),
+    resolvedAt: report.resolvedAt === null ? null : new Date(report.resolvedAt),
+  });
 }
 
 /** Normalises a typed tracking code: `pa-7kq2 mx9d`, `PA7KQ2MX9D` → `PA-7KQ2MX9D`. */

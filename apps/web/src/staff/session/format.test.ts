@@ -20,6 +20,9 @@ describe('session formats', () => {
   it('counts whole years of age and days back', () => {
     expect(ageOn('1998-10-10', '2021-10-09')).toBe(22);
     expect(ageOn('1998-10-10', '2021-10-10')).toBe(23);
+    expect(ageOn('1998-10-10T00:00:00Z', '2021-10-10')).toBe(23);
+    expect(ageOn('2021-10-11', '2021-10-10')).toBeNull();
+    expect(ageOn('', '2021-10-10')).toBeNull();
     expect(daysBefore('2021-03-01', 30)).toBe('2021-01-30');
   });
 });

@@ -1,4 +1,4 @@
-import { vaccineByCode } from '@tiemchung/core';
+import { ageOn as ageInYears, vaccineByCode } from '@tiemchung/core';
 
 /** Formats of the session screens that need no i18n (unit-tested); see labels.ts for the rest. */
 
@@ -18,13 +18,13 @@ export function formatTime(at: string | number | null | undefined): string {
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
-/** Whole years of age on a day (`YYYY-MM-DD` both). */
+/** Whole years of age on a day (`YYYY-MM-DD` both; core's ageOn), or null for a date it cannot read or before birth. */
 export function ageOn(dateOfBirth: string, day: string): number | null {
-  const b = /^(\d{4})-(\d{2})-(\d{2})/.exec(dateOfBirth);
-  const d = /^(\d{4})-(\d{2})-(\d{2})/.exec(day);
+  const date = /^\d{4}-\d{2}-\d{2}/;
+  const b = date.exec(dateOfBirth)?.[0];
+  const d = date.exec(day)?.[0];
   if (!b || !d) return null;
-  let age = Number(d[1]) - Number(b[1]);
-  if (d[2]! < b[2]! || (d[2] === b[2] && d[3]! < b[3]!)) age -= 1;
+  const age = ageInYears(b, d);
   return age >= 0 ? age : null;
 }
 

@@ -1,5 +1,14 @@
+import { VITAL_LIMITS, vitalsSchema } from '@tiemchung/core';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_VITALS, emptyAnswers, liveSuggestion, parseVitals, reasonRequired, unanswered } from './screening';
+import {
+  EMPTY_VITALS,
+  emptyAnswers,
+  liveSuggestion,
+  parseVitals,
+  reasonRequired,
+  unanswered,
+  VITAL_FIELDS,
+} from './screening';
 
 describe('screening form helpers', () => {
   it('reads vital signs typed with a comma or a point, and flags values out of range', () => {
@@ -27,5 +36,22 @@ describe('screening form helpers', () => {
     expect(reasonRequired('vaccinate', 'postpone')).toBe(true);
     expect(reasonRequired('postpone', 'postpone')).toBe(true);
     expect(reasonRequired('refer', 'vaccinate')).toBe(true);
+  });
+});
+
+describe('the form and the API agree on vital signs', () => {
+  it('each limit of the core rules is accepted by both; one beyond it by neither', () => {
+    for (const field of VITAL_FIELDS) {
+      const { min, max } = VITAL_LIMITS[field];
+      for (const value of [min, max]) {
+        const parsed = parseVitals({ ...EMPTY_VITALS, [field]: String(value) });
+        expect(parsed.invalid, `${field} ${value}`).toEqual([]);
+        expect(vitalsSchema.safeParse(parsed.vitals).success, `${field} ${value}`).toBe(true);
+      }
+      for (const value of [min - 1, max + 1]) {
+        expect(parseVitals({ ...EMPTY_VITALS, [field]: String(value) }).invalid, `${field} ${value}`).toEqual([field]);
+        expect(vitalsSchema.safeParse({ [field]: value }).success, `${field} ${value}`).toBe(false);
+      }
+    }
   });
 });

@@ -3,6 +3,7 @@ import {
   type ScreeningAnswer,
   type ScreeningOutcome,
   suggestScreeningOutcome,
+  VITAL_LIMITS,
   type Vitals,
 } from '@tiemchung/core';
 
@@ -19,14 +20,8 @@ export type VitalField = keyof VitalsText;
 
 export const VITAL_FIELDS: readonly VitalField[] = ['temperature', 'pulse', 'systolic', 'diastolic', 'spo2'];
 
-/** The server's limits (vitalsSchema of the core rules); only the temperature has decimals. */
-export const VITAL_LIMITS: Record<VitalField, { min: number; max: number; integer: boolean }> = {
-  temperature: { min: 30, max: 45, integer: false },
-  pulse: { min: 20, max: 250, integer: true },
-  systolic: { min: 50, max: 300, integer: true },
-  diastolic: { min: 20, max: 200, integer: true },
-  spo2: { min: 50, max: 100, integer: true },
-};
+/** The limits the server's vitalsSchema applies (core's VITAL_LIMITS); only the temperature has decimals. */
+export { VITAL_LIMITS };
 
 export const EMPTY_VITALS: VitalsText = { temperature: '', pulse: '', systolic: '', diastolic: '', spo2: '' };
 

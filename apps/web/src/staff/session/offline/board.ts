@@ -3,11 +3,12 @@
  * still queued on this device applied on top, so that work done offline shows at once. Pure
  * functions, no framework.
  */
+import { OBSERVATION_MS } from '@tiemchung/core';
 import type { Board, Dose, Tally, Visit, VisitStatus } from '../api';
 import { bySeq, type QueueItem, type QueueKind } from './queue';
 
-/** Minutes of observation after a dose (OBSERVATION_MINUTES of the core rules). */
-export const OBSERVATION_MS = 30 * 60_000;
+/** The observation after a dose (the core rule, as the server applies it). */
+export { OBSERVATION_MS };
 
 /** A visit on the board, with what this device has not sent yet. */
 export interface BoardVisit extends Visit {
