@@ -1,4 +1,4 @@
-import { REJECTION_REASON_LABELS, REPORT_CATEGORY_LABELS, type RejectionReason } from '@tiemchung/core';
+import { isOverdue, REJECTION_REASON_LABELS, REPORT_CATEGORY_LABELS, type RejectionReason } from '@tiemchung/core';
 import ExcelJS from 'exceljs';
 import type { ReportRow } from '../../db/schema.js';
 
@@ -16,7 +16,10 @@ const COLUMNS: { header: string; value: (r: ReportRow, now: Date) => string }[] 
   { header: 'Đơn vị xử lý', value: (r) => `${r.assigned_level}:${r.assigned_code}` },
   { header: 'Thời điểm nhận', value: (r) => r.received_at.toISOString() },
   { header: 'Hạn xử lý', value: (r) => r.due_at.toISOString() },
-  { header: 'Quá hạn', value: (r, now) => (r.status !== 'resolved' && r.due_at < now ? 'Có' : 'Không') },
+  {
+    header: 'Quá hạn',
+    value: (r, now) => (isOverdue({ dueAt: r.due_at, resolvedAt: r.resolved_at }, now) ? 'Có' : 'Không'),
+  },
   { header: 'Thời điểm xử lý xong', value: (r) => r.resolved_at?.toISOString() ?? '' },
   {
     header: 'Kết quả',

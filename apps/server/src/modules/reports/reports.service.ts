@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { normalizeIdNumber, normalizeName, normalizePhone, uuidv7 } from '@tiemchung/core';
+import { normalizeIdNumber, normalizeName, normalizePhone, reportDueAt, uuidv7 } from '@tiemchung/core';
 import type { Kysely } from 'kysely';
 import type { DB, ReportCategory, ReportRow } from '../../db/schema.js';
 import { AppError, ruleError } from '../../lib/errors.js';
@@ -11,9 +11,6 @@ import { findPersonByIdNumber } from '../people/people.service.js';
 import { queueSms, type SmsProvider } from '../sms/sms.service.js';
 import { reencodeEvidence } from './evidence-image.js';
 import { routeReport } from './reports.routing.js';
-
-/** Hours a unit has to handle a report (letters of Nov 2021: "chậm nhất sau 48 giờ"). */
-export const REPORT_SLA_HOURS = 48;
 
 export interface ReportDeps {
   readonly clock: () => Date;
@@ -45,7 +42,7 @@ export interface NewReport {
 }
 
 /**
- * Files a citizen's report: validated, routed to the responsible unit, due 48 hours after receipt,
+ * Files a citizen's report: validated, routed to the responsible unit, due 48 hours after receipt (core's reportDueAt),
  * audited; the tracking code goes by SMS to the given phone (in the same transaction).
  */
 export async function createReport(
@@ -95,7 +92,7 @@ export async function createReport(
       },
     });
   }
-  const dueAt = new Date(now.getTime() + REPORT_SLA_HOURS * 3_600_000);
+  const dueAt = reportDueAt(now);
   return db.transaction().execute(async (trx) => {
     let row: ReportRow | undefined;
     for (let attempt = 0; !row && attempt < 5; attempt++) {
