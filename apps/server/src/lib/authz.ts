@@ -1,5 +1,6 @@
 import type { Role, ScopeLevel } from '@tiemchung/core';
 import type { FastifyRequest } from 'fastify';
+import { type SelectQueryBuilder, sql } from 'kysely';
 import { AppError } from './errors.js';
 
 /** Where a staff user may see and act: the nation, an administrative unit, or one facility. */
@@ -74,9 +75,59 @@ export function provinceOfNewRecord(actor: Actor, given: string | undefined, fie
   return actor.scope.provinceCode;
 }
 
+/** The unit columns of a table as a scope filter names them (defaults: `province_code`…). */
+export interface ScopeColumnNames {
+  readonly province?: string;
+  readonly district?: string;
+  readonly commune?: string;
+  readonly facility?: string;
+}
+
+export interface ScopeFilterOptions {
+  /**
+   * `'district'`: a commune user sees the whole district of its commune — for records that carry
+   * no commune code (sessions, registrations, notifications, statistics). Default `'commune'`.
+   */
+  readonly commune?: 'commune' | 'district';
+  /** The table's own names for its unit columns (registrations: `assigned_district_code`…). */
+  readonly columns?: ScopeColumnNames;
+}
+
 /**
- * The filter a list query applies to records that carry unit columns, as column → value pairs
- * (empty for the nation). Facility users are filtered by facility.
+ * The one condition a list query puts on the actor's scope: a column and the value it must equal,
+ * or null for the nation (no condition). A code the scope lacks matches nothing (NO_MATCH), never
+ * everything. Facility users are filtered by facility.
+ */
+export function scopeFilter(scope: Scope, options: ScopeFilterOptions = {}): { column: string; value: string } | null {
+  const names = options.columns ?? {};
+  const level = scope.level === 'commune' && options.commune === 'district' ? 'district' : scope.level;
+  switch (level) {
+    case 'nation':
+      return null;
+    case 'province':
+      return { column: names.province ?? 'province_code', value: scope.provinceCode ?? NO_MATCH };
+    case 'district':
+      return { column: names.district ?? 'district_code', value: scope.districtCode ?? NO_MATCH };
+    case 'commune':
+      return { column: names.commune ?? 'commune_code', value: scope.communeCode ?? NO_MATCH };
+    case 'facility':
+      return { column: names.facility ?? 'facility_id', value: scope.facilityId ?? NO_MATCH };
+  }
+}
+
+/** A select query narrowed to the actor's scope by `scopeFilter` (unchanged for the nation). */
+export function whereInScope<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  scope: Scope,
+  options: ScopeFilterOptions = {},
+): SelectQueryBuilder<DB, TB, O> {
+  const f = scopeFilter(scope, options);
+  return f ? query.where(sql.ref(f.column), '=', f.value) : query;
+}
+
+/**
+ * The same filter as column → value pairs (empty for the nation), for queries that take their
+ * filter as an object.
  */
 export function scopeColumns(scope: Scope): {
   province_code?: string;
@@ -84,18 +135,8 @@ export function scopeColumns(scope: Scope): {
   commune_code?: string;
   facility_id?: string;
 } {
-  switch (scope.level) {
-    case 'nation':
-      return {};
-    case 'province':
-      return { province_code: scope.provinceCode ?? NO_MATCH };
-    case 'district':
-      return { district_code: scope.districtCode ?? NO_MATCH };
-    case 'commune':
-      return { commune_code: scope.communeCode ?? NO_MATCH };
-    case 'facility':
-      return { facility_id: scope.facilityId ?? NO_MATCH };
-  }
+  const f = scopeFilter(scope);
+  return f ? { [f.column]: f.value } : {};
 }
 
 declare module 'fastify' {

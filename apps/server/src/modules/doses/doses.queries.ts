@@ -1,6 +1,7 @@
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import { PREPARED } from '../../db/prepared.js';
 import type { DB, DoseRow, NewDose } from '../../db/schema.js';
+import { type Scope, whereInScope } from '../../lib/authz.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -190,4 +191,24 @@ export async function insertDosesIfUnchanged(
     select id from d
   `.execute(db);
   return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * Doses given at facilities in a scope (a commune counts its district's), by dose number and by
+ * vaccine; duplicate entries found by a merge are not counted.
+ */
+export async function doseCountsInScope(db: Executor, scope: Scope) {
+  const doses = whereInScope(db.selectFrom('doses').where('duplicate_of', 'is', null), scope, { commune: 'district' });
+  return {
+    byNumber: await doses
+      .select(['dose_number', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('dose_number')
+      .orderBy('dose_number')
+      .execute(),
+    byVaccine: await doses
+      .select(['vaccine_code', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('vaccine_code')
+      .orderBy('vaccine_code')
+      .execute(),
+  };
 }

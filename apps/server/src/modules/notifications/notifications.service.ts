@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import { type Actor, NO_MATCH } from '../../lib/authz.js';
+import { type Actor, whereInScope } from '../../lib/authz.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -34,11 +34,8 @@ export async function notifyUnit(
  * province's, a facility its own.
  */
 export function listNotifications(db: Executor, actor: Actor, limit = 100) {
-  let q = db.selectFrom('notifications').selectAll();
-  const s = actor.scope;
-  if (s.level === 'province') q = q.where('province_code', '=', s.provinceCode ?? NO_MATCH);
-  else if (s.level === 'district') q = q.where('district_code', '=', s.districtCode ?? NO_MATCH);
-  else if (s.level === 'commune') q = q.where('district_code', '=', s.districtCode ?? NO_MATCH);
-  else if (s.level === 'facility') q = q.where('facility_id', '=', s.facilityId ?? NO_MATCH);
-  return q.orderBy('created_at', 'desc').limit(limit).execute();
+  return whereInScope(db.selectFrom('notifications').selectAll(), actor.scope, { commune: 'district' })
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
 }

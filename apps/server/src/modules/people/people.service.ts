@@ -901,4 +901,4 @@ export function personFromJson(j: Record<string, unknown>): PersonRow {
   };
 }
 
-export { personJsonExpr, personVersionClaims } from './people.queries.js';
+export { countPeopleInScope, personJsonExpr, personVersionClaims } from './people.queries.js';

@@ -9,7 +9,7 @@ import {
 } from '@tiemchung/core';
 import type { Kysely } from 'kysely';
 import type { DB, RegistrationRow } from '../../db/schema.js';
-import { type Actor, covers, NO_MATCH } from '../../lib/authz.js';
+import { type Actor, covers, whereInScope } from '../../lib/authz.js';
 import { AppError, ruleError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { getFacility } from '../facilities/facilities.service.js';
@@ -235,12 +235,10 @@ export function listRegistrations(
   actor: Actor,
   f: { status?: RegistrationRow['status']; invitedFor?: string; facilityId?: string },
 ) {
-  let q = db.selectFrom('registrations').selectAll().where('status', '<>', 'unconfirmed');
-  const s = actor.scope;
-  if (s.level === 'province') q = q.where('province_code', '=', s.provinceCode ?? NO_MATCH);
-  else if (s.level === 'district' || s.level === 'commune')
-    q = q.where('assigned_district_code', '=', s.districtCode ?? NO_MATCH);
-  else if (s.level === 'facility') q = q.where('assigned_facility_id', '=', s.facilityId ?? NO_MATCH);
+  let q = whereInScope(db.selectFrom('registrations').selectAll().where('status', '<>', 'unconfirmed'), actor.scope, {
+    commune: 'district',
+    columns: { district: 'assigned_district_code', facility: 'assigned_facility_id' },
+  });
   if (f.status) q = q.where('status', '=', f.status);
   if (f.invitedFor) q = q.where('invited_for', '=', f.invitedFor);
   if (f.facilityId) q = q.where('assigned_facility_id', '=', f.facilityId);

@@ -12,7 +12,7 @@ import {
 } from '@tiemchung/core';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB, ReportRow } from '../../db/schema.js';
-import { type Actor, covers, NO_MATCH, provinceOfNewRecord } from '../../lib/authz.js';
+import { type Actor, covers, NO_MATCH, provinceOfNewRecord, whereInScope } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { getCertificate } from '../certificates/certificates.service.js';
@@ -110,12 +110,8 @@ export interface ReportFilter {
 
 /** The report queue of the actor's units, sorted by time left (the most urgent first). */
 export function listReports(db: Executor, actor: Actor, f: ReportFilter, now: Date) {
-  let q = db.selectFrom('reports').selectAll();
+  let q = whereInScope(db.selectFrom('reports').selectAll(), actor.scope);
   const s = actor.scope;
-  if (s.level === 'province') q = q.where('province_code', '=', s.provinceCode ?? NO_MATCH);
-  else if (s.level === 'district') q = q.where('district_code', '=', s.districtCode ?? NO_MATCH);
-  else if (s.level === 'commune') q = q.where('commune_code', '=', s.communeCode ?? NO_MATCH);
-  else if (s.level === 'facility') q = q.where('facility_id', '=', s.facilityId ?? NO_MATCH);
   if (f.view === 'queue' && s.level !== 'nation') {
     const own = s.level === 'facility' ? s.facilityId : s.unitCode;
     q = q.where((eb) =>

@@ -8,7 +8,7 @@ import {
 } from '@tiemchung/core';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB, FacilityRow, VaccinationSessionRow, VisitRow } from '../../db/schema.js';
-import { type Actor, covers, NO_MATCH } from '../../lib/authz.js';
+import { type Actor, covers, NO_MATCH, whereInScope } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { getDose, recordDose, recordedPerLot, sessionDoseTally } from '../doses/doses.service.js';
@@ -164,12 +164,7 @@ export function getVisit(db: Executor, id: string): Promise<VisitRow | undefined
 }
 
 export function listSessions(db: Executor, actor: Actor, f: { facilityId?: string; from?: string; to?: string }) {
-  let q = db.selectFrom('vaccination_sessions').selectAll();
-  const s = actor.scope;
-  if (s.level === 'facility') q = q.where('facility_id', '=', s.facilityId ?? NO_MATCH);
-  else if (s.level === 'province') q = q.where('province_code', '=', s.provinceCode ?? NO_MATCH);
-  else if (s.level === 'district' || s.level === 'commune')
-    q = q.where('district_code', '=', s.districtCode ?? NO_MATCH);
+  let q = whereInScope(db.selectFrom('vaccination_sessions').selectAll(), actor.scope, { commune: 'district' });
   if (f.facilityId) q = q.where('facility_id', '=', f.facilityId);
   if (f.from) q = q.where('session_date', '>=', f.from);
   if (f.to) q = q.where('session_date', '<=', f.to);

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, NewUser } from '../../db/schema.js';
-import type { Scope } from '../../lib/authz.js';
+import { type Scope, whereInScope } from '../../lib/authz.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -38,10 +38,5 @@ export function countUsers(db: Executor) {
 
 /** Users inside a scope (a province administrator sees the users of the province). */
 export function listUsersInScope(db: Executor, scope: Scope) {
-  let q = db.selectFrom('users').selectAll();
-  if (scope.level === 'province') q = q.where('province_code', '=', scope.provinceCode);
-  else if (scope.level === 'district') q = q.where('district_code', '=', scope.districtCode);
-  else if (scope.level === 'commune') q = q.where('commune_code', '=', scope.communeCode);
-  else if (scope.level === 'facility') q = q.where('facility_id', '=', scope.facilityId);
-  return q.orderBy('username').limit(1000).execute();
+  return whereInScope(db.selectFrom('users').selectAll(), scope).orderBy('username').limit(1000).execute();
 }
