@@ -3,10 +3,6 @@ import type { DB } from '../../db/schema.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
-export function findUserByUsername(db: Executor, username: string) {
-  return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
-}
-
 export function insertSession(
   db: Executor,
   s: { tokenHash: string; userId: string; expiresAt: Date; ip: string | null; userAgent: string | null },
@@ -17,27 +13,13 @@ export function insertSession(
     .execute();
 }
 
-/** The live session with this token hash and its active user, or undefined. */
+/** The live session with this token hash (its user is the users module's), or undefined. */
 export function findLiveSession(db: Executor, tokenHash: string, now: Date) {
   return db
     .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select([
-      'users.id',
-      'users.username',
-      'users.role',
-      'users.display_name',
-      'users.scope_level',
-      'users.unit_code',
-      'users.province_code',
-      'users.district_code',
-      'users.commune_code',
-      'users.facility_id',
-      'sessions.expires_at',
-    ])
-    .where('sessions.token_hash', '=', tokenHash)
-    .where('sessions.expires_at', '>', now)
-    .where('users.active', '=', true)
+    .select(['user_id', 'expires_at'])
+    .where('token_hash', '=', tokenHash)
+    .where('expires_at', '>', now)
     .executeTakeFirst();
 }
 

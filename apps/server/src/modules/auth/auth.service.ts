@@ -6,7 +6,7 @@ import type { Actor } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { TtlCache } from '../../lib/ttl-cache.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
-import { findUserByUsername, updatePasswordHash } from '../users/users.service.js';
+import { findUserById, findUserByUsername, updatePasswordHash } from '../users/users.service.js';
 import * as q from './auth.queries.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
@@ -59,7 +59,7 @@ export async function login(
     const retryAfter = Math.ceil((failures.locked_until.getTime() - input.now.getTime()) / 1000);
     throw new AppError('too_many_attempts', { headers: { 'retry-after': String(retryAfter) } });
   }
-  const user = await q.findUserByUsername(db, key);
+  const user = await findUserByUsername(db, key);
   const ok = await verifyPassword(user?.active ? user.password_hash : null, input.password);
   if (!ok || !user) {
     await q.recordLoginFailure(
@@ -107,12 +107,14 @@ async function loadSession(
   tokenHash: string,
   now: Date,
 ): Promise<{ actor: Actor; expiresAt: Date } | undefined> {
-  const s = await q.findLiveSession(db, tokenHash, now);
-  if (!s) return undefined;
-  return { actor: actorOfSession(s), expiresAt: s.expires_at };
+  const session = await q.findLiveSession(db, tokenHash, now);
+  if (!session) return undefined;
+  const user = await findUserById(db, session.user_id);
+  if (!user?.active) return undefined;
+  return { actor: actorOfUser(user), expiresAt: session.expires_at };
 }
 
-function actorOfSession(s: NonNullable<Awaited<ReturnType<typeof q.findLiveSession>>>): Actor {
+function actorOfUser(s: UserRow): Actor {
   return {
     id: s.id,
     username: s.username,
