@@ -4,11 +4,11 @@ import type { Kysely } from 'kysely';
 import type { DB, UserRow } from '../../db/schema.js';
 import type { Actor } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
+import { hashPassword, verifyPassword } from '../../lib/passwords.js';
 import { TtlCache } from '../../lib/ttl-cache.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { findUserById, findUserByUsername, updatePasswordHash } from '../users/users.service.js';
 import * as q from './auth.queries.js';
-import { hashPassword, verifyPassword } from './passwords.js';
 
 export interface AuthSettings {
   readonly sessionTtlHours: number;

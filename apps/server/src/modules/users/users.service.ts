@@ -3,8 +3,8 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB, UserRow } from '../../db/schema.js';
 import { type Actor, covers, type Scope } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
+import { hashPassword } from '../../lib/passwords.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
-import { hashPassword } from '../auth/passwords.js';
 import { getFacility } from '../facilities/facilities.service.js';
 import { getUnit2021, unitPath } from '../units/units.service.js';
 import {
