@@ -23,6 +23,7 @@ import { registerDbLanes } from './lib/db-lanes.js';
 import { clientErrorHandler, handleError, registerErrorHandling } from './lib/error-handler.js';
 import { AppError } from './lib/errors.js';
 import { registerInputGuard } from './lib/input-guard.js';
+import { aefiRoutes } from './modules/aefi/aefi.routes.js';
 import { startAuditSealer } from './modules/audit/audit.chain.js';
 import { systemAuditContext } from './modules/audit/audit.service.js';
 import { staffGuard } from './modules/auth/auth.guard.js';
@@ -213,6 +214,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(lotsRoutes);
   await app.register(stockRoutes);
   await app.register(sessionsRoutes);
+  await app.register(aefiRoutes);
   await app.register(notificationsRoutes);
   await app.register(certificatesRoutes);
   await app.register(smsRoutes);
