@@ -5,6 +5,7 @@ import {
   isOverdue,
   projectedMisses,
   REJECTION_REASON_LABELS,
+  REPORT_SLA_HOURS,
   type ResolutionBody,
   rejectionReasonOf,
   urgency,
@@ -31,6 +32,7 @@ import {
 import type { PopulationRegistry } from '../registry/registry.types.js';
 import { queueSms, type SmsProvider } from '../sms/sms.service.js';
 import { getUnit2021 } from '../units/units.service.js';
+import { overdueFilter, resolvedOnTimeFilter } from './reports.overdue.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -120,12 +122,12 @@ export function listReports(db: Executor, actor: Actor, f: ReportFilter, now: Da
           eb('assigned_level', '=', s.level as ReportRow['assigned_level']),
           eb('assigned_code', '=', own ?? NO_MATCH),
         ]),
-        eb.and([eb('status', '<>', 'resolved'), eb('due_at', '<', now)]),
+        overdueFilter(now),
       ]),
     );
   }
   if (f.status) q = q.where('status', '=', f.status);
-  if (f.overdue) q = q.where('status', '<>', 'resolved').where('due_at', '<', now);
+  if (f.overdue) q = q.where(overdueFilter(now));
   if (f.category) q = q.where('category', '=', f.category);
   if (f.trackingCode) q = q.where('tracking_code', '=', f.trackingCode.toUpperCase());
   if (f.receivedFrom) q = q.where('received_at', '>=', f.receivedFrom);
@@ -579,8 +581,7 @@ export async function escalateOverdue(db: Kysely<DB>, now: Date, limit = 500): P
     const due = await trx
       .selectFrom('reports')
       .selectAll()
-      .where('status', '<>', 'resolved')
-      .where('due_at', '<', now)
+      .where(overdueFilter(now))
       .where('escalated_at', 'is', null)
       .orderBy('due_at')
       .limit(limit)
@@ -601,7 +602,7 @@ export async function escalateOverdue(db: Kysely<DB>, now: Date, limit = 500): P
         provinceCode: r.province_code,
         districtCode: r.district_code,
         facilityId: r.facility_id,
-        title: `Phản ánh ${r.tracking_code} đã quá hạn 48 giờ`,
+        title: `Phản ánh ${r.tracking_code} đã quá hạn ${REPORT_SLA_HOURS} giờ`,
         body,
       });
       // …and the parent unit (a facility's or commune's district; a district's province).
@@ -695,8 +696,8 @@ export async function campaignProgress(db: Executor, actor: Actor, campaignId: s
       (eb) => eb.fn.countAll<number>().as('received'),
       sql<number>`count(*) filter (where status = 'resolved')`.as('resolved'),
       sql<number>`count(*) filter (where status <> 'resolved')`.as('open'),
-      sql<number>`count(*) filter (where status <> 'resolved' and due_at < ${now})`.as('overdue'),
-      sql<number>`count(*) filter (where status = 'resolved' and resolved_at <= due_at)`.as('on_time'),
+      sql<number>`count(*) filter (where ${overdueFilter(now)})`.as('overdue'),
+      sql<number>`count(*) filter (where ${resolvedOnTimeFilter()})`.as('on_time'),
     ])
     .where('received_at', '>=', c.receive_from)
     .where('received_at', '<', c.receive_to)

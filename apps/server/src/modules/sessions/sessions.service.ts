@@ -1,7 +1,7 @@
 import {
   type DoseKind,
   isUuid,
-  OBSERVATION_MINUTES,
+  OBSERVATION_MS,
   type ScreeningBody,
   suggestScreeningOutcome,
   uuidv7,
@@ -444,7 +444,7 @@ export async function vaccinateVisit(
       status: 'observing',
       // The observation runs from when the dose was given: an offline dose synced later keeps its
       // clock (never in the future, never more than 12 hours back).
-      observation_until: new Date(observationStart(input.givenAt, now).getTime() + OBSERVATION_MINUTES * 60_000),
+      observation_until: new Date(observationStart(input.givenAt, now).getTime() + OBSERVATION_MS),
     })
     .where('id', '=', visit.id)
     .where('dose_id', 'is', null)
