@@ -1,13 +1,12 @@
-import { certificateSchema, VACCINATION_ROLES } from '@tiemchung/core';
+import { certificateSchema } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ALL_STAFF, publicAccess, staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { auditContextOf } from '../audit/audit.service.js';
 import { readPerson } from '../people/people.service.js';
-import { getSessionFor } from '../sessions/sessions.service.js';
-import { batchPdf, certificatePdf } from './certificates.pdf.js';
-import { certificateState, getCertificate, sessionCertificates } from './certificates.service.js';
+import { certificatePdf } from './certificates.pdf.js';
+import { certificateState, getCertificate } from './certificates.service.js';
 import { trustList } from './keys.service.js';
 
 const idParam = z.object({ id: z.string().min(1).max(64) });
@@ -53,28 +52,6 @@ export const certificatesRoutes: FastifyPluginAsyncZod = async (app) => {
         .header('content-disposition', `inline; filename="chung-nhan-tiem-chung-${person.id}.pdf"`)
         .header('cache-control', 'no-store')
         .send(pdf);
-    },
-  );
-
-  app.get(
-    '/api/sessions/:id/certificates.pdf',
-    {
-      config: staffAccess(VACCINATION_ROLES, 'facility'),
-      schema: {
-        tags: ['certificates'],
-        summary: 'Certificates of everyone vaccinated in a session, one PDF',
-        params: idParam,
-        querystring: z.object({ layout: z.enum(['a4', 'card']).default('a4') }),
-      },
-    },
-    async (request, reply) => {
-      const session = await getSessionFor(app.db, actorOf(request), request.params.id);
-      const views = await sessionCertificates(app.db, deps(), auditContextOf(request), session.id);
-      return reply
-        .type('application/pdf')
-        .header('content-disposition', `inline; filename="chung-nhan-buoi-tiem-${session.session_date}.pdf"`)
-        .header('cache-control', 'no-store')
-        .send(await batchPdf(views, request.query.layout));
     },
   );
 

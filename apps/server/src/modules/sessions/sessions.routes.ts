@@ -17,13 +17,15 @@ import { z } from 'zod';
 import { staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { auditContextOf } from '../audit/audit.service.js';
-import { personOfCertificateQr } from '../certificates/certificates.service.js';
+import { batchPdf } from '../certificates/certificates.pdf.js';
+import { personOfCertificateQr, sessionCertificates } from '../certificates/certificates.service.js';
 import { presentDose } from '../doses/doses.service.js';
 import { personFromRegistrationQr } from '../portal/registrations.service.js';
 import {
   checkIn,
   closeSession,
   completeVisit,
+  getSessionFor,
   listSessions,
   openSession,
   presentSession,
@@ -38,6 +40,7 @@ const idParam = z.object({ id: z.string().min(1).max(64) });
 /** The vaccination session at the site: check-in, screening, dose, observation, close. */
 export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
   const now = () => app.deps.clock();
+  const certificateDeps = () => ({ keys: app.deps.keys, clock: app.deps.clock });
 
   app.post(
     '/api/sessions',
@@ -239,6 +242,28 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
         now(),
       );
       return { session: presentSession(session), lots };
+    },
+  );
+
+  app.get(
+    '/api/sessions/:id/certificates.pdf',
+    {
+      config: staffAccess(VACCINATION_ROLES, 'facility'),
+      schema: {
+        tags: ['certificates'],
+        summary: 'Certificates of everyone vaccinated in a session, one PDF',
+        params: idParam,
+        querystring: z.object({ layout: z.enum(['a4', 'card']).default('a4') }),
+      },
+    },
+    async (request, reply) => {
+      const session = await getSessionFor(app.db, actorOf(request), request.params.id);
+      const views = await sessionCertificates(app.db, certificateDeps(), auditContextOf(request), session.id);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="chung-nhan-buoi-tiem-${session.session_date}.pdf"`)
+        .header('cache-control', 'no-store')
+        .send(await batchPdf(views, request.query.layout));
     },
   );
 };
