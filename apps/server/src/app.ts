@@ -23,6 +23,7 @@ import { registerDbLanes } from './lib/db-lanes.js';
 import { clientErrorHandler, handleError, registerErrorHandling } from './lib/error-handler.js';
 import { AppError } from './lib/errors.js';
 import { registerInputGuard } from './lib/input-guard.js';
+import { every } from './lib/periodic.js';
 import { aefiRoutes } from './modules/aefi/aefi.routes.js';
 import { startAuditSealer } from './modules/audit/audit.chain.js';
 import { systemAuditContext } from './modules/audit/audit.service.js';
@@ -257,56 +258,25 @@ async function openRegistry(app: FastifyInstance, config: Config): Promise<Popul
   });
 }
 
-/** Background jobs of this node (each safe to run on several nodes at once). */
+/** Background jobs of this node (each safe to run on several nodes at once; each its own period, 0 = off). */
 function startJobs(app: FastifyInstance): void {
   // Links the audit log's new entries into its hash chain, a second or two after they are written.
   startAuditSealer(app);
-  if (app.deps.sms.name !== 'outbox') {
-    let sending = false;
-    const smsTimer = setInterval(() => {
-      if (sending) return;
-      sending = true;
-      dispatchPendingSms(app.db, app.deps.sms)
-        .catch((err: unknown) => app.log.error({ err }, 'SMS dispatch failed'))
-        .finally(() => {
-          sending = false;
-        });
-    }, 2000);
-    smsTimer.unref();
-    app.addHook('onClose', async () => clearInterval(smsTimer));
-  }
-  // Each job has its own period: turning one off (0) leaves the others running.
-  const escalateEvery = app.config.reportEscalationIntervalMs;
-  if (escalateEvery) {
-    let escalating = false;
-    const escalation = setInterval(() => {
-      if (escalating) return;
-      escalating = true;
-      escalateOverdue(app.db, app.deps.clock())
-        .then((n) => n && app.log.warn({ escalated: n }, 'overdue reports escalated to the parent units'))
-        .catch((err: unknown) => app.log.error({ err }, 'report escalation failed'))
-        .finally(() => {
-          escalating = false;
-        });
-    }, escalateEvery);
-    escalation.unref();
-    app.addHook('onClose', async () => clearInterval(escalation));
-  }
-  const every = app.config.recheckIntervalMs;
-  if (!every) return;
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    runRecheckBatch(app.db, app.deps, systemAuditContext('identity-recheck'))
-      .then((n) => n && app.log.info({ checked: n }, 'identity re-check batch'))
-      .catch((err: unknown) => app.log.error({ err }, 'identity re-check failed'))
-      .finally(() => {
-        running = false;
-      });
-  }, every);
-  timer.unref();
-  app.addHook('onClose', async () => clearInterval(timer));
+  if (app.deps.sms.name !== 'outbox') every(app, 2000, 'SMS dispatch', () => dispatchPendingSms(app.db, app.deps.sms));
+  every(
+    app,
+    app.config.reportEscalationIntervalMs,
+    'report escalation',
+    () => escalateOverdue(app.db, app.deps.clock()),
+    (n) => n && app.log.warn({ escalated: n }, 'overdue reports escalated to the parent units'),
+  );
+  every(
+    app,
+    app.config.recheckIntervalMs,
+    'identity re-check',
+    () => runRecheckBatch(app.db, app.deps, systemAuditContext('identity-recheck')),
+    (n) => n && app.log.info({ checked: n }, 'identity re-check batch'),
+  );
 }
 
 /** Serves the built web app; client-side routes get index.html, API misses get the JSON 404. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../db/schema.js';
+import { every } from '../../lib/periodic.js';
 
 /**
  * The audit log's hash chain (migration 0009). Each entry's link in `audit_chain` holds
@@ -101,20 +102,7 @@ export async function sealAuditLog(db: Kysely<DB>, options: { timeoutMs?: number
 
 /** Calls the sealer every `everyMs` while the app runs (with several nodes, one at a time works). */
 export function startAuditSealer(app: FastifyInstance, everyMs = 1000): void {
-  let running: Promise<unknown> | null = null;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = sealAuditLogOnce(app.db)
-      .catch((err: unknown) => app.log.error({ err }, 'sealing the audit log failed'))
-      .finally(() => {
-        running = null;
-      });
-  }, everyMs);
-  timer.unref();
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    await running;
-  });
+  every(app, everyMs, 'sealing the audit log', () => sealAuditLogOnce(app.db));
 }
 
 interface ChainRow {
