@@ -113,6 +113,38 @@ describe('records are changed only within the caller’s units', () => {
   });
 });
 
+describe('stock figures stay within the caller’s units', () => {
+  it('a commune’s handler sees its district’s lot reconciliation, not the province’s', async () => {
+    const created = await t.call('POST', '/api/users', {
+      as: 'admin',
+      body: { username: 'phuong1.phananh', password: 'MatKhau@2021x', role: 'report_handler', unitCode: '29866' },
+    });
+    expect(created.status).toBe(201);
+    // Vials opened at Sa Đéc (district 867): the province's figure grows, TP Cao Lãnh's (866) does not.
+    const session = await t.call('POST', '/api/sessions', {
+      as: 'dongthap.admin',
+      body: { facilityId: 'DT-SD-01', sessionDate: '2021-11-20', lotNumbers: ['FF2587'] },
+    });
+    expect(session.status).toBe(201);
+    const closed = await t.call('POST', `/api/sessions/${session.body.id}/close`, {
+      as: 'dongthap.admin',
+      body: { lots: [{ lotNumber: 'FF2587', vialsOpened: 3 }] },
+    });
+    expect(closed.status).toBe(200);
+    const usedBy = async (authorization: string) => {
+      const res = await t.call('GET', '/api/lots/reconciliation', { headers: { authorization } });
+      expect(res.status).toBe(200);
+      return (res.body.items as any[]).find((l) => l.lotNumber === 'FF2587')?.dosesUsed ?? 0;
+    };
+    const commune = await usedBy((await t.loginAs('phuong1.phananh', 'MatKhau@2021x')).authorization);
+    const district = await usedBy((await t.loginAs('caolanh.admin')).authorization);
+    const province = await usedBy((await t.loginAs('dongthap.admin')).authorization);
+    expect(province).toBeGreaterThanOrEqual(18);
+    expect(commune).toBe(district);
+    expect(commune).toBeLessThan(province);
+  });
+});
+
 describe('a province in the body is the caller’s, or refused — never substituted', () => {
   it('the Hà Nội administrator receiving a lot or opening a campaign for Đồng Tháp gets 403', async () => {
     const lot = await t.call('POST', '/api/lots', {

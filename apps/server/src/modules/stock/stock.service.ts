@@ -1,7 +1,7 @@
 import { addDays } from '@tiemchung/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import { type Actor, NO_MATCH } from '../../lib/authz.js';
+import { type Actor, scopeFilter } from '../../lib/authz.js';
 import { recordedPerLot } from '../doses/doses.service.js';
 import { EXPIRY_WARNING_DAYS, type Holder, lotsByIds, movementTotals } from '../lots/lots.service.js';
 import { usedPerLot } from '../sessions/sessions.service.js';
@@ -53,14 +53,15 @@ export async function stockOfHolder(db: Executor, holder: Holder, today: string,
 
 /** Per lot: doses used (vials opened × doses per vial at session close) vs doses recorded; a gap lists as possible unrecorded doses. */
 export async function lotReconciliation(db: Executor, actor: Actor) {
-  const f =
-    actor.scope.level === 'nation'
-      ? {}
-      : actor.scope.level === 'facility'
-        ? { facilityId: actor.scope.facilityId ?? NO_MATCH }
-        : actor.scope.level === 'district'
-          ? { districtCode: actor.scope.districtCode ?? NO_MATCH }
-          : { provinceCode: actor.scope.provinceCode ?? NO_MATCH };
+  // Lots are counted per facility, district or province: a commune sees its district's figures.
+  const scope = scopeFilter(actor.scope, { commune: 'district' });
+  const f = !scope
+    ? {}
+    : scope.column === 'facility_id'
+      ? { facilityId: scope.value }
+      : scope.column === 'district_code'
+        ? { districtCode: scope.value }
+        : { provinceCode: scope.value };
   const [used, recorded] = [await usedPerLot(db, f), await recordedPerLot(db, f)];
   const lots = await lotsByIds(db, [...new Set([...used.keys(), ...recorded.keys()])]);
   return [...lots.values()]
