@@ -16,6 +16,7 @@ import {
 } from '@tiemchung/core';
 import type { Kysely } from 'kysely';
 import type { CertificateRow, DB, DoseRow, PersonRow } from '../../db/schema.js';
+import { inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { countedDosesOf, peopleVaccinatedInSession } from '../doses/doses.service.js';
@@ -281,7 +282,7 @@ async function issueCertificate(
   now: Date,
 ): Promise<CertificateRow> {
   const signer = await deps.keys.active(db, audit, now);
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     // One issuer at a time per person; re-read inside the lock (another request may have issued).
     const person = await lockPerson(trx, personId);
     if (!person) throw new AppError('not_found');

@@ -14,6 +14,7 @@ import { bytesToBase64, computeKid, derToPem, type HcertSyncSigner, type TrustLi
 import type { Kysely, Transaction } from 'kysely';
 import type { Config } from '../../config.js';
 import type { DB } from '../../db/schema.js';
+import { inTransaction } from '../../db/transaction.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { DCC_VACCINATION_EKU, selfSignedCertificate } from './x509.js';
 
@@ -89,7 +90,7 @@ export class SigningKeys {
     });
     const kid = bytesToBase64(await computeKid(der));
     const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'der' });
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(db, async (trx) => {
       await trx
         .updateTable('signing_keys')
         .set({ retired_at: now, trusted_until: new Date(now.getTime() + (CERTIFICATE_VALIDITY_DAYS + 1) * 86_400_000) })

@@ -12,6 +12,7 @@ import {
 import type { Kysely, Transaction } from 'kysely';
 import { Batcher, batcherPer } from '../../db/batch.js';
 import type { DB, DoseRow, FacilityRow, PersonRow } from '../../db/schema.js';
+import { type Executor, inTransaction } from '../../db/transaction.js';
 import { type Actor, covers } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import {
@@ -34,8 +35,6 @@ import {
   personVersionClaims,
 } from '../people/people.service.js';
 import * as q from './doses.queries.js';
-
-type Executor = Kysely<DB> | Transaction<DB>;
 
 export interface RecordDoseInput {
   readonly personId: string;
@@ -130,13 +129,17 @@ function violationsOverridden(
  * change) takes the locked path: one transaction holding the person's row lock.
  */
 export async function recordDose(
-  db: Kysely<DB>,
+  db: Executor,
   actor: Actor,
   audit: AuditContext,
   input: RecordDoseInput,
   now: Date,
 ): Promise<RecordedDose> {
   const facility = await facilityInScope(db, actor, input.facilityId);
+  // Inside a workflow's transaction (a report's correction): the locked path, in that transaction.
+  // The batched fast path is for doses recorded on their own (documented exception: it commits
+  // its own batches).
+  if (db.isTransaction) return recordDoseLocked(db, actor, audit, input, facility, now);
   const snap = await snapshots(db).submit({ personId: input.personId, idempotencyKey: input.idempotencyKey });
   const person = snap.person ? personFromJson(snap.person) : undefined;
   if (person && !person.merged_into && !snap.keyed) {
@@ -197,7 +200,7 @@ export function doseBatchStats(db: Kysely<DB>) {
 }
 
 /** The facility of a dose, which the actor must cover (a site records only at its own). */
-async function facilityInScope(db: Kysely<DB>, actor: Actor, facilityId: string): Promise<FacilityRow> {
+async function facilityInScope(db: Executor, actor: Actor, facilityId: string): Promise<FacilityRow> {
   const facility = await getFacilityCached(db, facilityId);
   if (!facility) throw new AppError('unknown_facility', { field: 'facilityId' });
   const ref = {
@@ -306,7 +309,7 @@ async function planDose(
 
 /** The locked path of `recordDose`: one transaction holding the person's row lock. */
 async function recordDoseLocked(
-  db: Kysely<DB>,
+  db: Executor,
   actor: Actor,
   audit: AuditContext,
   input: RecordDoseInput,
@@ -314,7 +317,7 @@ async function recordDoseLocked(
   now: Date,
 ): Promise<RecordedDose> {
   try {
-    return await db.transaction().execute(async (trx) => {
+    return await inTransaction(db, async (trx) => {
       let person = await lockPerson(trx, input.personId);
       // An id merged away: the dose goes to the surviving record.
       for (let hops = 0; person?.merged_into && hops < 10; hops++) person = await lockPerson(trx, person.merged_into);
@@ -342,7 +345,7 @@ async function recordDoseLocked(
   } catch (err) {
     // The same key sent for another person at the same moment (the person locks cannot serialise
     // those): the unique index decides; the loser gets the winner's answer.
-    if ((err as { code?: string }).code === '23505' && input.idempotencyKey) {
+    if ((err as { code?: string }).code === '23505' && input.idempotencyKey && !db.isTransaction) {
       const existing = await q.findDoseByKey(db, input.idempotencyKey);
       if (existing) return replay(existing, fingerprintOf(input, existing.person_id));
     }
@@ -422,7 +425,7 @@ export async function moveDoses(trx: Transaction<DB>, fromId: string, toId: stri
  * reason (e.g. the report it answers).
  */
 export async function correctDose(
-  db: Kysely<DB>,
+  db: Executor,
   actor: Actor,
   audit: AuditContext,
   input: {
@@ -454,7 +457,7 @@ export async function correctDose(
   const vaccineCode = input.vaccineCode ?? current.vaccine_code;
   const lotNumber = input.lotNumber ?? current.lot_number;
   const administeredOn = input.administeredOn ?? current.administered_on;
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     await lockPerson(trx, person.id);
     const others = (await q.dosesOfPerson(trx, person.id)).filter((d) => d.id !== current.id);
     const lot = await findLotByNumber(trx, lotNumber, vaccineCode);

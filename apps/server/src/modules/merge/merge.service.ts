@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB, PersonRow } from '../../db/schema.js';
+import { type Executor, inTransaction } from '../../db/transaction.js';
 import type { Actor } from '../../lib/authz.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { moveDoses } from '../doses/doses.service.js';
@@ -23,7 +24,7 @@ export const moveRecordsOfPerson: MoveRecords = async (trx, fromId, toId, now) =
 
 /** Merges a duplicate record into a person (every dose and report kept). */
 export function mergePerson(
-  db: Kysely<DB>,
+  db: Executor,
   actor: Actor,
   audit: AuditContext,
   input: { survivorId: string; otherId: string; reason: string; now: Date },
@@ -39,12 +40,15 @@ export async function mergeForReport(
   input: { reportId: string; duplicateId: string; now: Date },
 ): Promise<MergeResult> {
   const r = await reportForMerge(db, actor, input.reportId);
-  const result = await mergePerson(db, actor, audit, {
-    survivorId: r.person_id,
-    otherId: input.duplicateId,
-    reason: `Phản ánh ${r.tracking_code}`,
-    now: input.now,
+  // The merge and the report's action commit together, or neither does.
+  return inTransaction(db, async (trx) => {
+    const result = await mergePerson(trx, actor, audit, {
+      survivorId: r.person_id,
+      otherId: input.duplicateId,
+      reason: `Phản ánh ${r.tracking_code}`,
+      now: input.now,
+    });
+    await noteMergeOnReport(trx, r, actor, input.duplicateId, result.moved);
+    return result;
   });
-  await noteMergeOnReport(db, r, actor, input.duplicateId, result.moved);
-  return result;
 }

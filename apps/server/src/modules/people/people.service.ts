@@ -15,14 +15,13 @@ import {
 } from '@tiemchung/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, NewPerson, PersonRow, PersonUpdate, VerificationStatus } from '../../db/schema.js';
+import { type Executor, inTransaction } from '../../db/transaction.js';
 import { type Actor, covers, NO_MATCH, scopeColumns } from '../../lib/authz.js';
 import { AppError, ruleError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import type { PopulationRegistry, VerificationOutcome } from '../registry/registry.types.js';
 import { getUnit2021 } from '../units/units.service.js';
 import * as q from './people.queries.js';
-
-type Executor = Kysely<DB> | Transaction<DB>;
 
 export interface PeopleDeps {
   readonly registry: PopulationRegistry;
@@ -500,6 +499,24 @@ export async function updatePerson(
   id: string,
   patch: UpdatePersonBody,
 ): Promise<PersonRow> {
+  return applyPersonUpdate(db, audit, await planPersonUpdate(db, deps, actor, id, patch));
+}
+
+/** A checked correction of a person, ready to write: what `planPersonUpdate` decided. */
+export type PersonUpdatePlan = Awaited<ReturnType<typeof planPersonUpdate>>;
+
+/**
+ * The checks of a correction and the registry's answer for changed identity details — everything
+ * before the write, so that a workflow can ask the registry (a network call) before it opens its
+ * transaction, then write with `applyPersonUpdate` in it.
+ */
+export async function planPersonUpdate(
+  db: Executor,
+  deps: PeopleDeps,
+  actor: Actor,
+  id: string,
+  patch: UpdatePersonBody,
+) {
   const current = await getPerson(db, id);
   if (!current || !canSeePerson(actor, current)) throw new AppError('not_found');
   if (!canChangePerson(actor, current)) throw new AppError('out_of_scope');
@@ -560,8 +577,14 @@ export async function updatePerson(
       identity_override_at: null,
     });
   }
+  return { current, changes, reallyChanged, identity, reason: patch.reason ?? null };
+}
+
+/** Writes a planned correction (in the caller's transaction when given one), audited. */
+export async function applyPersonUpdate(db: Executor, audit: AuditContext, plan: PersonUpdatePlan): Promise<PersonRow> {
+  const { current, changes, reallyChanged, identity } = plan;
   try {
-    return await db.transaction().execute(async (trx) => {
+    return await inTransaction(db, async (trx) => {
       const locked = await q.findPersonForUpdate(trx, current.id);
       if (!locked || locked.merged_into) throw new AppError('conflict');
       const updated = await q.updatePersonRow(trx, current.id, changes);
@@ -571,13 +594,14 @@ export async function updatePerson(
         entityId: current.id,
         before: presentPerson(locked),
         after: presentPerson(updated),
-        reason: patch.reason ?? null,
+        reason: plan.reason,
       });
       if (reallyChanged) await detectDuplicates(trx, updated);
       return updated;
     });
   } catch (err) {
-    if ((err as { code?: string }).code === '23505' && identity.idNumber) {
+    // (Inside a caller's transaction the failed statement ended it: the caller answers the error.)
+    if ((err as { code?: string }).code === '23505' && identity.idNumber && !db.isTransaction) {
       const holder = await q.findLivingByIdNumber(db, identity.idNumber);
       if (holder) throw duplicatePerson(holder.id);
     }
@@ -735,7 +759,7 @@ export type MoveRecords = (
  * the pair close, and the merge is audited on both records with who and why.
  */
 export async function mergePeople(
-  db: Kysely<DB>,
+  db: Executor,
   actor: Actor,
   audit: AuditContext,
   input: { survivorId: string; otherId: string; reason: string; now: Date },
@@ -748,7 +772,7 @@ export async function mergePeople(
       message: { vi: 'Không thể gộp một hồ sơ với chính nó.', en: 'A record cannot be merged with itself.' },
     });
   }
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     // Lock in id order so two merges of the same pair cannot deadlock.
     // Each record is taken by its own id: a missing one is missing (404), never the other record.
     const locked = new Map<string, PersonRow>();

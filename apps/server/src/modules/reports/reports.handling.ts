@@ -13,6 +13,7 @@ import {
 } from '@tiemchung/core';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB, ReportRow } from '../../db/schema.js';
+import { type Executor, inTransaction } from '../../db/transaction.js';
 import { type Actor, covers, NO_MATCH, provinceOfNewRecord, whereInScope } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
@@ -22,19 +23,19 @@ import { correctDose, getDose, recordDose } from '../doses/doses.service.js';
 import { getFacility } from '../facilities/facilities.service.js';
 import { notifyUnit } from '../notifications/notifications.service.js';
 import {
+  applyPersonUpdate,
   canChangePerson,
   createPerson,
   findPersonByIdNumber,
   getPerson,
   type PeopleDeps,
-  updatePerson,
+  planPersonUpdate,
+  type updatePerson,
 } from '../people/people.service.js';
 import type { PopulationRegistry } from '../registry/registry.types.js';
 import { queueSms, type SmsProvider } from '../sms/sms.service.js';
 import { getUnit2021 } from '../units/units.service.js';
 import { overdueFilter, resolvedOnTimeFilter } from './reports.overdue.js';
-
-type Executor = Kysely<DB> | Transaction<DB>;
 
 export interface HandlingDeps {
   readonly clock: () => Date;
@@ -341,20 +342,22 @@ export async function addDoseForReport(
       message: { vi: 'Cần liên kết phản ánh với hồ sơ người dân trước.', en: 'Link the report to a person first.' },
     });
   }
-  const { dose, created } = await recordDose(
-    db,
-    actor,
-    audit,
-    {
-      ...input,
-      personId: r.person_id,
-      // One dose per report and date: a retry or a double click adds it once.
-      idempotencyKey: `report:${r.id}:dose:${input.administeredOn}`,
-      source: 'report_resolution',
-    },
-    deps.clock(),
-  );
-  await db.transaction().execute(async (trx) => {
+  const personId = r.person_id;
+  // The dose and the report's action commit together, or neither does.
+  return inTransaction(db, async (trx) => {
+    const { dose, created } = await recordDose(
+      trx,
+      actor,
+      audit,
+      {
+        ...input,
+        personId,
+        // One dose per report and date: a retry or a double click adds it once.
+        idempotencyKey: `report:${r.id}:dose:${input.administeredOn}`,
+        source: 'report_resolution',
+      },
+      deps.clock(),
+    );
     await markInProgress(trx, r, actor);
     if (created)
       await logAction(trx, r, actor, 'add_dose', {
@@ -362,8 +365,8 @@ export async function addDoseForReport(
         id: dose.id,
         detail: { reportTrackingCode: r.tracking_code },
       });
+    return { dose, created };
   });
-  return { dose, created };
 }
 
 /** Fixes a dose named by the report, through the dose rules; audited with the report as reason. */
@@ -386,12 +389,18 @@ export async function correctDoseForReport(
   open(r);
   const dose = await getDose(db, input.doseId);
   if (!dose || dose.person_id !== r.person_id) throw new AppError('not_found', { field: 'doseId' });
-  const fixed = await correctDose(db, actor, audit, { ...input, reason: `Phản ánh ${r.tracking_code}` }, deps.clock());
-  await db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
+    const fixed = await correctDose(
+      trx,
+      actor,
+      audit,
+      { ...input, reason: `Phản ánh ${r.tracking_code}` },
+      deps.clock(),
+    );
     await markInProgress(trx, r, actor);
     await logAction(trx, r, actor, 'correct_dose', { type: 'dose', id: fixed.id });
+    return fixed;
   });
-  return fixed;
 }
 
 /** Fixes the person's details (re-verifying identity when name, birth date, sex or ID change). */
@@ -406,15 +415,18 @@ export async function correctPersonForReport(
   const r = await reportFor(db, actor, id);
   open(r);
   if (!r.person_id) throw new AppError('conflict', { publicCode: 'report_without_person' });
-  const person = await updatePerson(db, peopleDeps(deps), actor, audit, r.person_id, {
+  // The registry is asked first (a network call, never inside the transaction); then the
+  // correction and the report's action commit together, or neither does.
+  const plan = await planPersonUpdate(db, peopleDeps(deps), actor, r.person_id, {
     ...patch,
     reason: patch.reason ?? `Phản ánh ${r.tracking_code}`,
   });
-  await db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
+    const person = await applyPersonUpdate(trx, audit, plan);
     await markInProgress(trx, r, actor);
     await logAction(trx, r, actor, 'correct_person', { type: 'person', id: person.id });
+    return person;
   });
-  return person;
 }
 
 /**
@@ -434,13 +446,13 @@ export async function reportForMerge(
 
 /** After a merge for the report: the report is in progress and its log names the merged record. */
 export async function noteMergeOnReport(
-  db: Kysely<DB>,
+  db: Executor,
   r: ReportRow,
   actor: Actor,
   duplicateId: string,
   moved: Record<string, number>,
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await markInProgress(trx, r, actor);
     await logAction(trx, r, actor, 'merge', { type: 'person', id: duplicateId, detail: moved });
   });
@@ -538,12 +550,13 @@ export async function resolveReport(
       after: { status: 'resolved', outcome: body.outcome, reason },
       reason: body.note,
     });
+    if (body.outcome === 'corrected' && r.person_id) {
+      // The corrected data prints on a new certificate (the old one is superseded), in the same
+      // transaction: a resolution never commits without its reissue.
+      await getCertificate(trx, { keys: deps.keys, clock: deps.clock }, audit, r.person_id);
+    }
     return updated;
   });
-  if (body.outcome === 'corrected' && r.person_id) {
-    // The corrected data prints on a new certificate now (the old one is superseded).
-    await getCertificate(db, { keys: deps.keys, clock: deps.clock }, audit, r.person_id);
-  }
   return resolved;
 }
 
