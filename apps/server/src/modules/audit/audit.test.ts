@@ -56,6 +56,17 @@ async function sealAndVerify(db: Kysely<DB> = t.db) {
 await sql`create table audit_log_saved (like audit_log)`.execute(t.db);
 await sql`create table audit_chain_saved (like audit_chain)`.execute(t.db);
 
+/** An audit entry written in a transaction that rolls back: its id is taken and never appears. */
+async function rolledBackEntry(): Promise<void> {
+  await t.db
+    .transaction()
+    .execute(async (trx) => {
+      await recordAudit(trx, systemAuditContext('test'), { action: 'test.lost', entityType: 'test', entityId: 'x' });
+      throw new Error('rolled back');
+    })
+    .catch(() => {});
+}
+
 describe('the audit log hash chain', () => {
   it('links the entries written by API calls (single inserts, CTEs, batched doses) and verifies', async () => {
     const p = await person();
@@ -109,13 +120,7 @@ describe('the audit log hash chain', () => {
     // And 20 doses at once: the batched fast path writes their entries with one INSERT … SELECT.
     await Promise.all(people.map((p) => recordDose(p.id)));
     // A write rolled back takes an id that never appears.
-    await t.db
-      .transaction()
-      .execute(async (trx) => {
-        await recordAudit(trx, systemAuditContext('test'), { action: 'test.lost', entityType: 'test', entityId: 'x' });
-        throw new Error('rolled back');
-      })
-      .catch(() => {});
+    await rolledBackEntry();
     await recordAudit(t.db, systemAuditContext('test'), { action: 'test.after', entityType: 'test', entityId: 'y' });
     const r = await sealAndVerify();
     expect(r.broken).toBeNull();
@@ -227,13 +232,7 @@ describe('the audit log hash chain', () => {
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
 
     // A rolled-back write leaves a free id below the sealed point; an entry written there by hand.
-    await t.db
-      .transaction()
-      .execute(async (trx) => {
-        await recordAudit(trx, systemAuditContext('test'), { action: 'test.lost', entityType: 'test', entityId: 'x' });
-        throw new Error('rolled back');
-      })
-      .catch(() => {});
+    await rolledBackEntry();
     await recordAudit(t.db, systemAuditContext('test'), { action: 'test.kept', entityType: 'test', entityId: 'y' });
     await sealAuditLog(t.db);
     const [kept] = await lastIds(t.db, 1);
