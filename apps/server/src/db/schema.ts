@@ -1,4 +1,4 @@
-import type { VisitStatus } from '@tiemchung/core';
+import type { RegistrationStatus, VisitStatus } from '@tiemchung/core';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /**
@@ -475,7 +475,7 @@ export interface RegistrationTable {
   otp_hash: string;
   otp_attempts: Generated<number>;
   otp_expires_at: Timestamp;
-  status: 'unconfirmed' | 'confirmed' | 'assigned' | 'invited' | 'checked_in' | 'cancelled';
+  status: RegistrationStatus;
   assigned_district_code: string | null;
   assigned_facility_id: string | null;
   invited_for: string | null;

@@ -3,6 +3,7 @@ export * from './certificates.js';
 export * from './common.js';
 export * from './doses.js';
 export * from './reference.js';
+export * from './registrations.js';
 export * from './screening.js';
 export * from './sessions.js';
 export * from './stock.js';

@@ -1,4 +1,11 @@
-import { isoDateSchema, listOf, SUPERVISOR_ROLES, VACCINATION_ROLES } from '@tiemchung/core';
+import {
+  isoDateSchema,
+  listOf,
+  registrationSchema,
+  STAFF_REGISTRATION_STATUSES,
+  SUPERVISOR_ROLES,
+  VACCINATION_ROLES,
+} from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RegistrationRow } from '../../db/schema.js';
@@ -6,24 +13,6 @@ import { staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { auditContextOf } from '../audit/audit.service.js';
 import { assignRegistration, inviteRegistration, listRegistrations } from './registrations.service.js';
-
-const registrationSchema = z.object({
-  id: z.string(),
-  code: z.string(),
-  fullName: z.string(),
-  dateOfBirth: z.string(),
-  gender: z.string(),
-  phone: z.string(),
-  priorityGroup: z.string(),
-  provinceCode: z.string(),
-  districtCode: z.string().nullable(),
-  preferredDate: z.string().nullable(),
-  status: z.string(),
-  assignedDistrictCode: z.string().nullable(),
-  assignedFacilityId: z.string().nullable(),
-  invitedFor: z.string().nullable(),
-  createdAt: z.string(),
-});
 
 function present(r: RegistrationRow) {
   return {
@@ -57,7 +46,7 @@ export const registrationsRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['registrations'],
         summary: 'Confirmed registrations in the caller’s units',
         querystring: z.object({
-          status: z.enum(['confirmed', 'assigned', 'invited', 'checked_in', 'cancelled']).optional(),
+          status: z.enum(STAFF_REGISTRATION_STATUSES).optional(),
           /** Invited for this day (a session board's list of the day). */
           invitedFor: isoDateSchema.optional(),
           /** Assigned to this facility. */

@@ -1,27 +1,10 @@
+import { type Registration, type RegistrationStatus, STAFF_REGISTRATION_STATUSES } from '@tiemchung/core';
 import { api } from '../../api/client';
 import type { ItemsResponse } from '../reception/api';
 
-export const REGISTRATION_STATUSES = ['confirmed', 'assigned', 'invited', 'checked_in', 'cancelled'] as const;
-export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
-
-/** A confirmed registration as `/api/registrations` returns it. */
-export interface Registration {
-  id: string;
-  code: string;
-  fullName: string;
-  dateOfBirth: string;
-  gender: string;
-  phone: string;
-  priorityGroup: string;
-  provinceCode: string;
-  districtCode: string | null;
-  preferredDate: string | null;
-  status: RegistrationStatus | string;
-  assignedDistrictCode: string | null;
-  assignedFacilityId: string | null;
-  invitedFor: string | null;
-  createdAt: string;
-}
+export type { Registration, RegistrationStatus };
+/** The statuses staff filter by, and a registration as `/api/registrations` returns it (core's contract). */
+export { STAFF_REGISTRATION_STATUSES as REGISTRATION_STATUSES };
 
 export const registrationsKeys = {
   list: (status: string) => ['registrations', status] as const,
