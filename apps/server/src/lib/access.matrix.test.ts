@@ -3,7 +3,7 @@ import type { SyntheticPerson } from '@tiemchung/core';
 import { type CreatePersonBody, type Role, SCREENING_QUESTIONS } from '@tiemchung/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { simulatorCitizens } from '../modules/registry/registry.simulator.js';
-import { createPersonVia, personBodyOf } from '../test/factories.js';
+import { createPersonVia, otherCccd, personBodyOf, reportBodyAbout } from '../test/factories.js';
 import { useTestApp } from '../test/harness.js';
 import { type RouteAccess, SCOPE_RULES, type ScopeRule } from './access.js';
 
@@ -164,15 +164,7 @@ async function reportIn(place: Place, category = 'wrong_personal_info') {
   const filed = await ok({
     method: 'POST',
     url: '/api/portal/reports',
-    body: {
-      category,
-      fullName: person.fullName,
-      dateOfBirth: person.dateOfBirth,
-      gender: person.gender,
-      phone: person.phone,
-      idNumber: person.idNumber,
-      description: 'Thông tin trên hệ thống chưa đúng',
-    },
+    body: reportBodyAbout(person, { category }),
   });
   const found = await ok({ method: 'GET', url: `/api/reports?trackingCode=${filed.trackingCode}`, as: 'admin' });
   return { report: found.items[0], person, trackingCode: filed.trackingCode };
@@ -184,10 +176,6 @@ async function linkedReportIn(place: Place, category = 'wrong_personal_info') {
   await ok({ method: 'POST', url: `/api/reports/${r.report.id}/person`, as: 'admin', body: { personId: r.person.id } });
   return r;
 }
-
-/** Another valid CCCD for the same birth year, sex and province: the last six digits changed. */
-const otherCccd = (idNumber: string) =>
-  `${idNumber.slice(0, 6)}${String((Number(idNumber.slice(6)) + 377_001) % 1_000_000).padStart(6, '0')}`;
 
 /** Two records with the same name, birth date and phone: a duplicate pair of the place. */
 async function pairIn(place: Place) {

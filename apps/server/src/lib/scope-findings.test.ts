@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPersonIn, createPersonVia } from '../test/factories.js';
+import { buildPersonIn, createPersonVia, otherCccd, reportBodyAbout } from '../test/factories.js';
 import { useTestApp } from '../test/harness.js';
 
 /**
@@ -10,25 +10,13 @@ import { useTestApp } from '../test/harness.js';
  */
 const t = await useTestApp();
 
-/** Another valid CCCD for the same birth year, sex and province: the last six digits changed. */
-const otherCccd = (idNumber: string) =>
-  `${idNumber.slice(0, 6)}${String((Number(idNumber.slice(6)) + 377_001) % 1_000_000).padStart(6, '0')}`;
-
 describe('records are changed only within the caller’s units', () => {
   it('a Hà Nội handler cannot link a Đồng Tháp person to a Hà Nội report (nor see the record)', async () => {
     const hanoiPerson = await createPersonVia(t, buildPersonIn('01', { districtCode: '001' }), 'hanoi.admin');
     const dongthapPerson = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }), 'dongthap.admin');
     const filed = await t.call('POST', '/api/portal/reports', {
       ip: '10.50.0.1',
-      body: {
-        category: 'wrong_personal_info',
-        fullName: hanoiPerson.fullName,
-        dateOfBirth: hanoiPerson.dateOfBirth,
-        gender: hanoiPerson.gender,
-        phone: hanoiPerson.phone,
-        idNumber: hanoiPerson.idNumber,
-        description: 'Sai địa chỉ',
-      },
+      body: reportBodyAbout(hanoiPerson, { description: 'Sai địa chỉ' }),
     });
     expect(filed.status).toBe(201);
     const report = (

@@ -34,6 +34,31 @@ export function personBodyOf(c: (typeof citizens)[number]): CreatePersonBody {
   };
 }
 
+/**
+ * Another valid CCCD for the same birth year, sex and province (the last six digits changed): a
+ * second record of one person, which the platform lists as a duplicate candidate.
+ */
+export function otherCccd(idNumber: string): string {
+  return `${idNumber.slice(0, 6)}${String((Number(idNumber.slice(6)) + 377_001) % 1_000_000).padStart(6, '0')}`;
+}
+
+/** A citizen's report (`POST /api/portal/reports`) about a registered person; override any field. */
+export function reportBodyAbout(
+  p: Pick<CreatePersonBody, 'fullName' | 'dateOfBirth' | 'gender' | 'phone' | 'idNumber'>,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    category: 'wrong_personal_info',
+    fullName: p.fullName,
+    dateOfBirth: p.dateOfBirth,
+    gender: p.gender,
+    phone: p.phone,
+    idNumber: p.idNumber,
+    description: 'Thông tin trên hệ thống chưa đúng',
+    ...overrides,
+  };
+}
+
 /** Registers a person through the API as `as` (default: Đồng Tháp site staff) and returns the body. */
 export async function createPersonVia(t: TestApp, body: CreatePersonBody, as = 'caolanh.tiem'): Promise<any> {
   const res = await t.call('POST', '/api/people', { as, body });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPerson, buildPersonIn, createPersonVia, setRegistryMode } from '../../test/factories.js';
+import { buildPerson, buildPersonIn, createPersonVia, otherCccd, setRegistryMode } from '../../test/factories.js';
 import { useTestApp } from '../../test/harness.js';
 import { listAudit, systemAuditContext } from '../audit/audit.service.js';
 import { createPerson, runRecheckBatch } from './people.service.js';
@@ -266,9 +266,6 @@ describe('legacy records', () => {
 });
 
 describe('duplicate candidates for review', () => {
-  /** Another valid CCCD for the same birth year, sex and province: the last six digits changed. */
-  const otherCccd = (idNumber: string) =>
-    `${idNumber.slice(0, 6)}${String((Number(idNumber.slice(6)) + 377_001) % 1_000_000).padStart(6, '0')}`;
   const listFor = async (as: string) => (await t.call('GET', '/api/people/duplicates', { as })).body.items as any[];
   const pairOf = (items: any[], x: string, y: string) =>
     items.find((c) => (c.a.id === x && c.b.id === y) || (c.a.id === y && c.b.id === x));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildPersonIn, createPersonVia } from '../../test/factories.js';
+import { buildPersonIn, createPersonVia, otherCccd, reportBodyAbout } from '../../test/factories.js';
 import { useTestApp } from '../../test/harness.js';
 
 /**
@@ -38,15 +38,7 @@ async function linkedReport(category: string) {
   const p = await createPersonVia(t, buildPersonIn('87', { districtCode: '866', communeCode: '29866' }));
   const filed = await t.call('POST', '/api/portal/reports', {
     ip: `10.88.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
-    body: {
-      category,
-      fullName: p.fullName,
-      dateOfBirth: p.dateOfBirth,
-      gender: p.gender,
-      phone: p.phone,
-      idNumber: p.idNumber,
-      description: 'Thông tin chưa đúng',
-    },
+    body: reportBodyAbout(p, { category, description: 'Thông tin chưa đúng' }),
   });
   expect(filed.status).toBe(201);
   const report = (await t.call('GET', `/api/reports?trackingCode=${filed.body.trackingCode}`, { as: 'admin' })).body
@@ -119,7 +111,7 @@ describe('a report’s correction commits as one, or not at all', () => {
       dateOfBirth: person.dateOfBirth,
       gender: person.gender,
       phone: person.phone,
-      idNumber: `${person.idNumber.slice(0, 6)}${String((Number(person.idNumber.slice(6)) + 377_001) % 1_000_000).padStart(6, '0')}`,
+      idNumber: otherCccd(person.idNumber),
     });
     await failWritesFor(report.id);
     const res = await t.call('POST', `/api/reports/${report.id}/actions/merge`, {
