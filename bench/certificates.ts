@@ -15,7 +15,6 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { deflateSync } from 'node:zlib';
 import {
@@ -52,7 +51,16 @@ import { selfSignedCertificate } from '../apps/server/src/modules/certificates/x
 import { maskIdNumber } from '../apps/server/src/modules/people/people.service.js';
 import { numberOption } from './lib/args.js';
 import { type ProfileSummary, summarizeProfile } from './lib/profile.js';
-import { fmt, markdownTable, ms, type RunMeta, runMeta, writeResults } from './lib/report.js';
+import {
+  fmt,
+  markdownTable,
+  ms,
+  type RunMeta,
+  reportOutcome,
+  runIfEntry,
+  runMeta,
+  writeResults,
+} from './lib/report.js';
 import { median, ratio } from './lib/stats.js';
 
 /** The issue's target: certificates per second ≥ half the raw signatures per second. */
@@ -672,14 +680,8 @@ export function certificatesMarkdown(r: CertificatesResults): string {
 export async function main(argv: readonly string[]): Promise<CertificatesResults> {
   const { results, file } = await runCertificates(parseCertificatesArgs(argv));
   console.log(certificatesMarkdown(results));
-  console.log(`\nresults: ${path.relative(process.cwd(), file)}`);
-  if (results.failures.length) {
-    console.error(`\nFAILED:\n${results.failures.map((f) => `  - ${f}`).join('\n')}`);
-    process.exitCode = 1;
-  }
+  reportOutcome(file, results.failures);
   return results;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await main(process.argv.slice(2));
-}
+await runIfEntry(import.meta.url, main);

@@ -19,7 +19,6 @@
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import pg from 'pg';
 import { type AppCounters, type AppProcess, signIn, startAppProcess } from './lib/app-process.js';
@@ -40,7 +39,16 @@ import {
 } from './lib/pg-stats.js';
 import { createBenchDatabase, serverSettings, startBenchServer } from './lib/postgres.js';
 import { type ProfileSummary, summarizeProfile } from './lib/profile.js';
-import { fmt, markdownTable, ms, type RunMeta, runMeta, writeResults } from './lib/report.js';
+import {
+  fmt,
+  markdownTable,
+  ms,
+  type RunMeta,
+  reportOutcome,
+  runIfEntry,
+  runMeta,
+  writeResults,
+} from './lib/report.js';
 import { probeStatementFloor, type StatementFloor } from './lib/statement-floor.js';
 import { median, ratio, ratioToBaselines, seededShuffle, sum } from './lib/stats.js';
 
@@ -1061,14 +1069,8 @@ export async function main(argv: readonly string[]): Promise<DoseRecordingResult
   const options = parseDoseRecordingArgs(argv);
   const { results, file } = await runDoseRecording(options);
   console.log(doseRecordingMarkdown(results));
-  console.log(`\nresults: ${path.relative(process.cwd(), file)}`);
-  if (results.failures.length) {
-    console.error(`\nFAILED:\n${results.failures.map((f) => `  - ${f}`).join('\n')}`);
-    process.exitCode = 1;
-  }
+  reportOutcome(file, results.failures);
   return results;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await main(process.argv.slice(2));
-}
+await runIfEntry(import.meta.url, main);

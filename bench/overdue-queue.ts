@@ -15,7 +15,6 @@
 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
@@ -33,7 +32,16 @@ import { loadReports, type ReportsLoadResult } from './lib/load-reports.js';
 import { captureQuery, explainAnalyze, openQueryCapture, planFacts } from './lib/plans.js';
 import { createBenchDatabase, serverSettings, startBenchServer } from './lib/postgres.js';
 import { type ProfileSummary, summarizeProfile } from './lib/profile.js';
-import { fmt, markdownTable, ms, type RunMeta, runMeta, writeResults } from './lib/report.js';
+import {
+  fmt,
+  markdownTable,
+  ms,
+  type RunMeta,
+  reportOutcome,
+  runIfEntry,
+  runMeta,
+  writeResults,
+} from './lib/report.js';
 import { median, ratio, ratioToBaselines, sum } from './lib/stats.js';
 
 /** The issue's target: the overdue queue answers in under this many milliseconds (p99). */
@@ -781,14 +789,8 @@ export function overdueQueueMarkdown(r: OverdueQueueResults): string {
 export async function main(argv: readonly string[]): Promise<OverdueQueueResults> {
   const { results, file } = await runOverdueQueue(parseOverdueQueueArgs(argv));
   console.log(overdueQueueMarkdown(results));
-  console.log(`\nresults: ${path.relative(process.cwd(), file)}`);
-  if (results.failures.length) {
-    console.error(`\nFAILED:\n${results.failures.map((f) => `  - ${f}`).join('\n')}`);
-    process.exitCode = 1;
-  }
+  reportOutcome(file, results.failures);
   return results;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await main(process.argv.slice(2));
-}
+await runIfEntry(import.meta.url, main);

@@ -23,13 +23,21 @@ import { mkdtemp } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.js';
 import { type AppProcess, startAppProcess } from './lib/app-process.js';
 import { numberOption } from './lib/args.js';
 import { type HttpLoadJob, type HttpLoadOutcome, runHttpLoad } from './lib/http-load.js';
-import { fmt, markdownTable, ms, type RunMeta, runMeta, writeResults } from './lib/report.js';
+import {
+  fmt,
+  markdownTable,
+  ms,
+  type RunMeta,
+  reportOutcome,
+  runIfEntry,
+  runMeta,
+  writeResults,
+} from './lib/report.js';
 
 /** The issue's targets. */
 export const TARGETS = { maxWaitMs: 5000, healthP99Ms: 1000, memoryReturn: 0.1 } as const;
@@ -440,14 +448,8 @@ export function overloadMarkdown(r: OverloadResults): string {
 export async function main(argv: readonly string[]): Promise<OverloadResults> {
   const { results, file } = await runOverload(parseOverloadArgs(argv));
   console.log(overloadMarkdown(results));
-  console.log(`\nresults: ${path.relative(process.cwd(), file)}`);
-  if (results.failures.length) {
-    console.error(`\nFAILED:\n${results.failures.map((f) => `  - ${f}`).join('\n')}`);
-    process.exitCode = 1;
-  }
+  reportOutcome(file, results.failures);
   return results;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await main(process.argv.slice(2));
-}
+await runIfEntry(import.meta.url, main);

@@ -8,8 +8,6 @@
  * Writes bench/results/people-search.json and prints Markdown tables. Exits non-zero when a plan
  * does not use the expected index (or scans `people` sequentially), or when any request failed.
  */
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
@@ -35,7 +33,16 @@ import {
   planFacts,
 } from './lib/plans.js';
 import { createBenchDatabase, serverSettings, startBenchServer } from './lib/postgres.js';
-import { fmt, markdownTable, ms, type RunMeta, runMeta, writeResults } from './lib/report.js';
+import {
+  fmt,
+  markdownTable,
+  ms,
+  type RunMeta,
+  reportOutcome,
+  runIfEntry,
+  runMeta,
+  writeResults,
+} from './lib/report.js';
 import { type SampledPerson, samplePopulation } from './lib/sample.js';
 
 /** Options of the people-search benchmark (see {@link parsePeopleSearchArgs}). */
@@ -694,14 +701,8 @@ export async function main(argv: readonly string[]): Promise<PeopleSearchResults
       console.log(['```', ...q.offendingExplain.plan, '```'].join('\n'));
     }
   }
-  console.log(`\nresults: ${path.relative(process.cwd(), file)}`);
-  if (results.failures.length) {
-    console.error(`\nFAILED:\n${results.failures.map((f) => `  - ${f}`).join('\n')}`);
-    process.exitCode = 1;
-  }
+  reportOutcome(file, results.failures);
   return results;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await main(process.argv.slice(2));
-}
+await runIfEntry(import.meta.url, main);

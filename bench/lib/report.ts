@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The repository root (bench/ is one level below). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -76,4 +76,21 @@ export function fmt(n: number, digits = 0): string {
 /** Milliseconds for display: 2 decimals under 10 ms, 1 under 100, none above. */
 export function ms(n: number): string {
   return fmt(n, n < 10 ? 2 : n < 100 ? 1 : 0);
+}
+
+/** The end of a scenario run from the command line: where its results went; failed checks set exit code 1. */
+export function reportOutcome(file: string, failures: readonly string[]): void {
+  console.log(`\nresults: ${path.relative(process.cwd(), file)}`);
+  if (failures.length) {
+    console.error(`\nFAILED:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+    process.exitCode = 1;
+  }
+}
+
+/** Runs a scenario's `main` when its module is the process's entry (not when `run.ts` imports it). */
+export async function runIfEntry(
+  moduleUrl: string,
+  main: (argv: readonly string[]) => Promise<unknown>,
+): Promise<void> {
+  if (process.argv[1] && moduleUrl === pathToFileURL(process.argv[1]).href) await main(process.argv.slice(2));
 }
