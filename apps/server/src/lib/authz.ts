@@ -59,9 +59,9 @@ export function covers(scope: Scope, target: UnitRef): boolean {
   }
 }
 
-/** Throws 403 `out_of_scope` unless the actor's scope covers the target. */
-export function requireScope(actor: Actor, target: UnitRef): void {
-  if (!covers(actor.scope, target)) throw new AppError('out_of_scope');
+/** Throws 403 `out_of_scope` (naming `field` when given) unless the actor's scope covers the target. */
+export function requireScope(actor: Actor, target: UnitRef, field?: string): void {
+  if (!covers(actor.scope, target)) throw new AppError('out_of_scope', field ? { field } : {});
 }
 
 /**

@@ -19,11 +19,6 @@ export function sessionTokenOf(request: FastifyRequest): { token: string; source
   return cookie ? { token: cookie, source: 'cookie' } : null;
 }
 
-/** The session token of a request (bearer header or cookie). */
-export function tokenOf(request: FastifyRequest): string | null {
-  return sessionTokenOf(request)?.token ?? null;
-}
-
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**

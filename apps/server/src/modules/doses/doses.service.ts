@@ -13,7 +13,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { Batcher, batcherPer } from '../../db/batch.js';
 import type { DB, DoseRow, FacilityRow, PersonRow } from '../../db/schema.js';
 import { type Executor, inTransaction } from '../../db/transaction.js';
-import { type Actor, covers } from '../../lib/authz.js';
+import { type Actor, covers, requireScope } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import {
   type AuditContext,
@@ -209,7 +209,7 @@ async function facilityInScope(db: Executor, actor: Actor, facilityId: string): 
     communeCode: facility.commune_code,
     facilityId: facility.id,
   };
-  if (!covers(actor.scope, ref)) throw new AppError('out_of_scope', { field: 'facilityId' });
+  requireScope(actor, ref, 'facilityId');
   return facility;
 }
 

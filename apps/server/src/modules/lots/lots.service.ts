@@ -1,7 +1,7 @@
 import { uuidv7, vaccineByCode } from '@tiemchung/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, LotRow } from '../../db/schema.js';
-import { type Actor, covers, provinceOfNewRecord } from '../../lib/authz.js';
+import { type Actor, provinceOfNewRecord, requireScope } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { TtlCache } from '../../lib/ttl-cache.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
@@ -158,7 +158,7 @@ export async function allocateLot(
   } else {
     throw new AppError('validation_failed', { field: 'toFacilityId' });
   }
-  if (!covers(actor.scope, target)) throw new AppError('out_of_scope');
+  requireScope(actor, target);
   await db.transaction().execute(async (trx) => {
     // Serialise allocations of one lot so two cannot both spend the last doses.
     const lot = await trx.selectFrom('lots').selectAll().where('id', '=', input.lotId).forUpdate().executeTakeFirst();

@@ -8,7 +8,7 @@ import {
 } from '@tiemchung/core';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB, FacilityRow, VaccinationSessionRow, VisitRow } from '../../db/schema.js';
-import { type Actor, covers, NO_MATCH, whereInScope } from '../../lib/authz.js';
+import { type Actor, covers, NO_MATCH, requireScope, whereInScope } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { getDose, recordDose, recordedPerLot, sessionDoseTally } from '../doses/doses.service.js';
@@ -73,7 +73,7 @@ export async function openSession(
 ): Promise<VaccinationSessionRow> {
   const f = await getFacility(db, input.facilityId);
   if (!f) throw new AppError('unknown_facility', { field: 'facilityId' });
-  if (!covers(actor.scope, facilityRef(f))) throw new AppError('out_of_scope', { field: 'facilityId' });
+  requireScope(actor, facilityRef(f), 'facilityId');
   return db.transaction().execute(async (trx) => {
     const s = await trx
       .insertInto('vaccination_sessions')

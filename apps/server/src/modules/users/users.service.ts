@@ -1,7 +1,7 @@
 import { type CreateUserBody, ROLE_SCOPE_LEVELS, type Role, type ScopeLevel, type User, uuidv7 } from '@tiemchung/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, UserRow } from '../../db/schema.js';
-import { type Actor, covers, type Scope } from '../../lib/authz.js';
+import { type Actor, requireScope, type Scope } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { hashPassword } from '../../lib/passwords.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
@@ -121,7 +121,7 @@ export async function createUser(
   if (actor && !MAY_CREATE[actor.role].includes(input.role)) throw new AppError('forbidden');
   if (input.password.length < MIN_PASSWORD_LENGTH) throw new AppError('weak_password', { field: 'password' });
   const scope = await resolveScope(db, input);
-  if (actor && !covers(actor.scope, scope)) throw new AppError('out_of_scope');
+  if (actor) requireScope(actor, scope);
   const passwordHash = await hashPassword(input.password);
   return db.transaction().execute(async (trx) => {
     const row = await insertUser(trx, {
