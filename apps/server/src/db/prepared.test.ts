@@ -20,7 +20,7 @@ describe('prepared statements for marked statements', () => {
     }
   });
 
-  it.runIf(kind === 'postgres')('prepares only marked statements, once per connection (PostgreSQL)', async () => {
+  it('prepares only marked statements, once per connection, on PostgreSQL; the embedded database prepares none', async () => {
     await db.connection().execute(async (conn) => {
       for (let i = 0; i < 3; i++) {
         await sql`${PREPARED}select ${i}::int as marked_probe`.execute(conn);
@@ -28,7 +28,10 @@ describe('prepared statements for marked statements', () => {
       }
       const { rows } = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(conn);
       const texts = rows.map((r) => r.statement);
-      expect(texts.filter((s) => s.includes('marked_probe') && !s.includes('unmarked'))).toHaveLength(1);
+      // PGlite runs every statement unnamed: the mark is only a comment there.
+      expect(texts.filter((s) => s.includes('marked_probe') && !s.includes('unmarked'))).toHaveLength(
+        kind === 'postgres' ? 1 : 0,
+      );
       expect(texts.some((s) => s.includes('unmarked_probe'))).toBe(false);
     });
   });

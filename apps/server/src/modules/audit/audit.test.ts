@@ -278,10 +278,10 @@ describe('the audit log hash chain', () => {
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
   });
 
-  it.skipIf(!process.env.DATABASE_URL)(
-    'does not seal past an entry whose transaction is still open, and seals it once committed (PostgreSQL)',
-    async () => {
-      await sealAuditLog(t.db);
+  it('does not seal past an entry whose transaction is still open, and seals it once committed', async () => {
+    await sealAuditLog(t.db);
+    if (t.app.dbKind === 'postgres') {
+      // PostgreSQL: another connection holds the entry uncommitted while later entries commit.
       const url = (t.app.config.database as { url: string }).url;
       const other = new pg.Client({ connectionString: url });
       await other.connect();
@@ -306,8 +306,43 @@ describe('the audit log hash chain', () => {
       } finally {
         await other.end();
       }
-    },
-  );
+      return;
+    }
+    // The embedded database has one connection: a sealer started while a transaction holds an
+    // uncommitted entry waits for that transaction, then seals the committed entry.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let inserted!: () => void;
+    const insertedOnce = new Promise<void>((resolve) => {
+      inserted = resolve;
+    });
+    const writer = t.db.transaction().execute(async (trx) => {
+      const row = await sql<{ id: string }>`insert into audit_log (action, entity_type, entity_id)
+        values ('test.slow', 'test', 'slow') returning id`.execute(trx);
+      inserted();
+      await gate;
+      return Number(row.rows[0]!.id);
+    });
+    await insertedOnce;
+    let sealedDuringTransaction = false;
+    let gateReleased = false;
+    const sealer = sealAuditLogOnce(t.db).then(() => {
+      sealedDuringTransaction = !gateReleased;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(sealedDuringTransaction).toBe(false);
+    gateReleased = true;
+    release();
+    const slow = await writer;
+    await sealer;
+    expect(sealedDuringTransaction).toBe(false);
+    const r = await sealAndVerify();
+    expect(r).toMatchObject({ ok: true, pending: 0 });
+    const linked = await t.db.selectFrom('audit_chain').select('id').where('id', '=', slow).executeTakeFirst();
+    expect(linked).toBeDefined();
+  });
 });
 
 describe('migration 0009 on a log written before it', () => {
