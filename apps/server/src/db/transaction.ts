@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from './schema.js';
 
 /** What reads and single statements take: the database, or the transaction a route (or job) opened. */
@@ -25,4 +25,26 @@ export function unitOfWork<T>(db: Kysely<DB>, work: (trx: Trx) => Promise<T>): P
  */
 export function inTransaction<T>(db: Executor, work: (trx: Trx) => Promise<T>): Promise<T> {
   return db.isTransaction ? work(db as Trx) : db.transaction().execute(work);
+}
+
+/**
+ * Runs `work` under a savepoint of the caller's transaction. On PostgreSQL a failed statement
+ * aborts the whole transaction; a service that catches a database error (a unique violation) and
+ * carries on must undo only its own step: when `work` throws, the transaction is rolled back to
+ * the savepoint — what `work` wrote is gone, what came before stays — and stays usable; the error
+ * is rethrown for the caller to decide.
+ */
+export async function withSavepoint<T>(trx: Trx, work: () => Promise<T>): Promise<T> {
+  // Kysely's savepoint API is on controlled transactions only; the statements are plain SQL.
+  // Savepoints of one name nest: a rollback or release names the most recent one.
+  await sql`savepoint tc_step`.execute(trx);
+  let result: T;
+  try {
+    result = await work();
+  } catch (err) {
+    await sql`rollback to savepoint tc_step`.execute(trx);
+    throw err;
+  }
+  await sql`release savepoint tc_step`.execute(trx);
+  return result;
 }
