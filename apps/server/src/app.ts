@@ -154,7 +154,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       useDefaults: true,
       directives: {
         'default-src': ["'self'"],
-        'script-src': ["'self'"],
+        // 'wasm-unsafe-eval' compiles WebAssembly only (the verifier's QR reader); JavaScript eval stays blocked.
+        'script-src': ["'self'", "'wasm-unsafe-eval'"],
         'style-src': ["'self'", "'unsafe-inline'"],
         'img-src': ["'self'", 'data:', 'blob:'],
         'font-src': ["'self'", 'data:'],

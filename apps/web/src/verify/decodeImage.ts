@@ -1,7 +1,24 @@
-/** Reads the QR code in a picture (photo or screenshot) with ZXing, loaded on first use. */
+/**
+ * Reads the QR code in a picture (a photo or scan of a printed certificate, a screenshot) with the
+ * verifier's reader (`qrReader.ts`: ZXing C++ as WebAssembly), loaded on first use. The picture is
+ * tried as it is, then — for low-resolution scans, where a module of the code is a pixel or two —
+ * enlarged.
+ */
 
-/** Largest side tried first: big phone photos are scaled down (faster, and usually reads better). */
-const SIDES = [1200, 2400];
+import wasmUrl from 'zxing-wasm/reader/zxing_reader.wasm?url';
+
+/** Scales tried after the picture as it is, for small pictures (side in pixels ≤ SMALL). */
+const UPSCALES = [2, 3];
+const SMALL = 1600;
+
+let reader: Promise<typeof import('./qrReader.js')> | undefined;
+function loadReader() {
+  reader ??= import('./qrReader.js').then((m) => {
+    m.loadQrReaderFrom(wasmUrl);
+    return m;
+  });
+  return reader;
+}
 
 function loadImage(url: string): Promise<HTMLImageElement> {
   return new Promise((resolve, reject) => {
@@ -12,40 +29,33 @@ function loadImage(url: string): Promise<HTMLImageElement> {
   });
 }
 
+function pixelsAt(img: HTMLImageElement, scale: number): ImageData | null {
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.max(1, Math.round(img.naturalWidth * scale));
+  canvas.height = Math.max(1, Math.round(img.naturalHeight * scale));
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  if (!context) return null;
+  context.fillStyle = '#fff'; // transparent PNGs: white behind the code
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  context.imageSmoothingEnabled = false;
+  context.drawImage(img, 0, 0, canvas.width, canvas.height);
+  return context.getImageData(0, 0, canvas.width, canvas.height);
+}
+
 /** The text of the first QR code found in the picture; rejects with `Error('not_found')` when none. */
 export async function decodeQrFromFile(file: Blob): Promise<string> {
-  const [
-    { BrowserQRCodeReader },
-    { HTMLCanvasElementLuminanceSource },
-    { default: HybridBinarizer },
-    { default: BinaryBitmap },
-  ] = await Promise.all([
-    import('@zxing/library/esm/browser/BrowserQRCodeReader'),
-    import('@zxing/library/esm/browser/HTMLCanvasElementLuminanceSource'),
-    import('@zxing/library/esm/core/common/HybridBinarizer'),
-    import('@zxing/library/esm/core/BinaryBitmap'),
-  ]);
+  const { readQr } = await loadReader();
   const url = URL.createObjectURL(file);
   try {
     const img = await loadImage(url);
-    const reader = new BrowserQRCodeReader();
-    const natural = Math.max(img.naturalWidth, img.naturalHeight);
-    const sides = [...new Set(SIDES.map((side) => Math.min(side, natural)))];
-    for (const side of sides) {
-      const scale = side / natural;
-      const canvas = document.createElement('canvas');
-      canvas.width = Math.max(1, Math.round(img.naturalWidth * scale));
-      canvas.height = Math.max(1, Math.round(img.naturalHeight * scale));
-      const context = canvas.getContext('2d', { willReadFrequently: true });
-      if (!context) break;
-      context.fillStyle = '#fff'; // transparent PNGs: white behind the code
-      context.fillRect(0, 0, canvas.width, canvas.height);
-      context.drawImage(img, 0, 0, canvas.width, canvas.height);
-      try {
-        const bitmap = new BinaryBitmap(new HybridBinarizer(new HTMLCanvasElementLuminanceSource(canvas)));
-        return reader.decodeBitmap(bitmap).getText();
-      } catch {
-        // not found at this size: try the next
+    const asIs = pixelsAt(img, 1);
+    const found = asIs ? await readQr(asIs) : await readQr(file);
+    if (found) return found;
+    if (Math.max(img.naturalWidth, img.naturalHeight) <= SMALL) {
+      for (const scale of UPSCALES) {
+        const pixels = pixelsAt(img, scale);
+        const text = pixels ? await readQr(pixels) : null;
+        if (text) return text;
       }
     }
     throw new Error('not_found');
