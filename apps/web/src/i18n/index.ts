@@ -1,3 +1,4 @@
+import { OBSERVATION_MINUTES, REPORT_SLA_HOURS } from '@tiemchung/core';
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './en.json';
@@ -53,7 +54,11 @@ void i18n.use(initReactI18next).init({
     vi: { translation: viResources },
     en: { translation: enResources },
   },
-  interpolation: { escapeValue: false }, // React escapes
+  interpolation: {
+    escapeValue: false, // React escapes
+    // Core's clocks, named in texts ("trong vòng {{slaHours}} giờ"): one source for the rule and its words.
+    defaultVariables: { slaHours: REPORT_SLA_HOURS, observationMinutes: OBSERVATION_MINUTES },
+  },
   returnNull: false,
   initAsync: false, // resources are bundled: be ready synchronously before the first render
 });
