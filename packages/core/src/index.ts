@@ -6,6 +6,7 @@ export * from './identity/index.js';
 export * from './ids.js';
 export * from './people.js';
 export * from './provinces.js';
+export * from './registrations.js';
 export * from './reports.js';
 export * from './roles.js';
 export * from './schemas/index.js';

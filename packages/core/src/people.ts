@@ -1,6 +1,4 @@
-import { z } from 'zod';
 import type { Localized } from './i18n.js';
-import { genderSchema, isoDateSchema } from './schemas/common.js';
 
 /** Outcome of checking a person against the national population database. */
 export const VERIFICATION_STATUSES = ['pending', 'verified', 'mismatch', 'not_found', 'unavailable'] as const;
@@ -55,72 +53,3 @@ export function identityGate(
     },
   };
 }
-
-const idTypeSchema = z.enum(['cccd', 'cmnd', 'passport']);
-
-/** Body of POST /api/people (api-contract.md), with optional extensions. */
-export const createPersonBodySchema = z.object({
-  fullName: z.string().max(200),
-  dateOfBirth: isoDateSchema,
-  gender: genderSchema,
-  idNumber: z.string().max(30),
-  idType: idTypeSchema.optional(),
-  phone: z.string().max(30),
-  provinceCode: z.string().regex(/^\d{2}$/, { message: 'a two-digit province code' }),
-  districtCode: z
-    .string()
-    .regex(/^\d{3}$/)
-    .optional(),
-  communeCode: z
-    .string()
-    .regex(/^\d{5}$/)
-    .optional(),
-  address: z.string().max(300).optional(),
-  oldIdNumber: z.string().max(20).optional(),
-  nationality: z
-    .string()
-    .regex(/^[A-Z]{2}$/)
-    .optional(),
-  ethnicity: z.string().max(60).optional(),
-  healthInsuranceNumber: z.string().max(20).optional(),
-  occupation: z.string().max(120).optional(),
-});
-export type CreatePersonBody = z.infer<typeof createPersonBodySchema>;
-
-export const updatePersonBodySchema = createPersonBodySchema.partial().extend({
-  reason: z.string().max(500).optional(),
-});
-export type UpdatePersonBody = z.infer<typeof updatePersonBodySchema>;
-
-export const personSchema = z.object({
-  id: z.string(),
-  fullName: z.string(),
-  dateOfBirth: z.string(),
-  gender: genderSchema,
-  idType: idTypeSchema.nullable(),
-  idNumber: z.string().nullable(),
-  oldIdNumber: z.string().nullable(),
-  legacy: z.boolean(),
-  phone: z.string().nullable(),
-  provinceCode: z.string(),
-  districtCode: z.string().nullable(),
-  communeCode: z.string().nullable(),
-  address: z.string().nullable(),
-  nationality: z.string(),
-  ethnicity: z.string().nullable(),
-  healthInsuranceNumber: z.string().nullable(),
-  occupation: z.string().nullable(),
-  verification: z.object({
-    status: z.enum(VERIFICATION_STATUSES),
-    fields: z.array(z.string()),
-    source: z.string().nullable(),
-    verifiedAt: z.string().nullable(),
-    recheck: z.boolean(),
-    override: z.object({ by: z.string(), reason: z.string(), at: z.string() }).nullable(),
-  }),
-  /** True when ID number and phone are shown partly hidden (search results). */
-  masked: z.boolean(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-export type Person = z.infer<typeof personSchema>;

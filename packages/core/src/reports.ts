@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import type { Localized } from './i18n.js';
+import type { ResolutionBody } from './schemas/reports.js';
 
 /**
  * The 48-hour rule for citizens' reports (letters of Nov 2021: "xử lý phản ánh của người dân
@@ -8,6 +8,14 @@ import type { Localized } from './i18n.js';
  */
 export const REPORT_SLA_HOURS = 48;
 export const REPORT_SLA_MS = REPORT_SLA_HOURS * 3_600_000;
+
+/** Where a report is: received, taken by a handler, or closed with an outcome. */
+export const REPORT_STATUSES = ['received', 'in_progress', 'resolved'] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
+
+/** The unit a report is assigned to: a facility, or a commune, district or province. */
+export const REPORT_UNIT_LEVELS = ['facility', 'commune', 'district', 'province'] as const;
+export type ReportUnitLevel = (typeof REPORT_UNIT_LEVELS)[number];
 
 export const REPORT_CATEGORIES = ['missing_dose', 'wrong_dose', 'wrong_personal_info', 'other'] as const;
 export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
@@ -54,7 +62,8 @@ export function isOverdue(report: { dueAt: Date; resolvedAt: Date | null }, now:
 }
 
 /** Urgency for the queue's colours: plenty of time, under 24 h, under 8 h, overdue. */
-export type Urgency = 'ok' | 'soon' | 'urgent' | 'overdue';
+export const URGENCIES = ['ok', 'soon', 'urgent', 'overdue'] as const;
+export type Urgency = (typeof URGENCIES)[number];
 
 export function urgency(dueAt: Date, now: Date): Urgency {
   const left = dueAt.getTime() - now.getTime();
@@ -85,16 +94,6 @@ export function projectedMisses(input: {
   const rate = input.resolved / hoursSoFar;
   return Math.max(0, Math.ceil(input.open - rate * hoursLeft));
 }
-
-export const resolutionBodySchema = z.object({
-  outcome: z.enum(REPORT_OUTCOMES),
-  note: z.string().trim().min(1).max(2000),
-  /** Why a rejection: optional (the API contract's body names only outcome and note). */
-  reason: z.enum(REJECTION_REASONS).optional(),
-  /** For `duplicate`: the tracking code of the report this one repeats. */
-  duplicateOf: z.string().trim().max(20).optional(),
-});
-export type ResolutionBody = z.infer<typeof resolutionBodySchema>;
 
 /**
  * The reason recorded for a resolution: a rejection without a stated reason is recorded as

@@ -55,3 +55,37 @@ export type Certificate = z.infer<typeof certificateSchema>;
 /** The portal's answer to a verified look-up: the certificate and a short-lived PDF link. */
 export const portalCertificateSchema = certificateSchema.extend({ pdfUrl: z.string() });
 export type PortalCertificate = z.infer<typeof portalCertificateSchema>;
+
+/** A key of the trust list (`GET /api/certificates/trust-list`, public). */
+export const trustListEntrySchema = z.object({
+  kid: z.string(),
+  alg: z.literal('ES256'),
+  publicKeyPem: z.string(),
+  certificatePem: z.string(),
+  keyUsage: z.array(z.string()),
+  active: z.boolean(),
+});
+export const trustListResponseSchema = z.object({ keys: z.array(trustListEntrySchema) });
+export type TrustListResponse = z.infer<typeof trustListResponseSchema>;
+
+/** `GET /api/certificates/status`: a certificate identifier (UVCI). */
+export const certificateStatusQuerySchema = z.object({ ci: z.string().min(10).max(100) });
+
+/** Whether a certificate identifier is the person's current certificate. */
+export const certificateStateSchema = z.discriminatedUnion('state', [
+  z.object({ ci: z.string(), state: z.literal('unknown') }),
+  z.object({
+    ci: z.string(),
+    state: z.literal('superseded'),
+    supersededAt: z.string(),
+    /** The identifier of the certificate issued in its place. */
+    supersededByCi: z.string().nullable(),
+    reason: z.string().nullable(),
+  }),
+  z.object({ ci: z.string(), state: z.literal('expired'), expiresAt: z.string() }),
+  z.object({ ci: z.string(), state: z.literal('current'), issuedAt: z.string(), expiresAt: z.string() }),
+]);
+export type CertificateState = z.infer<typeof certificateStateSchema>;
+
+/** The answer to a key rotation: the new key's id. */
+export const keyRotatedSchema = z.object({ kid: z.string() });

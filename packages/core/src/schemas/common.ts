@@ -26,3 +26,20 @@ export const errorBodySchema = z.object({
 export function listOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item) });
 }
+
+/** `{ id }` in the path: a person, report, session, visit, lot, registration… */
+export const idParamsSchema = z.object({ id: z.string().min(1).max(64) });
+
+/** Official codes of administrative units: province (2 digits), district (3), commune (5). */
+export const provinceCodeSchema = z.string().regex(/^\d{2}$/);
+export const districtCodeSchema = z.string().regex(/^\d{3}$/);
+export const communeCodeSchema = z.string().regex(/^\d{5}$/);
+/** Any unit's code: a province, district or commune. */
+export const unitCodeSchema = z.string().regex(/^\d{2,5}$/);
+
+/** An instant with its offset, ISO 8601 (`2021-11-08T09:30:00.000Z`). */
+export const isoDateTimeSchema = z.iso.datetime({ offset: true });
+
+/** The layouts of a certificate PDF: an A4 page or a wallet card. */
+export const PDF_LAYOUTS = ['a4', 'card'] as const;
+export const pdfLayoutQuerySchema = z.object({ layout: z.enum(PDF_LAYOUTS).default('a4') });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { districtCodeSchema, provinceCodeSchema, unitCodeSchema } from './common.js';
 
 export const facilitySchema = z.object({
   id: z.string(),
@@ -26,9 +27,13 @@ export const vaccineSchema = z.object({
   dosesPerVial: z.number().int(),
 });
 
+/** The two lists of administrative units: before (2021) and after the 2025 reorganisation. */
+export const UNIT_SCHEMES = ['2021', '2025'] as const;
+export const UNIT_LEVELS = ['province', 'district', 'commune'] as const;
+
 export const unitSchema = z.object({
   code: z.string(),
-  scheme: z.enum(['2021', '2025']),
+  scheme: z.enum(UNIT_SCHEMES),
   level: z.number().int(),
   name: z.string(),
   type: z.string(),
@@ -41,3 +46,22 @@ export const healthResponseSchema = z.object({
   status: z.literal('ok'),
   database: z.enum(['pglite', 'postgres']),
 });
+
+/** `GET /api/units`: by level or parent, in one of the two lists. */
+export const unitsQuerySchema = z.object({
+  scheme: z.enum(UNIT_SCHEMES).default('2021'),
+  level: z.enum(UNIT_LEVELS).optional(),
+  parentCode: unitCodeSchema.optional(),
+});
+export type UnitsQuery = z.input<typeof unitsQuerySchema>;
+
+/** `GET /api/units/{code}`. */
+export const unitCodeParamsSchema = z.object({ code: unitCodeSchema });
+export const unitSchemeQuerySchema = z.object({ scheme: z.enum(UNIT_SCHEMES).default('2021') });
+
+/** `GET /api/facilities`: by province or district. */
+export const facilitiesQuerySchema = z.object({
+  provinceCode: provinceCodeSchema.optional(),
+  districtCode: districtCodeSchema.optional(),
+});
+export type FacilitiesQuery = z.input<typeof facilitiesQuerySchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { districtCodeSchema, isoDateSchema } from './common.js';
 
 /**
  * Registrations from the portal as staff work them (`/api/registrations`): the server's answer and
@@ -43,3 +44,24 @@ export const registrationSchema = z.object({
   createdAt: z.string(),
 });
 export type Registration = z.infer<typeof registrationSchema>;
+
+/** `GET /api/registrations`: by status, by the day invited for, by the facility assigned. */
+export const registrationsQuerySchema = z.object({
+  status: z.enum(STAFF_REGISTRATION_STATUSES).optional(),
+  /** Invited for this day (a session board's list of the day). */
+  invitedFor: isoDateSchema.optional(),
+  /** Assigned to this facility. */
+  facilityId: z.string().min(1).max(40).optional(),
+});
+export type RegistrationsQuery = z.input<typeof registrationsQuerySchema>;
+
+/** `POST /api/registrations/{id}/assign`: a district or a facility. */
+export const assignRegistrationBodySchema = z.object({
+  districtCode: districtCodeSchema.optional(),
+  facilityId: z.string().min(1).max(40).optional(),
+});
+export type AssignRegistrationBody = z.infer<typeof assignRegistrationBodySchema>;
+
+/** `POST /api/registrations/{id}/invite`: the day the registrant is invited for. */
+export const inviteRegistrationBodySchema = z.object({ date: isoDateSchema });
+export type InviteRegistrationBody = z.infer<typeof inviteRegistrationBodySchema>;

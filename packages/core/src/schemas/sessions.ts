@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { isoDateSchema } from './common.js';
+import { DOSE_KINDS } from '../doses/rules.js';
+import { isoDateSchema, isoDateTimeSchema } from './common.js';
+import { doseOverrideSchema, doseSchema } from './doses.js';
 
 /**
  * The session at the site (`/api/sessions`, `/api/visits`): the contract the server validates and
@@ -117,3 +119,59 @@ export const checkInBodySchema = z
     path: ['personId'],
   });
 export type CheckInBody = z.input<typeof checkInBodySchema>;
+
+/** `GET /api/sessions`: by facility and dates. */
+export const sessionsQuerySchema = z.object({
+  facilityId: z.string().max(40).optional(),
+  from: isoDateSchema.optional(),
+  to: isoDateSchema.optional(),
+});
+export type SessionsQuery = z.input<typeof sessionsQuerySchema>;
+
+/** The answer to `POST /api/visits/{id}/screening`: the visit, and the outcome the checklist suggests. */
+export const screeningResultSchema = z.object({ visit: visitSchema, suggestion: z.string() });
+export type ScreeningResult = z.infer<typeof screeningResultSchema>;
+
+/** `POST /api/visits/{id}/dose`. */
+export const visitDoseBodySchema = z.object({
+  vaccineCode: z.string().min(1).max(40),
+  lotNumber: z.string().trim().min(1).max(40),
+  doseKind: z.enum(DOSE_KINDS).optional(),
+  override: doseOverrideSchema.optional(),
+  /** When the dose was given, if earlier than now (a dose recorded offline and synced later). */
+  givenAt: isoDateTimeSchema.optional(),
+});
+export type VisitDoseBody = z.infer<typeof visitDoseBodySchema>;
+
+/** The answer to a visit's dose: the visit (now observing) and the dose recorded. */
+export const visitDoseResultSchema = z.object({ visit: visitSchema, dose: doseSchema });
+export type VisitDoseResult = z.infer<typeof visitDoseResultSchema>;
+
+/** `POST /api/sessions/{id}/close`: the vials opened of each lot. */
+export const closeSessionBodySchema = z.object({
+  lots: z
+    .array(
+      z.object({
+        lotNumber: z.string().trim().min(1).max(40),
+        vialsOpened: z.number().int().min(0).max(10_000),
+      }),
+    )
+    .max(20),
+});
+export type CloseSessionBody = z.infer<typeof closeSessionBodySchema>;
+
+/** A lot at a closed session: doses used (vials × doses per vial) against doses recorded. */
+export const lotUsageSchema = z.object({
+  lotNumber: z.string(),
+  vaccineCode: z.string(),
+  vialsOpened: z.number(),
+  dosesPerVial: z.number(),
+  dosesUsed: z.number(),
+  dosesRecorded: z.number(),
+  possibleUnrecorded: z.number(),
+});
+export type LotUsage = z.infer<typeof lotUsageSchema>;
+
+/** The answer to closing a session. */
+export const closeSessionResultSchema = z.object({ session: sessionSchema, lots: z.array(lotUsageSchema) });
+export type CloseSessionResult = z.infer<typeof closeSessionResultSchema>;

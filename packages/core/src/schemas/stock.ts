@@ -16,3 +16,21 @@ export const stockLotSchema = z.object({
   expiresSoon: z.boolean(),
 });
 export type StockLot = z.infer<typeof stockLotSchema>;
+
+/** `GET /api/lots`: the lots of a facility (or of the caller's unit), of one vaccine or all. */
+export const lotsQuerySchema = z.object({
+  facilityId: z.string().min(1).max(40).optional(),
+  vaccineCode: z.string().max(40).optional(),
+});
+export type LotsQuery = z.input<typeof lotsQuerySchema>;
+
+/** `GET /api/lots/reconciliation`: per lot, doses used against doses recorded. */
+export const lotReconciliationSchema = z.object({
+  lotNumber: z.string(),
+  vaccineCode: z.string(),
+  dosesUsed: z.number(),
+  dosesRecorded: z.number(),
+  /** The gap: doses that may have been given without being recorded. */
+  possibleUnrecorded: z.number(),
+});
+export type LotReconciliation = z.infer<typeof lotReconciliationSchema>;
