@@ -7,12 +7,6 @@ import type { SessionUser } from '../auth/types';
 import { paths } from '../paths';
 import { Button } from './Button';
 
-function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  const last = words.at(-1) ?? '?';
-  return last.slice(0, 1).toLocaleUpperCase('vi');
-}
-
 /** The signed-in user's menu in the header (a disclosure): who is signed in, and sign-out. */
 export function UserMenu({ user }: { user: SessionUser }) {
   const { t } = useTranslation();
@@ -68,8 +62,15 @@ export function UserMenu({ user }: { user: SessionUser }) {
         aria-label={t('userMenu.button', { name: user.displayName })}
         onClick={() => setOpen((value) => !value)}
       >
+        {/* An icon, not initials: an account named after a unit ("… Phường 1") would show "1", and
+            a visible letter that is not in the button's name breaks label-in-name (WCAG 2.5.3). */}
         <span className="user-menu__avatar" aria-hidden="true">
-          {initials(user.displayName)}
+          <svg viewBox="0 0 24 24" width="20" height="20" focusable="false">
+            <path
+              fill="currentColor"
+              d="M12 12a4.5 4.5 0 1 0 0-9 4.5 4.5 0 0 0 0 9Zm0 2c-4.4 0-8 2.3-8 5.2V21h16v-1.8c0-2.9-3.6-5.2-8-5.2Z"
+            />
+          </svg>
         </span>
         <span className="user-menu__name">{user.displayName}</span>
         <svg className="user-menu__chevron" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
