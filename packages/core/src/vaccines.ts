@@ -170,5 +170,13 @@ export function vaccineByCode(code: string): Vaccine | undefined {
   return byCode.get(code);
 }
 
+/**
+ * How a vaccine is named on screens and certificates: the name staff use, then the product —
+ * "Pfizer (Comirnaty)" — but once when one holds the other: "Sputnik V", "BBIBP-CorV (Vero Cell)".
+ */
+export function vaccineDisplayName(vaccine: Pick<Vaccine, 'name' | 'localName'>): string {
+  return vaccine.name.includes(vaccine.localName) ? vaccine.name : `${vaccine.localName} (${vaccine.name})`;
+}
+
 /** EU DCC disease or agent targeted (`tg`): COVID-19. */
 export const TG_COVID19 = '840539006';

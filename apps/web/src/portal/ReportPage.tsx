@@ -1,3 +1,4 @@
+import { vaccineDisplayName } from '@tiemchung/core';
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { publicPaths } from '../public/paths';
@@ -332,7 +333,7 @@ export default function ReportPage() {
               placeholder={vaccines.isPending ? t('common.loadingList') : t('common.choose')}
               options={(vaccines.data ?? []).map((v) => ({
                 value: v.code,
-                label: v.localName === v.name ? v.name : `${v.localName} (${v.name})`,
+                label: vaccineDisplayName(v),
               }))}
               value={values.vaccineCode}
               onChange={(e) => change('vaccineCode', e.target.value)}

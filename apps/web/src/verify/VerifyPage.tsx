@@ -1,4 +1,10 @@
-import { type HcertVerification, type HcertVerifyResult, vaccineByCode, verifyHcert } from '@tiemchung/core';
+import {
+  type HcertVerification,
+  type HcertVerifyResult,
+  vaccineByCode,
+  vaccineDisplayName,
+  verifyHcert,
+} from '@tiemchung/core';
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { api } from '../api/client';
 import { Alert } from '../ui/Alert';
@@ -60,11 +66,7 @@ function certificateDetails(v: HcertVerification) {
     name:
       [str(nam.fn), str(nam.gn)].filter(Boolean).join(' ') || [str(nam.fnt), str(nam.gnt)].filter(Boolean).join(' '),
     dateOfBirth: formatDate(str(payload.dob)),
-    vaccine: vaccine
-      ? vaccine.localName === vaccine.name
-        ? vaccine.name
-        : `${vaccine.localName} (${vaccine.name})`
-      : mp,
+    vaccine: vaccine ? vaccineDisplayName(vaccine) : mp,
     dn: num(entry.dn),
     sd: num(entry.sd),
     date: formatDate(str(entry.dt)),

@@ -12,6 +12,7 @@ import {
   toIcao,
   uuidv7,
   vaccineByCode,
+  vaccineDisplayName,
   verifyHcert,
 } from '@tiemchung/core';
 import type { Kysely } from 'kysely';
@@ -221,7 +222,7 @@ async function buildView(
         doseNumber: s?.doseNumber ?? d.dose_number,
         doseKind: s?.doseKind ?? d.dose_kind,
         vaccineCode: d.vaccine_code,
-        vaccineName: v ? `${v.localName} (${v.name})` : d.vaccine_code,
+        vaccineName: v ? vaccineDisplayName(v) : d.vaccine_code,
         manufacturer: v?.manufacturer ?? '',
         lotNumber: d.lot_number,
         administeredOn: d.administered_on,

@@ -6,6 +6,7 @@ import {
   type ReportCategory,
   type Urgency,
   urgency,
+  vaccineDisplayName,
 } from '@tiemchung/core';
 import { localized } from '../reception/format';
 import type { AssignedUnit, Facility, Report, Vaccine } from './api';
@@ -35,8 +36,7 @@ export function vaccineLabel(vaccines: readonly Vaccine[] | undefined, code: str
   if (!code) return '';
   const vaccine = vaccines?.find((v) => v.code === code);
   if (!vaccine) return code;
-  // "Pfizer (Comirnaty)", but "Sputnik V" and "BBIBP-CorV (Vero Cell)" once.
-  return vaccine.name.includes(vaccine.localName) ? vaccine.name : `${vaccine.localName} (${vaccine.name})`;
+  return vaccineDisplayName(vaccine);
 }
 
 export function facilityLabel(facilities: readonly Facility[] | undefined, id: string | null | undefined): string {

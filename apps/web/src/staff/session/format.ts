@@ -1,4 +1,4 @@
-import { ageOn as ageInYears, vaccineByCode } from '@tiemchung/core';
+import { ageOn as ageInYears, vaccineByCode, vaccineDisplayName } from '@tiemchung/core';
 
 /** Formats of the session screens that need no i18n (unit-tested); see labels.ts for the rest. */
 
@@ -37,7 +37,7 @@ export function vaccineShortName(code: string): string {
 export function vaccineLabel(code: string): string {
   const v = vaccineByCode(code);
   if (!v) return code;
-  return v.name.includes(v.localName) ? v.name : `${v.localName} (${v.name})`;
+  return vaccineDisplayName(v);
 }
 
 /** `YYYY-MM-DD` of `days` days before `today`. */
