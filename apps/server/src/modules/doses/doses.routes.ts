@@ -1,10 +1,17 @@
-import { doseSchema, idempotencyHeaders, listOf, recordDoseBodySchema, VACCINATION_ROLES } from '@tiemchung/core';
+import {
+  doseSchema,
+  idempotencyHeaders,
+  idParamsSchema,
+  listOf,
+  recordDoseBodySchema,
+  VACCINATION_ROLES,
+} from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { unitOfWork } from '../../db/transaction.js';
 import { ALL_STAFF, staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { auditContextOf } from '../audit/audit.service.js';
-import { listDoses, presentDose, recordDose } from './doses.service.js';
+import { listDoses, presentDose, recordDose, recordDoseBatched } from './doses.service.js';
 
 /** Doses of a person (api-contract.md, Doses). */
 export const dosesRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -15,25 +22,28 @@ export const dosesRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['doses'],
         summary: 'Record a dose that was given (idempotent with the Idempotency-Key header)',
-        params: z.object({ id: z.string().min(1).max(64) }),
+        params: idParamsSchema,
         headers: idempotencyHeaders,
         body: recordDoseBodySchema,
         response: { 200: doseSchema, 201: doseSchema },
       },
     },
     async (request, reply) => {
-      const { dose, created } = await recordDose(
-        app.db,
+      const args = [
         actorOf(request),
         auditContextOf(request),
         {
           ...request.body,
           personId: request.params.id,
           idempotencyKey: request.headers['idempotency-key'],
-          source: 'api',
+          source: 'api' as const,
         },
         app.deps.clock(),
-      );
+      ] as const;
+      // The dose is all this request writes: the batched fast path (its statement commits the
+      // doses of the requests in flight together), else the locked path in this request's unit of work.
+      const { dose, created } =
+        (await recordDoseBatched(app.db, ...args)) ?? (await unitOfWork(app.db, (trx) => recordDose(trx, ...args)));
       return reply.status(created ? 201 : 200).send(presentDose(dose));
     },
   );
@@ -45,7 +55,7 @@ export const dosesRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['doses'],
         summary: 'A person’s doses in date order',
-        params: z.object({ id: z.string().min(1).max(64) }),
+        params: idParamsSchema,
         response: { 200: listOf(doseSchema) },
       },
     },

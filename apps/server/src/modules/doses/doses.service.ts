@@ -9,10 +9,10 @@ import {
   sequenceDoses,
   uuidv7,
 } from '@tiemchung/core';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { Batcher, batcherPer } from '../../db/batch.js';
-import type { DB, DoseRow, FacilityRow, PersonRow } from '../../db/schema.js';
-import { type Executor, inTransaction } from '../../db/transaction.js';
+import type { DB, DoseRow, FacilityRow, LotRow, PersonRow } from '../../db/schema.js';
+import { type Executor, type Trx, withSavepoint } from '../../db/transaction.js';
 import { type Actor, covers, requireScope } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import {
@@ -84,20 +84,7 @@ function fingerprintOf(i: RecordDoseInput, personId: string): string {
 
 /** The 422 of a dose that breaks rules: the first violation as the error, all of them listed. */
 function ruleViolations(violations: readonly DoseViolation[]): AppError {
-  const first = violations[0]!;
-  return new AppError('validation_failed', {
-    status: 422,
-    ruleCode: first.code,
-    field: first.field,
-    message: first.message,
-    violations: violations.map((x) => ({
-      code: x.code,
-      field: x.field,
-      message: x.message,
-      overridable: x.overridable,
-    })),
-    extra: { overridable: allOverridable(violations) },
-  });
+  return AppError.rule(violations[0]!, { violations, extra: { overridable: allOverridable(violations) } });
 }
 
 /**
@@ -117,48 +104,42 @@ function violationsOverridden(
 }
 
 /**
- * Records a dose that was given. The dose and its audit entry land together or not at all; a
- * retry with the same idempotency key gets the dose it made, never a second; the identity rule of
- * 1 Nov 2021 and the dose rules apply; doses of one person are numbered one at a time.
+ * The fast path of recording a dose on its own (`POST /api/people/:id/doses`, nothing else in the
+ * request): the common case — a new latest dose — takes two statements shared with the requests in
+ * flight (db/batch.ts): one read (person, doses, key) and one conditional write (dose + audit
+ * entry) that only lands if the person and their doses are still as read. The write is a single
+ * statement, so its own transaction, and one such statement commits a batch of requests' doses
+ * (group commit): the documented exception to one unit of work per request, which is why a
+ * workflow that writes anything else with its dose calls `recordDose` in its own transaction.
  *
- * The common case — a new latest dose — takes two statements: one read (person, doses, key) and
- * one conditional write (dose + audit entry) that only lands if the person and their doses are
- * still as read; requests in flight at the same moment share them (one read and one write for a
- * batch of doses, each dose landing or not on its own conditions). Anything else (a retry, a
- * retroactive entry that renumbers, a person flagged for re-check, a merged id, a concurrent
- * change) takes the locked path: one transaction holding the person's row lock.
+ * Undefined when this dose needs the locked path — a retry, a retroactive entry that renumbers, a
+ * person flagged for re-check, a merged id, a concurrent change — which the caller then runs as
+ * `recordDose` in a unit of work. Throws the 404, the 403 and the rules' 422s.
  */
-export async function recordDose(
-  db: Executor,
+export async function recordDoseBatched(
+  db: Kysely<DB>,
   actor: Actor,
   audit: AuditContext,
   input: RecordDoseInput,
   now: Date,
-): Promise<RecordedDose> {
-  const facility = await facilityInScope(db, actor, input.facilityId);
-  // Inside a workflow's transaction (a report's correction): the locked path, in that transaction.
-  // The batched fast path is for doses recorded on their own (documented exception: it commits
-  // its own batches).
-  if (db.isTransaction) return recordDoseLocked(db, actor, audit, input, facility, now);
+): Promise<RecordedDose | undefined> {
+  const facility = facilityInScope(actor, await getFacilityCached(db, input.facilityId));
   const snap = await snapshots(db).submit({ personId: input.personId, idempotencyKey: input.idempotencyKey });
   const person = snap.person ? personFromJson(snap.person) : undefined;
-  if (person && !person.merged_into && !snap.keyed) {
-    if (!canSeePerson(actor, person)) throw new AppError('not_found');
-    const planned = await planDose(db, db, actor, input, person, snap.doses, facility, now);
-    const last = planned.sequenced.at(-1);
-    if (last?.id === NEW_DOSE && !planned.flagRecheck) {
-      const { dose } = planned;
-      const written = await writes(db).submit({
-        dose,
-        version: person.version,
-        expectedCount: snap.doses.length,
-        audit: { ctx: audit, entry: planned.auditEntry },
-      });
-      if (written) return { dose, created: true, warnings: planned.warnings };
-      // A same-day dose, a reused key or a change of the person raced in: the locked path decides.
-    }
-  }
-  return recordDoseLocked(db, actor, audit, input, facility, now);
+  if (!person || person.merged_into || snap.keyed) return undefined;
+  if (!canSeePerson(actor, person)) throw new AppError('not_found');
+  const lot = await findLotByNumberCached(db, db, input.lotNumber, input.vaccineCode);
+  const planned = planDose(actor, input, person, snap.doses, facility, lot, now);
+  if (planned.sequenced.at(-1)?.id !== NEW_DOSE || planned.flagRecheck) return undefined;
+  const { dose } = planned;
+  const written = await writes(db).submit({
+    dose,
+    version: person.version,
+    expectedCount: snap.doses.length,
+    audit: { ctx: audit, entry: planned.auditEntry },
+  });
+  // Not written: a same-day dose, a reused key or a change of the person raced in; the locked path decides.
+  return written ? { dose, created: true, warnings: planned.warnings } : undefined;
 }
 
 /**
@@ -200,8 +181,7 @@ export function doseBatchStats(db: Kysely<DB>) {
 }
 
 /** The facility of a dose, which the actor must cover (a site records only at its own). */
-async function facilityInScope(db: Executor, actor: Actor, facilityId: string): Promise<FacilityRow> {
-  const facility = await getFacilityCached(db, facilityId);
+function facilityInScope(actor: Actor, facility: FacilityRow | undefined): FacilityRow {
   if (!facility) throw new AppError('unknown_facility', { field: 'facilityId' });
   const ref = {
     provinceCode: facility.province_code,
@@ -214,29 +194,23 @@ async function facilityInScope(db: Executor, actor: Actor, facilityId: string): 
 }
 
 /**
- * The dose to write, from the person and their counted doses: the identity gate, the rules (with a
- * supervisor's override), its number and kind, and the audit entry. Throws the 422s.
+ * The dose to write, from the person, their counted doses and the lot named: the identity gate,
+ * the rules (with a supervisor's override), its number and kind, and the audit entry. Throws the
+ * 422s.
  */
-async function planDose(
-  db: Kysely<DB>,
-  executor: Executor,
+function planDose(
   actor: Actor,
   input: RecordDoseInput,
   person: PersonRow,
   history: readonly q.PastDoseRow[],
   facility: FacilityRow,
+  lot: LotRow | undefined,
   now: Date,
 ) {
   const gate = personIdentityGate(person, input.administeredOn);
   if (!gate.ok) {
-    throw new AppError('validation_failed', {
-      status: 422,
-      ruleCode: gate.code,
-      field: 'personId',
-      message: gate.message,
-    });
+    throw AppError.rule({ code: gate.code, field: 'personId', message: gate.message });
   }
-  const lot = await findLotByNumberCached(db, executor, input.lotNumber, input.vaccineCode);
   const past = history.map((d) => ({
     id: d.id,
     vaccineCode: d.vaccine_code,
@@ -307,64 +281,67 @@ async function planDose(
   };
 }
 
-/** The locked path of `recordDose`: one transaction holding the person's row lock. */
-async function recordDoseLocked(
-  db: Executor,
+/**
+ * Records a dose that was given, in the caller's transaction — the route's unit of work, or a
+ * workflow's (a visit's vaccination, a report's added dose), so the dose commits with the rest of
+ * it or not at all — holding the person's row lock: a retry with the same idempotency key gets
+ * the dose it made, never a second; the identity rule of 1 Nov 2021 and the dose rules apply; a
+ * dose entered before doses already recorded renumbers them; doses of one person are numbered one
+ * at a time. The dose and its audit entry are one statement.
+ */
+export async function recordDose(
+  trx: Trx,
   actor: Actor,
   audit: AuditContext,
   input: RecordDoseInput,
-  facility: FacilityRow,
   now: Date,
 ): Promise<RecordedDose> {
-  try {
-    return await inTransaction(db, async (trx) => {
-      let person = await lockPerson(trx, input.personId);
-      // An id merged away: the dose goes to the surviving record.
-      for (let hops = 0; person?.merged_into && hops < 10; hops++) person = await lockPerson(trx, person.merged_into);
-      if (!person || !canSeePerson(actor, person)) throw new AppError('not_found');
-      const rows = await q.dosesForRecording(trx, person.id, input.idempotencyKey);
-      if (input.idempotencyKey) {
-        const existing = rows.find((d) => d.idempotency_key === input.idempotencyKey);
-        if (existing) return replay(existing, fingerprintOf(input, person.id));
-      }
-      const history = rows.filter((d) => d.person_id === person.id && d.duplicate_of === null);
-      const planned = await planDose(db, trx, actor, input, person, history, facility, now);
-      const { dose } = planned;
-      const values = { ...dose, overridden: dose.overridden === null ? null : JSON.stringify(dose.overridden) };
-      await withAudit(trx, q.insertDoseQuery(trx, values), audit, planned.auditEntry);
-      // A dose entered before doses already recorded shifts their numbers.
-      for (const d of planned.sequenced) {
-        const row = history.find((h) => h.id === d.id);
-        if (row && (row.dose_number !== d.doseNumber || row.dose_kind !== d.doseKind)) {
-          await q.setDoseNumber(trx, row.id, d.doseNumber, d.doseKind, now);
-        }
-      }
-      if (planned.flagRecheck) await flagForRecheck(trx, person.id, now);
-      return { dose, created: true, warnings: planned.warnings };
-    });
-  } catch (err) {
-    // The same key sent for another person at the same moment (the person locks cannot serialise
-    // those): the unique index decides; the loser gets the winner's answer.
-    if ((err as { code?: string }).code === '23505' && input.idempotencyKey && !db.isTransaction) {
-      const existing = await q.findDoseByKey(db, input.idempotencyKey);
-      if (existing) return replay(existing, fingerprintOf(input, existing.person_id));
-    }
-    throw err;
+  const facility = facilityInScope(actor, await getFacility(trx, input.facilityId));
+  let person = await lockPerson(trx, input.personId);
+  // An id merged away: the dose goes to the surviving record.
+  for (let hops = 0; person?.merged_into && hops < 10; hops++) person = await lockPerson(trx, person.merged_into);
+  if (!person || !canSeePerson(actor, person)) throw new AppError('not_found');
+  const rows = await q.dosesForRecording(trx, person.id, input.idempotencyKey);
+  const key = input.idempotencyKey;
+  if (key) {
+    const existing = rows.find((d) => d.idempotency_key === key);
+    if (existing) return replay(existing, fingerprintOf(input, person.id));
   }
+  const history = rows.filter((d) => d.person_id === person.id && d.duplicate_of === null);
+  const lot = await findLotByNumber(trx, input.lotNumber, input.vaccineCode);
+  const planned = planDose(actor, input, person, history, facility, lot, now);
+  const { dose } = planned;
+  const values = { ...dose, overridden: dose.overridden === null ? null : JSON.stringify(dose.overridden) };
+  const insert = () => withAudit(trx, q.insertDoseQuery(trx, values), audit, planned.auditEntry);
+  if (!key) await insert();
+  else {
+    try {
+      await withSavepoint(trx, insert);
+    } catch (err) {
+      // The same key sent for another person at the same moment (the person locks cannot serialise
+      // those): the unique index decides; the loser gets the winner's answer. The savepoint undid
+      // only the refused insert, so the caller's transaction goes on.
+      const winner = (err as { code?: string }).code === '23505' ? await q.findDoseByKey(trx, key) : undefined;
+      if (winner) return replay(winner, fingerprintOf(input, winner.person_id));
+      throw err;
+    }
+  }
+  // A dose entered before doses already recorded shifts their numbers.
+  for (const d of planned.sequenced) {
+    const row = history.find((h) => h.id === d.id);
+    if (row && (row.dose_number !== d.doseNumber || row.dose_kind !== d.doseKind)) {
+      await q.setDoseNumber(trx, row.id, d.doseNumber, d.doseKind, now);
+    }
+  }
+  if (planned.flagRecheck) await flagForRecheck(trx, person.id, now);
+  return { dose, created: true, warnings: planned.warnings };
 }
 
 const NEW_DOSE = '\uffff-new';
 /** The answer to a retry: the dose the key made, if the request is the same one. */
 function replay(existing: DoseRow, fingerprint: string): RecordedDose {
   if (existing.fingerprint !== fingerprint) {
-    throw new AppError('conflict', {
-      status: 422,
-      publicCode: 'idempotency_key_reused',
-      message: {
-        vi: 'Mã Idempotency-Key này đã được dùng cho một mũi tiêm khác.',
-        en: 'This Idempotency-Key was already used for a different dose.',
-      },
-    });
+    throw new AppError('idempotency_key_reused');
   }
   return { dose: existing, created: false, warnings: [] };
 }
@@ -382,7 +359,7 @@ export async function listDoses(db: Executor, actor: Actor, personId: string): P
 }
 
 /** Renumbers a person's doses from the whole history (after a merge or a correction). */
-export async function renumberDoses(trx: Transaction<DB>, personId: string, now: Date): Promise<void> {
+export async function renumberDoses(trx: Trx, personId: string, now: Date): Promise<void> {
   const doses = await q.dosesOfPerson(trx, personId);
   const sequenced = sequenceDoses(
     doses.map((d) => ({
@@ -404,7 +381,7 @@ export async function renumberDoses(trx: Transaction<DB>, personId: string, now:
  * one is the same physical dose entered twice: it moves too, marked as a duplicate of the
  * survivor's, so nothing is lost and nothing is counted twice. Then the history is renumbered.
  */
-export async function moveDoses(trx: Transaction<DB>, fromId: string, toId: string, now: Date): Promise<number> {
+export async function moveDoses(trx: Trx, fromId: string, toId: string, now: Date): Promise<number> {
   const survivorDays = new Map((await q.dosesOfPerson(trx, toId)).map((d) => [d.administered_on, d.id]));
   const moving = await trx.selectFrom('doses').selectAll().where('person_id', '=', fromId).execute();
   for (const d of moving) {
@@ -425,7 +402,7 @@ export async function moveDoses(trx: Transaction<DB>, fromId: string, toId: stri
  * reason (e.g. the report it answers).
  */
 export async function correctDose(
-  db: Executor,
+  trx: Trx,
   actor: Actor,
   audit: AuditContext,
   input: {
@@ -439,12 +416,12 @@ export async function correctDose(
   },
   now: Date,
 ): Promise<DoseRow> {
-  const current = await q.findDoseById(db, input.doseId);
+  const current = await q.findDoseById(trx, input.doseId);
   if (!current) throw new AppError('not_found');
   const facilityId = input.facilityId ?? current.facility_id;
-  const facility = await getFacility(db, facilityId);
+  const facility = await getFacility(trx, facilityId);
   if (!facility) throw new AppError('unknown_facility', { field: 'facilityId' });
-  const person = await getPerson(db, current.person_id);
+  const person = await getPerson(trx, current.person_id);
   if (!person || !canSeePerson(actor, person)) throw new AppError('not_found');
   const ref = (f: typeof facility) => ({
     provinceCode: f.province_code,
@@ -452,55 +429,53 @@ export async function correctDose(
     communeCode: f.commune_code,
     facilityId: f.id,
   });
-  const oldFacility = (await getFacility(db, current.facility_id))!;
+  const oldFacility = (await getFacility(trx, current.facility_id))!;
   if (!covers(actor.scope, ref(facility)) && !covers(actor.scope, ref(oldFacility))) throw new AppError('out_of_scope');
   const vaccineCode = input.vaccineCode ?? current.vaccine_code;
   const lotNumber = input.lotNumber ?? current.lot_number;
   const administeredOn = input.administeredOn ?? current.administered_on;
-  return inTransaction(db, async (trx) => {
-    await lockPerson(trx, person.id);
-    const others = (await q.dosesOfPerson(trx, person.id)).filter((d) => d.id !== current.id);
-    const lot = await findLotByNumber(trx, lotNumber, vaccineCode);
-    const check = checkDose({
-      person: { dateOfBirth: person.date_of_birth },
-      history: others.map((d) => ({
-        id: d.id,
-        vaccineCode: d.vaccine_code,
-        administeredOn: d.administered_on,
-        declaredKind: d.declared_kind,
-      })),
-      dose: { vaccineCode, lotNumber, administeredOn, declaredKind: current.declared_kind },
-      lot: lot ? { lotNumber: lot.lot_number, vaccineCode: lot.vaccine_code, expiresOn: lot.expires_on } : null,
-      today: now.toISOString().slice(0, 10),
-    });
-    violationsOverridden(check, actor, input.override);
-    const updated = await trx
-      .updateTable('doses')
-      .set({
-        vaccine_code: vaccineCode,
-        lot_number: lotNumber,
-        lot_id: lot?.vaccine_code === vaccineCode ? lot.id : null,
-        administered_on: administeredOn,
-        facility_id: facility.id,
-        province_code: facility.province_code,
-        district_code: facility.district_code,
-        updated_at: now,
-      })
-      .where('id', '=', current.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await renumberDoses(trx, person.id, now);
-    const final = (await q.findDoseById(trx, current.id))!;
-    await recordAudit(trx, audit, {
-      action: 'dose.correct',
-      entityType: 'dose',
-      entityId: current.id,
-      before: presentDose(current),
-      after: presentDose(final),
-      reason: input.reason,
-    });
-    return updated.id === final.id ? final : updated;
+  await lockPerson(trx, person.id);
+  const others = (await q.dosesOfPerson(trx, person.id)).filter((d) => d.id !== current.id);
+  const lot = await findLotByNumber(trx, lotNumber, vaccineCode);
+  const check = checkDose({
+    person: { dateOfBirth: person.date_of_birth },
+    history: others.map((d) => ({
+      id: d.id,
+      vaccineCode: d.vaccine_code,
+      administeredOn: d.administered_on,
+      declaredKind: d.declared_kind,
+    })),
+    dose: { vaccineCode, lotNumber, administeredOn, declaredKind: current.declared_kind },
+    lot: lot ? { lotNumber: lot.lot_number, vaccineCode: lot.vaccine_code, expiresOn: lot.expires_on } : null,
+    today: now.toISOString().slice(0, 10),
   });
+  violationsOverridden(check, actor, input.override);
+  const updated = await trx
+    .updateTable('doses')
+    .set({
+      vaccine_code: vaccineCode,
+      lot_number: lotNumber,
+      lot_id: lot?.vaccine_code === vaccineCode ? lot.id : null,
+      administered_on: administeredOn,
+      facility_id: facility.id,
+      province_code: facility.province_code,
+      district_code: facility.district_code,
+      updated_at: now,
+    })
+    .where('id', '=', current.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await renumberDoses(trx, person.id, now);
+  const final = (await q.findDoseById(trx, current.id))!;
+  await recordAudit(trx, audit, {
+    action: 'dose.correct',
+    entityType: 'dose',
+    entityId: current.id,
+    before: presentDose(current),
+    after: presentDose(final),
+    reason: input.reason,
+  });
+  return updated.id === final.id ? final : updated;
 }
 
 /** One dose by id (for other modules: sessions, adverse events, reports). */

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { unitOfWork } from '../../db/transaction.js';
+import type { Actor } from '../../lib/authz.js';
 import { buildPersonIn, createPersonVia, setRegistryMode } from '../../test/factories.js';
 import { useTestApp } from '../../test/harness.js';
-import { listAudit } from '../audit/audit.service.js';
-import { doseBatchStats } from './doses.service.js';
+import { listAudit, systemAuditContext } from '../audit/audit.service.js';
+import { doseBatchStats, recordDose } from './doses.service.js';
 
 const now = new Date('2022-03-01T03:00:00Z');
 const t = await useTestApp({ deps: { clock: () => now } });
@@ -112,6 +115,88 @@ describe('idempotency: a retry, a double click or a re-sync never makes a second
     const again = await post(p.id, dose(), null);
     expect(again.status).toBe(422);
     expect(again.body.error.code).toBe('dose_same_day');
+  });
+});
+
+describe('one idempotency key sent for two people at the same moment (the locked path)', () => {
+  const nation: Actor = {
+    id: 'test',
+    username: 'test.nation',
+    role: 'national_admin',
+    displayName: 'Test',
+    scope: {
+      level: 'nation',
+      unitCode: null,
+      provinceCode: null,
+      districtCode: null,
+      communeCode: null,
+      facilityId: null,
+    },
+  };
+  const audit = systemAuditContext('test');
+
+  it('the unique index decides: the loser gets the winner’s answer and its transaction goes on', async () => {
+    const a = await person();
+    const b = await person();
+    const key = randomUUID();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let inserted!: () => void;
+    const insertedOnce = new Promise<void>((resolve) => {
+      inserted = resolve;
+    });
+    const winner = unitOfWork(t.db, async (trx) => {
+      const r = await recordDose(
+        trx,
+        nation,
+        audit,
+        { ...dose(), personId: a.id, idempotencyKey: key, source: 'api' },
+        now,
+      );
+      inserted();
+      await gate;
+      return r;
+    });
+    await insertedOnce;
+    const loser = unitOfWork(t.db, async (trx) => {
+      const outcome = await recordDose(
+        trx,
+        nation,
+        audit,
+        // Another dose (another day): a request of its own, not a retry of the winner's.
+        { ...dose({ administeredOn: '2021-11-16' }), personId: b.id, idempotencyKey: key, source: 'api' },
+        now,
+      ).then(
+        () => 'recorded',
+        (err: { code?: string }) => err.code,
+      );
+      // The caller's transaction is still usable (PostgreSQL aborts it on an error not under a savepoint).
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from doses where person_id = ${b.id}`.execute(
+        trx,
+      );
+      return { outcome, doses: rows[0]!.n };
+    });
+    if (t.app.dbKind === 'postgres') {
+      // PostgreSQL: the loser's insert waits on the unique index for the winner's transaction, then
+      // is refused (23505) when the winner commits.
+      for (let i = 0; i < 200; i++) {
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'`.execute(t.db);
+        if (rows[0]!.n > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    } else {
+      // The embedded database has one connection: the loser waits for the winner to commit, then
+      // finds the key already used.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    release();
+    expect((await winner).created).toBe(true);
+    expect(await loser).toEqual({ outcome: 'idempotency_key_reused', doses: 0 });
+    const rows = await t.db.selectFrom('doses').select('person_id').where('idempotency_key', '=', key).execute();
+    expect(rows.map((r) => r.person_id)).toEqual([a.id]);
   });
 });
 
