@@ -1,26 +1,31 @@
 import {
   boardSchema,
   checkInBodySchema,
-  DOSE_KINDS,
-  doseSchema,
+  closeSessionBodySchema,
+  closeSessionResultSchema,
   idempotencyHeaders,
-  isoDateSchema,
+  idParamsSchema,
   listOf,
   openSessionBodySchema,
+  pdfLayoutQuerySchema,
   screeningBodySchema,
+  screeningResultSchema,
   sessionSchema,
+  sessionsQuerySchema,
   VACCINATION_ROLES,
+  visitDoseBodySchema,
+  visitDoseResultSchema,
   visitSchema,
 } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { unitOfWork } from '../../db/transaction.js';
 import { staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { auditContextOf } from '../audit/audit.service.js';
 import { batchPdf } from '../certificates/certificates.pdf.js';
 import { personOfCertificateQr, sessionCertificates } from '../certificates/certificates.service.js';
 import { presentDose } from '../doses/doses.service.js';
-import { personFromRegistrationQr } from '../portal/registrations.service.js';
+import { personFromRegistrationQr, planRegistrationCheckIn } from '../portal/registrations.service.js';
 import {
   checkIn,
   closeSession,
@@ -34,8 +39,6 @@ import {
   sessionBoard,
   vaccinateVisit,
 } from './sessions.service.js';
-
-const idParam = z.object({ id: z.string().min(1).max(64) });
 
 /** The vaccination session at the site: check-in, screening, dose, observation, close. */
 export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -56,7 +59,13 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) =>
       reply
         .status(201)
-        .send(presentSession(await openSession(app.db, actorOf(request), auditContextOf(request), request.body))),
+        .send(
+          presentSession(
+            await unitOfWork(app.db, (trx) =>
+              openSession(trx, actorOf(request), auditContextOf(request), request.body),
+            ),
+          ),
+        ),
   );
 
   app.get(
@@ -66,11 +75,7 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['sessions'],
         summary: 'Sessions in the caller’s units',
-        querystring: z.object({
-          facilityId: z.string().max(40).optional(),
-          from: isoDateSchema.optional(),
-          to: isoDateSchema.optional(),
-        }),
+        querystring: sessionsQuerySchema,
         response: { 200: listOf(sessionSchema) },
       },
     },
@@ -84,7 +89,7 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['sessions'],
         summary: 'The session board: visits, tally, lots',
-        params: idParam,
+        params: idParamsSchema,
         response: { 200: boardSchema },
       },
     },
@@ -98,37 +103,48 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['sessions'],
         summary: 'Check a person in (idempotent: the client may send the visit id it made offline)',
-        params: idParam,
+        params: idParamsSchema,
         body: checkInBodySchema,
         response: { 200: visitSchema, 201: visitSchema },
       },
     },
     async (request, reply) => {
-      let personId = request.body.personId;
-      let method = request.body.method;
-      if (request.body.registrationQr) {
-        const { person } = await personFromRegistrationQr(
-          app.db,
-          { registry: app.deps.registry, clock: app.deps.clock },
-          actorOf(request),
-          auditContextOf(request),
-          request.body.registrationQr,
+      const actor = actorOf(request);
+      const audit = auditContextOf(request);
+      // Before the unit of work opens: the registry is asked about a registrant not on record yet,
+      // and a health-book QR's signature is checked.
+      const registration = request.body.registrationQr
+        ? await planRegistrationCheckIn(
+            app.db,
+            { registry: app.deps.registry, clock: app.deps.clock },
+            actor,
+            request.body.registrationQr,
+          )
+        : undefined;
+      const healthBookPersonId = request.body.healthBookQr
+        ? await personOfCertificateQr(app.db, request.body.healthBookQr, now())
+        : undefined;
+      // The registrant's record (made or found) and the visit commit together.
+      const { visit, created } = await unitOfWork(app.db, async (trx) => {
+        let personId = request.body.personId;
+        let method = request.body.method;
+        if (registration) {
+          personId = (await personFromRegistrationQr(trx, audit, registration)).person.id;
+          // Picked from the board's list of invited registrants, or scanned from their QR.
+          method = method === 'list' ? 'list' : 'registration_qr';
+        }
+        if (healthBookPersonId) {
+          personId = healthBookPersonId;
+          method = 'health_book_qr';
+        }
+        return checkIn(
+          trx,
+          actor,
+          audit,
+          { sessionId: request.params.id, personId: personId!, method, visitId: request.body.id },
+          now(),
         );
-        personId = person.id;
-        // Picked from the board's list of invited registrants, or scanned from their QR.
-        method = method === 'list' ? 'list' : 'registration_qr';
-      }
-      if (request.body.healthBookQr) {
-        personId = await personOfCertificateQr(app.db, request.body.healthBookQr, now());
-        method = 'health_book_qr';
-      }
-      const { visit, created } = await checkIn(
-        app.db,
-        actorOf(request),
-        auditContextOf(request),
-        { sessionId: request.params.id, personId: personId!, method, visitId: request.body.id },
-        now(),
-      );
+      });
       return reply.status(created ? 201 : 200).send(presentVisit(visit));
     },
   );
@@ -140,19 +156,14 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['sessions'],
         summary: 'Record the screening checklist, vital signs and outcome',
-        params: idParam,
+        params: idParamsSchema,
         body: screeningBodySchema,
-        response: { 200: z.object({ visit: visitSchema, suggestion: z.string() }) },
+        response: { 200: screeningResultSchema },
       },
     },
     async (request) => {
-      const { visit, suggestion } = await recordScreening(
-        app.db,
-        actorOf(request),
-        auditContextOf(request),
-        request.params.id,
-        request.body,
-        now(),
+      const { visit, suggestion } = await unitOfWork(app.db, (trx) =>
+        recordScreening(trx, actorOf(request), auditContextOf(request), request.params.id, request.body, now()),
       );
       return { visit: presentVisit(visit), suggestion: suggestion.outcome };
     },
@@ -165,34 +176,26 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['sessions'],
         summary: 'Record the dose of a screened visit; starts the 30-minute observation',
-        params: idParam,
+        params: idParamsSchema,
         headers: idempotencyHeaders,
-        body: z.object({
-          vaccineCode: z.string().min(1).max(40),
-          lotNumber: z.string().trim().min(1).max(40),
-          doseKind: z.enum(DOSE_KINDS).optional(),
-          override: z.object({ reason: z.string().trim().min(5).max(500) }).optional(),
-          /** When the dose was given, if earlier than now (a dose recorded offline and synced later). */
-          givenAt: z.iso.datetime({ offset: true }).optional(),
-        }),
-        response: {
-          200: z.object({ visit: visitSchema, dose: doseSchema }),
-          201: z.object({ visit: visitSchema, dose: doseSchema }),
-        },
+        body: visitDoseBodySchema,
+        response: { 200: visitDoseResultSchema, 201: visitDoseResultSchema },
       },
     },
     async (request, reply) => {
-      const { visit, dose, created } = await vaccinateVisit(
-        app.db,
-        actorOf(request),
-        auditContextOf(request),
-        {
-          ...request.body,
-          givenAt: request.body.givenAt ? new Date(request.body.givenAt) : undefined,
-          visitId: request.params.id,
-          idempotencyKey: request.headers['idempotency-key'],
-        },
-        now(),
+      const { visit, dose, created } = await unitOfWork(app.db, (trx) =>
+        vaccinateVisit(
+          trx,
+          actorOf(request),
+          auditContextOf(request),
+          {
+            ...request.body,
+            givenAt: request.body.givenAt ? new Date(request.body.givenAt) : undefined,
+            visitId: request.params.id,
+            idempotencyKey: request.headers['idempotency-key'],
+          },
+          now(),
+        ),
       );
       return reply.status(created ? 201 : 200).send({ visit: presentVisit(visit), dose: presentDose(dose) });
     },
@@ -205,12 +208,16 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['sessions'],
         summary: 'End the visit after observation',
-        params: idParam,
+        params: idParamsSchema,
         response: { 200: visitSchema },
       },
     },
     async (request) =>
-      presentVisit(await completeVisit(app.db, actorOf(request), auditContextOf(request), request.params.id, now())),
+      presentVisit(
+        await unitOfWork(app.db, (trx) =>
+          completeVisit(trx, actorOf(request), auditContextOf(request), request.params.id, now()),
+        ),
+      ),
   );
 
   app.post(
@@ -220,26 +227,20 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['sessions'],
         summary: 'Close the session with vials opened per lot; answers used vs recorded per lot',
-        params: idParam,
-        body: z.object({
-          lots: z
-            .array(
-              z.object({
-                lotNumber: z.string().trim().min(1).max(40),
-                vialsOpened: z.number().int().min(0).max(10_000),
-              }),
-            )
-            .max(20),
-        }),
+        params: idParamsSchema,
+        body: closeSessionBodySchema,
+        response: { 200: closeSessionResultSchema },
       },
     },
     async (request) => {
-      const { session, lots } = await closeSession(
-        app.db,
-        actorOf(request),
-        auditContextOf(request),
-        { sessionId: request.params.id, lots: request.body.lots },
-        now(),
+      const { session, lots } = await unitOfWork(app.db, (trx) =>
+        closeSession(
+          trx,
+          actorOf(request),
+          auditContextOf(request),
+          { sessionId: request.params.id, lots: request.body.lots },
+          now(),
+        ),
       );
       return { session: presentSession(session), lots };
     },
@@ -252,13 +253,16 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['certificates'],
         summary: 'Certificates of everyone vaccinated in a session, one PDF',
-        params: idParam,
-        querystring: z.object({ layout: z.enum(['a4', 'card']).default('a4') }),
+        params: idParamsSchema,
+        querystring: pdfLayoutQuerySchema,
       },
     },
     async (request, reply) => {
       const session = await getSessionFor(app.db, actorOf(request), request.params.id);
-      const views = await sessionCertificates(app.db, certificateDeps(), auditContextOf(request), session.id);
+      // A certificate whose data changed is reissued as it is read: one unit of work for the batch.
+      const views = await unitOfWork(app.db, (trx) =>
+        sessionCertificates(trx, certificateDeps(), auditContextOf(request), session.id),
+      );
       return reply
         .type('application/pdf')
         .header('content-disposition', `inline; filename="chung-nhan-buoi-tiem-${session.session_date}.pdf"`)

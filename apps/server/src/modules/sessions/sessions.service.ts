@@ -6,8 +6,9 @@ import {
   suggestScreeningOutcome,
   uuidv7,
 } from '@tiemchung/core';
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { DB, FacilityRow, VaccinationSessionRow, VisitRow } from '../../db/schema.js';
+import { sql } from 'kysely';
+import type { FacilityRow, VaccinationSessionRow, VisitRow } from '../../db/schema.js';
+import type { Executor, Trx } from '../../db/transaction.js';
 import { type Actor, covers, NO_MATCH, requireScope, whereInScope } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
@@ -15,8 +16,6 @@ import { getDose, recordDose, recordedPerLot, sessionDoseTally } from '../doses/
 import { getFacility } from '../facilities/facilities.service.js';
 import { findLotByNumber, findLotByNumberAny, lotsByIds } from '../lots/lots.service.js';
 import { canSeePerson, getPerson, personSummaries } from '../people/people.service.js';
-
-type Executor = Kysely<DB> | Transaction<DB>;
 
 function facilityRef(f: Pick<FacilityRow, 'id' | 'province_code' | 'district_code' | 'commune_code'>) {
   return {
@@ -66,47 +65,40 @@ export function presentVisit(v: VisitRow, person?: { full_name: string; date_of_
 
 /** Opens a vaccination session (buổi tiêm) at a facility, with the lots on hand. */
 export async function openSession(
-  db: Kysely<DB>,
+  trx: Trx,
   actor: Actor,
   audit: AuditContext,
   input: { facilityId: string; sessionDate: string; name?: string; lotNumbers?: string[] },
 ): Promise<VaccinationSessionRow> {
-  const f = await getFacility(db, input.facilityId);
+  const f = await getFacility(trx, input.facilityId);
   if (!f) throw new AppError('unknown_facility', { field: 'facilityId' });
   requireScope(actor, facilityRef(f), 'facilityId');
-  return db.transaction().execute(async (trx) => {
-    const s = await trx
-      .insertInto('vaccination_sessions')
-      .values({
-        id: uuidv7(),
-        facility_id: f.id,
-        province_code: f.province_code,
-        district_code: f.district_code,
-        session_date: input.sessionDate,
-        name: input.name ?? null,
-        opened_by: actor.username,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    for (const lotNumber of input.lotNumbers ?? []) await addSessionLot(trx, s.id, lotNumber);
-    await recordAudit(trx, audit, {
-      action: 'session.open',
-      entityType: 'session',
-      entityId: s.id,
-      after: presentSession(s),
-    });
-    return s;
+  const s = await trx
+    .insertInto('vaccination_sessions')
+    .values({
+      id: uuidv7(),
+      facility_id: f.id,
+      province_code: f.province_code,
+      district_code: f.district_code,
+      session_date: input.sessionDate,
+      name: input.name ?? null,
+      opened_by: actor.username,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  for (const lotNumber of input.lotNumbers ?? []) await addSessionLot(trx, s.id, lotNumber);
+  await recordAudit(trx, audit, {
+    action: 'session.open',
+    entityType: 'session',
+    entityId: s.id,
+    after: presentSession(s),
   });
+  return s;
 }
 
 async function addSessionLot(trx: Executor, sessionId: string, lotNumber: string) {
   const lot = await findLotByNumberAny(trx, lotNumber);
-  if (!lot)
-    throw new AppError('validation_failed', {
-      publicCode: 'unknown_lot',
-      field: 'lotNumbers',
-      message: { vi: `Không có lô vắc xin số "${lotNumber}".`, en: `No lot has the number "${lotNumber}".` },
-    });
+  if (!lot) throw new AppError('session_lot_unknown', { field: 'lotNumbers', params: { lotNumber } });
   await trx
     .insertInto('session_lots')
     .values({ session_id: sessionId, lot_id: lot.id, doses_per_vial: lot.doses_per_vial, vials_opened: null })
@@ -116,7 +108,7 @@ async function addSessionLot(trx: Executor, sessionId: string, lotNumber: string
 }
 
 /** The session locked for this transaction, if the actor may work it; else 404. */
-async function lockSessionFor(trx: Transaction<DB>, actor: Actor, id: string): Promise<VaccinationSessionRow> {
+async function lockSessionFor(trx: Trx, actor: Actor, id: string): Promise<VaccinationSessionRow> {
   const session = await trx
     .selectFrom('vaccination_sessions')
     .selectAll()
@@ -229,67 +221,62 @@ export async function sessionBoard(db: Executor, actor: Actor, id: string) {
  * the same person twice in one session returns the first visit.
  */
 export async function checkIn(
-  db: Kysely<DB>,
+  trx: Trx,
   actor: Actor,
   audit: AuditContext,
   input: { sessionId: string; personId: string; method: VisitRow['check_in_method']; visitId?: string },
   now: Date,
 ): Promise<{ visit: VisitRow; created: boolean }> {
   if (input.visitId && !isUuid(input.visitId)) throw new AppError('validation_failed', { field: 'id' });
-  const person = await getPerson(db, input.personId);
+  const person = await getPerson(trx, input.personId);
   if (!person || !canSeePerson(actor, person)) throw new AppError('not_found', { field: 'personId' });
-  return db.transaction().execute(async (trx) => {
-    const session = await lockSessionFor(trx, actor, input.sessionId);
-    const existing = await trx
-      .selectFrom('visits')
-      .selectAll()
-      .where((eb) => {
-        const samePerson = eb.and([eb('session_id', '=', session.id), eb('person_id', '=', person.id)]);
-        return input.visitId ? eb.or([eb('id', '=', input.visitId), samePerson]) : samePerson;
-      })
-      .executeTakeFirst();
-    if (existing) {
-      if (existing.session_id !== session.id) throw new AppError('conflict', { field: 'id' });
-      return { visit: existing, created: false };
-    }
-    if (session.status === 'closed') throw sessionClosed();
-    const { n } = await trx
-      .selectFrom('visits')
-      .select((eb) => eb.fn.coalesce(eb.fn.max('queue_number'), sql<number>`0`).as('n'))
-      .where('session_id', '=', session.id)
-      .executeTakeFirstOrThrow();
-    const visit = await trx
-      .insertInto('visits')
-      .values({
-        id: input.visitId ?? uuidv7(now.getTime()),
-        session_id: session.id,
-        person_id: person.id,
-        queue_number: Number(n) + 1,
-        status: 'waiting',
-        check_in_method: input.method,
-        checked_in_at: now,
-        checked_in_by: actor.username,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, audit, {
-      action: 'visit.check_in',
-      entityType: 'visit',
-      entityId: visit.id,
-      after: { personId: person.id, sessionId: session.id, method: input.method },
-    });
-    return { visit, created: true };
+  const session = await lockSessionFor(trx, actor, input.sessionId);
+  const existing = await trx
+    .selectFrom('visits')
+    .selectAll()
+    .where((eb) => {
+      const samePerson = eb.and([eb('session_id', '=', session.id), eb('person_id', '=', person.id)]);
+      return input.visitId ? eb.or([eb('id', '=', input.visitId), samePerson]) : samePerson;
+    })
+    .executeTakeFirst();
+  if (existing) {
+    if (existing.session_id !== session.id) throw new AppError('conflict', { field: 'id' });
+    return { visit: existing, created: false };
+  }
+  if (session.status === 'closed') throw sessionClosed();
+  const { n } = await trx
+    .selectFrom('visits')
+    .select((eb) => eb.fn.coalesce(eb.fn.max('queue_number'), sql<number>`0`).as('n'))
+    .where('session_id', '=', session.id)
+    .executeTakeFirstOrThrow();
+  const visit = await trx
+    .insertInto('visits')
+    .values({
+      id: input.visitId ?? uuidv7(now.getTime()),
+      session_id: session.id,
+      person_id: person.id,
+      queue_number: Number(n) + 1,
+      status: 'waiting',
+      check_in_method: input.method,
+      checked_in_at: now,
+      checked_in_by: actor.username,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, audit, {
+    action: 'visit.check_in',
+    entityType: 'visit',
+    entityId: visit.id,
+    after: { personId: person.id, sessionId: session.id, method: input.method },
   });
+  return { visit, created: true };
 }
 
 function sessionClosed(): AppError {
-  return new AppError('conflict', {
-    publicCode: 'session_closed',
-    message: { vi: 'Buổi tiêm đã kết thúc.', en: 'The session is closed.' },
-  });
+  return new AppError('session_closed');
 }
 
-async function visitFor(trx: Transaction<DB>, actor: Actor, id: string) {
+async function visitFor(trx: Trx, actor: Actor, id: string) {
   const visit = await trx.selectFrom('visits').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   if (!visit) throw new AppError('not_found');
   const session = await trx
@@ -307,7 +294,7 @@ async function visitFor(trx: Transaction<DB>, actor: Actor, id: string) {
  * the same screening (offline sync) is harmless; it cannot change once a dose is recorded.
  */
 export async function recordScreening(
-  db: Kysely<DB>,
+  trx: Trx,
   actor: Actor,
   audit: AuditContext,
   visitId: string,
@@ -320,58 +307,44 @@ export async function recordScreening(
     body.outcome !== suggestion.outcome &&
     !body.reason
   ) {
-    throw new AppError('validation_failed', {
+    throw new AppError('screening_reason_required', {
       field: 'reason',
-      publicCode: 'screening_reason_required',
-      message: {
-        vi: `Phiếu sàng lọc gợi ý "${OUTCOME_VI[suggestion.outcome]}": cần ghi lý do khi kết luận khác.`,
-        en: `The checklist suggests "${suggestion.outcome}": give a reason for another outcome.`,
-      },
+      params: { suggestion: { vi: OUTCOME_VI[suggestion.outcome], en: suggestion.outcome } },
     });
   }
   if (body.outcome !== 'vaccinate' && !body.reason) {
-    throw new AppError('validation_failed', {
-      field: 'reason',
-      publicCode: 'screening_reason_required',
-      message: { vi: 'Cần ghi lý do hoãn tiêm hoặc chuyển tuyến.', en: 'Give the reason to postpone or refer.' },
-    });
+    throw new AppError('postpone_reason_required', { field: 'reason' });
   }
-  return db.transaction().execute(async (trx) => {
-    const { visit, session } = await visitFor(trx, actor, visitId);
-    if (visit.dose_id)
-      throw new AppError('conflict', {
-        publicCode: 'already_vaccinated',
-        message: { vi: 'Người này đã được tiêm trong lượt này.', en: 'This visit already has a dose.' },
-      });
-    if (session.status === 'closed') throw sessionClosed();
-    const status: VisitRow['status'] =
-      body.outcome === 'vaccinate' ? 'screening' : body.outcome === 'postpone' ? 'postponed' : 'referred';
-    const updated = await trx
-      .updateTable('visits')
-      .set({
-        screening: JSON.stringify({
-          answers: body.answers,
-          vitals: body.vitals,
-          suggestion: suggestion.outcome,
-          contraindicated: suggestion.contraindicated,
-        }),
-        screening_outcome: body.outcome,
-        screening_reason: body.reason ?? null,
-        screened_by: actor.username,
-        screened_at: now,
-        status,
-      })
-      .where('id', '=', visit.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, audit, {
-      action: 'visit.screening',
-      entityType: 'visit',
-      entityId: visit.id,
-      after: { outcome: body.outcome, suggestion: suggestion.outcome, reason: body.reason ?? null },
-    });
-    return { visit: updated, suggestion };
+  const { visit, session } = await visitFor(trx, actor, visitId);
+  if (visit.dose_id) throw new AppError('already_vaccinated');
+  if (session.status === 'closed') throw sessionClosed();
+  const status: VisitRow['status'] =
+    body.outcome === 'vaccinate' ? 'screening' : body.outcome === 'postpone' ? 'postponed' : 'referred';
+  const updated = await trx
+    .updateTable('visits')
+    .set({
+      screening: JSON.stringify({
+        answers: body.answers,
+        vitals: body.vitals,
+        suggestion: suggestion.outcome,
+        contraindicated: suggestion.contraindicated,
+      }),
+      screening_outcome: body.outcome,
+      screening_reason: body.reason ?? null,
+      screened_by: actor.username,
+      screened_at: now,
+      status,
+    })
+    .where('id', '=', visit.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, audit, {
+    action: 'visit.screening',
+    entityType: 'visit',
+    entityId: visit.id,
+    after: { outcome: body.outcome, suggestion: suggestion.outcome, reason: body.reason ?? null },
   });
+  return { visit: updated, suggestion };
 }
 
 const OUTCOME_VI = {
@@ -385,7 +358,7 @@ const OUTCOME_VI = {
  * dated the session's day at its facility; then the 30-minute observation starts.
  */
 export async function vaccinateVisit(
-  db: Kysely<DB>,
+  trx: Trx,
   actor: Actor,
   audit: AuditContext,
   input: {
@@ -399,28 +372,21 @@ export async function vaccinateVisit(
   },
   now: Date,
 ) {
-  const visit = await db.selectFrom('visits').selectAll().where('id', '=', input.visitId).executeTakeFirst();
-  if (!visit) throw new AppError('not_found');
-  const session = await getSessionFor(db, actor, visit.session_id);
+  // The visit locked: a second tap on "vaccinated" waits, then finds the dose the first recorded.
+  const { visit, session } = await visitFor(trx, actor, input.visitId);
   if (visit.dose_id) {
-    const dose = (await getDose(db, visit.dose_id))!;
+    const dose = (await getDose(trx, visit.dose_id))!;
     return { visit, dose, created: false };
   }
   if (visit.screening_outcome !== 'vaccinate') {
-    throw new AppError('conflict', {
-      status: 422,
-      publicCode: 'not_screened',
-      message: {
-        vi: 'Người này chưa được khám sàng lọc đủ điều kiện tiêm.',
-        en: 'This person has not been screened as eligible.',
-      },
-    });
+    throw new AppError('not_screened');
   }
   if (session.status === 'closed') throw sessionClosed();
-  const lot = await findLotByNumber(db, input.lotNumber, input.vaccineCode);
-  if (lot) await addSessionLot(db, session.id, lot.lot_number);
+  const lot = await findLotByNumber(trx, input.lotNumber, input.vaccineCode);
+  if (lot) await addSessionLot(trx, session.id, lot.lot_number);
+  // In this transaction (the locked path): the dose and the visit's observation commit together.
   const { dose, created } = await recordDose(
-    db,
+    trx,
     actor,
     audit,
     {
@@ -437,7 +403,7 @@ export async function vaccinateVisit(
     },
     now,
   );
-  const updated = await db
+  const updated = await trx
     .updateTable('visits')
     .set({
       dose_id: dose.id,
@@ -447,14 +413,9 @@ export async function vaccinateVisit(
       observation_until: new Date(observationStart(input.givenAt, now).getTime() + OBSERVATION_MS),
     })
     .where('id', '=', visit.id)
-    .where('dose_id', 'is', null)
     .returningAll()
-    .executeTakeFirst();
-  return {
-    visit: updated ?? (await db.selectFrom('visits').selectAll().where('id', '=', visit.id).executeTakeFirstOrThrow()),
-    dose,
-    created,
-  };
+    .executeTakeFirstOrThrow();
+  return { visit: updated, dose, created };
 }
 
 function observationStart(givenAt: Date | undefined, now: Date): Date {
@@ -463,25 +424,20 @@ function observationStart(givenAt: Date | undefined, now: Date): Date {
 }
 
 /** Ends the visit after the observation. */
-export async function completeVisit(db: Kysely<DB>, actor: Actor, audit: AuditContext, visitId: string, now: Date) {
-  return db.transaction().execute(async (trx) => {
-    const { visit } = await visitFor(trx, actor, visitId);
-    if (visit.status === 'done') return visit;
-    if (visit.status !== 'observing') {
-      throw new AppError('conflict', {
-        publicCode: 'visit_not_observing',
-        message: { vi: 'Lượt này chưa tiêm nên chưa thể hoàn thành.', en: 'This visit has no dose yet.' },
-      });
-    }
-    const updated = await trx
-      .updateTable('visits')
-      .set({ status: 'done', done_at: now })
-      .where('id', '=', visit.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, audit, { action: 'visit.done', entityType: 'visit', entityId: visit.id });
-    return updated;
-  });
+export async function completeVisit(trx: Trx, actor: Actor, audit: AuditContext, visitId: string, now: Date) {
+  const { visit } = await visitFor(trx, actor, visitId);
+  if (visit.status === 'done') return visit;
+  if (visit.status !== 'observing') {
+    throw new AppError('visit_not_observing');
+  }
+  const updated = await trx
+    .updateTable('visits')
+    .set({ status: 'done', done_at: now })
+    .where('id', '=', visit.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, audit, { action: 'visit.done', entityType: 'visit', entityId: visit.id });
+  return updated;
 }
 
 /**
@@ -489,73 +445,67 @@ export async function completeVisit(db: Kysely<DB>, actor: Actor, audit: AuditCo
  * doses per vial), the doses recorded in the session, and the gap: possible unrecorded doses.
  */
 export async function closeSession(
-  db: Kysely<DB>,
+  trx: Trx,
   actor: Actor,
   audit: AuditContext,
   input: { sessionId: string; lots: { lotNumber: string; vialsOpened: number }[] },
   now: Date,
 ) {
-  return db.transaction().execute(async (trx) => {
-    const session = await lockSessionFor(trx, actor, input.sessionId);
-    if (session.status === 'closed') throw sessionClosed();
-    for (const l of input.lots) {
-      const lotId = await addSessionLot(trx, session.id, l.lotNumber);
-      await trx
-        .updateTable('session_lots')
-        .set({ vials_opened: l.vialsOpened })
-        .where('session_id', '=', session.id)
-        .where('lot_id', '=', lotId)
-        .execute();
-    }
-    const sessionLots = await trx.selectFrom('session_lots').selectAll().where('session_id', '=', session.id).execute();
-    const lotRows = await lotsByIds(
-      trx,
-      sessionLots.map((l) => l.lot_id),
-    );
-    const recorded = await recordedPerLot(trx, { sessionId: session.id });
-    const usage = sessionLots.map((sl) => ({
-      lot_number: lotRows.get(sl.lot_id)?.lot_number ?? sl.lot_id,
-      vaccine_code: lotRows.get(sl.lot_id)?.vaccine_code ?? '',
-      doses_per_vial: sl.doses_per_vial,
-      vials_opened: sl.vials_opened,
-      n: recorded.get(sl.lot_id) ?? 0,
-    }));
-    const missing = usage.filter((u) => u.vials_opened === null && Number(u.n ?? 0) > 0);
-    if (missing.length) {
-      throw new AppError('validation_failed', {
-        field: 'lots',
-        publicCode: 'vials_missing',
-        message: {
-          vi: `Cần nhập số lọ đã mở của lô ${missing.map((m) => m.lot_number).join(', ')}.`,
-          en: `Give the vials opened for lot ${missing.map((m) => m.lot_number).join(', ')}.`,
-        },
-      });
-    }
-    const closed = await trx
-      .updateTable('vaccination_sessions')
-      .set({ status: 'closed', closed_by: actor.username, closed_at: now })
-      .where('id', '=', session.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const lots = usage.map((u) => {
-      const used = (u.vials_opened ?? 0) * u.doses_per_vial;
-      const recorded = Number(u.n ?? 0);
-      return {
-        lotNumber: u.lot_number,
-        vaccineCode: u.vaccine_code,
-        vialsOpened: u.vials_opened ?? 0,
-        dosesPerVial: u.doses_per_vial,
-        dosesUsed: used,
-        dosesRecorded: recorded,
-        possibleUnrecorded: Math.max(0, used - recorded),
-      };
+  const session = await lockSessionFor(trx, actor, input.sessionId);
+  if (session.status === 'closed') throw sessionClosed();
+  for (const l of input.lots) {
+    const lotId = await addSessionLot(trx, session.id, l.lotNumber);
+    await trx
+      .updateTable('session_lots')
+      .set({ vials_opened: l.vialsOpened })
+      .where('session_id', '=', session.id)
+      .where('lot_id', '=', lotId)
+      .execute();
+  }
+  const sessionLots = await trx.selectFrom('session_lots').selectAll().where('session_id', '=', session.id).execute();
+  const lotRows = await lotsByIds(
+    trx,
+    sessionLots.map((l) => l.lot_id),
+  );
+  const recorded = await recordedPerLot(trx, { sessionId: session.id });
+  const usage = sessionLots.map((sl) => ({
+    lot_number: lotRows.get(sl.lot_id)?.lot_number ?? sl.lot_id,
+    vaccine_code: lotRows.get(sl.lot_id)?.vaccine_code ?? '',
+    doses_per_vial: sl.doses_per_vial,
+    vials_opened: sl.vials_opened,
+    n: recorded.get(sl.lot_id) ?? 0,
+  }));
+  const missing = usage.filter((u) => u.vials_opened === null && Number(u.n ?? 0) > 0);
+  if (missing.length) {
+    throw new AppError('vials_missing', {
+      field: 'lots',
+      params: { lots: missing.map((m) => m.lot_number).join(', ') },
     });
-    await recordAudit(trx, audit, {
-      action: 'session.close',
-      entityType: 'session',
-      entityId: session.id,
-      after: { lots },
-    });
-    return { session: closed, lots };
+  }
+  const closed = await trx
+    .updateTable('vaccination_sessions')
+    .set({ status: 'closed', closed_by: actor.username, closed_at: now })
+    .where('id', '=', session.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const lots = usage.map((u) => {
+    const used = (u.vials_opened ?? 0) * u.doses_per_vial;
+    const recorded = Number(u.n ?? 0);
+    return {
+      lotNumber: u.lot_number,
+      vaccineCode: u.vaccine_code,
+      vialsOpened: u.vials_opened ?? 0,
+      dosesPerVial: u.doses_per_vial,
+      dosesUsed: used,
+      dosesRecorded: recorded,
+      possibleUnrecorded: Math.max(0, used - recorded),
+    };
   });
+  await recordAudit(trx, audit, {
+    action: 'session.close',
+    entityType: 'session',
+    entityId: session.id,
+    after: { lots },
+  });
+  return { session: closed, lots };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SCREENING_QUESTIONS } from '@tiemchung/core';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { buildPersonIn, createPersonVia } from '../../test/factories.js';
 import { useTestApp } from '../../test/harness.js';
@@ -84,6 +85,77 @@ describe('a whole visit at the site', () => {
     const board = await t.call('GET', `/api/sessions/${session.id}`, { as: 'caolanh.tiem' });
     expect(board.body.tally).toMatchObject({ checkedIn: 1, done: 1, vaccinated: 1, byVaccine: { [PFIZER]: 1 } });
     expect(board.body.visits[0].person.fullName).toBe(person.fullName);
+  });
+
+  it('the dose and the visit’s observation commit together: when the visit cannot be updated, no dose is left', async () => {
+    const session = await openSession();
+    const person = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
+    const visit = (
+      await t.call('POST', `/api/sessions/${session.id}/visits`, {
+        as: 'caolanh.tiem',
+        body: { personId: person.id, method: 'cccd_qr' },
+      })
+    ).body;
+    await t.call('POST', `/api/visits/${visit.id}/screening`, {
+      as: 'caolanh.tiem',
+      body: { answers: allNo(), vitals: { temperature: 36.6 }, outcome: 'vaccinate' },
+    });
+    // The visit's last step fails (a trigger refuses it for this one visit).
+    await sql`
+      create function tc_test_visit_fault() returns trigger language plpgsql as $$
+      begin
+        if new.id = ${sql.lit(visit.id)} and new.dose_id is not null then raise exception 'injected failure (test)'; end if;
+        return new;
+      end;
+      $$;
+      create trigger tc_test_visit_fault before update on visits for each row execute function tc_test_visit_fault();
+    `.execute(t.db);
+    try {
+      const failed = await t.call('POST', `/api/visits/${visit.id}/dose`, {
+        as: 'caolanh.tiem',
+        body: { vaccineCode: PFIZER, lotNumber: 'FF2587' },
+      });
+      expect(failed.status).toBe(500);
+      const doses = await t.db.selectFrom('doses').select('id').where('person_id', '=', person.id).execute();
+      expect(doses).toEqual([]);
+    } finally {
+      await sql`drop trigger tc_test_visit_fault on visits; drop function tc_test_visit_fault();`.execute(t.db);
+    }
+    // The retry records it once.
+    const retried = await t.call('POST', `/api/visits/${visit.id}/dose`, {
+      as: 'caolanh.tiem',
+      body: { vaccineCode: PFIZER, lotNumber: 'FF2587' },
+    });
+    expect(retried.status).toBe(201);
+    expect(retried.body.visit).toMatchObject({ status: 'observing', doseId: retried.body.dose.id });
+  });
+
+  it('taps on "vaccinated" sent at the same moment, with or without a key, record one dose', async () => {
+    const session = await openSession();
+    const person = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
+    const visit = (
+      await t.call('POST', `/api/sessions/${session.id}/visits`, {
+        as: 'caolanh.tiem',
+        body: { personId: person.id, method: 'cccd_qr' },
+      })
+    ).body;
+    await t.call('POST', `/api/visits/${visit.id}/screening`, {
+      as: 'caolanh.tiem',
+      body: { answers: allNo(), vitals: { temperature: 36.6 }, outcome: 'vaccinate' },
+    });
+    const taps = await Promise.all(
+      [randomUUID(), randomUUID(), undefined, undefined].map((key) =>
+        t.call('POST', `/api/visits/${visit.id}/dose`, {
+          as: 'caolanh.tiem',
+          headers: key ? { 'idempotency-key': key } : {},
+          body: { vaccineCode: PFIZER, lotNumber: 'FF2587' },
+        }),
+      ),
+    );
+    expect(taps.map((r) => r.status).sort()).toEqual([200, 200, 200, 201]);
+    expect(new Set(taps.map((r) => r.body.dose.id)).size).toBe(1);
+    const doses = await t.db.selectFrom('doses').select('id').where('person_id', '=', person.id).execute();
+    expect(doses).toHaveLength(1);
   });
 
   it('postponing or going against the checklist needs a reason', async () => {
