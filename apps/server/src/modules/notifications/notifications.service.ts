@@ -1,10 +1,10 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../../db/schema.js';
+import type { Executor } from '../../db/transaction.js';
 import { type Actor, whereInScope } from '../../lib/authz.js';
 
-type Executor = Kysely<DB> | Transaction<DB>;
-
-/** Something a unit's staff must see at once (a serious adverse event, an overdue report…). */
+/**
+ * Something a unit's staff must see at once (a serious adverse event, an overdue report…): one
+ * insert, in the caller's transaction.
+ */
 export async function notifyUnit(
   db: Executor,
   n: {

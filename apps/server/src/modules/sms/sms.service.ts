@@ -1,7 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../../db/schema.js';
-
-type Executor = Kysely<DB> | Transaction<DB>;
+import type { Executor } from '../../db/transaction.js';
 
 /**
  * SMS goes through a provider. `outbox` (the default outside production) only stores messages, so
@@ -70,51 +67,6 @@ export async function queueSms(
       sent_at: null,
     })
     .execute();
-}
-
-/** Sends pending messages through the provider, a batch at a time; failures are retried up to 5 times. */
-export async function dispatchPendingSms(db: Kysely<DB>, provider: SmsProvider, limit = 50): Promise<number> {
-  if (provider.name === 'outbox') return 0;
-  const batch = await db.transaction().execute(async (trx) => {
-    const rows = await trx
-      .selectFrom('sms_messages')
-      .selectAll()
-      .where('status', '=', 'pending')
-      .orderBy('created_at')
-      .limit(limit)
-      .forUpdate()
-      .skipLocked()
-      .execute();
-    // Claim them: attempts + 1 now, so a crash mid-send cannot loop on one message forever.
-    for (const r of rows)
-      await trx
-        .updateTable('sms_messages')
-        .set({ attempts: r.attempts + 1 })
-        .where('id', '=', r.id)
-        .execute();
-    return rows;
-  });
-  for (const m of batch) {
-    try {
-      await provider.deliver(m.to_phone, m.text);
-      await db
-        .updateTable('sms_messages')
-        .set({ status: 'sent', sent_at: new Date(), last_error: null })
-        .where('id', '=', m.id)
-        .execute();
-    } catch (err) {
-      const failed = m.attempts + 1 >= 5;
-      await db
-        .updateTable('sms_messages')
-        .set({
-          status: failed ? 'failed' : 'pending',
-          last_error: err instanceof Error ? err.message.slice(0, 300) : 'error',
-        })
-        .where('id', '=', m.id)
-        .execute();
-    }
-  }
-  return batch.length;
 }
 
 /** The outbox, newest first (demo and tests read OTPs here). */
