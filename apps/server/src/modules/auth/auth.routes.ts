@@ -1,11 +1,12 @@
 import { loginBodySchema, loginResponseSchema, meResponseSchema } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { unitOfWork } from '../../db/transaction.js';
 import { ALL_STAFF, publicAccess, staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { findUserById } from '../users/users.service.js';
 import { isSameOriginRequest, requireSameOriginForCookie, SESSION_COOKIE, sessionTokenOf } from './auth.guard.js';
-import { login, logout, presentAuthUser } from './auth.service.js';
+import { checkLogin, countLoginFailure, logout, presentAuthUser, startSession } from './auth.service.js';
 
 /** Staff sign-in and sign-out (api-contract.md, Health and auth). */
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -26,13 +27,22 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       // A sign-in posted by another site's page would put the visitor in someone else's session.
       if (!isSameOriginRequest(request)) throw new AppError('cross_site_request');
-      const { token, expiresAt, user } = await login(app.db, config, {
-        username: request.body.username,
-        password: request.body.password,
-        ip: request.ip,
-        userAgent: request.headers['user-agent']?.slice(0, 300) ?? null,
-        now: app.deps.clock(),
-      });
+      const now = app.deps.clock();
+      // The password is checked before any transaction opens (argon2 takes tens of milliseconds).
+      const checked = await checkLogin(app.db, { ...request.body, now });
+      const known = checked.user;
+      if (!known) {
+        // The failure is counted in a unit of work of its own, committed before the 401 is answered.
+        await unitOfWork(app.db, (trx) => countLoginFailure(trx, config, checked, now));
+        throw new AppError('invalid_credentials');
+      }
+      const { token, expiresAt, user } = await unitOfWork(app.db, (trx) =>
+        startSession(trx, config, known, checked, {
+          ip: request.ip,
+          userAgent: request.headers['user-agent']?.slice(0, 300) ?? null,
+          now,
+        }),
+      );
       reply.setCookie(SESSION_COOKIE, token, {
         httpOnly: true,
         sameSite: 'strict',

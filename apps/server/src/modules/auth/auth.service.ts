@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { AuthUser, Role } from '@tiemchung/core';
 import type { Kysely } from 'kysely';
 import type { DB, UserRow } from '../../db/schema.js';
+import type { Executor, Trx } from '../../db/transaction.js';
 import type { Actor } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { hashPassword, verifyPassword } from '../../lib/passwords.js';
@@ -42,18 +43,28 @@ export function presentAuthUser(u: {
   };
 }
 
+/** A sign-in's name and password, checked: the user when the password is right, else null. */
+export interface CheckedLogin {
+  /** The name as counted (trimmed, lower case). */
+  readonly key: string;
+  readonly user: UserRow | null;
+  /** Earlier failures of this name are on record (cleared when the sign-in succeeds). */
+  readonly hadFailures: boolean;
+}
+
 /**
- * Checks a username and password. After `loginMaxFailures` wrong attempts for one name within the
- * lock window, every attempt (right or wrong) answers 429 until the window ends; unknown names are
- * counted the same way, so the answer never tells whether a user exists.
+ * Checks a username and password, writing nothing (the password hash is checked outside any
+ * transaction). After `loginMaxFailures` wrong attempts for one name within the lock window, every
+ * attempt (right or wrong) answers 429 until the window ends. A wrong password or an unknown name
+ * gives `user: null`: the route then counts the failure (`countLoginFailure`, committed on its own)
+ * and answers 401 — unknown names are counted the same way, so the answer never tells whether a
+ * user exists. A right one opens a session (`startSession`).
  */
-export async function login(
-  db: Kysely<DB>,
-  settings: AuthSettings,
-  input: { username: string; password: string; ip: string | null; userAgent: string | null; now: Date },
-): Promise<{ token: string; expiresAt: Date; user: UserRow }> {
+export async function checkLogin(
+  db: Executor,
+  input: { username: string; password: string; now: Date },
+): Promise<CheckedLogin> {
   const key = usernameKey(input.username);
-  const lockMs = settings.loginLockMinutes * 60_000;
   const failures = await q.getLoginFailures(db, key);
   if (failures?.locked_until && failures.locked_until > input.now) {
     const retryAfter = Math.ceil((failures.locked_until.getTime() - input.now.getTime()) / 1000);
@@ -61,21 +72,39 @@ export async function login(
   }
   const user = await findUserByUsername(db, key);
   const ok = await verifyPassword(user?.active ? user.password_hash : null, input.password);
-  if (!ok || !user) {
-    await q.recordLoginFailure(
-      db,
-      key,
-      input.now,
-      new Date(input.now.getTime() - lockMs),
-      settings.loginMaxFailures,
-      new Date(input.now.getTime() + lockMs),
-    );
-    throw new AppError('invalid_credentials');
-  }
-  if (failures) await q.clearLoginFailures(db, key);
+  return { key, user: ok && user ? user : null, hadFailures: !!failures };
+}
+
+/** Counts one failed sign-in of a name, locking it once the count reaches the limit within the window. */
+export async function countLoginFailure(
+  trx: Trx,
+  settings: AuthSettings,
+  login: CheckedLogin,
+  now: Date,
+): Promise<void> {
+  const lockMs = settings.loginLockMinutes * 60_000;
+  await q.recordLoginFailure(
+    trx,
+    login.key,
+    now,
+    new Date(now.getTime() - lockMs),
+    settings.loginMaxFailures,
+    new Date(now.getTime() + lockMs),
+  );
+}
+
+/** Opens a session for a user whose password was right (`checkLogin`), clearing the name's failures. */
+export async function startSession(
+  trx: Trx,
+  settings: AuthSettings,
+  user: UserRow,
+  login: CheckedLogin,
+  input: { ip: string | null; userAgent: string | null; now: Date },
+): Promise<{ token: string; expiresAt: Date; user: UserRow }> {
+  if (login.hadFailures) await q.clearLoginFailures(trx, login.key);
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(input.now.getTime() + settings.sessionTtlHours * 3_600_000);
-  await q.insertSession(db, {
+  await q.insertSession(trx, {
     tokenHash: hashToken(token),
     userId: user.id,
     expiresAt,
@@ -131,8 +160,8 @@ function actorOfUser(s: UserRow): Actor {
   };
 }
 
-/** Ends the session of this token (idempotent). */
-export async function logout(db: Kysely<DB>, token: string): Promise<void> {
+/** Ends the session of this token (idempotent; one statement). */
+export async function logout(db: Executor, token: string): Promise<void> {
   const hashed = hashToken(token);
   sessionCache.delete(db, hashed);
   await q.deleteSession(db, hashed);
@@ -140,26 +169,23 @@ export async function logout(db: Kysely<DB>, token: string): Promise<void> {
 
 /**
  * Sets the password of a user named by an operator (not through the API: TIEMCHUNG_ADMIN_PASSWORD
- * at start-up), ends every session of that user, and audits it. Nothing happens when the password
- * is already the one given. Returns whether it changed.
+ * at start-up), ends every session of that user, and audits it, in the caller's transaction.
+ * Nothing happens when the password is already the one given. Returns whether it changed.
  */
 export async function resetPasswordByOperator(
-  db: Kysely<DB>,
+  trx: Trx,
   audit: AuditContext,
   input: { username: string; password: string; reason: string },
 ): Promise<boolean> {
-  const user = await findUserByUsername(db, input.username);
+  const user = await findUserByUsername(trx, input.username);
   if (!user || (await verifyPassword(user.password_hash, input.password))) return false;
-  const hash = await hashPassword(input.password);
-  await db.transaction().execute(async (trx) => {
-    await updatePasswordHash(trx, user.id, hash);
-    await q.deleteSessionsOfUser(trx, user.id);
-    await recordAudit(trx, audit, {
-      action: 'user.password_reset',
-      entityType: 'user',
-      entityId: user.id,
-      reason: input.reason,
-    });
+  await updatePasswordHash(trx, user.id, await hashPassword(input.password));
+  await q.deleteSessionsOfUser(trx, user.id);
+  await recordAudit(trx, audit, {
+    action: 'user.password_reset',
+    entityType: 'user',
+    entityId: user.id,
+    reason: input.reason,
   });
   return true;
 }

@@ -1,9 +1,10 @@
 import { createUserBodySchema, listOf, SUPERVISOR_ROLES, userSchema } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { unitOfWork } from '../../db/transaction.js';
 import { staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { auditContextOf } from '../audit/audit.service.js';
-import { createUser, listUsers, presentUser } from './users.service.js';
+import { createUser, listUsers, planNewUser, presentUser } from './users.service.js';
 
 /** Staff users, managed by administrators (api-contract.md, Users). */
 export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -19,7 +20,9 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const user = await createUser(app.db, actorOf(request), auditContextOf(request), request.body);
+      // The password is hashed before the transaction opens.
+      const planned = await planNewUser(app.db, actorOf(request), request.body);
+      const user = await unitOfWork(app.db, (trx) => createUser(trx, auditContextOf(request), planned));
       return reply.status(201).send(presentUser(user));
     },
   );

@@ -1,6 +1,6 @@
 import { type CreateUserBody, ROLE_SCOPE_LEVELS, type Role, type ScopeLevel, type User, uuidv7 } from '@tiemchung/core';
-import type { Kysely, Transaction } from 'kysely';
-import type { DB, UserRow } from '../../db/schema.js';
+import type { NewUser, UserRow } from '../../db/schema.js';
+import type { Executor, Trx } from '../../db/transaction.js';
 import { type Actor, requireScope, type Scope } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { hashPassword } from '../../lib/passwords.js';
@@ -15,8 +15,6 @@ import {
   listUsersInScope,
   updatePasswordHash,
 } from './users.queries.js';
-
-type Executor = Kysely<DB> | Transaction<DB>;
 
 export const MIN_PASSWORD_LENGTH = 10;
 
@@ -51,10 +49,7 @@ async function resolveScope(
   const allowed = ROLE_SCOPE_LEVELS[input.role];
   if (input.facilityId) {
     if (!allowed.includes('facility')) {
-      throw new AppError('validation_failed', {
-        field: 'facilityId',
-        message: { vi: 'Vai trò này không gắn với một cơ sở tiêm.', en: 'This role is not bound to a facility.' },
-      });
+      throw new AppError('role_not_at_facility', { field: 'facilityId' });
     }
     const f = await getFacility(db, input.facilityId);
     if (!f) throw new AppError('unknown_facility', { field: 'facilityId' });
@@ -72,12 +67,9 @@ async function resolveScope(
     if (!unit) throw new AppError('unknown_unit', { field: 'unitCode' });
     const level: ScopeLevel = unit.level;
     if (!allowed.includes(level)) {
-      throw new AppError('validation_failed', {
+      throw new AppError('role_unit_level_mismatch', {
         field: 'unitCode',
-        message: {
-          vi: `Vai trò này phải gắn với đơn vị cấp ${allowed.map(levelVi).join(' hoặc ')}.`,
-          en: `This role must be bound to a ${allowed.join(' or ')}.`,
-        },
+        params: { levels: { vi: allowed.map(levelVi).join(' hoặc '), en: allowed.join(' or ') } },
       });
     }
     const p = unitPath(unit);
@@ -85,13 +77,7 @@ async function resolveScope(
   }
   if (!allowed.includes('nation')) {
     const field = allowed.includes('facility') && allowed.length === 1 ? 'facilityId' : 'unitCode';
-    throw new AppError('validation_failed', {
-      field,
-      message: {
-        vi: 'Cần chọn đơn vị hoặc cơ sở cho người dùng này.',
-        en: 'A unit or facility is required for this role.',
-      },
-    });
+    throw new AppError('role_unit_required', { field });
   }
   return {
     level: 'nation',
@@ -108,46 +94,44 @@ function levelVi(l: ScopeLevel): string {
 }
 
 /**
- * Creates a staff user. A national administrator creates any user; a province administrator only
- * inside the province (and never another province or national administrator); a district
- * administrator only site staff and report handlers of the district.
+ * The checks of a new staff user, and the password's hash — everything before the insert, so that
+ * no transaction is held while the password is hashed. A national administrator creates any user;
+ * a province administrator only inside the province (and never another province or national
+ * administrator); a district administrator only site staff and report handlers of the district.
  */
-export async function createUser(
-  db: Kysely<DB>,
-  actor: Actor | null,
-  audit: AuditContext,
-  input: CreateUserBody,
-): Promise<UserRow> {
+export async function planNewUser(db: Executor, actor: Actor | null, input: CreateUserBody): Promise<NewUser> {
   if (actor && !MAY_CREATE[actor.role].includes(input.role)) throw new AppError('forbidden');
   if (input.password.length < MIN_PASSWORD_LENGTH) throw new AppError('weak_password', { field: 'password' });
   const scope = await resolveScope(db, input);
   if (actor) requireScope(actor, scope);
-  const passwordHash = await hashPassword(input.password);
-  return db.transaction().execute(async (trx) => {
-    const row = await insertUser(trx, {
-      id: uuidv7(),
-      username: input.username,
-      password_hash: passwordHash,
-      role: input.role,
-      display_name: input.displayName ?? input.username,
-      scope_level: scope.level,
-      unit_code: scope.unitCode,
-      province_code: scope.provinceCode,
-      district_code: scope.districtCode,
-      commune_code: scope.communeCode,
-      facility_id: scope.facilityId,
-      updated_at: new Date(),
-      created_by: actor?.id ?? null,
-    });
-    if (!row) throw new AppError('username_taken', { field: 'username' });
-    await recordAudit(trx, audit, {
-      action: 'user.create',
-      entityType: 'user',
-      entityId: row.id,
-      after: presentUser(row),
-    });
-    return row;
+  return {
+    id: uuidv7(),
+    username: input.username,
+    password_hash: await hashPassword(input.password),
+    role: input.role,
+    display_name: input.displayName ?? input.username,
+    scope_level: scope.level,
+    unit_code: scope.unitCode,
+    province_code: scope.provinceCode,
+    district_code: scope.districtCode,
+    commune_code: scope.communeCode,
+    facility_id: scope.facilityId,
+    updated_at: new Date(),
+    created_by: actor?.id ?? null,
+  };
+}
+
+/** Creates a planned staff user (409 `username_taken` when the name is taken), audited. */
+export async function createUser(trx: Trx, audit: AuditContext, user: NewUser): Promise<UserRow> {
+  const row = await insertUser(trx, user);
+  if (!row) throw new AppError('username_taken', { field: 'username' });
+  await recordAudit(trx, audit, {
+    action: 'user.create',
+    entityType: 'user',
+    entityId: row.id,
+    after: presentUser(row),
   });
+  return row;
 }
 
 export function listUsers(db: Executor, actor: Actor): Promise<UserRow[]> {
