@@ -1,13 +1,17 @@
-import { personSchema, REPORT_ROLES } from '@tiemchung/core';
+import {
+  idParamsSchema,
+  mergeBodySchema,
+  mergeResultSchema,
+  REPORT_ROLES,
+  reportMergeBodySchema,
+} from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { unitOfWork } from '../../db/transaction.js';
 import { staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { auditContextOf } from '../audit/audit.service.js';
 import { presentPerson } from '../people/people.service.js';
 import { mergeForReport, mergePerson } from './merge.service.js';
-
-const idParams = z.object({ id: z.string().min(1).max(64) });
 
 /**
  * Merging duplicate records of a person (api-contract.md: People, Reports): from the person's page
@@ -21,18 +25,20 @@ export const mergeRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['people'],
         summary: 'Merge a duplicate record into this one (all doses and reports kept)',
-        params: idParams,
-        body: z.object({ duplicateId: z.string().min(1).max(64), reason: z.string().trim().min(3).max(500) }),
-        response: { 200: z.object({ person: personSchema, moved: z.record(z.string(), z.number()) }) },
+        params: idParamsSchema,
+        body: mergeBodySchema,
+        response: { 200: mergeResultSchema },
       },
     },
     async (request) => {
-      const { survivor, moved } = await mergePerson(app.db, actorOf(request), auditContextOf(request), {
-        survivorId: request.params.id,
-        otherId: request.body.duplicateId,
-        reason: request.body.reason,
-        now: app.deps.clock(),
-      });
+      const { survivor, moved } = await unitOfWork(app.db, (trx) =>
+        mergePerson(trx, actorOf(request), auditContextOf(request), {
+          survivorId: request.params.id,
+          otherId: request.body.duplicateId,
+          reason: request.body.reason,
+          now: app.deps.clock(),
+        }),
+      );
       return { person: presentPerson(survivor), moved };
     },
   );
@@ -44,16 +50,19 @@ export const mergeRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['reports'],
         summary: 'Merge a duplicate record into the report’s person',
-        params: idParams,
-        body: z.object({ duplicateId: z.string().min(1).max(64) }),
+        params: idParamsSchema,
+        body: reportMergeBodySchema,
+        response: { 200: mergeResultSchema },
       },
     },
     async (request) => {
-      const { survivor, moved } = await mergeForReport(app.db, actorOf(request), auditContextOf(request), {
-        reportId: request.params.id,
-        duplicateId: request.body.duplicateId,
-        now: app.deps.clock(),
-      });
+      const { survivor, moved } = await unitOfWork(app.db, (trx) =>
+        mergeForReport(trx, actorOf(request), auditContextOf(request), {
+          reportId: request.params.id,
+          duplicateId: request.body.duplicateId,
+          now: app.deps.clock(),
+        }),
+      );
       return { person: presentPerson(survivor), moved };
     },
   );

@@ -1,6 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { DB, PersonRow } from '../../db/schema.js';
-import { type Executor, inTransaction } from '../../db/transaction.js';
+import type { PersonRow } from '../../db/schema.js';
+import type { Trx } from '../../db/transaction.js';
 import type { Actor } from '../../lib/authz.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { moveDoses } from '../doses/doses.service.js';
@@ -22,33 +21,33 @@ export const moveRecordsOfPerson: MoveRecords = async (trx, fromId, toId, now) =
   return { doses: await moveDoses(trx, fromId, toId, now), reports: await moveReports(trx, fromId, toId) };
 };
 
-/** Merges a duplicate record into a person (every dose and report kept). */
+/** Merges a duplicate record into a person (every dose and report kept), in the route's transaction. */
 export function mergePerson(
-  db: Executor,
+  trx: Trx,
   actor: Actor,
   audit: AuditContext,
   input: { survivorId: string; otherId: string; reason: string; now: Date },
 ): Promise<MergeResult> {
-  return mergePeople(db, actor, audit, input, moveRecordsOfPerson);
+  return mergePeople(trx, actor, audit, input, moveRecordsOfPerson);
 }
 
-/** Merges a duplicate record into the report's person (every dose and report kept). */
+/**
+ * Merges a duplicate record into the report's person (every dose and report kept): the merge and
+ * the report's action commit together (the route's transaction), or neither does.
+ */
 export async function mergeForReport(
-  db: Kysely<DB>,
+  trx: Trx,
   actor: Actor,
   audit: AuditContext,
   input: { reportId: string; duplicateId: string; now: Date },
 ): Promise<MergeResult> {
-  const r = await reportForMerge(db, actor, input.reportId);
-  // The merge and the report's action commit together, or neither does.
-  return inTransaction(db, async (trx) => {
-    const result = await mergePerson(trx, actor, audit, {
-      survivorId: r.person_id,
-      otherId: input.duplicateId,
-      reason: `Phản ánh ${r.tracking_code}`,
-      now: input.now,
-    });
-    await noteMergeOnReport(trx, r, actor, input.duplicateId, result.moved);
-    return result;
+  const r = await reportForMerge(trx, actor, input.reportId);
+  const result = await mergePerson(trx, actor, audit, {
+    survivorId: r.person_id,
+    otherId: input.duplicateId,
+    reason: `Phản ánh ${r.tracking_code}`,
+    now: input.now,
   });
+  await noteMergeOnReport(trx, r, actor, input.duplicateId, result.moved);
+  return result;
 }

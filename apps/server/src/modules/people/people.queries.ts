@@ -29,8 +29,20 @@ export function findLivingByIdNumber(db: Executor, idNumber: string) {
     .executeTakeFirst();
 }
 
-export function insertPerson(db: Executor, person: NewPerson) {
-  return db.insertInto('people').values(person).returningAll().executeTakeFirstOrThrow();
+/**
+ * Inserts a person unless a living record already holds the ID number (the partial unique index
+ * `people_id_number`): then nothing is written and undefined is returned, and the caller's
+ * transaction goes on (a failed insert would abort it on PostgreSQL).
+ */
+export function insertPersonUnlessIdTaken(db: Executor, person: NewPerson) {
+  return db
+    .insertInto('people')
+    .values(person)
+    .onConflict((oc) =>
+      oc.column('id_number').where('merged_into', 'is', null).where('id_number', 'is not', null).doNothing(),
+    )
+    .returningAll()
+    .executeTakeFirst();
 }
 
 export function updatePersonRow(db: Executor, id: string, patch: PersonUpdate) {

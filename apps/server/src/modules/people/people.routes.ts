@@ -1,33 +1,39 @@
 import {
+  candidateIdParamsSchema,
   createPersonBodySchema,
-  genderSchema,
-  isoDateSchema,
+  duplicateCandidateSchema,
+  duplicateCheckQuerySchema,
+  identityOverrideBodySchema,
+  idParamsSchema,
   listOf,
+  peopleSearchQuerySchema,
+  personAuditSchema,
   personSchema,
   REPORT_ROLES,
   SUPERVISOR_ROLES,
   updatePersonBodySchema,
 } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { unitOfWork } from '../../db/transaction.js';
 import { ALL_STAFF, staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { auditContextOf, listAudit } from '../audit/audit.service.js';
 import {
+  applyPersonUpdate,
   createPerson,
   dismissCandidate,
   duplicateCheck,
   listDuplicateCandidates,
   overrideIdentity,
+  planNewPerson,
+  planPersonUpdate,
+  planReverification,
   presentPerson,
   readPerson,
   reverifyPerson,
   searchPeople,
-  updatePerson,
 } from './people.service.js';
-
-const idParams = z.object({ id: z.string().min(1).max(64) });
 
 /** The people registry (api-contract.md, People), scoped to the caller. */
 export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -45,7 +51,9 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const person = await createPerson(app.db, deps(), actorOf(request), auditContextOf(request), request.body);
+      // The registry is asked before the transaction opens (a network call).
+      const plan = await planNewPerson(app.db, deps(), actorOf(request), request.body);
+      const person = await unitOfWork(app.db, (trx) => createPerson(trx, auditContextOf(request), plan));
       return reply.status(201).send(presentPerson(person));
     },
   );
@@ -57,17 +65,7 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['people'],
         summary: 'Find people by exact ID number, by phone, or by name without diacritics (prefix)',
-        querystring: z
-          .object({
-            idNumber: z.string().min(1).max(30).optional(),
-            phone: z.string().min(1).max(30).optional(),
-            q: z.string().min(1).max(100).optional(),
-            limit: z.coerce.number().int().min(1).max(100).default(20),
-          })
-          .refine((v) => [v.idNumber, v.phone, v.q].filter(Boolean).length === 1, {
-            message: 'give exactly one of idNumber, phone, q',
-            path: ['q'],
-          }),
+        querystring: peopleSearchQuerySchema,
         response: { 200: listOf(personSchema) },
       },
     },
@@ -86,13 +84,7 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['people'],
         summary: 'Likely existing records for details about to be registered',
-        querystring: z.object({
-          fullName: z.string().min(1).max(200),
-          dateOfBirth: isoDateSchema,
-          phone: z.string().max(30).optional(),
-          idNumber: z.string().max(30).optional(),
-          gender: genderSchema.optional(),
-        }),
+        querystring: duplicateCheckQuerySchema,
         response: { 200: listOf(personSchema) },
       },
     },
@@ -110,9 +102,7 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['people'],
         summary: 'Open duplicate candidates for review',
         response: {
-          200: listOf(
-            z.object({ id: z.number(), kind: z.string(), createdAt: z.string(), a: personSchema, b: personSchema }),
-          ),
+          200: listOf(duplicateCandidateSchema),
         },
       },
     },
@@ -137,16 +127,12 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['people'],
         summary: 'Two different people: close the candidate',
-        params: z.object({ candidateId: z.coerce.number().int().positive() }),
+        params: candidateIdParamsSchema,
       },
     },
     async (request, reply) => {
-      await dismissCandidate(
-        app.db,
-        actorOf(request),
-        auditContextOf(request),
-        request.params.candidateId,
-        app.deps.clock(),
+      await unitOfWork(app.db, (trx) =>
+        dismissCandidate(trx, actorOf(request), auditContextOf(request), request.params.candidateId, app.deps.clock()),
       );
       return reply.status(204).send();
     },
@@ -159,7 +145,7 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['people'],
         summary: 'A person’s full record (the read is audited)',
-        params: idParams,
+        params: idParamsSchema,
         response: { 200: personSchema },
       },
     },
@@ -174,15 +160,16 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['people'],
         summary: 'Correct a person’s details (identity changes are re-verified; audited)',
-        params: idParams,
+        params: idParamsSchema,
         body: updatePersonBodySchema,
         response: { 200: personSchema },
       },
     },
-    async (request) =>
-      presentPerson(
-        await updatePerson(app.db, deps(), actorOf(request), auditContextOf(request), request.params.id, request.body),
-      ),
+    async (request) => {
+      // Changed identity details are checked with the registry before the transaction opens.
+      const plan = await planPersonUpdate(app.db, deps(), actorOf(request), request.params.id, request.body);
+      return presentPerson(await unitOfWork(app.db, (trx) => applyPersonUpdate(trx, auditContextOf(request), plan)));
+    },
   );
 
   app.post(
@@ -192,13 +179,16 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['people'],
         summary: 'Check the identity against the population registry again',
-        params: idParams,
+        params: idParamsSchema,
         response: { 200: personSchema },
       },
     },
     async (request) => {
       await readPerson(app.db, actorOf(request), auditContextOf(request), request.params.id);
-      return presentPerson(await reverifyPerson(app.db, deps(), auditContextOf(request), request.params.id));
+      const plan = await planReverification(app.db, deps(), request.params.id);
+      return presentPerson(
+        await unitOfWork(app.db, (trx) => reverifyPerson(trx, auditContextOf(request), plan, app.deps.clock())),
+      );
     },
   );
 
@@ -209,20 +199,22 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['people'],
         summary: 'Supervisor: allow vaccination although the identity does not match (reason recorded)',
-        params: idParams,
-        body: z.object({ reason: z.string().trim().min(5).max(500) }),
+        params: idParamsSchema,
+        body: identityOverrideBodySchema,
         response: { 200: personSchema },
       },
     },
     async (request) =>
       presentPerson(
-        await overrideIdentity(
-          app.db,
-          actorOf(request),
-          auditContextOf(request),
-          request.params.id,
-          request.body.reason,
-          app.deps.clock(),
+        await unitOfWork(app.db, (trx) =>
+          overrideIdentity(
+            trx,
+            actorOf(request),
+            auditContextOf(request),
+            request.params.id,
+            request.body.reason,
+            app.deps.clock(),
+          ),
         ),
       ),
   );
@@ -234,18 +226,9 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['people'],
         summary: 'The audit trail of a person',
-        params: idParams,
+        params: idParamsSchema,
         response: {
-          200: listOf(
-            z.object({
-              at: z.string(),
-              action: z.string(),
-              actor: z.string().nullable(),
-              reason: z.string().nullable(),
-              before: z.unknown(),
-              after: z.unknown(),
-            }),
-          ),
+          200: personAuditSchema,
         },
       },
     },

@@ -13,9 +13,8 @@ import {
   uuidv7,
   validateIdNumber,
 } from '@tiemchung/core';
-import type { Kysely, Transaction } from 'kysely';
-import type { DB, NewPerson, PersonRow, PersonUpdate, VerificationStatus } from '../../db/schema.js';
-import { type Executor, inTransaction } from '../../db/transaction.js';
+import type { NewPerson, PersonRow, PersonUpdate, VerificationStatus } from '../../db/schema.js';
+import { type Executor, type Trx, withSavepoint } from '../../db/transaction.js';
 import { type Actor, covers, NO_MATCH, scopeColumns } from '../../lib/authz.js';
 import { AppError, ruleError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
@@ -102,30 +101,15 @@ function cleanIdentity(
   const name = normalizeName(input.fullName);
   if (!name.ok) throw ruleError({ ...name.error, field: 'fullName' });
   if (input.dateOfBirth > today) {
-    throw ruleError({
-      code: 'date_of_birth_in_future',
-      field: 'dateOfBirth',
-      message: { vi: 'Ngày sinh không được ở tương lai.', en: 'The date of birth cannot be in the future.' },
-    });
+    throw new AppError('date_of_birth_in_future', { field: 'dateOfBirth' });
   }
   if (input.dateOfBirth < '1900-01-01') {
-    throw ruleError({
-      code: 'date_of_birth_too_early',
-      field: 'dateOfBirth',
-      message: { vi: 'Ngày sinh phải từ năm 1900 trở về sau.', en: 'The date of birth must be in 1900 or later.' },
-    });
+    throw new AppError('date_of_birth_too_early', { field: 'dateOfBirth' });
   }
   const raw = input.idNumber?.trim() ?? '';
   if (!raw) {
     if (options.idRequired) {
-      throw ruleError({
-        code: 'id_number_required',
-        field: 'idNumber',
-        message: {
-          vi: 'Bắt buộc nhập số CCCD, CMND hoặc mã định danh cá nhân (hộ chiếu với người nước ngoài).',
-          en: 'The CCCD / CMND / personal identification number is required (passport for foreign nationals).',
-        },
-      });
+      throw new AppError('id_number_required', { field: 'idNumber' });
     }
     return {
       fullName: name.value,
@@ -155,11 +139,7 @@ function cleanIdentity(
 function cleanPhone(raw: string | undefined | null, required: boolean): string | null {
   if (!raw?.trim()) {
     if (!required) return null;
-    throw ruleError({
-      code: 'phone_required',
-      field: 'phone',
-      message: { vi: 'Bắt buộc nhập số điện thoại.', en: 'The phone number is required.' },
-    });
+    throw new AppError('phone_required', { field: 'phone' });
   }
   const p = normalizePhone(raw);
   if (!p.ok) throw ruleError({ ...p.error, field: 'phone' });
@@ -234,19 +214,11 @@ async function verifyIdentity(deps: PeopleDeps, id: CleanIdentity): Promise<Pers
 }
 
 function duplicatePerson(existingId: string): AppError {
-  return new AppError('conflict', {
-    publicCode: 'duplicate_person',
-    field: 'idNumber',
-    message: {
-      vi: 'Số định danh này đã được đăng ký cho một người khác.',
-      en: 'This ID number is already registered to a person.',
-    },
-    extra: { existingId },
-  });
+  return new AppError('duplicate_person', { field: 'idNumber', extra: { existingId } });
 }
 
 /** Records the likely duplicates of a person just created or changed, for review. */
-async function detectDuplicates(trx: Transaction<DB>, p: PersonRow): Promise<void> {
+async function detectDuplicates(trx: Trx, p: PersonRow): Promise<void> {
   const others = await q.findLikelySame(trx, {
     excludeId: p.id,
     nameKey: p.name_key,
@@ -324,21 +296,24 @@ export interface CreatePersonOptions {
   readonly registeredFacilityId?: string | null;
 }
 
+/** A person checked and verified, ready to insert (`createPerson`): what `planNewPerson` decided. */
+export interface NewPersonPlan {
+  readonly row: NewPerson;
+}
+
 /**
- * Registers a person. The ID number is required (except legacy imports) and checked against date
- * of birth, sex and province; one living person per ID number (409 `duplicate_person` with the
- * existing id); the identity is verified against the population registry before the insert, and
- * the outcome is stored with time and source. Insert, audit entry and duplicate candidates are one
- * transaction.
+ * The checks of a registration and the registry's answer — everything before the insert, so that
+ * the registry (a network call) is asked before the route opens its transaction. The ID number
+ * is required (except legacy imports) and checked against date of birth, sex and province; one
+ * living person per ID number (409 `duplicate_person` with the existing id).
  */
-export async function createPerson(
-  db: Kysely<DB>,
+export async function planNewPerson(
+  db: Executor,
   deps: PeopleDeps,
   actor: Actor | null,
-  audit: AuditContext,
   input: CreatePersonBody,
   options: CreatePersonOptions = {},
-): Promise<PersonRow> {
+): Promise<NewPersonPlan> {
   const today = dateOnly(deps.clock());
   const identity = cleanIdentity(input, today, { idRequired: !options.legacy });
   const phone = cleanPhone(input.phone, !options.legacy);
@@ -384,26 +359,29 @@ export async function createPerson(
     updated_at: now,
     created_by: actor?.id ?? null,
   };
-  try {
-    return await db.transaction().execute(async (trx) => {
-      const person = await q.insertPerson(trx, row);
-      await recordAudit(trx, audit, {
-        action: 'person.create',
-        entityType: 'person',
-        entityId: person.id,
-        after: presentPerson(person),
-      });
-      await detectDuplicates(trx, person);
-      return person;
-    });
-  } catch (err) {
-    // Two desks registering the same ID at the same moment: the second gets the first's id.
-    if ((err as { code?: string }).code === '23505' && identity.idNumber) {
-      const existing = await q.findLivingByIdNumber(db, identity.idNumber);
-      if (existing) throw duplicatePerson(existing.id);
-    }
-    throw err;
+  return { row };
+}
+
+/**
+ * Registers a planned person: insert, audit entry and duplicate candidates in the caller's
+ * transaction, the registry's outcome stored with time and source. A second desk registering the
+ * same ID number at the same moment gets 409 `duplicate_person` with the first one's id (the insert
+ * skips a taken number instead of failing, which would abort the transaction).
+ */
+export async function createPerson(trx: Trx, audit: AuditContext, plan: NewPersonPlan): Promise<PersonRow> {
+  const person = await q.insertPersonUnlessIdTaken(trx, plan.row);
+  if (!person) {
+    const holder = plan.row.id_number ? await q.findLivingByIdNumber(trx, plan.row.id_number) : undefined;
+    throw holder ? duplicatePerson(holder.id) : new AppError('conflict');
   }
+  await recordAudit(trx, audit, {
+    action: 'person.create',
+    entityType: 'person',
+    entityId: person.id,
+    after: presentPerson(person),
+  });
+  await detectDuplicates(trx, person);
+  return person;
 }
 
 /** The person with this id; an id merged away resolves to the surviving record. */
@@ -454,11 +432,7 @@ export async function searchPeople(
   if (/^(\+?84|0)\d{9}$/.test(digits)) return searchPeople(db, actor, audit, { phone: digits }, limit);
   const key = nameSearchKey(text);
   if (key.length < 2) {
-    throw ruleError({
-      code: 'query_too_short',
-      field: 'q',
-      message: { vi: 'Nhập ít nhất 2 ký tự.', en: 'Type at least 2 characters.' },
-    });
+    throw new AppError('query_too_short', { field: 'q' });
   }
   return { items: await q.searchByNamePrefix(db, key, filter, limit), masked: true };
 }
@@ -486,29 +460,15 @@ export async function duplicateCheck(
 
 const IDENTITY_FIELDS = ['fullName', 'dateOfBirth', 'gender', 'idNumber', 'idType'] as const;
 
-/**
- * Corrects a person's details. Changing name, date of birth, sex or ID number re-verifies the
- * identity (and clears an override given for the old details). Doses stay attached by id: editing
- * details never detaches a dose. Audited with before and after.
- */
-export async function updatePerson(
-  db: Kysely<DB>,
-  deps: PeopleDeps,
-  actor: Actor,
-  audit: AuditContext,
-  id: string,
-  patch: UpdatePersonBody,
-): Promise<PersonRow> {
-  return applyPersonUpdate(db, audit, await planPersonUpdate(db, deps, actor, id, patch));
-}
-
 /** A checked correction of a person, ready to write: what `planPersonUpdate` decided. */
 export type PersonUpdatePlan = Awaited<ReturnType<typeof planPersonUpdate>>;
 
 /**
  * The checks of a correction and the registry's answer for changed identity details — everything
- * before the write, so that a workflow can ask the registry (a network call) before it opens its
- * transaction, then write with `applyPersonUpdate` in it.
+ * before the write, so that the route asks the registry (a network call) before it opens its
+ * transaction, then writes with `applyPersonUpdate` in it. Changing name, date of birth, sex or ID
+ * number re-verifies the identity (and clears an override given for the old details). Doses stay
+ * attached by id: editing details never detaches a dose.
  */
 export async function planPersonUpdate(
   db: Executor,
@@ -580,42 +540,44 @@ export async function planPersonUpdate(
   return { current, changes, reallyChanged, identity, reason: patch.reason ?? null };
 }
 
-/** Writes a planned correction (in the caller's transaction when given one), audited. */
-export async function applyPersonUpdate(db: Executor, audit: AuditContext, plan: PersonUpdatePlan): Promise<PersonRow> {
+/** Writes a planned correction in the caller's transaction, audited with before and after. */
+export async function applyPersonUpdate(trx: Trx, audit: AuditContext, plan: PersonUpdatePlan): Promise<PersonRow> {
   const { current, changes, reallyChanged, identity } = plan;
-  try {
-    return await inTransaction(db, async (trx) => {
-      const locked = await q.findPersonForUpdate(trx, current.id);
-      if (!locked || locked.merged_into) throw new AppError('conflict');
-      const updated = await q.updatePersonRow(trx, current.id, changes);
-      await recordAudit(trx, audit, {
-        action: 'person.update',
-        entityType: 'person',
-        entityId: current.id,
-        before: presentPerson(locked),
-        after: presentPerson(updated),
-        reason: plan.reason,
-      });
-      if (reallyChanged) await detectDuplicates(trx, updated);
-      return updated;
-    });
-  } catch (err) {
-    // (Inside a caller's transaction the failed statement ended it: the caller answers the error.)
-    if ((err as { code?: string }).code === '23505' && identity.idNumber && !db.isTransaction) {
-      const holder = await q.findLivingByIdNumber(db, identity.idNumber);
-      if (holder) throw duplicatePerson(holder.id);
-    }
-    throw err;
-  }
+  const locked = await q.findPersonForUpdate(trx, current.id);
+  if (!locked || locked.merged_into) throw new AppError('conflict');
+  const write = () => q.updatePersonRow(trx, current.id, changes);
+  // A new ID number may have been taken since the plan checked it: the update fails on the unique
+  // index, under a savepoint so that the transaction stays usable to name the holder.
+  const updated =
+    identity.idNumber && identity.idNumber !== locked.id_number
+      ? await withSavepoint(trx, write).catch(async (err: unknown) => {
+          if ((err as { code?: string }).code === '23505') {
+            const holder = await q.findLivingByIdNumber(trx, identity.idNumber!);
+            if (holder) throw duplicatePerson(holder.id);
+          }
+          throw err;
+        })
+      : await write();
+  await recordAudit(trx, audit, {
+    action: 'person.update',
+    entityType: 'person',
+    entityId: current.id,
+    before: presentPerson(locked),
+    after: presentPerson(updated),
+    reason: plan.reason,
+  });
+  if (reallyChanged) await detectDuplicates(trx, updated);
+  return updated;
 }
 
-/** Asks the registry again now (a desk after correcting details, or the re-check job). */
-export async function reverifyPerson(
-  db: Kysely<DB>,
-  deps: PeopleDeps,
-  audit: AuditContext,
-  id: string,
-): Promise<PersonRow> {
+/** The registry's answer about a person's current details, asked before the route's transaction. */
+export interface Reverification {
+  readonly current: PersonRow;
+  readonly verification: PersonUpdate;
+}
+
+/** Asks the registry again now (a desk after correcting details); `reverifyPerson` records the answer. */
+export async function planReverification(db: Executor, deps: PeopleDeps, id: string): Promise<Reverification> {
   const current = await getPerson(db, id);
   if (!current) throw new AppError('not_found');
   const verification = await verifyIdentity(deps, {
@@ -626,21 +588,30 @@ export async function reverifyPerson(
     idType: current.id_type,
     idNumber: current.id_number,
   });
-  return db.transaction().execute(async (trx) => {
-    const updated = await q.updatePersonRow(trx, current.id, { ...verification, updated_at: deps.clock() });
-    await recordAudit(trx, audit, {
-      action: 'person.verify',
-      entityType: 'person',
-      entityId: current.id,
-      before: { status: current.verification_status },
-      after: {
-        status: updated.verification_status,
-        fields: updated.verification_fields,
-        source: updated.verification_source,
-      },
-    });
-    return updated;
+  return { current, verification };
+}
+
+/** Records the registry's answer on the person, audited. */
+export async function reverifyPerson(
+  trx: Trx,
+  audit: AuditContext,
+  plan: Reverification,
+  now: Date,
+): Promise<PersonRow> {
+  const { current, verification } = plan;
+  const updated = await q.updatePersonRow(trx, current.id, { ...verification, updated_at: now });
+  await recordAudit(trx, audit, {
+    action: 'person.verify',
+    entityType: 'person',
+    entityId: current.id,
+    before: { status: current.verification_status },
+    after: {
+      status: updated.verification_status,
+      fields: updated.verification_fields,
+      source: updated.verification_source,
+    },
   });
+  return updated;
 }
 
 /**
@@ -648,7 +619,7 @@ export async function reverifyPerson(
  * with a recorded reason (letters of Nov 2021: the site corrects the details, or the supervisor decides).
  */
 export async function overrideIdentity(
-  db: Kysely<DB>,
+  trx: Trx,
   actor: Actor,
   audit: AuditContext,
   id: string,
@@ -656,25 +627,23 @@ export async function overrideIdentity(
   now: Date,
 ): Promise<PersonRow> {
   if (!(SUPERVISOR_ROLES as readonly string[]).includes(actor.role)) throw new AppError('forbidden');
-  const current = await getPerson(db, id);
+  const current = await getPerson(trx, id);
   if (!current || !canSeePerson(actor, current)) throw new AppError('not_found');
   if (!canChangePerson(actor, current)) throw new AppError('out_of_scope');
-  return db.transaction().execute(async (trx) => {
-    const updated = await q.updatePersonRow(trx, current.id, {
-      identity_override_by: actor.username,
-      identity_override_reason: reason,
-      identity_override_at: now,
-      updated_at: now,
-    });
-    await recordAudit(trx, audit, {
-      action: 'person.identity_override',
-      entityType: 'person',
-      entityId: current.id,
-      before: { status: current.verification_status, fields: current.verification_fields },
-      reason,
-    });
-    return updated;
+  const updated = await q.updatePersonRow(trx, current.id, {
+    identity_override_by: actor.username,
+    identity_override_reason: reason,
+    identity_override_at: now,
+    updated_at: now,
   });
+  await recordAudit(trx, audit, {
+    action: 'person.identity_override',
+    entityType: 'person',
+    entityId: current.id,
+    before: { status: current.verification_status, fields: current.verification_fields },
+    reason,
+  });
+  return updated;
 }
 
 /** Whether a dose on `administeredOn` may be recorded for this person (the 1 Nov 2021 rule). */
@@ -696,61 +665,8 @@ export async function flagForRecheck(db: Executor, personId: string, when: Date)
     .execute();
 }
 
-/**
- * The background re-check: people whose verification is due (registry was unavailable, or a
- * retroactive entry) are asked again, a batch at a time; rows are claimed with SKIP LOCKED so
- * several API nodes can run it. Returns how many were checked.
- */
-export async function runRecheckBatch(
-  db: Kysely<DB>,
-  deps: PeopleDeps,
-  audit: AuditContext,
-  limit = 50,
-): Promise<number> {
-  const now = deps.clock();
-  // Claim a batch with a short lease, so no transaction stays open while the registry is asked.
-  const lease = new Date(now.getTime() + 5 * 60_000);
-  const due = await db.transaction().execute(async (trx) => {
-    const rows = await q.claimDueRechecks(trx, now, limit);
-    for (const p of rows) await q.updatePersonRow(trx, p.id, { recheck_after: lease });
-    return rows;
-  });
-  for (const p of due) {
-    if (!p.id_number || p.id_type === 'passport') {
-      await q.updatePersonRow(db, p.id, { recheck_after: null });
-      continue;
-    }
-    const outcome = await deps.registry.verify({
-      idNumber: p.id_number,
-      fullName: p.full_name,
-      dateOfBirth: p.date_of_birth,
-      gender: p.gender,
-    });
-    const cols = verificationColumns(outcome, deps.registry.source, deps.clock());
-    await db.transaction().execute(async (trx) => {
-      const current = await q.findPersonForUpdate(trx, p.id);
-      // Details changed meanwhile (the desk re-verified): this answer is about old details.
-      if (!current || current.merged_into || current.version !== p.version + 1) return;
-      await q.updatePersonRow(trx, p.id, { ...cols, updated_at: deps.clock() });
-      await recordAudit(trx, audit, {
-        action: 'person.verify',
-        entityType: 'person',
-        entityId: p.id,
-        before: { status: p.verification_status },
-        after: { status: cols.verification_status, fields: cols.verification_fields },
-      });
-    });
-  }
-  return due.length;
-}
-
 /** Moves every record of one person to another inside a merge (doses, reports…); given by the caller. */
-export type MoveRecords = (
-  trx: Transaction<DB>,
-  fromId: string,
-  toId: string,
-  now: Date,
-) => Promise<Record<string, number>>;
+export type MoveRecords = (trx: Trx, fromId: string, toId: string, now: Date) => Promise<Record<string, number>>;
 
 /**
  * Merges `otherId` into `survivorId`: every dose and report moves to the survivor (through
@@ -759,7 +675,7 @@ export type MoveRecords = (
  * the pair close, and the merge is audited on both records with who and why.
  */
 export async function mergePeople(
-  db: Executor,
+  trx: Trx,
   actor: Actor,
   audit: AuditContext,
   input: { survivorId: string; otherId: string; reason: string; now: Date },
@@ -767,57 +683,50 @@ export async function mergePeople(
 ): Promise<{ survivor: PersonRow; moved: Record<string, number> }> {
   if (![...SUPERVISOR_ROLES, 'report_handler'].includes(actor.role)) throw new AppError('forbidden');
   if (input.survivorId === input.otherId) {
-    throw new AppError('validation_failed', {
-      field: 'duplicateId',
-      message: { vi: 'Không thể gộp một hồ sơ với chính nó.', en: 'A record cannot be merged with itself.' },
-    });
+    throw new AppError('merge_with_itself', { field: 'duplicateId' });
   }
-  return inTransaction(db, async (trx) => {
-    // Lock in id order so two merges of the same pair cannot deadlock.
-    // Each record is taken by its own id: a missing one is missing (404), never the other record.
-    const locked = new Map<string, PersonRow>();
-    for (const id of [input.survivorId, input.otherId].sort()) {
-      const row = await q.findPersonForUpdate(trx, id);
-      if (row) locked.set(row.id, row);
-    }
-    const survivor = locked.get(input.survivorId);
-    const other = locked.get(input.otherId);
-    if (!survivor || !other || !canSeePerson(actor, survivor) || !canSeePerson(actor, other))
-      throw new AppError('not_found');
-    if (!canChangePerson(actor, survivor) || !canChangePerson(actor, other)) throw new AppError('out_of_scope');
-    if (survivor.merged_into || other.merged_into) {
-      throw new AppError('conflict', {
-        message: { vi: 'Một trong hai hồ sơ đã được gộp trước đó.', en: 'One of the records has already been merged.' },
-      });
-    }
-    const moved = await moveRecords(trx, other.id, survivor.id, input.now);
-    await q.updatePersonRow(trx, other.id, { merged_into: survivor.id, merged_at: input.now, updated_at: input.now });
-    const takeId = !survivor.id_number && other.id_number;
-    const updatedSurvivor = await q.updatePersonRow(trx, survivor.id, {
-      ...(takeId
-        ? {
-            id_number: other.id_number,
-            id_type: other.id_type,
-            legacy: false,
-            verification_status: other.verification_status,
-            verification_fields: JSON.stringify(other.verification_fields ?? []),
-            verification_source: other.verification_source,
-            verified_at: other.verified_at,
-          }
-        : {}),
-      old_id_number: survivor.old_id_number ?? (other.id_type === 'cmnd' ? other.id_number : other.old_id_number),
-      updated_at: input.now,
-    });
-    await q.resolveCandidatesOf(trx, [survivor.id, other.id], 'merged', actor.username, input.now);
-    const entry = {
-      before: { survivor: presentPerson(survivor), merged: presentPerson(other) },
-      after: { survivor: presentPerson(updatedSurvivor), moved },
-      reason: input.reason,
-    };
-    await recordAudit(trx, audit, { action: 'person.merge', entityType: 'person', entityId: survivor.id, ...entry });
-    await recordAudit(trx, audit, { action: 'person.merged_into', entityType: 'person', entityId: other.id, ...entry });
-    return { survivor: updatedSurvivor, moved };
+  // Lock in id order so two merges of the same pair cannot deadlock.
+  // Each record is taken by its own id: a missing one is missing (404), never the other record.
+  const locked = new Map<string, PersonRow>();
+  for (const id of [input.survivorId, input.otherId].sort()) {
+    const row = await q.findPersonForUpdate(trx, id);
+    if (row) locked.set(row.id, row);
+  }
+  const survivor = locked.get(input.survivorId);
+  const other = locked.get(input.otherId);
+  if (!survivor || !other || !canSeePerson(actor, survivor) || !canSeePerson(actor, other))
+    throw new AppError('not_found');
+  if (!canChangePerson(actor, survivor) || !canChangePerson(actor, other)) throw new AppError('out_of_scope');
+  if (survivor.merged_into || other.merged_into) {
+    throw new AppError('already_merged');
+  }
+  const moved = await moveRecords(trx, other.id, survivor.id, input.now);
+  await q.updatePersonRow(trx, other.id, { merged_into: survivor.id, merged_at: input.now, updated_at: input.now });
+  const takeId = !survivor.id_number && other.id_number;
+  const updatedSurvivor = await q.updatePersonRow(trx, survivor.id, {
+    ...(takeId
+      ? {
+          id_number: other.id_number,
+          id_type: other.id_type,
+          legacy: false,
+          verification_status: other.verification_status,
+          verification_fields: JSON.stringify(other.verification_fields ?? []),
+          verification_source: other.verification_source,
+          verified_at: other.verified_at,
+        }
+      : {}),
+    old_id_number: survivor.old_id_number ?? (other.id_type === 'cmnd' ? other.id_number : other.old_id_number),
+    updated_at: input.now,
   });
+  await q.resolveCandidatesOf(trx, [survivor.id, other.id], 'merged', actor.username, input.now);
+  const entry = {
+    before: { survivor: presentPerson(survivor), merged: presentPerson(other) },
+    after: { survivor: presentPerson(updatedSurvivor), moved },
+    reason: input.reason,
+  };
+  await recordAudit(trx, audit, { action: 'person.merge', entityType: 'person', entityId: survivor.id, ...entry });
+  await recordAudit(trx, audit, { action: 'person.merged_into', entityType: 'person', entityId: other.id, ...entry });
+  return { survivor: updatedSurvivor, moved };
 }
 
 /** Open duplicate candidates within the actor's province (the nation for national staff). */
@@ -837,35 +746,33 @@ export async function listDuplicateCandidates(db: Executor, actor: Actor, limit 
 
 /** Dismisses a candidate pair judged to be two different people. */
 export async function dismissCandidate(
-  db: Kysely<DB>,
+  trx: Trx,
   actor: Actor,
   audit: AuditContext,
   candidateId: number,
   now: Date,
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const c = await trx
-      .selectFrom('duplicate_candidates')
-      .selectAll()
-      .where('id', '=', candidateId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!c || (actor.scope.level !== 'nation' && c.province_code !== actor.scope.provinceCode))
-      throw new AppError('not_found');
-    // The pair is the actor's only when both records are within the actor's units.
-    const pair = await trx.selectFrom('people').selectAll().where('id', 'in', [c.person_a, c.person_b]).execute();
-    if (pair.length !== 2 || !pair.every((p) => canChangePerson(actor, p))) throw new AppError('not_found');
-    await trx
-      .updateTable('duplicate_candidates')
-      .set({ status: 'dismissed', resolved_at: now, resolved_by: actor.username })
-      .where('id', '=', c.id)
-      .execute();
-    await recordAudit(trx, audit, {
-      action: 'duplicate.dismiss',
-      entityType: 'person',
-      entityId: c.person_a,
-      after: { other: c.person_b, kind: c.kind },
-    });
+  const c = await trx
+    .selectFrom('duplicate_candidates')
+    .selectAll()
+    .where('id', '=', candidateId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!c || (actor.scope.level !== 'nation' && c.province_code !== actor.scope.provinceCode))
+    throw new AppError('not_found');
+  // The pair is the actor's only when both records are within the actor's units.
+  const pair = await trx.selectFrom('people').selectAll().where('id', 'in', [c.person_a, c.person_b]).execute();
+  if (pair.length !== 2 || !pair.every((p) => canChangePerson(actor, p))) throw new AppError('not_found');
+  await trx
+    .updateTable('duplicate_candidates')
+    .set({ status: 'dismissed', resolved_at: now, resolved_by: actor.username })
+    .where('id', '=', c.id)
+    .execute();
+  await recordAudit(trx, audit, {
+    action: 'duplicate.dismiss',
+    entityType: 'person',
+    entityId: c.person_a,
+    after: { other: c.person_b, kind: c.kind },
   });
 }
 
@@ -893,7 +800,7 @@ export function findPeopleByNameDobPhone(
 }
 
 /** Locks a person's row for the caller's transaction (one writer per person: doses, certificates). */
-export function lockPerson(trx: Transaction<DB>, id: string): Promise<PersonRow | undefined> {
+export function lockPerson(trx: Trx, id: string): Promise<PersonRow | undefined> {
   return q.findPersonForUpdate(trx, id);
 }
 

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { unitOfWork } from '../../db/transaction.js';
 import { buildPerson, buildPersonIn, createPersonVia, otherCccd, setRegistryMode } from '../../test/factories.js';
 import { useTestApp } from '../../test/harness.js';
 import { listAudit, systemAuditContext } from '../audit/audit.service.js';
-import { createPerson, runRecheckBatch } from './people.service.js';
+import { runRecheckBatch } from './people.job.js';
+import { createPerson, planNewPerson } from './people.service.js';
 
 const now = new Date('2021-11-20T02:00:00Z');
 const t = await useTestApp({ deps: { clock: () => now } });
@@ -253,14 +255,14 @@ describe('finding people', () => {
 describe('legacy records', () => {
   it('an import may keep a record without an ID number, flagged legacy; the API may not', async () => {
     const body = buildPersonIn('87');
-    const legacy = await createPerson(
+    const plan = await planNewPerson(
       t.db,
       { registry: t.app.deps.registry, clock: () => now },
       null,
-      systemAuditContext('import'),
       { ...body, idNumber: '', phone: '' },
       { legacy: true },
     );
+    const legacy = await unitOfWork(t.db, (trx) => createPerson(trx, systemAuditContext('import'), plan));
     expect(legacy).toMatchObject({ legacy: true, id_number: null, verification_status: 'pending' });
   });
 });

@@ -1,16 +1,42 @@
 import fastifyMultipart from '@fastify/multipart';
-import { genderSchema, isoDateSchema, portalCertificateSchema, SCREENING_ANSWERS } from '@tiemchung/core';
+import {
+  certificateLookupBodySchema,
+  idParamsSchema,
+  lookupIdParamsSchema,
+  lookupStartedSchema,
+  otpBodySchema,
+  portalCertificateSchema,
+  portalPdfQuerySchema,
+  portalRegistrationBodySchema,
+  portalReportBodySchema,
+  portalReportStatusSchema,
+  REGISTRATION_QR_PREFIX,
+  registrationConfirmationSchema,
+  registrationStartedSchema,
+  reportReceiptSchema,
+  reportStatusQuerySchema,
+  trackingCodeParamsSchema,
+} from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { unitOfWork } from '../../db/transaction.js';
 import { publicAccess } from '../../lib/access.js';
 import { AppError } from '../../lib/errors.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { certificatePdf } from '../certificates/certificates.pdf.js';
 import { getCertificate } from '../certificates/certificates.service.js';
 import { enforce } from '../ratelimit/rate-limit.service.js';
-import { attachEvidence, createReport, EVIDENCE_MAX_BYTES, reportForCitizen } from '../reports/reports.service.js';
 import {
+  createReport,
+  EVIDENCE_MAX_BYTES,
+  recordEvidence,
+  reportForCitizen,
+  storeEvidence,
+} from '../reports/reports.service.js';
+import {
+  invalidOtp,
   LOOKUP_MIN_RESPONSE_MS,
+  lookupLimits,
+  otpGuessLimits,
   phoneLimitKey,
   readDownload,
   signDownload,
@@ -18,9 +44,9 @@ import {
   verifyLookup,
 } from './portal.service.js';
 import {
+  checkRegistration,
   confirmRegistration,
-  PRIORITY_GROUPS,
-  REGISTRATION_QR_PREFIX,
+  registrationLimits,
   startRegistration,
 } from './registrations.service.js';
 
@@ -32,13 +58,6 @@ const publicAudit = (request: { id: string; ip: string }): AuditContext => ({
   ip: request.ip,
 });
 
-const personFields = {
-  fullName: z.string().trim().min(1).max(100),
-  dateOfBirth: isoDateSchema,
-  gender: genderSchema,
-  phone: z.string().trim().min(1).max(30),
-};
-
 /**
  * What reading a multipart body threw, as a client error: the plugin's own errors carry a 4xx
  * status (too large, too many parts…) and go on as they are; the parser's plain errors (no
@@ -48,16 +67,14 @@ function malformedMultipart(err: unknown): unknown {
   if (err instanceof AppError) return err;
   const status = (err as { statusCode?: unknown }).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) return err;
-  return new AppError('validation_failed', {
-    publicCode: 'malformed_multipart',
-    message: {
-      vi: 'Dữ liệu tải lên không đúng định dạng multipart/form-data.',
-      en: 'The upload is not a well-formed multipart/form-data body.',
-    },
-  });
+  return new AppError('malformed_multipart');
 }
 
-/** The public portal: certificate look-up with OTP, reports, registration (no auth; see api-contract.md). */
+/**
+ * The public portal: certificate look-up with OTP, reports, registration (no auth; see
+ * api-contract.md). Rate limits are counted with `enforce` on the database itself, before the
+ * request's transaction: a request refused or failing later still counts.
+ */
 export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(fastifyMultipart, {
     limits: { fileSize: EVIDENCE_MAX_BYTES, files: 1, fields: 4, fieldSize: 200 },
@@ -78,13 +95,16 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['portal'],
         summary:
           'Tra cứu chứng nhận: an OTP goes to the phone on record only when every field matches; the answer is the same either way',
-        body: z.object({ ...personFields, idNumber: z.string().trim().max(30).optional() }),
-        response: { 202: z.object({ lookupId: z.string() }) },
+        body: certificateLookupBodySchema,
+        response: { 202: lookupStartedSchema },
       },
     },
     async (request, reply) => {
       const started = Date.now();
-      const lookupId = await startLookup(app.db, deps(), publicAudit(request), request.body, request.ip);
+      await enforce(app.db, lookupLimits(request.body, request.ip), app.deps.clock());
+      const lookupId = await unitOfWork(app.db, (trx) =>
+        startLookup(trx, deps(), publicAudit(request), request.body, request.ip),
+      );
       // Matched or not, answer after the same minimum time (plus a little jitter).
       const wait = LOOKUP_MIN_RESPONSE_MS + Math.random() * 50 - (Date.now() - started);
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -99,28 +119,29 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['portal'],
         summary: 'Check the OTP; answers the certificate and a short-lived PDF link',
-        params: z.object({ lookupId: z.string().min(1).max(64) }),
-        body: z.object({ otp: z.string().trim().max(12) }),
+        params: lookupIdParamsSchema,
+        body: otpBodySchema,
         response: { 200: portalCertificateSchema },
       },
     },
     async (request) => {
-      const personId = await verifyLookup(
-        app.db,
-        deps(),
-        publicAudit(request),
-        request.params.lookupId,
-        request.body.otp,
-        request.ip,
-      );
-      const view = await getCertificate(
-        app.db,
-        { keys: app.deps.keys, clock: app.deps.clock },
-        publicAudit(request),
-        personId,
-      );
-      const token = signDownload(app.deps.portalSecret, personId, app.deps.clock());
-      return { ...view, pdfUrl: `/api/portal/certificates/pdf?token=${encodeURIComponent(token)}` };
+      await enforce(app.db, otpGuessLimits(request.ip), app.deps.clock());
+      const verified = await unitOfWork(app.db, async (trx) => {
+        const personId = await verifyLookup(
+          trx,
+          deps(),
+          publicAudit(request),
+          request.params.lookupId,
+          request.body.otp,
+        );
+        if (!personId) return null;
+        const certificateDeps = { keys: app.deps.keys, clock: app.deps.clock };
+        return { personId, view: await getCertificate(trx, certificateDeps, publicAudit(request), personId) };
+      });
+      // A wrong code: its counted attempt has committed with the unit of work; now the refusal.
+      if (!verified) throw invalidOtp();
+      const token = signDownload(app.deps.portalSecret, verified.personId, app.deps.clock());
+      return { ...verified.view, pdfUrl: `/api/portal/certificates/pdf?token=${encodeURIComponent(token)}` };
     },
   );
 
@@ -131,23 +152,14 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['portal'],
         summary: 'The certificate PDF behind a link from a verified look-up (valid 10 minutes)',
-        querystring: z.object({ token: z.string().min(10).max(400), layout: z.enum(['a4', 'card']).default('a4') }),
+        querystring: portalPdfQuerySchema,
       },
     },
     async (request, reply) => {
       const personId = readDownload(app.deps.portalSecret, request.query.token, app.deps.clock());
-      if (!personId)
-        throw new AppError('not_found', {
-          message: {
-            vi: 'Liên kết tải đã hết hạn, vui lòng tra cứu lại.',
-            en: 'The download link has expired; please look up again.',
-          },
-        });
-      const view = await getCertificate(
-        app.db,
-        { keys: app.deps.keys, clock: app.deps.clock },
-        publicAudit(request),
-        personId,
+      if (!personId) throw new AppError('download_link_expired');
+      const view = await unitOfWork(app.db, (trx) =>
+        getCertificate(trx, { keys: app.deps.keys, clock: app.deps.clock }, publicAudit(request), personId),
       );
       return reply
         .type('application/pdf')
@@ -164,26 +176,8 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['portal'],
         summary: 'Phản ánh thông tin: report a missing or wrong dose or wrong personal details',
-        body: z.object({
-          category: z.enum(['missing_dose', 'wrong_dose', 'wrong_personal_info', 'other']),
-          ...personFields,
-          idNumber: z.string().trim().max(30).optional(),
-          description: z.string().trim().min(1).max(2000),
-          provinceCode: z
-            .string()
-            .regex(/^\d{2}$/)
-            .optional(),
-          dose: z
-            .object({
-              administeredOn: isoDateSchema.optional(),
-              vaccineCode: z.string().max(40).optional(),
-              facilityId: z.string().max(40).optional(),
-            })
-            .optional(),
-        }),
-        response: {
-          201: z.object({ trackingCode: z.string(), receivedAt: z.string(), dueAt: z.string(), status: z.string() }),
-        },
+        body: portalReportBodySchema,
+        response: { 201: reportReceiptSchema },
       },
     },
     async (request, reply) => {
@@ -196,7 +190,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
         ],
         app.deps.clock(),
       );
-      const r = await createReport(app.db, deps(), publicAudit(request), request.body);
+      const r = await unitOfWork(app.db, (trx) => createReport(trx, deps(), publicAudit(request), request.body));
       return reply.status(201).send({
         trackingCode: r.tracking_code,
         receivedAt: r.received_at.toISOString(),
@@ -213,22 +207,9 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['portal'],
         summary: 'The status of a report, by tracking code and the phone given',
-        params: z.object({ trackingCode: z.string().min(4).max(20) }),
-        querystring: z.object({ phone: z.string().min(1).max(30) }),
-        response: {
-          200: z.object({
-            trackingCode: z.string(),
-            status: z.string(),
-            category: z.string(),
-            receivedAt: z.string(),
-            dueAt: z.string(),
-            resolvedAt: z.string().nullable(),
-            outcome: z.string().nullable(),
-            outcomeReason: z.string().nullable(),
-            outcomeNote: z.string().nullable(),
-            hasEvidence: z.boolean(),
-          }),
-        },
+        params: trackingCodeParamsSchema,
+        querystring: reportStatusQuerySchema,
+        response: { 200: portalReportStatusSchema },
       },
     },
     async (request) => {
@@ -246,13 +227,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
         app.deps.clock(),
       );
       const r = await reportForCitizen(app.db, request.params.trackingCode, request.query.phone);
-      if (!r)
-        throw new AppError('not_found', {
-          message: {
-            vi: 'Không tìm thấy phản ánh với mã và số điện thoại này.',
-            en: 'No report has this code and phone number.',
-          },
-        });
+      if (!r) throw new AppError('report_not_found');
       return {
         trackingCode: r.tracking_code,
         status: r.status,
@@ -276,7 +251,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['portal'],
         summary: 'Attach a photo of the paper confirmation (multipart: phone, photo; JPEG/PNG ≤ 5 MB)',
-        params: z.object({ trackingCode: z.string().min(4).max(20) }),
+        params: trackingCodeParamsSchema,
         consumes: ['multipart/form-data'],
       },
     },
@@ -302,16 +277,10 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
         throw malformedMultipart(err);
       }
       if (!phone) throw new AppError('validation_failed', { field: 'phone' });
-      if (!bytes?.length)
-        throw new AppError('validation_failed', {
-          field: 'photo',
-          message: { vi: 'Chưa chọn ảnh.', en: 'No photo was sent.' },
-        });
-      await attachEvidence(app.db, deps(), publicAudit(request), {
-        trackingCode: request.params.trackingCode,
-        phone,
-        bytes,
-      });
+      if (!bytes?.length) throw new AppError('photo_required', { field: 'photo' });
+      // The photo is decoded, re-encoded and written before the transaction opens: none waits on it.
+      const stored = await storeEvidence(app.db, deps(), { trackingCode: request.params.trackingCode, phone, bytes });
+      await unitOfWork(app.db, (trx) => recordEvidence(trx, publicAudit(request), stored));
       return reply.status(204).send();
     },
   );
@@ -323,35 +292,14 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['portal'],
         summary: 'Đăng ký tiêm: register for a dose; an OTP confirms the phone',
-        body: z.object({
-          ...personFields,
-          idNumber: z.string().trim().min(1).max(30),
-          healthInsuranceNumber: z.string().trim().max(20).optional(),
-          occupation: z.string().trim().max(120).optional(),
-          priorityGroup: z.enum(PRIORITY_GROUPS),
-          provinceCode: z.string().regex(/^\d{2}$/),
-          districtCode: z
-            .string()
-            .regex(/^\d{3}$/)
-            .optional(),
-          communeCode: z
-            .string()
-            .regex(/^\d{5}$/)
-            .optional(),
-          ethnicity: z.string().trim().max(60).optional(),
-          nationality: z
-            .string()
-            .regex(/^[A-Z]{2}$/)
-            .default('VN'),
-          preferredDate: isoDateSchema.optional(),
-          checklist: z.record(z.string().max(60), z.enum(SCREENING_ANSWERS)),
-          consent: z.boolean(),
-        }),
-        response: { 202: z.object({ registrationId: z.string() }) },
+        body: portalRegistrationBodySchema,
+        response: { 202: registrationStartedSchema },
       },
     },
     async (request, reply) => {
-      const id = await startRegistration(app.db, deps(), publicAudit(request), request.body, request.ip);
+      const checked = await checkRegistration(app.db, deps(), request.body);
+      await enforce(app.db, registrationLimits(checked, request.ip), app.deps.clock());
+      const id = await unitOfWork(app.db, (trx) => startRegistration(trx, deps(), publicAudit(request), checked));
       return reply.status(202).send({ registrationId: id });
     },
   );
@@ -363,28 +311,18 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['portal'],
         summary: 'Confirm a registration with its OTP; answers the code and the check-in QR text',
-        params: z.object({ id: z.string().min(1).max(64) }),
-        body: z.object({ otp: z.string().trim().max(12) }),
-        response: {
-          200: z.object({
-            code: z.string(),
-            qr: z.string(),
-            status: z.string(),
-            fullName: z.string(),
-            provinceCode: z.string(),
-          }),
-        },
+        params: idParamsSchema,
+        body: otpBodySchema,
+        response: { 200: registrationConfirmationSchema },
       },
     },
     async (request) => {
-      const r = await confirmRegistration(
-        app.db,
-        deps(),
-        publicAudit(request),
-        request.params.id,
-        request.body.otp,
-        request.ip,
+      await enforce(app.db, otpGuessLimits(request.ip), app.deps.clock());
+      const r = await unitOfWork(app.db, (trx) =>
+        confirmRegistration(trx, deps(), publicAudit(request), request.params.id, request.body.otp),
       );
+      // A wrong code: its counted attempt has committed with the unit of work; now the refusal.
+      if (!r) throw invalidOtp();
       return {
         code: r.code,
         qr: `${REGISTRATION_QR_PREFIX}${r.code}`,

@@ -1,11 +1,11 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { nameSearchKey, normalizeIdNumber, normalizeName, normalizePhone, uuidv7 } from '@tiemchung/core';
-import type { Kysely } from 'kysely';
-import type { DB, PersonRow } from '../../db/schema.js';
+import type { PersonRow } from '../../db/schema.js';
+import type { Executor, Trx } from '../../db/transaction.js';
 import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { findPeopleByNameDobPhone, findPersonByIdNumber } from '../people/people.service.js';
-import { enforce, hashedKey, hit } from '../ratelimit/rate-limit.service.js';
+import { hashedKey, hit } from '../ratelimit/rate-limit.service.js';
 import { queueSms, type SmsProvider } from '../sms/sms.service.js';
 
 /** OTP rules of the portal: 6 digits, valid 5 minutes, 5 attempts, stored only as an HMAC. */
@@ -70,7 +70,7 @@ export function phoneLimitKey(prefix: string, phone: string): string {
  * Counts one OTP message to `phone` (normalised) against OTP_SMS_PER_PHONE; false past the cap,
  * when the caller sends nothing and answers as if it had.
  */
-export async function claimOtpSms(db: Kysely<DB>, phone: string, now: Date): Promise<boolean> {
+export async function claimOtpSms(db: Executor, phone: string, now: Date): Promise<boolean> {
   const n = await hit(db, hashedKey('otp-sms:phone', phone), OTP_SMS_PER_PHONE.windowMs, now);
   return n <= OTP_SMS_PER_PHONE.max;
 }
@@ -92,38 +92,59 @@ export interface LookupInput {
   readonly idNumber?: string;
 }
 
+/** A limit `enforce` counts a request against (rate-limit.service.ts). */
+export interface RequestLimit {
+  readonly key: string;
+  readonly max: number;
+  readonly windowMs: number;
+}
+
+function lookupIdNumber(input: { idNumber?: string }): string | null {
+  return input.idNumber?.trim() ? normalizeIdNumber(input.idNumber).toUpperCase() : null;
+}
+
+/**
+ * The limits a look-up is counted against before anything else (429 past them, whichever fields
+ * were given): per client address, per ID number and per phone number given. The route counts them
+ * on their own, before its transaction: a refused or failed request still counts.
+ */
+export function lookupLimits(input: LookupInput, ip: string): RequestLimit[] {
+  const idNumber = lookupIdNumber(input);
+  return [
+    { key: `lookup:ip:${ip}`, ...LOOKUP_LIMITS.perIp },
+    ...(idNumber ? [{ key: hashedKey('lookup:id', idNumber), ...LOOKUP_LIMITS.perId }] : []),
+    { key: phoneLimitKey('lookup:phone', input.phone), ...LOOKUP_LIMITS.perPhone },
+  ];
+}
+
+/** The limit of OTP guesses per client address (look-ups and registrations), counted like `lookupLimits`. */
+export function otpGuessLimits(ip: string): RequestLimit[] {
+  return [{ key: `otp:ip:${ip}`, ...LOOKUP_LIMITS.guessesPerIp }];
+}
+
 /**
  * Tra cứu chứng nhận: finds the person whose record matches every given field and sends an OTP to
  * the phone on record. Whatever the outcome, the caller gets a lookup id (a row is stored either
  * way, with an OTP hash nobody can match when nothing matched), so the answer reveals nothing.
- * Limits: per client address, per ID number and per phone number given (429 past them, whichever
- * fields were given); per person matched and OTP messages per phone (past them no OTP is sent and
- * the look-up is stored and answered as a mismatch); audited.
+ * Limits: those of `lookupLimits`, counted by the route first; per person matched and OTP
+ * messages per phone (past them no OTP is sent and the look-up is stored and answered as a
+ * mismatch), counted here with the look-up; audited.
  */
 export async function startLookup(
-  db: Kysely<DB>,
+  trx: Trx,
   deps: PortalDeps,
   audit: AuditContext,
   input: LookupInput,
   ip: string,
 ): Promise<string> {
   const now = deps.clock();
-  const idNumber = input.idNumber?.trim() ? normalizeIdNumber(input.idNumber).toUpperCase() : null;
-  await enforce(
-    db,
-    [
-      { key: `lookup:ip:${ip}`, ...LOOKUP_LIMITS.perIp },
-      ...(idNumber ? [{ key: hashedKey('lookup:id', idNumber), ...LOOKUP_LIMITS.perId }] : []),
-      { key: phoneLimitKey('lookup:phone', input.phone), ...LOOKUP_LIMITS.perPhone },
-    ],
-    now,
-  );
+  const idNumber = lookupIdNumber(input);
   const phone = normalizePhone(input.phone);
   let person: PersonRow | undefined;
   if (phone.ok) {
     const candidates = idNumber
-      ? [await findPersonByIdNumber(db, idNumber)].filter((p): p is PersonRow => !!p)
-      : await findPeopleByNameDobPhone(db, nameSearchKey(input.fullName), input.dateOfBirth, phone.value);
+      ? [await findPersonByIdNumber(trx, idNumber)].filter((p): p is PersonRow => !!p)
+      : await findPeopleByNameDobPhone(trx, nameSearchKey(input.fullName), input.dateOfBirth, phone.value);
     person = candidates.find(
       (p) =>
         sameName(p.full_name, input.fullName) &&
@@ -142,106 +163,91 @@ export async function startLookup(
   // as a mismatch: stored with an OTP hash nobody can match, nothing sent, the same 202.
   let otpTo: PersonRow | undefined;
   if (person?.phone) {
-    const forPerson = await hit(db, hashedKey('lookup:person', person.id), LOOKUP_LIMITS.perPerson.windowMs, now);
-    if (forPerson <= LOOKUP_LIMITS.perPerson.max && (await claimOtpSms(db, person.phone, now))) otpTo = person;
+    const forPerson = await hit(trx, hashedKey('lookup:person', person.id), LOOKUP_LIMITS.perPerson.windowMs, now);
+    if (forPerson <= LOOKUP_LIMITS.perPerson.max && (await claimOtpSms(trx, person.phone, now))) otpTo = person;
   }
   const id = uuidv7(now.getTime());
   const otp = newOtp();
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('portal_lookups')
-      .values({
-        id,
-        person_id: otpTo?.id ?? null,
-        // No match (or no OTP sent): the hash of an OTP nobody was sent (and a different scope), so
-        // no guess works.
-        otp_hash: otpTo ? otpHash(deps.secret, id, otp) : otpHash(deps.secret, `void:${id}`, newOtp()),
-        created_at: now,
-        expires_at: new Date(now.getTime() + OTP_TTL_MS),
-        verified_at: null,
-        ip,
-      })
-      .execute();
-    if (otpTo?.phone) {
-      await queueSms(
-        trx,
-        deps.sms,
-        {
-          to: otpTo.phone,
-          kind: 'lookup_otp',
-          text: `Ma xac thuc tra cuu chung nhan tiem chung COVID-19 cua ban la ${otp}. Ma co hieu luc 5 phut. Khong chia se ma nay cho bat ky ai.`,
-        },
-        { ascii: deps.smsAscii },
-      );
-    }
-    await recordAudit(trx, audit, {
-      action: 'portal.certificate_lookup',
-      entityType: person ? 'person' : 'portal_lookup',
-      entityId: person?.id ?? id,
-      after: { lookupId: id, matched: !!person, withIdNumber: !!idNumber, otpSent: !!otpTo },
-    });
+  await trx
+    .insertInto('portal_lookups')
+    .values({
+      id,
+      person_id: otpTo?.id ?? null,
+      // No match (or no OTP sent): the hash of an OTP nobody was sent (and a different scope), so
+      // no guess works.
+      otp_hash: otpTo ? otpHash(deps.secret, id, otp) : otpHash(deps.secret, `void:${id}`, newOtp()),
+      created_at: now,
+      expires_at: new Date(now.getTime() + OTP_TTL_MS),
+      verified_at: null,
+      ip,
+    })
+    .execute();
+  if (otpTo?.phone) {
+    await queueSms(
+      trx,
+      deps.sms,
+      {
+        to: otpTo.phone,
+        kind: 'lookup_otp',
+        text: `Ma xac thuc tra cuu chung nhan tiem chung COVID-19 cua ban la ${otp}. Ma co hieu luc 5 phut. Khong chia se ma nay cho bat ky ai.`,
+      },
+      { ascii: deps.smsAscii },
+    );
+  }
+  await recordAudit(trx, audit, {
+    action: 'portal.certificate_lookup',
+    entityType: person ? 'person' : 'portal_lookup',
+    entityId: person?.id ?? id,
+    after: { lookupId: id, matched: !!person, withIdNumber: !!idNumber, otpSent: !!otpTo },
   });
   return id;
 }
 
+/** The one answer to a wrong, expired, exhausted, used or unknown OTP (look-ups and registrations). */
+export function invalidOtp(): AppError {
+  return new AppError('invalid_otp', { field: 'otp' });
+}
+
 /**
- * Checks the OTP of a look-up. Wrong, expired, exhausted (5 attempts), already used or unknown:
- * one generic 400 `invalid_otp`. Guesses are limited per client address (429).
+ * Checks the OTP of a look-up: the person's id, or null when it is wrong, expired, exhausted (5
+ * attempts), already used or unknown. A wrong guess is counted on the look-up (and audited) in the
+ * caller's transaction, which must commit before the route answers `invalidOtp()`: the refusal is
+ * returned, not thrown, so the attempt is never rolled back. Guesses per client address are
+ * limited by the route (`otpGuessLimits`).
  */
 export async function verifyLookup(
-  db: Kysely<DB>,
+  trx: Trx,
   deps: PortalDeps,
   audit: AuditContext,
   lookupId: string,
   otp: string,
-  ip: string,
-): Promise<string> {
+): Promise<string | null> {
   const now = deps.clock();
-  await enforce(db, [{ key: `otp:ip:${ip}`, ...LOOKUP_LIMITS.guessesPerIp }], now);
-  const invalid = () =>
-    new AppError('validation_failed', {
-      publicCode: 'invalid_otp',
-      field: 'otp',
-      message: { vi: 'Mã xác thực không đúng hoặc đã hết hạn.', en: 'The code is wrong or has expired.' },
-    });
-  return db
-    .transaction()
-    .execute(async (trx) => {
-      const row = await trx
-        .selectFrom('portal_lookups')
-        .selectAll()
-        .where('id', '=', lookupId)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!row) throw invalid();
-      const usable = !row.verified_at && row.expires_at > now && row.attempts < OTP_MAX_ATTEMPTS;
-      const ok =
-        usable &&
-        row.person_id !== null &&
-        /^\d{6}$/.test(otp) &&
-        sameHash(row.otp_hash, otpHash(deps.secret, row.id, otp));
-      if (!ok) {
-        await trx
-          .updateTable('portal_lookups')
-          .set({ attempts: row.attempts + 1 })
-          .where('id', '=', row.id)
-          .execute();
-        await recordAudit(trx, audit, { action: 'portal.otp_failed', entityType: 'portal_lookup', entityId: row.id });
-        // Commit the counted attempt, then answer.
-        return '';
-      }
-      await trx.updateTable('portal_lookups').set({ verified_at: now }).where('id', '=', row.id).execute();
-      await recordAudit(trx, audit, {
-        action: 'portal.certificate_view',
-        entityType: 'person',
-        entityId: row.person_id!,
-      });
-      return row.person_id!;
-    })
-    .then((personId) => {
-      if (!personId) throw invalid();
-      return personId;
-    });
+  const row = await trx
+    .selectFrom('portal_lookups')
+    .selectAll()
+    .where('id', '=', lookupId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) return null;
+  const usable = !row.verified_at && row.expires_at > now && row.attempts < OTP_MAX_ATTEMPTS;
+  const ok =
+    usable &&
+    row.person_id !== null &&
+    /^\d{6}$/.test(otp) &&
+    sameHash(row.otp_hash, otpHash(deps.secret, row.id, otp));
+  if (!ok || !row.person_id) {
+    await trx
+      .updateTable('portal_lookups')
+      .set({ attempts: row.attempts + 1 })
+      .where('id', '=', row.id)
+      .execute();
+    await recordAudit(trx, audit, { action: 'portal.otp_failed', entityType: 'portal_lookup', entityId: row.id });
+    return null;
+  }
+  await trx.updateTable('portal_lookups').set({ verified_at: now }).where('id', '=', row.id).execute();
+  await recordAudit(trx, audit, { action: 'portal.certificate_view', entityType: 'person', entityId: row.person_id });
+  return row.person_id;
 }
 
 /** A signed link token for the certificate PDF of a person, valid for `ttlMs`. */

@@ -1,14 +1,16 @@
 import {
-  isoDateSchema,
+  assignRegistrationBodySchema,
+  idParamsSchema,
+  inviteRegistrationBodySchema,
   listOf,
   registrationSchema,
-  STAFF_REGISTRATION_STATUSES,
+  registrationsQuerySchema,
   SUPERVISOR_ROLES,
   VACCINATION_ROLES,
 } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { RegistrationRow } from '../../db/schema.js';
+import { unitOfWork } from '../../db/transaction.js';
 import { staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { auditContextOf } from '../audit/audit.service.js';
@@ -36,8 +38,6 @@ function present(r: RegistrationRow) {
 
 /** Registrations for provinces (assign), districts and facilities (invite). */
 export const registrationsRoutes: FastifyPluginAsyncZod = async (app) => {
-  const idParam = z.object({ id: z.string().min(1).max(64) });
-
   app.get(
     '/api/registrations',
     {
@@ -45,13 +45,7 @@ export const registrationsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['registrations'],
         summary: 'Confirmed registrations in the caller’s units',
-        querystring: z.object({
-          status: z.enum(STAFF_REGISTRATION_STATUSES).optional(),
-          /** Invited for this day (a session board's list of the day). */
-          invitedFor: isoDateSchema.optional(),
-          /** Assigned to this facility. */
-          facilityId: z.string().min(1).max(40).optional(),
-        }),
+        querystring: registrationsQuerySchema,
         response: { 200: listOf(registrationSchema) },
       },
     },
@@ -65,20 +59,16 @@ export const registrationsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['registrations'],
         summary: 'Assign a registration to a district or a facility',
-        params: idParam,
-        body: z.object({
-          districtCode: z
-            .string()
-            .regex(/^\d{3}$/)
-            .optional(),
-          facilityId: z.string().min(1).max(40).optional(),
-        }),
+        params: idParamsSchema,
+        body: assignRegistrationBodySchema,
         response: { 200: registrationSchema },
       },
     },
     async (request) =>
       present(
-        await assignRegistration(app.db, actorOf(request), auditContextOf(request), request.params.id, request.body),
+        await unitOfWork(app.db, (trx) =>
+          assignRegistration(trx, actorOf(request), auditContextOf(request), request.params.id, request.body),
+        ),
       ),
   );
 
@@ -89,20 +79,22 @@ export const registrationsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['registrations'],
         summary: 'Invite the registrant by SMS for a date',
-        params: idParam,
-        body: z.object({ date: isoDateSchema }),
+        params: idParamsSchema,
+        body: inviteRegistrationBodySchema,
         response: { 200: registrationSchema },
       },
     },
     async (request) =>
       present(
-        await inviteRegistration(
-          app.db,
-          { clock: app.deps.clock, sms: app.deps.sms, smsAscii: app.config.sms.ascii, secret: app.deps.portalSecret },
-          actorOf(request),
-          auditContextOf(request),
-          request.params.id,
-          request.body.date,
+        await unitOfWork(app.db, (trx) =>
+          inviteRegistration(
+            trx,
+            { clock: app.deps.clock, sms: app.deps.sms, smsAscii: app.config.sms.ascii, secret: app.deps.portalSecret },
+            actorOf(request),
+            auditContextOf(request),
+            request.params.id,
+            request.body.date,
+          ),
         ),
       ),
   );

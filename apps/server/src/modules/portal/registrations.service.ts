@@ -3,18 +3,27 @@ import {
   nameSearchKey,
   normalizeName,
   normalizePhone,
+  type PriorityGroup,
+  REGISTRATION_QR_PREFIX,
   type ScreeningAnswer,
   uuidv7,
   validateIdNumber,
 } from '@tiemchung/core';
-import type { Kysely } from 'kysely';
-import type { DB, RegistrationRow } from '../../db/schema.js';
+import type { RegistrationRow } from '../../db/schema.js';
+import type { Executor, Trx } from '../../db/transaction.js';
 import { type Actor, covers, whereInScope } from '../../lib/authz.js';
 import { AppError, ruleError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { getFacility } from '../facilities/facilities.service.js';
-import { createPerson, findPersonByIdNumber, type PeopleDeps } from '../people/people.service.js';
-import { enforce, hashedKey } from '../ratelimit/rate-limit.service.js';
+import {
+  createPerson,
+  findPersonByIdNumber,
+  getPerson,
+  type NewPersonPlan,
+  type PeopleDeps,
+  planNewPerson,
+} from '../people/people.service.js';
+import { hashedKey } from '../ratelimit/rate-limit.service.js';
 import { queueSms } from '../sms/sms.service.js';
 import { getUnit2021 } from '../units/units.service.js';
 import {
@@ -26,23 +35,9 @@ import {
   otpHash,
   type PortalDeps,
   phoneLimitKey,
+  type RequestLimit,
   sameHash,
 } from './portal.service.js';
-
-/** Priority groups for COVID-19 vaccination (Resolution 21/NQ-CP, 2021), abridged. */
-export const PRIORITY_GROUPS = [
-  'health_worker',
-  'frontline',
-  'essential_services',
-  'teacher',
-  'elderly_65',
-  'chronic_disease',
-  'industrial_worker',
-  'other',
-] as const;
-
-/** The prefix of the text in a registrant's check-in QR. */
-export const REGISTRATION_QR_PREFIX = 'TCDK:';
 
 const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 function newRegistrationCode(): string {
@@ -59,7 +54,7 @@ export interface RegistrationInput {
   readonly idNumber: string;
   readonly healthInsuranceNumber?: string;
   readonly occupation?: string;
-  readonly priorityGroup: (typeof PRIORITY_GROUPS)[number];
+  readonly priorityGroup: PriorityGroup;
   readonly provinceCode: string;
   readonly districtCode?: string;
   readonly communeCode?: string;
@@ -70,25 +65,26 @@ export interface RegistrationInput {
   readonly consent: boolean;
 }
 
+/** A registration's details after the rules (normalised name, phone and ID number), ready to store. */
+export interface CheckedRegistration {
+  readonly input: RegistrationInput;
+  readonly fullName: string;
+  readonly phone: string;
+  readonly idNumber: string;
+}
+
 /**
- * Đăng ký tiêm: stores an unconfirmed registration and sends an OTP to the given phone; the
- * registration counts only once the OTP is confirmed (the phone is the registrant's). Limited per
- * client address, per ID number and per phone number (429); past the hourly cap of OTP messages to
- * the phone (shared with look-ups, so it must not show) nothing is sent and the answer is the same.
+ * The checks of a registration, before anything is counted or written: consent, name, phone, the
+ * ID number against birth date and sex, the province.
  */
-export async function startRegistration(
-  db: Kysely<DB>,
-  deps: PortalDeps,
-  audit: AuditContext,
+export async function checkRegistration(
+  db: Executor,
+  deps: Pick<PortalDeps, 'clock'>,
   input: RegistrationInput,
-  ip: string,
-): Promise<string> {
+): Promise<CheckedRegistration> {
   const now = deps.clock();
   if (!input.consent) {
-    throw new AppError('validation_failed', {
-      field: 'consent',
-      message: { vi: 'Cần đồng ý với cam kết tiêm chủng.', en: 'Consent is required.' },
-    });
+    throw new AppError('consent_required', { field: 'consent' });
   }
   const name = normalizeName(input.fullName);
   if (!name.ok) throw ruleError({ ...name.error, field: 'fullName' });
@@ -104,134 +100,146 @@ export async function startRegistration(
   if (!id.ok) throw ruleError({ ...id.error, field: 'idNumber' });
   const province = await getUnit2021(db, input.provinceCode);
   if (province?.level !== 'province') throw new AppError('unknown_unit', { field: 'provinceCode' });
-  await enforce(
-    db,
-    [
-      { key: `register:ip:${ip}`, ...LOOKUP_LIMITS.perIp },
-      { key: hashedKey('register:id', id.value.idNumber), ...LOOKUP_LIMITS.perId },
-      { key: phoneLimitKey('register:phone', phone.value), ...LOOKUP_LIMITS.perPhone },
-    ],
-    now,
-  );
-  const sendOtp = await claimOtpSms(db, phone.value, now);
-  const regId = uuidv7(now.getTime());
-  const otp = newOtp();
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('registrations')
-      .values({
-        id: regId,
-        code: newRegistrationCode(),
-        full_name: name.value,
-        name_key: nameSearchKey(name.value),
-        date_of_birth: input.dateOfBirth,
-        gender: input.gender,
-        phone: phone.value,
-        id_number: id.value.idNumber,
-        health_insurance_number: input.healthInsuranceNumber?.trim() || null,
-        occupation: input.occupation?.trim() || null,
-        priority_group: input.priorityGroup,
-        province_code: input.provinceCode,
-        district_code: input.districtCode ?? null,
-        commune_code: input.communeCode ?? null,
-        ethnicity: input.ethnicity?.trim() || null,
-        nationality: input.nationality,
-        preferred_date: input.preferredDate ?? null,
-        checklist: JSON.stringify(input.checklist),
-        consent_at: now,
-        otp_hash: otpHash(deps.secret, `reg:${regId}`, otp),
-        otp_expires_at: new Date(now.getTime() + OTP_TTL_MS),
-        status: 'unconfirmed',
-        assigned_district_code: null,
-        assigned_facility_id: null,
-        invited_for: null,
-        person_id: null,
-        created_at: now,
-        confirmed_at: null,
-      })
-      .execute();
-    if (sendOtp) {
-      await queueSms(
-        trx,
-        deps.sms,
-        {
-          to: phone.value,
-          kind: 'registration_otp',
-          text: `Ma xac nhan dang ky tiem chung COVID-19 cua ban la ${otp}. Ma co hieu luc 5 phut.`,
-        },
-        { ascii: deps.smsAscii },
-      );
-    }
-    await recordAudit(trx, audit, {
-      action: 'registration.create',
-      entityType: 'registration',
-      entityId: regId,
-      after: { otpSent: sendOtp },
-    });
-  });
-  return regId;
+  return { input, fullName: name.value, phone: phone.value, idNumber: id.value.idNumber };
 }
 
-/** Confirms a registration with its OTP; answers the registration (its code goes in the check-in QR). */
-export async function confirmRegistration(
-  db: Kysely<DB>,
+/**
+ * The limits a checked registration is counted against (429 past them): per client address, per
+ * ID number and per phone number. The route counts them on their own, before its transaction.
+ */
+export function registrationLimits(r: CheckedRegistration, ip: string): RequestLimit[] {
+  return [
+    { key: `register:ip:${ip}`, ...LOOKUP_LIMITS.perIp },
+    { key: hashedKey('register:id', r.idNumber), ...LOOKUP_LIMITS.perId },
+    { key: phoneLimitKey('register:phone', r.phone), ...LOOKUP_LIMITS.perPhone },
+  ];
+}
+
+/**
+ * Đăng ký tiêm: stores an unconfirmed registration (checked by `checkRegistration`, counted against
+ * `registrationLimits`) and sends an OTP to the given phone; the registration counts only once the
+ * OTP is confirmed (the phone is the registrant's). Past the hourly cap of OTP messages to the
+ * phone (shared with look-ups, so it must not show) nothing is sent and the answer is the same.
+ */
+export async function startRegistration(
+  trx: Trx,
   deps: PortalDeps,
   audit: AuditContext,
-  regId: string,
-  otp: string,
-  ip: string,
-): Promise<RegistrationRow> {
+  checked: CheckedRegistration,
+): Promise<string> {
   const now = deps.clock();
-  await enforce(db, [{ key: `otp:ip:${ip}`, ...LOOKUP_LIMITS.guessesPerIp }], now);
-  const result = await db.transaction().execute(async (trx) => {
-    const r = await trx.selectFrom('registrations').selectAll().where('id', '=', regId).forUpdate().executeTakeFirst();
-    if (!r) return null;
-    if (r.status !== 'unconfirmed') return r.confirmed_at ? r : null;
-    const ok =
-      r.otp_expires_at > now &&
-      r.otp_attempts < OTP_MAX_ATTEMPTS &&
-      /^\d{6}$/.test(otp) &&
-      sameHash(r.otp_hash, otpHash(deps.secret, `reg:${r.id}`, otp));
-    if (!ok) {
-      await trx
-        .updateTable('registrations')
-        .set({ otp_attempts: r.otp_attempts + 1 })
-        .where('id', '=', r.id)
-        .execute();
-      return null;
-    }
-    const confirmed = await trx
-      .updateTable('registrations')
-      .set({ status: 'confirmed', confirmed_at: now })
-      .where('id', '=', r.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+  const { input } = checked;
+  const sendOtp = await claimOtpSms(trx, checked.phone, now);
+  const regId = uuidv7(now.getTime());
+  const otp = newOtp();
+  await trx
+    .insertInto('registrations')
+    .values({
+      id: regId,
+      code: newRegistrationCode(),
+      full_name: checked.fullName,
+      name_key: nameSearchKey(checked.fullName),
+      date_of_birth: input.dateOfBirth,
+      gender: input.gender,
+      phone: checked.phone,
+      id_number: checked.idNumber,
+      health_insurance_number: input.healthInsuranceNumber?.trim() || null,
+      occupation: input.occupation?.trim() || null,
+      priority_group: input.priorityGroup,
+      province_code: input.provinceCode,
+      district_code: input.districtCode ?? null,
+      commune_code: input.communeCode ?? null,
+      ethnicity: input.ethnicity?.trim() || null,
+      nationality: input.nationality,
+      preferred_date: input.preferredDate ?? null,
+      checklist: JSON.stringify(input.checklist),
+      consent_at: now,
+      otp_hash: otpHash(deps.secret, `reg:${regId}`, otp),
+      otp_expires_at: new Date(now.getTime() + OTP_TTL_MS),
+      status: 'unconfirmed',
+      assigned_district_code: null,
+      assigned_facility_id: null,
+      invited_for: null,
+      person_id: null,
+      created_at: now,
+      confirmed_at: null,
+    })
+    .execute();
+  if (sendOtp) {
     await queueSms(
       trx,
       deps.sms,
       {
-        to: r.phone,
-        kind: 'registration_confirmed',
-        text: `Da dang ky tiem chung COVID-19. Ma dang ky: ${r.code}. Xuat trinh ma QR khi den diem tiem.`,
+        to: checked.phone,
+        kind: 'registration_otp',
+        text: `Ma xac nhan dang ky tiem chung COVID-19 cua ban la ${otp}. Ma co hieu luc 5 phut.`,
       },
       { ascii: deps.smsAscii },
     );
-    await recordAudit(trx, audit, { action: 'registration.confirm', entityType: 'registration', entityId: r.id });
-    return confirmed;
-  });
-  if (!result) {
-    throw new AppError('validation_failed', {
-      publicCode: 'invalid_otp',
-      field: 'otp',
-      message: { vi: 'Mã xác thực không đúng hoặc đã hết hạn.', en: 'The code is wrong or has expired.' },
-    });
   }
-  return result;
+  await recordAudit(trx, audit, {
+    action: 'registration.create',
+    entityType: 'registration',
+    entityId: regId,
+    after: { otpSent: sendOtp },
+  });
+  return regId;
+}
+
+/**
+ * Confirms a registration with its OTP; answers the registration (its code goes in the check-in
+ * QR), or null when the OTP is wrong, expired or exhausted, or the registration unknown. A wrong
+ * guess is counted on the registration in the caller's transaction, which must commit before the
+ * route answers `invalidOtp()` (the refusal is returned, not thrown). Guesses per client address are
+ * limited by the route (`otpGuessLimits`).
+ */
+export async function confirmRegistration(
+  trx: Trx,
+  deps: PortalDeps,
+  audit: AuditContext,
+  regId: string,
+  otp: string,
+): Promise<RegistrationRow | null> {
+  const now = deps.clock();
+  const r = await trx.selectFrom('registrations').selectAll().where('id', '=', regId).forUpdate().executeTakeFirst();
+  if (!r) return null;
+  if (r.status !== 'unconfirmed') return r.confirmed_at ? r : null;
+  const ok =
+    r.otp_expires_at > now &&
+    r.otp_attempts < OTP_MAX_ATTEMPTS &&
+    /^\d{6}$/.test(otp) &&
+    sameHash(r.otp_hash, otpHash(deps.secret, `reg:${r.id}`, otp));
+  if (!ok) {
+    await trx
+      .updateTable('registrations')
+      .set({ otp_attempts: r.otp_attempts + 1 })
+      .where('id', '=', r.id)
+      .execute();
+    return null;
+  }
+  const confirmed = await trx
+    .updateTable('registrations')
+    .set({ status: 'confirmed', confirmed_at: now })
+    .where('id', '=', r.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await queueSms(
+    trx,
+    deps.sms,
+    {
+      to: r.phone,
+      kind: 'registration_confirmed',
+      text: `Da dang ky tiem chung COVID-19. Ma dang ky: ${r.code}. Xuat trinh ma QR khi den diem tiem.`,
+    },
+    { ascii: deps.smsAscii },
+  );
+  await recordAudit(trx, audit, { action: 'registration.confirm', entityType: 'registration', entityId: r.id });
+  return confirmed;
 }
 
 /** Registrations a province, district or facility sees (confirmed ones; newest first). */
 export function listRegistrations(
-  db: Kysely<DB>,
+  db: Executor,
   actor: Actor,
   f: { status?: RegistrationRow['status']; invitedFor?: string; facilityId?: string },
 ) {
@@ -247,13 +255,13 @@ export function listRegistrations(
 
 /** A province assigns a registration to a district or a facility. */
 export async function assignRegistration(
-  db: Kysely<DB>,
+  trx: Trx,
   actor: Actor,
   audit: AuditContext,
   id: string,
   to: { districtCode?: string; facilityId?: string },
 ) {
-  const r = await db.selectFrom('registrations').selectAll().where('id', '=', id).executeTakeFirst();
+  const r = await trx.selectFrom('registrations').selectAll().where('id', '=', id).executeTakeFirst();
   if (
     !r ||
     r.status === 'unconfirmed' ||
@@ -268,42 +276,40 @@ export async function assignRegistration(
   let district = to.districtCode ?? null;
   let facilityId: string | null = null;
   if (to.facilityId) {
-    const f = await getFacility(db, to.facilityId);
+    const f = await getFacility(trx, to.facilityId);
     if (!f || f.province_code !== r.province_code) throw new AppError('unknown_facility', { field: 'facilityId' });
     facilityId = f.id;
     district = f.district_code;
   } else if (district) {
-    const d = await getUnit2021(db, district);
+    const d = await getUnit2021(trx, district);
     if (d?.level !== 'district' || d.province_code !== r.province_code)
       throw new AppError('unknown_unit', { field: 'districtCode' });
   }
-  return db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('registrations')
-      .set({ assigned_district_code: district, assigned_facility_id: facilityId, status: 'assigned' })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, audit, {
-      action: 'registration.assign',
-      entityType: 'registration',
-      entityId: id,
-      after: { district, facilityId },
-    });
-    return updated;
+  const updated = await trx
+    .updateTable('registrations')
+    .set({ assigned_district_code: district, assigned_facility_id: facilityId, status: 'assigned' })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, audit, {
+    action: 'registration.assign',
+    entityType: 'registration',
+    entityId: id,
+    after: { district, facilityId },
   });
+  return updated;
 }
 
 /** A facility invites a registrant by SMS for a date. */
 export async function inviteRegistration(
-  db: Kysely<DB>,
+  trx: Trx,
   deps: PortalDeps,
   actor: Actor,
   audit: AuditContext,
   id: string,
   date: string,
 ) {
-  const r = await db.selectFrom('registrations').selectAll().where('id', '=', id).executeTakeFirst();
+  const r = await trx.selectFrom('registrations').selectAll().where('id', '=', id).executeTakeFirst();
   if (
     !r?.assigned_facility_id ||
     !covers(actor.scope, {
@@ -314,74 +320,87 @@ export async function inviteRegistration(
   ) {
     throw new AppError('not_found');
   }
-  const f = (await getFacility(db, r.assigned_facility_id))!;
-  return db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('registrations')
-      .set({ status: 'invited', invited_for: date })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const d = `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
-    await queueSms(
-      trx,
-      deps.sms,
-      {
-        to: r.phone,
-        kind: 'registration_invite',
-        text: `Moi ban den tiem vac xin COVID-19 ngay ${d} tai ${f.name}. Mang CCCD va ma dang ky ${r.code}.`,
-      },
-      { ascii: deps.smsAscii },
-    );
-    await recordAudit(trx, audit, {
-      action: 'registration.invite',
-      entityType: 'registration',
-      entityId: id,
-      after: { date, facilityId: f.id },
-    });
-    return updated;
+  const f = (await getFacility(trx, r.assigned_facility_id))!;
+  const updated = await trx
+    .updateTable('registrations')
+    .set({ status: 'invited', invited_for: date })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const d = `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
+  await queueSms(
+    trx,
+    deps.sms,
+    {
+      to: r.phone,
+      kind: 'registration_invite',
+      text: `Moi ban den tiem vac xin COVID-19 ngay ${d} tai ${f.name}. Mang CCCD va ma dang ky ${r.code}.`,
+    },
+    { ascii: deps.smsAscii },
+  );
+  await recordAudit(trx, audit, {
+    action: 'registration.invite',
+    entityType: 'registration',
+    entityId: id,
+    after: { date, facilityId: f.id },
   });
+  return updated;
 }
 
 /**
- * The person of a registration QR scanned at check-in: the existing record with that ID number,
- * or a new one registered from the registration's details (verified against the registry).
+ * What checking in a registration QR will do, decided before the route opens its transaction: the
+ * existing record with that ID number, or one to register from the registration's details
+ * (verified against the registry — a network call, never inside the transaction).
  */
-export async function personFromRegistrationQr(
-  db: Kysely<DB>,
+export interface RegistrationCheckIn {
+  readonly registration: RegistrationRow;
+  readonly personId?: string;
+  readonly newPerson?: NewPersonPlan;
+}
+
+export async function planRegistrationCheckIn(
+  db: Executor,
   people: PeopleDeps,
   actor: Actor,
-  audit: AuditContext,
   qrText: string,
-) {
+): Promise<RegistrationCheckIn> {
   const code = qrText.trim().toUpperCase().replace(REGISTRATION_QR_PREFIX, '');
   const r = await db.selectFrom('registrations').selectAll().where('code', '=', code).executeTakeFirst();
   if (!r || r.status === 'unconfirmed' || r.status === 'cancelled') {
-    throw new AppError('not_found', {
-      message: { vi: 'Không tìm thấy đăng ký với mã này.', en: 'No registration has this code.' },
-    });
+    throw new AppError('registration_not_found');
   }
-  let person = await findPersonByIdNumber(db, r.id_number);
-  if (!person) {
-    person = await createPerson(db, people, actor, audit, {
-      fullName: r.full_name,
-      dateOfBirth: r.date_of_birth,
-      gender: r.gender,
-      idNumber: r.id_number,
-      phone: r.phone,
-      provinceCode: r.province_code,
-      districtCode: r.district_code ?? undefined,
-      communeCode: r.commune_code ?? undefined,
-      nationality: r.nationality,
-      ethnicity: r.ethnicity ?? undefined,
-      occupation: r.occupation ?? undefined,
-      healthInsuranceNumber: r.health_insurance_number ?? undefined,
-    });
-  }
-  await db
+  const existing = await findPersonByIdNumber(db, r.id_number);
+  if (existing) return { registration: r, personId: existing.id };
+  const newPerson = await planNewPerson(db, people, actor, {
+    fullName: r.full_name,
+    dateOfBirth: r.date_of_birth,
+    gender: r.gender,
+    idNumber: r.id_number,
+    phone: r.phone,
+    provinceCode: r.province_code,
+    districtCode: r.district_code ?? undefined,
+    communeCode: r.commune_code ?? undefined,
+    nationality: r.nationality,
+    ethnicity: r.ethnicity ?? undefined,
+    occupation: r.occupation ?? undefined,
+    healthInsuranceNumber: r.health_insurance_number ?? undefined,
+  });
+  return { registration: r, newPerson };
+}
+
+/**
+ * The person of a registration QR scanned at check-in (registered now when so planned), and the
+ * registration marked checked in — in the route's transaction, with the check-in itself.
+ */
+export async function personFromRegistrationQr(trx: Trx, audit: AuditContext, plan: RegistrationCheckIn) {
+  const person = plan.newPerson
+    ? await createPerson(trx, audit, plan.newPerson)
+    : await getPerson(trx, plan.personId ?? '');
+  if (!person) throw new AppError('not_found');
+  await trx
     .updateTable('registrations')
     .set({ person_id: person.id, status: 'checked_in' })
-    .where('id', '=', r.id)
+    .where('id', '=', plan.registration.id)
     .execute();
-  return { person, registration: r };
+  return { person, registration: plan.registration };
 }

@@ -5,15 +5,15 @@ import {
   isOverdue,
   projectedMisses,
   REJECTION_REASON_LABELS,
-  REPORT_SLA_HOURS,
   type ResolutionBody,
   rejectionReasonOf,
+  type UpdatePersonBody,
   urgency,
   uuidv7,
 } from '@tiemchung/core';
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { DB, ReportRow } from '../../db/schema.js';
-import { type Executor, inTransaction } from '../../db/transaction.js';
+import { sql } from 'kysely';
+import type { ReportRow } from '../../db/schema.js';
+import type { Executor, Trx } from '../../db/transaction.js';
 import { type Actor, covers, NO_MATCH, provinceOfNewRecord, whereInScope } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
@@ -21,16 +21,17 @@ import { getCertificate } from '../certificates/certificates.service.js';
 import type { SigningKeys } from '../certificates/keys.service.js';
 import { correctDose, getDose, recordDose } from '../doses/doses.service.js';
 import { getFacility } from '../facilities/facilities.service.js';
-import { notifyUnit } from '../notifications/notifications.service.js';
 import {
   applyPersonUpdate,
   canChangePerson,
   createPerson,
   findPersonByIdNumber,
   getPerson,
+  type NewPersonPlan,
   type PeopleDeps,
+  type PersonUpdatePlan,
+  planNewPerson,
   planPersonUpdate,
-  type updatePerson,
 } from '../people/people.service.js';
 import type { PopulationRegistry } from '../registry/registry.types.js';
 import { queueSms, type SmsProvider } from '../sms/sms.service.js';
@@ -172,33 +173,28 @@ async function markInProgress(trx: Executor, report: ReportRow, actor: Actor) {
 
 function open(report: ReportRow) {
   if (report.status === 'resolved') {
-    throw new AppError('conflict', {
-      publicCode: 'report_resolved',
-      message: { vi: 'Phản ánh đã được xử lý xong.', en: 'The report is already resolved.' },
-    });
+    throw new AppError('report_resolved');
   }
 }
 
 /** A handler takes the report: in progress, with their name on it. */
-export async function claimReport(db: Kysely<DB>, actor: Actor, audit: AuditContext, id: string) {
-  return db.transaction().execute(async (trx) => {
-    const r = await reportFor(trx, actor, id);
-    open(r);
-    const updated = await trx
-      .updateTable('reports')
-      .set({ status: 'in_progress', handler: actor.username })
-      .where('id', '=', r.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await logAction(trx, r, actor, 'claim');
-    await recordAudit(trx, audit, { action: 'report.claim', entityType: 'report', entityId: r.id });
-    return updated;
-  });
+export async function claimReport(trx: Trx, actor: Actor, audit: AuditContext, id: string) {
+  const r = await reportFor(trx, actor, id);
+  open(r);
+  const updated = await trx
+    .updateTable('reports')
+    .set({ status: 'in_progress', handler: actor.username })
+    .where('id', '=', r.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await logAction(trx, r, actor, 'claim');
+  await recordAudit(trx, audit, { action: 'report.claim', entityType: 'report', entityId: r.id });
+  return updated;
 }
 
 /** Sends the report to another unit's queue, with a reason (the clock keeps running). */
 export async function reassignReport(
-  db: Kysely<DB>,
+  trx: Trx,
   actor: Actor,
   audit: AuditContext,
   id: string,
@@ -209,7 +205,7 @@ export async function reassignReport(
     'assigned_level' | 'assigned_code' | 'province_code' | 'district_code' | 'commune_code' | 'facility_id'
   >;
   if (to.facilityId) {
-    const f = await getFacility(db, to.facilityId);
+    const f = await getFacility(trx, to.facilityId);
     if (!f) throw new AppError('unknown_facility', { field: 'facilityId' });
     target = {
       assigned_level: 'facility',
@@ -220,7 +216,7 @@ export async function reassignReport(
       facility_id: f.id,
     };
   } else if (to.unitCode) {
-    const u = await getUnit2021(db, to.unitCode);
+    const u = await getUnit2021(trx, to.unitCode);
     if (!u) throw new AppError('unknown_unit', { field: 'unitCode' });
     target = {
       assigned_level: u.level,
@@ -233,32 +229,30 @@ export async function reassignReport(
   } else {
     throw new AppError('validation_failed', { field: 'unitCode' });
   }
-  return db.transaction().execute(async (trx) => {
-    const r = await reportFor(trx, actor, id);
-    open(r);
-    const updated = await trx
-      .updateTable('reports')
-      .set({ ...target, escalated_at: null })
-      .where('id', '=', r.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await logAction(trx, r, actor, 'reassign', {
-      detail: {
-        from: `${r.assigned_level}:${r.assigned_code}`,
-        to: `${target.assigned_level}:${target.assigned_code}`,
-        reason: to.reason,
-      },
-    });
-    await recordAudit(trx, audit, {
-      action: 'report.reassign',
-      entityType: 'report',
-      entityId: r.id,
-      before: { assigned: `${r.assigned_level}:${r.assigned_code}` },
-      after: { assigned: `${target.assigned_level}:${target.assigned_code}` },
+  const r = await reportFor(trx, actor, id);
+  open(r);
+  const updated = await trx
+    .updateTable('reports')
+    .set({ ...target, escalated_at: null })
+    .where('id', '=', r.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await logAction(trx, r, actor, 'reassign', {
+    detail: {
+      from: `${r.assigned_level}:${r.assigned_code}`,
+      to: `${target.assigned_level}:${target.assigned_code}`,
       reason: to.reason,
-    });
-    return updated;
+    },
   });
+  await recordAudit(trx, audit, {
+    action: 'report.reassign',
+    entityType: 'report',
+    entityId: r.id,
+    before: { assigned: `${r.assigned_level}:${r.assigned_code}` },
+    after: { assigned: `${target.assigned_level}:${target.assigned_code}` },
+    reason: to.reason,
+  });
+  return updated;
 }
 
 function peopleDeps(deps: HandlingDeps): PeopleDeps {
@@ -266,61 +260,68 @@ function peopleDeps(deps: HandlingDeps): PeopleDeps {
 }
 
 /**
- * Links the report to the person it is about: an existing record, or one registered now from the
- * details in the report (verified against the population registry like any registration).
+ * How a report will be linked to its person, decided before the route opens its transaction: an
+ * existing record, or one to register from the details in the report (verified against the
+ * population registry like any registration — a network call, never inside the transaction).
  */
-export async function linkPerson(
-  db: Kysely<DB>,
+export interface LinkPlan {
+  readonly reportId: string;
+  readonly personId?: string;
+  readonly newPerson?: NewPersonPlan;
+}
+
+export async function planLinkPerson(
+  db: Executor,
   deps: HandlingDeps,
   actor: Actor,
-  audit: AuditContext,
   id: string,
   input: { personId?: string; create?: boolean; provinceCode?: string },
-) {
+): Promise<LinkPlan> {
   const r = await reportFor(db, actor, id);
   open(r);
-  let personId = input.personId;
-  if (!personId && input.create) {
-    const existing = r.id_number ? await findPersonByIdNumber(db, r.id_number) : undefined;
-    personId =
-      existing?.id ??
-      (
-        await createPerson(
-          db,
-          peopleDeps(deps),
-          actor,
-          { ...audit },
-          {
-            fullName: r.full_name,
-            dateOfBirth: r.date_of_birth,
-            gender: r.gender,
-            idNumber: r.id_number ?? '',
-            phone: r.phone,
-            provinceCode: input.provinceCode ?? r.province_code,
-          },
-        )
-      ).id;
-  }
-  const person = personId ? await getPerson(db, personId) : undefined;
+  if (input.personId || !input.create) return { reportId: r.id, personId: input.personId };
+  const existing = r.id_number ? await findPersonByIdNumber(db, r.id_number) : undefined;
+  if (existing) return { reportId: r.id, personId: existing.id };
+  const newPerson = await planNewPerson(db, peopleDeps(deps), actor, {
+    fullName: r.full_name,
+    dateOfBirth: r.date_of_birth,
+    gender: r.gender,
+    idNumber: r.id_number ?? '',
+    phone: r.phone,
+    provinceCode: input.provinceCode ?? r.province_code,
+  });
+  return { reportId: r.id, newPerson };
+}
+
+/**
+ * Links the report to the person it is about (registering the person first when so planned): the
+ * new record, the link and the report's action commit together, or none does.
+ */
+export async function linkPerson(trx: Trx, actor: Actor, audit: AuditContext, plan: LinkPlan) {
+  const r = await reportFor(trx, actor, plan.reportId);
+  open(r);
+  const person = plan.newPerson
+    ? await createPerson(trx, audit, plan.newPerson)
+    : plan.personId
+      ? await getPerson(trx, plan.personId)
+      : undefined;
   // The report is in the handler's units; the record it is linked to (and then corrected) must be too.
   if (!person || !canChangePerson(actor, person)) throw new AppError('not_found', { field: 'personId' });
-  return db.transaction().execute(async (trx) => {
-    await trx.updateTable('reports').set({ person_id: person.id }).where('id', '=', r.id).execute();
-    await markInProgress(trx, r, actor);
-    await logAction(trx, r, actor, 'link_person', { type: 'person', id: person.id });
-    await recordAudit(trx, audit, {
-      action: 'report.link_person',
-      entityType: 'report',
-      entityId: r.id,
-      after: { personId: person.id },
-    });
-    return person;
+  await trx.updateTable('reports').set({ person_id: person.id }).where('id', '=', r.id).execute();
+  await markInProgress(trx, r, actor);
+  await logAction(trx, r, actor, 'link_person', { type: 'person', id: person.id });
+  await recordAudit(trx, audit, {
+    action: 'report.link_person',
+    entityType: 'report',
+    entityId: r.id,
+    after: { personId: person.id },
   });
+  return person;
 }
 
 /** Adds the missing dose the report is about — through the dose rules, once (idempotent per report). */
 export async function addDoseForReport(
-  db: Kysely<DB>,
+  trx: Trx,
   deps: HandlingDeps,
   actor: Actor,
   audit: AuditContext,
@@ -334,44 +335,38 @@ export async function addDoseForReport(
     override?: { reason: string };
   },
 ) {
-  const r = await reportFor(db, actor, id);
+  const r = await reportFor(trx, actor, id);
   open(r);
   if (!r.person_id) {
-    throw new AppError('conflict', {
-      publicCode: 'report_without_person',
-      message: { vi: 'Cần liên kết phản ánh với hồ sơ người dân trước.', en: 'Link the report to a person first.' },
-    });
+    throw new AppError('report_without_person');
   }
-  const personId = r.person_id;
-  // The dose and the report's action commit together, or neither does.
-  return inTransaction(db, async (trx) => {
-    const { dose, created } = await recordDose(
-      trx,
-      actor,
-      audit,
-      {
-        ...input,
-        personId,
-        // One dose per report and date: a retry or a double click adds it once.
-        idempotencyKey: `report:${r.id}:dose:${input.administeredOn}`,
-        source: 'report_resolution',
-      },
-      deps.clock(),
-    );
-    await markInProgress(trx, r, actor);
-    if (created)
-      await logAction(trx, r, actor, 'add_dose', {
-        type: 'dose',
-        id: dose.id,
-        detail: { reportTrackingCode: r.tracking_code },
-      });
-    return { dose, created };
-  });
+  // The dose and the report's action commit together (the route's transaction), or neither does.
+  const { dose, created } = await recordDose(
+    trx,
+    actor,
+    audit,
+    {
+      ...input,
+      personId: r.person_id,
+      // One dose per report and date: a retry or a double click adds it once.
+      idempotencyKey: `report:${r.id}:dose:${input.administeredOn}`,
+      source: 'report_resolution',
+    },
+    deps.clock(),
+  );
+  await markInProgress(trx, r, actor);
+  if (created)
+    await logAction(trx, r, actor, 'add_dose', {
+      type: 'dose',
+      id: dose.id,
+      detail: { reportTrackingCode: r.tracking_code },
+    });
+  return { dose, created };
 }
 
 /** Fixes a dose named by the report, through the dose rules; audited with the report as reason. */
 export async function correctDoseForReport(
-  db: Kysely<DB>,
+  trx: Trx,
   deps: HandlingDeps,
   actor: Actor,
   audit: AuditContext,
@@ -385,48 +380,59 @@ export async function correctDoseForReport(
     override?: { reason: string };
   },
 ) {
-  const r = await reportFor(db, actor, id);
+  const r = await reportFor(trx, actor, id);
   open(r);
-  const dose = await getDose(db, input.doseId);
+  const dose = await getDose(trx, input.doseId);
   if (!dose || dose.person_id !== r.person_id) throw new AppError('not_found', { field: 'doseId' });
-  return inTransaction(db, async (trx) => {
-    const fixed = await correctDose(
-      trx,
-      actor,
-      audit,
-      { ...input, reason: `Phản ánh ${r.tracking_code}` },
-      deps.clock(),
-    );
-    await markInProgress(trx, r, actor);
-    await logAction(trx, r, actor, 'correct_dose', { type: 'dose', id: fixed.id });
-    return fixed;
-  });
+  // The correction and the report's action commit together (the route's transaction), or neither does.
+  const fixed = await correctDose(trx, actor, audit, { ...input, reason: `Phản ánh ${r.tracking_code}` }, deps.clock());
+  await markInProgress(trx, r, actor);
+  await logAction(trx, r, actor, 'correct_dose', { type: 'dose', id: fixed.id });
+  return fixed;
 }
 
-/** Fixes the person's details (re-verifying identity when name, birth date, sex or ID change). */
-export async function correctPersonForReport(
-  db: Kysely<DB>,
+/** A correction of the report's person, checked (and the registry asked) before the route's transaction. */
+export interface ReportPersonCorrection {
+  readonly reportId: string;
+  readonly person: PersonUpdatePlan;
+}
+
+/**
+ * The checks of a correction of the report's person and, when name, birth date, sex or ID change,
+ * the registry's answer — asked before the route opens its transaction (a network call).
+ */
+export async function planPersonCorrection(
+  db: Executor,
   deps: HandlingDeps,
   actor: Actor,
-  audit: AuditContext,
   id: string,
-  patch: Parameters<typeof updatePerson>[5],
-) {
+  patch: UpdatePersonBody,
+): Promise<ReportPersonCorrection> {
   const r = await reportFor(db, actor, id);
   open(r);
-  if (!r.person_id) throw new AppError('conflict', { publicCode: 'report_without_person' });
-  // The registry is asked first (a network call, never inside the transaction); then the
-  // correction and the report's action commit together, or neither does.
-  const plan = await planPersonUpdate(db, peopleDeps(deps), actor, r.person_id, {
+  if (!r.person_id) throw new AppError('report_without_person');
+  const person = await planPersonUpdate(db, peopleDeps(deps), actor, r.person_id, {
     ...patch,
     reason: patch.reason ?? `Phản ánh ${r.tracking_code}`,
   });
-  return inTransaction(db, async (trx) => {
-    const person = await applyPersonUpdate(trx, audit, plan);
-    await markInProgress(trx, r, actor);
-    await logAction(trx, r, actor, 'correct_person', { type: 'person', id: person.id });
-    return person;
-  });
+  return { reportId: r.id, person };
+}
+
+/** Fixes the person's details: the correction and the report's action commit together, or neither does. */
+export async function correctPersonForReport(
+  trx: Trx,
+  actor: Actor,
+  audit: AuditContext,
+  plan: ReportPersonCorrection,
+) {
+  const r = await reportFor(trx, actor, plan.reportId);
+  open(r);
+  // Linked to another record since the correction was planned: the plan is about someone else.
+  if (r.person_id !== plan.person.current.id) throw new AppError('report_person_changed');
+  const person = await applyPersonUpdate(trx, audit, plan.person);
+  await markInProgress(trx, r, actor);
+  await logAction(trx, r, actor, 'correct_person', { type: 'person', id: person.id });
+  return person;
 }
 
 /**
@@ -440,29 +446,27 @@ export async function reportForMerge(
 ): Promise<ReportRow & { person_id: string }> {
   const r = await reportFor(db, actor, id);
   open(r);
-  if (!r.person_id) throw new AppError('conflict', { publicCode: 'report_without_person' });
+  if (!r.person_id) throw new AppError('report_without_person');
   return { ...r, person_id: r.person_id };
 }
 
 /** After a merge for the report: the report is in progress and its log names the merged record. */
 export async function noteMergeOnReport(
-  db: Executor,
+  trx: Trx,
   r: ReportRow,
   actor: Actor,
   duplicateId: string,
   moved: Record<string, number>,
 ): Promise<void> {
-  await inTransaction(db, async (trx) => {
-    await markInProgress(trx, r, actor);
-    await logAction(trx, r, actor, 'merge', { type: 'person', id: duplicateId, detail: moved });
-  });
+  await markInProgress(trx, r, actor);
+  await logAction(trx, r, actor, 'merge', { type: 'person', id: duplicateId, detail: moved });
 }
 
 /**
  * Moves a person's reports to another (a merge): they follow the survivor, so the citizen's
  * reports are kept and stay answered.
  */
-export async function moveReports(trx: Transaction<DB>, fromId: string, toId: string): Promise<number> {
+export async function moveReports(trx: Trx, fromId: string, toId: string): Promise<number> {
   const r = await trx
     .updateTable('reports')
     .set({ person_id: toId })
@@ -483,7 +487,7 @@ const OUTCOME_SMS: Record<string, string> = {
  * SMS with the outcome. Audited.
  */
 export async function resolveReport(
-  db: Kysely<DB>,
+  trx: Trx,
   deps: HandlingDeps,
   actor: Actor,
   audit: AuditContext,
@@ -491,11 +495,11 @@ export async function resolveReport(
   body: ResolutionBody,
 ) {
   const now = deps.clock();
-  const r = await reportFor(db, actor, id);
+  const r = await reportFor(trx, actor, id);
   open(r);
   let duplicateOf: string | null = null;
   if (body.outcome === 'duplicate' && body.duplicateOf) {
-    const other = await db
+    const other = await trx
       .selectFrom('reports')
       .select(['id', 'phone'])
       .where('tracking_code', '=', body.duplicateOf.toUpperCase())
@@ -504,60 +508,57 @@ export async function resolveReport(
     duplicateOf = other.id;
   }
   const reason = rejectionReasonOf(body);
-  const resolved = await db.transaction().execute(async (trx) => {
-    const locked = await trx
-      .selectFrom('reports')
-      .selectAll()
-      .where('id', '=', r.id)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    open(locked);
-    const updated = await trx
-      .updateTable('reports')
-      .set({
-        status: 'resolved',
-        outcome: body.outcome,
-        outcome_reason: reason,
-        outcome_note: body.note,
-        duplicate_of: duplicateOf,
-        resolved_at: now,
-        resolved_by: actor.username,
-        handler: locked.handler ?? actor.username,
-      })
-      .where('id', '=', r.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await logAction(trx, r, actor, 'resolve', { detail: { outcome: body.outcome, reason } });
-    const reasonText = reason ? `: ${REJECTION_REASON_LABELS[reason].vi}` : '';
-    await queueSms(
-      trx,
-      deps.sms,
-      {
-        to: r.phone,
-        kind: 'report_resolved',
-        text: `Tiem chung COVID-19: ${OUTCOME_SMS[body.outcome]} ${r.tracking_code}${reasonText}. ${body.note}`.slice(
-          0,
-          480,
-        ),
-      },
-      { ascii: deps.smsAscii },
-    );
-    await recordAudit(trx, audit, {
-      action: 'report.resolve',
-      entityType: 'report',
-      entityId: r.id,
-      before: { status: locked.status },
-      after: { status: 'resolved', outcome: body.outcome, reason },
-      reason: body.note,
-    });
-    if (body.outcome === 'corrected' && r.person_id) {
-      // The corrected data prints on a new certificate (the old one is superseded), in the same
-      // transaction: a resolution never commits without its reissue.
-      await getCertificate(trx, { keys: deps.keys, clock: deps.clock }, audit, r.person_id);
-    }
-    return updated;
+  const locked = await trx
+    .selectFrom('reports')
+    .selectAll()
+    .where('id', '=', r.id)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  open(locked);
+  const updated = await trx
+    .updateTable('reports')
+    .set({
+      status: 'resolved',
+      outcome: body.outcome,
+      outcome_reason: reason,
+      outcome_note: body.note,
+      duplicate_of: duplicateOf,
+      resolved_at: now,
+      resolved_by: actor.username,
+      handler: locked.handler ?? actor.username,
+    })
+    .where('id', '=', r.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await logAction(trx, r, actor, 'resolve', { detail: { outcome: body.outcome, reason } });
+  const reasonText = reason ? `: ${REJECTION_REASON_LABELS[reason].vi}` : '';
+  await queueSms(
+    trx,
+    deps.sms,
+    {
+      to: r.phone,
+      kind: 'report_resolved',
+      text: `Tiem chung COVID-19: ${OUTCOME_SMS[body.outcome]} ${r.tracking_code}${reasonText}. ${body.note}`.slice(
+        0,
+        480,
+      ),
+    },
+    { ascii: deps.smsAscii },
+  );
+  await recordAudit(trx, audit, {
+    action: 'report.resolve',
+    entityType: 'report',
+    entityId: r.id,
+    before: { status: locked.status },
+    after: { status: 'resolved', outcome: body.outcome, reason },
+    reason: body.note,
   });
-  return resolved;
+  if (body.outcome === 'corrected' && r.person_id) {
+    // The corrected data prints on a new certificate (the old one is superseded), in the same
+    // transaction: a resolution never commits without its reissue.
+    await getCertificate(trx, { keys: deps.keys, clock: deps.clock }, audit, r.person_id);
+  }
+  return updated;
 }
 
 /** What the handler sees side by side: the report, the actions taken, and where the evidence is. */
@@ -585,67 +586,11 @@ export async function evidenceOf(db: Executor, actor: Actor, deps: { evidenceDir
   };
 }
 
-/**
- * The escalation job: an open report past its due time becomes visible to the parent unit, whose
- * staff (and the assigned unit's handlers) are notified once. Returns how many were escalated.
- */
-export async function escalateOverdue(db: Kysely<DB>, now: Date, limit = 500): Promise<number> {
-  return db.transaction().execute(async (trx) => {
-    const due = await trx
-      .selectFrom('reports')
-      .selectAll()
-      .where(overdueFilter(now))
-      .where('escalated_at', 'is', null)
-      .orderBy('due_at')
-      .limit(limit)
-      .forUpdate()
-      .skipLocked()
-      .execute();
-    for (const r of due) {
-      await trx.updateTable('reports').set({ escalated_at: now }).where('id', '=', r.id).execute();
-      const body = {
-        reportId: r.id,
-        trackingCode: r.tracking_code,
-        dueAt: r.due_at.toISOString(),
-        assigned: `${r.assigned_level}:${r.assigned_code}`,
-      };
-      // The assigned unit's handlers…
-      await notifyUnit(trx, {
-        kind: 'report_overdue',
-        provinceCode: r.province_code,
-        districtCode: r.district_code,
-        facilityId: r.facility_id,
-        title: `Phản ánh ${r.tracking_code} đã quá hạn ${REPORT_SLA_HOURS} giờ`,
-        body,
-      });
-      // …and the parent unit (a facility's or commune's district; a district's province).
-      const parent =
-        r.assigned_level === 'facility' || r.assigned_level === 'commune'
-          ? { provinceCode: r.province_code, districtCode: r.district_code }
-          : { provinceCode: r.province_code, districtCode: null };
-      await notifyUnit(trx, {
-        kind: 'report_escalated',
-        provinceCode: parent.provinceCode,
-        districtCode: parent.districtCode,
-        facilityId: null,
-        title: `Phản ánh ${r.tracking_code} quá hạn tại đơn vị cấp dưới`,
-        body,
-      });
-      await recordAudit(
-        trx,
-        { actorId: null, actorUsername: 'system:escalation', actorRole: null, requestId: null, ip: null },
-        { action: 'report.escalate', entityType: 'report', entityId: r.id },
-      );
-    }
-    return due.length;
-  });
-}
-
 // ---------------------------------------------------------------------------------------------
 // Campaigns: a receipt window and a deadline; progress per unit.
 
 export async function createCampaign(
-  db: Kysely<DB>,
+  trx: Trx,
   actor: Actor,
   audit: AuditContext,
   input: { name: string; receiveFrom: Date; receiveTo: Date; deadline: Date; provinceCode?: string },
@@ -653,33 +598,28 @@ export async function createCampaign(
   if (actor.scope.level !== 'nation' && actor.scope.level !== 'province') throw new AppError('forbidden');
   const provinceCode = provinceOfNewRecord(actor, input.provinceCode);
   if (!(input.receiveFrom < input.receiveTo && input.receiveTo <= input.deadline)) {
-    throw new AppError('validation_failed', {
-      field: 'deadline',
-      message: { vi: 'Cần: bắt đầu < kết thúc nhận ≤ hạn xử lý.', en: 'Need: start < end of receipt ≤ deadline.' },
-    });
+    throw new AppError('campaign_dates_out_of_order', { field: 'deadline' });
   }
-  return db.transaction().execute(async (trx) => {
-    const c = await trx
-      .insertInto('campaigns')
-      .values({
-        id: uuidv7(),
-        name: input.name,
-        province_code: provinceCode,
-        receive_from: input.receiveFrom,
-        receive_to: input.receiveTo,
-        deadline: input.deadline,
-        created_by: actor.username,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, audit, {
-      action: 'campaign.create',
-      entityType: 'campaign',
-      entityId: c.id,
-      after: { name: c.name, provinceCode },
-    });
-    return c;
+  const c = await trx
+    .insertInto('campaigns')
+    .values({
+      id: uuidv7(),
+      name: input.name,
+      province_code: provinceCode,
+      receive_from: input.receiveFrom,
+      receive_to: input.receiveTo,
+      deadline: input.deadline,
+      created_by: actor.username,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, audit, {
+    action: 'campaign.create',
+    entityType: 'campaign',
+    entityId: c.id,
+    after: { name: c.name, provinceCode },
   });
+  return c;
 }
 
 export function listCampaigns(db: Executor, actor: Actor) {

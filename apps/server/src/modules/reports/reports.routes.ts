@@ -1,14 +1,26 @@
 import {
-  DOSE_KINDS,
-  isoDateSchema,
+  campaignBodySchema,
+  campaignCreatedSchema,
+  campaignProgressSchema,
+  campaignSchema,
+  correctDoseBodySchema,
+  doseSchema,
+  idParamsSchema,
+  linkPersonBodySchema,
   listOf,
-  REPORT_CATEGORIES,
+  personSchema,
   REPORT_ROLES,
+  type ReportListFilter,
+  reassignBodySchema,
+  recordDoseBodySchema,
+  reportDetailSchema,
+  reportListQuerySchema,
+  reportSchema,
   resolutionBodySchema,
   updatePersonBodySchema,
 } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { unitOfWork } from '../../db/transaction.js';
 import { staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { auditContextOf } from '../audit/audit.service.js';
@@ -26,65 +38,14 @@ import {
   linkPerson,
   listCampaigns,
   listReports,
+  planLinkPerson,
+  planPersonCorrection,
   presentReport,
   reassignReport,
   reportActions,
   reportFor,
   resolveReport,
 } from './reports.handling.js';
-
-const idParam = z.object({ id: z.string().min(1).max(64) });
-
-const reportSchema = z.object({
-  id: z.string(),
-  trackingCode: z.string(),
-  category: z.string(),
-  status: z.string(),
-  fullName: z.string(),
-  dateOfBirth: z.string(),
-  gender: z.string(),
-  phone: z.string(),
-  idNumber: z.string().nullable(),
-  description: z.string(),
-  dose: z
-    .object({
-      administeredOn: z.string().nullable(),
-      vaccineCode: z.string().nullable(),
-      facilityId: z.string().nullable(),
-    })
-    .nullable(),
-  personId: z.string().nullable(),
-  assignedUnit: z.object({ level: z.string(), code: z.string() }),
-  provinceCode: z.string(),
-  districtCode: z.string().nullable(),
-  facilityId: z.string().nullable(),
-  handler: z.string().nullable(),
-  receivedAt: z.string(),
-  dueAt: z.string(),
-  overdue: z.boolean(),
-  urgency: z.string().nullable(),
-  escalatedAt: z.string().nullable(),
-  resolvedAt: z.string().nullable(),
-  resolvedBy: z.string().nullable(),
-  outcome: z.string().nullable(),
-  outcomeReason: z.string().nullable(),
-  outcomeNote: z.string().nullable(),
-  hasEvidence: z.boolean(),
-});
-
-const listQuery = z.object({
-  status: z.enum(['received', 'in_progress', 'resolved']).optional(),
-  overdue: z
-    .enum(['true', 'false'])
-    .transform((v) => v === 'true')
-    .optional(),
-  category: z.enum(REPORT_CATEGORIES).optional(),
-  view: z.enum(['all', 'queue']).default('all'),
-  trackingCode: z.string().max(20).optional(),
-  receivedFrom: z.iso.datetime({ offset: true }).optional(),
-  receivedTo: z.iso.datetime({ offset: true }).optional(),
-  limit: z.coerce.number().int().min(1).max(5000).default(200),
-});
 
 /** Report handling for staff (api-contract.md, Reports), scoped to the caller's units. */
 export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -97,7 +58,7 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
     keys: app.deps.keys,
     evidenceDir: app.config.evidenceDir,
   });
-  const filterOf = (q: z.infer<typeof listQuery>) => ({
+  const filterOf = (q: ReportListFilter) => ({
     ...q,
     receivedFrom: q.receivedFrom ? new Date(q.receivedFrom) : undefined,
     receivedTo: q.receivedTo ? new Date(q.receivedTo) : undefined,
@@ -110,7 +71,7 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['reports'],
         summary: 'The report queue of the caller’s units, by time left',
-        querystring: listQuery,
+        querystring: reportListQuerySchema,
         response: { 200: listOf(reportSchema) },
       },
     },
@@ -125,7 +86,11 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/reports/export.csv',
     {
       config: staffAccess(REPORT_ROLES, 'own-units'),
-      schema: { tags: ['reports'], summary: 'The filtered queue as CSV (UTF-8 with BOM)', querystring: listQuery },
+      schema: {
+        tags: ['reports'],
+        summary: 'The filtered queue as CSV (UTF-8 with BOM)',
+        querystring: reportListQuerySchema,
+      },
     },
     async (request, reply) => {
       const rows = await listReports(
@@ -145,7 +110,7 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/reports/export.xlsx',
     {
       config: staffAccess(REPORT_ROLES, 'own-units'),
-      schema: { tags: ['reports'], summary: 'The filtered queue as XLSX', querystring: listQuery },
+      schema: { tags: ['reports'], summary: 'The filtered queue as XLSX', querystring: reportListQuerySchema },
     },
     async (request, reply) => {
       const rows = await listReports(
@@ -168,20 +133,9 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['reports'],
         summary: 'A report with the actions taken',
-        params: idParam,
+        params: idParamsSchema,
         response: {
-          200: reportSchema.extend({
-            actions: z.array(
-              z.object({
-                action: z.string(),
-                entityType: z.string().nullable(),
-                entityId: z.string().nullable(),
-                detail: z.unknown(),
-                actor: z.string().nullable(),
-                at: z.string(),
-              }),
-            ),
-          }),
+          200: reportDetailSchema,
         },
       },
     },
@@ -206,7 +160,7 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/reports/:id/evidence',
     {
       config: staffAccess(REPORT_ROLES, 'report'),
-      schema: { tags: ['reports'], summary: 'The evidence photo', params: idParam },
+      schema: { tags: ['reports'], summary: 'The evidence photo', params: idParamsSchema },
     },
     async (request, reply) => {
       const e = await evidenceOf(app.db, actorOf(request), { evidenceDir: app.config.evidenceDir }, request.params.id);
@@ -232,12 +186,17 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['reports'],
         summary: 'Take the report (in progress)',
-        params: idParam,
+        params: idParamsSchema,
         response: { 200: reportSchema },
       },
     },
     async (request) =>
-      presentReport(await claimReport(app.db, actorOf(request), auditContextOf(request), request.params.id), now()),
+      presentReport(
+        await unitOfWork(app.db, (trx) =>
+          claimReport(trx, actorOf(request), auditContextOf(request), request.params.id),
+        ),
+        now(),
+      ),
   );
 
   app.post(
@@ -247,21 +206,16 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['reports'],
         summary: 'Send the report to another unit, with a reason',
-        params: idParam,
-        body: z.object({
-          facilityId: z.string().max(40).optional(),
-          unitCode: z
-            .string()
-            .regex(/^\d{2,5}$/)
-            .optional(),
-          reason: z.string().trim().min(3).max(500),
-        }),
+        params: idParamsSchema,
+        body: reassignBodySchema,
         response: { 200: reportSchema },
       },
     },
     async (request) =>
       presentReport(
-        await reassignReport(app.db, actorOf(request), auditContextOf(request), request.params.id, request.body),
+        await unitOfWork(app.db, (trx) =>
+          reassignReport(trx, actorOf(request), auditContextOf(request), request.params.id, request.body),
+        ),
         now(),
       ),
   );
@@ -273,21 +227,18 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['reports'],
         summary: 'Link the report to a person on record, or register the person from the report',
-        params: idParam,
-        body: z.object({
-          personId: z.string().max(64).optional(),
-          create: z.boolean().optional(),
-          provinceCode: z
-            .string()
-            .regex(/^\d{2}$/)
-            .optional(),
-        }),
+        params: idParamsSchema,
+        body: linkPersonBodySchema,
+        response: { 200: personSchema },
       },
     },
-    async (request) =>
-      presentPerson(
-        await linkPerson(app.db, deps(), actorOf(request), auditContextOf(request), request.params.id, request.body),
-      ),
+    async (request) => {
+      // Registering the person from the report asks the registry: before the transaction opens.
+      const plan = await planLinkPerson(app.db, deps(), actorOf(request), request.params.id, request.body);
+      return presentPerson(
+        await unitOfWork(app.db, (trx) => linkPerson(trx, actorOf(request), auditContextOf(request), plan)),
+      );
+    },
   );
 
   app.post(
@@ -297,25 +248,14 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['reports'],
         summary: 'Add the missing dose (dose rules and audit as at the site; once per report and date)',
-        params: idParam,
-        body: z.object({
-          vaccineCode: z.string().min(1).max(40),
-          lotNumber: z.string().trim().min(1).max(40),
-          administeredOn: isoDateSchema,
-          facilityId: z.string().min(1).max(40),
-          doseKind: z.enum(DOSE_KINDS).optional(),
-          override: z.object({ reason: z.string().trim().min(5).max(500) }).optional(),
-        }),
+        params: idParamsSchema,
+        body: recordDoseBodySchema,
+        response: { 200: doseSchema, 201: doseSchema },
       },
     },
     async (request, reply) => {
-      const { dose, created } = await addDoseForReport(
-        app.db,
-        deps(),
-        actorOf(request),
-        auditContextOf(request),
-        request.params.id,
-        request.body,
+      const { dose, created } = await unitOfWork(app.db, (trx) =>
+        addDoseForReport(trx, deps(), actorOf(request), auditContextOf(request), request.params.id, request.body),
       );
       return reply.status(created ? 201 : 200).send(presentDose(dose));
     },
@@ -328,26 +268,15 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['reports'],
         summary: 'Fix a dose (through the dose rules; audited)',
-        params: idParam,
-        body: z.object({
-          doseId: z.string().min(1).max(64),
-          vaccineCode: z.string().max(40).optional(),
-          lotNumber: z.string().trim().max(40).optional(),
-          administeredOn: isoDateSchema.optional(),
-          facilityId: z.string().max(40).optional(),
-          override: z.object({ reason: z.string().trim().min(5).max(500) }).optional(),
-        }),
+        params: idParamsSchema,
+        body: correctDoseBodySchema,
+        response: { 200: doseSchema },
       },
     },
     async (request) =>
       presentDose(
-        await correctDoseForReport(
-          app.db,
-          deps(),
-          actorOf(request),
-          auditContextOf(request),
-          request.params.id,
-          request.body,
+        await unitOfWork(app.db, (trx) =>
+          correctDoseForReport(trx, deps(), actorOf(request), auditContextOf(request), request.params.id, request.body),
         ),
       ),
   );
@@ -359,21 +288,18 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['reports'],
         summary: 'Fix the person’s details (identity re-verified)',
-        params: idParam,
+        params: idParamsSchema,
         body: updatePersonBodySchema,
+        response: { 200: personSchema },
       },
     },
-    async (request) =>
-      presentPerson(
-        await correctPersonForReport(
-          app.db,
-          deps(),
-          actorOf(request),
-          auditContextOf(request),
-          request.params.id,
-          request.body,
-        ),
-      ),
+    async (request) => {
+      // Changed identity details are checked with the registry: before the transaction opens.
+      const plan = await planPersonCorrection(app.db, deps(), actorOf(request), request.params.id, request.body);
+      return presentPerson(
+        await unitOfWork(app.db, (trx) => correctPersonForReport(trx, actorOf(request), auditContextOf(request), plan)),
+      );
+    },
   );
 
   app.post(
@@ -383,14 +309,16 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['reports'],
         summary: 'Close the report: corrected, rejected (with a stated reason) or duplicate; the citizen gets an SMS',
-        params: idParam,
+        params: idParamsSchema,
         body: resolutionBodySchema,
         response: { 200: reportSchema },
       },
     },
     async (request) =>
       presentReport(
-        await resolveReport(app.db, deps(), actorOf(request), auditContextOf(request), request.params.id, request.body),
+        await unitOfWork(app.db, (trx) =>
+          resolveReport(trx, deps(), actorOf(request), auditContextOf(request), request.params.id, request.body),
+        ),
         now(),
       ),
   );
@@ -402,27 +330,21 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['reports'],
         summary: 'A campaign: a receipt window and a deadline (e.g. 05–10 Nov, close by 12 Nov)',
-        body: z.object({
-          name: z.string().trim().min(1).max(200),
-          receiveFrom: z.iso.datetime({ offset: true }),
-          receiveTo: z.iso.datetime({ offset: true }),
-          deadline: z.iso.datetime({ offset: true }),
-          provinceCode: z
-            .string()
-            .regex(/^\d{2}$/)
-            .optional(),
-        }),
+        body: campaignBodySchema,
+        response: { 201: campaignCreatedSchema },
       },
     },
     async (request, reply) => {
       const b = request.body;
-      const c = await createCampaign(app.db, actorOf(request), auditContextOf(request), {
-        name: b.name,
-        receiveFrom: new Date(b.receiveFrom),
-        receiveTo: new Date(b.receiveTo),
-        deadline: new Date(b.deadline),
-        provinceCode: b.provinceCode,
-      });
+      const c = await unitOfWork(app.db, (trx) =>
+        createCampaign(trx, actorOf(request), auditContextOf(request), {
+          name: b.name,
+          receiveFrom: new Date(b.receiveFrom),
+          receiveTo: new Date(b.receiveTo),
+          deadline: new Date(b.deadline),
+          provinceCode: b.provinceCode,
+        }),
+      );
       return reply.status(201).send({ id: c.id, name: c.name });
     },
   );
@@ -431,7 +353,11 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/campaigns',
     {
       config: staffAccess(REPORT_ROLES, 'own-units'),
-      schema: { tags: ['reports'], summary: 'Campaigns of the caller’s province and national ones' },
+      schema: {
+        tags: ['reports'],
+        summary: 'Campaigns of the caller’s province and national ones',
+        response: { 200: listOf(campaignSchema) },
+      },
     },
     async (request) => ({
       items: (await listCampaigns(app.db, actorOf(request))).map((c) => ({
@@ -452,7 +378,8 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['reports'],
         summary: 'Campaign progress per unit: received, resolved, open, overdue, on-time rate, projected misses',
-        params: idParam,
+        params: idParamsSchema,
+        response: { 200: campaignProgressSchema },
       },
     },
     async (request) => campaignProgress(app.db, actorOf(request), request.params.id, now()),

@@ -2,14 +2,14 @@ import { randomInt } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { normalizeIdNumber, normalizeName, normalizePhone, reportDueAt, uuidv7 } from '@tiemchung/core';
-import type { Kysely } from 'kysely';
-import type { DB, ReportCategory, ReportRow } from '../../db/schema.js';
+import type { ReportCategory, ReportRow } from '../../db/schema.js';
+import type { Executor, Trx } from '../../db/transaction.js';
 import { AppError, ruleError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { getFacility } from '../facilities/facilities.service.js';
 import { findPersonByIdNumber } from '../people/people.service.js';
 import { queueSms, type SmsProvider } from '../sms/sms.service.js';
-import { reencodeEvidence } from './evidence-image.js';
+import { type EvidenceType, reencodeEvidence } from './evidence-image.js';
 import { routeReport } from './reports.routing.js';
 
 export interface ReportDeps {
@@ -43,10 +43,10 @@ export interface NewReport {
 
 /**
  * Files a citizen's report: validated, routed to the responsible unit, due 48 hours after receipt (core's reportDueAt),
- * audited; the tracking code goes by SMS to the given phone (in the same transaction).
+ * audited; the tracking code goes by SMS to the given phone (queued in the route's transaction).
  */
 export async function createReport(
-  db: Kysely<DB>,
+  trx: Trx,
   deps: ReportDeps,
   audit: AuditContext,
   input: NewReport,
@@ -58,15 +58,11 @@ export async function createReport(
   const idNumber = input.idNumber?.trim() ? normalizeIdNumber(input.idNumber).toUpperCase() : null;
   const now = deps.clock();
   if (input.dateOfBirth > now.toISOString().slice(0, 10)) {
-    throw ruleError({
-      code: 'date_of_birth_in_future',
-      field: 'dateOfBirth',
-      message: { vi: 'Ngày sinh không được ở tương lai.', en: 'The date of birth cannot be in the future.' },
-    });
+    throw new AppError('date_of_birth_in_future', { field: 'dateOfBirth' });
   }
-  const facility = input.dose?.facilityId ? await getFacility(db, input.dose.facilityId) : undefined;
+  const facility = input.dose?.facilityId ? await getFacility(trx, input.dose.facilityId) : undefined;
   if (input.dose?.facilityId && !facility) throw new AppError('unknown_facility', { field: 'dose.facilityId' });
-  const person = idNumber ? await findPersonByIdNumber(db, idNumber) : undefined;
+  const person = idNumber ? await findPersonByIdNumber(trx, idNumber) : undefined;
   const route = routeReport({
     category: input.category,
     doseFacility: facility
@@ -84,83 +80,75 @@ export async function createReport(
     provinceCode: input.provinceCode ?? null,
   });
   if (!route) {
-    throw new AppError('validation_failed', {
-      field: 'provinceCode',
-      message: {
-        vi: 'Vui lòng chọn tỉnh, thành phố nơi bạn sinh sống.',
-        en: 'Please choose the province where you live.',
-      },
-    });
+    throw new AppError('province_required', { field: 'provinceCode' });
   }
   const dueAt = reportDueAt(now);
-  return db.transaction().execute(async (trx) => {
-    let row: ReportRow | undefined;
-    for (let attempt = 0; !row && attempt < 5; attempt++) {
-      row = await trx
-        .insertInto('reports')
-        .values({
-          id: uuidv7(now.getTime()),
-          tracking_code: newTrackingCode(),
-          category: input.category,
-          full_name: name.value,
-          date_of_birth: input.dateOfBirth,
-          gender: input.gender,
-          phone: phone.value,
-          id_number: idNumber,
-          description: input.description.trim(),
-          dose_date: input.dose?.administeredOn ?? null,
-          dose_vaccine_code: input.dose?.vaccineCode ?? null,
-          dose_facility_id: facility?.id ?? null,
-          person_id: person?.id ?? null,
-          assigned_level: route.level,
-          assigned_code: route.code,
-          province_code: route.provinceCode,
-          district_code: route.districtCode,
-          commune_code: route.communeCode,
-          facility_id: route.facilityId,
-          received_at: now,
-          due_at: dueAt,
-          outcome: null,
-          outcome_reason: null,
-          outcome_note: null,
-          duplicate_of: null,
-          resolved_at: null,
-          resolved_by: null,
-          handler: null,
-          escalated_at: null,
-          evidence_path: null,
-          evidence_type: null,
-          evidence_size: null,
-          campaign_id: null,
-          created_ip: audit.ip,
-        })
-        .onConflict((oc) => oc.column('tracking_code').doNothing())
-        .returningAll()
-        .executeTakeFirst();
-    }
-    if (!row) throw new Error('could not allocate a tracking code');
-    await recordAudit(trx, audit, {
-      action: 'report.create',
-      entityType: 'report',
-      entityId: row.id,
-      after: {
-        trackingCode: row.tracking_code,
-        category: row.category,
-        assigned: `${row.assigned_level}:${row.assigned_code}`,
-      },
-    });
-    await queueSms(
-      trx,
-      deps.sms,
-      {
-        to: phone.value,
-        kind: 'report_received',
-        text: `Tiem chung COVID-19: Da nhan phan anh ${row.tracking_code}. Ket qua se duoc tra loi truoc ${formatDue(dueAt)}. Tra cuu tai muc Phan anh thong tin.`,
-      },
-      { ascii: deps.smsAscii },
-    );
-    return row;
+  let row: ReportRow | undefined;
+  for (let attempt = 0; !row && attempt < 5; attempt++) {
+    row = await trx
+      .insertInto('reports')
+      .values({
+        id: uuidv7(now.getTime()),
+        tracking_code: newTrackingCode(),
+        category: input.category,
+        full_name: name.value,
+        date_of_birth: input.dateOfBirth,
+        gender: input.gender,
+        phone: phone.value,
+        id_number: idNumber,
+        description: input.description.trim(),
+        dose_date: input.dose?.administeredOn ?? null,
+        dose_vaccine_code: input.dose?.vaccineCode ?? null,
+        dose_facility_id: facility?.id ?? null,
+        person_id: person?.id ?? null,
+        assigned_level: route.level,
+        assigned_code: route.code,
+        province_code: route.provinceCode,
+        district_code: route.districtCode,
+        commune_code: route.communeCode,
+        facility_id: route.facilityId,
+        received_at: now,
+        due_at: dueAt,
+        outcome: null,
+        outcome_reason: null,
+        outcome_note: null,
+        duplicate_of: null,
+        resolved_at: null,
+        resolved_by: null,
+        handler: null,
+        escalated_at: null,
+        evidence_path: null,
+        evidence_type: null,
+        evidence_size: null,
+        campaign_id: null,
+        created_ip: audit.ip,
+      })
+      .onConflict((oc) => oc.column('tracking_code').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+  }
+  if (!row) throw new Error('could not allocate a tracking code');
+  await recordAudit(trx, audit, {
+    action: 'report.create',
+    entityType: 'report',
+    entityId: row.id,
+    after: {
+      trackingCode: row.tracking_code,
+      category: row.category,
+      assigned: `${row.assigned_level}:${row.assigned_code}`,
+    },
   });
+  await queueSms(
+    trx,
+    deps.sms,
+    {
+      to: phone.value,
+      kind: 'report_received',
+      text: `Tiem chung COVID-19: Da nhan phan anh ${row.tracking_code}. Ket qua se duoc tra loi truoc ${formatDue(dueAt)}. Tra cuu tai muc Phan anh thong tin.`,
+    },
+    { ascii: deps.smsAscii },
+  );
+  return row;
 }
 
 function formatDue(d: Date): string {
@@ -171,7 +159,7 @@ function formatDue(d: Date): string {
 
 /** What the citizen sees of a report: the status page (tracking code + the phone given). */
 export async function reportForCitizen(
-  db: Kysely<DB>,
+  db: Executor,
   trackingCode: string,
   phone: string,
 ): Promise<ReportRow | undefined> {
@@ -187,27 +175,33 @@ export async function reportForCitizen(
 
 export const EVIDENCE_MAX_BYTES = 5 * 1024 * 1024;
 
+/** A photo re-encoded and written to disk, ready to be recorded on its report (`recordEvidence`). */
+export interface StoredEvidence {
+  readonly reportId: string;
+  readonly path: string;
+  readonly type: EvidenceType;
+  readonly size: number;
+  readonly uploadedSize: number;
+  readonly width: number;
+  readonly height: number;
+}
+
 /**
- * Attaches the photo of the paper confirmation to a report: JPEG or PNG by content, at most 5 MB,
+ * The photo of the paper confirmation of a report: JPEG or PNG by content, at most 5 MB,
  * decoded and re-encoded (reencodeEvidence: nothing but the pixels is kept, no EXIF location),
- * written outside the web root under a random name; one photo per report.
+ * written outside the web root under a random name; one photo per report. The decoding and the
+ * file are done before the route opens its transaction (none waits on the image);
+ * `recordEvidence` then records it.
  */
-export async function attachEvidence(
-  db: Kysely<DB>,
+export async function storeEvidence(
+  db: Executor,
   deps: ReportDeps,
-  audit: AuditContext,
   input: { trackingCode: string; phone: string; bytes: Buffer },
-): Promise<void> {
+): Promise<StoredEvidence> {
   const report = await reportForCitizen(db, input.trackingCode, input.phone);
   if (!report) throw new AppError('not_found');
-  if (report.evidence_path)
-    throw new AppError('conflict', {
-      message: { vi: 'Phản ánh này đã có ảnh minh chứng.', en: 'This report already has a photo.' },
-    });
-  if (report.status === 'resolved')
-    throw new AppError('conflict', {
-      message: { vi: 'Phản ánh đã được xử lý xong.', en: 'The report is already resolved.' },
-    });
+  if (report.evidence_path) throw new AppError('report_already_has_photo');
+  if (report.status === 'resolved') throw new AppError('report_resolved');
   const image = await reencodeEvidence(input.bytes);
   const { type } = image;
   const now = deps.clock();
@@ -216,29 +210,36 @@ export async function attachEvidence(
   const file = path.join(dir, `${uuidv7()}.${type === 'image/png' ? 'png' : 'jpg'}`);
   await writeFile(`${file}.part`, image.bytes, { mode: 0o600 });
   await rename(`${file}.part`, file);
-  await db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('reports')
-      .set({
-        evidence_path: path.relative(deps.evidenceDir, file),
-        evidence_type: type,
-        evidence_size: image.bytes.length,
-      })
-      .where('id', '=', report.id)
-      .where('evidence_path', 'is', null)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) throw new AppError('conflict');
-    await recordAudit(trx, audit, {
-      action: 'report.evidence',
-      entityType: 'report',
-      entityId: report.id,
-      after: {
-        type,
-        size: image.bytes.length,
-        uploadedSize: input.bytes.length,
-        width: image.width,
-        height: image.height,
-      },
-    });
+  return {
+    reportId: report.id,
+    path: path.relative(deps.evidenceDir, file),
+    type,
+    size: image.bytes.length,
+    uploadedSize: input.bytes.length,
+    width: image.width,
+    height: image.height,
+  };
+}
+
+/** Records a stored photo on its report (still without one), audited. */
+export async function recordEvidence(trx: Trx, audit: AuditContext, stored: StoredEvidence): Promise<void> {
+  const updated = await trx
+    .updateTable('reports')
+    .set({ evidence_path: stored.path, evidence_type: stored.type, evidence_size: stored.size })
+    .where('id', '=', stored.reportId)
+    .where('evidence_path', 'is', null)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) throw new AppError('conflict');
+  await recordAudit(trx, audit, {
+    action: 'report.evidence',
+    entityType: 'report',
+    entityId: stored.reportId,
+    after: {
+      type: stored.type,
+      size: stored.size,
+      uploadedSize: stored.uploadedSize,
+      width: stored.width,
+      height: stored.height,
+    },
   });
 }

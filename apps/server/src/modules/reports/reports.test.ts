@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildPersonIn, createPersonVia } from '../../test/factories.js';
 import { useTestApp } from '../../test/harness.js';
 import { listAudit } from '../audit/audit.service.js';
-import { escalateOverdue } from './reports.handling.js';
+import { escalateOverdue } from './reports.job.js';
 import { routeReport } from './reports.routing.js';
 
 const start = new Date('2021-11-06T01:00:00Z');
