@@ -6,8 +6,9 @@ import { useTestApp } from '../../test/harness.js';
 
 /**
  * A correction that answers a citizen's report crosses modules (doses, people, certificates,
- * reports): it commits as one or not at all. Each test makes the workflow's last step fail — a
- * trigger in the real database refuses the write for that one report or person — and finds
+ * reports, SMS): it runs in the one transaction its route opens (db/transaction.ts unitOfWork) and
+ * commits as one or not at all. Each test calls the route and makes the workflow's last step fail
+ * — a trigger in the real database refuses the write for that one report or person — and finds
  * nothing of the earlier steps committed.
  */
 const t = await useTestApp();
@@ -51,6 +52,11 @@ async function linkedReport(category: string) {
   return { person: p, report };
 }
 
+const smsKinds = async (to: string) =>
+  (
+    (await t.call('GET', `/api/admin/sms-outbox?to=${to}&limit=500`, { as: 'admin' })).body.items as { kind: string }[]
+  ).map((m) => m.kind);
+
 const reportStatus = async (id: string) =>
   (await t.call('GET', `/api/reports/${id}`, { as: 'dongthap.phananh' })).body as {
     status: string;
@@ -58,6 +64,29 @@ const reportStatus = async (id: string) =>
   };
 
 describe('a report’s correction commits as one, or not at all', () => {
+  it('registering the person from the report: when the report’s action cannot be written, no record is created', async () => {
+    const body = buildPersonIn('87', { districtCode: '866' });
+    const filed = await t.call('POST', '/api/portal/reports', {
+      ip: `10.89.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+      body: reportBodyAbout(body, { provinceCode: '87' }),
+    });
+    expect(filed.status).toBe(201);
+    const report = (await t.call('GET', `/api/reports?trackingCode=${filed.body.trackingCode}`, { as: 'admin' })).body
+      .items[0];
+    expect(report.personId).toBeNull();
+    await failWritesFor(report.id);
+    const res = await t.call('POST', `/api/reports/${report.id}/person`, {
+      as: 'admin',
+      body: { create: true, provinceCode: '87' },
+    });
+    expect(res.status).toBe(500);
+    const found = await t.call('GET', `/api/people?idNumber=${body.idNumber}`, { as: 'admin' });
+    expect(found.body.items).toEqual([]);
+    const after = await t.call('GET', `/api/reports/${report.id}`, { as: 'admin' });
+    expect(after.body.personId).toBeNull();
+    expect(after.body.actions).toEqual([]);
+  });
+
   it('adding the missing dose: when the report’s action cannot be written, the dose is not recorded', async () => {
     const { person, report } = await linkedReport('missing_dose');
     const before = await reportStatus(report.id);
@@ -141,5 +170,7 @@ describe('a report’s correction commits as one, or not at all', () => {
     const after = await reportStatus(report.id);
     expect(after.status).not.toBe('resolved');
     expect(after.actions.map((a) => a.action)).not.toContain('resolve');
+    // The outcome's SMS was queued in the same transaction: it went with the rollback.
+    expect(await smsKinds(person.phone)).not.toContain('report_resolved');
   });
 });
