@@ -22,5 +22,7 @@ export const loginResponseSchema = z.object({
   expiresAt: z.string(),
   user: authUserSchema,
 });
+export type LoginResponse = z.infer<typeof loginResponseSchema>;
 
 export const meResponseSchema = z.object({ user: authUserSchema });
+export type MeResponse = z.infer<typeof meResponseSchema>;

@@ -26,6 +26,8 @@ export const vaccineSchema = z.object({
   recommendedIntervalDays: z.number().int().nullable(),
   dosesPerVial: z.number().int(),
 });
+/** A vaccine of the catalogue as `GET /api/vaccines` answers it. */
+export type CatalogueVaccine = z.infer<typeof vaccineSchema>;
 
 /** The two lists of administrative units: before (2021) and after the 2025 reorganisation. */
 export const UNIT_SCHEMES = ['2021', '2025'] as const;

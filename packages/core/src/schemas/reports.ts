@@ -85,6 +85,8 @@ export const reportListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(5000).default(200),
 });
 export type ReportListQuery = z.input<typeof reportListQuerySchema>;
+/** The filters as the server reads them: defaults filled in, `overdue` a boolean. */
+export type ReportListFilter = z.output<typeof reportListQuerySchema>;
 
 /** `POST /api/reports/{id}/reassign`: another unit or facility, with a reason. */
 export const reassignBodySchema = z.object({
@@ -140,6 +142,7 @@ export type CampaignBody = z.infer<typeof campaignBodySchema>;
 
 /** The answer to `POST /api/campaigns` (201). */
 export const campaignCreatedSchema = z.object({ id: z.string(), name: z.string() });
+export type CampaignCreated = z.infer<typeof campaignCreatedSchema>;
 
 /** A campaign (`GET /api/campaigns`). */
 export const campaignSchema = z.object({

@@ -33,3 +33,5 @@ export const screeningBodySchema = z.object({
   reason: z.string().trim().max(500).optional(),
 });
 export type ScreeningBody = z.infer<typeof screeningBodySchema>;
+/** The body as a client sends it (the vital signs may be left out). */
+export type ScreeningBodyInput = z.input<typeof screeningBodySchema>;
