@@ -1,4 +1,4 @@
-import type { RegistrationStatus, VisitStatus } from '@tiemchung/core';
+import type { RegistrationStatus, RejectionReason, VisitStatus } from '@tiemchung/core';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /**
@@ -435,7 +435,8 @@ export interface ReportTable {
   facility_id: string | null;
   status: Generated<ReportStatus>;
   outcome: 'corrected' | 'rejected' | 'duplicate' | null;
-  outcome_reason: string | null;
+  /** Written only through rejectionReasonOf (core): a stated reason, or `other`. */
+  outcome_reason: RejectionReason | null;
   outcome_note: string | null;
   duplicate_of: string | null;
   received_at: Timestamp;

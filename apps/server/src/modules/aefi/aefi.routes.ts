@@ -1,6 +1,5 @@
-import { VACCINATION_ROLES } from '@tiemchung/core';
+import { adverseEventBodySchema, adverseEventRecordedSchema, VACCINATION_ROLES } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { auditContextOf } from '../audit/audit.service.js';
@@ -17,16 +16,8 @@ export const aefiRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['sessions'],
         summary: 'Record an adverse event after immunisation; a serious one notifies the district at once',
-        body: z.object({
-          personId: z.string().min(1).max(64),
-          doseId: z.string().max(64).optional(),
-          visitId: z.string().max(64).optional(),
-          occurredAt: z.iso.datetime({ offset: true }).optional(),
-          symptoms: z.array(z.string().trim().min(1).max(200)).min(1).max(20),
-          severity: z.enum(['mild', 'serious']),
-          actionTaken: z.string().trim().min(1).max(1000),
-        }),
-        response: { 201: z.object({ id: z.string(), severity: z.string() }) },
+        body: adverseEventBodySchema,
+        response: { 201: adverseEventRecordedSchema },
       },
     },
     async (request, reply) => {

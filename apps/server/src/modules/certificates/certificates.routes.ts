@@ -1,6 +1,13 @@
-import { certificateSchema } from '@tiemchung/core';
+import {
+  certificateSchema,
+  certificateStateSchema,
+  certificateStatusQuerySchema,
+  idParamsSchema,
+  keyRotatedSchema,
+  pdfLayoutQuerySchema,
+  trustListResponseSchema,
+} from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { ALL_STAFF, publicAccess, staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { auditContextOf } from '../audit/audit.service.js';
@@ -8,8 +15,6 @@ import { readPerson } from '../people/people.service.js';
 import { certificatePdf } from './certificates.pdf.js';
 import { certificateState, getCertificate } from './certificates.service.js';
 import { trustList } from './keys.service.js';
-
-const idParam = z.object({ id: z.string().min(1).max(64) });
 
 /** Certificates: staff views and PDFs, the public trust list and status look-up (api-contract.md). */
 export const certificatesRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -22,7 +27,7 @@ export const certificatesRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['certificates'],
         summary: 'A person’s certificate (status, doses, signed QR, passport blockers)',
-        params: idParam,
+        params: idParamsSchema,
         response: { 200: certificateSchema },
       },
     },
@@ -39,8 +44,8 @@ export const certificatesRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['certificates'],
         summary: 'The certificate as PDF (A4 or card)',
-        params: idParam,
-        querystring: z.object({ layout: z.enum(['a4', 'card']).default('a4') }),
+        params: idParamsSchema,
+        querystring: pdfLayoutQuerySchema,
       },
     },
     async (request, reply) => {
@@ -62,20 +67,7 @@ export const certificatesRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['certificates'],
         summary: 'Public keys that verify the platform’s certificate QR codes (no auth)',
-        response: {
-          200: z.object({
-            keys: z.array(
-              z.object({
-                kid: z.string(),
-                alg: z.literal('ES256'),
-                publicKeyPem: z.string(),
-                certificatePem: z.string(),
-                keyUsage: z.array(z.string()),
-                active: z.boolean(),
-              }),
-            ),
-          }),
-        },
+        response: { 200: trustListResponseSchema },
       },
     },
     async (_request, reply) => {
@@ -98,7 +90,8 @@ export const certificatesRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['certificates'],
         summary:
           'Online check of a certificate identifier: current, superseded (reissued after a correction), expired or unknown',
-        querystring: z.object({ ci: z.string().min(10).max(100) }),
+        querystring: certificateStatusQuerySchema,
+        response: { 200: certificateStateSchema },
       },
     },
     async (request) =>
@@ -117,7 +110,7 @@ export const certificatesRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['certificates'],
         summary: 'Rotate the signing key (old keys stay trusted until their certificates expire)',
-        response: { 200: z.object({ kid: z.string() }) },
+        response: { 200: keyRotatedSchema },
       },
     },
     async (request) => ({ kid: await app.deps.keys.rotate(app.db, auditContextOf(request), app.deps.clock()) }),

@@ -1,6 +1,5 @@
-import { facilitySchema, listOf } from '@tiemchung/core';
+import { facilitiesQuerySchema, facilitySchema, listOf } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { publicAccess } from '../../lib/access.js';
 import { listFacilities, presentFacility } from './facilities.service.js';
 
@@ -13,16 +12,7 @@ export const facilitiesRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['reference'],
         summary: 'Vaccination facilities',
-        querystring: z.object({
-          provinceCode: z
-            .string()
-            .regex(/^\d{2}$/)
-            .optional(),
-          districtCode: z
-            .string()
-            .regex(/^\d{3}$/)
-            .optional(),
-        }),
+        querystring: facilitiesQuerySchema,
         response: { 200: listOf(facilitySchema) },
       },
     },

@@ -1,6 +1,5 @@
-import { isoDateSchema } from '@tiemchung/core';
+import { allocationBodySchema, idParamsSchema, lotReceivedSchema, receiveLotBodySchema } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { auditContextOf } from '../audit/audit.service.js';
@@ -17,21 +16,8 @@ export const lotsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['lots'],
         summary: 'A province receives doses of a lot',
-        body: z.object({
-          vaccineCode: z.string().min(1).max(40),
-          lotNumber: z.string().trim().min(1).max(40),
-          expiresOn: isoDateSchema,
-          doses: z.number().int().positive().max(10_000_000),
-          receivedOn: isoDateSchema,
-          dosesPerVial: z.number().int().positive().max(50).optional(),
-          provinceCode: z
-            .string()
-            .regex(/^\d{2}$/)
-            .optional(),
-        }),
-        response: {
-          201: z.object({ id: z.string(), lotNumber: z.string(), vaccineCode: z.string(), expiresOn: z.string() }),
-        },
+        body: receiveLotBodySchema,
+        response: { 201: lotReceivedSchema },
       },
     },
     async (request, reply) => {
@@ -49,16 +35,8 @@ export const lotsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['lots'],
         summary: 'Allocate doses of a lot to a district or a facility',
-        params: z.object({ id: z.string().min(1).max(64) }),
-        body: z.object({
-          doses: z.number().int().positive().max(10_000_000),
-          toDistrictCode: z
-            .string()
-            .regex(/^\d{3}$/)
-            .optional(),
-          toFacilityId: z.string().min(1).max(40).optional(),
-          movedOn: isoDateSchema.optional(),
-        }),
+        params: idParamsSchema,
+        body: allocationBodySchema,
       },
     },
     async (request, reply) => {

@@ -1,6 +1,5 @@
-import { listOf } from '@tiemchung/core';
+import { listOf, notificationSchema } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { ALL_STAFF, staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { listNotifications } from './notifications.service.js';
@@ -15,18 +14,7 @@ export const notificationsRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['notifications'],
         summary: 'Notifications for the caller’s units, newest first',
         response: {
-          200: listOf(
-            z.object({
-              id: z.number(),
-              kind: z.string(),
-              title: z.string(),
-              body: z.unknown(),
-              provinceCode: z.string(),
-              districtCode: z.string().nullable(),
-              facilityId: z.string().nullable(),
-              createdAt: z.string(),
-            }),
-          ),
+          200: listOf(notificationSchema),
         },
       },
     },

@@ -1,6 +1,5 @@
-import { listOf } from '@tiemchung/core';
+import { listOf, smsMessageSchema, smsOutboxQuerySchema } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { staffAccess } from '../../lib/access.js';
 import { listOutbox } from './sms.service.js';
 
@@ -13,17 +12,9 @@ export const smsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['sms'],
         summary: 'Messages sent through the SMS adapter, newest first',
-        querystring: z.object({
-          to: z
-            .string()
-            .regex(/^0\d{9}$/)
-            .optional(),
-          limit: z.coerce.number().int().min(1).max(500).default(100),
-        }),
+        querystring: smsOutboxQuerySchema,
         response: {
-          200: listOf(
-            z.object({ to: z.string(), text: z.string(), createdAt: z.string(), kind: z.string(), status: z.string() }),
-          ),
+          200: listOf(smsMessageSchema),
         },
       },
     },

@@ -1,5 +1,5 @@
+import { statsSummarySchema } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { ALL_STAFF, staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { summary } from './stats.service.js';
@@ -13,14 +13,7 @@ export const statsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['stats'],
         summary: 'People and doses in the caller’s units, by dose number and vaccine',
-        response: {
-          200: z.object({
-            people: z.number(),
-            doses: z.number(),
-            byDoseNumber: z.record(z.string(), z.number()),
-            byVaccine: z.record(z.string(), z.number()),
-          }),
-        },
+        response: { 200: statsSummarySchema },
       },
     },
     async (request) => summary(app.db, actorOf(request)),

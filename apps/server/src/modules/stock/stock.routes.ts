@@ -1,6 +1,5 @@
-import { listOf, stockLotSchema } from '@tiemchung/core';
+import { listOf, lotReconciliationSchema, lotsQuerySchema, stockLotSchema } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { ALL_STAFF, staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
@@ -23,10 +22,7 @@ export const stockRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['lots'],
         summary: 'Lots held by a facility (or by the caller’s unit), with stock and expiry warnings',
-        querystring: z.object({
-          facilityId: z.string().min(1).max(40).optional(),
-          vaccineCode: z.string().max(40).optional(),
-        }),
+        querystring: lotsQuerySchema,
         response: { 200: listOf(stockLotSchema) },
       },
     },
@@ -54,15 +50,7 @@ export const stockRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['lots'],
         summary: 'Per lot: doses used vs doses recorded; the gap lists as possible unrecorded doses',
         response: {
-          200: listOf(
-            z.object({
-              lotNumber: z.string(),
-              vaccineCode: z.string(),
-              dosesUsed: z.number(),
-              dosesRecorded: z.number(),
-              possibleUnrecorded: z.number(),
-            }),
-          ),
+          200: listOf(lotReconciliationSchema),
         },
       },
     },

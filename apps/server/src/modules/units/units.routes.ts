@@ -1,6 +1,5 @@
-import { listOf, unitSchema } from '@tiemchung/core';
+import { listOf, unitCodeParamsSchema, unitSchema, unitSchemeQuerySchema, unitsQuerySchema } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { publicAccess } from '../../lib/access.js';
 import { AppError } from '../../lib/errors.js';
 import { findUnit } from './units.queries.js';
@@ -15,14 +14,7 @@ export const unitsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['reference'],
         summary: 'Administrative units, by level or parent',
-        querystring: z.object({
-          scheme: z.enum(['2021', '2025']).default('2021'),
-          level: z.enum(['province', 'district', 'commune']).optional(),
-          parentCode: z
-            .string()
-            .regex(/^\d{2,5}$/)
-            .optional(),
-        }),
+        querystring: unitsQuerySchema,
         response: { 200: listOf(unitSchema) },
       },
     },
@@ -40,8 +32,8 @@ export const unitsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['reference'],
         summary: 'One administrative unit',
-        params: z.object({ code: z.string().regex(/^\d{2,5}$/) }),
-        querystring: z.object({ scheme: z.enum(['2021', '2025']).default('2021') }),
+        params: unitCodeParamsSchema,
+        querystring: unitSchemeQuerySchema,
         response: { 200: unitSchema },
       },
     },
