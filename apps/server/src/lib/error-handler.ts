@@ -1,11 +1,11 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { ERROR_CATALOGUE, type ErrorCode, type Lang, pickLang } from '@tiemchung/core';
+import { ERROR_CATALOGUE, isRuleCode, type Lang, type PlainErrorCode, pickLang } from '@tiemchung/core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError } from './errors.js';
 
-const FASTIFY_CODES: Record<string, ErrorCode> = {
+const FASTIFY_CODES: Record<string, PlainErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
@@ -24,6 +24,25 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_INVALID_MULTIPART_CONTENT_TYPE: 'unsupported_media_type',
   FST_INVALID_JSON_FIELD_ERROR: 'invalid_json',
   FST_MP_PREMATURE_CLOSE: 'malformed_multipart',
+};
+
+/**
+ * Any other client error (a plugin's, @fastify/static's `send`…) by its status: the catalogue's code
+ * of that status. A status without one is answered 400 `bad_request`.
+ */
+const CLIENT_STATUS_CODES: Partial<Record<number, PlainErrorCode>> = {
+  400: 'validation_failed',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  408: 'request_timeout',
+  409: 'conflict',
+  412: 'precondition_failed',
+  413: 'payload_too_large',
+  414: 'uri_too_long',
+  415: 'unsupported_media_type',
+  416: 'range_not_satisfiable',
+  431: 'headers_too_large',
 };
 
 /**
@@ -93,15 +112,9 @@ export function handleError(error: FastifyError | AppError | Error, request: Fas
               vi: `Giá trị không hợp lệ${field ? ` ở trường ${field}` : ''}: ${first?.message ?? ''}`,
               en: `Invalid value${field ? ` for ${field}` : ''}: ${first?.message ?? ''}`,
             };
-    return send(
-      reply,
-      request,
-      new AppError('validation_failed', {
-        field,
-        message,
-        ruleCode: typeof params.code === 'string' ? params.code : undefined,
-      }),
-    );
+    // A schema's refinement may name a core rule's code (`params.code`); anything else is the schema's own finding.
+    const code = isRuleCode(params.code) ? params.code : 'validation_failed';
+    return send(reply, request, AppError.rule({ code, field, message }));
   }
 
   const fastifyError = error as FastifyError;
@@ -120,19 +133,7 @@ export function handleError(error: FastifyError | AppError | Error, request: Fas
   if (status === 429) return send(reply, request, new AppError('too_many_requests'));
   if (status >= 400 && status < 500) {
     request.log.info({ err: error }, 'client error');
-    const code: ErrorCode =
-      status === 401
-        ? 'unauthenticated'
-        : status === 403
-          ? 'forbidden'
-          : status === 404
-            ? 'not_found'
-            : status === 413
-              ? 'payload_too_large'
-              : status === 415
-                ? 'unsupported_media_type'
-                : 'validation_failed';
-    return send(reply, request, new AppError(code, { status }));
+    return send(reply, request, new AppError(CLIENT_STATUS_CODES[status] ?? 'bad_request'));
   }
 
   request.log.error({ err: error }, 'unexpected error');
@@ -158,7 +159,7 @@ export function clientErrorHandler(
   socket: Socket,
 ): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const code: ErrorCode =
+  const code: PlainErrorCode =
     err.code === 'HPE_HEADER_OVERFLOW'
       ? 'headers_too_large'
       : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'

@@ -1,78 +1,102 @@
-import { ERROR_CATALOGUE, type ErrorBody, type ErrorCode, type Lang, type Localized } from '@tiemchung/core';
+import {
+  ERROR_CATALOGUE,
+  type ErrorBody,
+  type ErrorCode,
+  type ErrorParam,
+  type ErrorParams,
+  fillTemplate,
+  type Lang,
+  type Localized,
+  type PlainErrorCode,
+  type RuleCode,
+} from '@tiemchung/core';
+
+interface AppErrorOptions {
+  /** The input at fault. */
+  field?: string | undefined;
+  /** Properties of the body beside `error` (e.g. the `existingId` of a duplicate person). */
+  extra?: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+/** The options of a code: `params` is required, with every placeholder of its messages, when they have any. */
+type AppErrorArgs<C extends ErrorCode> = [C] extends [PlainErrorCode]
+  ? [options?: AppErrorOptions]
+  : [options: AppErrorOptions & { params: ErrorParams<C> }];
 
 /**
- * A failure the caller should see: a catalogue code (status and default messages), optionally a
- * more precise bilingual message, the offending field, and extra body properties (e.g. the
- * `existingId` of a duplicate person). The code answered is always in core's catalogue, except a
- * core rule's own violation code (`ruleCode`: ID numbers, dose rules…), which carries its rule's
- * messages.
+ * A failure the caller should see: a code of core's catalogue, answered as raised with the
+ * catalogue's status and message (its placeholders filled from `params`), the offending field, and
+ * extra body properties. A core rule's violation (identity rules, dose rules, the identity gate) is
+ * raised with {@link AppError.rule} and answered with the rule's own message.
  */
-export class AppError extends Error {
-  readonly code: ErrorCode | (string & {});
+export class AppError<C extends ErrorCode = ErrorCode> extends Error {
+  readonly code: C;
   readonly status: number;
   readonly field: string | undefined;
-  readonly localized: Localized | undefined;
   readonly extra: Record<string, unknown> | undefined;
   readonly headers: Record<string, string> | undefined;
-  readonly violations: readonly RuleViolation[] | undefined;
+  readonly params: Readonly<Record<string, ErrorParam>> | undefined;
+  private ruleMessage: Localized | undefined;
+  private ruleViolations: readonly RuleViolation[] | undefined;
 
-  constructor(
-    code: ErrorCode,
-    options: {
-      field?: string;
-      message?: Localized;
-      extra?: Record<string, unknown>;
-      headers?: Record<string, string>;
-      /**
-       * A more specific catalogue code answered instead of `code` (e.g. `report_resolved` for a
-       * `conflict`): its status and messages are the defaults.
-       */
-      publicCode?: ErrorCode;
-      /** A core rule's violation code (e.g. `id_number_sex_mismatch`), answered with the rule's message. */
-      ruleCode?: string;
-      status?: number;
-      /** Every broken rule (a dose's 422), each answered in the caller's language beside `error`. */
-      violations?: readonly RuleViolation[];
-    } = {},
-  ) {
-    const entry = ERROR_CATALOGUE[options.publicCode ?? code];
-    super(options.message?.en ?? entry.en);
+  constructor(code: C, ...[options]: AppErrorArgs<C>) {
+    const params = (options as { params?: Record<string, ErrorParam> } | undefined)?.params;
+    super(fillTemplate(ERROR_CATALOGUE[code].en, 'en', params));
     this.name = 'AppError';
-    this.code = options.ruleCode ?? options.publicCode ?? code;
-    this.status = options.status ?? entry.status;
-    this.field = options.field;
-    this.localized = options.message ?? { vi: entry.vi, en: entry.en };
-    this.extra = options.extra;
-    this.headers = options.headers;
-    this.violations = options.violations;
+    this.code = code;
+    this.status = ERROR_CATALOGUE[code].status;
+    this.field = options?.field;
+    this.extra = options?.extra;
+    this.headers = options?.headers;
+    this.params = params;
+  }
+
+  /**
+   * A core rule's violation: its code (in the catalogue, with its status) and field, answered with
+   * the rule's own message. `violations` lists every rule broken (a dose's 422), each answered in
+   * the caller's language beside `error`. The request's validation (the schema, the input guard)
+   * answers its findings as the `validation_failed` rule.
+   */
+  static rule(
+    violation: { code: RuleCode | 'validation_failed'; field?: string | undefined; message: Localized },
+    options: { violations?: readonly RuleViolation[]; extra?: Record<string, unknown> } = {},
+  ): AppError {
+    const err: AppError = new AppError(violation.code, { field: violation.field, extra: options.extra });
+    err.message = violation.message.en;
+    err.ruleMessage = violation.message;
+    err.ruleViolations = options.violations;
+    return err;
+  }
+
+  /** The message in `lang`: the rule's own, or the catalogue's with its placeholders filled. */
+  messageIn(lang: Lang): string {
+    return this.ruleMessage?.[lang] ?? fillTemplate(ERROR_CATALOGUE[this.code][lang], lang, this.params);
   }
 
   /** The contract's error body in the caller's language. */
   toBody(lang: Lang): ErrorBody & Record<string, unknown> {
-    const error: ErrorBody['error'] = {
-      code: this.code,
-      message: this.localized?.[lang] ?? this.message,
-    };
+    const error: ErrorBody['error'] = { code: this.code, message: this.messageIn(lang) };
     if (this.field) error.field = this.field;
-    const violations = this.violations?.map((v) => ({ ...v, message: v.message[lang] }));
+    const violations = this.ruleViolations?.map((v) => ({
+      code: v.code,
+      field: v.field,
+      message: v.message[lang],
+      overridable: v.overridable,
+    }));
     return { error, ...(violations ? { violations } : {}), ...(this.extra ?? {}) };
   }
 }
 
 /** One broken rule of a core check, with its message in both languages. */
 export interface RuleViolation {
-  readonly code: string;
+  readonly code: RuleCode;
   readonly field: string;
   readonly message: Localized;
   readonly overridable: boolean;
 }
 
-/** A rule violation from the core (code, field, bilingual message) as a 400 or 422 response. */
-export function ruleError(violation: { code: string; field: string; message: Localized }, status = 400): AppError {
-  return new AppError('validation_failed', {
-    ruleCode: violation.code,
-    field: violation.field,
-    message: violation.message,
-    status,
-  });
+/** A core rule's violation (code, field, bilingual message) as an error: 400 for an input rule, 422 for a dose rule. */
+export function ruleError(violation: { code: RuleCode; field: string; message: Localized }): AppError {
+  return AppError.rule(violation);
 }

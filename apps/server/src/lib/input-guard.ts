@@ -59,7 +59,8 @@ export function findInputProblem(value: unknown, maxDepth = MAX_BODY_DEPTH): Inp
 
 function problemError(problem: InputProblem): AppError {
   const at = problem.field ? { vi: ` ở trường ${problem.field}`, en: ` in ${problem.field}` } : { vi: '', en: '' };
-  return new AppError('validation_failed', {
+  return AppError.rule({
+    code: 'validation_failed',
     field: problem.field,
     message:
       problem.kind === 'character'

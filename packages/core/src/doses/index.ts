@@ -1,2 +1,3 @@
 export * from './calendar.js';
+export * from './codes.js';
 export * from './rules.js';

@@ -1,6 +1,7 @@
 import type { Localized } from '../i18n.js';
 import { type Vaccine, vaccineByCode } from '../vaccines.js';
 import { addMonths, ageOn, daysBetween, vnDate } from './calendar.js';
+import type { DoseRuleCode } from './codes.js';
 
 /**
  * The dose rules of the Ministry of Health's guidance, pure: what a dose is (primary 1/2/3,
@@ -118,7 +119,7 @@ export function latestDose<D extends Omit<PastDose, 'id'>>(
 }
 
 export interface DoseViolation {
-  readonly code: string;
+  readonly code: DoseRuleCode;
   readonly field: string;
   readonly message: Localized;
   /** A supervisor may record the dose anyway, with a reason (clinical rules); data rules cannot be overridden. */
@@ -150,7 +151,7 @@ export type DoseCheck =
     }
   | { readonly ok: false; readonly violations: readonly DoseViolation[] };
 
-function v(code: string, field: string, overridable: boolean, vi: string, en: string): DoseViolation {
+function v(code: DoseRuleCode, field: string, overridable: boolean, vi: string, en: string): DoseViolation {
   return { code, field, overridable, message: { vi, en } };
 }
 

@@ -11,6 +11,7 @@
  * a failure of an embedded rule keeps that rule's code (e.g. `id_number_sex_mismatch`,
  * `name_contains_digits`) with the message prefixed by "Mã QR: " / "QR code: ".
  */
+import type { IdentityRuleCode } from './codes.js';
 import { type CalendarDate, compareDates, formatIsoDate, parseIsoDate, parseVnDate } from './dates.js';
 import { type Sex, validateCccd } from './id-number.js';
 import { normalizeName } from './name.js';
@@ -45,7 +46,7 @@ export interface CccdQrOptions {
 
 const FIELD_COUNT = 7;
 
-function qrFail<T>(code: string, vi: string, en: string): RuleResult<T> {
+function qrFail<T>(code: IdentityRuleCode, vi: string, en: string): RuleResult<T> {
   return fail(code, QR_FIELD, vi, en);
 }
 

@@ -1,4 +1,5 @@
 import type { Localized } from '../i18n.js';
+import type { IdentityRuleCode } from './codes.js';
 
 /**
  * The common shape of every identity rule's answer: either the cleaned value (plus optional
@@ -6,9 +7,9 @@ import type { Localized } from '../i18n.js';
  * languages, which part of the input is wrong.
  */
 
-/** One broken rule: a stable snake_case `code`, the input `field` it concerns and a bilingual message. */
+/** One broken rule: a stable snake_case `code` (listed in IDENTITY_RULE_CODES), the input `field` it concerns and a bilingual message. */
 export interface RuleViolation {
-  code: string;
+  code: IdentityRuleCode;
   field: string;
   message: Localized;
 }
@@ -22,6 +23,6 @@ export function ok<T>(value: T, flags?: readonly string[]): RuleResult<T> {
 }
 
 /** A failed result for `field` with a stable `code` and the message in Vietnamese and English. */
-export function fail<T = never>(code: string, field: string, vi: string, en: string): RuleResult<T> {
+export function fail<T = never>(code: IdentityRuleCode, field: string, vi: string, en: string): RuleResult<T> {
   return { ok: false, error: { code, field, message: { vi, en } } };
 }

@@ -414,26 +414,11 @@ export async function personOfCertificateQr(db: Kysely<DB>, qr: string, now: Dat
   const v = (checked.payload?.v as { ci?: unknown }[] | undefined)?.[0];
   const ci = typeof v?.ci === 'string' ? v.ci : null;
   if ((checked.result !== 'valid' && checked.result !== 'expired') || !ci) {
-    throw new AppError('validation_failed', {
-      status: 422,
-      publicCode: 'health_book_qr_invalid',
-      field: 'healthBookQr',
-      message: {
-        vi: 'Mã QR này không phải chứng nhận tiêm chủng do Nền tảng cấp, hoặc đã bị sửa. Hãy tìm người theo tên hoặc số CCCD.',
-        en: 'This QR is not a vaccination certificate issued by the platform, or it was altered. Search the person by name or ID number.',
-      },
-    });
+    throw new AppError('health_book_qr_invalid', { field: 'healthBookQr' });
   }
   const row = await db.selectFrom('certificates').select('person_id').where('ci', '=', ci).executeTakeFirst();
   if (!row) {
-    throw new AppError('not_found', {
-      publicCode: 'certificate_not_found',
-      field: 'healthBookQr',
-      message: {
-        vi: 'Không tìm thấy chứng nhận của mã QR này. Hãy tìm người theo tên hoặc số CCCD.',
-        en: 'The certificate of this QR is not on record. Search the person by name or ID number.',
-      },
-    });
+    throw new AppError('certificate_not_found', { field: 'healthBookQr' });
   }
   return row.person_id;
 }

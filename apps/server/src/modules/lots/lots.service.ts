@@ -88,7 +88,7 @@ export async function receiveLot(
   },
 ): Promise<LotRow> {
   const vaccine = vaccineByCode(input.vaccineCode);
-  if (!vaccine) throw new AppError('validation_failed', { publicCode: 'unknown_vaccine', field: 'vaccineCode' });
+  if (!vaccine) throw new AppError('lot_vaccine_unknown', { field: 'vaccineCode' });
   if (actor.scope.level !== 'nation' && actor.scope.level !== 'province') throw new AppError('forbidden');
   const provinceCode = provinceOfNewRecord(actor, input.provinceCode);
   if (!provinceCode) throw new AppError('validation_failed', { field: 'provinceCode' });
@@ -96,12 +96,9 @@ export async function receiveLot(
   return db.transaction().execute(async (trx) => {
     const existing = await findLotByNumber(trx, input.lotNumber, vaccine.code);
     if (existing && existing.vaccine_code === vaccine.code && existing.expires_on !== input.expiresOn) {
-      throw new AppError('conflict', {
+      throw new AppError('lot_expiry_mismatch', {
         field: 'expiresOn',
-        message: {
-          vi: `Lô ${input.lotNumber} đã được ghi với hạn dùng ${existing.expires_on}.`,
-          en: `Lot ${input.lotNumber} is already recorded with expiry ${existing.expires_on}.`,
-        },
+        params: { lotNumber: input.lotNumber, expiresOn: existing.expires_on },
       });
     }
     const lot = await ensureLot(trx, existing, {
@@ -168,13 +165,9 @@ export async function allocateLot(
     const held = (await movementTotals(trx, from)).find((r) => r.id === lot.id);
     const remaining = held ? held.doses_in - held.doses_out : 0;
     if (!held || remaining < input.doses) {
-      throw new AppError('conflict', {
-        publicCode: 'insufficient_stock',
+      throw new AppError('insufficient_stock', {
         field: 'doses',
-        message: {
-          vi: `Không đủ vắc xin: lô ${lot.lot_number} chỉ còn ${remaining} liều.`,
-          en: `Not enough doses: lot ${lot.lot_number} has ${remaining} left.`,
-        },
+        params: { lotNumber: lot.lot_number, remaining },
       });
     }
     await insertMovement(trx, {

@@ -45,7 +45,7 @@ describe('merging with an id that names no record (issue 12, finding 5)', () => 
       body: { duplicateId: a.id, reason: 'cùng một hồ sơ' },
     });
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ code: 'validation_failed', field: 'duplicateId' });
+    expect(res.body.error).toMatchObject({ code: 'merge_with_itself', field: 'duplicateId' });
     expect((await personRow(a.id)).merged_into).toBeNull();
   });
 

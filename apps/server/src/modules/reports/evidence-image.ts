@@ -31,24 +31,11 @@ export function sniffImage(head: Uint8Array): EvidenceType | null {
   return null;
 }
 
-const notImage = () =>
-  new AppError('unsupported_media_type', {
-    field: 'photo',
-    publicCode: 'evidence_not_image',
-    message: { vi: 'Ảnh minh chứng phải là tệp ảnh JPEG hoặc PNG.', en: 'The photo must be a JPEG or PNG image.' },
-  });
+const notImage = () => new AppError('evidence_not_image', { field: 'photo' });
 
 const unreadable = () => new AppError('invalid_image', { field: 'photo' });
 
-const tooManyPixels = () =>
-  new AppError('invalid_image', {
-    field: 'photo',
-    publicCode: 'image_too_large',
-    message: {
-      vi: 'Ảnh có kích thước quá lớn (tối đa 50 triệu điểm ảnh).',
-      en: 'The image has too many pixels (at most 50 megapixels).',
-    },
-  });
+const tooManyPixels = () => new AppError('image_too_large', { field: 'photo' });
 
 /**
  * Decodes an uploaded photo and answers it re-encoded (same format, metadata stripped, at most

@@ -31,7 +31,7 @@ export const stockRoutes: FastifyPluginAsyncZod = async (app) => {
       let holder: Holder | null;
       if (request.query.facilityId) {
         const f = await getFacility(app.db, request.query.facilityId);
-        if (!f) throw new AppError('unknown_facility', { field: 'facilityId', status: 404 });
+        if (!f) throw new AppError('facility_not_found', { field: 'facilityId' });
         // Lots at a facility are not secret within the platform: any staff member may see them.
         holder = `F:${f.id}`;
       } else {
