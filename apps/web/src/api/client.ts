@@ -1,14 +1,8 @@
+import type { ErrorBody } from '@tiemchung/core';
 import { currentLanguage, i18n } from '../i18n';
 
-/** The error body every API endpoint answers with on a non-2xx status (the server's contract). */
-export interface ApiErrorBody {
-  error: {
-    code: string;
-    message: string;
-    /** The request field the error is about, for validation errors. */
-    field?: string;
-  };
-}
+/** The error body every API endpoint answers with on a non-2xx status (the server's contract, from core). */
+export type ApiErrorBody = ErrorBody;
 
 /** A failed API call: a non-2xx answer (status >= 400) or, with status 0, no answer at all. */
 export class ApiError extends Error {

@@ -1,29 +1,20 @@
-import type { Role } from './roles';
+import type {
+  AuthUser,
+  LoginResponse as CoreLoginResponse,
+  MeResponse as CoreMeResponse,
+  LoginBody,
+} from '@tiemchung/core';
 
-/** The signed-in staff member, as returned by `/api/auth/login` and `/api/auth/me`. */
-export interface SessionUser {
-  username: string;
-  role: Role;
-  displayName: string;
-  /** Administrative unit (province/district code) the account is scoped to; null for national. */
-  unitCode: string | null;
-  /** Vaccination facility of site staff; null otherwise. */
-  facilityId: string | null;
-}
+/**
+ * The signed-in staff member, as returned by `/api/auth/login` and `/api/auth/me`: username, role,
+ * display name, the unit (province/district code) the account is scoped to (null for national),
+ * the facility of site staff (null otherwise). Core's contract.
+ */
+export type SessionUser = AuthUser;
 
-export interface LoginRequest {
-  username: string;
-  password: string;
-}
+export type LoginRequest = LoginBody;
 
-export interface LoginResponse {
-  /** Bearer token for non-browser clients; the web app relies on the HttpOnly cookie instead. */
-  token: string;
-  /** When the session ends (ISO 8601), if the server says. */
-  expiresAt?: string;
-  user: SessionUser;
-}
+/** The bearer token (for non-browser clients; the web app relies on the HttpOnly cookie), when it ends, the user. */
+export type LoginResponse = CoreLoginResponse;
 
-export interface MeResponse {
-  user: SessionUser;
-}
+export type MeResponse = CoreMeResponse;

@@ -1,98 +1,60 @@
 import { useQuery } from '@tanstack/react-query';
-import type { AdminUnit, CertificateDose, Facility, PortalCertificate } from '@tiemchung/core';
+import type {
+  AdminUnit,
+  CatalogueVaccine,
+  CertificateDose,
+  CertificateLookupBody,
+  Facility,
+  Gender,
+  LookupStarted,
+  PortalCertificate,
+  PortalRegistrationBody,
+  PortalReportBody,
+  PortalReportStatus,
+  PriorityGroup,
+  RegistrationConfirmation,
+  RegistrationStarted,
+  RejectionReason,
+  ReportCategory,
+  ReportOutcome,
+  ReportReceipt,
+  ReportStatus as ReportState,
+  ScreeningAnswer,
+} from '@tiemchung/core';
 import { api } from '../api/client';
 
-/** The citizens' portal API (`/api/portal/...`) and the public reference data it uses. */
+/**
+ * The citizens' portal API (`/api/portal/...`) and the public reference data it uses. Every body
+ * and answer is core's contract (types only: the public pages load no zod); the two lists are
+ * core's zod-free constants.
+ */
+export { PRIORITY_GROUPS, REPORT_CATEGORIES } from '@tiemchung/core';
+export type {
+  CertificateDose,
+  Gender,
+  PriorityGroup,
+  RegistrationConfirmation,
+  RejectionReason,
+  ReportCategory,
+  ReportOutcome,
+  ReportReceipt,
+  ReportState,
+};
 
-export type Gender = 'male' | 'female';
-
-/** The certificate the portal shows after the OTP, with its PDF link (core's contract). */
+/** The certificate the portal shows after the OTP, with its PDF link. */
 export type Certificate = PortalCertificate;
-export type { CertificateDose };
-
-export interface PersonBody {
-  fullName: string;
-  dateOfBirth: string;
-  gender: Gender;
-  phone: string;
-  idNumber?: string | undefined;
-}
-
-export const REPORT_CATEGORIES = ['missing_dose', 'wrong_dose', 'wrong_personal_info', 'other'] as const;
-export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
-
-export interface ReportBody extends PersonBody {
-  category: ReportCategory;
-  description: string;
-  provinceCode?: string | undefined;
-  dose?: { administeredOn?: string | undefined; vaccineCode?: string | undefined; facilityId?: string | undefined };
-}
-
-export interface ReportReceipt {
-  trackingCode: string;
-  receivedAt: string;
-  dueAt: string;
-  status: string;
-}
-
-export type ReportState = 'received' | 'in_progress' | 'resolved';
-export type ReportOutcome = 'corrected' | 'rejected' | 'duplicate';
-export type RejectionReason = 'evidence_incomplete' | 'details_mismatch' | 'photo_unusable' | 'other';
-
-export interface ReportStatus {
-  trackingCode: string;
-  status: ReportState;
-  category: ReportCategory;
-  receivedAt: string;
-  dueAt: string;
-  resolvedAt: string | null;
-  outcome: ReportOutcome | null;
-  outcomeReason: RejectionReason | null;
-  outcomeNote: string | null;
-  hasEvidence: boolean;
-}
-
-export const PRIORITY_GROUPS = [
-  'health_worker',
-  'frontline',
-  'essential_services',
-  'teacher',
-  'elderly_65',
-  'chronic_disease',
-  'industrial_worker',
-  'other',
-] as const;
-export type PriorityGroup = (typeof PRIORITY_GROUPS)[number];
-
-export type ChecklistAnswer = 'yes' | 'no' | 'unsure';
-
-export interface RegistrationBody extends PersonBody {
-  idNumber: string;
-  healthInsuranceNumber?: string | undefined;
-  occupation?: string | undefined;
-  priorityGroup: PriorityGroup;
-  provinceCode: string;
-  districtCode?: string | undefined;
-  communeCode?: string | undefined;
-  ethnicity?: string | undefined;
-  nationality: string;
-  preferredDate?: string | undefined;
-  checklist: Record<string, ChecklistAnswer>;
-  consent: true;
-}
-
-export interface RegistrationConfirmation {
-  code: string;
-  qr: string;
-  status: string;
-  fullName: string;
-  provinceCode: string;
-}
+/** Who the citizen says they are (the certificate look-up's body). */
+export type PersonBody = CertificateLookupBody;
+export type ReportBody = PortalReportBody;
+/** A report as the citizen who filed it sees it. */
+export type ReportStatus = PortalReportStatus;
+export type ChecklistAnswer = ScreeningAnswer;
+export type RegistrationBody = PortalRegistrationBody;
 
 const path = (s: string) => encodeURIComponent(s);
 
 export const portalApi = {
-  startLookup: (body: PersonBody) => api.post<{ lookupId: string }>('/api/portal/certificate-lookups', body),
+  startLookup: (body: PersonBody) => api.post<LookupStarted>('/api/portal/certificate-lookups', body),
   verifyLookup: (lookupId: string, otp: string) =>
     api.post<Certificate>(`/api/portal/certificate-lookups/${path(lookupId)}/verify`, { otp }),
   fileReport: (body: ReportBody) => api.post<ReportReceipt>('/api/portal/reports', body),
@@ -104,8 +66,7 @@ export const portalApi = {
   },
   reportStatus: (trackingCode: string, phone: string, signal?: AbortSignal) =>
     api.get<ReportStatus>(`/api/portal/reports/${path(trackingCode)}`, { query: { phone }, signal }),
-  startRegistration: (body: RegistrationBody) =>
-    api.post<{ registrationId: string }>('/api/portal/registrations', body),
+  startRegistration: (body: RegistrationBody) => api.post<RegistrationStarted>('/api/portal/registrations', body),
   confirmRegistration: (registrationId: string, otp: string) =>
     api.post<RegistrationConfirmation>(`/api/portal/registrations/${path(registrationId)}/verify`, { otp }),
 };
@@ -114,11 +75,8 @@ interface Items<T> {
   items: T[];
 }
 
-export interface VaccineItem {
-  code: string;
-  name: string;
-  localName: string;
-}
+/** What the portal's forms show of a vaccine of the catalogue. */
+export type VaccineItem = Pick<CatalogueVaccine, 'code' | 'name' | 'localName'>;
 
 /** Reference data changes rarely: keep it for the whole visit. */
 const REFERENCE_STALE_MS = 60 * 60_000;

@@ -1,4 +1,5 @@
 import {
+  type CertificateState,
   type HcertVerification,
   type HcertVerifyResult,
   vaccineByCode,
@@ -16,13 +17,6 @@ import { decodeQrFromFile } from './decodeImage';
 import { useVerifyT, type VerifyKey } from './i18n';
 import { type StoredTrustList, useTrustList } from './trustList';
 import './verify.css';
-
-/** `GET /api/certificates/status`: is the certificate still the current one? */
-interface CertificateState {
-  ci: string;
-  state: 'current' | 'superseded' | 'expired' | 'unknown';
-  supersededByCi?: string | null;
-}
 
 type OnlineCheck =
   | { state: 'checking' }
@@ -80,6 +74,7 @@ function certificateDetails(v: HcertVerification) {
 async function onlineState(ci: string): Promise<OnlineCheck> {
   if (!navigator.onLine) return { state: 'offline' };
   try {
+    // `GET /api/certificates/status`: is the certificate still the current one?
     const answer = await api.get<CertificateState>('/api/certificates/status', { query: { ci } });
     return { state: 'done', answer: answer.state };
   } catch (error) {

@@ -1,4 +1,4 @@
-import type { TrustListKey } from '@tiemchung/core';
+import type { TrustListKey, TrustListResponse } from '@tiemchung/core';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 
@@ -9,13 +9,6 @@ export interface StoredTrustList {
   /** When it was fetched (ISO). */
   fetchedAt: string;
   keys: TrustListKey[];
-}
-
-interface ApiTrustKey {
-  kid: string;
-  alg: 'ES256' | 'PS256';
-  publicKeyPem: string;
-  keyUsage?: string[];
 }
 
 function isStoredTrustList(value: unknown): value is StoredTrustList {
@@ -49,7 +42,7 @@ function storeTrustList(list: StoredTrustList): void {
 
 /** Fetches `GET /api/certificates/trust-list` (public) and keeps the keys with the time. */
 export async function fetchTrustList(): Promise<StoredTrustList> {
-  const body = await api.get<{ keys: ApiTrustKey[] }>('/api/certificates/trust-list');
+  const body = await api.get<TrustListResponse>('/api/certificates/trust-list');
   const list: StoredTrustList = {
     fetchedAt: new Date().toISOString(),
     keys: body.keys.map((k) => ({

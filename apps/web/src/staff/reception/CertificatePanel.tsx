@@ -1,16 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
+import type { Certificate } from '@tiemchung/core';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { buttonClass } from '../../ui/Button';
 
-interface CertificateSummary {
-  status: 'none' | 'partial' | 'complete' | 'booster';
-  color: 'none' | 'yellow' | 'green';
-  statusText: { vi: string; en: string };
-  ci: string | null;
-  doses: { id: string }[];
-  passportBlockers: { code: string; doseId?: string; message: { vi: string; en: string } }[];
-}
+/** What the desk shows of `GET /api/people/{id}/certificate` (core's contract). */
+type CertificateSummary = Pick<Certificate, 'status' | 'color' | 'statusText' | 'ci' | 'doses' | 'passportBlockers'>;
 
 /**
  * The person's certificate at the desk: status colour, and the certificate printed from the

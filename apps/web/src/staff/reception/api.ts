@@ -1,5 +1,12 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { AdminUnit, CreatePersonBody, Facility, Person, UpdatePersonBody } from '@tiemchung/core';
+import type {
+  AdminUnit,
+  CreatePersonBody,
+  DuplicateCheckQuery,
+  Facility,
+  Person,
+  UpdatePersonBody,
+} from '@tiemchung/core';
 import { api, isApiError } from '../../api/client';
 import type { SessionUser } from '../../auth/types';
 
@@ -19,13 +26,8 @@ export function existingIdOf(error: unknown): string | null {
 
 export type PeopleSearch = { q: string } | { idNumber: string } | { phone: string };
 
-export interface DuplicateCheckParams {
-  fullName: string;
-  dateOfBirth: string;
-  gender?: 'male' | 'female' | undefined;
-  phone?: string | undefined;
-  idNumber?: string | undefined;
-}
+/** `GET /api/people/duplicate-check`: the details about to be registered. */
+export type DuplicateCheckParams = DuplicateCheckQuery;
 
 export const peopleApi = {
   search: (search: PeopleSearch, signal?: AbortSignal) =>

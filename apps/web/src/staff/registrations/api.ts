@@ -1,4 +1,9 @@
-import { type Registration, type RegistrationStatus, STAFF_REGISTRATION_STATUSES } from '@tiemchung/core';
+import {
+  type AssignRegistrationBody,
+  type Registration,
+  type RegistrationStatus,
+  STAFF_REGISTRATION_STATUSES,
+} from '@tiemchung/core';
 import { api } from '../../api/client';
 import type { ItemsResponse } from '../reception/api';
 
@@ -15,7 +20,7 @@ export const registrationsApi = {
     api
       .get<ItemsResponse<Registration>>('/api/registrations', { query: status ? { status } : {}, signal })
       .then((r) => r.items),
-  assign: (id: string, to: { districtCode: string } | { facilityId: string }) =>
+  assign: (id: string, to: AssignRegistrationBody) =>
     api.post<Registration>(`/api/registrations/${encodeURIComponent(id)}/assign`, to),
   invite: (id: string, date: string) =>
     api.post<Registration>(`/api/registrations/${encodeURIComponent(id)}/invite`, { date }),

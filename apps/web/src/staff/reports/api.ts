@@ -1,118 +1,69 @@
 import { queryOptions, useQueries, useQuery } from '@tanstack/react-query';
 import type {
   AdminUnit,
+  Campaign,
+  CampaignBody,
+  CampaignCounts,
+  CampaignCreated,
+  CampaignProgress,
+  CampaignUnit,
+  CatalogueVaccine,
   Certificate as CoreCertificate,
+  CorrectDoseBody,
   Dose,
-  DoseKind,
   DoseRuleViolation,
   Facility,
-  RejectionReason,
+  LinkPersonBody,
+  MergeResult,
+  ReassignBody,
+  RecordDoseBody,
+  Report,
+  ReportAction,
   ReportCategory,
-  ReportOutcome,
+  ReportDetail,
+  ReportStatus,
+  ReportUnitLevel,
+  ResolutionBody,
   StockLot,
   UpdatePersonBody,
-  Urgency,
 } from '@tiemchung/core';
 import { api, isApiError } from '../../api/client';
 import type { ItemsResponse, Person } from '../reception/api';
 
-/** The server's report-handling API (`/api/reports`, `/api/campaigns`) and what the screens read with it. */
-export type { Dose, Facility, Person, StockLot };
+export { REPORT_STATUSES } from '@tiemchung/core';
+/**
+ * The server's report-handling API (`/api/reports`, `/api/campaigns`) and what the screens read
+ * with it: every body and answer is core's contract.
+ */
+export type {
+  Campaign,
+  CampaignBody,
+  CampaignCounts,
+  CampaignProgress,
+  CampaignUnit,
+  CorrectDoseBody,
+  Dose,
+  Facility,
+  Person,
+  ReassignBody,
+  Report,
+  ReportAction,
+  ReportDetail,
+  ReportStatus,
+  ResolutionBody,
+  StockLot,
+};
 /** What the report screen shows of a person's certificate. */
 export type Certificate = Pick<CoreCertificate, 'status' | 'color' | 'statusText' | 'issuedAt'>;
 /** One broken dose rule of a 422 answer (`violations` next to `error` in the body). */
 export type Violation = DoseRuleViolation;
-
-export const REPORT_STATUSES = ['received', 'in_progress', 'resolved'] as const;
-export type ReportStatus = (typeof REPORT_STATUSES)[number];
-
-export type UnitLevel = 'facility' | 'commune' | 'district' | 'province';
-
-export interface AssignedUnit {
-  level: UnitLevel;
-  /** The facility id, or the code of the commune / district / province. */
-  code: string;
-}
-
-export interface Report {
-  id: string;
-  trackingCode: string;
-  category: ReportCategory;
-  status: ReportStatus;
-  fullName: string;
-  dateOfBirth: string;
-  gender: 'male' | 'female' | string;
-  phone: string;
-  idNumber: string | null;
-  description: string;
-  dose: { administeredOn: string | null; vaccineCode: string | null; facilityId: string | null } | null;
-  personId: string | null;
-  assignedUnit: AssignedUnit;
-  provinceCode: string;
-  districtCode: string | null;
-  facilityId: string | null;
-  handler: string | null;
-  receivedAt: string;
-  dueAt: string;
-  overdue: boolean;
-  urgency: Urgency | null;
-  escalatedAt: string | null;
-  resolvedAt: string | null;
-  resolvedBy: string | null;
-  outcome: ReportOutcome | null;
-  outcomeReason: RejectionReason | null;
-  outcomeNote: string | null;
-  hasEvidence: boolean;
-}
-
-export interface ReportAction {
-  action: string;
-  entityType: string | null;
-  entityId: string | null;
-  detail: unknown;
-  actor: string | null;
-  at: string;
-}
-
-export interface ReportDetail extends Report {
-  actions: ReportAction[];
-}
-
-export interface Vaccine {
-  code: string;
-  name: string;
-  localName: string;
-  manufacturer: string;
-}
-
-export interface Campaign {
-  id: string;
-  name: string;
-  provinceCode: string | null;
-  receiveFrom: string;
-  receiveTo: string;
-  deadline: string;
-}
-
-export interface CampaignCounts {
-  received: number;
-  resolved: number;
-  open: number;
-  overdue: number;
-  willMissDeadline: number;
-}
-
-export interface CampaignUnit extends CampaignCounts {
-  /** District code (3 digits) or province code (2 digits). */
-  unit: string;
-  onTimeRate: number | null;
-}
-
-export interface CampaignProgress {
-  campaign: Campaign;
-  total: CampaignCounts;
-  units: CampaignUnit[];
-}
+export type UnitLevel = ReportUnitLevel;
+/** The unit a report is assigned to: the facility id, or the code of the commune / district / province. */
+export type AssignedUnit = Report['assignedUnit'];
+/** The body of adding the missing dose: the dose as recorded anywhere else. */
+export type DoseBody = RecordDoseBody;
+/** What the screens show of a vaccine of the catalogue. */
+export type Vaccine = Pick<CatalogueVaccine, 'code' | 'name' | 'localName' | 'manufacturer'>;
 
 /** Every rule a 422 listed (none for other errors). */
 export function violationsOf(error: unknown): Violation[] {
@@ -145,45 +96,6 @@ export function exportHref(kind: 'csv' | 'xlsx', filters: ReportFilters): string
   return `/api/reports/export.${kind}?${new URLSearchParams(filterQuery(filters)).toString()}`;
 }
 
-export interface ReassignBody {
-  facilityId?: string;
-  unitCode?: string;
-  reason: string;
-}
-
-export interface DoseBody {
-  vaccineCode: string;
-  lotNumber: string;
-  administeredOn: string;
-  facilityId: string;
-  doseKind?: DoseKind;
-  override?: { reason: string };
-}
-
-export interface CorrectDoseBody {
-  doseId: string;
-  vaccineCode?: string;
-  lotNumber?: string;
-  administeredOn?: string;
-  facilityId?: string;
-  override?: { reason: string };
-}
-
-export interface ResolutionBody {
-  outcome: ReportOutcome;
-  note: string;
-  reason?: RejectionReason;
-  duplicateOf?: string;
-}
-
-export interface CampaignBody {
-  name: string;
-  receiveFrom: string;
-  receiveTo: string;
-  deadline: string;
-  provinceCode?: string;
-}
-
 const report = (id: string) => `/api/reports/${encodeURIComponent(id)}`;
 const person = (id: string) => `/api/people/${encodeURIComponent(id)}`;
 
@@ -196,13 +108,11 @@ export const reportsApi = {
   get: (id: string, signal?: AbortSignal) => api.get<ReportDetail>(report(id), { signal }),
   claim: (id: string) => api.post<Report>(`${report(id)}/claim`),
   reassign: (id: string, body: ReassignBody) => api.post<Report>(`${report(id)}/reassign`, body),
-  linkPerson: (id: string, body: { personId: string } | { create: true }) =>
-    api.post<Person>(`${report(id)}/person`, body),
+  linkPerson: (id: string, body: LinkPersonBody) => api.post<Person>(`${report(id)}/person`, body),
   addDose: (id: string, body: DoseBody) => api.post<Dose>(`${report(id)}/actions/add-dose`, body),
   correctDose: (id: string, body: CorrectDoseBody) => api.post<Dose>(`${report(id)}/actions/correct-dose`, body),
   correctPerson: (id: string, body: UpdatePersonBody) => api.post<Person>(`${report(id)}/actions/correct-person`, body),
-  merge: (id: string, duplicateId: string) =>
-    api.post<{ person: Person; moved: unknown }>(`${report(id)}/actions/merge`, { duplicateId }),
+  merge: (id: string, duplicateId: string) => api.post<MergeResult>(`${report(id)}/actions/merge`, { duplicateId }),
   resolve: (id: string, body: ResolutionBody) => api.post<Report>(`${report(id)}/resolution`, body),
   evidenceUrl: (id: string) => `${report(id)}/evidence`,
 
@@ -215,7 +125,7 @@ export const reportsApi = {
   campaigns: (signal?: AbortSignal) => api.get<ItemsResponse<Campaign>>('/api/campaigns', { signal }),
   campaign: (id: string, signal?: AbortSignal) =>
     api.get<CampaignProgress>(`/api/campaigns/${encodeURIComponent(id)}`, { signal }),
-  createCampaign: (body: CampaignBody) => api.post<{ id: string; name: string }>('/api/campaigns', body),
+  createCampaign: (body: CampaignBody) => api.post<CampaignCreated>('/api/campaigns', body),
 };
 
 /** react-query keys (all under `reports`/`people`/reference roots, dropped on sign-out). */

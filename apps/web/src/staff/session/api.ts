@@ -1,22 +1,30 @@
 import {
+  type AdverseEventBody,
+  type AdverseEventRecorded,
   type Board,
   CHECK_IN_METHODS,
   type CheckInMethod,
+  type CloseSessionBody,
+  type CloseSessionResult,
   type Dose,
-  type DoseKind,
   type DoseRuleViolation,
   type Facility,
-  type ScreeningAnswer,
-  type ScreeningOutcome,
+  type LotUsage,
+  type OpenSessionBody,
+  type Registration,
+  type ScreeningBodyInput,
+  type ScreeningResult,
   type Session,
   type SessionLot,
+  type SessionsQuery,
   type StockLot,
   type Tally,
   VISIT_STATUSES,
   type Visit,
+  type VisitDoseBody,
+  type VisitDoseResult,
   type VisitPerson,
   type VisitStatus,
-  type Vitals,
 } from '@tiemchung/core';
 import { api } from '../../api/client';
 import type { ItemsResponse, Person } from '../reception/api';
@@ -27,6 +35,7 @@ export type {
   CheckInMethod,
   Dose,
   Facility,
+  LotUsage,
   Person,
   Session,
   SessionLot,
@@ -41,68 +50,25 @@ export type Violation = DoseRuleViolation;
 export { CHECK_IN_METHODS, VISIT_STATUSES };
 
 /** A registration invited for a date at a facility (the fields the board shows). */
-export interface InvitedRegistration {
-  id: string;
-  code: string;
-  fullName: string;
-  dateOfBirth: string;
-  gender: string;
-  assignedFacilityId: string | null;
-  invitedFor: string | null;
-}
+export type InvitedRegistration = Pick<
+  Registration,
+  'id' | 'code' | 'fullName' | 'dateOfBirth' | 'gender' | 'assignedFacilityId' | 'invitedFor'
+>;
 
-/** A lot held by a facility (`GET /api/lots?facilityId=`). */
-export interface ScreeningRequest {
-  answers: Record<string, ScreeningAnswer>;
-  vitals: Vitals;
-  outcome: ScreeningOutcome;
-  reason?: string;
-}
-
-export interface DoseRequest {
-  vaccineCode: string;
-  lotNumber: string;
-  doseKind?: DoseKind;
-  /** When the dose was given (the nurse's submit, even if it syncs later): the observation starts then. */
-  givenAt?: string;
-}
-
-export interface AdverseEventRequest {
-  personId: string;
-  doseId?: string;
-  visitId?: string;
-  occurredAt?: string;
-  symptoms: string[];
-  severity: 'mild' | 'serious';
-  actionTaken: string;
-}
-
-export interface CloseRequest {
-  lots: { lotNumber: string; vialsOpened: number }[];
-}
-
-export interface LotUsage {
-  lotNumber: string;
-  vaccineCode: string;
-  vialsOpened: number;
-  dosesPerVial: number;
-  dosesUsed: number;
-  dosesRecorded: number;
-  possibleUnrecorded: number;
-}
-
-export interface CloseResponse {
-  session: Session;
-  lots: LotUsage[];
-}
+/** `POST /api/visits/{id}/screening` as sent (the vital signs may be left out). */
+export type ScreeningRequest = ScreeningBodyInput;
+/** `POST /api/visits/{id}/dose`: `givenAt` is the nurse's submit, even if it syncs later (the observation starts then). */
+export type DoseRequest = VisitDoseBody;
+export type AdverseEventRequest = AdverseEventBody;
+export type CloseRequest = CloseSessionBody;
+export type CloseResponse = CloseSessionResult;
 
 const enc = encodeURIComponent;
 
 export const sessionApi = {
-  list: (query: { facilityId?: string; from?: string; to?: string }, signal?: AbortSignal) =>
+  list: (query: SessionsQuery, signal?: AbortSignal) =>
     api.get<ItemsResponse<Session>>('/api/sessions', { query, signal }),
-  open: (body: { facilityId: string; sessionDate: string; name?: string; lotNumbers?: string[] }) =>
-    api.post<Session>('/api/sessions', body),
+  open: (body: OpenSessionBody) => api.post<Session>('/api/sessions', body),
   board: (id: string, signal?: AbortSignal) => api.get<Board>(`/api/sessions/${enc(id)}`, { signal }),
   /**
    * Check-in of a portal registrant by the text of their QR (TCDK:DK-…), scanned (`registration_qr`)
@@ -128,15 +94,15 @@ export const sessionApi = {
   checkIn: (sessionId: string, body: { id: string; personId: string; method: CheckInMethod }, signal?: AbortSignal) =>
     api.post<Visit>(`/api/sessions/${enc(sessionId)}/visits`, body, { signal }),
   screening: (visitId: string, body: ScreeningRequest, signal?: AbortSignal) =>
-    api.post<{ visit: Visit; suggestion: string }>(`/api/visits/${enc(visitId)}/screening`, body, { signal }),
+    api.post<ScreeningResult>(`/api/visits/${enc(visitId)}/screening`, body, { signal }),
   dose: (visitId: string, body: DoseRequest, idempotencyKey: string, signal?: AbortSignal) =>
-    api.post<{ visit: Visit; dose: Dose }>(`/api/visits/${enc(visitId)}/dose`, body, {
+    api.post<VisitDoseResult>(`/api/visits/${enc(visitId)}/dose`, body, {
       headers: { 'Idempotency-Key': idempotencyKey },
       signal,
     }),
   complete: (visitId: string, signal?: AbortSignal) =>
     api.post<Visit>(`/api/visits/${enc(visitId)}/complete`, undefined, { signal }),
-  adverseEvent: (body: AdverseEventRequest) => api.post<{ id: string; severity: string }>('/api/adverse-events', body),
+  adverseEvent: (body: AdverseEventRequest) => api.post<AdverseEventRecorded>('/api/adverse-events', body),
   close: (sessionId: string, body: CloseRequest) =>
     api.post<CloseResponse>(`/api/sessions/${enc(sessionId)}/close`, body),
   lots: (facilityId: string, signal?: AbortSignal) =>
