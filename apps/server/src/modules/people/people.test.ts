@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { unitOfWork } from '../../db/transaction.js';
+import type { Actor } from '../../lib/authz.js';
+import { AppError } from '../../lib/errors.js';
 import { buildPerson, buildPersonIn, createPersonVia, otherCccd, setRegistryMode } from '../../test/factories.js';
 import { useTestApp } from '../../test/harness.js';
 import { listAudit, systemAuditContext } from '../audit/audit.service.js';
 import { runRecheckBatch } from './people.job.js';
-import { createPerson, planNewPerson } from './people.service.js';
+import { applyPersonUpdate, createPerson, planNewPerson, planPersonUpdate } from './people.service.js';
 
 const now = new Date('2021-11-20T02:00:00Z');
 const t = await useTestApp({ deps: { clock: () => now } });
@@ -79,6 +81,45 @@ describe('registering a person at the desk', () => {
     expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
     const rows = await t.db.selectFrom('people').select('id').where('id_number', '=', body.idNumber).execute();
     expect(rows).toHaveLength(1);
+    // The later one names the record that won.
+    expect(results.find((r) => r.status === 409)?.body.existingId).toBe(rows[0]?.id);
+  });
+
+  it('a correction to an ID number taken after it was checked → 409 duplicate_person naming the holder', async () => {
+    const admin: Actor = {
+      id: 'test-admin',
+      username: 'admin',
+      role: 'national_admin',
+      displayName: 'admin',
+      scope: {
+        level: 'nation',
+        unitCode: null,
+        provinceCode: null,
+        districtCode: null,
+        communeCode: null,
+        facilityId: null,
+      },
+    };
+    const a = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
+    const taken = otherCccd(a.idNumber);
+    const deps = { registry: t.app.deps.registry, clock: () => now };
+    // Checked while the number is free…
+    const plan = await planPersonUpdate(t.db, deps, admin, a.id, { idNumber: taken, reason: 'Sửa số định danh' });
+    // …then another desk registers it before the correction is written.
+    const holder = await createPersonVia(t, {
+      ...buildPersonIn('87', { districtCode: '866' }),
+      fullName: a.fullName,
+      dateOfBirth: a.dateOfBirth,
+      gender: a.gender,
+      idNumber: taken,
+    });
+    // The update fails on the unique index under a savepoint, so the transaction can still name the holder.
+    const err = await unitOfWork(t.db, (trx) => applyPersonUpdate(trx, systemAuditContext('test'), plan)).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).toMatchObject({ code: 'duplicate_person', extra: { existingId: holder.id } });
+    expect((await t.call('GET', `/api/people/${a.id}`, { as: 'admin' })).body.idNumber).toBe(a.idNumber);
   });
 
   it('rejects a bad phone, a bad name and an unknown province with the field', async () => {
