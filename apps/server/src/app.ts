@@ -1,8 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -24,6 +22,7 @@ import { clientErrorHandler, handleError, registerErrorHandling } from './lib/er
 import { AppError } from './lib/errors.js';
 import { registerInputGuard } from './lib/input-guard.js';
 import { every } from './lib/periodic.js';
+import { registerWebApp } from './lib/static-assets.js';
 import { aefiRoutes } from './modules/aefi/aefi.routes.js';
 import { startAuditSealer } from './modules/audit/audit.chain.js';
 import { systemAuditContext } from './modules/audit/audit.service.js';
@@ -279,27 +278,4 @@ function startJobs(app: FastifyInstance): void {
     () => runRecheckBatch(app.db, app.deps, systemAuditContext('identity-recheck')),
     (n) => n && app.log.info({ checked: n }, 'identity re-check batch'),
   );
-}
-
-/** Serves the built web app; client-side routes get index.html, API misses get the JSON 404. */
-async function registerWebApp(app: FastifyInstance, webDist: string): Promise<void> {
-  await app.register(fastifyStatic, {
-    root: webDist,
-    wildcard: true,
-    index: ['index.html'],
-    setHeaders(res, filePath) {
-      // Built assets have content hashes in their names; the shell must always be revalidated.
-      if (filePath.includes(`${path.sep}assets${path.sep}`))
-        res.header('cache-control', 'public, max-age=31536000, immutable');
-      else res.header('cache-control', 'no-cache');
-    },
-  });
-  app.setNotFoundHandler((request, reply) => {
-    const url = request.url.split('?')[0] ?? '/';
-    const isPage =
-      (request.method === 'GET' || request.method === 'HEAD') && !url.startsWith('/api') && !path.extname(url);
-    if (!isPage) throw new AppError('route_not_found');
-    reply.header('cache-control', 'no-cache');
-    return reply.sendFile('index.html');
-  });
 }
