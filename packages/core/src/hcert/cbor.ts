@@ -1,15 +1,14 @@
-import { Decoder, Encoder, type Options, Tag } from 'cbor-x';
-import { HcertError } from './errors.js';
+import { Encoder, type Options, Tag } from 'cbor-x';
 
 /**
- * cbor-x set up for COSE/CWT: plain CBOR that any DCC verifier reads.
+ * The CBOR writer for what is signed, cbor-x set up for COSE/CWT: plain CBOR that any DCC verifier
+ * reads. (Reading is cbor-decode.ts, which reads the same way and pulls no cbor-x into the verifier.)
  * - `useRecords: false`: no cbor-x record extension (tag 105) — plain maps;
  * - `mapsAsObjects: false`: decoded maps are `Map`s, so integer keys (1, 4, 6, -260) stay integers;
  * - `useTag259ForMaps: false`: a `Map` is written as a plain CBOR map, not tag 259;
  * - `tagUint8Array: false`: a `Uint8Array` is a plain byte string, not tag 64;
  * - `variableMapSize: true`: objects get the shortest map header (preferred serialisation), not
  *   cbor-x's default 16-bit one.
- * Tags the DCC uses (18 COSE_Sign1, 61 CWT) come out as {@link Tag}.
  */
 const OPTIONS: Options & { useTag259ForMaps: boolean } = {
   useRecords: false,
@@ -22,9 +21,8 @@ const OPTIONS: Options & { useTag259ForMaps: boolean } = {
 };
 
 const encoder = new Encoder(OPTIONS);
-const decoder = new Decoder(OPTIONS);
 
-/** cbor-x's tagged value: `new Tag(value, 18)` writes COSE_Sign1; decoding yields it for tags cbor-x does not interpret. */
+/** cbor-x's tagged value: `new Tag(value, 18)` writes COSE_Sign1 (reading yields cbor-decode.ts's `CborTag`). */
 export { Tag };
 
 /** Encodes a value as CBOR; returns a fresh `Uint8Array` (never cbor-x's reused buffer). */
@@ -32,21 +30,5 @@ export function cborEncode(value: unknown): Uint8Array<ArrayBuffer> {
   return new Uint8Array(encoder.encode(value));
 }
 
-/**
- * Decodes exactly one CBOR item; trailing bytes are an error. Throws {@link HcertError} `cbor`
- * (with `what` in the message) on anything malformed.
- */
-export function cborDecode(bytes: Uint8Array, what = 'data'): unknown {
-  if (bytes.length === 0) throw new HcertError('cbor', `The ${what} is empty.`);
-  try {
-    return decoder.decode(bytes) as unknown;
-  } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    throw new HcertError('cbor', `The ${what} is not valid CBOR (${why}).`, { cause: e });
-  }
-}
-
-/** True for a CBOR byte string as cbor-x decodes it (a `Uint8Array`, a `Buffer` in Node). */
-export function isBytes(value: unknown): value is Uint8Array {
-  return value instanceof Uint8Array;
-}
+/** The reader (cbor-decode.ts: no cbor-x, so that a verifier in the browser never loads it). */
+export { cborDecode, isBytes } from './cbor-decode.js';

@@ -1,4 +1,5 @@
-import { cborDecode, cborEncode, isBytes, Tag } from './cbor.js';
+import { cborEncode } from './cbor.js';
+import { CborTag, cborDecode, isBytes } from './cbor-decode.js';
 import { HcertError } from './errors.js';
 
 /**
@@ -187,8 +188,8 @@ function headerMap(value: unknown, which: string): CoseHeader {
  */
 export function decodeCoseSign1(bytes: Uint8Array): CoseSign1 {
   let item = cborDecode(bytes, 'COSE message');
-  if (item instanceof Tag && item.tag === CWT_TAG) item = item.value;
-  if (item instanceof Tag) {
+  if (item instanceof CborTag && item.tag === CWT_TAG) item = item.value;
+  if (item instanceof CborTag) {
     if (item.tag !== COSE_SIGN1_TAG) {
       throw new HcertError('cose', `CBOR tag ${item.tag} is not COSE_Sign1 (tag 18).`);
     }

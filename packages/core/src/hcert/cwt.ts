@@ -1,4 +1,5 @@
-import { cborDecode, cborEncode, isBytes, Tag } from './cbor.js';
+import { cborEncode } from './cbor.js';
+import { CborTag, cborDecode, isBytes } from './cbor-decode.js';
 import { writeCborView } from './cbor-writer.js';
 import { HcertError } from './errors.js';
 
@@ -70,7 +71,7 @@ export function encodeCwtClaimsView(claims: CwtClaimsInput): Uint8Array<ArrayBuf
 
 function seconds(value: unknown, name: string): number | null {
   if (value === undefined || value === null) return null;
-  // Some issuers tag NumericDate as an epoch date (tag 1); cbor-x turns that into a Date.
+  // Some issuers tag NumericDate as an epoch date (tag 1); the reader turns that into a Date.
   if (value instanceof Date) return Math.floor(value.getTime() / 1000);
   if (typeof value === 'number' && Number.isFinite(value)) return Math.floor(value);
   if (typeof value === 'bigint') return Number(value);
@@ -99,7 +100,7 @@ export function cborToJson(value: unknown, path = 'payload'): unknown {
   }
   if (Array.isArray(value)) return value.map((v, i) => cborToJson(v, `${path}[${i}]`));
   if (value instanceof Date) return value.toISOString();
-  if (value instanceof Tag) return cborToJson(value.value, path);
+  if (value instanceof CborTag) return cborToJson(value.value, path);
   if (isBytes(value)) return new Uint8Array(value);
   return value;
 }

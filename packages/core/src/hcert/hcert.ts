@@ -12,6 +12,7 @@ import {
   sigStructureView,
 } from './cose.js';
 import { type CwtClaims, decodeCwtClaims, encodeCwtClaims, encodeCwtClaimsView, type JsonObject } from './cwt.js';
+import { validateDccPayload } from './dcc-check.js';
 import { zlibDeflateView } from './deflate.js';
 import { HcertError, type HcertErrorCode, isHcertError } from './errors.js';
 import {
@@ -25,7 +26,7 @@ import {
   trustListKeys,
   verifySignature,
 } from './keys.js';
-import { type DccType, validateDccPayload } from './schema.js';
+import type { DccType } from './schema.js';
 import { zlibInflate } from './zlib.js';
 
 /**

@@ -1,9 +1,12 @@
 import { z } from 'zod';
-import { parseIsoDate } from '../identity/dates.js';
+import { DCC_DOB_RE, ICAO_NAME_RE, isDateTime, isFullDate } from './dcc-check.js';
+
+export { DCC_DOB_RE, isDateTime, isFullDate, validateDccPayload } from './dcc-check.js';
 
 /**
  * The EU DCC JSON schema, version 1.3.0 (`DCC.combined-schema.json` of the eHealth Network), as
- * zod: used to check a foreign certificate a verifier scans. Value sets (vaccine codes, countries)
+ * zod: the declarative statement of the rules that `validateDccPayload` (dcc-check.ts, written out
+ * without zod for the verifier's page) checks, held to it by dcc-check.test.ts. Value sets (vaccine codes, countries)
  * are not enforced, as the schema itself leaves them to business rules; unknown properties are
  * kept, as the schema allows them. Our own certificates are held to the stricter
  * `vnVaccinationPayloadSchema` in payload.ts.
@@ -13,28 +16,11 @@ import { parseIsoDate } from '../identity/dates.js';
 export const DCC_SCHEMA_VERSION = '1.3.0';
 
 /** An ICAO 9303 transliterated name: `A`–`Z` and `<` only, at most 80 characters. */
-export const icaoNameSchema = z
-  .string()
-  .max(80)
-  .regex(/^[A-Z<]*$/, 'expected ICAO 9303 characters A–Z and <');
-
-/** True for a calendar date `YYYY-MM-DD` that exists (JSON Schema `format: date`). */
-export function isFullDate(s: string): boolean {
-  return parseIsoDate(s) !== null;
-}
-
-/** True for an RFC 3339 date-time with a time zone (JSON Schema `format: date-time`). */
-export function isDateTime(s: string): boolean {
-  const m = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.exec(s);
-  if (!m || !isFullDate(m[1]!)) return false;
-  return Number(m[2]) < 24 && Number(m[3]) < 60 && Number(m[4]) < 61;
-}
+export const icaoNameSchema = z.string().max(80).regex(ICAO_NAME_RE, 'expected ICAO 9303 characters A–Z and <');
 
 /** A full date `YYYY-MM-DD`. */
 export const dccDateSchema = z.string().refine(isFullDate, 'expected a date YYYY-MM-DD');
 
-/** Date of birth: `YYYY-MM-DD`, `YYYY-MM`, `YYYY` (1900–2099) or empty when unknown. */
-export const DCC_DOB_RE = /^((19|20)\d\d(-\d\d){0,2}){0,1}$/;
 export const dccDobSchema = z.string().regex(DCC_DOB_RE, 'expected YYYY[-MM[-DD]] in 1900–2099');
 
 const posint = z.number().int().min(1);
@@ -123,17 +109,3 @@ export type DccType = 'v' | 't' | 'r';
 export type DccValidation =
   | { readonly ok: true; readonly payload: DccPayload; readonly type: DccType }
   | { readonly ok: false; readonly issues: readonly string[] };
-
-/** Checks a decoded payload against the EU DCC 1.3.0 schema; issues read `path: message`. */
-export function validateDccPayload(value: unknown): DccValidation {
-  const parsed = dccPayloadSchema.safeParse(value);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      issues: parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`),
-    };
-  }
-  const p = parsed.data;
-  const type: DccType = p.v ? 'v' : p.t ? 't' : 'r';
-  return { ok: true, payload: p, type };
-}
