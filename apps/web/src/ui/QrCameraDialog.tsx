@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { loadQrReader } from '../verify/loadQrReader';
 import { Alert } from './Alert';
 import { Button } from './Button';
 import './qr-camera-dialog.css';
@@ -26,15 +27,8 @@ function problemOf(error: unknown): CameraProblem {
   }
 }
 
-/** The minimal part of ZXing's reader used here. */
-interface QrReader {
-  decodeFromVideoDevice(
-    deviceId: string | null,
-    video: HTMLVideoElement,
-    callback: (result: { getText(): string } | null | undefined) => void,
-  ): Promise<void>;
-  reset(): void;
-}
+/** The largest side of a frame given to the decoder (a 1080p camera's frames are read at 1280 px). */
+const FRAME_MAX_SIDE = 1280;
 
 /** What the dialog says, in the caller's language and words. */
 export interface QrCameraLabels {
@@ -82,8 +76,11 @@ export interface QrCameraDialogProps {
 }
 
 /**
- * A modal dialog that reads a QR code with the device camera (ZXing's BrowserQRCodeReader, loaded
- * only when the dialog opens). The camera stream is stopped on a result, on close and on unmount.
+ * A modal dialog that reads a QR code with the device camera: every `scanIntervalMs` a frame of
+ * the video is drawn on a canvas and read by the platform's QR reader (ZXing C++ as WebAssembly,
+ * `verify/qrReader.ts`, loaded only when the dialog opens); the next frame is read once the
+ * previous one is done, so the page never queues work. The camera stream is stopped on a
+ * result, on close and on unmount.
  */
 export function QrCameraDialog({ open, labels, scanIntervalMs = 300, onClose, onDecoded }: QrCameraDialogProps) {
   const dialogRef = useRef<HTMLDialogElement>(null);
@@ -105,10 +102,21 @@ export function QrCameraDialog({ open, labels, scanIntervalMs = 300, onClose, on
   useEffect(() => {
     if (!open) return;
     let stopped = false;
-    let reader: QrReader | null = null;
+    let stream: MediaStream | null = null;
+    let timer: number | undefined;
+    let frame: number | undefined;
+    /** Stops the camera (its light goes off) and the scanning. */
+    const release = () => {
+      window.clearTimeout(timer);
+      if (frame !== undefined) window.cancelAnimationFrame(frame);
+      for (const track of stream?.getTracks() ?? []) track.stop();
+      stream = null;
+      const video = videoRef.current;
+      if (video) video.srcObject = null;
+    };
     const stop = () => {
       stopped = true;
-      reader?.reset();
+      release();
     };
     setState({ status: 'starting' });
 
@@ -116,23 +124,63 @@ export function QrCameraDialog({ open, labels, scanIntervalMs = 300, onClose, on
       if (!window.isSecureContext) return setState({ status: 'error', problem: 'insecure' });
       if (!navigator.mediaDevices?.getUserMedia) return setState({ status: 'error', problem: 'noCamera' });
       try {
-        const { BrowserQRCodeReader } = await import('@zxing/library/esm/browser/BrowserQRCodeReader');
-        if (stopped) return;
-        const video = videoRef.current;
-        if (!video) return;
-        const qrReader: QrReader = new BrowserQRCodeReader(scanIntervalMs);
-        reader = qrReader;
-        await qrReader.decodeFromVideoDevice(null, video, (result) => {
-          if (stopped || !result) return; // no code in this frame: keep scanning
-          const text = result.getText();
-          stop();
-          onDecodedRef.current(text);
+        const reader = loadQrReader(); // fetched while the camera starts
+        const media = await navigator.mediaDevices.getUserMedia({
+          audio: false,
+          video: { facingMode: 'environment', width: { ideal: 1280 }, height: { ideal: 720 } },
         });
-        // Closed while the camera was starting: the stream started after reset(), stop it now.
-        if (stopped) qrReader.reset();
-        else setState({ status: 'scanning' });
+        if (stopped) {
+          for (const track of media.getTracks()) track.stop();
+          return;
+        }
+        stream = media;
+        const video = videoRef.current;
+        if (!video) return release();
+        video.srcObject = media;
+        await video.play();
+        const { readQr } = await reader;
+        if (stopped) return;
+        setState({ status: 'scanning' });
+
+        const canvas = document.createElement('canvas');
+        const context = canvas.getContext('2d', { willReadFrequently: true });
+        if (!context) throw new Error('no 2d canvas');
+        const next = () => {
+          timer = window.setTimeout(() => {
+            // On the next painted frame (none while the page is hidden: no scanning then).
+            frame = window.requestAnimationFrame(() => void scan());
+          }, scanIntervalMs);
+        };
+        const scan = async () => {
+          if (stopped) return;
+          const { videoWidth, videoHeight } = video;
+          if (video.readyState >= video.HAVE_CURRENT_DATA && videoWidth > 0 && videoHeight > 0) {
+            const scale = Math.min(1, FRAME_MAX_SIDE / Math.max(videoWidth, videoHeight));
+            const width = Math.round(videoWidth * scale);
+            const height = Math.round(videoHeight * scale);
+            if (canvas.width !== width || canvas.height !== height) {
+              canvas.width = width;
+              canvas.height = height;
+            }
+            context.drawImage(video, 0, 0, width, height);
+            let text: string | null = null;
+            try {
+              text = await readQr(context.getImageData(0, 0, width, height));
+            } catch (error) {
+              console.error(error); // this frame only: keep scanning
+            }
+            if (stopped) return;
+            if (text) {
+              stop();
+              onDecodedRef.current(text);
+              return;
+            }
+          }
+          next();
+        };
+        next();
       } catch (error) {
-        reader?.reset();
+        release();
         if (!stopped) setState({ status: 'error', problem: problemOf(error) });
       }
     };
