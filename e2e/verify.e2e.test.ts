@@ -1,10 +1,12 @@
-import { mkdir } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.ts';
-import { personBodyOf } from '../apps/server/src/test/factories.ts';
+import { personBodyOf, reportBodyAbout } from '../apps/server/src/test/factories.ts';
 import {
   assertWebBuilt,
   launchBrowser,
@@ -26,6 +28,30 @@ const SCREENSHOT_DIR = process.env.E2E_SCREENSHOT_DIR;
 const BASE45 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
 
 type Citizen = ReturnType<typeof simulatorCitizens>[number];
+
+/**
+ * A video for Chromium's fake camera (`--use-file-for-fake-video-capture`): the grey picture
+ * (`pdftoppm -gray`, binary PGM) centred on a white 640×480 frame, in YUV4MPEG2 (4:2:0).
+ */
+async function cameraVideoOf(pgm: Buffer): Promise<{ file: string; remove(): Promise<void> }> {
+  const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.subarray(0, 40).toString('latin1'));
+  if (!header) throw new Error('not a binary 8-bit PGM');
+  const [width, height] = [Number(header[1]), Number(header[2])];
+  const pixels = pgm.subarray(header[0].length);
+  const [W, H] = [640, 480];
+  if (width > W || height > H) throw new Error(`picture ${width}×${height} larger than the frame`);
+  const luma = Buffer.alloc(W * H, 255);
+  const [left, top] = [Math.floor((W - width) / 2), Math.floor((H - height) / 2)];
+  for (let y = 0; y < height; y++) {
+    pixels.copy(luma, (top + y) * W + left, y * width, (y + 1) * width);
+  }
+  const chroma = Buffer.alloc((W / 2) * (H / 2) * 2, 128);
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), luma, chroma]);
+  const dir = await mkdtemp(join(tmpdir(), 'tiemchung-e2e-camera-'));
+  const file = join(dir, 'camera.y4m');
+  await writeFile(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`), frame, frame]));
+  return { file, remove: () => rm(dir, { recursive: true, force: true }) };
+}
 
 /** Waits (auto-retrying) until the locator is visible. */
 async function visible(locator: Locator, timeout = 15_000): Promise<Locator> {
@@ -100,21 +126,22 @@ describe('certificate verifier — Xác thực chứng nhận (browser)', () => 
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
   }
 
-  async function recordDose(personId: string, administeredOn: string): Promise<void> {
-    const dose = await api(
+  async function recordDose(personId: string, administeredOn: string): Promise<string> {
+    const dose = await api<{ id: string }>(
       'POST',
       `/api/people/${personId}/doses`,
       { vaccineCode: PFIZER, lotNumber: PFIZER_LOT, administeredOn, facilityId: FACILITY_ID },
       { 'Idempotency-Key': `e2e-verify-${personId}-${administeredOn}` },
     );
     expect(dose.status, JSON.stringify(dose.body)).toBe(201);
+    return dose.body.id;
   }
 
   /**
    * A person (registered by the national administrator) with two Pfizer doses recorded by the
    * site staff, and the QR text of their certificate as the staff see it.
    */
-  async function vaccinated(c: Citizen): Promise<{ id: string; qr: string }> {
+  async function vaccinated(c: Citizen): Promise<{ id: string; qr: string; ci: string; doseIds: string[] }> {
     const created = await api<{ id: string }>(
       'POST',
       '/api/people',
@@ -123,12 +150,62 @@ describe('certificate verifier — Xác thực chứng nhận (browser)', () => 
       'admin',
     );
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    await recordDose(created.body.id, '2021-10-01');
-    await recordDose(created.body.id, '2021-10-29');
-    const certificate = await api<{ qr: string | null }>('GET', `/api/people/${created.body.id}/certificate`);
+    const doseIds = [await recordDose(created.body.id, '2021-10-01'), await recordDose(created.body.id, '2021-10-29')];
+    const certificate = await api<{ qr: string | null; ci: string | null }>(
+      'GET',
+      `/api/people/${created.body.id}/certificate`,
+    );
     expect(certificate.status).toBe(200);
     expect(certificate.body.qr).toMatch(/^HC1:/);
-    return { id: created.body.id, qr: certificate.body.qr! };
+    return { id: created.body.id, qr: certificate.body.qr!, ci: certificate.body.ci!, doseIds };
+  }
+
+  /**
+   * A citizen's report that a dose's date is wrong, handled by the national administrator: the
+   * dose is corrected, so the certificate is reissued and the one before it is superseded.
+   */
+  async function correctDoseDate(c: Citizen, personId: string, doseId: string, administeredOn: string) {
+    const filed = await api<{ trackingCode: string }>('POST', '/api/portal/reports', {
+      ...reportBodyAbout(personBodyOf(c), { category: 'wrong_dose', description: 'Ngày tiêm mũi 2 bị ghi sai' }),
+      provinceCode: '87',
+    });
+    expect(filed.status, JSON.stringify(filed.body)).toBe(201);
+    const found = await api<{ items: { id: string }[] }>(
+      'GET',
+      `/api/reports?trackingCode=${filed.body.trackingCode}`,
+      undefined,
+      {},
+      'admin',
+    );
+    const reportId = found.body.items[0]!.id;
+    const linked = await api('POST', `/api/reports/${reportId}/person`, { personId }, {}, 'admin');
+    expect(linked.status, JSON.stringify(linked.body)).toBe(200);
+    const corrected = await api(
+      'POST',
+      `/api/reports/${reportId}/actions/correct-dose`,
+      { doseId, administeredOn },
+      {},
+      'admin',
+    );
+    expect(corrected.status, JSON.stringify(corrected.body)).toBe(200);
+  }
+
+  /** The certificate PDF (`a4` or `card`) as the site staff print it, rendered to a picture by poppler. */
+  async function renderedCertificate(personId: string, layout: 'a4' | 'card', dpi: number, gray = false) {
+    const response = await fetch(`${server.baseUrl}/api/people/${personId}/certificate.pdf?layout=${layout}`, {
+      headers: { Authorization: `Bearer ${tokens.staff}` },
+    });
+    expect(response.status).toBe(200);
+    const dir = await mkdtemp(join(tmpdir(), 'tiemchung-e2e-pdf-'));
+    try {
+      await writeFile(join(dir, 'c.pdf'), Buffer.from(await response.arrayBuffer()));
+      execFileSync('pdftoppm', ['-r', String(dpi), '-singlefile', gray ? '-gray' : '-png', 'c.pdf', 'page'], {
+        cwd: dir,
+      });
+      return await readFile(join(dir, gray ? 'page.pgm' : 'page.png'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
@@ -151,7 +228,7 @@ describe('certificate verifier — Xác thực chứng nhận (browser)', () => 
 
   it('says HỢP LỆ for a platform QR, KHÔNG HỢP LỆ for a tampered one, and still verifies offline', async () => {
     const c = citizens[0]!;
-    const { id, qr } = await vaccinated(c);
+    const { qr } = await vaccinated(c);
 
     const page = await newPage({ width: 360, height: 780 });
     await page.goto('/xac-thuc');
@@ -205,13 +282,126 @@ describe('certificate verifier — Xác thực chứng nhận (browser)', () => 
     await expect.poll(() => page.getByLabel(PASTE_LABEL, { exact: true }).inputValue(), { timeout: 15_000 }).toBe(qr);
     await visible(page.getByText('HỢP LỆ', { exact: true }));
 
-    // A third dose reissues the certificate: the old QR is still signed, but replaced.
-    await recordDose(id, '2022-05-02');
-    await page.setViewportSize({ width: 1280, height: 900 });
-    await check(page, qr);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('reads the printed certificate from a scan, a phone screenshot and the camera', async () => {
+    const c = citizens[2]!;
+    const { id, qr } = await vaccinated(c);
+    const page = await newPage({ width: 1280, height: 900 });
+    await page.goto('/xac-thuc');
+    await visible(page.getByText(/Danh sách khoá công khai: \d+ khoá/));
+    const picture = page.getByLabel('Chọn ảnh có mã QR', { exact: true });
+    const pasted = () => page.getByLabel(PASTE_LABEL, { exact: true }).inputValue();
+
+    // The A4 page scanned at 150 dpi (one of the resolutions that failed before).
+    await picture.setInputFiles({
+      name: 'scan.png',
+      mimeType: 'image/png',
+      buffer: await renderedCertificate(id, 'a4', 150),
+    });
+    await expect.poll(pasted, { timeout: 15_000 }).toBe(qr);
     await visible(page.getByText('HỢP LỆ', { exact: true }));
-    await visible(page.getByText('Chứng nhận này đã được thay thế bằng chứng nhận mới', { exact: true }));
+
+    // A screenshot of the card on a phone (390 points wide at 3×), as a JPEG.
+    await page.getByLabel(PASTE_LABEL, { exact: true }).fill('');
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3 });
+    try {
+      const viewer = await phone.newPage();
+      const card = (await renderedCertificate(id, 'card', 200)).toString('base64');
+      await viewer.setContent(
+        `<body style="margin:0;background:#333"><img style="width:100%;margin-top:30vh" src="data:image/png;base64,${card}"></body>`,
+      );
+      await viewer.locator('img').evaluate((img: HTMLImageElement) => img.decode());
+      const shot = await viewer.screenshot({ type: 'jpeg', quality: 80 });
+      await picture.setInputFiles({ name: 'screenshot.jpg', mimeType: 'image/jpeg', buffer: shot });
+    } finally {
+      await phone.close();
+    }
+    await expect.poll(pasted, { timeout: 15_000 }).toBe(qr);
+    await visible(page.getByText('HỢP LỆ', { exact: true }));
+
+    // The camera, pointed at the printed card (Chromium's fake camera plays the card, rendered
+    // at 100 dpi, as its video).
+    const video = await cameraVideoOf(await renderedCertificate(id, 'card', 100, true));
+    const cameraBrowser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--use-fake-device-for-media-stream',
+        '--use-fake-ui-for-media-stream',
+        `--use-file-for-fake-video-capture=${video.file}`,
+      ],
+    });
+    try {
+      const cameraContext = await cameraBrowser.newContext({ baseURL: server.baseUrl, permissions: ['camera'] });
+      const scanner = await cameraContext.newPage();
+      scanner.on('pageerror', (error) => pageErrors.push(error));
+      await scanner.goto('/xac-thuc');
+      await visible(scanner.getByText(/Danh sách khoá công khai: \d+ khoá/));
+      await scanner.getByRole('button', { name: 'Quét mã QR bằng camera' }).click();
+      await visible(scanner.getByRole('dialog', { name: 'Quét mã QR chứng nhận' }));
+      // Read from the video: the dialog closes by itself, the code is checked.
+      await expect
+        .poll(() => scanner.getByLabel(PASTE_LABEL, { exact: true }).inputValue(), { timeout: 20_000 })
+        .toBe(qr);
+      await expect.poll(() => scanner.getByRole('dialog').count()).toBe(0);
+      await visible(scanner.getByText('HỢP LỆ', { exact: true }));
+      await visible(scanner.getByText(c.fullName, { exact: true }).first());
+    } finally {
+      await cameraBrowser.close();
+      await video.remove();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows a certificate replaced after a correction as replaced, with the date, never as valid', async () => {
+    const c = citizens[1]!;
+    const { id, qr, ci, doseIds } = await vaccinated(c);
+    const page = await newPage({ width: 1280, height: 900 });
+    await page.goto('/xac-thuc');
+    await visible(page.getByText(/Danh sách khoá công khai: \d+ khoá/));
+    await check(page, qr);
+    const valid = await visible(page.locator('.verdict').filter({ hasText: 'HỢP LỆ' }));
+    const green = await valid.evaluate((el) => getComputedStyle(el).backgroundColor);
+
+    // The second dose's date was wrong: corrected through a citizen's report, the certificate is
+    // reissued. The old QR code is still signed, but it is no longer the certificate in force.
+    await correctDoseDate(c, id, doseIds[1]!, '2021-10-30');
+    const status = await api<{ state: string; supersededAt: string; supersededByCi: string }>(
+      'GET',
+      `/api/certificates/status?ci=${encodeURIComponent(ci)}`,
+    );
+    expect(status.body.state).toBe('superseded');
+    const on = await page.evaluate((iso) => {
+      const d = new Date(iso);
+      return `${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}/${d.getFullYear()}`;
+    }, status.body.supersededAt);
+
+    await check(page, qr);
+    const verdict = page.getByRole('status').locator('.verdict');
+    await visible(verdict.getByText('ĐÃ ĐƯỢC THAY THẾ', { exact: true }));
+    await visible(verdict.getByText(`Đã được thay thế bởi chứng nhận mới ngày ${on}.`, { exact: true }));
+    await visible(verdict.getByText('Chứng nhận được cấp lại sau khi điều chỉnh thông tin', { exact: false }));
+    await visible(verdict.getByText(status.body.supersededByCi, { exact: true }));
+    await visible(verdict.getByText(c.fullName, { exact: true }));
+    // Never the valid verdict: not its word, not its colour.
+    expect(await page.getByText('HỢP LỆ', { exact: true }).count()).toBe(0);
+    expect(await verdict.evaluate((el) => el.classList.contains('verdict--valid'))).toBe(false);
+    expect(await verdict.evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe(green);
     await screenshot(page, 'verify-superseded-1280');
+    await page.setViewportSize({ width: 360, height: 780 });
+    await screenshot(page, 'verify-superseded-360');
+
+    // The new certificate is the valid one.
+    const now = await api<{ qr: string }>('GET', `/api/people/${id}/certificate`);
+    expect(now.body.qr).not.toBe(qr);
+    await check(page, now.body.qr);
+    await visible(page.getByText('HỢP LỆ', { exact: true }));
+    await visible(page.getByText('30/10/2021'));
+    await visible(page.getByText('Trạng thái trực tuyến: chứng nhận đang có hiệu lực trên hệ thống.'));
     expect(pageErrors).toEqual([]);
   });
 });

@@ -22,13 +22,20 @@ type OnlineCheck =
   | { state: 'checking' }
   | { state: 'offline' }
   | { state: 'failed' }
-  | { state: 'done'; answer: CertificateState['state'] };
+  | { state: 'done'; answer: CertificateState };
 
 type Outcome =
   | { state: 'checking' }
   | { state: 'no_trust_list' }
   | { state: 'error' }
   | { state: 'done'; verification: HcertVerification; online: OnlineCheck | null };
+
+/**
+ * How long the verdict on a signed certificate waits for the online answer (replaced since?),
+ * so that a replaced certificate never shows first as valid; past it, the verdict shows and the
+ * answer updates it when it comes.
+ */
+const ONLINE_WAIT_MS = 4000;
 
 /** Results whose content is authentic (the signature verified): their details may be shown. */
 const SIGNED: readonly HcertVerifyResult[] = ['valid', 'expired', 'not_yet_valid'];
@@ -40,9 +47,14 @@ function formatDate(text: string | undefined): string {
   return m ? `${m[3]}/${m[2]}/${m[1]}` : text;
 }
 
+const pad = (n: number) => String(n).padStart(2, '0');
+
+function formatDay(d: Date): string {
+  return `${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()}`;
+}
+
 function formatDateTime(d: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(d.getHours())}:${pad(d.getMinutes())} ${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()}`;
+  return `${pad(d.getHours())}:${pad(d.getMinutes())} ${formatDay(d)}`;
 }
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
@@ -76,7 +88,7 @@ async function onlineState(ci: string): Promise<OnlineCheck> {
   try {
     // `GET /api/certificates/status`: is the certificate still the current one?
     const answer = await api.get<CertificateState>('/api/certificates/status', { query: { ci } });
-    return { state: 'done', answer: answer.state };
+    return { state: 'done', answer };
   } catch (error) {
     return (error as { status?: number }).status === 0 ? { state: 'offline' } : { state: 'failed' };
   }
@@ -133,11 +145,18 @@ export default function VerifyPage() {
     }
     if (!current()) return;
     const ci = SIGNED.includes(verification.result) ? certificateDetails(verification).ci : undefined;
-    setOutcome({ state: 'done', verification, online: ci ? { state: 'checking' } : null });
+    const online = ci ? onlineState(ci) : null;
+    // The verdict waits (a little) for the online answer: a replaced certificate is never shown
+    // as valid first.
+    const early = online
+      ? await Promise.race([online, new Promise<null>((resolve) => setTimeout(() => resolve(null), ONLINE_WAIT_MS))])
+      : null;
+    if (!current()) return;
+    setOutcome({ state: 'done', verification, online: online ? (early ?? { state: 'checking' }) : null });
     resultRef.current?.scrollIntoView?.({ block: 'start', behavior: 'smooth' });
-    if (ci) {
-      const online = await onlineState(ci);
-      if (current()) setOutcome({ state: 'done', verification, online });
+    if (online && !early) {
+      const answer = await online;
+      if (current()) setOutcome({ state: 'done', verification, online: answer });
     }
   };
 
@@ -293,38 +312,66 @@ function OutcomeView({ outcome }: { outcome: Outcome }) {
     );
   }
   const { verification, online } = outcome;
-  const valid = verification.result === 'valid';
   const signed = SIGNED.includes(verification.result);
   const details = signed ? certificateDetails(verification) : null;
+  const replaced = signed && online?.state === 'done' && online.answer.state === 'superseded' ? online.answer : null;
+  const valid = verification.result === 'valid' && !replaced;
+  const kind = replaced ? 'superseded' : valid ? 'valid' : 'invalid';
   return (
     <div className="stack">
-      <div className={`verdict ${valid ? 'verdict--valid' : 'verdict--invalid'}`}>
+      <div className={`verdict verdict--${kind}`}>
         <svg className="verdict__icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
-          <path
-            fill="currentColor"
-            fillRule="evenodd"
-            d={
-              valid
-                ? 'M10 1.5a8.5 8.5 0 1 0 0 17 8.5 8.5 0 0 0 0-17Zm-1.3 12.2L5 10l1.3-1.3 2.4 2.4 5-5L15 7.4l-6.3 6.3Z'
-                : 'M10 1.5a8.5 8.5 0 1 0 0 17 8.5 8.5 0 0 0 0-17Zm3.6 10.8-1.3 1.3L10 11.3l-2.3 2.3-1.3-1.3L8.7 10 6.4 7.7l1.3-1.3L10 8.7l2.3-2.3 1.3 1.3L11.3 10l2.3 2.3Z'
-            }
-          />
+          <path fill="currentColor" fillRule="evenodd" d={VERDICT_ICONS[kind]} />
         </svg>
         <div className="stack stack--tight">
-          <p className="verdict__word">{valid ? t('result.valid') : t('result.invalid')}</p>
+          <p className="verdict__word">{t(`result.${kind}`)}</p>
           {details?.name && <p className="verdict__name">{details.name}</p>}
-          <p className="verdict__text">
-            {valid
-              ? t('result.validText')
-              : verification.result === 'malformed' && verification.errorCode === 'prefix'
-                ? t('result.notHcert')
-                : t(`result.reasons.${verification.result as Exclude<HcertVerifyResult, 'valid'>}`)}
-          </p>
+          {replaced ? (
+            <ReplacedText replaced={replaced} />
+          ) : (
+            <p className="verdict__text">
+              {valid
+                ? t('result.validText')
+                : verification.result === 'malformed' && verification.errorCode === 'prefix'
+                  ? t('result.notHcert')
+                  : t(`result.reasons.${verification.result as Exclude<HcertVerifyResult, 'valid'>}`)}
+            </p>
+          )}
         </div>
       </div>
 
-      {online && <OnlineLine online={online} />}
+      {online && !replaced && <OnlineLine online={online} />}
     </div>
+  );
+}
+
+const VERDICT_ICONS = {
+  valid: 'M10 1.5a8.5 8.5 0 1 0 0 17 8.5 8.5 0 0 0 0-17Zm-1.3 12.2L5 10l1.3-1.3 2.4 2.4 5-5L15 7.4l-6.3 6.3Z',
+  invalid:
+    'M10 1.5a8.5 8.5 0 1 0 0 17 8.5 8.5 0 0 0 0-17Zm3.6 10.8-1.3 1.3L10 11.3l-2.3 2.3-1.3-1.3L8.7 10 6.4 7.7l1.3-1.3L10 8.7l2.3-2.3 1.3 1.3L11.3 10l2.3 2.3Z',
+  // Two arrows going round: one certificate in place of another.
+  superseded:
+    'M10 3a7 7 0 0 1 6.3 4H14v2h5V4h-2v1.7A9 9 0 0 0 1.1 9h2A7 7 0 0 1 10 3Zm6.9 8A7 7 0 0 1 3.7 13H6v-2H1v5h2v-1.7A9 9 0 0 0 18.9 11h-2Z',
+} as const;
+
+/** A certificate replaced by a newer one: since when, why, and which one to ask for. */
+function ReplacedText({ replaced }: { replaced: Extract<CertificateState, { state: 'superseded' }> }) {
+  const t = useVerifyT();
+  const on = new Date(replaced.supersededAt);
+  return (
+    <>
+      <p className="verdict__text">
+        {Number.isNaN(on.getTime()) ? t('result.supersededText') : t('result.supersededOn', { date: formatDay(on) })}
+      </p>
+      <p className="verdict__text">
+        {t(replaced.reason === 'renewal' ? 'result.supersededRenewal' : 'result.supersededCorrected')}
+      </p>
+      {replaced.supersededByCi && (
+        <p className="verdict__text">
+          {t('result.supersededBy')} <span className="mono verdict__ci">{replaced.supersededByCi}</span>
+        </p>
+      )}
+    </>
   );
 }
 
@@ -362,14 +409,9 @@ function OnlineLine({ online }: { online: OnlineCheck }) {
   if (online.state === 'checking') return <p className="text-muted">{t('online.checking')}</p>;
   if (online.state === 'offline') return <p className="online-line">{t('online.offline')}</p>;
   if (online.state === 'failed') return <p className="online-line">{t('online.failed')}</p>;
-  if (online.answer === 'superseded') {
-    return (
-      <Alert variant="warning" role="none" title={t('online.superseded')}>
-        <p>{t('online.supersededText')}</p>
-      </Alert>
-    );
-  }
-  return <p className="online-line">{t(`online.${online.answer}`)}</p>;
+  // A replaced certificate is said by the verdict itself (ReplacedText).
+  if (online.answer.state === 'superseded') return null;
+  return <p className="online-line">{t(`online.${online.answer.state}`)}</p>;
 }
 
 function Detail({ label, value, mono }: { label: string; value: string | undefined; mono?: boolean }) {
