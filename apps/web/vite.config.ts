@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defaultClientConditions, defineConfig, type ProxyOptions } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { precompress } from './build/compress.ts';
+import { type PrerenderRoute, prerenderPages } from './build/prerender.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -11,10 +13,26 @@ const apiProxy: Record<string, ProxyOptions> = {
 };
 
 /**
+ * The public pages, rendered at build time (src/prerender.tsx) so that a phone paints them before
+ * any JavaScript runs; each with the lazy chunks it shows, which its HTML preloads.
+ */
+const PUBLIC_AREA = 'src/public/PublicArea.tsx';
+const prerenderRoutes: PrerenderRoute[] = [
+  { path: '/', modules: [PUBLIC_AREA] },
+  { path: '/dang-nhap', modules: [PUBLIC_AREA] },
+  { path: '/tra-cuu', modules: [PUBLIC_AREA, 'src/portal/LookupPage.tsx'] },
+  { path: '/phan-anh', modules: [PUBLIC_AREA, 'src/portal/ReportPage.tsx'] },
+  { path: '/phan-anh/tra-cuu', modules: [PUBLIC_AREA, 'src/portal/ReportStatusPage.tsx'] },
+  { path: '/dang-ky', modules: [PUBLIC_AREA, 'src/portal/RegisterPage.tsx'] },
+  { path: '/xac-thuc', modules: [PUBLIC_AREA, 'src/verify/VerifyPage.tsx'] },
+];
+
+/**
  * The service worker (production builds only; registered in main.tsx): precaches the built app
- * so that a vaccination site can reload it without network after one online visit. Navigations
- * fall back to index.html (client-side routes), never the API: `/api/*` always goes to the
- * network, where the site's own offline queue (src/staff/session/offline) takes over.
+ * so that a vaccination site can reload it without network after one online visit. A pre-rendered
+ * page is served for its own path; other navigations fall back to the bare shell app.html
+ * (client-side routes), never the API: `/api/*` always goes to the network, where the site's own
+ * offline queue (src/staff/session/offline) takes over.
  */
 const pwa = VitePWA({
   strategies: 'generateSW',
@@ -34,7 +52,7 @@ const pwa = VitePWA({
   },
   workbox: {
     globPatterns: ['**/*.{js,css,html,svg,webmanifest}'],
-    navigateFallback: '/index.html',
+    navigateFallback: '/app.html',
     navigateFallbackDenylist: [/^\/api(\/|$)/],
     cleanupOutdatedCaches: true,
     clientsClaim: true,
@@ -46,7 +64,9 @@ const pwa = VitePWA({
 
 export default defineConfig({
   root,
-  plugins: [react(), pwa],
+  // Order of the build's last steps: pages pre-rendered, then the service worker (which precaches
+  // them), then every file compressed (.br, .gz) for the server to send by content negotiation.
+  plugins: [react(), prerenderPages({ entry: 'src/prerender.tsx', routes: prerenderRoutes }), pwa, precompress()],
   resolve: {
     // Workspace packages (@tiemchung/core) expose their TypeScript sources under the `source`
     // condition, so the web app bundles them directly without a prior `tsc -b`.
@@ -59,5 +79,7 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     target: 'es2022',
+    // dist/.vite/manifest.json: which chunks and styles each page needs (for its pre-rendered HTML).
+    manifest: true,
   },
 });

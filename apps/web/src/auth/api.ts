@@ -36,6 +36,19 @@ function rememberedUser(): SessionUser | null {
   }
 }
 
+/**
+ * True when this browser signed in and has not signed out since (the last user is remembered):
+ * the only case where a public page asks the server who is signed in. A visitor who never signed
+ * in makes no `GET /api/auth/me` (nor gets its 401); the staff pages always ask.
+ */
+export function hasSessionHint(): boolean {
+  try {
+    return window.localStorage.getItem(LAST_USER_KEY) !== null;
+  } catch {
+    return false; // no window (pre-rendering) or storage disabled
+  }
+}
+
 /** The auth endpoints of the server (`/api/auth/*`). */
 export const authApi = {
   /**

@@ -1,6 +1,7 @@
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ApiError, isApiError } from '../api/client';
-import { authApi } from './api';
+import { paths } from '../paths';
+import { authApi, hasSessionHint } from './api';
 import type { Role } from './roles';
 import type { LoginRequest, SessionUser } from './types';
 
@@ -13,12 +14,25 @@ export type SessionState =
   | { status: 'authenticated'; user: SessionUser; error: null }
   | { status: 'error'; user: null; error: ApiError | Error };
 
+/**
+ * Whether to ask the server who is signed in: always on the staff pages; on the public pages only
+ * when this browser has signed in before (see {@link hasSessionHint}), so that a citizen's visit
+ * costs no request. Never while pre-rendering (no window): the pages are rendered signed out.
+ */
+function shouldAskServer(): boolean {
+  if (typeof window === 'undefined') return false;
+  const path = window.location.pathname;
+  return path === paths.staffHome || path.startsWith(`${paths.staffHome}/`) || hasSessionHint();
+}
+
 /** The signed-in user, from `GET /api/auth/me` (cached; refreshed when the window regains focus). */
 export function useSession(): SessionState & { refetch: () => void } {
+  const enabled = shouldAskServer();
   const query = useQuery({
     queryKey: SESSION_QUERY_KEY,
     queryFn: ({ signal }) => authApi.me(signal),
     staleTime: 60_000,
+    enabled,
     // Asked even when the browser says it is offline: me() then answers the last user (offline work).
     networkMode: 'always',
   });
@@ -29,6 +43,8 @@ export function useSession(): SessionState & { refetch: () => void } {
       : { status: 'anonymous', user: null, error: null, refetch };
   }
   if (query.isError) return { status: 'error', user: null, error: query.error, refetch };
+  // Not asked: nobody signed in on this browser.
+  if (!enabled) return { status: 'anonymous', user: null, error: null, refetch };
   return { status: 'loading', user: null, error: null, refetch };
 }
 

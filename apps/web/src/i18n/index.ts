@@ -38,6 +38,7 @@ function storeLanguage(lang: Language): void {
 }
 
 function applyToDocument(lang: string): void {
+  if (typeof document === 'undefined') return; // pre-rendering (src/prerender.tsx)
   document.documentElement.lang = isLanguage(lang) ? lang : DEFAULT_LANGUAGE;
 }
 

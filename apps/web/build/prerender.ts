@@ -1,0 +1,126 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { build, defaultServerConditions, type Manifest, type Plugin, type ResolvedConfig } from 'vite';
+
+/** A public page rendered at build time: its path and the modules (lazy chunks) it shows. */
+export interface PrerenderRoute {
+  readonly path: string;
+  /** Source modules (relative to the web app's root) whose chunks, CSS and imports the page needs at once. */
+  readonly modules: readonly string[];
+}
+
+interface RenderModule {
+  renderPage(url: string): Promise<{ html: string; title: string | null }>;
+}
+
+/** The chunks and style sheets `modules` need, in load order, from the build manifest. */
+export function assetsOf(manifest: Manifest, modules: readonly string[]): { js: string[]; css: string[] } {
+  const js = new Set<string>();
+  const css = new Set<string>();
+  const visit = (key: string) => {
+    const chunk = manifest[key];
+    if (!chunk) throw new Error(`pre-render: ${key} is not in the build manifest`);
+    if (js.has(chunk.file)) return;
+    js.add(chunk.file);
+    for (const imported of chunk.imports ?? []) visit(imported);
+    for (const sheet of chunk.css ?? []) css.add(sheet);
+  };
+  for (const module of modules) visit(module);
+  return { js: [...js], css: [...css] };
+}
+
+const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The page's HTML: the built index.html with the rendered app in #root, the page's title, chunks and styles. */
+export function pageHtml(
+  template: string,
+  route: string,
+  rendered: { html: string; title: string | null },
+  assets: { js: string[]; css: string[] },
+): string {
+  if (!template.includes('<div id="root"></div>'))
+    throw new Error('pre-render: no empty <div id="root"> in index.html');
+  const already = (file: string) => template.includes(`/${file}"`);
+  const links = [
+    ...assets.css.filter((f) => !already(f)).map((f) => `<link rel="stylesheet" crossorigin href="/${f}">`),
+    ...assets.js.filter((f) => !already(f)).map((f) => `<link rel="modulepreload" crossorigin href="/${f}">`),
+  ];
+  let html = template.replace(
+    '<div id="root"></div>',
+    () => `<div id="root" data-page="${escapeHtml(route)}">${rendered.html}</div>`,
+  );
+  if (rendered.title)
+    html = html.replace(/<title>[^<]*<\/title>/, () => `<title>${escapeHtml(rendered.title!)}</title>`);
+  return html.replace('</head>', () => `  ${links.join('\n    ')}\n  </head>`);
+}
+
+/** `/` → `index.html`, `/tra-cuu` → `tra-cuu.html`, `/phan-anh/tra-cuu` → `phan-anh/tra-cuu.html`. */
+export function fileOf(route: string): string {
+  return route === '/' ? 'index.html' : `${route.slice(1)}.html`;
+}
+
+/**
+ * Build-time pre-rendering of the public pages: after the client build, `entry` (src/prerender.tsx)
+ * is built for Node and renders each route; its HTML goes into a copy of index.html with the
+ * page's title, its chunks as modulepreload and its style sheets, written as the file the server
+ * sends for that path (see {@link fileOf}). The untouched index.html is kept as `app.html`, the
+ * shell for every other route (staff pages, 404) and the service worker's navigation fallback.
+ * Runs before the service worker is generated, so that the pages are precached.
+ */
+export function prerenderPages(options: { entry: string; routes: readonly PrerenderRoute[] }): Plugin {
+  let config: ResolvedConfig;
+  return {
+    name: 'tiemchung:prerender',
+    apply: 'build',
+    configResolved(resolved) {
+      config = resolved;
+    },
+    closeBundle: {
+      sequential: true,
+      order: 'pre',
+      async handler() {
+        if (config.build.ssr) return;
+        const outDir = path.resolve(config.root, config.build.outDir);
+        const serverDir = await mkdtemp(path.join(tmpdir(), 'tiemchung-prerender-'));
+        try {
+          const conditions = ['source', ...defaultServerConditions];
+          await build({
+            configFile: false,
+            root: config.root,
+            mode: config.mode,
+            logLevel: 'warn',
+            plugins: [react()],
+            resolve: { conditions },
+            ssr: { noExternal: true, resolve: { conditions, externalConditions: conditions } },
+            build: {
+              ssr: options.entry,
+              outDir: serverDir,
+              emptyOutDir: true,
+              sourcemap: false,
+              minify: false,
+              copyPublicDir: false,
+              target: 'node22',
+              rollupOptions: { output: { entryFileNames: 'prerender.mjs', format: 'es' } },
+            },
+          });
+          const renderer = (await import(pathToFileURL(path.join(serverDir, 'prerender.mjs')).href)) as RenderModule;
+          const template = await readFile(path.join(outDir, 'index.html'), 'utf8');
+          const manifest = JSON.parse(await readFile(path.join(outDir, '.vite', 'manifest.json'), 'utf8')) as Manifest;
+          await writeFile(path.join(outDir, 'app.html'), template);
+          for (const route of options.routes) {
+            const rendered = await renderer.renderPage(route.path);
+            const file = path.join(outDir, fileOf(route.path));
+            await mkdir(path.dirname(file), { recursive: true });
+            await writeFile(file, pageHtml(template, route.path, rendered, assetsOf(manifest, route.modules)));
+          }
+          config.logger.info(`pre-rendered ${options.routes.map((r) => r.path).join(', ')}`);
+        } finally {
+          await rm(serverDir, { recursive: true, force: true });
+        }
+      },
+    },
+  };
+}
