@@ -8,6 +8,7 @@ import {
   trustListResponseSchema,
 } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { unitOfWork } from '../../db/transaction.js';
 import { ALL_STAFF, publicAccess, staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { auditContextOf } from '../audit/audit.service.js';
@@ -31,10 +32,12 @@ export const certificatesRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: certificateSchema },
       },
     },
-    async (request) => {
-      const person = await readPerson(app.db, actorOf(request), auditContextOf(request), request.params.id);
-      return getCertificate(app.db, deps(), auditContextOf(request), person.id);
-    },
+    // One unit of work: the read's audit entry and a certificate (re)issued as it is read.
+    async (request) =>
+      unitOfWork(app.db, async (trx) => {
+        const person = await readPerson(trx, actorOf(request), auditContextOf(request), request.params.id);
+        return getCertificate(trx, deps(), auditContextOf(request), person.id);
+      }),
   );
 
   app.get(
@@ -49,8 +52,10 @@ export const certificatesRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const person = await readPerson(app.db, actorOf(request), auditContextOf(request), request.params.id);
-      const view = await getCertificate(app.db, deps(), auditContextOf(request), person.id);
+      const { person, view } = await unitOfWork(app.db, async (trx) => {
+        const person = await readPerson(trx, actorOf(request), auditContextOf(request), request.params.id);
+        return { person, view: await getCertificate(trx, deps(), auditContextOf(request), person.id) };
+      });
       const pdf = await certificatePdf(view, request.query.layout);
       return reply
         .type('application/pdf')
@@ -95,11 +100,13 @@ export const certificatesRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) =>
-      certificateState(
-        app.db,
-        deps(),
-        { actorId: null, actorUsername: 'public:verifier', actorRole: null, requestId: request.id, ip: request.ip },
-        request.query.ci,
+      unitOfWork(app.db, (trx) =>
+        certificateState(
+          trx,
+          deps(),
+          { actorId: null, actorUsername: 'public:verifier', actorRole: null, requestId: request.id, ip: request.ip },
+          request.query.ci,
+        ),
       ),
   );
 
@@ -113,6 +120,8 @@ export const certificatesRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: keyRotatedSchema },
       },
     },
-    async (request) => ({ kid: await app.deps.keys.rotate(app.db, auditContextOf(request), app.deps.clock()) }),
+    async (request) => ({
+      kid: await unitOfWork(app.db, (trx) => app.deps.keys.rotate(trx, auditContextOf(request), app.deps.clock())),
+    }),
   );
 };

@@ -15,9 +15,8 @@ import {
   vaccineDisplayName,
   verifyHcert,
 } from '@tiemchung/core';
-import type { Kysely } from 'kysely';
-import type { CertificateRow, DB, DoseRow, PersonRow } from '../../db/schema.js';
-import { inTransaction } from '../../db/transaction.js';
+import type { CertificateRow, DoseRow, PersonRow } from '../../db/schema.js';
+import type { Executor, Trx } from '../../db/transaction.js';
 import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { countedDosesOf, peopleVaccinatedInSession } from '../doses/doses.service.js';
@@ -100,7 +99,7 @@ function contentHash(person: PersonRow, doses: DoseRow[]): string {
     .digest('base64url');
 }
 
-function currentCertificate(db: Kysely<DB>, personId: string) {
+function currentCertificate(db: Executor, personId: string) {
   return db
     .selectFrom('certificates')
     .selectAll()
@@ -181,7 +180,7 @@ export function passportBlockers(person: PersonRow, doses: DoseRow[]): PassportB
 }
 
 async function buildView(
-  db: Kysely<DB>,
+  db: Executor,
   person: PersonRow,
   doses: DoseRow[],
   cert: CertificateRow | undefined,
@@ -248,143 +247,144 @@ async function buildView(
 /**
  * The person's certificate, from platform data: status from the doses, and a signed HCERT QR for
  * anyone with a dose. A certificate is reused while the data it shows is unchanged and it is not
- * near expiry; otherwise a new one is issued (new `ci`) and the old one is recorded as superseded.
+ * near expiry; otherwise a new one is issued (new `ci`) and the old one is recorded as superseded —
+ * in the caller's transaction (a read that finds the data changed reissues as it reads; a report
+ * resolved as corrected reissues with its resolution).
  */
 export async function getCertificate(
-  db: Kysely<DB>,
+  trx: Trx,
   deps: CertificateDeps,
   audit: AuditContext,
   personId: string,
 ): Promise<CertificateView> {
-  const person = await getPerson(db, personId);
+  const person = await getPerson(trx, personId);
   if (!person) throw new AppError('not_found');
-  const doses = await countedDosesOf(db, person.id);
-  if (!doses.length) return buildView(db, person, doses, undefined);
+  const doses = await countedDosesOf(trx, person.id);
+  if (!doses.length) return buildView(trx, person, doses, undefined);
   const now = deps.clock();
   const hash = contentHash(person, doses);
-  const current = await currentCertificate(db, person.id);
+  const current = await currentCertificate(trx, person.id);
   if (
     current &&
     current.content_hash === hash &&
     current.expires_at.getTime() - now.getTime() > RENEW_BEFORE_DAYS * 86_400_000
   ) {
-    return buildView(db, person, doses, current);
+    return buildView(trx, person, doses, current);
   }
-  const cert = await issueCertificate(db, deps, audit, person.id, now);
-  const fresh = (await getPerson(db, person.id))!;
-  return buildView(db, fresh, await countedDosesOf(db, person.id), cert);
+  const cert = await issueCertificate(trx, deps, audit, person.id, now);
+  const fresh = (await getPerson(trx, person.id))!;
+  return buildView(trx, fresh, await countedDosesOf(trx, person.id), cert);
 }
 
+/** Issues the person's certificate (superseding the current one) unless another request just did. */
 async function issueCertificate(
-  db: Kysely<DB>,
+  trx: Trx,
   deps: CertificateDeps,
   audit: AuditContext,
   personId: string,
   now: Date,
 ): Promise<CertificateRow> {
-  const signer = await deps.keys.active(db, audit, now);
-  return inTransaction(db, async (trx) => {
-    // One issuer at a time per person; re-read inside the lock (another request may have issued).
-    const person = await lockPerson(trx, personId);
-    if (!person) throw new AppError('not_found');
-    const doses = await countedDosesOf(trx, personId);
-    const hash = contentHash(person, doses);
-    const current = await trx
-      .selectFrom('certificates')
-      .selectAll()
-      .where('person_id', '=', personId)
-      .where('superseded_at', 'is', null)
-      .executeTakeFirst();
-    if (
-      current &&
-      current.content_hash === hash &&
-      current.expires_at.getTime() - now.getTime() > RENEW_BEFORE_DAYS * 86_400_000
-    )
-      return current;
-    const id = uuidv7(now.getTime());
-    const ci = makeUvci(id);
-    const status = certificateStatus(
-      doses.map((d) => ({
-        vaccineCode: d.vaccine_code,
-        administeredOn: d.administered_on,
-        declaredKind: d.declared_kind,
-      })),
-    );
-    const payload = buildVaccinationPayload({
-      person: { fullName: person.full_name, dateOfBirth: person.date_of_birth },
-      doses: doses.map((d) => ({
-        vaccineCode: d.vaccine_code,
-        administeredOn: d.administered_on,
-        declaredKind: d.declared_kind,
-      })),
-      certificateId: id,
-    });
-    const expiresAt = new Date(now.getTime() + CERTIFICATE_VALIDITY_DAYS * 86_400_000);
-    const qr = encodeHcertSync({
-      payload,
-      kid: signer.kid,
-      sign: signer.sign,
-      issuedAt: now,
-      expiresAt,
-      // Built and checked by buildVaccinationPayload just above.
-      payloadValidated: true,
-    });
-    if (current) {
-      await trx
-        .updateTable('certificates')
-        .set({ superseded_at: now, supersede_reason: current.content_hash === hash ? 'renewal' : 'data_changed' })
-        .where('id', '=', current.id)
-        .execute();
-    }
-    const row = await trx
-      .insertInto('certificates')
-      .values({
-        id,
-        ci,
-        person_id: personId,
-        status: status.status as CertificateRow['status'],
-        content_hash: hash,
-        payload: JSON.stringify(payload),
-        qr,
-        kid: signer.kidBase64,
-        issued_at: now,
-        expires_at: expiresAt,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    if (current)
-      await trx.updateTable('certificates').set({ superseded_by: id }).where('id', '=', current.id).execute();
-    await recordAudit(trx, audit, {
-      action: current ? 'certificate.reissue' : 'certificate.issue',
-      entityType: 'person',
-      entityId: personId,
-      after: { ci, status: status.status, supersedes: current?.ci ?? null },
-    });
-    return row;
+  const signer = await deps.keys.active(trx, audit, now);
+  // One issuer at a time per person; re-read inside the lock (another request may have issued).
+  const person = await lockPerson(trx, personId);
+  if (!person) throw new AppError('not_found');
+  const doses = await countedDosesOf(trx, personId);
+  const hash = contentHash(person, doses);
+  const current = await trx
+    .selectFrom('certificates')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .where('superseded_at', 'is', null)
+    .executeTakeFirst();
+  if (
+    current &&
+    current.content_hash === hash &&
+    current.expires_at.getTime() - now.getTime() > RENEW_BEFORE_DAYS * 86_400_000
+  )
+    return current;
+  const id = uuidv7(now.getTime());
+  const ci = makeUvci(id);
+  const status = certificateStatus(
+    doses.map((d) => ({
+      vaccineCode: d.vaccine_code,
+      administeredOn: d.administered_on,
+      declaredKind: d.declared_kind,
+    })),
+  );
+  const payload = buildVaccinationPayload({
+    person: { fullName: person.full_name, dateOfBirth: person.date_of_birth },
+    doses: doses.map((d) => ({
+      vaccineCode: d.vaccine_code,
+      administeredOn: d.administered_on,
+      declaredKind: d.declared_kind,
+    })),
+    certificateId: id,
   });
+  const expiresAt = new Date(now.getTime() + CERTIFICATE_VALIDITY_DAYS * 86_400_000);
+  const qr = encodeHcertSync({
+    payload,
+    kid: signer.kid,
+    sign: signer.sign,
+    issuedAt: now,
+    expiresAt,
+    // Built and checked by buildVaccinationPayload just above.
+    payloadValidated: true,
+  });
+  if (current) {
+    await trx
+      .updateTable('certificates')
+      .set({ superseded_at: now, supersede_reason: current.content_hash === hash ? 'renewal' : 'data_changed' })
+      .where('id', '=', current.id)
+      .execute();
+  }
+  const row = await trx
+    .insertInto('certificates')
+    .values({
+      id,
+      ci,
+      person_id: personId,
+      status: status.status as CertificateRow['status'],
+      content_hash: hash,
+      payload: JSON.stringify(payload),
+      qr,
+      kid: signer.kidBase64,
+      issued_at: now,
+      expires_at: expiresAt,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  if (current) await trx.updateTable('certificates').set({ superseded_by: id }).where('id', '=', current.id).execute();
+  await recordAudit(trx, audit, {
+    action: current ? 'certificate.reissue' : 'certificate.issue',
+    entityType: 'person',
+    entityId: personId,
+    after: { ci, status: status.status, supersedes: current?.ci ?? null },
+  });
+  return row;
 }
 
 /**
  * For the online verifier: is this `ci` the person's current certificate? Superseded when the
- * data it shows has changed since (a correction), expired, or unknown.
+ * data it shows has changed since (a correction: the new one is issued in the caller's
+ * transaction), expired, or unknown.
  */
-export async function certificateState(db: Kysely<DB>, deps: CertificateDeps, audit: AuditContext, ci: string) {
-  const row = await db.selectFrom('certificates').selectAll().where('ci', '=', ci).executeTakeFirst();
+export async function certificateState(trx: Trx, deps: CertificateDeps, audit: AuditContext, ci: string) {
+  const row = await trx.selectFrom('certificates').selectAll().where('ci', '=', ci).executeTakeFirst();
   if (!row) return { ci, state: 'unknown' as const };
   const now = deps.clock();
   if (!row.superseded_at) {
-    const person = await getPerson(db, row.person_id);
+    const person = await getPerson(trx, row.person_id);
     if (person) {
-      const doses = await countedDosesOf(db, person.id);
+      const doses = await countedDosesOf(trx, person.id);
       if (contentHash(person, doses) !== row.content_hash || person.id !== row.person_id) {
-        await issueCertificate(db, deps, audit, person.id, now);
-        return certificateState(db, deps, audit, ci);
+        await issueCertificate(trx, deps, audit, person.id, now);
+        return certificateState(trx, deps, audit, ci);
       }
     }
   }
   if (row.superseded_at) {
     const by = row.superseded_by
-      ? await db.selectFrom('certificates').select('ci').where('id', '=', row.superseded_by).executeTakeFirst()
+      ? await trx.selectFrom('certificates').select('ci').where('id', '=', row.superseded_by).executeTakeFirst()
       : undefined;
     return {
       ci,
@@ -409,7 +409,7 @@ export async function certificateState(db: Kysely<DB>, deps: CertificateDeps, au
  * expired or superseded certificate still identifies its holder; a changed byte or a foreign key
  * does not). Returns the id of the person the certificate was issued to.
  */
-export async function personOfCertificateQr(db: Kysely<DB>, qr: string, now: Date): Promise<string> {
+export async function personOfCertificateQr(db: Executor, qr: string, now: Date): Promise<string> {
   const checked = await verifyHcert(qr, await trustList(db, now), now);
   const v = (checked.payload?.v as { ci?: unknown }[] | undefined)?.[0];
   const ci = typeof v?.ci === 'string' ? v.ci : null;
@@ -425,13 +425,13 @@ export async function personOfCertificateQr(db: Kysely<DB>, qr: string, now: Dat
 
 /** Certificates for every person vaccinated in a session (the session's batch PDF). */
 export async function sessionCertificates(
-  db: Kysely<DB>,
+  trx: Trx,
   deps: CertificateDeps,
   audit: AuditContext,
   sessionId: string,
 ): Promise<CertificateView[]> {
   const out: CertificateView[] = [];
-  for (const personId of await peopleVaccinatedInSession(db, sessionId))
-    out.push(await getCertificate(db, deps, audit, personId));
+  for (const personId of await peopleVaccinatedInSession(trx, sessionId))
+    out.push(await getCertificate(trx, deps, audit, personId));
   return out.sort((a, b) => a.person.fullName.localeCompare(b.person.fullName, 'vi'));
 }

@@ -11,14 +11,10 @@ import {
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bytesToBase64, computeKid, derToPem, type HcertSyncSigner, type TrustListKey } from '@tiemchung/core';
-import type { Kysely, Transaction } from 'kysely';
 import type { Config } from '../../config.js';
-import type { DB } from '../../db/schema.js';
-import { inTransaction } from '../../db/transaction.js';
+import { type Executor, type Trx, withSavepoint } from '../../db/transaction.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { DCC_VACCINATION_EKU, selfSignedCertificate } from './x509.js';
-
-type Executor = Kysely<DB> | Transaction<DB>;
 
 /** How long a certificate signed today stays valid; retired keys stay trusted at least this long. */
 export const CERTIFICATE_VALIDITY_DAYS = 365;
@@ -77,8 +73,11 @@ export class SigningKeys {
 
   constructor(private readonly master: Buffer) {}
 
-  /** Creates a new key and makes it the active one (the previous one is retired, still trusted). */
-  async rotate(db: Kysely<DB>, audit: AuditContext, now: Date): Promise<string> {
+  /**
+   * Creates a new key and makes it the active one (the previous one is retired, still trusted), in
+   * the caller's transaction: the rotate route's, or the first certificate's that finds no key.
+   */
+  async rotate(trx: Trx, audit: AuditContext, now: Date): Promise<string> {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const der = selfSignedCertificate({
       privateKey,
@@ -90,40 +89,42 @@ export class SigningKeys {
     });
     const kid = bytesToBase64(await computeKid(der));
     const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'der' });
-    await inTransaction(db, async (trx) => {
-      await trx
-        .updateTable('signing_keys')
-        .set({ retired_at: now, trusted_until: new Date(now.getTime() + (CERTIFICATE_VALIDITY_DAYS + 1) * 86_400_000) })
-        .where('retired_at', 'is', null)
-        .execute();
-      await trx
-        .insertInto('signing_keys')
-        .values({
-          kid,
-          alg: 'ES256',
-          public_key_pem: createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString(),
-          certificate_pem: derToPem(der, 'CERTIFICATE'),
-          private_key_enc: encrypt(this.master, pkcs8),
-          created_at: now,
-        })
-        .execute();
-      await recordAudit(trx, audit, { action: 'signing_key.rotate', entityType: 'signing_key', entityId: kid });
-    });
+    await trx
+      .updateTable('signing_keys')
+      .set({ retired_at: now, trusted_until: new Date(now.getTime() + (CERTIFICATE_VALIDITY_DAYS + 1) * 86_400_000) })
+      .where('retired_at', 'is', null)
+      .execute();
+    await trx
+      .insertInto('signing_keys')
+      .values({
+        kid,
+        alg: 'ES256',
+        public_key_pem: createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString(),
+        certificate_pem: derToPem(der, 'CERTIFICATE'),
+        private_key_enc: encrypt(this.master, pkcs8),
+        created_at: now,
+      })
+      .execute();
+    await recordAudit(trx, audit, { action: 'signing_key.rotate', entityType: 'signing_key', entityId: kid });
     this.#cache = null;
     return kid;
   }
 
-  /** The active signer; creates the first key on first use. */
-  async active(db: Kysely<DB>, audit: AuditContext, now: Date): Promise<ActiveSigner> {
-    let row = await db
+  /** The active signer; creates the first key on first use (in the caller's transaction). */
+  async active(trx: Trx, audit: AuditContext, now: Date): Promise<ActiveSigner> {
+    let row = await trx
       .selectFrom('signing_keys')
       .selectAll()
       .where('retired_at', 'is', null)
       .orderBy('created_at', 'desc')
       .executeTakeFirst();
     if (!row) {
-      await this.rotate(db, audit, now);
-      row = await db
+      // The first key, unless another request made it at the same moment: the unique index on the
+      // active key decides, and under a savepoint this transaction goes on to read the winner's.
+      await withSavepoint(trx, () => this.rotate(trx, audit, now)).catch((err: { code?: string }) => {
+        if (err.code !== '23505') throw err;
+      });
+      row = await trx
         .selectFrom('signing_keys')
         .selectAll()
         .where('retired_at', 'is', null)
