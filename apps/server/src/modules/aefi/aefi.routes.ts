@@ -1,5 +1,6 @@
 import { adverseEventBodySchema, adverseEventRecordedSchema, VACCINATION_ROLES } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { unitOfWork } from '../../db/transaction.js';
 import { staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { auditContextOf } from '../audit/audit.service.js';
@@ -21,12 +22,14 @@ export const aefiRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const row = await recordAdverseEvent(
-        app.db,
-        actorOf(request),
-        auditContextOf(request),
-        { ...request.body, occurredAt: request.body.occurredAt ? new Date(request.body.occurredAt) : now() },
-        request.log,
+      const row = await unitOfWork(app.db, (trx) =>
+        recordAdverseEvent(
+          trx,
+          actorOf(request),
+          auditContextOf(request),
+          { ...request.body, occurredAt: request.body.occurredAt ? new Date(request.body.occurredAt) : now() },
+          request.log,
+        ),
       );
       return reply.status(201).send({ id: row.id, severity: row.severity });
     },

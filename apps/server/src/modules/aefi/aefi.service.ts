@@ -1,6 +1,5 @@
 import { uuidv7 } from '@tiemchung/core';
-import type { Kysely } from 'kysely';
-import type { DB } from '../../db/schema.js';
+import type { Trx } from '../../db/transaction.js';
 import { type Actor, covers } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
@@ -25,22 +24,22 @@ export interface AdverseEventInput {
  * district (and province) at once: a notification in the same transaction, and a warning in the log.
  */
 export async function recordAdverseEvent(
-  db: Kysely<DB>,
+  trx: Trx,
   actor: Actor,
   audit: AuditContext,
   input: AdverseEventInput,
   log: { warn: (o: object, m: string) => void },
 ) {
-  const person = await getPerson(db, input.personId);
+  const person = await getPerson(trx, input.personId);
   if (!person || !canSeePerson(actor, person)) throw new AppError('not_found', { field: 'personId' });
-  const found = input.doseId ? await getDose(db, input.doseId) : await latestDoseOf(db, person.id);
+  const found = input.doseId ? await getDose(trx, input.doseId) : await latestDoseOf(trx, person.id);
   const dose = found?.person_id === person.id ? found : undefined;
   if (input.doseId && !dose) throw new AppError('not_found', { field: 'doseId' });
   // The visit named must exist and be this person's (an unknown id is the caller's 404, not a 500).
-  const visit = input.visitId ? await getVisit(db, input.visitId) : undefined;
+  const visit = input.visitId ? await getVisit(trx, input.visitId) : undefined;
   if (input.visitId && visit?.person_id !== person.id) throw new AppError('not_found', { field: 'visitId' });
   const facilityId = dose?.facility_id ?? actor.scope.facilityId;
-  const facility = facilityId ? await getFacility(db, facilityId) : undefined;
+  const facility = facilityId ? await getFacility(trx, facilityId) : undefined;
   if (!facility) throw new AppError('validation_failed', { field: 'doseId' });
   if (
     !covers(actor.scope, {
@@ -52,54 +51,52 @@ export async function recordAdverseEvent(
   ) {
     throw new AppError('out_of_scope');
   }
-  return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto('adverse_events')
-      .values({
-        id: uuidv7(),
-        person_id: person.id,
-        dose_id: dose?.id ?? null,
-        visit_id: visit?.id ?? null,
-        facility_id: facility.id,
-        province_code: facility.province_code,
-        district_code: facility.district_code,
-        occurred_at: input.occurredAt,
-        symptoms: JSON.stringify(input.symptoms),
-        severity: input.severity,
-        action_taken: input.actionTaken,
-        reported_by: actor.username,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, audit, {
-      action: 'aefi.create',
-      entityType: 'adverse_event',
-      entityId: row.id,
-      after: { personId: person.id, doseId: dose?.id ?? null, severity: input.severity, symptoms: input.symptoms },
-    });
-    if (input.severity === 'serious') {
-      await notifyUnit(trx, {
-        kind: 'aefi_serious',
-        provinceCode: facility.province_code,
-        districtCode: facility.district_code,
-        facilityId: facility.id,
-        title: `Phản ứng nặng sau tiêm tại ${facility.name}`,
-        body: {
-          adverseEventId: row.id,
-          personId: person.id,
-          doseId: dose?.id ?? null,
-          vaccineCode: dose?.vaccine_code ?? null,
-          lotNumber: dose?.lot_number ?? null,
-          symptoms: input.symptoms,
-          actionTaken: input.actionTaken,
-          occurredAt: input.occurredAt.toISOString(),
-        },
-      });
-      log.warn(
-        { adverseEventId: row.id, facilityId: facility.id, districtCode: facility.district_code },
-        'serious adverse event after immunisation: district notified',
-      );
-    }
-    return row;
+  const row = await trx
+    .insertInto('adverse_events')
+    .values({
+      id: uuidv7(),
+      person_id: person.id,
+      dose_id: dose?.id ?? null,
+      visit_id: visit?.id ?? null,
+      facility_id: facility.id,
+      province_code: facility.province_code,
+      district_code: facility.district_code,
+      occurred_at: input.occurredAt,
+      symptoms: JSON.stringify(input.symptoms),
+      severity: input.severity,
+      action_taken: input.actionTaken,
+      reported_by: actor.username,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, audit, {
+    action: 'aefi.create',
+    entityType: 'adverse_event',
+    entityId: row.id,
+    after: { personId: person.id, doseId: dose?.id ?? null, severity: input.severity, symptoms: input.symptoms },
   });
+  if (input.severity === 'serious') {
+    await notifyUnit(trx, {
+      kind: 'aefi_serious',
+      provinceCode: facility.province_code,
+      districtCode: facility.district_code,
+      facilityId: facility.id,
+      title: `Phản ứng nặng sau tiêm tại ${facility.name}`,
+      body: {
+        adverseEventId: row.id,
+        personId: person.id,
+        doseId: dose?.id ?? null,
+        vaccineCode: dose?.vaccine_code ?? null,
+        lotNumber: dose?.lot_number ?? null,
+        symptoms: input.symptoms,
+        actionTaken: input.actionTaken,
+        occurredAt: input.occurredAt.toISOString(),
+      },
+    });
+    log.warn(
+      { adverseEventId: row.id, facilityId: facility.id, districtCode: facility.district_code },
+      'serious adverse event after immunisation: district notified',
+    );
+  }
+  return row;
 }

@@ -1,5 +1,6 @@
 import { allocationBodySchema, idParamsSchema, lotReceivedSchema, receiveLotBodySchema } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { unitOfWork } from '../../db/transaction.js';
 import { staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { auditContextOf } from '../audit/audit.service.js';
@@ -21,7 +22,9 @@ export const lotsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const lot = await receiveLot(app.db, actorOf(request), auditContextOf(request), request.body);
+      const lot = await unitOfWork(app.db, (trx) =>
+        receiveLot(trx, actorOf(request), auditContextOf(request), request.body),
+      );
       return reply
         .status(201)
         .send({ id: lot.id, lotNumber: lot.lot_number, vaccineCode: lot.vaccine_code, expiresOn: lot.expires_on });
@@ -40,11 +43,13 @@ export const lotsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await allocateLot(app.db, actorOf(request), auditContextOf(request), {
-        ...request.body,
-        lotId: request.params.id,
-        movedOn: request.body.movedOn ?? today(),
-      });
+      await unitOfWork(app.db, (trx) =>
+        allocateLot(trx, actorOf(request), auditContextOf(request), {
+          ...request.body,
+          lotId: request.params.id,
+          movedOn: request.body.movedOn ?? today(),
+        }),
+      );
       return reply.status(204).send();
     },
   );

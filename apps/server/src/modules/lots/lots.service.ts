@@ -1,6 +1,7 @@
 import { uuidv7, vaccineByCode } from '@tiemchung/core';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DB, LotRow } from '../../db/schema.js';
+import type { Executor, Trx } from '../../db/transaction.js';
 import { type Actor, provinceOfNewRecord, requireScope } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { TtlCache } from '../../lib/ttl-cache.js';
@@ -15,8 +16,6 @@ import {
   insertMovement,
   movementTotals,
 } from './lots.queries.js';
-
-type Executor = Kysely<DB> | Transaction<DB>;
 
 /** Days before expiry from which a lot is listed with an expiry warning. */
 export const EXPIRY_WARNING_DAYS = 30;
@@ -40,7 +39,7 @@ export function findLotByNumberCached(
 
 /** The lot of this vaccine and number: the one found, or a new one. */
 async function ensureLot(
-  trx: Transaction<DB>,
+  trx: Trx,
   existing: LotRow | undefined,
   l: { vaccineCode: string; lotNumber: string; expiresOn: string; dosesPerVial: number; createdBy: string | null },
 ): Promise<LotRow> {
@@ -74,7 +73,7 @@ export function holderOf(actor: Actor): Holder | null {
  * manufacturer's, unique per vaccine). Audited.
  */
 export async function receiveLot(
-  db: Kysely<DB>,
+  trx: Trx,
   actor: Actor,
   audit: AuditContext,
   input: {
@@ -92,40 +91,38 @@ export async function receiveLot(
   if (actor.scope.level !== 'nation' && actor.scope.level !== 'province') throw new AppError('forbidden');
   const provinceCode = provinceOfNewRecord(actor, input.provinceCode);
   if (!provinceCode) throw new AppError('validation_failed', { field: 'provinceCode' });
-  if (!(await getUnit2021(db, provinceCode))) throw new AppError('unknown_unit', { field: 'provinceCode' });
-  return db.transaction().execute(async (trx) => {
-    const existing = await findLotByNumber(trx, input.lotNumber, vaccine.code);
-    if (existing && existing.vaccine_code === vaccine.code && existing.expires_on !== input.expiresOn) {
-      throw new AppError('lot_expiry_mismatch', {
-        field: 'expiresOn',
-        params: { lotNumber: input.lotNumber, expiresOn: existing.expires_on },
-      });
-    }
-    const lot = await ensureLot(trx, existing, {
-      vaccineCode: vaccine.code,
-      lotNumber: input.lotNumber,
-      expiresOn: input.expiresOn,
-      dosesPerVial: input.dosesPerVial ?? vaccine.dosesPerVial,
-      createdBy: actor.username,
+  if (!(await getUnit2021(trx, provinceCode))) throw new AppError('unknown_unit', { field: 'provinceCode' });
+  const existing = await findLotByNumber(trx, input.lotNumber, vaccine.code);
+  if (existing && existing.vaccine_code === vaccine.code && existing.expires_on !== input.expiresOn) {
+    throw new AppError('lot_expiry_mismatch', {
+      field: 'expiresOn',
+      params: { lotNumber: input.lotNumber, expiresOn: existing.expires_on },
     });
-    await insertMovement(trx, {
-      lot_id: lot.id,
-      kind: 'receipt',
-      from_holder: null,
-      to_holder: `P:${provinceCode}`,
-      province_code: provinceCode,
-      doses: input.doses,
-      moved_on: input.receivedOn,
-      created_by: actor.username,
-    });
-    await recordAudit(trx, audit, {
-      action: 'lot.receive',
-      entityType: 'lot',
-      entityId: lot.id,
-      after: { lotNumber: lot.lot_number, vaccineCode: lot.vaccine_code, doses: input.doses, provinceCode },
-    });
-    return lot;
+  }
+  const lot = await ensureLot(trx, existing, {
+    vaccineCode: vaccine.code,
+    lotNumber: input.lotNumber,
+    expiresOn: input.expiresOn,
+    dosesPerVial: input.dosesPerVial ?? vaccine.dosesPerVial,
+    createdBy: actor.username,
   });
+  await insertMovement(trx, {
+    lot_id: lot.id,
+    kind: 'receipt',
+    from_holder: null,
+    to_holder: `P:${provinceCode}`,
+    province_code: provinceCode,
+    doses: input.doses,
+    moved_on: input.receivedOn,
+    created_by: actor.username,
+  });
+  await recordAudit(trx, audit, {
+    action: 'lot.receive',
+    entityType: 'lot',
+    entityId: lot.id,
+    after: { lotNumber: lot.lot_number, vaccineCode: lot.vaccine_code, doses: input.doses, provinceCode },
+  });
+  return lot;
 }
 
 /**
@@ -133,7 +130,7 @@ export async function receiveLot(
  * than the holder has left. Audited.
  */
 export async function allocateLot(
-  db: Kysely<DB>,
+  trx: Trx,
   actor: Actor,
   audit: AuditContext,
   input: { lotId: string; doses: number; toDistrictCode?: string; toFacilityId?: string; movedOn: string },
@@ -143,12 +140,12 @@ export async function allocateLot(
   let to: Holder;
   let target: { provinceCode: string; districtCode: string | null };
   if (input.toFacilityId) {
-    const f = await getFacility(db, input.toFacilityId);
+    const f = await getFacility(trx, input.toFacilityId);
     if (!f) throw new AppError('unknown_facility', { field: 'toFacilityId' });
     to = `F:${f.id}`;
     target = { provinceCode: f.province_code, districtCode: f.district_code };
   } else if (input.toDistrictCode && from.startsWith('P:')) {
-    const d = await getUnit2021(db, input.toDistrictCode);
+    const d = await getUnit2021(trx, input.toDistrictCode);
     if (d?.level !== 'district') throw new AppError('unknown_unit', { field: 'toDistrictCode' });
     to = `D:${d.code}`;
     target = { provinceCode: d.province_code, districtCode: d.code };
@@ -156,36 +153,34 @@ export async function allocateLot(
     throw new AppError('validation_failed', { field: 'toFacilityId' });
   }
   requireScope(actor, target);
-  await db.transaction().execute(async (trx) => {
-    // Serialise allocations of one lot so two cannot both spend the last doses.
-    const lot = await trx.selectFrom('lots').selectAll().where('id', '=', input.lotId).forUpdate().executeTakeFirst();
-    if (!lot) throw new AppError('not_found');
-    // The holder is a province or a district: it passes doses on and uses none (only facilities
-    // use doses, in sessions), so what it has left is what came in less what went down.
-    const held = (await movementTotals(trx, from)).find((r) => r.id === lot.id);
-    const remaining = held ? held.doses_in - held.doses_out : 0;
-    if (!held || remaining < input.doses) {
-      throw new AppError('insufficient_stock', {
-        field: 'doses',
-        params: { lotNumber: lot.lot_number, remaining },
-      });
-    }
-    await insertMovement(trx, {
-      lot_id: lot.id,
-      kind: 'allocation',
-      from_holder: from,
-      to_holder: to,
-      province_code: target.provinceCode,
-      doses: input.doses,
-      moved_on: input.movedOn,
-      created_by: actor.username,
+  // Serialise allocations of one lot so two cannot both spend the last doses.
+  const lot = await trx.selectFrom('lots').selectAll().where('id', '=', input.lotId).forUpdate().executeTakeFirst();
+  if (!lot) throw new AppError('not_found');
+  // The holder is a province or a district: it passes doses on and uses none (only facilities
+  // use doses, in sessions), so what it has left is what came in less what went down.
+  const held = (await movementTotals(trx, from)).find((r) => r.id === lot.id);
+  const remaining = held ? held.doses_in - held.doses_out : 0;
+  if (!held || remaining < input.doses) {
+    throw new AppError('insufficient_stock', {
+      field: 'doses',
+      params: { lotNumber: lot.lot_number, remaining },
     });
-    await recordAudit(trx, audit, {
-      action: 'lot.allocate',
-      entityType: 'lot',
-      entityId: lot.id,
-      after: { from, to, doses: input.doses },
-    });
+  }
+  await insertMovement(trx, {
+    lot_id: lot.id,
+    kind: 'allocation',
+    from_holder: from,
+    to_holder: to,
+    province_code: target.provinceCode,
+    doses: input.doses,
+    moved_on: input.movedOn,
+    created_by: actor.username,
+  });
+  await recordAudit(trx, audit, {
+    action: 'lot.allocate',
+    entityType: 'lot',
+    entityId: lot.id,
+    after: { from, to, doses: input.doses },
   });
 }
 
@@ -194,7 +189,7 @@ export async function allocateLot(
  * the province, and an allocation to each facility.
  */
 export async function seedLotStock(
-  db: Kysely<DB>,
+  trx: Trx,
   input: {
     vaccineCode: string;
     lotNumber: string;
@@ -207,40 +202,38 @@ export async function seedLotStock(
 ): Promise<LotRow> {
   const vaccine = vaccineByCode(input.vaccineCode);
   if (!vaccine) throw new Error(`unknown vaccine ${input.vaccineCode}`);
-  return db.transaction().execute(async (trx) => {
-    const existing = await findLotByNumber(trx, input.lotNumber, vaccine.code);
-    const lot = await ensureLot(trx, existing, {
-      vaccineCode: vaccine.code,
-      lotNumber: input.lotNumber,
-      expiresOn: input.expiresOn,
-      dosesPerVial: vaccine.dosesPerVial,
-      createdBy: null,
-    });
-    const province: Holder = `P:${input.provinceCode}`;
+  const existing = await findLotByNumber(trx, input.lotNumber, vaccine.code);
+  const lot = await ensureLot(trx, existing, {
+    vaccineCode: vaccine.code,
+    lotNumber: input.lotNumber,
+    expiresOn: input.expiresOn,
+    dosesPerVial: vaccine.dosesPerVial,
+    createdBy: null,
+  });
+  const province: Holder = `P:${input.provinceCode}`;
+  await insertMovement(trx, {
+    lot_id: lot.id,
+    kind: 'receipt',
+    from_holder: null,
+    to_holder: province,
+    province_code: input.provinceCode,
+    doses: input.provinceDoses,
+    moved_on: input.on,
+    created_by: null,
+  });
+  for (const f of input.facilities) {
     await insertMovement(trx, {
       lot_id: lot.id,
-      kind: 'receipt',
-      from_holder: null,
-      to_holder: province,
+      kind: 'allocation',
+      from_holder: province,
+      to_holder: `F:${f.id}`,
       province_code: input.provinceCode,
-      doses: input.provinceDoses,
+      doses: f.doses,
       moved_on: input.on,
       created_by: null,
     });
-    for (const f of input.facilities) {
-      await insertMovement(trx, {
-        lot_id: lot.id,
-        kind: 'allocation',
-        from_holder: province,
-        to_holder: `F:${f.id}`,
-        province_code: input.provinceCode,
-        doses: f.doses,
-        moved_on: input.on,
-        created_by: null,
-      });
-    }
-    return lot;
-  });
+  }
+  return lot;
 }
 
 /** A lot by its number alone (any vaccine), for a session's lots on hand. */
