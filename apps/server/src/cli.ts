@@ -5,6 +5,7 @@ import { type Config, loadConfig } from './config.js';
 import { BackupError, backupDatabase, RestoreRefusedError, restoreDatabase } from './db/backup.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { unitOfWork } from './db/transaction.js';
 import { sealAuditLog, verifyAuditChain } from './modules/audit/audit.chain.js';
 import { startRegistrySimulator } from './modules/registry/registry.simulator.js';
 import { importUnitList } from './modules/units/units.import.js';
@@ -76,7 +77,8 @@ async function main(argv: string[]): Promise<number> {
         for (const file of files) {
           const started = Date.now();
           const doc: unknown = JSON.parse(await readFile(file, 'utf8'));
-          const { kind, rows } = await importUnitList(database.db, doc);
+          // One unit of work per file: a list lands whole or not at all.
+          const { kind, rows } = await unitOfWork(database.db, (trx) => importUnitList(trx, doc));
           log.info({ file, kind, rows, ms: Date.now() - started }, 'imported');
         }
         log.info({ units: await countUnits(database.db) }, 'units now in the database');

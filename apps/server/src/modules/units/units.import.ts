@@ -1,7 +1,7 @@
 import { nameSearchKey, PROVINCES_2021 } from '@tiemchung/core';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { DB, NewAdminUnit } from '../../db/schema.js';
+import type { NewAdminUnit } from '../../db/schema.js';
+import type { Executor, Trx } from '../../db/transaction.js';
 import { upsertMappings, upsertUnits } from './units.queries.js';
 
 /**
@@ -197,36 +197,37 @@ export function mappingsFrom2025(doc: unknown) {
   });
 }
 
-/** Imports one official list document; returns what it was and how many rows it holds. */
-export async function importUnitList(db: Kysely<DB>, doc: unknown): Promise<{ kind: UnitListKind; rows: number }> {
+/**
+ * Imports one official list document in the caller's transaction (the CLI opens one per file: a
+ * list lands whole or not at all); returns what it was and how many rows it holds.
+ */
+export async function importUnitList(trx: Trx, doc: unknown): Promise<{ kind: UnitListKind; rows: number }> {
   const kind = detectUnitListKind(doc);
   if (!kind) throw new Error('not one of the official formats (2021 list, 2025 list, 2025 mapping)');
-  return db.transaction().execute(async (trx) => {
-    if (kind === 'units-2021') {
-      const rows = unitsFrom2021(doc);
-      await upsertUnits(trx, rows);
-      return { kind, rows: rows.length };
-    }
-    if (kind === 'units-2025') {
-      const rows = unitsFrom2025(doc);
-      await upsertUnits(trx, rows);
-      // The 2021 units stop being current when the reform takes effect (they stay, for old records).
-      await trx
-        .updateTable('admin_units')
-        .set({ valid_to: '2025-06-30' })
-        .where('scheme', '=', '2021')
-        .where('valid_to', 'is', null)
-        .execute();
-      return { kind, rows: rows.length };
-    }
-    const rows = mappingsFrom2025(doc);
-    await upsertMappings(trx, rows);
+  if (kind === 'units-2021') {
+    const rows = unitsFrom2021(doc);
+    await upsertUnits(trx, rows);
     return { kind, rows: rows.length };
-  });
+  }
+  if (kind === 'units-2025') {
+    const rows = unitsFrom2025(doc);
+    await upsertUnits(trx, rows);
+    // The 2021 units stop being current when the reform takes effect (they stay, for old records).
+    await trx
+      .updateTable('admin_units')
+      .set({ valid_to: '2025-06-30' })
+      .where('scheme', '=', '2021')
+      .where('valid_to', 'is', null)
+      .execute();
+    return { kind, rows: rows.length };
+  }
+  const rows = mappingsFrom2025(doc);
+  await upsertMappings(trx, rows);
+  return { kind, rows: rows.length };
 }
 
 /** Makes sure the 63 provinces of 2021 exist (shipped with the platform; needed from the first start). */
-export async function ensureProvinces(db: Kysely<DB>): Promise<void> {
+export async function ensureProvinces(db: Executor): Promise<void> {
   await db
     .insertInto('admin_units')
     .values(

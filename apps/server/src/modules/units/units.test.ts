@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { unitOfWork } from '../../db/transaction.js';
 import { useTestApp } from '../../test/harness.js';
 import { detectUnitListKind, importUnitList, mappingsFrom2025, unitsFrom2021, unitsFrom2025 } from './units.import.js';
 import { countUnits } from './units.queries.js';
@@ -74,12 +75,12 @@ describe('the official administrative-unit lists', () => {
 
   it('rejects a document in none of the formats', async () => {
     expect(detectUnitListKind({ foo: 1 })).toBeNull();
-    await expect(importUnitList(t.db, { foo: 1 })).rejects.toThrow(/official formats/);
+    await expect(unitOfWork(t.db, (trx) => importUnitList(trx, { foo: 1 }))).rejects.toThrow(/official formats/);
   });
 
   it('imports the full official lists, and importing them again changes nothing', async () => {
     const files = ['admin-units-2021-11.json', 'admin-units-2025.json', 'admin-units-2025-mapping.json'];
-    for (const f of files) await importUnitList(t.db, load(f));
+    for (const f of files) await unitOfWork(t.db, (trx) => importUnitList(trx, load(f)));
     const first = await countUnits(t.db);
     const count = (scheme: string, level: string) => first.find((r) => r.scheme === scheme && r.level === level)?.n;
     expect(count('2021', 'province')).toBe(63);
@@ -88,7 +89,7 @@ describe('the official administrative-unit lists', () => {
     expect(count('2025', 'province')).toBe(34);
     expect(count('2025', 'commune')).toBe(3_321);
 
-    for (const f of files) await importUnitList(t.db, load(f));
+    for (const f of files) await unitOfWork(t.db, (trx) => importUnitList(trx, load(f)));
     expect(await countUnits(t.db)).toEqual(first);
 
     // A 2021 commune maps into today's province: Phường 1, TP Cao Lãnh (Đồng Tháp, 87) → new Đồng Tháp (82).
