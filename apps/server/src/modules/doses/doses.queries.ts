@@ -1,9 +1,8 @@
-import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { PREPARED } from '../../db/prepared.js';
-import type { DB, DoseRow, NewDose } from '../../db/schema.js';
+import type { DoseRow, NewDose } from '../../db/schema.js';
+import type { Executor } from '../../db/transaction.js';
 import { type Scope, whereInScope } from '../../lib/authz.js';
-
-type Executor = Kysely<DB> | Transaction<DB>;
 
 export function findDoseByKey(db: Executor, key: string) {
   return db.selectFrom('doses').selectAll().where('idempotency_key', '=', key).executeTakeFirst();

@@ -1,7 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../../db/schema.js';
-
-type Executor = Kysely<DB> | Transaction<DB>;
+import type { Executor } from '../../db/transaction.js';
 
 export function findFacility(db: Executor, id: string) {
   return db.selectFrom('facilities').selectAll().where('id', '=', id).executeTakeFirst();

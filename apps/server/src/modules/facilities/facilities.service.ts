@@ -1,10 +1,9 @@
 import type { Facility } from '@tiemchung/core';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DB, FacilityRow } from '../../db/schema.js';
+import type { Executor } from '../../db/transaction.js';
 import { TtlCache } from '../../lib/ttl-cache.js';
 import { findFacility, insertFacility, listFacilities } from './facilities.queries.js';
-
-type Executor = Kysely<DB> | Transaction<DB>;
 
 /** Never return a raw row. */
 export function presentFacility(f: FacilityRow): Facility {

@@ -1,7 +1,5 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { DB } from '../../db/schema.js';
-
-type Executor = Kysely<DB> | Transaction<DB>;
+import { sql } from 'kysely';
+import type { Executor } from '../../db/transaction.js';
 
 /** The holder key of stock: a province, a district or a facility. */
 export type Holder = `P:${string}` | `D:${string}` | `F:${string}`;

@@ -1,10 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../../db/schema.js';
+import type { Executor } from '../../db/transaction.js';
 import type { Actor } from '../../lib/authz.js';
 import { doseCountsInScope } from '../doses/doses.service.js';
 import { countPeopleInScope } from '../people/people.service.js';
-
-type Executor = Kysely<DB> | Transaction<DB>;
 
 /**
  * The headline figures (api-contract.md, Statistics), straight from the records, each read through

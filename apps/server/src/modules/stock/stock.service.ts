@@ -1,6 +1,5 @@
 import { addDays } from '@tiemchung/core';
-import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../../db/schema.js';
+import type { Executor } from '../../db/transaction.js';
 import { type Actor, scopeFilter } from '../../lib/authz.js';
 import { recordedPerLot } from '../doses/doses.service.js';
 import { EXPIRY_WARNING_DAYS, type Holder, lotsByIds, movementTotals } from '../lots/lots.service.js';
@@ -11,8 +10,6 @@ import { usedPerLot } from '../sessions/sessions.service.js';
  * opened at close) and doses (doses recorded). It reads each through its owner's service and owns
  * no table; none of the three imports it.
  */
-
-type Executor = Kysely<DB> | Transaction<DB>;
 
 /**
  * Stock per lot held by `holder`: doses received (or allocated to it), passed further down, and —

@@ -1,7 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { DB, NewAdminUnit } from '../../db/schema.js';
-
-type Executor = Kysely<DB> | Transaction<DB>;
+import type { NewAdminUnit } from '../../db/schema.js';
+import type { Executor } from '../../db/transaction.js';
 
 export function findUnit(db: Executor, scheme: '2021' | '2025', code: string) {
   return db

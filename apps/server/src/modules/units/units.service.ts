@@ -1,9 +1,7 @@
 import type { AdminUnit } from '@tiemchung/core';
-import type { Kysely, Transaction } from 'kysely';
-import type { AdminUnitRow, DB } from '../../db/schema.js';
+import type { AdminUnitRow } from '../../db/schema.js';
+import type { Executor } from '../../db/transaction.js';
 import { findUnit, listUnits } from './units.queries.js';
-
-type Executor = Kysely<DB> | Transaction<DB>;
 
 /** Never return a raw row. */
 export function presentUnit(u: AdminUnitRow): AdminUnit {
