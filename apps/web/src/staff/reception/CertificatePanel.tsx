@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import type { Certificate } from '@tiemchung/core';
+import type { Certificate, PDF_LAYOUTS } from '@tiemchung/core';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { buttonClass } from '../../ui/Button';
@@ -19,7 +19,8 @@ export function CertificatePanel({ personId }: { personId: string }) {
     queryFn: ({ signal }) =>
       api.get<CertificateSummary>(`/api/people/${encodeURIComponent(personId)}/certificate`, { signal }),
   });
-  const pdf = (layout: 'a4' | 'card') => `/api/people/${encodeURIComponent(personId)}/certificate.pdf?layout=${layout}`;
+  const pdf = (layout: (typeof PDF_LAYOUTS)[number]) =>
+    `/api/people/${encodeURIComponent(personId)}/certificate.pdf?layout=${layout}`;
   return (
     <section className="card stack" aria-labelledby="certificate-title">
       <h2 id="certificate-title" className="h3">

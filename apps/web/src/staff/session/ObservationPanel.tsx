@@ -49,7 +49,7 @@ function AdverseEventForm({ visit, doseId }: { visit: BoardVisit; doseId: string
   const snapshot = useSyncSnapshot();
   const [symptoms, setSymptoms] = useState<Set<Symptom>>(new Set());
   const [other, setOther] = useState('');
-  const [severity, setSeverity] = useState<'' | 'mild' | 'serious'>('');
+  const [severity, setSeverity] = useState<'' | AdverseEventRequest['severity']>('');
   const [action, setAction] = useState('');
   const [errors, setErrors] = useState<AefiErrors>({});
   const [saved, setSaved] = useState<string | null>(null);
@@ -166,7 +166,7 @@ function AdverseEventForm({ visit, doseId }: { visit: BoardVisit; doseId: string
         legend={t('session.aefi.severity')}
         name={`${formId}-severity`}
         value={severity}
-        onChange={(value) => setSeverity(value as 'mild' | 'serious')}
+        onChange={(value) => setSeverity(value as AdverseEventRequest['severity'])}
         options={[
           { value: 'mild', label: t('session.aefi.severities.mild') },
           { value: 'serious', label: t('session.aefi.severities.serious') },

@@ -35,10 +35,17 @@ export function stepFor(visit: Pick<BoardVisit, 'status' | 'refused'>): Step {
       return 'screening';
     case 'screening':
       return 'vaccination';
+    // A dose recorded: its observation (the board shows `vaccinated` in the observation column too).
+    case 'vaccinated':
     case 'observing':
     case 'done':
       return 'observation';
+    case 'postponed':
+    case 'referred':
+      return 'outcome';
     default:
+      // Every status of core's VISIT_STATUSES has its step: a new one fails the build here.
+      visit.status satisfies never;
       return 'outcome';
   }
 }
