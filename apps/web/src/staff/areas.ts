@@ -3,6 +3,8 @@ import { ROLES, type Role } from '../auth/roles';
 import type { SessionUser } from '../auth/types';
 import type vi from '../i18n/vi.json';
 import { paths } from '../paths';
+import { ADMIN_PATH } from './admin/paths';
+import { APPROVALS_PATH } from './approvals/paths';
 import { DUPLICATES_PATH } from './duplicates/paths';
 import { HomePage } from './home/HomePage';
 import { RECEPTION_PATH } from './reception/paths';
@@ -80,6 +82,20 @@ export const STAFF_AREAS: readonly StaffAreaDef[] = [
     labelKey: 'nav.duplicates',
     roles: ['report_handler', 'district_admin', 'province_admin', 'national_admin'],
     component: lazy(() => import('./duplicates/DuplicatesArea')),
+  },
+  {
+    id: 'approvals',
+    path: APPROVALS_PATH,
+    labelKey: 'nav.approvals',
+    roles: ['district_admin', 'province_admin', 'national_admin'],
+    component: lazy(() => import('./approvals/ApprovalsArea')),
+  },
+  {
+    id: 'admin',
+    path: ADMIN_PATH,
+    labelKey: 'nav.admin',
+    roles: ['district_admin', 'province_admin', 'national_admin'],
+    component: lazy(() => import('./admin/AdminArea')),
   },
 ];
 

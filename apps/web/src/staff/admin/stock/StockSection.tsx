@@ -1,0 +1,4 @@
+// Scaffold: this section's helper replaces this file with the real screen.
+export default function StockSection() {
+  return null;
+}
