@@ -1,5 +1,4 @@
 import type { Localized } from './i18n.js';
-import type { ResolutionBody } from './schemas/reports.js';
 
 /**
  * The 48-hour rule for citizens' reports (letters of Nov 2021: "xử lý phản ánh của người dân
@@ -99,6 +98,9 @@ export function projectedMisses(input: {
  * The reason recorded for a resolution: a rejection without a stated reason is recorded as
  * `other` (its note says why); other outcomes have none.
  */
-export function rejectionReasonOf(body: Pick<ResolutionBody, 'outcome' | 'reason'>): RejectionReason | null {
+export function rejectionReasonOf(body: {
+  readonly outcome: string;
+  readonly reason?: RejectionReason | null | undefined;
+}): RejectionReason | null {
   return body.outcome === 'rejected' ? (body.reason ?? 'other') : null;
 }

@@ -8,10 +8,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { base45Decode } from './base45.js';
+import { validateDccPayload } from './dcc-check.js';
 import { HcertError } from './errors.js';
 import { decodeHcert, keyUsageAllows, validityAt, verifyHcert } from './hcert.js';
 import { bytesToBase64, computeKid, type TrustListKey } from './keys.js';
-import { validateDccPayload } from './schema.js';
 import { zlibInflate } from './zlib.js';
 
 /** Kept in the repository (`reference/dcc-testdata/`, Apache-2.0); DCC_TESTDATA_DIR overrides. */

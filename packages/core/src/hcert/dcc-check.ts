@@ -1,4 +1,4 @@
-import { parseIsoDate } from '../identity/dates.js';
+import { DCC_DOB_RE, ICAO_NAME_RE, isDateTime, isFullDate } from './formats.js';
 import type { DccPayload, DccType, DccValidation } from './schema.js';
 
 /**
@@ -8,22 +8,6 @@ import type { DccPayload, DccType, DccValidation } from './schema.js';
  * holds it to the zod schema on generated payloads and on the EU conformance vectors.
  */
 
-/** True for a calendar date `YYYY-MM-DD` that exists (JSON Schema `format: date`). */
-export function isFullDate(s: string): boolean {
-  return parseIsoDate(s) !== null;
-}
-
-/** True for an RFC 3339 date-time with a time zone (JSON Schema `format: date-time`). */
-export function isDateTime(s: string): boolean {
-  const m = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.exec(s);
-  if (!m || !isFullDate(m[1]!)) return false;
-  return Number(m[2]) < 24 && Number(m[3]) < 60 && Number(m[4]) < 61;
-}
-
-/** Date of birth: `YYYY-MM-DD`, `YYYY-MM`, `YYYY` (1900–2099) or empty when unknown. */
-export const DCC_DOB_RE = /^((19|20)\d\d(-\d\d){0,2}){0,1}$/;
-/** An ICAO 9303 transliterated name: `A`–`Z` and `<` only. */
-export const ICAO_NAME_RE = /^[A-Z<]*$/;
 /** The 1.3.0 schema's country pattern is unanchored: "[A-Z]{1,10}". */
 const COUNTRY_RE = /[A-Z]{1,10}/;
 const VERSION_RE = /^\d+.\d+.\d+$/;

@@ -6,6 +6,7 @@
 export * from './base45.js';
 export * from './cose.js';
 export * from './cwt.js';
+export { validateDccPayload } from './dcc-check.js';
 export * from './deflate.js';
 export * from './errors.js';
 export * from './hcert.js';

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { splitVietnameseName } from '../identity/name.js';
 import { uuidv7 } from '../ids.js';
 import { VACCINES } from '../vaccines.js';
+import { validateDccPayload } from './dcc-check.js';
 import { HcertError } from './errors.js';
 import {
   buildVaccinationPayload,
@@ -14,7 +15,6 @@ import {
   type VaccinationPayloadInput,
   vnVaccinationPayloadSchema,
 } from './payload.js';
-import { validateDccPayload } from './schema.js';
 
 const PFIZER = 'EU/1/20/1528';
 const MODERNA = 'EU/1/20/1507';

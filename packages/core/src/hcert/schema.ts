@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { DCC_DOB_RE, ICAO_NAME_RE, isDateTime, isFullDate } from './dcc-check.js';
+import { DCC_DOB_RE, ICAO_NAME_RE, isDateTime, isFullDate } from './formats.js';
 
-export { DCC_DOB_RE, isDateTime, isFullDate, validateDccPayload } from './dcc-check.js';
+export { DCC_DOB_RE, isDateTime, isFullDate } from './formats.js';
 
 /**
  * The EU DCC JSON schema, version 1.3.0 (`DCC.combined-schema.json` of the eHealth Network), as
