@@ -1,0 +1,78 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const MODULES = path.resolve(fileURLToPath(import.meta.url), '../../modules');
+
+/**
+ * Which module owns each table: only its owner reads or writes it; others go through the owner's
+ * service. (Tests may read any table to check what was written.)
+ */
+const OWNER: Record<string, string> = {
+  adverse_events: 'aefi',
+  audit_log: 'audit',
+  audit_chain: 'audit',
+  audit_chain_head: 'audit',
+  login_failures: 'auth',
+  sessions: 'auth',
+  certificates: 'certificates',
+  signing_keys: 'certificates',
+  doses: 'doses',
+  facilities: 'facilities',
+  lots: 'lots',
+  lot_movements: 'lots',
+  notifications: 'notifications',
+  people: 'people',
+  duplicate_candidates: 'people',
+  portal_lookups: 'portal',
+  registrations: 'portal',
+  rate_counters: 'ratelimit',
+  reports: 'reports',
+  report_actions: 'reports',
+  campaigns: 'reports',
+  vaccination_sessions: 'sessions',
+  session_lots: 'sessions',
+  visits: 'sessions',
+  sms_messages: 'sms',
+  admin_units: 'units',
+  admin_unit_mappings: 'units',
+  users: 'users',
+  vaccines: 'vaccines',
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return sourceFiles(full);
+    return name.endsWith('.ts') && !name.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+describe('each module reads and writes only its own tables', () => {
+  it('no module names another module’s table in a query', () => {
+    const foreign: string[] = [];
+    const unowned = new Set<string>();
+    for (const module of readdirSync(MODULES)) {
+      const dir = path.join(MODULES, module);
+      if (!statSync(dir).isDirectory()) continue;
+      for (const file of sourceFiles(dir)) {
+        const text = readFileSync(file, 'utf8');
+        const builder =
+          /\b(?:selectFrom|insertInto|updateTable|deleteFrom|innerJoin|leftJoin|rightJoin|fullJoin)\(\s*'([a-z_]+)/g;
+        const raw = /\b(?:from|join|into|update)\s+([a-z_]+)\b/gi;
+        const tables = new Set<string>();
+        for (const m of text.matchAll(builder)) tables.add(m[1]!);
+        // Raw SQL: only names that are tables (prose in comments says "from the" etc.).
+        for (const m of text.matchAll(raw)) if (m[1]!.toLowerCase() in OWNER) tables.add(m[1]!.toLowerCase());
+        for (const table of tables) {
+          const owner = OWNER[table];
+          if (!owner) unowned.add(`${table} (${path.relative(MODULES, file)})`);
+          else if (owner !== module) foreign.push(`${path.relative(MODULES, file)} → ${table} (owned by ${owner})`);
+        }
+      }
+    }
+    expect([...unowned], 'add each new table to OWNER with its module').toEqual([]);
+    expect(foreign).toEqual([]);
+  });
+});
