@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,21 +35,46 @@ export function assetsOf(manifest: Manifest, modules: readonly string[]): { js: 
 
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** The page's HTML: the built index.html with the rendered app in #root, the page's title, chunks and styles. */
+/** A style sheet as a `<style>` element (the CSP allows inline styles, not inline scripts). */
+function styleElement(css: string, file: string): string {
+  if (/<\/style/i.test(css)) throw new Error(`pre-render: ${file} cannot be inlined`);
+  return `<style data-href="/${file}">${css.trim()}</style>`;
+}
+
+/**
+ * The page's HTML: the built index.html with the rendered app in #root and the page's title; its
+ * style sheets inline (the page paints without waiting for another request), and its chunks
+ * preloaded. Each inlined sheet keeps a `disabled` link, which does not hold up the first paint
+ * (Chromium still downloads it, at low priority) and which Vite's loader takes as already there,
+ * so that it does not add the sheet again when a lazy chunk that lists it loads.
+ */
 export function pageHtml(
   template: string,
   route: string,
   rendered: { html: string; title: string | null },
   assets: { js: string[]; css: string[] },
+  readCss: (file: string) => string,
 ): string {
   if (!template.includes('<div id="root"></div>'))
     throw new Error('pre-render: no empty <div id="root"> in index.html');
   const already = (file: string) => template.includes(`/${file}"`);
   const links = [
-    ...assets.css.filter((f) => !already(f)).map((f) => `<link rel="stylesheet" crossorigin href="/${f}">`),
+    ...assets.css
+      .filter((f) => !already(f))
+      .flatMap((f) => [
+        styleElement(readCss(f), f),
+        `<link rel="stylesheet" crossorigin href="/${f}" media="not all" disabled>`,
+      ]),
     ...assets.js.filter((f) => !already(f)).map((f) => `<link rel="modulepreload" crossorigin href="/${f}">`),
   ];
+  // The entry's own sheets (links in index.html): inline in their place, with a disabled link too
+  // (lazy chunks list the entry's sheet among theirs).
   let html = template.replace(
+    /<link rel="stylesheet"([^>]*)href="\/([^"]+\.css)"([^>]*)>/g,
+    (_, before: string, file: string, after: string) =>
+      `${styleElement(readCss(file), file)}\n    <link rel="stylesheet"${before}href="/${file}"${after} media="not all" disabled>`,
+  );
+  html = html.replace(
     '<div id="root"></div>',
     () => `<div id="root" data-page="${escapeHtml(route)}">${rendered.html}</div>`,
   );
@@ -65,7 +91,7 @@ export function fileOf(route: string): string {
 /**
  * Build-time pre-rendering of the public pages: after the client build, `entry` (src/prerender.tsx)
  * is built for Node and renders each route; its HTML goes into a copy of index.html with the
- * page's title, its chunks as modulepreload and its style sheets, written as the file the server
+ * page's title, its chunks as modulepreload and its style sheets inline, written as the file the server
  * sends for that path (see {@link fileOf}). The untouched index.html is kept as `app.html`, the
  * shell for every other route (staff pages, 404) and the service worker's navigation fallback.
  * Runs before the service worker is generated, so that the pages are precached.
@@ -114,7 +140,10 @@ export function prerenderPages(options: { entry: string; routes: readonly Preren
             const rendered = await renderer.renderPage(route.path);
             const file = path.join(outDir, fileOf(route.path));
             await mkdir(path.dirname(file), { recursive: true });
-            await writeFile(file, pageHtml(template, route.path, rendered, assetsOf(manifest, route.modules)));
+            const html = pageHtml(template, route.path, rendered, assetsOf(manifest, route.modules), (css) =>
+              readFileSync(path.join(outDir, css), 'utf8'),
+            );
+            await writeFile(file, html);
           }
           config.logger.info(`pre-rendered ${options.routes.map((r) => r.path).join(', ')}`);
         } finally {

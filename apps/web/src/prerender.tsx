@@ -15,6 +15,10 @@ import { prerenderedTitle } from './ui/usePageTitle';
  */
 export async function renderPage(url: string): Promise<{ html: string; title: string | null }> {
   prerenderedTitle.current = null;
+  // A first visit is online: Node's navigator has no onLine, which pages read while rendering.
+  if (typeof navigator !== 'undefined' && !('onLine' in navigator)) {
+    Object.defineProperty(navigator, 'onLine', { value: true, configurable: true });
+  }
   const errors: unknown[] = [];
   const { prelude } = await prerender(
     <StrictMode>
