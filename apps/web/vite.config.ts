@@ -59,6 +59,16 @@ const pwa = VitePWA({
     skipWaiting: true,
     // Source maps are for debugging, not for the field.
     globIgnores: ['**/*.map'],
+    // The QR reader's WebAssembly (≈ 0.9 MB) is not precached for every visitor: it is kept the
+    // first time the camera or a picture is read, so the desk's check-in camera and the verifier
+    // then work offline (its name is content-hashed: never stale).
+    runtimeCaching: [
+      {
+        urlPattern: ({ url }) => url.pathname.startsWith('/assets/') && url.pathname.endsWith('.wasm'),
+        handler: 'CacheFirst',
+        options: { cacheName: 'tiemchung-wasm', expiration: { maxEntries: 4 } },
+      },
+    ],
   },
 });
 
