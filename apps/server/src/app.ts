@@ -24,6 +24,7 @@ import { registerInputGuard } from './lib/input-guard.js';
 import { every } from './lib/periodic.js';
 import { registerWebApp } from './lib/static-assets.js';
 import { aefiRoutes } from './modules/aefi/aefi.routes.js';
+import { approvalsRoutes } from './modules/approvals/approvals.routes.js';
 import { startAuditSealer } from './modules/audit/audit.chain.js';
 import { systemAuditContext } from './modules/audit/audit.service.js';
 import { staffGuard } from './modules/auth/auth.guard.js';
@@ -224,6 +225,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(registrationsRoutes);
   await app.register(reportsRoutes);
   await app.register(mergeRoutes);
+  await app.register(approvalsRoutes);
   await app.register(statsRoutes);
 
   if (config.webDist) await registerWebApp(app, config.webDist);

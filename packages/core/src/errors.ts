@@ -1,3 +1,4 @@
+import { APPROVAL_ERRORS } from './errors/approvals.js';
 import { CERTIFICATE_ERRORS } from './errors/certificates.js';
 import { COMMON_ERRORS } from './errors/common.js';
 import { DOSE_ERRORS } from './errors/doses.js';
@@ -27,6 +28,7 @@ export const ERROR_CATALOGUE_PARTS = {
   stock: STOCK_ERRORS,
   reports: REPORT_ERRORS,
   certificates: CERTIFICATE_ERRORS,
+  approvals: APPROVAL_ERRORS,
   identityRules: IDENTITY_RULE_ERRORS,
   doseRules: DOSE_RULE_ERRORS,
   identityGate: IDENTITY_GATE_ERRORS,
@@ -50,6 +52,7 @@ export const ERROR_CATALOGUE = {
   ...STOCK_ERRORS,
   ...REPORT_ERRORS,
   ...CERTIFICATE_ERRORS,
+  ...APPROVAL_ERRORS,
   ...IDENTITY_RULE_ERRORS,
   ...DOSE_RULE_ERRORS,
   ...IDENTITY_GATE_ERRORS,

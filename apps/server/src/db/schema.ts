@@ -36,6 +36,7 @@ export interface DB {
   registrations: RegistrationTable;
   report_actions: ReportActionTable;
   campaigns: CampaignTable;
+  identity_approvals: IdentityApprovalTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -508,3 +509,28 @@ export interface CampaignTable {
   created_at: CreatedAt;
 }
 export type CampaignRow = Selectable<CampaignTable>;
+
+/** A desk's request that a supervisor approve a person the population database does not confirm (migration 0011). */
+export interface IdentityApprovalTable {
+  id: string;
+  person_id: string;
+  visit_id: string | null;
+  session_id: string | null;
+  facility_id: string | null;
+  province_code: string;
+  district_code: string | null;
+  person_province_code: string;
+  person_district_code: string | null;
+  person_commune_code: string | null;
+  status: Generated<'pending' | 'approved' | 'refused'>;
+  reason: string;
+  snapshot: Json;
+  requested_by: string;
+  requested_by_name: string;
+  requested_at: CreatedAt;
+  decided_by: string | null;
+  decided_by_name: string | null;
+  decided_at: Timestamp | null;
+  decision_reason: string | null;
+}
+export type IdentityApprovalRow = Selectable<IdentityApprovalTable>;

@@ -188,6 +188,38 @@ async function pairIn(place: Place) {
   return { a, b, candidate };
 }
 
+/** A person of the place whose ID number the population registry does not know (identity not_found). */
+async function unconfirmedIn(place: Place) {
+  const body = bodyIn(place);
+  const person = await createPersonVia(t, { ...body, idNumber: otherCccd(body.idNumber) }, OWNER[place]);
+  if (person.verification.status === 'verified') throw new Error('the registry knows the altered ID number');
+  return person;
+}
+
+/** Such a person checked in at a session of the place (the dose would be refused). */
+async function unconfirmedVisitAt(place: Place) {
+  const session = await sessionAt(place);
+  const person = await unconfirmedIn(place);
+  const visit = await ok({
+    method: 'POST',
+    url: `/api/sessions/${session.id}/visits`,
+    as: OWNER[place],
+    body: { id: randomUUID(), personId: person.id, method: 'search' },
+  });
+  return { person, visit };
+}
+
+/** The place's site staff sends such a visit for approval: a pending request of the place. */
+async function approvalIn(place: Place) {
+  const { person, visit } = await unconfirmedVisitAt(place);
+  return ok({
+    method: 'POST',
+    url: '/api/identity-approvals',
+    as: place === 'HN' ? 'hanoi.tiem' : 'caolanh.tiem',
+    body: { personId: person.id, visitId: visit.id, reason: 'Đối chiếu CCCD gắn chip tại bàn tiếp đón' },
+  });
+}
+
 /** A lot received by the place's province, allocated down to a district administrator when one asks. */
 async function lotFor(place: Place, user: (typeof USERS)[number]) {
   const lotNumber = `MX${randomUUID().slice(0, 8)}`;
@@ -650,6 +682,37 @@ const FIXTURES: Record<string, Fixture> = {
     // Progress is counted per unit: out of scope it lists none of the place's units.
     shows: (_b, text) => text.includes(`"${PLACES[place].province}"`) || text.includes(PLACES[place].facility),
   }),
+  'POST /api/identity-approvals': async (place) => {
+    const { person, visit } = await unconfirmedVisitAt(place);
+    return {
+      req: {
+        method: 'POST',
+        url: '/api/identity-approvals',
+        body: { personId: person.id, visitId: visit.id, reason: 'Đối chiếu CCCD gắn chip tại bàn tiếp đón' },
+      },
+    };
+  },
+  'GET /api/identity-approvals': async (place) => {
+    const approval = await approvalIn(place);
+    return {
+      req: { method: 'GET', url: '/api/identity-approvals?status=pending&limit=500' },
+      shows: containsId(approval.id),
+    };
+  },
+  'GET /api/identity-approvals/blocked': async (place) => {
+    const person = await unconfirmedIn(place);
+    return { req: { method: 'GET', url: '/api/identity-approvals/blocked?limit=500' }, shows: containsId(person.id) };
+  },
+  'POST /api/identity-approvals/:id/decision': async (place) => {
+    const approval = await approvalIn(place);
+    return {
+      req: {
+        method: 'POST',
+        url: `/api/identity-approvals/${approval.id}/decision`,
+        body: { decision: 'approve', reason: 'Đã xác minh qua công an phường' },
+      },
+    };
+  },
   'GET /api/stats/summary': async () => ({
     req: { method: 'GET', url: '/api/stats/summary' },
     unmarked: 'counts only (stats.test.ts checks them per scope)',

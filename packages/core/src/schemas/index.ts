@@ -1,4 +1,5 @@
 export * from './aefi.js';
+export * from './approvals.js';
 export * from './auth.js';
 export * from './certificates.js';
 export * from './common.js';

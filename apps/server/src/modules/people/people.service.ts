@@ -15,7 +15,7 @@ import {
 } from '@tiemchung/core';
 import type { NewPerson, PersonRow, PersonUpdate, VerificationStatus } from '../../db/schema.js';
 import { type Executor, type Trx, withSavepoint } from '../../db/transaction.js';
-import { type Actor, covers, NO_MATCH, scopeColumns } from '../../lib/authz.js';
+import { type Actor, covers, NO_MATCH, scopeColumns, type UnitRef } from '../../lib/authz.js';
 import { AppError, ruleError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import type { PopulationRegistry, VerificationOutcome } from '../registry/registry.types.js';
@@ -614,9 +614,22 @@ export async function reverifyPerson(
   return updated;
 }
 
+/** The desk's request a supervisor approves (modules/approvals): who asked, why, and from which unit. */
+export interface OverrideApproval {
+  readonly id: string;
+  readonly requestedBy: string;
+  readonly requestReason: string;
+  /**
+   * The unit of the site that asked: a supervisor over it may approve a traveller vaccinated there
+   * whose residence is elsewhere (the person's own units may always decide).
+   */
+  readonly unit: UnitRef;
+}
+
 /**
  * A supervisor lets a person whose identity does not match (or is not found) be vaccinated anyway,
  * with a recorded reason (letters of Nov 2021: the site corrects the details, or the supervisor decides).
+ * Given through an approval, the audit entry names the request, who asked and why.
  */
 export async function overrideIdentity(
   trx: Trx,
@@ -625,11 +638,13 @@ export async function overrideIdentity(
   id: string,
   reason: string,
   now: Date,
+  approval?: OverrideApproval,
 ): Promise<PersonRow> {
   if (!(SUPERVISOR_ROLES as readonly string[]).includes(actor.role)) throw new AppError('forbidden');
   const current = await getPerson(trx, id);
-  if (!current || !canSeePerson(actor, current)) throw new AppError('not_found');
-  if (!canChangePerson(actor, current)) throw new AppError('out_of_scope');
+  const viaSite = approval !== undefined && covers(actor.scope, approval.unit);
+  if (!current || !(canSeePerson(actor, current) || viaSite)) throw new AppError('not_found');
+  if (!(canChangePerson(actor, current) || viaSite)) throw new AppError('out_of_scope');
   const updated = await q.updatePersonRow(trx, current.id, {
     identity_override_by: actor.username,
     identity_override_reason: reason,
@@ -641,6 +656,16 @@ export async function overrideIdentity(
     entityType: 'person',
     entityId: current.id,
     before: { status: current.verification_status, fields: current.verification_fields },
+    ...(approval
+      ? {
+          after: {
+            approvalId: approval.id,
+            requestedBy: approval.requestedBy,
+            requestReason: approval.requestReason,
+            approvedBy: actor.username,
+          },
+        }
+      : {}),
     reason,
   });
   return updated;
@@ -797,6 +822,77 @@ export function findPeopleByNameDobPhone(
     .where('merged_into', 'is', null)
     .limit(5)
     .execute();
+}
+
+/** Several people at once by id, as stored (lists such as the identity approvals'). */
+export async function peopleByIds(db: Executor, ids: readonly string[]): Promise<Map<string, PersonRow>> {
+  if (!ids.length) return new Map();
+  const rows = await db
+    .selectFrom('people')
+    .selectAll()
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** The unit columns of people, by the length of a unit's code. */
+const RESIDENCE_COLUMN = { 2: 'province_code', 3: 'district_code', 5: 'commune_code' } as const;
+type ResidenceColumn = (typeof RESIDENCE_COLUMN)[keyof typeof RESIDENCE_COLUMN];
+
+/** Why a record's identity blocks a vaccine passport, read from its row. */
+export function identityBlockReason(p: Pick<PersonRow, 'id_number' | 'verification_status'>) {
+  if (!p.id_number) return 'no_id_number' as const;
+  return p.verification_status === 'verified' ? null : p.verification_status;
+}
+
+/**
+ * The records of the actor's units (their residence) whose identity is neither verified by the
+ * population database nor approved by a supervisor — what blocks a vaccine passport — foreign
+ * passports aside (checked at the site). Narrowed to `unitCode` when given (a unit outside the
+ * actor's gives nothing); counted per unit one level below (the nation: provinces; a province:
+ * districts; a district or commune: communes), the newest `limit` listed.
+ */
+export async function listIdentityBlocked(
+  db: Executor,
+  actor: Actor,
+  options: { unitCode?: string | undefined; limit: number },
+): Promise<{ items: PersonRow[]; total: number; byUnit: { code: string | null; count: number }[] }> {
+  const { facility_id: _f, ...filter } = scopeColumns(actor.scope);
+  const where: [ResidenceColumn, string][] = Object.entries(filter) as [ResidenceColumn, string][];
+  const unitColumn = options.unitCode
+    ? RESIDENCE_COLUMN[options.unitCode.length as keyof typeof RESIDENCE_COLUMN]
+    : undefined;
+  if (options.unitCode && !unitColumn) return { items: [], total: 0, byUnit: [] };
+  if (options.unitCode && unitColumn) where.push([unitColumn, options.unitCode]);
+  const ownLevel = { nation: null, province: 'province_code', district: 'district_code' } as const;
+  const level: ResidenceColumn | null =
+    unitColumn ??
+    (actor.scope.level in ownLevel ? ownLevel[actor.scope.level as keyof typeof ownLevel] : 'commune_code');
+  const groupBy: ResidenceColumn =
+    level === null ? 'province_code' : level === 'province_code' ? 'district_code' : 'commune_code';
+  const blocked = () => {
+    let query = db
+      .selectFrom('people')
+      .where('verification_status', '<>', 'verified')
+      .where('identity_override_at', 'is', null)
+      .where('merged_into', 'is', null)
+      .where((eb) => eb.or([eb('id_type', 'is', null), eb('id_type', '<>', 'passport')]));
+    for (const [column, value] of where) query = query.where(column, '=', value);
+    return query;
+  };
+  const items = await blocked()
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit)
+    .execute();
+  const groups = await blocked()
+    .select((eb) => [eb.ref(groupBy).as('code'), eb.fn.countAll<string>().as('n')])
+    .groupBy(groupBy)
+    .orderBy(groupBy)
+    .execute();
+  const byUnit = groups.map((g) => ({ code: g.code, count: Number(g.n) }));
+  return { items, total: byUnit.reduce((sum, u) => sum + u.count, 0), byUnit };
 }
 
 /** Locks a person's row for the caller's transaction (one writer per person: doses, certificates). */
