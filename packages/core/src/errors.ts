@@ -3,12 +3,14 @@ import { CERTIFICATE_ERRORS } from './errors/certificates.js';
 import { COMMON_ERRORS } from './errors/common.js';
 import { DOSE_ERRORS } from './errors/doses.js';
 import type { ErrorEntry } from './errors/entry.js';
+import { FACILITY_ERRORS } from './errors/facilities.js';
 import { PEOPLE_ERRORS } from './errors/people.js';
 import { PORTAL_ERRORS } from './errors/portal.js';
 import { REPORT_ERRORS } from './errors/reports.js';
 import { DOSE_RULE_ERRORS, IDENTITY_GATE_ERRORS, IDENTITY_RULE_ERRORS } from './errors/rules.js';
 import { SESSION_ERRORS } from './errors/sessions.js';
 import { STOCK_ERRORS } from './errors/stock.js';
+import { UNIT_ERRORS } from './errors/units.js';
 import { USER_ERRORS } from './errors/users.js';
 import type { Lang, Localized } from './i18n.js';
 
@@ -28,6 +30,8 @@ export const ERROR_CATALOGUE_PARTS = {
   stock: STOCK_ERRORS,
   reports: REPORT_ERRORS,
   certificates: CERTIFICATE_ERRORS,
+  facilities: FACILITY_ERRORS,
+  units: UNIT_ERRORS,
   approvals: APPROVAL_ERRORS,
   identityRules: IDENTITY_RULE_ERRORS,
   doseRules: DOSE_RULE_ERRORS,
@@ -52,6 +56,8 @@ export const ERROR_CATALOGUE = {
   ...STOCK_ERRORS,
   ...REPORT_ERRORS,
   ...CERTIFICATE_ERRORS,
+  ...FACILITY_ERRORS,
+  ...UNIT_ERRORS,
   ...APPROVAL_ERRORS,
   ...IDENTITY_RULE_ERRORS,
   ...DOSE_RULE_ERRORS,

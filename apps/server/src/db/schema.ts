@@ -10,6 +10,7 @@ export interface DB {
   admin_units: AdminUnitTable;
   admin_unit_mappings: AdminUnitMappingTable;
   facilities: FacilityTable;
+  unit_import_jobs: UnitImportJobTable;
   vaccines: VaccineTable;
   users: UserTable;
   sessions: SessionTable;
@@ -84,8 +85,30 @@ export interface FacilityTable {
   address: string | null;
   active: Generated<boolean>;
   created_at: CreatedAt;
+  /** Migration 0012: the last change, who made the facility, and its deactivation. */
+  updated_at: Generated<Date>;
+  created_by: string | null;
+  deactivated_at: Timestamp | null;
+  deactivated_by: string | null;
+  deactivation_reason: string | null;
+  /** Name and address without diacritics, lower case: what the administrators' search compares. */
+  search_key: Generated<string>;
 }
 export type FacilityRow = Selectable<FacilityTable>;
+
+/** An import of the official unit lists started from the administration screen (migration 0012). */
+export interface UnitImportJobTable {
+  id: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  /** `[{ name, kind, status, rows }]`, as the job schema shows them. */
+  files: Json;
+  error_code: string | null;
+  error_params: Json | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  finished_at: Timestamp | null;
+}
+export type UnitImportJobRow = Selectable<UnitImportJobTable>;
 
 export interface VaccineTable {
   code: string;

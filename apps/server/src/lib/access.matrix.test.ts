@@ -309,6 +309,41 @@ beforeAll(async () => {
 const containsId = (id: string) => (_body: unknown, text: string) => text.includes(id);
 
 /** How each route is reached about an object of a place. Keys: `METHOD url` as registered. */
+/** A facility of the place, made by its province's administrator. */
+const facilityIn = (place: Place) =>
+  ok({
+    method: 'POST',
+    url: '/api/facilities',
+    as: OWNER[place],
+    body: { name: `Trạm ${randomUUID().slice(0, 8)}`, kind: 'health_station', unitCode: PLACES[place].commune },
+  });
+
+/** The official 2021 list's shape, holding the place's own commune (importing it changes nothing). */
+const unitListOf = (place: Place) =>
+  JSON.stringify({
+    data: [
+      {
+        level1_id: PLACES[place].province,
+        name: place === 'HN' ? 'Thành phố Hà Nội' : 'Tỉnh Đồng Tháp',
+        type: place === 'HN' ? 'Thành phố Trung ương' : 'Tỉnh',
+        level2s: [
+          {
+            level2_id: PLACES[place].district,
+            name: place === 'HN' ? 'Quận Ba Đình' : 'Thành phố Cao Lãnh',
+            type: place === 'HN' ? 'Quận' : 'Thành phố',
+            level3s: [
+              {
+                level3_id: PLACES[place].commune,
+                name: place === 'HN' ? 'Phường Phúc Xá' : 'Phường 1',
+                type: 'Phường',
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+
 const FIXTURES: Record<string, Fixture> = {
   'POST /api/auth/logout': async () => ({ req: { method: 'POST', url: '/api/auth/logout' } }),
   'GET /api/auth/me': async () => ({ req: { method: 'GET', url: '/api/auth/me' } }),
@@ -549,6 +584,58 @@ const FIXTURES: Record<string, Fixture> = {
   }),
   'POST /api/certificates/keys/rotate': async () => ({ req: { method: 'POST', url: '/api/certificates/keys/rotate' } }),
   'GET /api/admin/sms-outbox': async () => ({ req: { method: 'GET', url: '/api/admin/sms-outbox' } }),
+  'GET /api/certificates/keys': async () => ({ req: { method: 'GET', url: '/api/certificates/keys' } }),
+  // Facility administration: a facility of the place (made by its province), changed by the caller.
+  'GET /api/facilities/managed': async (place) => ({
+    req: { method: 'GET', url: '/api/facilities/managed' },
+    shows: (b) => b.items.some((f: { id: string }) => f.id === PLACES[place].facility),
+  }),
+  'POST /api/facilities': async (place) => ({
+    req: {
+      method: 'POST',
+      url: '/api/facilities',
+      body: {
+        name: `Điểm tiêm ${randomUUID().slice(0, 8)}`,
+        kind: 'vaccination_site',
+        unitCode: PLACES[place].commune,
+      },
+    },
+  }),
+  'PATCH /api/facilities/:id': async (place) => {
+    const f = await facilityIn(place);
+    return { req: { method: 'PATCH', url: `/api/facilities/${f.id}`, body: { address: 'Nhà văn hoá khu phố' } } };
+  },
+  'POST /api/facilities/:id/deactivate': async (place) => {
+    const f = await facilityIn(place);
+    return { req: { method: 'POST', url: `/api/facilities/${f.id}/deactivate`, body: { reason: 'Ngừng tiêm' } } };
+  },
+  'POST /api/facilities/:id/reactivate': async (place) => {
+    const f = await facilityIn(place);
+    await ok({
+      method: 'POST',
+      url: `/api/facilities/${f.id}/deactivate`,
+      as: OWNER[place],
+      body: { reason: 'Tạm dừng' },
+    });
+    return { req: { method: 'POST', url: `/api/facilities/${f.id}/reactivate`, body: { reason: 'Mở lại' } } };
+  },
+  // Unit-list imports (national): a one-commune 2021 list of the place's province.
+  'POST /api/units/imports': async (place) => ({
+    req: {
+      method: 'POST',
+      url: '/api/units/imports',
+      body: { files: [{ name: 'units.json', content: unitListOf(place) }] },
+    },
+  }),
+  'GET /api/units/imports/:id': async (place) => {
+    const job = await ok({
+      method: 'POST',
+      url: '/api/units/imports',
+      as: 'admin',
+      body: { files: [{ name: 'units.json', content: unitListOf(place) }] },
+    });
+    return { req: { method: 'GET', url: `/api/units/imports/${job.id}` } };
+  },
   'GET /api/registrations': async (place) => {
     const reg = await registrationIn(place, 'facility');
     return { req: { method: 'GET', url: '/api/registrations' }, shows: containsId(reg.id) };

@@ -89,3 +89,29 @@ export type CertificateState = z.infer<typeof certificateStateSchema>;
 
 /** The answer to a key rotation: the new key's id. */
 export const keyRotatedSchema = z.object({ kid: z.string() });
+
+/** A signing key as its administrators see it (`GET /api/certificates/keys`): never its private part. */
+export const signingKeySchema = z.object({
+  kid: z.string(),
+  alg: z.literal('ES256'),
+  /** The key that signs new certificates now (one at a time). */
+  active: z.boolean(),
+  createdAt: z.string(),
+  retiredAt: z.string().nullable(),
+  /** Until when a retired key stays in the trust list (its certificates' validity); null while active. */
+  trustedUntil: z.string().nullable(),
+  /** Whether the published trust list carries it now. */
+  inTrustList: z.boolean(),
+  /** The key's X.509 certificate, as verifiers read it. */
+  certificate: z.object({
+    subject: z.string(),
+    issuer: z.string(),
+    serialNumber: z.string(),
+    validFrom: z.string(),
+    validTo: z.string(),
+    fingerprintSha256: z.string(),
+  }),
+});
+export type SigningKey = z.infer<typeof signingKeySchema>;
+export const signingKeysResponseSchema = z.object({ items: z.array(signingKeySchema) });
+export type SigningKeysResponse = z.infer<typeof signingKeysResponseSchema>;

@@ -5,6 +5,7 @@ import {
   idParamsSchema,
   keyRotatedSchema,
   pdfLayoutQuerySchema,
+  signingKeysResponseSchema,
   trustListResponseSchema,
 } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -15,7 +16,7 @@ import { auditContextOf } from '../audit/audit.service.js';
 import { readPerson } from '../people/people.service.js';
 import { certificatePdf } from './certificates.pdf.js';
 import { certificateState, getCertificate } from './certificates.service.js';
-import { trustList } from './keys.service.js';
+import { listSigningKeys, trustList } from './keys.service.js';
 
 /** Certificates: staff views and PDFs, the public trust list and status look-up (api-contract.md). */
 export const certificatesRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -123,5 +124,19 @@ export const certificatesRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => ({
       kid: await unitOfWork(app.db, (trx) => app.deps.keys.rotate(trx, auditContextOf(request), app.deps.clock())),
     }),
+  );
+
+  app.get(
+    '/api/certificates/keys',
+    {
+      config: staffAccess(['national_admin'], 'national'),
+      schema: {
+        tags: ['certificates'],
+        summary:
+          'Every signing key, newest first: dates, trust-list status and its X.509 certificate (no private part)',
+        response: { 200: signingKeysResponseSchema },
+      },
+    },
+    async () => ({ items: await listSigningKeys(app.db, app.deps.clock()) }),
   );
 };

@@ -7,10 +7,18 @@ import {
   type KeyObject,
   randomBytes,
   sign,
+  X509Certificate,
 } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { bytesToBase64, computeKid, derToPem, type HcertSyncSigner, type TrustListKey } from '@tiemchung/core';
+import {
+  bytesToBase64,
+  computeKid,
+  derToPem,
+  type HcertSyncSigner,
+  type SigningKey,
+  type TrustListKey,
+} from '@tiemchung/core';
 import type { Config } from '../../config.js';
 import { type Executor, type Trx, withSavepoint } from '../../db/transaction.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
@@ -167,4 +175,37 @@ export async function trustList(
     keyUsage: [DCC_VACCINATION_EKU],
     active: r.retired_at === null,
   }));
+}
+
+/**
+ * Every signing key, newest first, as its administrators see it: when it was made and retired,
+ * whether the trust list carries it, and its X.509 certificate's subject, issuer and validity —
+ * never the private part.
+ */
+export async function listSigningKeys(db: Executor, now: Date): Promise<SigningKey[]> {
+  const rows = await db
+    .selectFrom('signing_keys')
+    .select(['kid', 'certificate_pem', 'created_at', 'retired_at', 'trusted_until'])
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.map((r) => {
+    const cert = new X509Certificate(r.certificate_pem);
+    return {
+      kid: r.kid,
+      alg: 'ES256' as const,
+      active: r.retired_at === null,
+      createdAt: r.created_at.toISOString(),
+      retiredAt: r.retired_at?.toISOString() ?? null,
+      trustedUntil: r.trusted_until?.toISOString() ?? null,
+      inTrustList: r.trusted_until === null || r.trusted_until > now,
+      certificate: {
+        subject: cert.subject.replaceAll('\n', ', '),
+        issuer: cert.issuer.replaceAll('\n', ', '),
+        serialNumber: cert.serialNumber,
+        validFrom: cert.validFromDate.toISOString(),
+        validTo: cert.validToDate.toISOString(),
+        fingerprintSha256: cert.fingerprint256,
+      },
+    };
+  });
 }

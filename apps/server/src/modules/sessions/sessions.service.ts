@@ -13,7 +13,7 @@ import { type Actor, covers, NO_MATCH, requireScope, whereInScope } from '../../
 import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { getDose, recordDose, recordedPerLot, sessionDoseTally } from '../doses/doses.service.js';
-import { getFacility } from '../facilities/facilities.service.js';
+import { requireActiveFacility } from '../facilities/facilities.service.js';
 import { findLotByNumber, findLotByNumberAny, lotsByIds } from '../lots/lots.service.js';
 import { canSeePerson, getPerson, personSummaries } from '../people/people.service.js';
 
@@ -70,8 +70,8 @@ export async function openSession(
   audit: AuditContext,
   input: { facilityId: string; sessionDate: string; name?: string; lotNumbers?: string[] },
 ): Promise<VaccinationSessionRow> {
-  const f = await getFacility(trx, input.facilityId);
-  if (!f) throw new AppError('unknown_facility', { field: 'facilityId' });
+  // 400 for no such facility, 409 for a deactivated one (the facilities module decides what is open).
+  const f = await requireActiveFacility(trx, input.facilityId);
   requireScope(actor, facilityRef(f), 'facilityId');
   const s = await trx
     .insertInto('vaccination_sessions')

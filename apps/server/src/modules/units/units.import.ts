@@ -197,21 +197,34 @@ export function mappingsFrom2025(doc: unknown) {
   });
 }
 
+/** A list read from its document, ready to be written: its kind and its rows. */
+export type UnitList =
+  | { kind: 'units-2021' | 'units-2025'; units: NewAdminUnit[] }
+  | { kind: 'mapping-2025'; mappings: ReturnType<typeof mappingsFrom2025> };
+
+/** Reads a document of a known kind into its rows; throws the parser's error when it is not that format. */
+export function unitListOf(kind: UnitListKind, doc: unknown): UnitList {
+  if (kind === 'units-2021') return { kind, units: unitsFrom2021(doc) };
+  if (kind === 'units-2025') return { kind, units: unitsFrom2025(doc) };
+  return { kind, mappings: mappingsFrom2025(doc) };
+}
+
+/** How many rows writing the list writes (what an import's progress counts). */
+export function unitListRows(list: UnitList): number {
+  return 'units' in list ? list.units.length : list.mappings.length;
+}
+
 /**
- * Imports one official list document in the caller's transaction (the CLI opens one per file: a
- * list lands whole or not at all); returns what it was and how many rows it holds.
+ * Writes a list in the caller's transaction (a list lands whole or not at all); `onRows` hears how
+ * many rows each chunk wrote, as it is written.
  */
-export async function importUnitList(trx: Trx, doc: unknown): Promise<{ kind: UnitListKind; rows: number }> {
-  const kind = detectUnitListKind(doc);
-  if (!kind) throw new Error('not one of the official formats (2021 list, 2025 list, 2025 mapping)');
-  if (kind === 'units-2021') {
-    const rows = unitsFrom2021(doc);
-    await upsertUnits(trx, rows);
-    return { kind, rows: rows.length };
+export async function writeUnitList(trx: Trx, list: UnitList, onRows?: (rows: number) => void): Promise<number> {
+  if (list.kind === 'mapping-2025') {
+    await upsertMappings(trx, list.mappings, onRows);
+    return list.mappings.length;
   }
-  if (kind === 'units-2025') {
-    const rows = unitsFrom2025(doc);
-    await upsertUnits(trx, rows);
+  await upsertUnits(trx, list.units, onRows);
+  if (list.kind === 'units-2025') {
     // The 2021 units stop being current when the reform takes effect (they stay, for old records).
     await trx
       .updateTable('admin_units')
@@ -219,11 +232,18 @@ export async function importUnitList(trx: Trx, doc: unknown): Promise<{ kind: Un
       .where('scheme', '=', '2021')
       .where('valid_to', 'is', null)
       .execute();
-    return { kind, rows: rows.length };
   }
-  const rows = mappingsFrom2025(doc);
-  await upsertMappings(trx, rows);
-  return { kind, rows: rows.length };
+  return list.units.length;
+}
+
+/**
+ * Imports one official list document in the caller's transaction (the CLI opens one per file: a
+ * list lands whole or not at all); returns what it was and how many rows it holds.
+ */
+export async function importUnitList(trx: Trx, doc: unknown): Promise<{ kind: UnitListKind; rows: number }> {
+  const kind = detectUnitListKind(doc);
+  if (!kind) throw new Error('not one of the official formats (2021 list, 2025 list, 2025 mapping)');
+  return { kind, rows: await writeUnitList(trx, unitListOf(kind, doc)) };
 }
 
 /** Makes sure the 63 provinces of 2021 exist (shipped with the platform; needed from the first start). */

@@ -1,7 +1,18 @@
-import type { AdminUnit } from '@tiemchung/core';
+import type { AdminUnit, UnitMapping, UnitSearchHit, UnitsSummary } from '@tiemchung/core';
+import { nameSearchKey } from '@tiemchung/core';
 import type { AdminUnitRow } from '../../db/schema.js';
 import type { Executor } from '../../db/transaction.js';
-import { findUnit, listUnits } from './units.queries.js';
+import { AppError } from '../../lib/errors.js';
+import {
+  communeCodesOfDistrict,
+  countMappings,
+  countUnits,
+  findUnit,
+  listUnits,
+  mappingPairs,
+  namesByCode,
+  searchUnits,
+} from './units.queries.js';
 
 /** Never return a raw row. */
 export function presentUnit(u: AdminUnitRow): AdminUnit {
@@ -21,6 +32,11 @@ export function getUnit2021(db: Executor, code: string): Promise<AdminUnitRow | 
   return findUnit(db, '2021', code);
 }
 
+/** The names of these 2021 units, by code (codes that name none are left out). */
+export async function unitNames2021(db: Executor, codes: readonly string[]): Promise<Map<string, string>> {
+  return new Map((await namesByCode(db, '2021', codes)).map((r) => [r.code, r.name]));
+}
+
 /** Where a 2021 unit sits: its province, district and commune codes (those that apply). */
 export function unitPath(u: AdminUnitRow): {
   provinceCode: string;
@@ -31,6 +47,59 @@ export function unitPath(u: AdminUnitRow): {
     provinceCode: u.province_code,
     districtCode: u.level === 'province' ? null : u.level === 'district' ? u.code : u.district_code,
     communeCode: u.level === 'commune' ? u.code : null,
+  };
+}
+
+/** Units by name (diacritics optional: "cao lanh" finds "Cao Lãnh") or by the digits their code begins with. */
+export async function findUnits(
+  db: Executor,
+  query: { q: string; scheme?: '2021' | '2025' | undefined; limit: number },
+): Promise<UnitSearchHit[]> {
+  const text = query.q.trim();
+  const digits = /^\d{1,5}$/.test(text) ? text : null;
+  const key = nameSearchKey(text);
+  if (!digits && !key) return [];
+  const rows = await searchUnits(db, { key, digits, scheme: query.scheme, limit: query.limit });
+  return rows.map((r) => ({
+    ...presentUnit(r),
+    parentName: r.parent_name ?? null,
+    provinceName: r.province_name ?? r.name,
+  }));
+}
+
+/**
+ * The official old → new mapping around one unit. A 2021 province or commune: the 2025 units it
+ * became part of; a 2021 district (not in the mapping, districts were abolished): its communes'
+ * pairs; a 2025 province or commune: the 2021 units it was made of. 404 when the unit is unknown.
+ */
+export async function unitMapping(db: Executor, scheme: '2021' | '2025', code: string): Promise<UnitMapping> {
+  const unit = await findUnit(db, scheme, code);
+  if (!unit) throw new AppError('not_found');
+  const level = unit.level === 'province' ? 'province' : 'commune';
+  let rows: Awaited<ReturnType<typeof mappingPairs>>;
+  if (scheme === '2025') rows = await mappingPairs(db, { level, newCodes: [code] });
+  else if (unit.level === 'district')
+    rows = await mappingPairs(db, { level: 'commune', oldCodes: await communeCodesOfDistrict(db, code) });
+  else rows = await mappingPairs(db, { level, oldCodes: [code] });
+  return {
+    unit: presentUnit(unit),
+    direction: scheme === '2021' ? 'old-to-new' : 'new-to-old',
+    pairs: rows.map((r) => ({
+      level: r.level,
+      oldCode: r.old_code,
+      oldName: r.old_name,
+      newCode: r.new_code,
+      newName: r.new_name,
+    })),
+  };
+}
+
+/** How many units of each list and level, and how many mapping pairs, the database holds. */
+export async function unitsSummary(db: Executor): Promise<UnitsSummary> {
+  const [counts, mappingPairs] = await Promise.all([countUnits(db), countMappings(db)]);
+  return {
+    counts: counts.map((c) => ({ scheme: c.scheme, level: c.level, count: Number(c.n) })),
+    mappingPairs,
   };
 }
 
