@@ -29,6 +29,7 @@ import { startAuditSealer } from './modules/audit/audit.chain.js';
 import { systemAuditContext } from './modules/audit/audit.service.js';
 import { staffGuard } from './modules/auth/auth.guard.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
+import { endSessionsOfUser, forgetSessions } from './modules/auth/auth.service.js';
 import { certificatesRoutes } from './modules/certificates/certificates.routes.js';
 import { resolveMasterKey, SigningKeys } from './modules/certificates/keys.service.js';
 import { dosesRoutes } from './modules/doses/doses.routes.js';
@@ -180,7 +181,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   // Every /api route declares who may call it and its scope rule (lib/access.ts); staff routes
   // authenticate and check the role at onRequest, before the body is parsed or validated.
-  collectRoutes(app, (access) => (access.roles === 'public' ? undefined : staffGuard(access.roles)));
+  collectRoutes(app, (access) => (access.roles === 'public' ? undefined : staffGuard(access.roles, access.scope)));
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -208,7 +209,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(healthRoutes);
   await app.register(authRoutes);
-  await app.register(usersRoutes);
+  // The users module ends sessions (the auth module's) through what it is given here.
+  await app.register(usersRoutes, {
+    sessions: {
+      end: (trx, userId) => endSessionsOfUser(trx, userId),
+      forget: (hashes) => forgetSessions(app.db, hashes),
+    },
+  });
   await app.register(unitsRoutes);
   await app.register(facilitiesRoutes);
   await app.register(vaccinesRoutes);

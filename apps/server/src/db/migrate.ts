@@ -8,6 +8,7 @@ import * as m0006 from './migrations/2026_11_24_0006_name_key_collation.js';
 import * as m0007 from './migrations/2026_11_24_0007_report_handling.js';
 import * as m0008 from './migrations/2026_11_24_0008_report_queue_index.js';
 import * as m0009 from './migrations/2026_12_02_0009_audit_chain.js';
+import * as m0010 from './migrations/2026_12_02_0010_user_admin.js';
 import * as m0011 from './migrations/2026_12_02_0011_identity_approvals.js';
 import * as m0012 from './migrations/2026_12_02_0012_facility_admin.js';
 import type { DB } from './schema.js';
@@ -26,6 +27,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_24_0007_report_handling': m0007,
   '2026_11_24_0008_report_queue_index': m0008,
   '2026_12_02_0009_audit_chain': m0009,
+  '2026_12_02_0010_user_admin': m0010,
   '2026_12_02_0011_identity_approvals': m0011,
   '2026_12_02_0012_facility_admin': m0012,
 };

@@ -143,6 +143,13 @@ export interface UserTable {
   created_at: CreatedAt;
   updated_at: Timestamp;
   created_by: string | null;
+  /** Migration 0010: the password was made or reset by an administrator and must be changed. */
+  must_change_password: Generated<boolean>;
+  disabled_at: Timestamp | null;
+  disabled_by: string | null;
+  password_changed_at: Timestamp | null;
+  /** The display name without diacritics, lower case (core's nameSearchKey). */
+  display_name_key: string;
 }
 export type UserRow = Selectable<UserTable>;
 export type NewUser = Insertable<UserTable>;

@@ -4,8 +4,9 @@ import { type CreatePersonBody, type Role, SCREENING_QUESTIONS } from '@tiemchun
 import { beforeAll, describe, expect, it } from 'vitest';
 import { simulatorCitizens } from '../modules/registry/registry.simulator.js';
 import { createPersonVia, otherCccd, personBodyOf, reportBodyAbout } from '../test/factories.js';
-import { useTestApp } from '../test/harness.js';
+import { DEMO_PASSWORD, useTestApp } from '../test/harness.js';
 import { type RouteAccess, SCOPE_RULES, type ScopeRule } from './access.js';
+import { hashPassword } from './passwords.js';
 
 /**
  * The authorisation matrix, generated from the route table: every `/api` route × every demo staff
@@ -175,6 +176,16 @@ async function linkedReportIn(place: Place, category = 'wrong_personal_info') {
   const r = await reportIn(place, category);
   await ok({ method: 'POST', url: `/api/reports/${r.report.id}/person`, as: 'admin', body: { personId: r.person.id } });
   return r;
+}
+
+/** A site staff account at the place's facility, made by the place's province administrator. */
+function accountIn(place: Place): Promise<{ id: string }> {
+  return ok({
+    method: 'POST',
+    url: '/api/users',
+    as: OWNER[place],
+    body: { username: `nd${randomUUID().slice(0, 8)}`, role: 'site_staff', facilityId: PLACES[place].facility },
+  });
 }
 
 /** Two records with the same name, birth date and phone: a duplicate pair of the place. */
@@ -368,6 +379,39 @@ const FIXTURES: Record<string, Fixture> = {
       body: { username, password: 'MatKhau@2021x', role: 'site_staff', facilityId: PLACES[place].facility },
     });
     return { req: { method: 'GET', url: '/api/users' }, shows: (_b, text) => text.includes(username) };
+  },
+  'GET /api/users/:id': async (place) => ({
+    req: { method: 'GET', url: `/api/users/${(await accountIn(place)).id}` },
+  }),
+  'PATCH /api/users/:id': async (place) => ({
+    req: {
+      method: 'PATCH',
+      url: `/api/users/${(await accountIn(place)).id}`,
+      body: { displayName: 'Nguyễn Văn Bình' },
+    },
+  }),
+  'POST /api/users/:id/disable': async (place) => ({
+    req: { method: 'POST', url: `/api/users/${(await accountIn(place)).id}/disable`, body: { reason: 'Nghỉ việc' } },
+  }),
+  'POST /api/users/:id/enable': async (place) => {
+    const account = await accountIn(place);
+    await ok({ method: 'POST', url: `/api/users/${account.id}/disable`, as: OWNER[place], body: {} });
+    return { req: { method: 'POST', url: `/api/users/${account.id}/enable` } };
+  },
+  'POST /api/users/:id/password-reset': async (place) => ({
+    req: { method: 'POST', url: `/api/users/${(await accountIn(place)).id}/password-reset` },
+  }),
+  'POST /api/auth/password': async (_place, user) => {
+    // The caller's own password, set aside here, is changed back to the demo one by the request.
+    const aside = `${DEMO_PASSWORD}-tam`;
+    await t.db
+      .updateTable('users')
+      .set({ password_hash: await hashPassword(aside) })
+      .where('username', '=', user.username)
+      .execute();
+    return {
+      req: { method: 'POST', url: '/api/auth/password', body: { currentPassword: aside, newPassword: DEMO_PASSWORD } },
+    };
   },
   'POST /api/people': async (place) => ({
     req: {
@@ -811,6 +855,12 @@ const FIXTURES: Record<string, Fixture> = {
  * The guard must check both (a report in scope linked to a person out of scope is refused).
  */
 const MIXED: Record<string, Fixture> = {
+  'PATCH /api/users/:id': async (home) => {
+    const account = await accountIn(home);
+    return {
+      req: { method: 'PATCH', url: `/api/users/${account.id}`, body: { facilityId: PLACES[other(home)].facility } },
+    };
+  },
   'POST /api/reports/:id/person': async (home) => {
     const { report } = await reportIn(home);
     return {

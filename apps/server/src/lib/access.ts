@@ -25,6 +25,8 @@ export const SCOPE_RULES = {
     "a new record's province, district or facility given in the body must be the caller's (403, never substituted)",
   report: "a report routed to the caller's unit or a unit below it (404 otherwise), and any person it is linked to",
   registration: "a portal registration of the caller's province, or assigned to the caller's district or site",
+  'staff-account':
+    "a staff account within the caller's units (404 otherwise), of a role the caller may give (403 otherwise, and for the caller's own); a new unit or facility in the body must be the caller's (403)",
 } as const;
 export type ScopeRule = keyof typeof SCOPE_RULES;
 

@@ -27,6 +27,11 @@ export interface Actor {
   readonly role: Role;
   readonly displayName: string;
   readonly scope: Scope;
+  /**
+   * The password was made or reset by an administrator: until the user sets their own, only the
+   * account's own routes (scope rule `self`) answer; the others 403 `password_change_required`.
+   */
+  readonly mustChangePassword?: boolean;
 }
 
 /** What a record belongs to, for scope checks: its units and, where known, its facility. */

@@ -108,6 +108,12 @@ describe('stock figures stay within the caller’s units', () => {
       body: { username: 'phuong1.phananh', password: 'MatKhau@2021x', role: 'report_handler', unitCode: '29866' },
     });
     expect(created.status).toBe(201);
+    // An account made by an administrator sets its own password before anything else.
+    const changed = await t.call('POST', '/api/auth/password', {
+      headers: await t.loginAs('phuong1.phananh', 'MatKhau@2021x'),
+      body: { currentPassword: 'MatKhau@2021x', newPassword: 'MatKhau@2021y' },
+    });
+    expect(changed.status).toBe(200);
     // Vials opened at Sa Đéc (district 867): the province's figure grows, TP Cao Lãnh's (866) does not.
     const session = await t.call('POST', '/api/sessions', {
       as: 'dongthap.admin',
@@ -124,7 +130,7 @@ describe('stock figures stay within the caller’s units', () => {
       expect(res.status).toBe(200);
       return (res.body.items as any[]).find((l) => l.lotNumber === 'FF2587')?.dosesUsed ?? 0;
     };
-    const commune = await usedBy((await t.loginAs('phuong1.phananh', 'MatKhau@2021x')).authorization);
+    const commune = await usedBy((await t.loginAs('phuong1.phananh', 'MatKhau@2021y')).authorization);
     const district = await usedBy((await t.loginAs('caolanh.admin')).authorization);
     const province = await usedBy((await t.loginAs('dongthap.admin')).authorization);
     expect(province).toBeGreaterThanOrEqual(18);

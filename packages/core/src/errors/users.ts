@@ -38,4 +38,40 @@ export const USER_ERRORS = {
     vi: 'Cần chọn đơn vị hoặc cơ sở cho người dùng này.',
     en: 'A unit or facility is required for this role.',
   },
+  password_contains_username: {
+    status: 400,
+    vi: 'Mật khẩu không được chứa tên đăng nhập.',
+    en: 'The password must not contain the username.',
+  },
+  password_unchanged: {
+    status: 400,
+    vi: 'Mật khẩu mới phải khác mật khẩu hiện tại.',
+    en: 'The new password must differ from the current one.',
+  },
+  current_password_wrong: {
+    status: 400,
+    vi: 'Mật khẩu hiện tại không đúng.',
+    en: 'The current password is wrong.',
+  },
+  /** Every staff endpoint but the account's own (me, password change) until the password is changed. */
+  password_change_required: {
+    status: 403,
+    vi: 'Bạn cần đổi mật khẩu trước khi tiếp tục.',
+    en: 'You must change your password before going on.',
+  },
+  role_not_assignable: {
+    status: 403,
+    vi: 'Bạn không thể cấp vai trò này.',
+    en: 'You may not give this role.',
+  },
+  user_not_manageable: {
+    status: 403,
+    vi: 'Tài khoản này do cấp trên quản lý, bạn không thể thay đổi.',
+    en: 'This account is managed at a higher level; you may not change it.',
+  },
+  own_account: {
+    status: 403,
+    vi: 'Không thể tự đổi vai trò, khoá hay đặt lại mật khẩu tài khoản của chính mình. Hãy dùng chức năng Đổi mật khẩu.',
+    en: 'You may not change the role of, disable or reset your own account. Use Change password instead.',
+  },
 } as const satisfies Record<string, ErrorEntry>;

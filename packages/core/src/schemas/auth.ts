@@ -14,6 +14,11 @@ export const authUserSchema = z.object({
   displayName: z.string(),
   unitCode: z.string().nullable(),
   facilityId: z.string().nullable(),
+  /**
+   * The password was made or reset by an administrator: until `POST /api/auth/password` sets a new
+   * one, every other staff endpoint answers 403 `password_change_required`.
+   */
+  mustChangePassword: z.boolean().optional(),
 });
 export type AuthUser = z.infer<typeof authUserSchema>;
 
@@ -26,3 +31,29 @@ export type LoginResponse = z.infer<typeof loginResponseSchema>;
 
 export const meResponseSchema = z.object({ user: authUserSchema });
 export type MeResponse = z.infer<typeof meResponseSchema>;
+
+/** The shortest password a staff account may have. */
+export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MAX_LENGTH = 256;
+
+/** What the password rule refuses (codes of the error catalogue). */
+export type PasswordProblem = 'weak_password' | 'password_contains_username';
+
+/**
+ * The password rule of staff accounts: at least {@link PASSWORD_MIN_LENGTH} characters (counted as
+ * characters, not bytes), and not containing the account's username (case ignored). Null when the
+ * password is acceptable. Whether it differs from the current one is the server's check.
+ */
+export function passwordProblem(password: string, username?: string): PasswordProblem | null {
+  if ([...password].length < PASSWORD_MIN_LENGTH) return 'weak_password';
+  const name = username?.trim().toLowerCase();
+  if (name && name.length >= 3 && password.toLowerCase().includes(name)) return 'password_contains_username';
+  return null;
+}
+
+/** `POST /api/auth/password`: the signed-in user's current password and the new one. */
+export const changePasswordBodySchema = z.object({
+  currentPassword: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+  newPassword: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+});
+export type ChangePasswordBody = z.infer<typeof changePasswordBodySchema>;

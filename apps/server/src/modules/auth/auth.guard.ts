@@ -1,5 +1,7 @@
 import type { Role } from '@tiemchung/core';
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { ScopeRule } from '../../lib/access.js';
+import type { Actor } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { authenticateToken } from './auth.service.js';
 
@@ -63,11 +65,18 @@ export async function authenticate(request: FastifyRequest): Promise<void> {
   request.actor = actor;
 }
 
-/** The `onRequest` guard of a staff route: a session (401), then one of `roles` (403). */
-export function staffGuard(roles: readonly Role[]): onRequestAsyncHookHandler {
+/**
+ * The `onRequest` guard of a staff route: a session (401); then, for an account whose password was
+ * made or reset by an administrator, 403 `password_change_required` on every route but the
+ * account's own (scope rule `self`: who am I, change my password); then one of `roles` (403).
+ */
+export function staffGuard(roles: readonly Role[], scope?: ScopeRule): onRequestAsyncHookHandler {
   const allowed = new Set<Role>(roles);
+  const ownAccount = scope === 'self';
   return async (request) => {
     await authenticate(request);
-    if (!allowed.has((request.actor as { role: Role }).role)) throw new AppError('forbidden');
+    const actor = request.actor as Actor;
+    if (actor.mustChangePassword && !ownAccount) throw new AppError('password_change_required');
+    if (!allowed.has(actor.role)) throw new AppError('forbidden');
   };
 }

@@ -31,6 +31,14 @@ export function deleteSessionsOfUser(db: Executor, userId: string) {
   return db.deleteFrom('sessions').where('user_id', '=', userId).execute();
 }
 
+/** Ends every session of a user but `keep` (a token hash, or null for none); the token hashes ended. */
+export async function endSessionsOfUser(db: Executor, userId: string, keep: string | null): Promise<string[]> {
+  let query = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (keep) query = query.where('token_hash', '<>', keep);
+  const rows = await query.returning('token_hash').execute();
+  return rows.map((r) => r.token_hash);
+}
+
 export function deleteExpiredSessions(db: Executor, now: Date) {
   return db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
 }

@@ -1,12 +1,23 @@
-import { loginBodySchema, loginResponseSchema, meResponseSchema } from '@tiemchung/core';
+import { changePasswordBodySchema, loginBodySchema, loginResponseSchema, meResponseSchema } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { unitOfWork } from '../../db/transaction.js';
 import { ALL_STAFF, publicAccess, staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
+import { auditContextOf } from '../audit/audit.service.js';
 import { findUserById } from '../users/users.service.js';
 import { isSameOriginRequest, requireSameOriginForCookie, SESSION_COOKIE, sessionTokenOf } from './auth.guard.js';
-import { checkLogin, countLoginFailure, logout, presentAuthUser, startSession } from './auth.service.js';
+import {
+  changeOwnPassword,
+  checkLogin,
+  countLoginFailure,
+  forgetSessions,
+  hashToken,
+  logout,
+  planPasswordChange,
+  presentAuthUser,
+  startSession,
+} from './auth.service.js';
 
 /** Staff sign-in and sign-out (api-contract.md, Health and auth). */
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -75,6 +86,34 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const user = await findUserById(app.db, actorOf(request).id);
       if (!user) throw new AppError('unauthenticated');
+      return { user: presentAuthUser(user) };
+    },
+  );
+
+  app.post(
+    '/api/auth/password',
+    {
+      // Per client address: the current password is checked with argon2 on every attempt.
+      config: { ...staffAccess(ALL_STAFF, 'self'), rateLimit: { max: 30, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Change the signed-in user’s password (required first when an administrator set it)',
+        body: changePasswordBodySchema,
+        response: { 200: meResponseSchema },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const session = sessionTokenOf(request);
+      if (!session) throw new AppError('unauthenticated');
+      const current = hashToken(session.token);
+      // The current password is checked and the new one hashed before the transaction opens.
+      const planned = await planPasswordChange(app.db, actor, request.body);
+      const { user, ended } = await unitOfWork(app.db, (trx) =>
+        changeOwnPassword(trx, auditContextOf(request), planned, current, app.deps.clock()),
+      );
+      // This session goes on, now without the pending change; the user's other sessions ended.
+      forgetSessions(app.db, [current, ...ended]);
       return { user: presentAuthUser(user) };
     },
   );

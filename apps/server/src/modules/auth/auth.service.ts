@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { AuthUser, Role } from '@tiemchung/core';
+import type { AuthUser, ChangePasswordBody, Role } from '@tiemchung/core';
 import type { Kysely } from 'kysely';
 import type { DB, UserRow } from '../../db/schema.js';
 import type { Executor, Trx } from '../../db/transaction.js';
@@ -8,7 +8,13 @@ import { AppError } from '../../lib/errors.js';
 import { hashPassword, verifyPassword } from '../../lib/passwords.js';
 import { TtlCache } from '../../lib/ttl-cache.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
-import { findUserById, findUserByUsername, updatePasswordHash } from '../users/users.service.js';
+import {
+  findUserById,
+  findUserByUsername,
+  requirePasswordRule,
+  setOwnPassword,
+  updatePasswordHash,
+} from '../users/users.service.js';
 import * as q from './auth.queries.js';
 
 export interface AuthSettings {
@@ -33,6 +39,7 @@ export function presentAuthUser(u: {
   display_name: string;
   unit_code: string | null;
   facility_id: string | null;
+  must_change_password?: boolean;
 }): AuthUser {
   return {
     username: u.username,
@@ -40,6 +47,7 @@ export function presentAuthUser(u: {
     displayName: u.display_name,
     unitCode: u.unit_code,
     facilityId: u.facility_id,
+    mustChangePassword: u.must_change_password ?? false,
   };
 }
 
@@ -149,6 +157,7 @@ function actorOfUser(s: UserRow): Actor {
     username: s.username,
     role: s.role as Role,
     displayName: s.display_name,
+    mustChangePassword: s.must_change_password,
     scope: {
       level: s.scope_level,
       unitCode: s.unit_code,
@@ -158,6 +167,70 @@ function actorOfUser(s: UserRow): Actor {
       facilityId: s.facility_id,
     },
   };
+}
+
+/**
+ * Ends every session of a user (but `keep`, a token hash), in the caller's transaction: an account
+ * disabled, its password reset, or its role or place changed. Returns the token hashes ended: the
+ * caller passes them to {@link forgetSessions} once the transaction has committed.
+ */
+export function endSessionsOfUser(trx: Trx, userId: string, keep: string | null = null): Promise<string[]> {
+  return q.endSessionsOfUser(trx, userId, keep);
+}
+
+/**
+ * Drops sessions from this node's cache, after the transaction that ended or changed them has
+ * committed (dropped before, a request in between could cache them again). Other nodes notice
+ * within the cache's ten seconds.
+ */
+export function forgetSessions(db: Kysely<DB>, tokenHashes: readonly string[]): void {
+  for (const hashed of tokenHashes) sessionCache.delete(db, hashed);
+}
+
+/** A password change checked outside any transaction: the new password's hash and the hash it replaces. */
+export interface PlannedPasswordChange {
+  readonly userId: string;
+  readonly checkedHash: string;
+  readonly passwordHash: string;
+}
+
+/**
+ * Checks a signed-in user's password change before any transaction opens (argon2 takes tens of
+ * milliseconds): the current password (400 `current_password_wrong`), the new one against core's
+ * password rule (`weak_password`, `password_contains_username`) and against the current one
+ * (`password_unchanged`); hashes the new one.
+ */
+export async function planPasswordChange(
+  db: Executor,
+  actor: Actor,
+  body: ChangePasswordBody,
+): Promise<PlannedPasswordChange> {
+  const user = await findUserById(db, actor.id);
+  if (!user?.active) throw new AppError('unauthenticated');
+  if (!(await verifyPassword(user.password_hash, body.currentPassword))) {
+    throw new AppError('current_password_wrong', { field: 'currentPassword' });
+  }
+  requirePasswordRule(body.newPassword, user.username, 'newPassword');
+  if (body.newPassword === body.currentPassword) throw new AppError('password_unchanged', { field: 'newPassword' });
+  return { userId: user.id, checkedHash: user.password_hash, passwordHash: await hashPassword(body.newPassword) };
+}
+
+/**
+ * Sets the planned new password in the caller's transaction, clears "must change password", ends
+ * the user's other sessions (this one, `keep`, goes on) and audits it. 400 `current_password_wrong`
+ * when the password was reset in between. Returns the user and the token hashes to forget.
+ */
+export async function changeOwnPassword(
+  trx: Trx,
+  audit: AuditContext,
+  planned: PlannedPasswordChange,
+  keep: string,
+  now: Date,
+): Promise<{ user: UserRow; ended: string[] }> {
+  const user = await setOwnPassword(trx, audit, { ...planned, now });
+  if (!user) throw new AppError('current_password_wrong', { field: 'currentPassword' });
+  const ended = await q.endSessionsOfUser(trx, user.id, keep);
+  return { user, ended };
 }
 
 /** Ends the session of this token (idempotent; one statement). */
