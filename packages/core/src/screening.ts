@@ -1,3 +1,4 @@
+import { ageOn } from './doses/calendar.js';
 import type { Localized } from './i18n.js';
 
 /**
@@ -87,6 +88,93 @@ export const SCREENING_QUESTIONS: readonly ScreeningQuestion[] = [
 
 export const SCREENING_ANSWERS = ['yes', 'no', 'unsure'] as const;
 export type ScreeningAnswer = (typeof SCREENING_ANSWERS)[number];
+
+/** The age from which the checklist's age question is answered "yes". */
+export const SCREENING_AGE_QUESTION_YEARS = 65;
+
+/** What the screening knows of the person from their record. */
+export interface ScreeningSubject {
+  readonly gender: string;
+  /** `YYYY-MM-DD`, or null / empty when the record has none. */
+  readonly dateOfBirth: string | null;
+}
+
+/**
+ * How one question of the checklist is handled for a person:
+ * - `ask`: the screening doctor asks it;
+ * - `not_applicable`: it cannot apply (pregnancy for a man) — not asked, recorded as "no";
+ * - `from_record`: the record answers it (the age question from the date of birth) — shown with
+ *   the record's answer, not asked.
+ */
+export type ScreeningQuestionMode = 'ask' | 'not_applicable' | 'from_record';
+
+export interface PlannedScreeningQuestion {
+  readonly question: ScreeningQuestion;
+  readonly mode: ScreeningQuestionMode;
+  /** The answer recorded without asking (`not_applicable`, `from_record`). */
+  readonly answer?: ScreeningAnswer;
+  /** Why, to show beside the question ("Nam", "52 tuổi theo ngày sinh 03/04/1974"). */
+  readonly note?: Localized;
+}
+
+/**
+ * Which questions of the checklist apply to this person on the day of the screening (`on`,
+ * `YYYY-MM-DD`), and which the record already answers. The one rule for the screening form and for
+ * the server's check of a screening: pregnancy is not asked of a man; the age question is answered
+ * from a known date of birth. Every other question is asked.
+ */
+export function screeningPlan(subject: ScreeningSubject, on: string): PlannedScreeningQuestion[] {
+  const dob = subject.dateOfBirth && /^\d{4}-\d{2}-\d{2}$/.test(subject.dateOfBirth) ? subject.dateOfBirth : null;
+  const age = dob && dob <= on ? ageOn(dob, on) : null;
+  return SCREENING_QUESTIONS.map((question): PlannedScreeningQuestion => {
+    if (question.id === 'pregnant' && subject.gender === 'male') {
+      return { question, mode: 'not_applicable', answer: 'no', note: { vi: 'Nam giới', en: 'Male' } };
+    }
+    if (question.id === 'age_65' && age !== null) {
+      const born = `${dob!.slice(8, 10)}/${dob!.slice(5, 7)}/${dob!.slice(0, 4)}`;
+      return {
+        question,
+        mode: 'from_record',
+        answer: age >= SCREENING_AGE_QUESTION_YEARS ? 'yes' : 'no',
+        note: { vi: `${age} tuổi (ngày sinh ${born} trong hồ sơ)`, en: `Aged ${age} (born ${born}, from the record)` },
+      };
+    }
+    return { question, mode: 'ask' };
+  });
+}
+
+/** The questions of a plan the doctor asks, in checklist order. */
+export function askedQuestions(plan: readonly PlannedScreeningQuestion[]): ScreeningQuestion[] {
+  return plan.filter((p) => p.mode === 'ask').map((p) => p.question);
+}
+
+/**
+ * The whole checklist from the answers given and the plan: the questions asked take the answers
+ * given, the others the plan's — the record's answer wins over one given (a client that still asks
+ * the age question of everyone). `missing`: questions asked without an answer; `conflicts`: a
+ * question that cannot apply answered other than "no" (pregnancy "yes" on a man's record: the
+ * record is wrong, or the answer is; never dropped silently). Answers to unknown questions are
+ * ignored.
+ */
+export function completeScreeningAnswers(
+  plan: readonly PlannedScreeningQuestion[],
+  given: Readonly<Record<string, ScreeningAnswer | '' | undefined>>,
+): { answers: Record<string, ScreeningAnswer>; missing: string[]; conflicts: string[] } {
+  const answers: Record<string, ScreeningAnswer> = {};
+  const missing: string[] = [];
+  const conflicts: string[] = [];
+  for (const p of plan) {
+    const a = given[p.question.id] || undefined;
+    if (p.mode === 'ask') {
+      if (a) answers[p.question.id] = a;
+      else missing.push(p.question.id);
+      continue;
+    }
+    answers[p.question.id] = p.answer!;
+    if (p.mode === 'not_applicable' && a !== undefined && a !== p.answer) conflicts.push(p.question.id);
+  }
+  return { answers, missing, conflicts };
+}
 
 /** Vital signs taken at screening (within VITAL_LIMITS). */
 export interface Vitals {

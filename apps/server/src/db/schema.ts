@@ -353,6 +353,10 @@ export interface VisitTable {
   dose_id: string | null;
   observation_until: Timestamp | null;
   done_at: Timestamp | null;
+  /** Migration 0014: why the person left (status `left`), and the session a visit was handed over to / from. */
+  left_reason: string | null;
+  handed_over_to: string | null;
+  handed_over_from: string | null;
 }
 export type VisitRow = Selectable<VisitTable>;
 

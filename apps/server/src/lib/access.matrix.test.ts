@@ -521,7 +521,10 @@ const FIXTURES: Record<string, Fixture> = {
       method: 'POST',
       url: `/api/sessions/${v.session.id}/close`,
       as: OWNER[place],
-      body: { lots: [{ lotNumber: 'FF2587', vialsOpened: 1 }] },
+      body: {
+        lots: [{ lotNumber: 'FF2587', vialsOpened: 1 }],
+        visits: [{ visitId: v.visit.id, outcome: 'left', reason: 'Về trước khi hết 30 phút theo dõi' }],
+      },
     });
     return {
       req: { method: 'GET', url: '/api/lots/reconciliation' },
@@ -619,6 +622,12 @@ const FIXTURES: Record<string, Fixture> = {
   },
   'GET /api/people/:id/certificate': async (place) => ({
     req: { method: 'GET', url: `/api/people/${shared[place].person.id}/certificate` },
+  }),
+  'GET /api/people/:id/certificates': async (place) => ({
+    req: { method: 'GET', url: `/api/people/${shared[place].person.id}/certificates` },
+  }),
+  'GET /api/people/:id/reports': async (place) => ({
+    req: { method: 'GET', url: `/api/people/${shared[place].person.id}/reports` },
   }),
   'GET /api/people/:id/certificate.pdf': async (place) => ({
     req: { method: 'GET', url: `/api/people/${shared[place].person.id}/certificate.pdf` },

@@ -40,4 +40,37 @@ export const SESSION_ERRORS = {
     vi: 'Cần nhập số lọ đã mở của lô {lots}.',
     en: 'Give the vials opened for lot {lots}.',
   },
+  /** `count`: how many questions asked have no answer (`questions` beside `error`: their ids). */
+  screening_unanswered: {
+    status: 400,
+    vi: 'Còn {count} câu hỏi sàng lọc chưa trả lời.',
+    en: 'Screening questions without an answer: {count}.',
+  },
+  /** `questions`: the questions whose answer contradicts the person's record, in each language. */
+  screening_answer_conflicts: {
+    status: 422,
+    vi: 'Câu trả lời không khớp với hồ sơ của người này: {questions}.',
+    en: "The answer contradicts the person's record: {questions}.",
+  },
+  /**
+   * `count`: visits of the session not done — waiting, being screened or in observation (`visits`
+   * beside `error`: each with its id, queue number, status and person).
+   */
+  session_visits_unresolved: {
+    status: 409,
+    vi: 'Còn {count} người chưa xong lượt tiêm (đang chờ, đang khám sàng lọc hoặc đang theo dõi sau tiêm): chọn chuyển sang buổi tiêm khác hoặc ghi nhận đã rời đi cho từng người.',
+    en: 'Visits not done yet: {count} (waiting, in screening or in observation). Hand each over to another session or record that the person left.',
+  },
+  /** An outcome given at closing for a visit that is not an unfinished visit of this session, or that cannot take it. */
+  session_visit_outcome_invalid: {
+    status: 409,
+    vi: 'Không thể xử lý lượt số {queueNumber} theo cách đã chọn.',
+    en: 'Visit number {queueNumber} cannot be resolved that way.',
+  },
+  /** The session to hand people over to is not another open session of the same facility. */
+  handover_session_invalid: {
+    status: 409,
+    vi: 'Chỉ chuyển được sang một buổi tiêm khác đang mở tại cùng cơ sở.',
+    en: 'People can only be handed over to another open session at the same facility.',
+  },
 } as const satisfies Record<string, ErrorEntry>;

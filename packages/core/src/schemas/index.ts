@@ -7,6 +7,7 @@ export * from './doses.js';
 export * from './lots.js';
 export * from './notifications.js';
 export * from './people.js';
+export * from './person-record.js';
 export * from './portal.js';
 export * from './reference.js';
 export * from './registrations.js';

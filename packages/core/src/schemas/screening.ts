@@ -24,9 +24,15 @@ export const vitalsSchema = z.object({
 });
 
 export const screeningBodySchema = z.object({
-  answers: z.record(z.string(), z.enum(SCREENING_ANSWERS)).refine((a) => SCREENING_QUESTIONS.every((q) => q.id in a), {
-    message: 'every checklist question needs an answer',
-  }),
+  /**
+   * The answers by question id. The questions that do not apply to the person (pregnancy for a
+   * man) or that the record answers (the age question, from the date of birth) may be left out —
+   * core's `screeningPlan`; the server answers `screening_unanswered` when a question asked is
+   * missing, `screening_answer_conflicts` when an answer contradicts the record.
+   */
+  answers: z
+    .record(z.string(), z.enum(SCREENING_ANSWERS))
+    .refine((a) => SCREENING_QUESTIONS.some((q) => q.id in a), { message: 'the checklist has no answer' }),
   vitals: vitalsSchema.default({}),
   outcome: z.enum(SCREENING_OUTCOMES),
   /** Required when the outcome is not "vaccinate", or differs from the suggestion. */

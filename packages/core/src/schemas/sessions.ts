@@ -8,7 +8,11 @@ import { doseOverrideSchema, doseSchema } from './doses.js';
  * answers with, and the types the web app's board is built on — one definition for both.
  */
 
-/** Where a visit is: checked in, being screened, vaccinated and observed (30 min), done, or not vaccinated. */
+/**
+ * Where a visit is: checked in, being screened, vaccinated and observed (30 min), done, or not
+ * vaccinated; or, when its session closed before it was done, handed over to another session of
+ * the facility (`handed_over`) or ended because the person left (`left`, with the reason).
+ */
 export const VISIT_STATUSES = [
   'waiting',
   'screening',
@@ -17,8 +21,24 @@ export const VISIT_STATUSES = [
   'done',
   'postponed',
   'referred',
+  'left',
+  'handed_over',
 ] as const;
 export type VisitStatus = (typeof VISIT_STATUSES)[number];
+
+/** The statuses of a visit not done yet: a session closes only once each has an outcome. */
+export const UNFINISHED_VISIT_STATUSES = [
+  'waiting',
+  'screening',
+  'vaccinated',
+  'observing',
+] as const satisfies readonly VisitStatus[];
+export type UnfinishedVisitStatus = (typeof UNFINISHED_VISIT_STATUSES)[number];
+
+/** Is the visit still to be done (waiting, in screening, vaccinated or in observation)? */
+export function isUnfinishedVisit(status: VisitStatus): status is UnfinishedVisitStatus {
+  return (UNFINISHED_VISIT_STATUSES as readonly string[]).includes(status);
+}
 
 /** How a person was found at check-in. */
 export const CHECK_IN_METHODS = ['list', 'search', 'cccd_qr', 'health_book_qr', 'registration_qr'] as const;
@@ -56,6 +76,12 @@ export const visitSchema = z.object({
   /** ISO time the 30-minute observation ends. */
   observationUntil: z.string().nullable(),
   doneAt: z.string().nullable(),
+  /** Why the person left (status `left`: recorded when the session closed). */
+  leftReason: z.string().nullable().optional(),
+  /** The session the visit was handed over to (status `handed_over`). */
+  handedOverTo: z.string().nullable().optional(),
+  /** The session this visit was handed over from (its visit there is `handed_over`). */
+  handedOverFrom: z.string().nullable().optional(),
   /** Sent with the board; not with the answers to check-in / screening / dose. */
   person: visitPersonSchema.optional(),
 });
@@ -70,6 +96,10 @@ export const tallySchema = z.object({
   done: z.number(),
   postponed: z.number(),
   referred: z.number(),
+  /** Visits ended at closing because the person left. */
+  left: z.number().optional(),
+  /** Visits handed over to another session at closing. */
+  handedOver: z.number().optional(),
   vaccinated: z.number(),
   byVaccine: z.record(z.string(), z.number()),
 });
@@ -147,7 +177,34 @@ export type VisitDoseBody = z.infer<typeof visitDoseBodySchema>;
 export const visitDoseResultSchema = z.object({ visit: visitSchema, dose: doseSchema });
 export type VisitDoseResult = z.infer<typeof visitDoseResultSchema>;
 
-/** `POST /api/sessions/{id}/close`: the vials opened of each lot. */
+/**
+ * What becomes of a visit not done when its session closes: handed over to another open session
+ * of the facility (`sessionId`; a visit there continues it), ended because the person left (with
+ * the reason), or — an observation whose 30 minutes are over — done.
+ */
+export const VISIT_CLOSE_OUTCOMES = ['handover', 'left', 'done'] as const;
+export type VisitCloseOutcome = (typeof VISIT_CLOSE_OUTCOMES)[number];
+
+export const visitCloseOutcomeSchema = z.discriminatedUnion('outcome', [
+  z.object({
+    visitId: z.string().min(1).max(64),
+    outcome: z.literal('handover'),
+    sessionId: z.string().min(1).max(64),
+  }),
+  z.object({
+    visitId: z.string().min(1).max(64),
+    outcome: z.literal('left'),
+    reason: z.string().trim().min(3).max(500),
+  }),
+  z.object({ visitId: z.string().min(1).max(64), outcome: z.literal('done') }),
+]);
+export type VisitCloseOutcomeBody = z.infer<typeof visitCloseOutcomeSchema>;
+
+/**
+ * `POST /api/sessions/{id}/close`: the vials opened of each lot; and, when visits are not done,
+ * an outcome for each (`visits`; without them the close answers 409 `session_visits_unresolved`
+ * listing those visits).
+ */
 export const closeSessionBodySchema = z.object({
   lots: z
     .array(
@@ -157,6 +214,7 @@ export const closeSessionBodySchema = z.object({
       }),
     )
     .max(20),
+  visits: z.array(visitCloseOutcomeSchema).max(1000).optional(),
 });
 export type CloseSessionBody = z.infer<typeof closeSessionBodySchema>;
 
@@ -172,6 +230,32 @@ export const lotUsageSchema = z.object({
 });
 export type LotUsage = z.infer<typeof lotUsageSchema>;
 
+/** A visit not done that the close resolved, and how. */
+export const resolvedVisitSchema = z.object({
+  visitId: z.string(),
+  personId: z.string(),
+  queueNumber: z.number(),
+  outcome: z.enum(VISIT_CLOSE_OUTCOMES),
+  /** Handed over: the session and the visit there. */
+  sessionId: z.string().nullable(),
+  toVisitId: z.string().nullable(),
+});
+export type ResolvedVisit = z.infer<typeof resolvedVisitSchema>;
+
+/** A visit not done, as the 409 `session_visits_unresolved` lists it (`visits` beside `error`). */
+export const unresolvedVisitSchema = z.object({
+  id: z.string(),
+  personId: z.string(),
+  queueNumber: z.number(),
+  status: z.enum(UNFINISHED_VISIT_STATUSES),
+});
+export type UnresolvedVisit = z.infer<typeof unresolvedVisitSchema>;
+
 /** The answer to closing a session. */
-export const closeSessionResultSchema = z.object({ session: sessionSchema, lots: z.array(lotUsageSchema) });
+export const closeSessionResultSchema = z.object({
+  session: sessionSchema,
+  lots: z.array(lotUsageSchema),
+  /** The visits not done that the close handed over or ended. */
+  visits: z.array(resolvedVisitSchema).optional(),
+});
 export type CloseSessionResult = z.infer<typeof closeSessionResultSchema>;

@@ -3,7 +3,9 @@ import {
   certificateStateSchema,
   certificateStatusQuerySchema,
   idParamsSchema,
+  issuedCertificateSchema,
   keyRotatedSchema,
+  listOf,
   pdfLayoutQuerySchema,
   signingKeysResponseSchema,
   trustListResponseSchema,
@@ -17,6 +19,7 @@ import { readPerson } from '../people/people.service.js';
 import { certificatePdf } from './certificates.pdf.js';
 import { certificateState, getCertificate } from './certificates.service.js';
 import { listSigningKeys, trustList } from './keys.service.js';
+import { certificatesOfPerson } from './person-certificates.js';
 
 /** Certificates: staff views and PDFs, the public trust list and status look-up (api-contract.md). */
 export const certificatesRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -39,6 +42,25 @@ export const certificatesRoutes: FastifyPluginAsyncZod = async (app) => {
         const person = await readPerson(trx, actorOf(request), auditContextOf(request), request.params.id);
         return getCertificate(trx, deps(), auditContextOf(request), person.id);
       }),
+  );
+
+  app.get(
+    '/api/people/:id/certificates',
+    {
+      config: staffAccess(ALL_STAFF, 'person-read'),
+      schema: {
+        tags: ['certificates'],
+        summary: 'The certificates issued to a person, the current one first: valid, superseded (when, why) or expired',
+        params: idParamsSchema,
+        response: { 200: listOf(issuedCertificateSchema) },
+      },
+    },
+    // One unit of work: the record's read and this list are audited together.
+    async (request) => ({
+      items: await unitOfWork(app.db, (trx) =>
+        certificatesOfPerson(trx, actorOf(request), auditContextOf(request), request.params.id, app.deps.clock()),
+      ),
+    }),
   );
 
   app.get(

@@ -78,6 +78,33 @@ export function searchByNamePrefix(db: Executor, prefix: string, f: ResidenceFil
   return applyResidence(q, f).orderBy('name_key').orderBy('id').limit(limit).execute();
 }
 
+/**
+ * The words of the diacritic-free name as the GIN index `people_name_words` (migration 0014) holds
+ * them. Written out, never a parameter: the planner matches it to the index expression by its text.
+ */
+const NAME_WORDS = sql<string[]>`string_to_array(name_key, ' ')`;
+
+/**
+ * People whose diacritic-free name has every one of `words` as a whole word, in any order
+ * (["binh"] finds "nguyen van binh"; ["van", "binh"] too), in name order. Uses `people_name_words`
+ * for a rare word, the ordered name index for a common one (the planner picks, from the
+ * expression's statistics).
+ */
+export function searchByNameWords(db: Executor, words: readonly string[], f: ResidenceFilter, limit: number) {
+  return nameWordsQuery(db, words, f, limit).execute();
+}
+
+/** The statement of {@link searchByNameWords}, not run (its plan is checked by the tests and the benchmark). */
+export function nameWordsQuery(db: Executor, words: readonly string[], f: ResidenceFilter, limit: number) {
+  const wanted = sql<string[]>`array[${sql.join(words.map((w) => sql`${w}::text`))}]`;
+  const q = db
+    .selectFrom('people')
+    .selectAll()
+    .where(sql<boolean>`${NAME_WORDS} @> ${wanted}`)
+    .where('merged_into', 'is', null);
+  return applyResidence(q, f).orderBy('name_key').orderBy('id').limit(limit);
+}
+
 /** Living people who may be the same as the given details (for duplicate detection). */
 export function findLikelySame(
   db: Executor,

@@ -403,7 +403,8 @@ export type PeopleSearch = { idNumber: string } | { phone: string } | { q: strin
 
 /**
  * Finds people by exact ID number (nationwide for staff: the one check that stops a second record
- * for the same person), by phone or by diacritic-free name prefix (within the actor's units).
+ * for the same person), by phone or by diacritic-free name — its start, or any of its whole words
+ * (within the actor's units).
  */
 export async function searchPeople(
   db: Executor,
@@ -434,7 +435,31 @@ export async function searchPeople(
   if (key.length < 2) {
     throw new AppError('query_too_short', { field: 'q' });
   }
-  return { items: await q.searchByNamePrefix(db, key, filter, limit), masked: true };
+  return { items: await searchByName(db, key, filter, limit), masked: true };
+}
+
+/** Byte order, as the "C" collation of `name_key` sorts. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * People by name: the names that start with the key ("nguyen van b…", as typed) and the names
+ * that have each of its words as a whole word, anywhere ("binh" → "Nguyễn Văn Bình"), merged in
+ * name order. Two index searches, each stopping at `limit`, so the first `limit` of the union
+ * are among their answers.
+ */
+async function searchByName(db: Executor, key: string, filter: q.ResidenceFilter, limit: number) {
+  const words = [...new Set(key.split(' ').filter(Boolean))];
+  const [byPrefix, byWords] = await Promise.all([
+    q.searchByNamePrefix(db, key, filter, limit),
+    q.searchByNameWords(db, words, filter, limit),
+  ]);
+  const seen = new Set<string>();
+  return [...byPrefix, ...byWords]
+    .filter((p) => !seen.has(p.id) && seen.add(p.id))
+    .sort((a, b) => compareText(a.name_key, b.name_key) || compareText(a.id, b.id))
+    .slice(0, limit);
 }
 
 /** People who may be the one about to be registered: shown to the desk before it creates a record. */

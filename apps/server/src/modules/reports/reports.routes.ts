@@ -8,6 +8,7 @@ import {
   idParamsSchema,
   linkPersonBodySchema,
   listOf,
+  personReportSchema,
   personSchema,
   REPORT_ROLES,
   type ReportListFilter,
@@ -21,11 +22,12 @@ import {
 } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { unitOfWork } from '../../db/transaction.js';
-import { staffAccess } from '../../lib/access.js';
+import { ALL_STAFF, staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { auditContextOf } from '../audit/audit.service.js';
 import { presentDose } from '../doses/doses.service.js';
 import { presentPerson } from '../people/people.service.js';
+import { reportsAboutPerson } from './person-reports.js';
 import { reportsCsv, reportsXlsx } from './reports.export.js';
 import {
   addDoseForReport,
@@ -78,6 +80,25 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => ({
       items: (await listReports(app.db, actorOf(request), filterOf(request.query), now())).map((r) =>
         presentReport(r, now()),
+      ),
+    }),
+  );
+
+  app.get(
+    '/api/people/:id/reports',
+    {
+      config: staffAccess(ALL_STAFF, 'person-read'),
+      schema: {
+        tags: ['reports'],
+        summary: 'The citizens’ reports about a person: status and deadline (not their content)',
+        params: idParamsSchema,
+        response: { 200: listOf(personReportSchema) },
+      },
+    },
+    // One unit of work: the record's read and this list are audited together.
+    async (request) => ({
+      items: await unitOfWork(app.db, (trx) =>
+        reportsAboutPerson(trx, actorOf(request), auditContextOf(request), request.params.id, now()),
       ),
     }),
   );

@@ -226,23 +226,24 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
       config: staffAccess(VACCINATION_ROLES, 'facility'),
       schema: {
         tags: ['sessions'],
-        summary: 'Close the session with vials opened per lot; answers used vs recorded per lot',
+        summary:
+          'Close the session with vials opened per lot and an outcome for each visit not done; answers used vs recorded per lot',
         params: idParamsSchema,
         body: closeSessionBodySchema,
         response: { 200: closeSessionResultSchema },
       },
     },
     async (request) => {
-      const { session, lots } = await unitOfWork(app.db, (trx) =>
+      const { session, lots, visits } = await unitOfWork(app.db, (trx) =>
         closeSession(
           trx,
           actorOf(request),
           auditContextOf(request),
-          { sessionId: request.params.id, lots: request.body.lots },
+          { sessionId: request.params.id, lots: request.body.lots, visits: request.body.visits },
           now(),
         ),
       );
-      return { session: presentSession(session), lots };
+      return { session: presentSession(session), lots, visits };
     },
   );
 

@@ -1,10 +1,17 @@
 import {
+  completeScreeningAnswers,
   type DoseKind,
+  isUnfinishedVisit,
   isUuid,
   OBSERVATION_MS,
+  type ResolvedVisit,
+  SCREENING_QUESTIONS,
   type ScreeningBody,
+  screeningPlan,
   suggestScreeningOutcome,
+  type UnresolvedVisit,
   uuidv7,
+  type VisitCloseOutcomeBody,
 } from '@tiemchung/core';
 import { sql } from 'kysely';
 import type { FacilityRow, VaccinationSessionRow, VisitRow } from '../../db/schema.js';
@@ -57,6 +64,9 @@ export function presentVisit(v: VisitRow, person?: { full_name: string; date_of_
     doseId: v.dose_id,
     observationUntil: v.observation_until?.toISOString() ?? null,
     doneAt: v.done_at?.toISOString() ?? null,
+    leftReason: v.left_reason,
+    handedOverTo: v.handed_over_to,
+    handedOverFrom: v.handed_over_from,
     person: person
       ? { fullName: person.full_name, dateOfBirth: person.date_of_birth, gender: person.gender }
       : undefined,
@@ -198,6 +208,8 @@ export async function sessionBoard(db: Executor, actor: Actor, id: string) {
       done: count('done'),
       postponed: count('postponed'),
       referred: count('referred'),
+      left: count('left'),
+      handedOver: count('handed_over'),
       vaccinated: doses.reduce((s, d) => s + Number(d.n), 0),
       byVaccine: Object.fromEntries(
         [...new Set(doses.map((d) => d.vaccine_code))].map((c) => [
@@ -301,7 +313,31 @@ export async function recordScreening(
   body: ScreeningBody,
   now: Date,
 ) {
-  const suggestion = suggestScreeningOutcome(body.answers, body.vitals);
+  const { visit, session } = await visitFor(trx, actor, visitId);
+  // The checklist as it applies to this person (core's screeningPlan, as the form asks it): the
+  // questions that cannot apply or that the record answers are filled in, not taken from the body.
+  const person = await getPerson(trx, visit.person_id);
+  const plan = screeningPlan(
+    { gender: person?.gender ?? '', dateOfBirth: person?.date_of_birth ?? null },
+    session.session_date,
+  );
+  const { answers, missing, conflicts } = completeScreeningAnswers(plan, body.answers);
+  if (missing.length) {
+    throw new AppError('screening_unanswered', {
+      field: 'answers',
+      params: { count: missing.length },
+      extra: { questions: missing },
+    });
+  }
+  if (conflicts.length) {
+    const texts = SCREENING_QUESTIONS.filter((q) => conflicts.includes(q.id)).map((q) => q.text);
+    throw new AppError('screening_answer_conflicts', {
+      field: `answers.${conflicts[0]}`,
+      params: { questions: { vi: texts.map((t) => t.vi).join('; '), en: texts.map((t) => t.en).join('; ') } },
+      extra: { questions: conflicts },
+    });
+  }
+  const suggestion = suggestScreeningOutcome(answers, body.vitals);
   if (
     (body.outcome !== 'vaccinate' || suggestion.outcome !== 'vaccinate') &&
     body.outcome !== suggestion.outcome &&
@@ -315,7 +351,6 @@ export async function recordScreening(
   if (body.outcome !== 'vaccinate' && !body.reason) {
     throw new AppError('postpone_reason_required', { field: 'reason' });
   }
-  const { visit, session } = await visitFor(trx, actor, visitId);
   if (visit.dose_id) throw new AppError('already_vaccinated');
   if (session.status === 'closed') throw sessionClosed();
   const status: VisitRow['status'] =
@@ -324,7 +359,9 @@ export async function recordScreening(
     .updateTable('visits')
     .set({
       screening: JSON.stringify({
-        answers: body.answers,
+        answers,
+        // Which questions were not asked: ruled out, or answered from the record.
+        notAsked: Object.fromEntries(plan.filter((p) => p.mode !== 'ask').map((p) => [p.question.id, p.mode])),
         vitals: body.vitals,
         suggestion: suggestion.outcome,
         contraindicated: suggestion.contraindicated,
@@ -441,18 +478,235 @@ export async function completeVisit(trx: Trx, actor: Actor, audit: AuditContext,
 }
 
 /**
+ * The sessions a close involves — the closing one and those it hands people over to — locked in
+ * id order (two sessions closing into each other at once wait, they do not deadlock). The closing
+ * one must be the actor's (404); each other one another open session of the same facility
+ * (409 `handover_session_invalid`).
+ */
+async function lockCloseSessions(trx: Trx, actor: Actor, id: string, targetIds: readonly string[]) {
+  const ids = [...new Set([id, ...targetIds])];
+  const rows = await trx
+    .selectFrom('vaccination_sessions')
+    .selectAll()
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  const session = rows.find((r) => r.id === id);
+  if (!session || !covers(actor.scope, sessionRef(session))) throw new AppError('not_found');
+  const targets = new Map<string, VaccinationSessionRow>();
+  for (const targetId of targetIds) {
+    const t = rows.find((r) => r.id === targetId);
+    if (
+      !t ||
+      t.id === session.id ||
+      t.facility_id !== session.facility_id ||
+      t.status !== 'open' ||
+      !covers(actor.scope, sessionRef(t))
+    )
+      throw new AppError('handover_session_invalid', { field: 'visits' });
+    targets.set(t.id, t);
+  }
+  return { session, targets };
+}
+
+/** The status a handed-over visit continues in: a screening holds for the same day only; a dose's observation goes on. */
+function handedOverState(v: VisitRow, from: VaccinationSessionRow, to: VaccinationSessionRow, now: Date) {
+  const screening = {
+    screening: v.screening === null ? null : JSON.stringify(v.screening),
+    screening_outcome: v.screening_outcome,
+    screening_reason: v.screening_reason,
+    screened_by: v.screened_by,
+    screened_at: v.screened_at,
+  };
+  if (v.dose_id) {
+    return {
+      status: 'observing' as const,
+      dose_id: v.dose_id,
+      observation_until: v.observation_until ?? new Date(now.getTime() + OBSERVATION_MS),
+      ...screening,
+    };
+  }
+  if (v.status === 'screening' && from.session_date === to.session_date) {
+    return { status: 'screening' as const, ...screening };
+  }
+  return { status: 'waiting' as const };
+}
+
+/**
+ * The visits of a closing session that are not done (waiting, in screening, vaccinated, in
+ * observation), each with the outcome the closer chose: handed over to another open session of
+ * the facility (a visit there continues it; the person's visit there if they already have one),
+ * ended because the person left (with the reason), or done (an observation whose 30 minutes are
+ * over). Every change audited; one without an outcome leaves the session open: 409
+ * `session_visits_unresolved` listing them (the caller's unit of work undoes the rest).
+ */
+async function resolveUnfinishedVisits(
+  trx: Trx,
+  actor: Actor,
+  audit: AuditContext,
+  session: VaccinationSessionRow,
+  targets: ReadonlyMap<string, VaccinationSessionRow>,
+  outcomes: readonly VisitCloseOutcomeBody[],
+  now: Date,
+): Promise<ResolvedVisit[]> {
+  const visits = await trx
+    .selectFrom('visits')
+    .selectAll()
+    .where('session_id', '=', session.id)
+    .orderBy('queue_number')
+    .forUpdate()
+    .execute();
+  const byId = new Map(visits.map((v) => [v.id, v]));
+  const chosen = new Map<string, VisitCloseOutcomeBody>();
+  for (const [i, o] of outcomes.entries()) {
+    const v = byId.get(o.visitId);
+    if (!v || chosen.has(o.visitId)) {
+      throw new AppError('session_visit_outcome_invalid', {
+        field: `visits.${i}.visitId`,
+        params: { queueNumber: v?.queue_number ?? '?' },
+      });
+    }
+    chosen.set(o.visitId, o);
+  }
+  const unresolved: UnresolvedVisit[] = [];
+  const resolved: ResolvedVisit[] = [];
+  for (const v of visits) {
+    // A visit finished meanwhile (observed, completed) needs no outcome: one given is not applied.
+    if (!isUnfinishedVisit(v.status)) continue;
+    const o = chosen.get(v.id);
+    if (!o) {
+      unresolved.push({ id: v.id, personId: v.person_id, queueNumber: v.queue_number, status: v.status });
+      continue;
+    }
+    const field = `visits.${outcomes.indexOf(o)}`;
+    if (o.outcome === 'left') {
+      await trx
+        .updateTable('visits')
+        .set({ status: 'left', left_reason: o.reason, done_at: now })
+        .where('id', '=', v.id)
+        .execute();
+      await recordAudit(trx, audit, {
+        action: 'visit.left',
+        entityType: 'visit',
+        entityId: v.id,
+        before: { status: v.status },
+        after: { status: 'left', sessionClosed: session.id },
+        reason: o.reason,
+      });
+      resolved.push({
+        visitId: v.id,
+        personId: v.person_id,
+        queueNumber: v.queue_number,
+        outcome: 'left',
+        sessionId: null,
+        toVisitId: null,
+      });
+    } else if (o.outcome === 'done') {
+      if (v.status !== 'observing' || !v.observation_until || v.observation_until > now) {
+        throw new AppError('session_visit_outcome_invalid', { field, params: { queueNumber: v.queue_number } });
+      }
+      await trx.updateTable('visits').set({ status: 'done', done_at: now }).where('id', '=', v.id).execute();
+      await recordAudit(trx, audit, {
+        action: 'visit.done',
+        entityType: 'visit',
+        entityId: v.id,
+        after: { atSessionClose: session.id },
+      });
+      resolved.push({
+        visitId: v.id,
+        personId: v.person_id,
+        queueNumber: v.queue_number,
+        outcome: 'done',
+        sessionId: null,
+        toVisitId: null,
+      });
+    } else {
+      const to = targets.get(o.sessionId)!;
+      const existing = await trx
+        .selectFrom('visits')
+        .select('id')
+        .where('session_id', '=', to.id)
+        .where('person_id', '=', v.person_id)
+        .executeTakeFirst();
+      let toVisitId = existing?.id;
+      if (!toVisitId) {
+        const { n } = await trx
+          .selectFrom('visits')
+          .select((eb) => eb.fn.coalesce(eb.fn.max('queue_number'), sql<number>`0`).as('n'))
+          .where('session_id', '=', to.id)
+          .executeTakeFirstOrThrow();
+        const created = await trx
+          .insertInto('visits')
+          .values({
+            id: uuidv7(now.getTime()),
+            session_id: to.id,
+            person_id: v.person_id,
+            queue_number: Number(n) + 1,
+            check_in_method: v.check_in_method,
+            checked_in_at: now,
+            checked_in_by: actor.username,
+            handed_over_from: session.id,
+            ...handedOverState(v, session, to, now),
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        toVisitId = created.id;
+      }
+      await trx
+        .updateTable('visits')
+        .set({ status: 'handed_over', handed_over_to: to.id, done_at: now })
+        .where('id', '=', v.id)
+        .execute();
+      await recordAudit(trx, audit, {
+        action: 'visit.handover',
+        entityType: 'visit',
+        entityId: v.id,
+        before: { status: v.status },
+        after: { status: 'handed_over', toSessionId: to.id, toVisitId, personId: v.person_id },
+      });
+      resolved.push({
+        visitId: v.id,
+        personId: v.person_id,
+        queueNumber: v.queue_number,
+        outcome: 'handover',
+        sessionId: to.id,
+        toVisitId,
+      });
+    }
+  }
+  if (unresolved.length) {
+    throw new AppError('session_visits_unresolved', {
+      field: 'visits',
+      params: { count: unresolved.length },
+      extra: { visits: unresolved },
+    });
+  }
+  return resolved;
+}
+
+/**
  * Closes the session with the vials opened per lot; answers, per lot, the doses used (vials ×
  * doses per vial), the doses recorded in the session, and the gap: possible unrecorded doses.
+ * Nobody is left stranded: each visit not done needs an outcome (`visits`: handed over to another
+ * open session of the facility, or the person left), else 409 `session_visits_unresolved`.
  */
 export async function closeSession(
   trx: Trx,
   actor: Actor,
   audit: AuditContext,
-  input: { sessionId: string; lots: { lotNumber: string; vialsOpened: number }[] },
+  input: {
+    sessionId: string;
+    lots: { lotNumber: string; vialsOpened: number }[];
+    visits?: readonly VisitCloseOutcomeBody[] | undefined;
+  },
   now: Date,
 ) {
-  const session = await lockSessionFor(trx, actor, input.sessionId);
+  const outcomes = input.visits ?? [];
+  const targetIds = outcomes.flatMap((o) => (o.outcome === 'handover' ? [o.sessionId] : []));
+  const { session, targets } = await lockCloseSessions(trx, actor, input.sessionId, targetIds);
   if (session.status === 'closed') throw sessionClosed();
+  const resolved = await resolveUnfinishedVisits(trx, actor, audit, session, targets, outcomes, now);
   for (const l of input.lots) {
     const lotId = await addSessionLot(trx, session.id, l.lotNumber);
     await trx
@@ -505,7 +759,7 @@ export async function closeSession(
     action: 'session.close',
     entityType: 'session',
     entityId: session.id,
-    after: { lots },
+    after: { lots, visits: resolved },
   });
-  return { session: closed, lots };
+  return { session: closed, lots, visits: resolved };
 }

@@ -303,16 +303,28 @@ describe('closing a session', () => {
         ).status,
       ).toBe(201);
     }
+    // The four are still in observation: the close lists them (sessions.close.test.ts: what else).
+    const unresolved = await t.call('POST', `/api/sessions/${session.id}/close`, {
+      as: 'caolanh.tiem',
+      body: { lots: [{ lotNumber: 'FF2587', vialsOpened: 1 }] },
+    });
+    expect(unresolved.status).toBe(409);
+    expect(unresolved.body.error.code).toBe('session_visits_unresolved');
+    expect(unresolved.body.visits).toHaveLength(4);
+    now = new Date(now.getTime() + 31 * 60_000);
+    const board = await t.call('GET', `/api/sessions/${session.id}`, { as: 'caolanh.tiem' });
+    const observed = board.body.visits.map((v: { id: string }) => ({ visitId: v.id, outcome: 'done' }));
+
     const noVials = await t.call('POST', `/api/sessions/${session.id}/close`, {
       as: 'caolanh.tiem',
-      body: { lots: [] },
+      body: { lots: [], visits: observed },
     });
     expect(noVials.status).toBe(400);
     expect(noVials.body.error.code).toBe('vials_missing');
 
     const closed = await t.call('POST', `/api/sessions/${session.id}/close`, {
       as: 'caolanh.tiem',
-      body: { lots: [{ lotNumber: 'FF2587', vialsOpened: 1 }] },
+      body: { lots: [{ lotNumber: 'FF2587', vialsOpened: 1 }], visits: observed },
     });
     expect(closed.status).toBe(200);
     // Pfizer: 6 doses per vial; 4 recorded → 2 possible unrecorded doses.
@@ -360,5 +372,83 @@ describe('scope', () => {
         })
       ).status,
     ).toBe(403);
+  });
+});
+
+describe('the screening asks what applies to the person (core screeningPlan)', () => {
+  /** A citizen of TP Cao Lãnh the registry knows, matching `pick` (sex, age). */
+  const citizenWhere = (pick: (p: { gender: string; dateOfBirth: string }) => boolean) => {
+    for (let i = 0; i < 5000; i++) {
+      const body = buildPersonIn('87', { districtCode: '866' });
+      if (pick(body)) return body;
+    }
+    throw new Error('no such citizen in the registry simulator');
+  };
+  const visitOf = async (pick: (p: { gender: string; dateOfBirth: string }) => boolean) => {
+    const session = await openSession();
+    const person = await createPersonVia(t, citizenWhere(pick));
+    const visit = await t.call('POST', `/api/sessions/${session.id}/visits`, {
+      as: 'caolanh.tiem',
+      body: { personId: person.id },
+    });
+    return visit.body.id as string;
+  };
+  const asked = (...notAsked: string[]) =>
+    Object.fromEntries(SCREENING_QUESTIONS.filter((q) => !notAsked.includes(q.id)).map((q) => [q.id, 'no']));
+  const stored = async (visitId: string) =>
+    (await t.db.selectFrom('visits').select('screening').where('id', '=', visitId).executeTakeFirstOrThrow())
+      .screening as { answers: Record<string, string>; notAsked: Record<string, string> };
+
+  it('a man is not asked about pregnancy, nor anyone their age: recorded from the record', async () => {
+    const visitId = await visitOf((p) => p.gender === 'male' && p.dateOfBirth > '1960-01-01');
+    const res = await t.call('POST', `/api/visits/${visitId}/screening`, {
+      as: 'caolanh.tiem',
+      body: { answers: asked('pregnant', 'age_65'), outcome: 'vaccinate' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.suggestion).toBe('vaccinate');
+    expect(await stored(visitId)).toMatchObject({
+      answers: { pregnant: 'no', age_65: 'no' },
+      notAsked: { pregnant: 'not_applicable', age_65: 'from_record' },
+    });
+  });
+
+  it('a woman is asked about pregnancy: without the answer, 400 screening_unanswered', async () => {
+    const visitId = await visitOf((p) => p.gender === 'female');
+    const res = await t.call('POST', `/api/visits/${visitId}/screening`, {
+      as: 'caolanh.tiem',
+      body: { answers: asked('pregnant', 'age_65'), outcome: 'vaccinate' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      error: { code: 'screening_unanswered', field: 'answers', message: 'Còn 1 câu hỏi sàng lọc chưa trả lời.' },
+      questions: ['pregnant'],
+    });
+    const answered = await t.call('POST', `/api/visits/${visitId}/screening`, {
+      as: 'caolanh.tiem',
+      body: { answers: asked('age_65'), outcome: 'vaccinate' },
+    });
+    expect(answered.status).toBe(200);
+  });
+
+  it('a pregnancy "yes" on a man’s record is refused, never dropped; the record’s age wins over an answer', async () => {
+    const man = await visitOf((p) => p.gender === 'male');
+    const conflict = await t.call('POST', `/api/visits/${man}/screening`, {
+      as: 'caolanh.tiem',
+      body: { answers: { ...allNo(), pregnant: 'yes' }, outcome: 'refer', reason: 'Đang mang thai' },
+    });
+    expect(conflict.status).toBe(422);
+    expect(conflict.body.error).toMatchObject({ code: 'screening_answer_conflicts', field: 'answers.pregnant' });
+    expect(conflict.body.error.message).toContain('Đang mang thai');
+
+    // 65 or older on the session's day (20 Nov 2021): the caution comes from the record, even when
+    // an older client answered "no" to the age question.
+    const older = await visitOf((p) => p.dateOfBirth <= '1956-11-20');
+    const res = await t.call('POST', `/api/visits/${older}/screening`, {
+      as: 'caolanh.tiem',
+      body: { answers: allNo(), outcome: 'vaccinate' },
+    });
+    expect(res.status).toBe(200);
+    expect((await stored(older)).answers.age_65).toBe('yes');
   });
 });

@@ -42,6 +42,9 @@ export function stepFor(visit: Pick<BoardVisit, 'status' | 'refused'>): Step {
       return 'observation';
     case 'postponed':
     case 'referred':
+    // Ended when the session closed: the person left, or was handed over to another session.
+    case 'left':
+    case 'handed_over':
       return 'outcome';
     default:
       // Every status of core's VISIT_STATUSES has its step: a new one fails the build here.
