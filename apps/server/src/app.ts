@@ -26,6 +26,7 @@ import { registerWebApp } from './lib/static-assets.js';
 import { aefiRoutes } from './modules/aefi/aefi.routes.js';
 import { approvalsRoutes } from './modules/approvals/approvals.routes.js';
 import { startAuditSealer } from './modules/audit/audit.chain.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
 import { systemAuditContext } from './modules/audit/audit.service.js';
 import { staffGuard } from './modules/auth/auth.guard.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -223,6 +224,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(dosesRoutes);
   await app.register(lotsRoutes);
   await app.register(stockRoutes);
+  await app.register(auditRoutes);
   await app.register(sessionsRoutes);
   await app.register(aefiRoutes);
   await app.register(notificationsRoutes);

@@ -1,4 +1,5 @@
 import { APPROVAL_ERRORS } from './errors/approvals.js';
+import { AUDIT_ERRORS } from './errors/audit.js';
 import { CERTIFICATE_ERRORS } from './errors/certificates.js';
 import { COMMON_ERRORS } from './errors/common.js';
 import { DOSE_ERRORS } from './errors/doses.js';
@@ -33,6 +34,7 @@ export const ERROR_CATALOGUE_PARTS = {
   facilities: FACILITY_ERRORS,
   units: UNIT_ERRORS,
   approvals: APPROVAL_ERRORS,
+  audit: AUDIT_ERRORS,
   identityRules: IDENTITY_RULE_ERRORS,
   doseRules: DOSE_RULE_ERRORS,
   identityGate: IDENTITY_GATE_ERRORS,
@@ -59,6 +61,7 @@ export const ERROR_CATALOGUE = {
   ...FACILITY_ERRORS,
   ...UNIT_ERRORS,
   ...APPROVAL_ERRORS,
+  ...AUDIT_ERRORS,
   ...IDENTITY_RULE_ERRORS,
   ...DOSE_RULE_ERRORS,
   ...IDENTITY_GATE_ERRORS,

@@ -11,6 +11,7 @@ import * as m0009 from './migrations/2026_12_02_0009_audit_chain.js';
 import * as m0010 from './migrations/2026_12_02_0010_user_admin.js';
 import * as m0011 from './migrations/2026_12_02_0011_identity_approvals.js';
 import * as m0012 from './migrations/2026_12_02_0012_facility_admin.js';
+import * as m0013 from './migrations/2026_12_02_0013_audit_units.js';
 import * as m0014 from './migrations/2026_12_02_0014_name_words.js';
 import type { DB } from './schema.js';
 
@@ -31,6 +32,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_12_02_0010_user_admin': m0010,
   '2026_12_02_0011_identity_approvals': m0011,
   '2026_12_02_0012_facility_admin': m0012,
+  '2026_12_02_0013_audit_units': m0013,
   '2026_12_02_0014_name_words': m0014,
 };
 

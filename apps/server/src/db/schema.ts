@@ -185,6 +185,12 @@ export interface AuditLogTable {
   reason: string | null;
   request_id: string | null;
   ip: string | null;
+  /**
+   * Migration 0013: the units the entry is tied to (`p:87`, `d:866`, `c:29866`, `f:DT-CL-01`) and
+   * the people it is about, written with the entry by `audit_entry_refs()`; NULL on older entries.
+   */
+  unit_codes: ColumnType<string[] | null, string[] | null | undefined, never>;
+  person_ids: ColumnType<string[] | null, string[] | null | undefined, never>;
 }
 export type AuditLogRow = Selectable<AuditLogTable>;
 

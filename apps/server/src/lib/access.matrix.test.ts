@@ -515,6 +515,26 @@ const FIXTURES: Record<string, Fixture> = {
       },
     };
   },
+  'GET /api/stock': async (place, user) => {
+    const lot = await lotFor(place, user);
+    return { req: { method: 'GET', url: '/api/stock' }, shows: (_b, text) => text.includes(lot.lotNumber) };
+  },
+  // The audit log, read for a person made for the call (by the place's administrator).
+  'GET /api/audit': async (place) => {
+    const p = await personIn(place);
+    return { req: { method: 'GET', url: `/api/audit?personId=${p.id}` }, shows: (_b, text) => text.includes(p.id) };
+  },
+  'GET /api/audit/export.csv': async (place) => {
+    const p = await personIn(place);
+    return {
+      req: { method: 'GET', url: `/api/audit/export.csv?personId=${p.id}` },
+      shows: (_b, text) => text.includes(p.id),
+    };
+  },
+  'GET /api/audit/export.xlsx': async (place) => ({
+    req: { method: 'GET', url: `/api/audit/export.xlsx?unitCode=${PLACES[place].district}` },
+    unmarked: 'a zip; the same query as the CSV export, which is checked',
+  }),
   'GET /api/lots/reconciliation': async (place) => {
     const v = await visitAt(place, 'vaccinated');
     await ok({

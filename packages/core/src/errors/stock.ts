@@ -17,4 +17,19 @@ export const STOCK_ERRORS = {
     vi: 'Không đủ vắc xin: lô {lotNumber} chỉ còn {remaining} liều.',
     en: 'Not enough doses: lot {lotNumber} has {remaining} left.',
   },
+  lot_received_expired: {
+    status: 422,
+    vi: 'Lô {lotNumber} đã hết hạn ngày {expiresOn}, trước ngày nhận: không nhận được vào kho.',
+    en: 'Lot {lotNumber} expired on {expiresOn}, before the day it was received: it cannot be taken into stock.',
+  },
+  allocation_lot_expired: {
+    status: 409,
+    vi: 'Lô {lotNumber} đã hết hạn ngày {expiresOn}: không phân bổ được.',
+    en: 'Lot {lotNumber} expired on {expiresOn}: it cannot be allocated.',
+  },
+  allocation_target_invalid: {
+    status: 400,
+    vi: 'Chọn nơi nhận: tỉnh phân bổ cho huyện hoặc cơ sở tiêm, huyện phân bổ cho cơ sở tiêm của huyện.',
+    en: 'Choose who receives the doses: a province allocates to a district or a facility, a district to its facilities.',
+  },
 } as const satisfies Record<string, ErrorEntry>;

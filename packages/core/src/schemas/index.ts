@@ -1,5 +1,6 @@
 export * from './aefi.js';
 export * from './approvals.js';
+export * from './audit.js';
 export * from './auth.js';
 export * from './certificates.js';
 export * from './common.js';

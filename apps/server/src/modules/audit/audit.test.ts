@@ -94,7 +94,8 @@ describe('the audit log hash chain', () => {
     expect(Buffer.from(first!.prev_hash).equals(GENESIS_HASH)).toBe(true);
     expect(chainHash(first!.prev_hash, first!.id, first!.canonical).equals(Buffer.from(first!.hash))).toBe(true);
     expect(Buffer.from(second!.prev_hash).equals(Buffer.from(first!.hash))).toBe(true);
-    expect(JSON.parse(first!.canonical)).toHaveLength(12);
+    // Migration 0009's twelve fields, and (migration 0013) the entry's units and people.
+    expect(JSON.parse(first!.canonical)).toHaveLength(14);
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE of the log and of its chain through the application', async () => {
@@ -381,7 +382,8 @@ describe('migration 0009 on a log written before it', () => {
       await to('2026_12_02_0009_audit_chain');
       expect(await verifyAuditChain(db)).toMatchObject({ ok: true, entries: 3, head: { id: 4 }, pending: 0 });
 
-      await recordAudit(db, systemAuditContext('test'), { action: 'new.write', entityType: 'test', entityId: 'd' });
+      // What the application wrote at that version (its entries had no units yet).
+      await sql`insert into audit_log (action, entity_type, entity_id) values ('new.write', 'test', 'd')`.execute(db);
       expect((await lastIds(db, 1))[0]).toBe(5);
       expect(await verifyAuditChain(db)).toMatchObject({ ok: true, entries: 3, pending: 1 });
       expect(await sealAndVerify(db)).toMatchObject({ ok: true, entries: 4, head: { id: 5 }, pending: 0 });

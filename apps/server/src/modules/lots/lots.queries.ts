@@ -89,3 +89,60 @@ export async function movementTotals(db: Executor, holder: Holder, vaccineCode?:
   const outBy = new Map(out.map((r) => [r.lot_id, Number(r.n)]));
   return rows.map((r) => ({ ...r, doses_in: Number(r.doses_in), doses_out: outBy.get(r.id) ?? 0 }));
 }
+
+/**
+ * The holders that ever received doses: the provinces of the nation (`level: 'province'`), every
+ * holder within a province (`provinceCode`: the province, its districts and facilities), or those
+ * of `among` that did.
+ */
+export async function holdersWithMovements(
+  db: Executor,
+  f: { level: 'province' } | { provinceCode: string } | { among: readonly Holder[] },
+): Promise<Holder[]> {
+  let q = db.selectFrom('lot_movements').select('to_holder').distinct();
+  if ('level' in f) q = q.where('to_holder', 'like', 'P:%');
+  else if ('provinceCode' in f) q = q.where('province_code', '=', f.provinceCode);
+  else q = q.where('to_holder', 'in', f.among.length ? [...f.among] : ['']);
+  const rows = await q.orderBy('to_holder').execute();
+  return rows.map((r) => r.to_holder as Holder);
+}
+
+/**
+ * `movementTotals` for several holders at once: per holder and lot, doses moved in and passed
+ * further down (two statements whatever the number of holders).
+ */
+export async function movementTotalsOf(db: Executor, holders: readonly Holder[], vaccineCode?: string) {
+  if (!holders.length) return [];
+  const rows = await db
+    .selectFrom('lots')
+    .innerJoin('lot_movements as m_in', 'm_in.lot_id', 'lots.id')
+    .select([
+      'm_in.to_holder as holder',
+      'lots.id',
+      'lots.lot_number',
+      'lots.vaccine_code',
+      'lots.expires_on',
+      'lots.doses_per_vial',
+      (eb) => eb.fn.sum<number>('m_in.doses').as('doses_in'),
+    ])
+    .where('m_in.to_holder', 'in', [...holders])
+    .$if(!!vaccineCode, (q) => q.where('lots.vaccine_code', '=', vaccineCode!))
+    .groupBy(['m_in.to_holder', 'lots.id'])
+    .orderBy('lots.expires_on')
+    .orderBy('lots.lot_number')
+    .execute();
+  if (!rows.length) return [];
+  const out = await db
+    .selectFrom('lot_movements')
+    .select(['from_holder', 'lot_id', (eb) => eb.fn.sum<number>('doses').as('n')])
+    .where('from_holder', 'in', [...holders])
+    .groupBy(['from_holder', 'lot_id'])
+    .execute();
+  const outBy = new Map(out.map((r) => [`${r.from_holder}\u0001${r.lot_id}`, Number(r.n)]));
+  return rows.map((r) => ({
+    ...r,
+    holder: r.holder as Holder,
+    doses_in: Number(r.doses_in),
+    doses_out: outBy.get(`${r.holder}\u0001${r.id}`) ?? 0,
+  }));
+}

@@ -12,15 +12,17 @@ import {
   findLotById,
   findLotByNumber,
   type Holder,
+  holdersWithMovements,
   insertLot,
   insertMovement,
   movementTotals,
+  movementTotalsOf,
 } from './lots.queries.js';
 
 /** Days before expiry from which a lot is listed with an expiry warning. */
 export const EXPIRY_WARNING_DAYS = 30;
 
-export { findLotById, findLotByNumber, type Holder, movementTotals };
+export { findLotById, findLotByNumber, type Holder, holdersWithMovements, movementTotals, movementTotalsOf };
 
 const lotCache = new TtlCache<string, LotRow>(60_000);
 
@@ -92,6 +94,12 @@ export async function receiveLot(
   const provinceCode = provinceOfNewRecord(actor, input.provinceCode);
   if (!provinceCode) throw new AppError('validation_failed', { field: 'provinceCode' });
   if (!(await getUnit2021(trx, provinceCode))) throw new AppError('unknown_unit', { field: 'provinceCode' });
+  if (input.expiresOn < input.receivedOn) {
+    throw new AppError('lot_received_expired', {
+      field: 'expiresOn',
+      params: { lotNumber: input.lotNumber, expiresOn: input.expiresOn },
+    });
+  }
   const existing = await findLotByNumber(trx, input.lotNumber, vaccine.code);
   if (existing && existing.vaccine_code === vaccine.code && existing.expires_on !== input.expiresOn) {
     throw new AppError('lot_expiry_mismatch', {
@@ -120,7 +128,14 @@ export async function receiveLot(
     action: 'lot.receive',
     entityType: 'lot',
     entityId: lot.id,
-    after: { lotNumber: lot.lot_number, vaccineCode: lot.vaccine_code, doses: input.doses, provinceCode },
+    after: {
+      lotNumber: lot.lot_number,
+      vaccineCode: lot.vaccine_code,
+      expiresOn: lot.expires_on,
+      doses: input.doses,
+      receivedOn: input.receivedOn,
+      provinceCode,
+    },
   });
   return lot;
 }
@@ -150,12 +165,20 @@ export async function allocateLot(
     to = `D:${d.code}`;
     target = { provinceCode: d.province_code, districtCode: d.code };
   } else {
-    throw new AppError('validation_failed', { field: 'toFacilityId' });
+    throw new AppError('allocation_target_invalid', {
+      field: input.toDistrictCode ? 'toDistrictCode' : 'toFacilityId',
+    });
   }
   requireScope(actor, target);
   // Serialise allocations of one lot so two cannot both spend the last doses.
   const lot = await trx.selectFrom('lots').selectAll().where('id', '=', input.lotId).forUpdate().executeTakeFirst();
   if (!lot) throw new AppError('not_found');
+  if (lot.expires_on < input.movedOn) {
+    throw new AppError('allocation_lot_expired', {
+      field: 'lotId',
+      params: { lotNumber: lot.lot_number, expiresOn: lot.expires_on },
+    });
+  }
   // The holder is a province or a district: it passes doses on and uses none (only facilities
   // use doses, in sessions), so what it has left is what came in less what went down.
   const held = (await movementTotals(trx, from)).find((r) => r.id === lot.id);
@@ -180,7 +203,9 @@ export async function allocateLot(
     action: 'lot.allocate',
     entityType: 'lot',
     entityId: lot.id,
-    after: { from, to, doses: input.doses },
+    after: { lotNumber: lot.lot_number, from, to, doses: input.doses },
+    // Tied to where the doses went as well as to the holder that gave them (the actor's unit).
+    refs: [{ ...target, facilityId: input.toFacilityId ?? null }],
   });
 }
 

@@ -1,11 +1,21 @@
-import { listOf, lotReconciliationSchema, lotsQuerySchema, stockLotSchema } from '@tiemchung/core';
+import {
+  listOf,
+  lotReconciliationSchema,
+  lotsQuerySchema,
+  SUPERVISOR_ROLES,
+  stockLotSchema,
+  unitStockQuerySchema,
+  unitStockSchema,
+} from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { unitOfWork } from '../../db/transaction.js';
 import { ALL_STAFF, staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
+import { auditContextOf, recordAudit } from '../audit/audit.service.js';
 import { getFacility } from '../facilities/facilities.service.js';
 import { type Holder, holderOf } from '../lots/lots.service.js';
-import { lotReconciliation, stockOfHolder } from './stock.service.js';
+import { lotReconciliation, stockOfHolder, unitStock } from './stock.service.js';
 
 /**
  * Stock of vaccine lots and its reconciliation (SPEC: Vaccine stock; api-contract.md: GET /api/lots),
@@ -55,5 +65,37 @@ export const stockRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => ({ items: await lotReconciliation(app.db, actorOf(request)) }),
+  );
+
+  app.get(
+    '/api/stock',
+    {
+      config: staffAccess(SUPERVISOR_ROLES, 'own-units'),
+      schema: {
+        tags: ['lots'],
+        summary: 'The stock of a unit and of each district and facility below it, with expiry warnings (audited)',
+        querystring: unitStockQuerySchema,
+        response: { 200: unitStockSchema },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      return unitOfWork(app.db, async (trx) => {
+        const stock = await unitStock(trx, actor, request.query, today());
+        const { unit } = stock;
+        await recordAudit(trx, auditContextOf(request), {
+          action: 'stock.read',
+          entityType: 'stock',
+          entityId: unit.code ?? 'nation',
+          after: {
+            ...(unit.level === 'province' ? { provinceCode: unit.code } : {}),
+            ...(unit.level === 'district' ? { districtCode: unit.code } : {}),
+            ...(request.query.vaccineCode ? { vaccineCode: request.query.vaccineCode } : {}),
+            holders: stock.items.length,
+          },
+        });
+        return stock;
+      });
+    },
   );
 };
