@@ -3,7 +3,10 @@ import { paths } from '../../paths';
 /** The URL path of the identity-approvals area below /quan-tri (see STAFF_AREAS). */
 export const APPROVALS_PATH = 'phe-duyet';
 
+const base = `${paths.staffHome}/${APPROVALS_PATH}`;
+
 /** URLs of the approvals screens. */
 export const approvalsPaths = {
-  list: `${paths.staffHome}/${APPROVALS_PATH}`,
+  list: base,
+  blocked: `${base}/chan-ho-chieu`,
 } as const;

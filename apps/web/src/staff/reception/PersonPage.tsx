@@ -8,6 +8,7 @@ import { Alert } from '../../ui/Alert';
 import { Button, buttonClass } from '../../ui/Button';
 import { PageLoading } from '../../ui/PageLoading';
 import { usePageTitle } from '../../ui/usePageTitle';
+import { IdentityApprovalPanel } from '../approvals/DeskApproval';
 import { type Person, peopleApi, personQuery, receptionKeys, useUnit } from './api';
 import { CertificatePanel } from './CertificatePanel';
 import { formatDate, formatDateTime, genderLabel, provinceName } from './format';
@@ -121,6 +122,11 @@ function PersonCard({ person, notice }: { person: Person; notice: PersonCardStat
             {t('reception.person.edit')}
           </Link>
         </div>
+        {/* When the identity blocks a dose: why, and the approval path (send, then its state live). */}
+        <IdentityApprovalPanel
+          person={person}
+          onIdentityChanged={() => void queryClient.invalidateQueries({ queryKey: receptionKeys.person(person.id) })}
+        />
       </section>
 
       <section className="card stack" aria-labelledby="details-title">

@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { DoseKind } from '@tiemchung/core';
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import { Button } from '../../ui/Button';
 import { cx } from '../../ui/cx';
 import { FieldError } from '../../ui/Field';
 import { SelectField } from '../../ui/SelectField';
+import { IdentityApprovalPanel } from '../approvals/DeskApproval';
 import { VerificationBadge } from '../reception/VerificationBadge';
 import type { Dose, DoseRequest, SessionLot } from './api';
 import { vaccineLabel } from './format';
@@ -15,7 +16,7 @@ import type { BoardVisit } from './offline/board';
 import type { QueueError } from './offline/queue';
 import { siteSync, uuid } from './offline/siteSync';
 import { RefusalAlert, type StepDone } from './stepShared';
-import { dosesQuery, personQuery } from './useSite';
+import { dosesQuery, personQuery, siteKeys } from './useSite';
 
 const DOSE_KINDS: readonly DoseKind[] = ['primary', 'additional', 'booster'];
 
@@ -90,6 +91,7 @@ export function VaccinationForm({
   const { t } = useTranslation();
   const formId = useId();
   const person = useQuery(personQuery(visit.personId));
+  const queryClient = useQueryClient();
   const doses = useQuery(dosesQuery(visit.personId));
   const lastVaccine = doses.data?.value.items.at(-1)?.vaccineCode;
   const [lotNumber, setLotNumber] = useState(() => initialLot(lots, prefill, undefined));
@@ -166,6 +168,15 @@ export function VaccinationForm({
           <span className="text-muted">{t('session.vaccination.identityTitle')}: </span>
           <VerificationBadge verification={person.data.value.verification} />
         </p>
+      )}
+      {person.data?.value && (
+        // When the identity blocks the dose: why, and the approval path (send, then its state live).
+        <IdentityApprovalPanel
+          person={person.data.value}
+          visitId={visit.id}
+          doseRefused={refusal?.code === 'identity_not_verified'}
+          onIdentityChanged={() => void queryClient.invalidateQueries({ queryKey: siteKeys.person(visit.personId) })}
+        />
       )}
       <DoseHistory personId={visit.personId} />
 
