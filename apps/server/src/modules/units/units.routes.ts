@@ -133,10 +133,8 @@ export const unitsRoutes: FastifyPluginAsyncZod = async (app) => {
         try {
           doc = JSON.parse(f.content);
         } catch (err) {
-          throw new AppError('unit_import_invalid', {
-            field: `files.${i}.content`,
-            params: { file: f.name, reason: `not JSON (${(err as Error).message})` },
-          });
+          const reason = `not JSON (${err instanceof Error ? err.message : String(err)})`;
+          throw new AppError('unit_import_invalid', { field: `files.${i}.content`, params: { file: f.name, reason } });
         }
         const kind = detectUnitListKind(doc);
         if (!kind)
