@@ -21,12 +21,15 @@ export interface OtpFormProps {
 
 /**
  * The one-time-code step: a 6-digit field (the phone may fill it from the SMS), the server's
- * answer under the field. Focus goes to the field when the step appears.
+ * answer under the field. Focus goes to the field when the step appears and stays there after a
+ * refused code, whose message is announced (role="alert") and read with the field.
  */
 export function OtpForm({ title, intro, help, onSubmit, onBack, backLabel }: OtpFormProps) {
   const t = usePortalT();
   const [otp, setOtp] = useState('');
   const [error, setError] = useState<Message | null>(null);
+  // Failed tries: the field keeps the focus, so its error is announced (again on each try).
+  const [failures, setFailures] = useState(0);
   const [formError, setFormError] = useState<{ id: number; message: Message } | null>(null);
   const [pending, setPending] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -43,6 +46,7 @@ export function OtpForm({ title, intro, help, onSubmit, onBack, backLabel }: Otp
     const checked = checkOtp(otp);
     if (!checked.otp) {
       setError(checked.error ?? null);
+      setFailures((n) => n + 1);
       setFormError(null);
       inputRef.current?.focus();
       return;
@@ -57,6 +61,7 @@ export function OtpForm({ title, intro, help, onSubmit, onBack, backLabel }: Otp
       const field = (e as { field?: string }).field;
       if (field === 'otp') {
         setError(message);
+        setFailures((n) => n + 1);
         setOtp('');
       } else setFormError((previous) => ({ id: (previous?.id ?? 0) + 1, message }));
       inputRef.current?.focus();
@@ -92,6 +97,7 @@ export function OtpForm({ title, intro, help, onSubmit, onBack, backLabel }: Otp
           value={otp}
           onChange={(e) => setOtp(e.target.value)}
           error={error ? messageText(t, error) : undefined}
+          announceError={failures}
         />
         <div className="form-actions">
           <Button type="submit" disabled={pending} busy={pending}>

@@ -31,6 +31,9 @@ export default function ReportStatusPage() {
   const [trackingCode, setTrackingCode] = useState(() => tidyTrackingCode(params.get('ma') ?? ''));
   const [phone, setPhone] = useState(() => readPhoneState(location.state));
   const [errors, setErrors] = useState<Errors<Field>>({});
+  // The first invalid field (it gets the focus, or keeps it: Enter in the empty first field) and
+  // how many submits failed: its error is announced (role="alert"), again on each failed submit.
+  const [announced, setAnnounced] = useState<{ field: Field; count: number } | null>(null);
   const [failure, setFailure] = useState<{
     id: number;
     title: 'status.notFoundTitle' | 'common.failedTitle';
@@ -57,6 +60,8 @@ export default function ReportStatusPage() {
     if (!normalized.ok) next.phone = { localized: normalized.error.message };
     setErrors(next);
     if (next.trackingCode || next.phone || !normalized.ok) {
+      const first = FIELDS.find((field) => next[field]);
+      if (first) setAnnounced((previous) => ({ field: first, count: (previous?.count ?? 0) + 1 }));
       fields.focusFirst(FIELDS, next);
       return;
     }
@@ -106,6 +111,7 @@ export default function ReportStatusPage() {
             onChange={(e) => setTrackingCode(e.target.value)}
             onBlur={(e) => setTrackingCode(tidyTrackingCode(e.target.value))}
             error={errors.trackingCode ? messageText(t, errors.trackingCode) : undefined}
+            announceError={announced?.field === 'trackingCode' ? announced.count : undefined}
           />
           <TextField
             ref={fields.ref('phone')}
@@ -118,6 +124,7 @@ export default function ReportStatusPage() {
             value={phone}
             onChange={(e) => setPhone(e.target.value)}
             error={errors.phone ? messageText(t, errors.phone) : undefined}
+            announceError={announced?.field === 'phone' ? announced.count : undefined}
           />
           <p>
             <Button type="submit" disabled={pending} busy={pending}>

@@ -24,6 +24,9 @@ export function LoginPage() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  // The field a failed submit sends the focus to, and how many times: its error is announced
+  // (role="alert"), since the focus may already be there (Enter in the empty first field).
+  const [announced, setAnnounced] = useState<{ field: FieldName; count: number } | null>(null);
   const [formError, setFormError] = useState<{ id: number; message: string } | null>(null);
   const usernameRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
@@ -39,12 +42,15 @@ export function LoginPage() {
   }
 
   const focusField = (field: FieldName) => (field === 'username' ? usernameRef : passwordRef).current?.focus();
+  const announce = (field: FieldName) => setAnnounced((previous) => ({ field, count: (previous?.count ?? 0) + 1 }));
+  const announceOf = (field: FieldName) => (announced?.field === field ? announced.count : undefined);
 
   const showServerError = (error: ApiError) => {
     const field = error.field;
     if (field === 'username' || field === 'password') {
       setFieldErrors({ [field]: error.message });
       setFormError(null);
+      announce(field);
       focusField(field);
       return;
     }
@@ -65,8 +71,10 @@ export function LoginPage() {
     if (!password) errors.password = t('login.passwordRequired');
     setFieldErrors(errors);
     if (errors.username || errors.password) {
+      const first = errors.username ? 'username' : 'password';
       setFormError(null);
-      focusField(errors.username ? 'username' : 'password');
+      announce(first);
+      focusField(first);
       return;
     }
     setFormError(null);
@@ -102,6 +110,7 @@ export function LoginPage() {
             value={username}
             onChange={(event) => setUsername(event.target.value)}
             error={fieldErrors.username}
+            announceError={announceOf('username')}
           />
           <TextField
             ref={passwordRef}
@@ -113,6 +122,7 @@ export function LoginPage() {
             value={password}
             onChange={(event) => setPassword(event.target.value)}
             error={fieldErrors.password}
+            announceError={announceOf('password')}
           />
           <Button type="submit" block disabled={login.isPending} busy={login.isPending}>
             {login.isPending ? t('login.submitting') : t('login.submit')}

@@ -1,5 +1,6 @@
 import type { ComponentPropsWithRef } from 'react';
 import { cx } from './cx';
+import { useHydrated } from './useHydrated';
 
 export type ButtonVariant = 'primary' | 'secondary' | 'ghost' | 'danger';
 
@@ -11,7 +12,14 @@ export interface ButtonProps extends ComponentPropsWithRef<'button'> {
   busy?: boolean;
 }
 
-/** A button; `type="button"` unless said otherwise so it never submits a form by accident. */
+/**
+ * A button; `type="button"` unless said otherwise so it never submits a form by accident.
+ *
+ * A submit button of a pre-rendered page is a plain button until React has the page: before
+ * that, the browser would submit the form itself (Enter in a field, a click) — reloading the
+ * page with what was typed in its address (a password, an ID number) and losing it, with no
+ * error shown. Without a submit button a form of two fields or more is not submitted by Enter.
+ */
 export function Button({
   variant = 'primary',
   block = false,
@@ -21,9 +29,10 @@ export function Button({
   children,
   ...rest
 }: ButtonProps) {
+  const hydrated = useHydrated();
   return (
     <button
-      type={type}
+      type={type === 'submit' && !hydrated ? 'button' : type}
       className={cx('btn', `btn--${variant}`, block && 'btn--block', className)}
       aria-busy={busy || undefined}
       {...rest}

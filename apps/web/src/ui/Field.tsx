@@ -12,10 +12,26 @@ export interface TextFieldProps extends Omit<ComponentPropsWithRef<'input'>, 'ch
   required?: boolean;
   /** Something shown after the label on the same line (e.g. a "filled from QR" tag). */
   labelExtra?: ReactNode;
+  /**
+   * Announce the error at once (role="alert") — for the field that keeps or gets the focus when a
+   * submit fails, where moving the focus would say nothing new. A different number (a count of
+   * failed submits) announces the same text again.
+   */
+  announceError?: number | undefined;
 }
 
 /** A labelled text input with optional hint and error text linked by aria-describedby. */
-export function TextField({ label, hint, error, required, labelExtra, id, className, ...inputProps }: TextFieldProps) {
+export function TextField({
+  label,
+  hint,
+  error,
+  required,
+  labelExtra,
+  announceError,
+  id,
+  className,
+  ...inputProps
+}: TextFieldProps) {
   const autoId = useId();
   const inputId = id ?? `field-${autoId}`;
   const hintId = hint ? `${inputId}-hint` : undefined;
@@ -30,7 +46,11 @@ export function TextField({ label, hint, error, required, labelExtra, id, classN
           {hint}
         </p>
       )}
-      {error && <FieldError id={errorId}>{error}</FieldError>}
+      {error && (
+        <FieldError key={announceError} id={errorId} role={announceError === undefined ? undefined : 'alert'}>
+          {error}
+        </FieldError>
+      )}
       <input
         id={inputId}
         className="field__input"
@@ -82,10 +102,21 @@ export function RequiredMark() {
   );
 }
 
-/** An error line (with its icon) under a label; `id` links it to the control by aria-describedby. */
-export function FieldError({ id, children }: { id?: string | undefined; children: ReactNode }) {
+/**
+ * An error line (with its icon) under a label; `id` links it to the control by aria-describedby.
+ * `role="alert"` announces it as it appears (mount it again, with a new key, to announce it again).
+ */
+export function FieldError({
+  id,
+  role,
+  children,
+}: {
+  id?: string | undefined;
+  role?: 'alert' | undefined;
+  children: ReactNode;
+}) {
   return (
-    <p className="field__error" id={id}>
+    <p className="field__error" id={id} role={role}>
       <svg className="field__error-icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
         <path
           fill="currentColor"
