@@ -42,6 +42,8 @@ function OpenSessionForm({ facilityId, onOpened }: { facilityId: string; onOpene
   const [name, setName] = useState('');
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [lotError, setLotError] = useState<string | undefined>();
+  // Failed submits: the error is announced each time (role="alert", mounted again).
+  const [lotFailures, setLotFailures] = useState(0);
   const firstLotRef = useRef<HTMLInputElement>(null);
   const usable = useMemo(
     () => (lots.data?.value.items ?? []).filter((l) => !l.expired && l.dosesRemaining > 0),
@@ -65,6 +67,8 @@ function OpenSessionForm({ facilityId, onOpened }: { facilityId: string; onOpene
     if (open.isPending) return;
     if (chosen.size === 0) {
       setLotError(t('session.list.lotsRequired'));
+      setLotFailures((n) => n + 1);
+      // To the first lot (read with the group's legend and the error); the error is announced too.
       firstLotRef.current?.focus();
       return;
     }
@@ -88,7 +92,11 @@ function OpenSessionForm({ facilityId, onOpened }: { facilityId: string; onOpene
           maxLength={100}
           onChange={(event) => setName(event.target.value)}
         />
-        <fieldset className={cx('field', 'choice-group', lotError && 'field--invalid')}>
+        <fieldset
+          className={cx('field', 'choice-group', lotError && 'field--invalid')}
+          aria-describedby={lotError ? `${formId}-lots-hint ${formId}-lots-error` : `${formId}-lots-hint`}
+          aria-invalid={lotError ? true : undefined}
+        >
           <legend className="field__label">
             {t('session.list.lots')}
             <span className="field__required" aria-hidden="true">
@@ -96,8 +104,14 @@ function OpenSessionForm({ facilityId, onOpened }: { facilityId: string; onOpene
               *
             </span>
           </legend>
-          <p className="field__hint">{t('session.list.lotsHint')}</p>
-          {lotError && <FieldError>{lotError}</FieldError>}
+          <p className="field__hint" id={`${formId}-lots-hint`}>
+            {t('session.list.lotsHint')}
+          </p>
+          {lotError && (
+            <FieldError key={lotFailures} id={`${formId}-lots-error`} role="alert">
+              {lotError}
+            </FieldError>
+          )}
           {lots.isPending && <p className="text-muted">{t('app.loading')}</p>}
           {lots.isError && <p className="field__error">{lots.error.message}</p>}
           {lots.data && usable.length === 0 && <p>{t('session.list.noLots')}</p>}
@@ -110,6 +124,7 @@ function OpenSessionForm({ facilityId, onOpened }: { facilityId: string; onOpene
                   className="choice__input"
                   checked={chosen.has(lot.lotNumber)}
                   aria-invalid={lotError ? true : undefined}
+                  aria-describedby={lotError ? `${formId}-lots-error` : undefined}
                   onChange={(event) => {
                     const next = new Set(chosen);
                     if (event.target.checked) next.add(lot.lotNumber);
