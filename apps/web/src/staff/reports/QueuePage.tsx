@@ -7,6 +7,7 @@ import { Alert } from '../../ui/Alert';
 import { Button, buttonClass } from '../../ui/Button';
 import { RadioGroup } from '../../ui/RadioGroup';
 import { SelectField } from '../../ui/SelectField';
+import { SlashShortcutSwitch, slashShortcutOn } from '../../ui/SlashShortcut';
 import { usePageTitle } from '../../ui/usePageTitle';
 import {
   exportHref,
@@ -114,10 +115,12 @@ export function QueuePage() {
   // Keep the field in step with the address (back / forward, "clear filters").
   useEffect(() => setCodeText(filters.trackingCode ?? ''), [filters.trackingCode]);
 
-  // "/" goes to the tracking-code field from anywhere on the page.
+  // "/" goes to the tracking-code field from anywhere on the page, unless turned off (a single-key
+  // shortcut, WCAG 2.1.4: the switch is beside the keyboard hint).
   useEffect(() => {
     const onKeyDown = (event: globalThis.KeyboardEvent) => {
       if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey || isTypingTarget(event.target)) return;
+      if (!slashShortcutOn()) return;
       event.preventDefault();
       codeRef.current?.focus();
       codeRef.current?.select();
@@ -297,7 +300,10 @@ export function QueuePage() {
             {t('queue.refresh')}
           </Button>
         </div>
-        <p className="text-muted queue-keys">{t('queue.keyboardHint')}</p>
+        <div className="queue-keys">
+          <p className="text-muted">{t('queue.keyboardHint')}</p>
+          <SlashShortcutSwitch label={t('queue.slashSetting')} />
+        </div>
         {items && items.length === 0 && (
           <div className="card">
             <p>{t('queue.empty')}</p>

@@ -6,6 +6,7 @@ import { Alert } from '../../ui/Alert';
 import { Badge } from '../../ui/Badge';
 import { buttonClass } from '../../ui/Button';
 import { PageLoading } from '../../ui/PageLoading';
+import { SlashShortcutSwitch, slashShortcutOn } from '../../ui/SlashShortcut';
 import { usePageTitle } from '../../ui/usePageTitle';
 import { useAnnounce } from './Announcer';
 import { BoardColumns } from './BoardColumns';
@@ -71,7 +72,8 @@ function Shortcuts({ open }: { open: boolean }) {
       <ul className="shortcuts__list">
         {open && (
           <li>
-            <kbd>/</kbd> {t('session.board.shortcuts.slash')}
+            <kbd>/</kbd> {t('session.board.shortcuts.slash')}{' '}
+            <SlashShortcutSwitch label={t('session.board.shortcuts.slashSetting')} />
           </li>
         )}
         <li>
@@ -116,11 +118,19 @@ export function BoardPage() {
   const isOpen = view?.session.status === 'open';
   const firstView = useRef(true);
 
-  // Keyboard first: "/" goes to the check-in search, Alt+S sends what is queued.
+  // Keyboard first: "/" goes to the check-in search (unless turned off: a single-key shortcut,
+  // WCAG 2.1.4), Alt+S sends what is queued.
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
       if (document.querySelector('dialog[open]')) return;
-      if (event.key === '/' && !isTyping(event.target) && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      if (
+        event.key === '/' &&
+        !isTyping(event.target) &&
+        !event.ctrlKey &&
+        !event.metaKey &&
+        !event.altKey &&
+        slashShortcutOn()
+      ) {
         if (!checkInRef.current) return;
         event.preventDefault();
         checkInRef.current.focus();
