@@ -71,7 +71,9 @@ export function UnitsSummary({
           {!loaded && !error && <p role="status">{t('common.loading')}</p>}
           {loaded && rows.length === 0 && <p>{t('queue.units.none')}</p>}
           {loaded && rows.length > 0 && (
-            <div className="table-scroll">
+            // A region the keyboard can scroll (Tab to it, then the arrow keys) when the table is wider than the screen.
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take the focus (WCAG 2.1.1)
+            <section className="table-scroll" aria-label={t('queue.units.title')} tabIndex={0}>
               <table className="data-table">
                 <caption className="visually-hidden">{t('queue.units.title')}</caption>
                 <thead>
@@ -102,7 +104,7 @@ export function UnitsSummary({
                   </tr>
                 </tfoot>
               </table>
-            </div>
+            </section>
           )}
           {truncated && <p className="text-muted">{t('queue.units.truncated', { count: OPEN_LIMIT })}</p>}
         </div>
