@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -340,4 +341,46 @@ export async function registerOnPortal(
     { method: 'POST', body: JSON.stringify({ otp }) },
   );
   return { start, confirmed, outbox };
+}
+
+/** The WCAG 2.0 and 2.1 level A and AA rules of axe-core (what the accessibility tests hold pages to). */
+export const AXE_WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] as const;
+
+/** One failed axe-core rule on a page: which, how bad, and where (CSS selectors) with axe's summary. */
+export interface AxeViolation {
+  rule: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string; html: string; summary: string }[];
+}
+
+let axeSource: string | undefined;
+
+/**
+ * Runs axe-core (node_modules/axe-core) in `page` with the WCAG 2.1 A/AA rules and returns what
+ * fails. axe is injected as an inline script: the page's browser context must be created with
+ * `bypassCSP: true` (the app's own Content-Security-Policy stays as it is).
+ */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) {
+    axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    await page.addScriptTag({ content: axeSource });
+  }
+  return page.evaluate(async (tags) => {
+    const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
+    const results = await axe.run(document, {
+      runOnly: { type: 'tag', values: [...tags] },
+      resultTypes: ['violations'],
+    });
+    return results.violations.map((v) => ({
+      rule: v.id,
+      impact: v.impact ?? null,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({
+        target: n.target.map(String).join(' '),
+        html: n.html.slice(0, 240),
+        summary: n.failureSummary ?? '',
+      })),
+    }));
+  }, AXE_WCAG_TAGS);
 }
