@@ -122,6 +122,10 @@ describe('identity approvals — Phê duyệt định danh (browser)', () => {
     await panel.getByRole('button', { name: 'Gửi cấp trên phê duyệt' }).click();
     await visible(panel.getByText('Đang chờ cấp trên phê duyệt'));
     await visible(panel.getByText(`Lý do: ${reason}`, { exact: false }));
+    // The form is gone: the focus is on the request's state (keyboard users go on from there).
+    await expect
+      .poll(() => panel.locator('[aria-live="polite"]').evaluate((el) => el.contains(document.activeElement)))
+      .toBe(true);
     await screenshot(nurse, 'approval-desk-pending-1280', false);
 
     // The district administrator's work list: the request, with the registry's answer, who and why.
@@ -143,7 +147,8 @@ describe('identity approvals — Phê duyệt định danh (browser)', () => {
     const decision = 'Đã xác minh với công an phường: đúng người';
     await card.getByLabel('Lý do quyết định').fill(decision);
     await card.getByRole('button', { name: 'Phê duyệt', exact: true }).click();
-    await visible(supervisor.getByText(`Đã phê duyệt định danh của ${person.fullName}`, { exact: false }));
+    const done = await visible(supervisor.getByText(`Đã phê duyệt định danh của ${person.fullName}`, { exact: false }));
+    await expect.poll(() => done.evaluate((el) => el.closest('[tabindex="-1"]') === document.activeElement)).toBe(true);
 
     // The desk sees it without reloading, and records the dose normally.
     await visible(panel.getByText('Cấp trên đã phê duyệt'), 30_000);

@@ -51,6 +51,7 @@ export function IdentityApprovalPanel({ person, visitId, doseRefused, onIdentity
     refetchInterval: (query) => (query.state.data?.status === 'pending' ? PENDING_REFRESH_MS : false),
   });
   const request = latest.data ?? null;
+  const stateRef = useRef<HTMLDivElement>(null);
 
   // The supervisor approved while the desk had the record open: the record has the override now.
   const approvedNotSeen = request?.status === 'approved' && blocks;
@@ -75,14 +76,20 @@ export function IdentityApprovalPanel({ person, visitId, doseRefused, onIdentity
       {blocks && request?.status !== 'approved' && (
         <p>{t('desk.why', { status: verificationText(tMain, person.verification) })}</p>
       )}
-      <div aria-live="polite">{request && <RequestState request={request} />}</div>
+      <div aria-live="polite" ref={stateRef} tabIndex={-1}>
+        {request && <RequestState request={request} />}
+      </div>
       {latest.isError && <p className="text-muted">{t('desk.statusUnavailable')}</p>}
       {blocks && latest.isSuccess && request?.status !== 'pending' && request?.status !== 'approved' && (
         <SendRequest
           personId={person.id}
           visitId={visitId}
           again={request?.status === 'refused'}
-          onSent={(created) => queryClient.setQueryData(approvalsKeys.ofPerson(person.id), created)}
+          onSent={(created) => {
+            queryClient.setQueryData(approvalsKeys.ofPerson(person.id), created);
+            // The form is gone: the keyboard goes on from the request's state.
+            requestAnimationFrame(() => stateRef.current?.focus());
+          }}
           onStale={() => {
             void queryClient.invalidateQueries({ queryKey: approvalsKeys.ofPerson(person.id) });
             onIdentityChanged?.();

@@ -47,6 +47,11 @@ export function RequestsPage() {
     refetchInterval: REFRESH_MS,
   });
   const [notice, setNotice] = useState('');
+  const noticeRef = useRef<HTMLDivElement>(null);
+  const announce = (text: string) => {
+    setNotice(text);
+    requestAnimationFrame(() => noticeRef.current?.focus());
+  };
   return (
     <div className="stack reception">
       <SubNav />
@@ -62,12 +67,18 @@ export function RequestsPage() {
         placeholder={t('filter.all')}
         options={APPROVAL_STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
       />
+      {notice && (
+        // The decided card's form is gone: the focus comes here, where what was done is said.
+        <div ref={noticeRef} tabIndex={-1}>
+          <Alert variant="success">{notice}</Alert>
+        </div>
+      )}
       <CardList
-        notice={notice}
+        notice=""
         isError={list.isError}
         items={list.data}
         t={t}
-        renderItem={(r) => <RequestCard request={r} onNotice={setNotice} />}
+        renderItem={(r) => <RequestCard request={r} onNotice={announce} />}
       />
     </div>
   );
