@@ -1,6 +1,6 @@
 import { api, isApiError } from '../api/client';
 import { isRole } from './roles';
-import type { LoginRequest, LoginResponse, MeResponse, SessionUser } from './types';
+import type { ChangePasswordRequest, LoginRequest, LoginResponse, MeResponse, SessionUser } from './types';
 
 /**
  * The last signed-in user, kept so that the staff app still opens when the server cannot be
@@ -30,6 +30,7 @@ function rememberedUser(): SessionUser | null {
       displayName: value.displayName,
       unitCode: typeof value.unitCode === 'string' ? value.unitCode : null,
       facilityId: typeof value.facilityId === 'string' ? value.facilityId : null,
+      mustChangePassword: value.mustChangePassword === true,
     };
   } catch {
     return null;
@@ -75,6 +76,12 @@ export const authApi = {
   /** Signs in; the server sets the HttpOnly session cookie. The token in the body is not kept. */
   async login(credentials: LoginRequest): Promise<SessionUser> {
     const { user } = await api.post<LoginResponse>('/api/auth/login', credentials);
+    rememberUser(user);
+    return user;
+  },
+  /** Sets the signed-in user's own password (`POST /api/auth/password`); the user as it now is. */
+  async changePassword(body: ChangePasswordRequest): Promise<SessionUser> {
+    const { user } = await api.post<MeResponse>('/api/auth/password', body);
     rememberUser(user);
     return user;
   },

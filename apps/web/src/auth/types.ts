@@ -1,5 +1,6 @@
 import type {
   AuthUser,
+  ChangePasswordBody,
   LoginResponse as CoreLoginResponse,
   MeResponse as CoreMeResponse,
   LoginBody,
@@ -18,3 +19,6 @@ export type LoginRequest = LoginBody;
 export type LoginResponse = CoreLoginResponse;
 
 export type MeResponse = CoreMeResponse;
+
+/** `POST /api/auth/password`: the current password and the new one. */
+export type ChangePasswordRequest = ChangePasswordBody;
