@@ -6,6 +6,7 @@ import { unitOfWork } from '../../db/transaction.js';
 import { createTestDatabase, DEMO_PASSWORD, testConfig, uniq, useTestApp } from '../../test/harness.js';
 import { listAudit, systemAuditContext } from '../audit/audit.service.js';
 import { changeOwnPassword, hashToken, planPasswordChange } from '../auth/auth.service.js';
+import { planNewUser } from './users.service.js';
 
 const t = await useTestApp();
 
@@ -128,6 +129,19 @@ describe('a new account gets a temporary password it must change at its first si
     expect(res.body.mustChangePassword).toBe(true);
     expect(res.body).not.toHaveProperty('temporaryPassword');
     expect((await signIn(username, 'Quan-tri-dat-2021')).body.user.mustChangePassword).toBe(true);
+    // An operator's password for the first administrator may contain "admin" (only its length is checked).
+    const planned = await planNewUser(t.db, null, {
+      username: uniq('op.'),
+      password: 'SuperAdmin-2021',
+      role: 'national_admin',
+    });
+    expect(planned.must_change_password).toBe(false);
+    await expect(
+      t.call('POST', '/api/users', {
+        as: 'admin',
+        body: { username: 'x.admin', password: 'x.admin-2021-!', role: 'national_admin' },
+      }),
+    ).resolves.toMatchObject({ status: 400, body: { error: { code: 'password_contains_username' } } });
     for (const demo of ['admin', 'dongthap.admin', 'caolanh.tiem']) {
       expect((await signIn(demo, DEMO_PASSWORD)).body.user.mustChangePassword).toBe(false);
     }

@@ -164,7 +164,7 @@ export function makeTemporaryPassword(username: string): string {
 }
 
 /** 400 with the rule's code (`weak_password`, `password_contains_username`) unless the password passes. */
-export function requirePasswordRule(password: string, username: string, field: string): void {
+export function requirePasswordRule(password: string, username: string | undefined, field: string): void {
   const problem = passwordProblem(password, username);
   if (problem) throw new AppError(problem, { field });
 }
@@ -189,7 +189,8 @@ export async function planAccount(db: Executor, actor: Actor | null, input: Crea
   if (actor) requireAssignable(actor, input.role);
   const temporaryPassword = input.password === undefined ? makeTemporaryPassword(input.username) : null;
   const password = input.password ?? (temporaryPassword as string);
-  requirePasswordRule(password, input.username, 'password');
+  // The platform's own accounts keep the operator's password (checked for length by the config).
+  requirePasswordRule(password, actor ? input.username : undefined, 'password');
   const scope = await resolveScope(db, input);
   if (actor) requirePlaceInScope(actor, scope, input);
   const displayName = input.displayName ?? input.username;
