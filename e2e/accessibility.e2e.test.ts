@@ -577,6 +577,15 @@ describe('accessibility (browser)', () => {
           await check(page, `${user.username} ${path}`, found);
           await checkUnfolded(page, `${user.username} ${path}`, found);
           visited.add(new URL(page.url()).pathname);
+          // A "new …" page (…/moi): its form sent empty, with its errors shown.
+          if (new URL(page.url()).pathname.endsWith('/moi')) {
+            const submit = page.locator('main form button[type="submit"]').first();
+            if ((await submit.count()) > 0) {
+              await submit.click();
+              await page.waitForTimeout(500);
+              await check(page, `${user.username} ${path} (sent empty)`, found);
+            }
+          }
           const links = await page.$$eval('a[href]', (anchors) =>
             anchors
               .filter((a) => !a.hasAttribute('download') && (a as HTMLAnchorElement).target !== '_blank')
