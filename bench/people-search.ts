@@ -1,6 +1,7 @@
 /**
  * Benchmark: finding a person among N (default 1,000,000) — by exact ID number, by name prefix
- * without diacritics, by phone — through the real HTTP app, against a same-run baseline
+ * without diacritics, by one whole word of the name (the given name alone, nationally and within a
+ * province), by phone — through the real HTTP app, against a same-run baseline
  * (`GET /api/health`), plus the SQL latency and plans of the app's own query functions.
  *
  *   node --conditions=source --import tsx bench/people-search.ts [--quick] [--people N] …
@@ -9,6 +10,7 @@
  * does not use the expected index (or scans `people` sequentially), or when any request failed.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { nameSearchKey } from '@tiemchung/core';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { Bench } from 'tinybench';
@@ -19,6 +21,7 @@ import type { DB } from '../apps/server/src/db/schema.js';
 import {
   findLivingByIdNumber,
   searchByNamePrefix,
+  searchByNameWords,
   searchByPhone,
 } from '../apps/server/src/modules/people/people.queries.js';
 import { numberOption } from './lib/args.js';
@@ -324,6 +327,11 @@ async function measureHttp(options: PeopleSearchOptions, url: string, sample: Sa
         paths: sample.map((p) => `/api/people?q=${encodeURIComponent(p.namePrefix)}&limit=20`),
       },
       {
+        name: 'by name word',
+        request: 'GET /api/people?q=<given name>&limit=20',
+        paths: sample.map((p) => `/api/people?q=${encodeURIComponent(p.nameWord)}&limit=20`),
+      },
+      {
         name: 'by phone',
         request: 'GET /api/people?phone=…',
         paths: sample.map((p) => `/api/people?phone=${p.phone}`),
@@ -467,6 +475,15 @@ async function checkAnswers(origin: string, headers: Record<string, string>, peo
       throw new Error(`phone ${p.phone} does not find ${p.fullName}`);
     const byName = await get(`/api/people?q=${encodeURIComponent(p.namePrefix)}&limit=20`);
     if (byName.length === 0) throw new Error(`name prefix "${p.namePrefix}" finds nobody`);
+    // A given name alone: a page of people who all have it as a word of their name.
+    const byWord = await get(`/api/people?q=${encodeURIComponent(p.nameWord)}&limit=20`);
+    if (byWord.length === 0) throw new Error(`name word "${p.nameWord}" finds nobody`);
+    const without = byWord.filter(
+      (x) =>
+        !nameSearchKey(x.fullName).split(' ').includes(p.nameWord) && !nameSearchKey(x.fullName).startsWith(p.nameWord),
+    );
+    if (without.length)
+      throw new Error(`name word "${p.nameWord}" finds ${JSON.stringify(without.map((x) => x.fullName))}`);
   }
 }
 
@@ -489,6 +506,17 @@ function swapParam(q: CapturedQuery, from: unknown, to: unknown): unknown[] {
   return q.parameters.map((v) => (v === from ? to : v));
 }
 
+/** Replaces each parameter equal to one of `from` by the value at the same place in `to` (by position in the list). */
+function swapWords(q: CapturedQuery, from: readonly unknown[], to: readonly unknown[]): unknown[] {
+  const params = [...q.parameters];
+  from.forEach((value, i) => {
+    const at = params.indexOf(value);
+    if (at < 0) throw new Error(`expected a parameter equal to ${String(value)} in ${q.sql}`);
+    params[at] = to[i];
+  });
+  return params;
+}
+
 const SQL_CASES: SqlCase[] = [
   {
     name: 'by ID number',
@@ -505,6 +533,22 @@ const SQL_CASES: SqlCase[] = [
     expectedIndex: 'people_name_key|people_name_dob',
     run: (db, p) => searchByNamePrefix(db, p.namePrefix, {}, 20),
     params: (q, a, b) => swapParam(q, `${a.namePrefix}%`, `${b.namePrefix}%`),
+  },
+  {
+    name: 'by name word',
+    fn: 'searchByNameWords',
+    // A rare given name: the GIN index of the words; a common one: the name index walked in order
+    // until the page is full (the planner chooses from the words' statistics). Never every row.
+    expectedIndex: 'people_name_words|people_name_key',
+    run: (db, p) => searchByNameWords(db, [p.nameWord], {}, 20),
+    params: (q, a, b) => swapParam(q, a.nameWord, b.nameWord),
+  },
+  {
+    name: 'by name word, in a province',
+    fn: 'searchByNameWords (province)',
+    expectedIndex: 'people_name_words|people_province_name_key|people_name_key',
+    run: (db, p) => searchByNameWords(db, [p.nameWord], { province_code: p.provinceCode }, 20),
+    params: (q, a, b) => swapWords(q, [a.nameWord, a.provinceCode], [b.nameWord, b.provinceCode]),
   },
   {
     name: 'by phone',

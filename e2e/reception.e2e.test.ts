@@ -1,9 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { askedQuestions, screeningPlan } from '@tiemchung/core';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.ts';
-import { personBodyOf } from '../apps/server/src/test/factories.ts';
+import { personBodyOf, reportBodyAbout } from '../apps/server/src/test/factories.ts';
 import { assertWebBuilt, launchBrowser, startServer, type TestServer } from './helpers';
 
 /** The demo site staff of Trạm Y tế Phường 1, TP Cao Lãnh (DT-CL-01, Đồng Tháp, province 87). */
@@ -238,6 +239,123 @@ describe('reception desk — Tiếp đón (browser)', () => {
     await warning.getByRole('button', { name: 'Dùng hồ sơ này' }).first().click();
     await page.waitForURL((url) => url.pathname.startsWith('/quan-tri/tiep-don/nguoi/'));
     await visible(page.getByRole('heading', { level: 1, name: registered.fullName }));
+    expect(pageErrors).toEqual([]);
+  });
+  it('finds "Nguyễn Văn Bình" by "binh"; the person page shows the doses, the certificate’s status and the reports', async () => {
+    const binh = simulatorCitizens().find((c) => c.fullName === 'Nguyễn Văn Bình' && c.provinceCode === '87')!;
+    expect(binh).toBeDefined();
+    const login = await fetch(`${server.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(SITE_STAFF),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const call = async <T>(method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${server.baseUrl}${path}`, {
+        method,
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as T };
+    };
+    const created = await call<{ id: string; existingId?: string }>('POST', '/api/people', {
+      ...personBodyOf(binh),
+      districtCode: '866',
+    });
+    const personId = created.status === 201 ? created.body.id : created.body.existingId!;
+    const dose = { vaccineCode: 'EU/1/20/1528', lotNumber: 'FF2587', facilityId: 'DT-CL-01' };
+    // Entered afterwards for a dose given before 1 Nov 2021 (retroactive); the certificate read
+    // (issued); by hand for a dose of December 2021; at a session today; then the very first dose,
+    // entered last (retroactive, it renumbers the others).
+    const byHand = async (administeredOn: string) =>
+      expect((await call('POST', `/api/people/${personId}/doses`, { ...dose, administeredOn })).status).toBe(201);
+    await byHand('2021-08-02');
+    expect((await call('GET', `/api/people/${personId}/certificate`)).status).toBe(200);
+    await byHand('2021-12-15');
+    const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+    const session = await call<{ id: string }>('POST', '/api/sessions', {
+      facilityId: 'DT-CL-01',
+      sessionDate: today,
+      lotNumbers: ['FF2587'],
+    });
+    const visit = await call<{ id: string }>('POST', `/api/sessions/${session.body.id}/visits`, { personId });
+    const asked = askedQuestions(screeningPlan(binh, today)).map((q) => [q.id, 'no']);
+    const screened = await call('POST', `/api/visits/${visit.body.id}/screening`, {
+      answers: Object.fromEntries(asked),
+      outcome: 'vaccinate',
+    });
+    expect(screened.status).toBe(200);
+    const given = await call('POST', `/api/visits/${visit.body.id}/dose`, {
+      vaccineCode: dose.vaccineCode,
+      lotNumber: dose.lotNumber,
+    });
+    expect(given.status, JSON.stringify(given.body)).toBe(201);
+    await byHand('2021-07-01');
+    // A citizen's report about him.
+    const report = await fetch(`${server.baseUrl}/api/portal/reports`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(reportBodyAbout(personBodyOf(binh))),
+    });
+    expect(report.status).toBe(201);
+    const { trackingCode } = (await report.json()) as { trackingCode: string };
+
+    const page = await signedInPage();
+    await page.goto('/quan-tri/tiep-don');
+    const search = page.getByLabel(SEARCH_LABEL, { exact: true });
+    await search.fill('binh');
+    const result = page.getByRole('link', { name: /Nguyễn Văn Bình/ });
+    await visible(result.first());
+    await result.first().click();
+    await visible(page.getByRole('heading', { level: 1, name: 'Nguyễn Văn Bình' }));
+
+    const history = page.getByRole('region', { name: 'Lịch sử tiêm' });
+    await visible(history.getByText('Đã tiêm 4 mũi.'));
+    const entries = history.getByRole('listitem');
+    expect(await entries.count()).toBe(4);
+    const entry = (i: number) => entries.nth(i);
+    // Newest first: the session's dose, the one entered by hand, the two entered afterwards.
+    await visible(entry(0).getByRole('heading', { name: 'Mũi 4 — mũi nhắc lại' }));
+    await visible(entry(0).getByText('Tại buổi tiêm'));
+    await visible(entry(0).getByText('Pfizer (Comirnaty)'));
+    await visible(entry(0).getByText('FF2587'));
+    await visible(entry(0).getByText('Trạm Y tế Phường 1, TP Cao Lãnh'));
+    await visible(entry(1).getByRole('heading', { name: 'Mũi 3 — mũi nhắc lại' }));
+    await visible(entry(1).getByText('15/12/2021'));
+    await visible(entry(1).getByText('Nhập tay'));
+    await visible(entry(2).getByRole('heading', { name: 'Mũi 2 — mũi cơ bản' }));
+    await visible(entry(2).getByText('02/08/2021'));
+    await visible(entry(2).getByText(/^Nhập hồi cứu/));
+    await visible(entry(3).getByRole('heading', { name: 'Mũi 1 — mũi cơ bản' }));
+    await visible(entry(3).getByText('01/07/2021'));
+
+    // The certificate: valid since it was issued on this read; the one issued after the first dose was replaced.
+    const certificate = page.getByRole('region', { name: 'Chứng nhận tiêm chủng' });
+    await visible(certificate.getByText(/^Hợp lệ — cấp lúc \d\d\/\d\d\/\d{4} \d\d:\d\d, hết hạn/));
+    await visible(certificate.getByText('Chứng nhận trước đây (1):'));
+    await visible(certificate.getByText(/^Đã được thay thế lúc .*\(thông tin tiêm chủng hoặc cá nhân đã thay đổi\)/));
+
+    const reports = page.getByRole('region', { name: 'Phản ánh về người này' });
+    await visible(reports.getByText(trackingCode));
+    await visible(reports.getByText('Sai thông tin cá nhân'));
+    await visible(reports.getByText('Mới nhận'));
+    await visible(reports.getByText(/^hạn xử lý /));
+    await screenshot(page, 'reception-person-history-1280');
+
+    // At 320 px nothing needs a sideways scroll.
+    await page.setViewportSize({ width: 320, height: 800 });
+    await visible(history.getByText('Đã tiêm 4 mũi.'));
+    const overflow = await page.evaluate(() => ({
+      width: document.documentElement.scrollWidth,
+      // What sticks out (for the failure message): boxes past the edge, or text past its box.
+      offenders: [...document.querySelectorAll<HTMLElement>('main *')]
+        .filter((el) => el.getBoundingClientRect().right > 321 || el.scrollWidth > el.clientWidth + 1)
+        .filter((el) => getComputedStyle(el).overflowX === 'visible')
+        .slice(0, 8)
+        .map((el) => `${el.tagName}.${el.className}: ${(el.textContent ?? '').slice(0, 50)}`),
+    }));
+    expect(overflow.width, overflow.offenders.join('\n')).toBeLessThanOrEqual(320);
+    await screenshot(page, 'reception-person-history-320');
     expect(pageErrors).toEqual([]);
   });
 });

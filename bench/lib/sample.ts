@@ -11,6 +11,8 @@ export interface SampledPerson extends SyntheticPerson {
   readonly nameKey: string;
   /** What a desk types to find them by name: see {@link namePrefix}. */
   readonly namePrefix: string;
+  /** One whole word of the name a desk may type instead: see {@link nameWord}. */
+  readonly nameWord: string;
 }
 
 /**
@@ -22,6 +24,14 @@ export function namePrefix(nameKey: string): string {
   const words = nameKey.split(' ');
   if (words.length < 3) return nameKey;
   return `${words[0]} ${words[1]} ${words[2]!.slice(0, 1)}`;
+}
+
+/**
+ * The word of the name a desk types to find someone by their given name alone: the last word of
+ * the name key ("Nguyễn Văn Bình" → "binh"), the one people are called by.
+ */
+export function nameWord(nameKey: string): string {
+  return nameKey.split(' ').at(-1) ?? nameKey;
 }
 
 /**
@@ -42,7 +52,7 @@ export function samplePopulation(seed: string, population: number, size: number)
   for (const p of syntheticPopulation(seed, population)) {
     if (picked.has(index)) {
       const nameKey = nameSearchKey(p.fullName);
-      out.push({ ...p, index, nameKey, namePrefix: namePrefix(nameKey) });
+      out.push({ ...p, index, nameKey, namePrefix: namePrefix(nameKey), nameWord: nameWord(nameKey) });
     }
     index++;
   }

@@ -11,7 +11,9 @@ import { usePageTitle } from '../../ui/usePageTitle';
 import { IdentityApprovalPanel } from '../approvals/DeskApproval';
 import { type Person, peopleApi, personQuery, receptionKeys, useUnit } from './api';
 import { CertificatePanel } from './CertificatePanel';
+import { DoseHistory } from './DoseHistory';
 import { formatDate, formatDateTime, genderLabel, provinceName } from './format';
+import { PersonReports } from './PersonReports';
 import { type PersonCardState, receptionPaths } from './paths';
 import { VerificationBadge, verificationText } from './VerificationBadge';
 
@@ -156,7 +158,9 @@ function PersonCard({ person, notice }: { person: Person; notice: PersonCardStat
         </dl>
       </section>
 
+      <DoseHistory personId={person.id} />
       <CertificatePanel personId={person.id} />
+      <PersonReports personId={person.id} />
     </div>
   );
 }

@@ -19,7 +19,7 @@ export const COLUMNS: readonly { id: ColumnId; statuses: readonly VisitStatus[] 
   { id: 'screening', statuses: ['screening'] },
   { id: 'observing', statuses: ['vaccinated', 'observing'] },
   { id: 'done', statuses: ['done'] },
-  { id: 'other', statuses: ['postponed', 'referred'] },
+  { id: 'other', statuses: ['postponed', 'referred', 'left', 'handed_over'] },
 ];
 
 export function columnOf(status: VisitStatus): ColumnId {
@@ -75,6 +75,9 @@ function VisitCard({ visit, sessionDate, now }: { visit: BoardVisit; sessionDate
         )}
         {visit.status === 'postponed' && <Badge tone="warning">{t('session.board.card.postponed')}</Badge>}
         {visit.status === 'referred' && <Badge tone="danger">{t('session.board.card.referred')}</Badge>}
+        {visit.status === 'left' && <Badge tone="neutral">{t('session.board.card.left')}</Badge>}
+        {visit.status === 'handed_over' && <Badge tone="neutral">{t('session.board.card.handedOver')}</Badge>}
+        {visit.handedOverFrom && <Badge tone="neutral">{t('session.board.card.handedOverFrom')}</Badge>}
       </Link>
     </li>
   );

@@ -1,8 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import type { ApiError } from '../../api/client';
+import { isApiError } from '../../api/client';
 import { Alert } from '../../ui/Alert';
 import { Badge } from '../../ui/Badge';
 import { Button } from '../../ui/Button';
@@ -12,12 +13,14 @@ import { PageLoading } from '../../ui/PageLoading';
 import { usePageTitle } from '../../ui/usePageTitle';
 import { useAnnounce } from './Announcer';
 import { type CloseRequest, type CloseResponse, type SessionLot, sessionApi } from './api';
-import { vaccineLabel } from './format';
-import { formatDate, sessionTitle } from './labels';
+import { CloseVisitsSection } from './CloseVisitsSection';
+import { type ChoiceError, closeOutcomes, handoverTargets, unfinishedVisits, type VisitChoice } from './closeVisits';
+import { daysBefore, vaccineLabel } from './format';
+import { formatDate, sessionTitle, todayIso } from './labels';
 import { siteSync } from './offline/siteSync';
 import { sessionPaths } from './paths';
 import { SyncStatus } from './SyncStatus';
-import { isOffline, siteKeys, useBoardView, useSessionItems, useSyncSnapshot } from './useSite';
+import { isOffline, sessionsQuery, siteKeys, useBoardView, useSessionItems, useSyncSnapshot } from './useSite';
 
 function UsageTable({ result }: { result: CloseResponse }) {
   const { t } = useTranslation();
@@ -32,6 +35,15 @@ function UsageTable({ result }: { result: CloseResponse }) {
       <Alert variant="success" role="status">
         <p>{t('session.close.closedNotice')}</p>
       </Alert>
+      {(result.visits?.length ?? 0) > 0 && (
+        <ul className="resolved-list">
+          {result.visits?.map((v) => (
+            <li key={v.visitId}>
+              {t('session.board.card.queue', { n: v.queueNumber })}: {t(`session.close.visits.resolved.${v.outcome}`)}
+            </li>
+          ))}
+        </ul>
+      )}
       {gaps.length > 0 && (
         <Alert variant="warning" role="none">
           <p>{t('session.close.gapNotice')}</p>
@@ -101,6 +113,16 @@ export function CloseSessionPage() {
   const [vials, setVials] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const inputRefs = useRef<Record<string, HTMLInputElement | null>>({});
+  const [choices, setChoices] = useState<Record<string, VisitChoice>>({});
+  const [choiceErrors, setChoiceErrors] = useState<Record<string, ChoiceError>>({});
+  const choiceRefs = useRef<Record<string, HTMLInputElement | null>>({});
+  const facilityId = view?.session.facilityId ?? '';
+  const sessions = useQuery(sessionsQuery(facilityId, daysBefore(todayIso(), 30)));
+  const unfinished = useMemo(() => unfinishedVisits(view?.visits ?? []), [view?.visits]);
+  const targets = useMemo(
+    () => (view ? handoverTargets(sessions.data?.value.items ?? [], view.session) : []),
+    [sessions.data, view],
+  );
 
   const close = useMutation<CloseResponse, ApiError, CloseRequest>({
     mutationFn: (body) => sessionApi.close(sessionId, body),
@@ -109,7 +131,14 @@ export function CloseSessionPage() {
       announce(t('session.close.closedNotice'));
       void queryClient.invalidateQueries({ queryKey: siteKeys.board(sessionId) });
       void queryClient.invalidateQueries({ queryKey: ['site', 'sessions'] });
-      void result;
+      // The sessions people were handed over to have them on their boards now.
+      for (const v of result.visits ?? [])
+        if (v.sessionId) void queryClient.invalidateQueries({ queryKey: siteKeys.board(v.sessionId) });
+    },
+    onError: (error) => {
+      // Someone checked in (or a visit changed) meanwhile: read the board again, the list follows.
+      if (isApiError(error) && error.code === 'session_visits_unresolved')
+        void queryClient.invalidateQueries({ queryKey: siteKeys.board(sessionId) });
     },
   });
 
@@ -144,12 +173,26 @@ export function CloseSessionPage() {
       else body.lots.push({ lotNumber: lot.lotNumber, vialsOpened: n });
     }
     setErrors(next);
+    const { outcomes, errors: missing } = closeOutcomes(unfinished, choices);
+    setChoiceErrors(missing);
+    const firstVisit = unfinished.find((v) => missing[v.id]);
+    if (firstVisit) {
+      const e = missing[firstVisit.id];
+      const target =
+        e === 'session'
+          ? document.getElementById(`unfinished-${firstVisit.id}-session`)
+          : e === 'reason'
+            ? document.getElementById(`unfinished-${firstVisit.id}-reason`)
+            : choiceRefs.current[firstVisit.id];
+      target?.focus();
+      return;
+    }
     const first = lots.find((l) => next[l.lotNumber]);
     if (first) {
       inputRefs.current[first.lotNumber]?.focus();
       return;
     }
-    close.mutate(body);
+    close.mutate(outcomes.length ? { ...body, visits: outcomes } : body);
   };
 
   const closed = view.session.status === 'closed';
@@ -179,85 +222,106 @@ export function CloseSessionPage() {
       ) : (
         <>
           <SyncStatus />
-          <form className="card stack" onSubmit={onSubmit} noValidate>
-            <p>{t('session.close.intro')}</p>
-            <div className="table-wrap">
-              <table className="usage-table">
-                <caption className="visually-hidden">{t('session.close.vialsCaption')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('session.close.columns.lot')}</th>
-                    <th scope="col">{t('session.close.columns.vaccine')}</th>
-                    <th scope="col" className="num">
-                      {t('session.close.columns.dosesPerVial')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('session.close.columns.recordedByVaccine')}
-                    </th>
-                    <th scope="col">{t('session.close.columns.vials')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {lots.map((lot) => {
-                    const inputId = `vials-${lot.lotNumber}`;
-                    const error = errors[lot.lotNumber];
-                    return (
-                      <tr key={lot.lotNumber}>
-                        <th scope="row">
-                          {lot.lotNumber}
-                          <span className="usage-table__sub">HSD {formatDate(lot.expiresOn)}</span>
-                        </th>
-                        <td>{vaccineLabel(lot.vaccineCode)}</td>
-                        <td className="num">{lot.dosesPerVial}</td>
-                        <td className="num">{dosesOf(lot.vaccineCode)}</td>
-                        <td>
-                          <div className={cx('field', error && 'field--invalid')}>
-                            <label className="visually-hidden" htmlFor={inputId}>
-                              {t('session.close.vialsLabel', { lot: lot.lotNumber })}
-                            </label>
-                            {error && <FieldError id={`${inputId}-error`}>{error}</FieldError>}
-                            <input
-                              ref={(el) => {
-                                inputRefs.current[lot.lotNumber] = el;
-                              }}
-                              id={inputId}
-                              className="field__input vials-input"
-                              type="number"
-                              inputMode="numeric"
-                              min={0}
-                              max={10_000}
-                              step={1}
-                              value={vials[lot.lotNumber] ?? ''}
-                              aria-invalid={error ? true : undefined}
-                              aria-describedby={error ? `${inputId}-error` : undefined}
-                              onChange={(event) => {
-                                const value = event.target.value;
-                                setVials((previous) => ({ ...previous, [lot.lotNumber]: value }));
-                              }}
-                            />
-                          </div>
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
-            <p className="field__hint">{t('session.close.vialsHint')}</p>
-            {blocked && (
-              <Alert variant="warning" title={t('session.close.pendingBlock', { count: pending.length })}>
-                <div>
-                  <Button variant="secondary" onClick={() => void siteSync().syncNow()}>
-                    {t('session.sync.syncNow')}
-                  </Button>
-                </div>
-              </Alert>
+          <form className="stack" onSubmit={onSubmit} noValidate>
+            {unfinished.length > 0 && (
+              <CloseVisitsSection
+                view={view}
+                visits={unfinished}
+                targets={targets}
+                choices={choices}
+                errors={choiceErrors}
+                onChange={(visitId, choice) => {
+                  setChoices((previous) => ({ ...previous, [visitId]: choice }));
+                  setChoiceErrors(({ [visitId]: _, ...rest }) => rest);
+                }}
+                firstRef={(visitId) => (el) => {
+                  choiceRefs.current[visitId] = el;
+                }}
+              />
             )}
-            {isOffline(snapshot) && (
-              <Alert variant="warning" role="none">
-                <p>{t('session.close.needsNetwork')}</p>
-              </Alert>
-            )}
+            <section className="card stack" aria-labelledby="vials-title">
+              <h2 id="vials-title" className="h3">
+                {t('session.close.vialsTitle')}
+              </h2>
+              <p>{t('session.close.intro')}</p>
+              <div className="table-wrap">
+                <table className="usage-table">
+                  <caption className="visually-hidden">{t('session.close.vialsCaption')}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('session.close.columns.lot')}</th>
+                      <th scope="col">{t('session.close.columns.vaccine')}</th>
+                      <th scope="col" className="num">
+                        {t('session.close.columns.dosesPerVial')}
+                      </th>
+                      <th scope="col" className="num">
+                        {t('session.close.columns.recordedByVaccine')}
+                      </th>
+                      <th scope="col">{t('session.close.columns.vials')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {lots.map((lot) => {
+                      const inputId = `vials-${lot.lotNumber}`;
+                      const error = errors[lot.lotNumber];
+                      return (
+                        <tr key={lot.lotNumber}>
+                          <th scope="row">
+                            {lot.lotNumber}
+                            <span className="usage-table__sub">HSD {formatDate(lot.expiresOn)}</span>
+                          </th>
+                          <td>{vaccineLabel(lot.vaccineCode)}</td>
+                          <td className="num">{lot.dosesPerVial}</td>
+                          <td className="num">{dosesOf(lot.vaccineCode)}</td>
+                          <td>
+                            <div className={cx('field', error && 'field--invalid')}>
+                              <label className="visually-hidden" htmlFor={inputId}>
+                                {t('session.close.vialsLabel', { lot: lot.lotNumber })}
+                              </label>
+                              {error && <FieldError id={`${inputId}-error`}>{error}</FieldError>}
+                              <input
+                                ref={(el) => {
+                                  inputRefs.current[lot.lotNumber] = el;
+                                }}
+                                id={inputId}
+                                className="field__input vials-input"
+                                type="number"
+                                inputMode="numeric"
+                                min={0}
+                                max={10_000}
+                                step={1}
+                                value={vials[lot.lotNumber] ?? ''}
+                                aria-invalid={error ? true : undefined}
+                                aria-describedby={error ? `${inputId}-error` : undefined}
+                                onChange={(event) => {
+                                  const value = event.target.value;
+                                  setVials((previous) => ({ ...previous, [lot.lotNumber]: value }));
+                                }}
+                              />
+                            </div>
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </div>
+              <p className="field__hint">{t('session.close.vialsHint')}</p>
+              {blocked && (
+                <Alert variant="warning" title={t('session.close.pendingBlock', { count: pending.length })}>
+                  <div>
+                    <Button variant="secondary" onClick={() => void siteSync().syncNow()}>
+                      {t('session.sync.syncNow')}
+                    </Button>
+                  </div>
+                </Alert>
+              )}
+              {isOffline(snapshot) && (
+                <Alert variant="warning" role="none">
+                  <p>{t('session.close.needsNetwork')}</p>
+                </Alert>
+              )}
+            </section>
             {close.isError && (
               <Alert variant="error" title={t('session.close.failed')}>
                 <p>{close.error.message}</p>

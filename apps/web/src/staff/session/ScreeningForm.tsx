@@ -1,5 +1,5 @@
 import { SCREENING_OUTCOMES, SCREENING_QUESTIONS, type ScreeningAnswer, type ScreeningOutcome } from '@tiemchung/core';
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
@@ -14,8 +14,10 @@ import { siteSync } from './offline/siteSync';
 import {
   type Answers,
   emptyAnswers,
+  givenAnswers,
   liveSuggestion,
   parseVitals,
+  planFor,
   reasonRequired,
   unanswered,
   VITAL_FIELDS,
@@ -37,21 +39,29 @@ interface Errors {
 
 export interface ScreeningFormProps {
   visit: BoardVisit;
+  /** The session's day: the age the record gives is the age on that day. */
+  sessionDate: string;
   /** A queued (refused) screening of this visit to edit. */
   prefill?: ScreeningRequest | undefined;
   refusal?: QueueError | undefined;
   onDone: (done: StepDone) => void;
 }
 
+/** The checklist's own number of a question (the ministry's form), kept when others are not asked. */
+const NUMBER = new Map(SCREENING_QUESTIONS.map((q, i) => [q.id, i + 1]));
+
 /**
- * Khám sàng lọc: the ministry's checklist (Có / Không / Không rõ for every question), vital signs,
- * the checklist's suggestion shown live, the doctor's outcome and the reason when needed.
- * Saved through the queue: at once when online, later when not.
+ * Khám sàng lọc: the ministry's checklist — the questions that apply to the person (core's
+ * screeningPlan: no pregnancy question for a man; the age answered from the record, shown as
+ * such), each Có / Không / Không rõ —, vital signs, the checklist's suggestion shown live, the
+ * doctor's outcome and the reason when needed. Saved through the queue: at once when online,
+ * later when not.
  */
-export function ScreeningForm({ visit, prefill, refusal: initialRefusal, onDone }: ScreeningFormProps) {
+export function ScreeningForm({ visit, sessionDate, prefill, refusal: initialRefusal, onDone }: ScreeningFormProps) {
   const { t } = useTranslation();
   const formId = useId();
-  const [answers, setAnswers] = useState<Answers>(() => ({ ...emptyAnswers(), ...(prefill?.answers ?? {}) }));
+  const plan = useMemo(() => planFor(visit.person, sessionDate), [visit.person, sessionDate]);
+  const [answers, setAnswers] = useState<Answers>(() => emptyAnswers(plan, prefill?.answers));
   const [vitals, setVitals] = useState<VitalsText>(() => vitalsText(prefill?.vitals));
   const [choice, setChoice] = useState<ScreeningOutcome | null>(prefill?.outcome ?? null);
   const [reason, setReason] = useState(prefill?.reason ?? '');
@@ -62,8 +72,8 @@ export function ScreeningForm({ visit, prefill, refusal: initialRefusal, onDone 
   const reasonRef = useRef<HTMLTextAreaElement>(null);
   const refusalRef = useRef<HTMLDivElement>(null);
 
-  const suggestion = liveSuggestion(answers, vitals);
-  const missing = unanswered(answers);
+  const suggestion = liveSuggestion(answers, vitals, plan);
+  const missing = unanswered(answers, plan);
   const outcome = choice ?? suggestion.outcome;
   const needsReason = reasonRequired(outcome, suggestion.outcome);
   const outcomeLabel = (o: ScreeningOutcome) => t(`session.screening.outcomes.${o}`);
@@ -107,7 +117,8 @@ export function ScreeningForm({ visit, prefill, refusal: initialRefusal, onDone 
     if (next.reason) return reasonRef.current?.focus();
 
     const body: ScreeningRequest = {
-      answers: answers as Record<string, ScreeningAnswer>,
+      // The questions asked; the server fills in the others from the same plan.
+      answers: givenAnswers(answers),
       vitals: parsed.vitals,
       outcome,
       ...(reason.trim() ? { reason: reason.trim() } : {}),
@@ -160,45 +171,87 @@ export function ScreeningForm({ visit, prefill, refusal: initialRefusal, onDone 
         <p className="field__hint">{t('session.screening.checklistHint')}</p>
         {errors.checklist && <FieldError>{errors.checklist}</FieldError>}
         <ol className="checklist__list">
-          {SCREENING_QUESTIONS.map((question, index) => {
-            const answer = answers[question.id] ?? '';
-            const invalid = Boolean(errors.checklist) && !answer;
-            return (
-              <li key={question.id}>
-                <fieldset
-                  id={`${formId}-${question.id}`}
-                  className={cx(
-                    'check-row',
-                    invalid && 'check-row--invalid',
-                    answer === 'yes' && 'check-row--yes',
-                    answer === 'unsure' && 'check-row--unsure',
-                  )}
-                >
-                  <legend className="check-row__question">
-                    <span className="check-row__number">{index + 1}.</span> {localized(question.text)}
-                  </legend>
-                  <div className="check-row__options">
-                    {ANSWER_ORDER.map((value, i) => (
-                      <label key={value} className="choice choice--compact">
-                        <input
-                          ref={index === 0 && i === 0 ? firstRadioRef : undefined}
-                          type="radio"
-                          className="choice__input"
-                          name={`${formId}-${question.id}`}
-                          value={value}
-                          checked={answer === value}
-                          aria-invalid={invalid || undefined}
-                          onChange={() => setAnswer(question.id, value)}
-                        />
-                        <span>{t(`session.screening.answers.${value}`)}</span>
-                      </label>
-                    ))}
+          {plan
+            .filter((p) => p.mode !== 'not_applicable')
+            .map(({ question, mode, answer: recorded, note }, index) => {
+              const number = NUMBER.get(question.id);
+              const textId = `${formId}-${question.id}-text`;
+              if (mode === 'from_record') {
+                return (
+                  <li key={question.id}>
+                    <div className={cx('check-row', 'check-row--record', recorded === 'yes' && 'check-row--yes')}>
+                      <p className="check-row__question" id={textId}>
+                        <span className="check-row__number">{number}.</span>
+                        <span className="check-row__text">{localized(question.text)}</span>
+                      </p>
+                      <p className="check-row__record">
+                        <strong>
+                          {t('session.screening.fromRecord', {
+                            answer: t(`session.screening.answers.${recorded ?? 'no'}`),
+                          })}
+                        </strong>
+                        {note && <span className="check-row__note">{localized(note)}</span>}
+                      </p>
+                    </div>
+                  </li>
+                );
+              }
+              const answer = answers[question.id] ?? '';
+              const invalid = Boolean(errors.checklist) && !answer;
+              return (
+                <li key={question.id}>
+                  <div
+                    role="radiogroup"
+                    aria-labelledby={textId}
+                    aria-invalid={invalid || undefined}
+                    id={`${formId}-${question.id}`}
+                    className={cx(
+                      'check-row',
+                      invalid && 'check-row--invalid',
+                      answer === 'yes' && 'check-row--yes',
+                      answer === 'unsure' && 'check-row--unsure',
+                    )}
+                  >
+                    <p className="check-row__question" id={textId}>
+                      <span className="check-row__number">{number}.</span>
+                      <span className="check-row__text">{localized(question.text)}</span>
+                    </p>
+                    <div className="check-row__options">
+                      {ANSWER_ORDER.map((value, i) => (
+                        <label key={value} className="choice choice--compact">
+                          <input
+                            ref={index === 0 && i === 0 ? firstRadioRef : undefined}
+                            type="radio"
+                            className="choice__input"
+                            name={`${formId}-${question.id}`}
+                            value={value}
+                            checked={answer === value}
+                            onChange={() => setAnswer(question.id, value)}
+                          />
+                          <span>{t(`session.screening.answers.${value}`)}</span>
+                        </label>
+                      ))}
+                    </div>
                   </div>
-                </fieldset>
-              </li>
-            );
-          })}
+                </li>
+              );
+            })}
         </ol>
+        {plan.some((p) => p.mode === 'not_applicable') && (
+          <div className="checklist__not-asked">
+            <p>{t('session.screening.notAsked')}</p>
+            <ul>
+              {plan
+                .filter((p) => p.mode === 'not_applicable')
+                .map(({ question, note }) => (
+                  <li key={question.id}>
+                    {NUMBER.get(question.id)}. {localized(question.text)}
+                    {note && <span className="text-muted"> — {localized(note)}</span>}
+                  </li>
+                ))}
+            </ul>
+          </div>
+        )}
       </section>
 
       <fieldset className="form-section">

@@ -1,7 +1,7 @@
 import type { ScreeningOutcome } from '@tiemchung/core';
 import { lazy, type ReactNode, Suspense, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useOutletContext, useParams } from 'react-router';
+import { Link, useNavigate, useOutletContext, useParams } from 'react-router';
 import { Alert } from '../../ui/Alert';
 import { Badge } from '../../ui/Badge';
 import { Button } from '../../ui/Button';
@@ -77,10 +77,20 @@ function OutcomeSummary({
   return (
     <div className="step-form stack">
       <p ref={ref} tabIndex={-1} className="step-outcome">
-        {outcome
-          ? t('session.screening.recorded', { outcome: t(`session.screening.outcomes.${outcome}`) })
-          : t(`session.board.columns.${columnOf(visit.status)}`)}
+        {visit.status === 'left'
+          ? t('session.close.visits.resolved.left')
+          : visit.status === 'handed_over'
+            ? t('session.close.visits.resolved.handover')
+            : outcome
+              ? t('session.screening.recorded', { outcome: t(`session.screening.outcomes.${outcome}`) })
+              : t(`session.board.columns.${columnOf(visit.status)}`)}
       </p>
+      {visit.leftReason && <p>{t('session.screening.reasonLine', { reason: visit.leftReason })}</p>}
+      {visit.handedOverTo && (
+        <p>
+          <Link to={sessionPaths.board(visit.handedOverTo)}>{t('session.close.visits.openTarget')}</Link>
+        </p>
+      )}
       {visit.screeningReason && <p>{t('session.screening.reasonLine', { reason: visit.screeningReason })}</p>}
       {canRescreen && (
         <div>
@@ -150,6 +160,7 @@ export function VisitStep() {
     content = (
       <ScreeningForm
         visit={visit}
+        sessionDate={view.session.sessionDate}
         prefill={screeningItem?.kind === 'screening' ? screeningItem.body : undefined}
         refusal={screeningItem?.state === 'refused' ? screeningItem.error : undefined}
         onDone={close}

@@ -1,7 +1,9 @@
 import {
-  SCREENING_QUESTIONS,
+  completeScreeningAnswers,
+  type PlannedScreeningQuestion,
   type ScreeningAnswer,
   type ScreeningOutcome,
+  screeningPlan,
   suggestScreeningOutcome,
   VITAL_LIMITS,
   type Vitals,
@@ -54,23 +56,39 @@ export function parseVitals(text: VitalsText): { vitals: Vitals; invalid: VitalF
 
 export type Answers = Record<string, ScreeningAnswer | ''>;
 
-export function emptyAnswers(): Answers {
-  return Object.fromEntries(SCREENING_QUESTIONS.map((q) => [q.id, ''])) as Answers;
+/** The checklist as it applies to the visit's person on the session's day (core's rule, as the server checks it). */
+export type Plan = readonly PlannedScreeningQuestion[];
+
+/** Who the screening is for, as the board knows them (nobody known: every question is asked). */
+export function planFor(person: { gender: string; dateOfBirth: string } | undefined, sessionDate: string): Plan {
+  return screeningPlan({ gender: person?.gender ?? '', dateOfBirth: person?.dateOfBirth ?? null }, sessionDate);
 }
 
-/** Questions not answered yet, in checklist order. */
-export function unanswered(answers: Answers): string[] {
-  return SCREENING_QUESTIONS.filter((q) => !answers[q.id]).map((q) => q.id);
+/** The questions of the plan the doctor asks, each unanswered; `prefill` (a refused screening) fills them again. */
+export function emptyAnswers(plan: Plan, prefill: Readonly<Record<string, ScreeningAnswer>> = {}): Answers {
+  return Object.fromEntries(
+    plan.filter((p) => p.mode === 'ask').map((p) => [p.question.id, prefill[p.question.id] ?? '']),
+  ) as Answers;
 }
 
-/** The answers given so far (for the live suggestion). */
+/** Questions asked and not answered yet, in checklist order. */
+export function unanswered(answers: Answers, plan: Plan): string[] {
+  return plan.filter((p) => p.mode === 'ask' && !answers[p.question.id]).map((p) => p.question.id);
+}
+
+/** The answers given so far: what the body sends (the server fills in the questions not asked). */
 export function givenAnswers(answers: Answers): Record<string, ScreeningAnswer> {
   return Object.fromEntries(Object.entries(answers).filter(([, a]) => a !== '')) as Record<string, ScreeningAnswer>;
 }
 
-/** The checklist's suggestion from what is filled in so far (invalid vital signs ignored). */
-export function liveSuggestion(answers: Answers, vitals: VitalsText) {
-  return suggestScreeningOutcome(givenAnswers(answers), parseVitals(vitals).vitals);
+/**
+ * The checklist's suggestion from what is filled in so far and what the record answers (the age
+ * question), invalid vital signs ignored.
+ */
+export function liveSuggestion(answers: Answers, vitals: VitalsText, plan: Plan) {
+  const given = givenAnswers(answers);
+  const known = completeScreeningAnswers(plan, given).answers;
+  return suggestScreeningOutcome(known, parseVitals(vitals).vitals);
 }
 
 /** A reason is needed to postpone or refer, and to decide otherwise than the checklist suggests. */

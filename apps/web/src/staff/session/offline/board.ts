@@ -42,6 +42,8 @@ export function recount(visits: readonly Visit[], tally: Tally): Tally {
     done: count('done'),
     postponed: count('postponed'),
     referred: count('referred'),
+    left: count('left'),
+    handedOver: count('handed_over'),
   };
 }
 
