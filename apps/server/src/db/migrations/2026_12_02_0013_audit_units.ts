@@ -45,92 +45,111 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create index audit_log_people on audit_log using gin (person_ids);
     create index audit_log_actor_username on audit_log (actor_username);
 
-    create function audit_entry_refs(p_type text, p_id text, p_hints jsonb,
+    -- p_tags: unit tags taken as given (the actor's scope, units named in before/after); p_persons
+    -- and p_facilities: people and facilities whose units are looked up. Each a list joined by
+    -- chr(31) (one text parameter, the same in every statement that writes entries).
+    create function audit_entry_refs(p_type text, p_id text, p_tags text, p_persons text, p_facilities text,
       out unit_codes text[], out person_ids text[])
     language plpgsql stable as $$
     declare
-      hints jsonb := case when jsonb_typeof(p_hints) = 'array' then p_hints else '[]'::jsonb end;
-      persons text[];
-      facs text[];
-      tags text[];
+      tags text[] := string_to_array(coalesce(p_tags, ''), chr(31));
+      persons text[] := string_to_array(coalesce(p_persons, ''), chr(31));
+      facs text[] := string_to_array(coalesce(p_facilities, ''), chr(31));
+      r record;
+      item text;
+      found_tags text[];
     begin
-      select
-        coalesce(array_agg(h->>'personId') filter (where h->>'personId' is not null), '{}'),
-        coalesce(array_agg(h->>'facilityId') filter (where h->>'facilityId' is not null), '{}')
-        into persons, facs
-        from jsonb_array_elements(hints) h where jsonb_typeof(h) = 'object';
-      tags := array(
-        select t from jsonb_array_elements(hints) h,
-          lateral (values ('p:' || (h->>'provinceCode')), ('d:' || (h->>'districtCode')),
-                          ('c:' || (h->>'communeCode'))) v(t)
-        where jsonb_typeof(h) = 'object' and t is not null);
-
+      -- The record's own units, person and facility.
       case p_type
         when 'person' then
           persons := persons || p_id;
         when 'dose' then
-          persons := persons || array(select person_id from doses where id = p_id);
-          facs := facs || array(select facility_id from doses where id = p_id);
+          select d.person_id, d.facility_id into r from doses d where d.id = p_id;
+          if found then
+            persons := persons || r.person_id;
+            facs := facs || r.facility_id;
+          end if;
         when 'visit' then
-          persons := persons || array(select person_id from visits where id = p_id);
-          facs := facs || array(
-            select s.facility_id from visits v join vaccination_sessions s on s.id = v.session_id where v.id = p_id);
+          select v.person_id, s.facility_id into r
+            from visits v join vaccination_sessions s on s.id = v.session_id where v.id = p_id;
+          if found then
+            persons := persons || r.person_id;
+            facs := facs || r.facility_id;
+          end if;
         when 'session' then
-          facs := facs || array(select facility_id from vaccination_sessions where id = p_id);
+          select s.facility_id into r from vaccination_sessions s where s.id = p_id;
+          if found then
+            facs := facs || r.facility_id;
+          end if;
         when 'adverse_event' then
-          persons := persons || array(select person_id from adverse_events where id = p_id);
-          facs := facs || array(select facility_id from adverse_events where id = p_id);
+          select a.person_id, a.facility_id into r from adverse_events a where a.id = p_id;
+          if found then
+            persons := persons || r.person_id;
+            facs := facs || r.facility_id;
+          end if;
         when 'report' then
-          persons := persons || array(select person_id from reports where id = p_id and person_id is not null);
-          facs := facs || array(select facility_id from reports where id = p_id and facility_id is not null);
-          tags := tags || array(
-            select t from reports r,
-              lateral (values ('p:' || r.province_code), ('d:' || r.district_code), ('c:' || r.commune_code)) v(t)
-            where r.id = p_id and t is not null);
+          select x.person_id, x.facility_id, x.province_code, x.district_code, x.commune_code into r
+            from reports x where x.id = p_id;
+          if found then
+            persons := persons || r.person_id;
+            facs := facs || r.facility_id;
+            tags := tags || array['p:' || r.province_code, 'd:' || r.district_code, 'c:' || r.commune_code];
+          end if;
         when 'registration' then
-          persons := persons || array(select person_id from registrations where id = p_id and person_id is not null);
-          facs := facs || array(
-            select assigned_facility_id from registrations where id = p_id and assigned_facility_id is not null);
-          tags := tags || array(
-            select t from registrations r,
-              lateral (values ('p:' || r.province_code), ('d:' || r.district_code), ('c:' || r.commune_code),
-                              ('d:' || r.assigned_district_code)) v(t)
-            where r.id = p_id and t is not null);
+          select x.person_id, x.assigned_facility_id, x.province_code, x.district_code, x.commune_code,
+                 x.assigned_district_code into r
+            from registrations x where x.id = p_id;
+          if found then
+            persons := persons || r.person_id;
+            facs := facs || r.assigned_facility_id;
+            tags := tags || array['p:' || r.province_code, 'd:' || r.district_code, 'c:' || r.commune_code,
+                                  'd:' || r.assigned_district_code];
+          end if;
         when 'campaign' then
-          tags := tags || array(select 'p:' || province_code from campaigns where id = p_id and province_code is not null);
+          select x.province_code into r from campaigns x where x.id = p_id;
+          if found then
+            tags := tags || ('p:' || r.province_code);
+          end if;
         when 'user' then
-          facs := facs || array(select facility_id from users where id = p_id and facility_id is not null);
-          tags := tags || array(
-            select t from users u,
-              lateral (values ('p:' || u.province_code), ('d:' || u.district_code), ('c:' || u.commune_code)) v(t)
-            where u.id = p_id and t is not null);
+          select u.province_code, u.district_code, u.commune_code, u.facility_id into r from users u where u.id = p_id;
+          if found then
+            facs := facs || r.facility_id;
+            tags := tags || array['p:' || r.province_code, 'd:' || r.district_code, 'c:' || r.commune_code];
+          end if;
         when 'facility' then
           facs := facs || p_id;
         when 'unit' then
-          tags := tags || array(
-            select t from admin_units u,
-              lateral (values ('p:' || u.province_code),
-                              ('d:' || case when u.level <> 'province' then u.district_code end),
-                              ('c:' || case when u.level = 'commune' then u.code end)) v(t)
-            where u.scheme = '2021' and u.code = p_id and t is not null);
+          select u.province_code, case when u.level <> 'province' then u.district_code end as district_code,
+                 case when u.level = 'commune' then u.code end as commune_code into r
+            from admin_units u where u.scheme = '2021' and u.code = p_id;
+          if found then
+            tags := tags || array['p:' || r.province_code, 'd:' || r.district_code, 'c:' || r.commune_code];
+          end if;
         else
           null;
       end case;
 
-      tags := tags || array(
-        select t from people p,
-          lateral (values ('p:' || p.province_code), ('d:' || p.district_code), ('c:' || p.commune_code)) v(t)
-        where p.id = any(persons) and t is not null);
-      tags := tags || array(
-        select t from facilities f,
-          lateral (values ('p:' || f.province_code), ('d:' || f.district_code), ('c:' || f.commune_code),
-                          ('f:' || f.id)) v(t)
-        where f.id = any(facs) and t is not null);
-      -- A facility named but unknown (deleted, or a typo in an import) is still named.
-      tags := tags || array(select 'f:' || x from unnest(facs) x where x is not null);
-
-      unit_codes := array(select distinct t from unnest(tags) t order by t);
-      person_ids := array(select distinct x from unnest(persons) x where x is not null order by x);
+      -- The people's and the facilities' units (one look-up by key each: cheaper than one statement
+      -- over arrays), then the tags sorted, without repeats. A facility named but unknown is still named.
+      persons := array(select distinct p_x from unnest(persons) p_x where p_x is not null order by p_x);
+      foreach item in array persons loop
+        select array['p:' || p.province_code, 'd:' || p.district_code, 'c:' || p.commune_code] into found_tags
+          from people p where p.id = item;
+        if found then
+          tags := tags || found_tags;
+        end if;
+      end loop;
+      foreach item in array facs loop
+        continue when item is null;
+        tags := tags || ('f:' || item);
+        select array['p:' || f.province_code, 'd:' || f.district_code, 'c:' || f.commune_code] into found_tags
+          from facilities f where f.id = item;
+        if found then
+          tags := tags || found_tags;
+        end if;
+      end loop;
+      unit_codes := array(select distinct p_t from unnest(tags) p_t where p_t is not null order by p_t);
+      person_ids := persons;
     end;
     $$;
 
@@ -169,7 +188,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
         e.reason, e.request_id, e.ip
       )::text
     $$;
-    drop function if exists audit_entry_refs(text, text, jsonb);
+    drop function if exists audit_entry_refs(text, text, text, text, text);
     drop index if exists audit_log_actor_username;
     drop index if exists audit_log_people;
     drop index if exists audit_log_units;

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { type Compilable, type RawBuilder, sql } from 'kysely';
+import { PREPARED } from '../../db/prepared.js';
 import type { Executor } from '../../db/transaction.js';
 
 /**
@@ -65,30 +66,94 @@ export interface AuditEntry {
   readonly refs?: readonly AuditRef[];
 }
 
-const REF_KEYS = ['provinceCode', 'districtCode', 'communeCode', 'facilityId', 'personId'] as const;
-
-/** The units and person named at the top level of a value (`before`, `after`, a ref), or null. */
-function refOf(value: unknown): Record<string, string> | null {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
-  const out: Record<string, string> = {};
-  for (const key of REF_KEYS) {
-    const v = (value as Record<string, unknown>)[key];
-    if (typeof v === 'string' && v !== '') out[key] = v;
-  }
-  return Object.keys(out).length ? out : null;
+/** What `audit_entry_refs()` is given besides the entity: tags as they are, people and facilities to look up. */
+export interface AuditRefLists {
+  /** `p:87`, `d:866`, `c:29866`, `f:DT-CL-01`: units named, taken as given. */
+  readonly tags: readonly string[];
+  /** People whose units are looked up. */
+  readonly persons: readonly string[];
+  /** Facilities whose units are looked up. */
+  readonly facilities: readonly string[];
 }
 
+const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
 /**
- * What `audit_entry_refs()` ties the entry to besides its entity (migration 0013 says how): the
- * units named in `before`, `after` and `refs`, and the acting staff member's units.
+ * What an entry is tied to besides its entity (migration 0013 says how): the units named at the
+ * top level of `before`, `after` and `refs` (a facility and a person named are looked up), and the
+ * acting staff member's units (their scope, as it is: no look-up).
  */
-export function auditHints(ctx: AuditContext, entry: AuditEntry): Record<string, string>[] {
-  const hints: Record<string, string>[] = [];
-  for (const value of [entry.before, entry.after, ...(entry.refs ?? []), ctx.actorUnits]) {
-    const ref = refOf(value);
-    if (ref) hints.push(ref);
+export function auditRefLists(ctx: AuditContext, entry: AuditEntry): AuditRefLists {
+  const tags = new Set<string>();
+  const persons = new Set<string>();
+  const facilities = new Set<string>();
+  const unitTags = (v: Record<string, unknown>) => {
+    for (const [key, prefix] of [
+      ['provinceCode', 'p'],
+      ['districtCode', 'd'],
+      ['communeCode', 'c'],
+    ] as const) {
+      const code = text(v[key]);
+      if (code) tags.add(`${prefix}:${code}`);
+    }
+  };
+  for (const value of [entry.before, entry.after, ...(entry.refs ?? [])]) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) continue;
+    const v = value as Record<string, unknown>;
+    unitTags(v);
+    const facility = text(v.facilityId);
+    if (facility) facilities.add(facility);
+    const person = text(v.personId);
+    if (person) persons.add(person);
   }
-  return hints;
+  if (ctx.actorUnits) {
+    unitTags(ctx.actorUnits as Record<string, unknown>);
+    const facility = text(ctx.actorUnits.facilityId);
+    if (facility) tags.add(`f:${facility}`);
+  }
+  return { tags: [...tags], persons: [...persons], facilities: [...facilities] };
+}
+
+/** A list as `audit_entry_refs()` takes it: one text, the items joined by the unit separator. */
+const joined = (items: readonly string[]) => items.join('\u001f');
+
+/** An entry's column values and its ref lists, in the order of AUDIT_COLUMNS (before/after as JSON text). */
+function auditRecord(ctx: AuditContext, entry: AuditEntry) {
+  const refs = auditRefLists(ctx, entry);
+  return {
+    actor_id: ctx.actorId,
+    actor_username: ctx.actorUsername,
+    actor_role: ctx.actorRole,
+    action: entry.action,
+    entity_type: entry.entityType,
+    entity_id: entry.entityId,
+    before: entry.before === undefined ? null : JSON.stringify(entry.before),
+    after: entry.after === undefined ? null : JSON.stringify(entry.after),
+    reason: entry.reason ?? null,
+    request_id: ctx.requestId,
+    ip: ctx.ip,
+    tags: joined(refs.tags),
+    persons: joined(refs.persons),
+    facilities: joined(refs.facilities),
+  };
+}
+
+const AUDIT_COLUMNS = sql.raw(
+  'actor_id, actor_username, actor_role, action, entity_type, entity_id, before, after, reason, request_id, ip, ' +
+    'unit_codes, person_ids',
+);
+
+/**
+ * One entry as an INSERT … SELECT, its units and people from `audit_entry_refs()` in the same
+ * statement. Its text is the same for every entry: on PostgreSQL it is prepared once per
+ * connection (PREPARED), unless it is embedded in another statement (`prepared: false`).
+ */
+function auditInsertOne(ctx: AuditContext, entry: AuditEntry, prepared: boolean) {
+  const e = auditRecord(ctx, entry);
+  return sql`${prepared ? PREPARED : sql``}insert into audit_log (${AUDIT_COLUMNS})
+    select ${e.actor_id}, ${e.actor_username}, ${e.actor_role}, ${e.action}, ${e.entity_type}, ${e.entity_id},
+      ${e.before}::jsonb, ${e.after}::jsonb, ${e.reason}, ${e.request_id}, ${e.ip}, r.unit_codes, r.person_ids
+    from audit_entry_refs(${e.entity_type}, ${e.entity_id}, ${e.tags}, ${e.persons}, ${e.facilities}) r`;
 }
 
 /**
@@ -97,43 +162,25 @@ export function auditHints(ctx: AuditContext, entry: AuditEntry): Record<string,
  * The entry's units and people (migration 0013) are found in the same statement.
  */
 export async function recordAudit(db: Executor, ctx: AuditContext, entry: AuditEntry): Promise<void> {
-  await auditInsert([{ ctx, entry }]).execute(db);
+  await auditInsertOne(ctx, entry, true).execute(db);
 }
 
 /**
  * Runs a change (an INSERT / UPDATE statement of the caller's module) and appends its audit entry
  * in one statement — a data-modifying CTE — so the hot path pays one round trip, and the change
- * and its entry still land or fail together.
+ * and its entry still land or fail together. The change's record is not visible to the entry's
+ * half of the statement: the entry is tied through what it names (a dose's personId, facilityId).
  */
 export async function withAudit(db: Executor, change: Compilable, ctx: AuditContext, entry: AuditEntry): Promise<void> {
-  await sql`with change as (${change as unknown as RawBuilder<unknown>}) ${auditInsert([{ ctx, entry }])}`.execute(db);
+  await sql`with change as (${change as unknown as RawBuilder<unknown>}) ${auditInsertOne(ctx, entry, false)}`.execute(
+    db,
+  );
 }
 
-/** An entry's columns, `before` and `after` as values (not yet JSON text). */
-function auditFields(ctx: AuditContext, entry: AuditEntry) {
-  return {
-    actor_id: ctx.actorId,
-    actor_username: ctx.actorUsername,
-    actor_role: ctx.actorRole,
-    action: entry.action,
-    entity_type: entry.entityType,
-    entity_id: entry.entityId,
-    before: entry.before,
-    after: entry.after,
-    reason: entry.reason ?? null,
-    request_id: ctx.requestId,
-    ip: ctx.ip,
-  };
-}
-
-/** The columns of an audit entry with their types, as a record set's shape (with the hints). */
+/** The record set's shape of the entries written together. */
 const AUDIT_SHAPE = sql.raw(
   'actor_id text, actor_username text, actor_role text, action text, entity_type text, entity_id text, ' +
-    'before jsonb, after jsonb, reason text, request_id text, ip text, hints jsonb',
-);
-const AUDIT_COLUMNS = sql.raw(
-  'actor_id, actor_username, actor_role, action, entity_type, entity_id, before, after, reason, request_id, ip, ' +
-    'unit_codes, person_ids',
+    'before jsonb, after jsonb, reason text, request_id text, ip text, tags text, persons text, facilities text',
 );
 const AUDIT_VALUES = sql.raw(
   'e.actor_id, e.actor_username, e.actor_role, e.action, e.entity_type, e.entity_id, e.before, e.after, ' +
@@ -141,31 +188,24 @@ const AUDIT_VALUES = sql.raw(
 );
 
 /**
- * The one way entries are written: an INSERT … SELECT of the entries, sent as one JSON parameter
- * (the statement's text is the same for any number of them), each with its units and people from
- * `audit_entry_refs()`. With `written`, an entry lands only if its entity is among the `id`s that
- * CTE returns (the change made in the same statement, which may write some rows and not others).
- * `before` / `after` left undefined (or null) are SQL NULL.
- */
-function auditInsert(entries: readonly { ctx: AuditContext; entry: AuditEntry }[], written?: string) {
-  const records = JSON.stringify(
-    entries.map(({ ctx, entry }) => ({ ...auditFields(ctx, entry), hints: auditHints(ctx, entry) })),
-  );
-  const only = written ? sql`where e.entity_id in (select id from ${sql.table(written)})` : sql``;
-  return sql`insert into audit_log (${AUDIT_COLUMNS})
-    select ${AUDIT_VALUES} from jsonb_to_recordset(${records}::jsonb) as e(${AUDIT_SHAPE})
-    cross join lateral audit_entry_refs(e.entity_type, e.entity_id, e.hints) r
-    ${only}`;
-}
-
-/**
  * Audit entries as one INSERT … SELECT to embed in a data-modifying statement: an entry lands only
  * if its entity is among the `id`s the CTE `written` returns (the change made in the same
- * statement). The entity itself is not visible to that statement yet: the entry is tied through
- * what it names (a dose's `personId` and `facilityId`).
+ * statement, which may write some rows and not others). The entries travel as one JSON parameter,
+ * so the statement's text is the same for any number of them. The entity itself is not visible to
+ * that statement yet: the entry is tied through what it names (a dose's personId and facilityId).
  */
 export function auditInsertForWritten(entries: readonly { ctx: AuditContext; entry: AuditEntry }[], written: string) {
-  return auditInsert(entries, written);
+  // `before` / `after` as JSON values in the record set (undefined ones left out: SQL NULL).
+  const records = JSON.stringify(
+    entries.map(({ ctx, entry }) => {
+      const e = auditRecord(ctx, entry);
+      return { ...e, before: entry.before, after: entry.after };
+    }),
+  );
+  return sql`insert into audit_log (${AUDIT_COLUMNS})
+    select ${AUDIT_VALUES} from jsonb_to_recordset(${records}::jsonb) as e(${AUDIT_SHAPE})
+    cross join lateral audit_entry_refs(e.entity_type, e.entity_id, e.tags, e.persons, e.facilities) r
+    where e.entity_id in (select id from ${sql.table(written)})`;
 }
 
 /** The audit trail of one entity, oldest first. */
