@@ -539,7 +539,7 @@ const SQL_CASES: SqlCase[] = [
     fn: 'searchByNameWords',
     // A rare given name: the GIN index of the words; a common one: the name index walked in order
     // until the page is full (the planner chooses from the words' statistics). Never every row.
-    expectedIndex: 'people_name_words|people_name_key',
+    expectedIndex: 'people_name_words|people_name_key|people_name_dob',
     run: (db, p) => searchByNameWords(db, [p.nameWord], {}, 20),
     params: (q, a, b) => swapParam(q, a.nameWord, b.nameWord),
   },
