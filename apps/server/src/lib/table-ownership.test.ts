@@ -7,10 +7,13 @@ const MODULES = path.resolve(fileURLToPath(import.meta.url), '../../modules');
 
 /**
  * Which module owns each table: only its owner reads or writes it; others go through the owner's
- * service. (Tests may read any table to check what was written.)
+ * service. (Tests may read any table to check what was written.) One read model lives in the
+ * database instead: `audit_entry_refs()` (migration 0013) reads the unit columns of the audited
+ * records' tables when an entry is written, so the entry is tied to its units in the same statement.
  */
 const OWNER: Record<string, string> = {
   adverse_events: 'aefi',
+  identity_approvals: 'approvals',
   audit_log: 'audit',
   audit_chain: 'audit',
   audit_chain_head: 'audit',
@@ -37,6 +40,7 @@ const OWNER: Record<string, string> = {
   sms_messages: 'sms',
   admin_units: 'units',
   admin_unit_mappings: 'units',
+  unit_import_jobs: 'units',
   users: 'users',
   vaccines: 'vaccines',
 };
