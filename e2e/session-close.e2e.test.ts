@@ -189,8 +189,8 @@ describe('closing a session and screening what applies (browser)', () => {
 
     await page.getByRole('button', { name: 'Kết thúc buổi tiêm', exact: true }).click();
     await visible(page.getByRole('heading', { name: 'Đối chiếu liều đã dùng và mũi đã ghi nhận' }));
-    await visible(page.getByText('Số 1: đã rời đi'));
-    await visible(page.getByText('Số 2: đã chuyển sang buổi tiêm khác'));
+    await visible(page.getByText(`Số 1 — ${observed.fullName}: đã rời đi`));
+    await visible(page.getByText(`Số 2 — ${waiting.fullName}: đã chuyển sang buổi tiêm khác`));
     await screenshot(page, 'session-close-done-1280');
 
     // On the server: closed, nobody stranded.

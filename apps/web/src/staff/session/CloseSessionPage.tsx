@@ -22,7 +22,7 @@ import { sessionPaths } from './paths';
 import { SyncStatus } from './SyncStatus';
 import { isOffline, sessionsQuery, siteKeys, useBoardView, useSessionItems, useSyncSnapshot } from './useSite';
 
-function UsageTable({ result }: { result: CloseResponse }) {
+function UsageTable({ result, names }: { result: CloseResponse; names: ReadonlyMap<string, string> }) {
   const { t } = useTranslation();
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => headingRef.current?.focus(), []);
@@ -39,7 +39,9 @@ function UsageTable({ result }: { result: CloseResponse }) {
         <ul className="resolved-list">
           {result.visits?.map((v) => (
             <li key={v.visitId}>
-              {t('session.board.card.queue', { n: v.queueNumber })}: {t(`session.close.visits.resolved.${v.outcome}`)}
+              {t('session.board.card.queue', { n: v.queueNumber })}
+              {names.get(v.visitId) ? ` — ${names.get(v.visitId)}` : ''}:{' '}
+              {t(`session.close.visits.resolved.${v.outcome}`)}
             </li>
           ))}
         </ul>
@@ -214,7 +216,7 @@ export function CloseSessionPage() {
       </div>
 
       {close.data ? (
-        <UsageTable result={close.data} />
+        <UsageTable result={close.data} names={new Map(view.visits.map((v) => [v.id, v.person?.fullName ?? '']))} />
       ) : closed ? (
         <Alert variant="info" role="none">
           <p>{t('session.close.alreadyClosed')}</p>

@@ -129,7 +129,7 @@ export function CloseVisitsSection({
             ...(canEnd ? [{ value: 'done' as const, label: t('session.close.visits.outcomes.done') }] : []),
           ];
           return (
-            <li key={v.id}>
+            <li key={v.id} className="unfinished-item">
               <fieldset
                 className={cx('unfinished', error && 'unfinished--invalid')}
                 aria-describedby={errorId}
