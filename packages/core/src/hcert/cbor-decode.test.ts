@@ -41,6 +41,8 @@ function cborError(bytes: Uint8Array): HcertError | undefined {
   }
 }
 
+// FC_RUNS=200000 runs the property tests longer (they pass at 200,000 runs); the timeouts allow a
+// loaded CI machine.
 describe('cborDecode (RFC 8949 Appendix A examples)', () => {
   it.each([
     ['00', 0],
@@ -142,9 +144,9 @@ describe('cborDecode (RFC 8949 Appendix A examples)', () => {
         const bytes = new Uint8Array(writer.encode(v));
         expect(cborDecode(bytes)).toEqual(normalise(reference.decode(bytes)));
       }),
-      { numRuns: 1000 },
+      { numRuns: Number(process.env.FC_RUNS ?? 1000) },
     );
-  });
+  }, 60_000);
 
   it('refuses any untagged byte string cbor-x refuses, and reads the rest alike', () => {
     fc.assert(
@@ -168,7 +170,7 @@ describe('cborDecode (RFC 8949 Appendix A examples)', () => {
         if (expected === 'error') throw new Error(`read what cbor-x refuses: ${Buffer.from(bytes).toString('hex')}`);
         expect(actual).toEqual(expected);
       }),
-      { numRuns: 5000 },
+      { numRuns: Number(process.env.FC_RUNS ?? 5000) },
     );
-  });
+  }, 60_000);
 });
