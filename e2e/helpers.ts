@@ -1,13 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SCREENING_QUESTIONS } from '@tiemchung/core';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 
 /** The repository root (this file lives in <root>/e2e). */
@@ -383,4 +383,92 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
       })),
     }));
   }, AXE_WCAG_TAGS);
+}
+
+/** A staff account: what the login page and POST /api/auth/login take. */
+export interface StaffAccount {
+  username: string;
+  password: string;
+}
+
+/** Waits (auto-retrying) until the locator is visible. */
+export async function visible(locator: Locator, timeout = 15_000): Promise<Locator> {
+  await locator.waitFor({ state: 'visible', timeout });
+  return locator;
+}
+
+/** Whether the locator's element has the focus. */
+export async function isFocused(locator: Locator): Promise<boolean> {
+  return locator.evaluate((el) => el === document.activeElement);
+}
+
+/** Today as the browser and the server see it (same machine, same time zone), as `YYYY-MM-DD`. */
+export function todayIso(): string {
+  const d = new Date();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** "Nguyễn Thị Ánh" → "nguyen thi anh": what a desk types without diacritics. */
+export function withoutDiacritics(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/[đĐ]/g, 'd')
+    .toLowerCase();
+}
+
+/**
+ * Calls the API with a bearer token (as the public when `token` is null); a body goes as JSON and
+ * an empty answer reads as undefined.
+ */
+export async function callApi<T>(
+  server: Pick<TestServer, 'baseUrl'>,
+  token: string | null,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${server.baseUrl}${path}`, {
+    method,
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/**
+ * A new browser context and page on `server` (its page errors pushed to `pageErrors`), signed in
+ * as `user` through the login page (exact labels) and on the staff app's home, /quan-tri.
+ */
+export async function openStaffPage(
+  browser: Browser,
+  server: Pick<TestServer, 'baseUrl'>,
+  user: StaffAccount,
+  pageErrors: Error[],
+  viewport = { width: 1280, height: 900 },
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport, baseURL: server.baseUrl });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error));
+  await page.goto('/dang-nhap');
+  await page.getByLabel('Tên đăng nhập', { exact: true }).fill(user.username);
+  await page.getByLabel('Mật khẩu', { exact: true }).fill(user.password);
+  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+  await page.waitForURL((url) => url.pathname === '/quan-tri');
+  return { context, page };
+}
+
+/** Saves a screenshot of the page as `<name>.png` in E2E_SCREENSHOT_DIR when that is set (else nothing). */
+export async function saveScreenshot(page: Page, name: string, fullPage = true): Promise<void> {
+  const dir = process.env.E2E_SCREENSHOT_DIR;
+  if (!dir) return;
+  await mkdir(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage });
 }

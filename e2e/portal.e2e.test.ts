@@ -1,16 +1,20 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.ts';
 import { personBodyOf } from '../apps/server/src/test/factories.ts';
 import {
+  apiToken,
   assertWebBuilt,
+  callApi,
   launchBrowser,
+  type StaffAccount,
+  saveScreenshot,
   startServer,
   TEST_ADMIN_PASSWORD,
   TEST_ADMIN_USERNAME,
   type TestServer,
+  todayIso,
+  visible,
 } from './helpers';
 
 /** The demo site staff of Trạm Y tế Phường 1, TP Cao Lãnh (DT-CL-01, Đồng Tháp, province 87). */
@@ -20,28 +24,13 @@ const REPORT_HANDLER = { username: 'dongthap.phananh', password: 'TiemChung@2021
 const FACILITY_ID = 'DT-CL-01';
 const PFIZER = 'EU/1/20/1528';
 const PFIZER_LOT = 'FF2587';
-/** Set to a directory to save screenshots of the screens (320/360 px and 1280 px wide). */
-const SCREENSHOT_DIR = process.env.E2E_SCREENSHOT_DIR;
 
 type Citizen = ReturnType<typeof simulatorCitizens>[number];
-
-/** Waits (auto-retrying) until the locator is visible. */
-async function visible(locator: Locator, timeout = 15_000): Promise<Locator> {
-  await locator.waitFor({ state: 'visible', timeout });
-  return locator;
-}
 
 /** `YYYY-MM-DD` → `dd/MM/yyyy`, as typed in the forms. */
 function vnDate(iso: string): string {
   const [y, m, d] = iso.split('-');
   return `${d}/${m}/${y}`;
-}
-
-/** Today as the browser and the server see it (same machine, same time zone). */
-function todayIso(): string {
-  const d = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
 describe('citizens’ portal — tra cứu, phản ánh, đăng ký (browser)', () => {
@@ -55,14 +44,8 @@ describe('citizens’ portal — tra cứu, phản ánh, đăng ký (browser)', 
     (c) => c.provinceCode === '87' && c.dateOfBirth < '2003-01-01' && c.dateOfBirth > '1960-01-01',
   );
 
-  async function login(user: { username: string; password: string }): Promise<string> {
-    const response = await fetch(`${server.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(user),
-    });
-    expect(response.status, await response.clone().text()).toBe(200);
-    return ((await response.json()) as { token: string }).token;
+  async function login(user: StaffAccount): Promise<string> {
+    return apiToken(server, user.username, user.password);
   }
 
   beforeAll(async () => {
@@ -93,17 +76,7 @@ describe('citizens’ portal — tra cứu, phản ánh, đăng ký (browser)', 
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${tokens[as]}`,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+    return callApi<T>(server, tokens[as]!, method, path, body, headers);
   }
 
   /** The newest OTP (6 digits) of this kind sent to the phone, from the demo SMS outbox. */
@@ -129,12 +102,6 @@ describe('citizens’ portal — tra cứu, phản ánh, đăng ký (browser)', 
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error));
     return page;
-  }
-
-  async function screenshot(page: Page, name: string): Promise<void> {
-    if (!SCREENSHOT_DIR) return;
-    await mkdir(SCREENSHOT_DIR, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
   }
 
   /** Registers the person (as the national administrator) and records two Pfizer doses at Cao Lãnh. */
@@ -175,7 +142,7 @@ describe('citizens’ portal — tra cứu, phản ánh, đăng ký (browser)', 
     await visible(page.getByRole('link', { name: 'Phản ánh thông tin tiêm chủng' }));
     await visible(page.getByRole('link', { name: 'Đăng ký tiêm vắc xin' }));
     await visible(page.getByRole('link', { name: 'Đăng nhập cho cán bộ y tế' }));
-    await screenshot(page, 'portal-landing-360');
+    await saveScreenshot(page, 'portal-landing-360');
     await page.getByRole('link', { name: 'Tra cứu chứng nhận tiêm chủng' }).click();
     await page.waitForURL((url) => url.pathname === '/tra-cuu');
     await visible(page.getByRole('heading', { level: 1, name: 'Tra cứu chứng nhận tiêm chủng' }));
@@ -190,7 +157,7 @@ describe('citizens’ portal — tra cứu, phản ánh, đăng ký (browser)', 
     expect(describedBy).toMatch(/-error/);
 
     await fillPerson(page, c);
-    await screenshot(page, 'portal-lookup-form-360');
+    await saveScreenshot(page, 'portal-lookup-form-360');
     await page.getByRole('button', { name: 'Tra cứu', exact: true }).click();
 
     // Reveal-nothing wording, then the OTP from the SMS outbox.
@@ -203,7 +170,7 @@ describe('citizens’ portal — tra cứu, phản ánh, đăng ký (browser)', 
     await otpField.fill(otp === '000000' ? '111111' : '000000');
     await page.getByRole('button', { name: 'Xác nhận', exact: true }).click();
     await visible(page.getByText('Mã xác thực không đúng hoặc đã hết hạn.'));
-    await screenshot(page, 'portal-lookup-otp-360');
+    await saveScreenshot(page, 'portal-lookup-otp-360');
 
     await otpField.fill(otp);
     await page.getByRole('button', { name: 'Xác nhận', exact: true }).click();
@@ -222,13 +189,13 @@ describe('citizens’ portal — tra cứu, phản ánh, đăng ký (browser)', 
     expect(pdfResponse.status).toBe(200);
     expect(pdfResponse.headers.get('content-type')).toContain('application/pdf');
     await visible(page.getByText('Danh tính đã được xác thực với Cơ sở dữ liệu quốc gia về dân cư', { exact: false }));
-    await screenshot(page, 'portal-certificate-360');
+    await saveScreenshot(page, 'portal-certificate-360');
     await page.setViewportSize({ width: 320, height: 700 });
-    await screenshot(page, 'portal-certificate-320');
+    await saveScreenshot(page, 'portal-certificate-320');
     // Nothing wider than the screen at 320 px.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
     await page.setViewportSize({ width: 1280, height: 900 });
-    await screenshot(page, 'portal-certificate-1280');
+    await saveScreenshot(page, 'portal-certificate-1280');
     expect(pageErrors).toEqual([]);
   });
 
@@ -271,14 +238,14 @@ describe('citizens’ portal — tra cứu, phản ánh, đăng ký (browser)', 
     expect(await photo.getAttribute('aria-invalid')).toBe('true');
     await photo.setInputFiles({ name: 'giay-xac-nhan.jpg', mimeType: 'image/jpeg', buffer: jpeg });
     await visible(page.getByRole('img', { name: 'Ảnh đã chọn' }));
-    await screenshot(page, 'portal-report-form-1280');
+    await saveScreenshot(page, 'portal-report-form-1280');
 
     await page.getByRole('button', { name: 'Gửi phản ánh', exact: true }).click();
     await visible(page.getByRole('heading', { level: 1, name: 'Đã gửi phản ánh' }));
     const code = ((await page.getByTestId('tracking-code').textContent()) ?? '').trim();
     expect(code).toMatch(/^PA-[0-9A-Z]{8}$/);
     await visible(page.getByText('Đã gửi kèm ảnh minh chứng.'));
-    await screenshot(page, 'portal-report-done-1280');
+    await saveScreenshot(page, 'portal-report-done-1280');
 
     // The status page, by code and phone (as a citizen opens it later).
     await page.goto(`/phan-anh/tra-cuu`);
@@ -319,7 +286,7 @@ describe('citizens’ portal — tra cứu, phản ánh, đăng ký (browser)', 
     await visible(page.getByText('Không điều chỉnh thông tin', { exact: true }));
     await visible(page.getByText('Ảnh minh chứng không dùng được', { exact: false }));
     await visible(page.getByText('Ảnh bị mờ', { exact: true }));
-    await screenshot(page, 'portal-report-status-360');
+    await saveScreenshot(page, 'portal-report-status-360');
     expect(pageErrors).toEqual([]);
   });
 
@@ -360,7 +327,7 @@ describe('citizens’ portal — tra cứu, phản ánh, đăng ký (browser)', 
     expect(await questions.count()).toBe(13);
     for (let i = 0; i < 13; i++) await questions.nth(i).getByRole('radio', { name: 'Không', exact: true }).check();
     await page.getByRole('checkbox', { name: /Tôi cam kết/ }).check();
-    await screenshot(page, 'portal-registration-form-360');
+    await saveScreenshot(page, 'portal-registration-form-360');
     await page.getByRole('button', { name: 'Đăng ký', exact: true }).click();
 
     await visible(page.getByText(`Mã OTP đã được gửi tới số điện thoại ${c.phone}`, { exact: false }));
@@ -375,7 +342,7 @@ describe('citizens’ portal — tra cứu, phản ánh, đăng ký (browser)', 
     expect(qrText).toBe(`TCDK:${code}`);
     await visible(page.getByRole('img', { name: `Mã QR đăng ký tiêm ${code}` }));
     await visible(page.getByText(`${c.fullName} đã đăng ký tiêm vắc xin tại Đồng Tháp`, { exact: false }));
-    await screenshot(page, 'portal-registration-done-360');
+    await saveScreenshot(page, 'portal-registration-done-360');
 
     // At the site: the desk opens today's session and checks the registrant in by the QR text.
     const session = await api<{ id: string }>('staff', 'POST', '/api/sessions', {

@@ -1,34 +1,26 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { askedQuestions, screeningPlan } from '@tiemchung/core';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.ts';
 import { personBodyOf, reportBodyAbout } from '../apps/server/src/test/factories.ts';
-import { assertWebBuilt, launchBrowser, startServer, type TestServer } from './helpers';
+import {
+  apiToken,
+  assertWebBuilt,
+  callApi,
+  launchBrowser,
+  openStaffPage,
+  saveScreenshot,
+  startServer,
+  type TestServer,
+  visible,
+  withoutDiacritics,
+} from './helpers';
 
 /** The demo site staff of Trạm Y tế Phường 1, TP Cao Lãnh (DT-CL-01, Đồng Tháp, province 87). */
 const SITE_STAFF = { username: 'caolanh.tiem', password: 'TiemChung@2021' };
 const SEARCH_LABEL = 'Tìm theo số CCCD/CMND, số điện thoại hoặc họ tên';
-/** Set to a directory to save screenshots of the screens (1280 px and 360 px wide). */
-const SCREENSHOT_DIR = process.env.E2E_SCREENSHOT_DIR;
 
 type Citizen = ReturnType<typeof simulatorCitizens>[number];
-
-/** Waits (auto-retrying) until the locator is visible. */
-async function visible(locator: Locator, timeout = 15_000): Promise<Locator> {
-  await locator.waitFor({ state: 'visible', timeout });
-  return locator;
-}
-
-/** "Nguyễn Thị Ánh" → "nguyen thi anh": what a desk types without diacritics. */
-function withoutDiacritics(name: string): string {
-  return name
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase();
-}
 
 /** `YYYY-MM-DD` → `ddMMyyyy` (CCCD QR) or `dd/MM/yyyy` (screens). */
 function vnDate(iso: string, separator = ''): string {
@@ -71,32 +63,14 @@ describe('reception desk — Tiếp đón (browser)', () => {
   });
 
   async function signedInPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
-    context = await browser.newContext({ viewport, baseURL: server.baseUrl });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error));
-    await page.goto('/dang-nhap');
-    await page.getByLabel('Tên đăng nhập', { exact: true }).fill(SITE_STAFF.username);
-    await page.getByLabel('Mật khẩu', { exact: true }).fill(SITE_STAFF.password);
-    await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
-    await page.waitForURL((url) => url.pathname === '/quan-tri');
-    return page;
-  }
-
-  async function screenshot(page: Page, name: string): Promise<void> {
-    if (!SCREENSHOT_DIR) return;
-    await mkdir(SCREENSHOT_DIR, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+    const opened = await openStaffPage(browser, server, SITE_STAFF, pageErrors, viewport);
+    context = opened.context;
+    return opened.page;
   }
 
   /** Registers a person through the API, as another desk would have. */
   async function registerThroughApi(c: Citizen): Promise<{ id: string; verification: { status: string } }> {
-    const login = await fetch(`${server.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(SITE_STAFF),
-    });
-    expect(login.status).toBe(200);
-    const { token } = (await login.json()) as { token: string };
+    const token = await apiToken(server, SITE_STAFF.username, SITE_STAFF.password);
     const response = await fetch(`${server.baseUrl}/api/people`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
@@ -135,7 +109,7 @@ describe('reception desk — Tiếp đón (browser)', () => {
     expect(resultText).toContain('Đã xác thực');
     // Search results hide most of the ID number.
     expect(resultText).not.toContain(registered.idNumber);
-    await screenshot(page, 'reception-search-1280');
+    await saveScreenshot(page, 'reception-search-1280');
 
     // Keyboard: ↓ to the first result (the only one with this name), Enter opens it.
     await search.press('ArrowDown');
@@ -151,7 +125,7 @@ describe('reception desk — Tiếp đón (browser)', () => {
     await visible(page.getByText(registered.idNumber, { exact: false }));
     await visible(page.getByRole('button', { name: 'Kiểm tra lại định danh' }));
     await visible(page.getByRole('link', { name: 'Sửa thông tin' }));
-    await screenshot(page, 'reception-person-1280');
+    await saveScreenshot(page, 'reception-person-1280');
 
     // Asking the registry again keeps the verified state and says so.
     await page.getByRole('button', { name: 'Kiểm tra lại định danh' }).click();
@@ -164,7 +138,7 @@ describe('reception desk — Tiếp đón (browser)', () => {
     await page.goto('/quan-tri/tiep-don');
     const search = await visible(page.getByLabel(SEARCH_LABEL, { exact: true }));
     await expect.poll(() => search.evaluate((el) => el === document.activeElement)).toBe(true);
-    await screenshot(page, 'reception-search-360');
+    await saveScreenshot(page, 'reception-search-360');
 
     // A USB scanner types the QR text into the focused field, then Enter.
     await page.keyboard.type(cccdQr(scanned));
@@ -187,7 +161,7 @@ describe('reception desk — Tiếp đón (browser)', () => {
     // The phone is what is left to type: it has the focus.
     const phone = page.getByLabel('Số điện thoại', { exact: true });
     await expect.poll(() => phone.evaluate((el) => el === document.activeElement)).toBe(true);
-    await screenshot(page, 'reception-create-qr-360');
+    await saveScreenshot(page, 'reception-create-qr-360');
 
     // Checked in the browser before sending: a landline is refused with the core rule's message.
     await phone.fill('02773851234');
@@ -203,7 +177,7 @@ describe('reception desk — Tiếp đón (browser)', () => {
     await visible(page.getByRole('heading', { level: 1, name: scanned.fullName }));
     await visible(page.getByText('Đã tạo hồ sơ.', { exact: true }));
     await visible(page.getByRole('region', { name: 'Xác thực định danh' }).getByText('Đã xác thực', { exact: true }));
-    await screenshot(page, 'reception-person-360');
+    await saveScreenshot(page, 'reception-person-360');
 
     // Scanning the same card again now opens the record instead of the form.
     await page.getByRole('link', { name: 'Tìm người khác' }).click();
@@ -234,7 +208,7 @@ describe('reception desk — Tiếp đón (browser)', () => {
     await visible(warning);
     await visible(warning.getByText(registered.fullName, { exact: true }));
     await visible(page.getByRole('button', { name: 'Vẫn tạo hồ sơ mới' }));
-    await screenshot(page, 'reception-duplicates-1280');
+    await saveScreenshot(page, 'reception-duplicates-1280');
 
     await warning.getByRole('button', { name: 'Dùng hồ sơ này' }).first().click();
     await page.waitForURL((url) => url.pathname.startsWith('/quan-tri/tiep-don/nguoi/'));
@@ -244,20 +218,8 @@ describe('reception desk — Tiếp đón (browser)', () => {
   it('finds "Nguyễn Văn Bình" by "binh"; the person page shows the doses, the certificate’s status and the reports', async () => {
     const binh = simulatorCitizens().find((c) => c.fullName === 'Nguyễn Văn Bình' && c.provinceCode === '87')!;
     expect(binh).toBeDefined();
-    const login = await fetch(`${server.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(SITE_STAFF),
-    });
-    const { token } = (await login.json()) as { token: string };
-    const call = async <T>(method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${server.baseUrl}${path}`, {
-        method,
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, body: (await res.json()) as T };
-    };
+    const token = await apiToken(server, SITE_STAFF.username, SITE_STAFF.password);
+    const call = <T>(method: string, path: string, body?: unknown) => callApi<T>(server, token, method, path, body);
     const created = await call<{ id: string; existingId?: string }>('POST', '/api/people', {
       ...personBodyOf(binh),
       districtCode: '866',
@@ -340,7 +302,7 @@ describe('reception desk — Tiếp đón (browser)', () => {
     await visible(reports.getByText('Sai thông tin cá nhân'));
     await visible(reports.getByText('Mới nhận'));
     await visible(reports.getByText(/^hạn xử lý /));
-    await screenshot(page, 'reception-person-history-1280');
+    await saveScreenshot(page, 'reception-person-history-1280');
 
     // At 320 px nothing needs a sideways scroll.
     await page.setViewportSize({ width: 320, height: 800 });
@@ -355,7 +317,7 @@ describe('reception desk — Tiếp đón (browser)', () => {
         .map((el) => `${el.tagName}.${el.className}: ${(el.textContent ?? '').slice(0, 50)}`),
     }));
     expect(overflow.width, overflow.offenders.join('\n')).toBeLessThanOrEqual(320);
-    await screenshot(page, 'reception-person-history-320');
+    await saveScreenshot(page, 'reception-person-history-320');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1,11 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.ts';
-import { assertWebBuilt, launchBrowser, startServer, type TestServer } from './helpers';
+import { personBodyOf } from '../apps/server/src/test/factories.ts';
+import {
+  apiToken,
+  assertWebBuilt,
+  callApi,
+  isFocused,
+  launchBrowser,
+  openStaffPage,
+  type StaffAccount,
+  saveScreenshot,
+  startServer,
+  type TestServer,
+  visible,
+} from './helpers';
 
 /** The demo site staff of Trạm Y tế Phường 1, TP Cao Lãnh (DT-CL-01, Đồng Tháp, province 87). */
 const SITE_STAFF = { username: 'caolanh.tiem', password: 'TiemChung@2021' };
@@ -18,8 +29,6 @@ const PFIZER = 'EU/1/20/1528';
 const PFIZER_LOT = 'FF2587';
 /** The area is opened by its address: its STAFF_AREAS entry (the navigation) is added separately. */
 const QUEUE = '/quan-tri/phan-anh';
-/** Set to a directory to save screenshots of the screens (1280 px and 360 px wide). */
-const SCREENSHOT_DIR = process.env.E2E_SCREENSHOT_DIR;
 const HOUR = 3_600_000;
 
 type Citizen = ReturnType<typeof simulatorCitizens>[number];
@@ -28,16 +37,6 @@ interface Dose {
   id: string;
   doseNumber: number;
   administeredOn: string;
-}
-
-/** Waits (auto-retrying) until the locator is visible. */
-async function visible(locator: Locator, timeout = 15_000): Promise<Locator> {
-  await locator.waitFor({ state: 'visible', timeout });
-  return locator;
-}
-
-async function isFocused(locator: Locator): Promise<boolean> {
-  return locator.evaluate((el) => el === document.activeElement);
 }
 
 function crc32(bytes: Uint8Array): number {
@@ -110,50 +109,29 @@ describe('report handling — Phản ánh (browser)', () => {
     await server?.stop();
   });
 
-  async function tokenOf(user: { username: string; password: string }): Promise<string> {
+  async function tokenOf(user: StaffAccount): Promise<string> {
     const known = tokens.get(user.username);
     if (known) return known;
-    const login = await fetch(`${server.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(user),
-    });
-    expect(login.status).toBe(200);
-    const { token } = (await login.json()) as { token: string };
+    const token = await apiToken(server, user.username, user.password);
     tokens.set(user.username, token);
     return token;
   }
 
   /** Calls the API (as a staff member with a bearer token, or as the public when `as` is null). */
   async function api<T>(
-    as: { username: string; password: string } | null,
+    as: StaffAccount | null,
     method: string,
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: {
-        ...(as ? { Authorization: `Bearer ${await tokenOf(as)}` } : {}),
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+    return callApi<T>(server, as ? await tokenOf(as) : null, method, path, body, headers);
   }
 
   /** A person registered at the site with one Pfizer dose on 01/10/2021 (through the API). */
   async function vaccinatedPerson(c: Citizen): Promise<string> {
     const person = await api<{ id: string; verification: { status: string } }>(SITE_STAFF, 'POST', '/api/people', {
-      fullName: c.fullName,
-      dateOfBirth: c.dateOfBirth,
-      gender: c.gender,
-      idNumber: c.idNumber,
-      phone: c.phone,
-      provinceCode: '87',
+      ...personBodyOf(c),
       districtCode: '866',
     });
     expect(person.status, JSON.stringify(person.body)).toBe(201);
@@ -196,25 +174,10 @@ describe('report handling — Phản ánh (browser)', () => {
     expect(res.status, await res.text()).toBe(204);
   }
 
-  async function signedInPage(
-    user: { username: string; password: string },
-    viewport = { width: 1280, height: 900 },
-  ): Promise<Page> {
-    context = await browser.newContext({ viewport, baseURL: server.baseUrl });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error));
-    await page.goto('/dang-nhap');
-    await page.getByLabel('Tên đăng nhập', { exact: true }).fill(user.username);
-    await page.getByLabel('Mật khẩu', { exact: true }).fill(user.password);
-    await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
-    await page.waitForURL((url) => url.pathname === '/quan-tri');
-    return page;
-  }
-
-  async function screenshot(page: Page, name: string): Promise<void> {
-    if (!SCREENSHOT_DIR) return;
-    await mkdir(SCREENSHOT_DIR, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  async function signedInPage(user: StaffAccount, viewport = { width: 1280, height: 900 }): Promise<Page> {
+    const opened = await openStaffPage(browser, server, user, pageErrors, viewport);
+    context = opened.context;
+    return opened.page;
   }
 
   /** The queue's row of a report (by its tracking-code link). */
@@ -247,7 +210,7 @@ describe('report handling — Phản ánh (browser)', () => {
     expect(await row.textContent()).toContain(citizen.fullName);
     expect(await row.textContent()).toContain('Thiếu mũi tiêm');
     expect(await row.textContent()).toContain('Cơ sở: Trạm Y tế Phường 1, TP Cao Lãnh');
-    await screenshot(page, 'reports-queue-1280');
+    await saveScreenshot(page, 'reports-queue-1280');
 
     // "/" goes to the tracking-code filter; the list and the exports follow the filter.
     await page.locator('body').press('/');
@@ -308,7 +271,7 @@ describe('report handling — Phản ánh (browser)', () => {
     expect(await fix.getByLabel('Vắc xin', { exact: true }).inputValue()).toBe(PFIZER);
     expect(await fix.getByLabel('Nơi tiêm', { exact: true }).inputValue()).toBe(FACILITY_ID);
     await expect.poll(() => fix.getByLabel('Số lô', { exact: true }).inputValue()).toBe(PFIZER_LOT);
-    await screenshot(page, 'reports-detail-1280');
+    await saveScreenshot(page, 'reports-detail-1280');
     await fix.getByRole('button', { name: 'Thêm mũi tiêm vào hồ sơ' }).click();
     await visible(fix.getByText('Đã bổ sung mũi 2 ngày 29/10/2021 vào hồ sơ.'));
     await visible(personPanel.getByText('Mũi 2 · 29/10/2021'));
@@ -336,7 +299,7 @@ describe('report handling — Phản ánh (browser)', () => {
     for (const step of ['Tiếp nhận phản ánh', 'Nhận xử lý', 'Bổ sung mũi tiêm', 'Kết thúc xử lý']) {
       await visible(history.getByText(step, { exact: true }));
     }
-    await screenshot(page, 'reports-resolved-1280');
+    await saveScreenshot(page, 'reports-resolved-1280');
 
     // The queue says so too.
     await page.getByRole('link', { name: 'Về hàng đợi phản ánh' }).click();
@@ -394,7 +357,7 @@ describe('report handling — Phản ánh (browser)', () => {
     const countdown = row.locator('[data-urgency]');
     expect(await countdown.getAttribute('data-urgency')).toBe('ok');
     await visible(row.getByText('Trong hạn', { exact: true }));
-    await screenshot(page, 'reports-queue-360');
+    await saveScreenshot(page, 'reports-queue-360');
 
     await page.clock.fastForward(30 * HOUR);
     await expect.poll(() => countdown.getAttribute('data-urgency')).toBe('soon');
@@ -427,7 +390,7 @@ describe('report handling — Phản ánh (browser)', () => {
     await visible(reportPanel.getByText('khác hồ sơ', { exact: true }));
     // A report about personal details opens the personal-details correction.
     await visible(page.getByRole('region', { name: 'Sửa thông tin cá nhân' }));
-    await screenshot(page, 'reports-detail-360');
+    await saveScreenshot(page, 'reports-detail-360');
 
     // "Từ chối": a reason from the four stated ones and a note are required.
     await page.getByRole('button', { name: 'Từ chối', exact: true }).click();
@@ -442,7 +405,7 @@ describe('report handling — Phản ánh (browser)', () => {
     const panel = page.getByRole('region', { name: 'Đã xử lý xong' });
     await visible(panel.getByText('Từ chối', { exact: true }));
     await visible(panel.getByText('Họ tên, ngày sinh hoặc loại vắc xin không khớp', { exact: true }));
-    await screenshot(page, 'reports-rejected-360');
+    await saveScreenshot(page, 'reports-rejected-360');
 
     const status = await api<{ status: string; outcome: string; outcomeReason: string }>(
       null,
@@ -496,7 +459,7 @@ describe('report handling — Phản ánh (browser)', () => {
     await visible(table.getByRole('rowheader', { name: 'Thành phố Cao Lãnh' }));
     await visible(table.getByRole('columnheader', { name: 'Dự kiến trễ hạn' }));
     await visible(page.getByRole('link', { name: /Rà soát phản ánh tháng 11/ }));
-    await screenshot(page, 'reports-campaign-1280');
+    await saveScreenshot(page, 'reports-campaign-1280');
     expect(pageErrors).toEqual([]);
   });
 });

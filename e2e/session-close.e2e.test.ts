@@ -1,36 +1,29 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { askedQuestions, SCREENING_QUESTIONS, screeningPlan } from '@tiemchung/core';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.ts';
-import { assertWebBuilt, launchBrowser, startServer, type TestServer } from './helpers';
+import { personBodyOf } from '../apps/server/src/test/factories.ts';
+import {
+  apiToken,
+  assertWebBuilt,
+  callApi,
+  isFocused,
+  launchBrowser,
+  openStaffPage,
+  saveScreenshot,
+  startServer,
+  type TestServer,
+  todayIso,
+  visible,
+} from './helpers';
 
 /** The demo site staff of Trạm Y tế Phường 1, TP Cao Lãnh (DT-CL-01, Đồng Tháp, province 87). */
 const SITE_STAFF = { username: 'caolanh.tiem', password: 'TiemChung@2021' };
 const FACILITY_ID = 'DT-CL-01';
 const PFIZER = 'EU/1/20/1528';
 const PFIZER_LOT = 'FF2587';
-/** Set to a directory to save screenshots of the screens. */
-const SCREENSHOT_DIR = process.env.E2E_SCREENSHOT_DIR;
 
 type Citizen = ReturnType<typeof simulatorCitizens>[number];
-
-async function visible(locator: Locator, timeout = 15_000): Promise<Locator> {
-  await locator.waitFor({ state: 'visible', timeout });
-  return locator;
-}
-
-async function isFocused(locator: Locator): Promise<boolean> {
-  return locator.evaluate((el) => el === document.activeElement);
-}
-
-/** Today as the browser and the server see it (same machine, same time zone). */
-function todayIso(): string {
-  const d = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
 
 describe('closing a session and screening what applies (browser)', () => {
   let server: TestServer;
@@ -51,13 +44,7 @@ describe('closing a session and screening what applies (browser)', () => {
     expect(women.length).toBeGreaterThan(1);
     server = await startServer();
     browser = await launchBrowser();
-    const login = await fetch(`${server.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(SITE_STAFF),
-    });
-    expect(login.status).toBe(200);
-    token = ((await login.json()) as { token: string }).token;
+    token = await apiToken(server, SITE_STAFF.username, SITE_STAFF.password);
   });
 
   afterEach(async () => {
@@ -71,26 +58,12 @@ describe('closing a session and screening what applies (browser)', () => {
   });
 
   async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+    return callApi<T>(server, token, method, path, body);
   }
 
   async function register(c: Citizen): Promise<string> {
     const { status, body } = await api<{ id: string }>('POST', '/api/people', {
-      fullName: c.fullName,
-      dateOfBirth: c.dateOfBirth,
-      gender: c.gender,
-      idNumber: c.idNumber,
-      phone: c.phone,
-      provinceCode: '87',
+      ...personBodyOf(c),
       districtCode: '866',
     });
     expect(status, JSON.stringify(body)).toBe(201);
@@ -114,21 +87,9 @@ describe('closing a session and screening what applies (browser)', () => {
   }
 
   async function signedInPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
-    context = await browser.newContext({ viewport, baseURL: server.baseUrl });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error));
-    await page.goto('/dang-nhap');
-    await page.getByLabel('Tên đăng nhập', { exact: true }).fill(SITE_STAFF.username);
-    await page.getByLabel('Mật khẩu', { exact: true }).fill(SITE_STAFF.password);
-    await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
-    await page.waitForURL((url) => url.pathname === '/quan-tri');
-    return page;
-  }
-
-  async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
-    if (!SCREENSHOT_DIR) return;
-    await mkdir(SCREENSHOT_DIR, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage });
+    const opened = await openStaffPage(browser, server, SITE_STAFF, pageErrors, viewport);
+    context = opened.context;
+    return opened.page;
   }
 
   it('closing a session with a person in observation asks what to do with each person not done', async () => {
@@ -169,7 +130,7 @@ describe('closing a session and screening what applies (browser)', () => {
     await expect
       .poll(() => isFocused(rowOf(observed.fullName).getByRole('radio', { name: 'Chuyển sang buổi tiêm khác' })))
       .toBe(true);
-    await screenshot(page, 'session-close-unfinished-1280');
+    await saveScreenshot(page, 'session-close-unfinished-1280');
 
     // The person in observation left: the reason is required.
     await rowOf(observed.fullName).getByRole('radio', { name: 'Đã rời đi' }).check();
@@ -191,7 +152,7 @@ describe('closing a session and screening what applies (browser)', () => {
     await visible(page.getByRole('heading', { name: 'Đối chiếu liều đã dùng và mũi đã ghi nhận' }));
     await visible(page.getByText(`Số 1 — ${observed.fullName}: đã rời đi`));
     await visible(page.getByText(`Số 2 — ${waiting.fullName}: đã chuyển sang buổi tiêm khác`));
-    await screenshot(page, 'session-close-done-1280');
+    await saveScreenshot(page, 'session-close-done-1280');
 
     // On the server: closed, nobody stranded.
     const board = await api<{
@@ -262,7 +223,7 @@ describe('closing a session and screening what applies (browser)', () => {
     expect(layout).toHaveLength(SCREENING_QUESTIONS.length - 2);
     for (const row of layout) expect(row).toEqual({ textBeside: true, oneLine: true, fits: true, inside: true });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
-    await screenshot(page, 'session-screening-man-320', false);
+    await saveScreenshot(page, 'session-screening-man-320', false);
 
     // Answered (all "Không") and saved: the server takes it as complete.
     await dialog.getByRole('button', { name: 'Chọn «Không» cho các câu chưa trả lời' }).click();

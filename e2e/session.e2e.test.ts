@@ -1,10 +1,22 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { askedQuestions, screeningPlan } from '@tiemchung/core';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.ts';
-import { assertWebBuilt, launchBrowser, startServer, type TestServer } from './helpers';
+import { personBodyOf } from '../apps/server/src/test/factories.ts';
+import {
+  apiToken,
+  assertWebBuilt,
+  callApi,
+  isFocused,
+  launchBrowser,
+  openStaffPage,
+  saveScreenshot,
+  startServer,
+  type TestServer,
+  todayIso,
+  visible,
+  withoutDiacritics,
+} from './helpers';
 
 /** The demo site staff of Trạm Y tế Phường 1, TP Cao Lãnh (DT-CL-01, Đồng Tháp, province 87). */
 const SITE_STAFF = { username: 'caolanh.tiem', password: 'TiemChung@2021' };
@@ -12,8 +24,6 @@ const FACILITY_ID = 'DT-CL-01';
 const PFIZER = 'EU/1/20/1528';
 const PFIZER_LOT = 'FF2587';
 const CHECK_IN_LABEL = 'Tìm người đến tiêm: số CCCD/CMND, số điện thoại hoặc họ tên';
-/** Set to a directory to save screenshots of the screens (1280 px and 360 px wide). */
-const SCREENSHOT_DIR = process.env.E2E_SCREENSHOT_DIR;
 
 /** The ministry's screening checklist: every question answered "no" (core SCREENING_QUESTIONS). */
 const QUESTION_IDS = [
@@ -43,32 +53,6 @@ interface Dose {
   administeredOn: string;
 }
 
-/** Waits (auto-retrying) until the locator is visible. */
-async function visible(locator: Locator, timeout = 15_000): Promise<Locator> {
-  await locator.waitFor({ state: 'visible', timeout });
-  return locator;
-}
-
-async function isFocused(locator: Locator): Promise<boolean> {
-  return locator.evaluate((el) => el === document.activeElement);
-}
-
-/** "Nguyễn Thị Ánh" → "nguyen thi anh": what a desk types without diacritics. */
-function withoutDiacritics(name: string): string {
-  return name
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase();
-}
-
-/** Today as the browser and the server see it (same machine, same time zone). */
-function todayIso(): string {
-  const d = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
 describe('vaccination session — Buổi tiêm (browser)', () => {
   let server: TestServer;
   let browser: Browser;
@@ -85,13 +69,7 @@ describe('vaccination session — Buổi tiêm (browser)', () => {
     expect(citizens.length).toBeGreaterThan(3);
     server = await startServer();
     browser = await launchBrowser();
-    const login = await fetch(`${server.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(SITE_STAFF),
-    });
-    expect(login.status).toBe(200);
-    token = ((await login.json()) as { token: string }).token;
+    token = await apiToken(server, SITE_STAFF.username, SITE_STAFF.password);
   });
 
   afterEach(async () => {
@@ -111,28 +89,13 @@ describe('vaccination session — Buổi tiêm (browser)', () => {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+    return callApi<T>(server, token, method, path, body, headers);
   }
 
   /** Registers a person through the API so that their identity verifies (registry simulator). */
   async function register(c: Citizen): Promise<string> {
     const { status, body } = await api<{ id: string; verification: { status: string } }>('POST', '/api/people', {
-      fullName: c.fullName,
-      dateOfBirth: c.dateOfBirth,
-      gender: c.gender,
-      idNumber: c.idNumber,
-      phone: c.phone,
-      provinceCode: '87',
+      ...personBodyOf(c),
       districtCode: '866',
     });
     expect(status, JSON.stringify(body)).toBe(201);
@@ -147,22 +110,9 @@ describe('vaccination session — Buổi tiêm (browser)', () => {
   }
 
   async function signedInPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
-    context = await browser.newContext({ viewport, baseURL: server.baseUrl });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error));
-    await page.goto('/dang-nhap');
-    await page.getByLabel('Tên đăng nhập', { exact: true }).fill(SITE_STAFF.username);
-    await page.getByLabel('Mật khẩu', { exact: true }).fill(SITE_STAFF.password);
-    await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
-    await page.waitForURL((url) => url.pathname === '/quan-tri');
-    return page;
-  }
-
-  /** A screenshot of the page (of the viewport when a modal dialog is open). */
-  async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
-    if (!SCREENSHOT_DIR) return;
-    await mkdir(SCREENSHOT_DIR, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage });
+    const opened = await openStaffPage(browser, server, SITE_STAFF, pageErrors, viewport);
+    context = opened.context;
+    return opened.page;
   }
 
   /** A column of the board ("Chờ khám", "Chờ tiêm", "Đang theo dõi", "Hoàn thành", "Hoãn/Chuyển"). */
@@ -191,7 +141,7 @@ describe('vaccination session — Buổi tiêm (browser)', () => {
     await page.waitForURL((url) => url.pathname === '/quan-tri/buoi-tiem');
     await visible(page.getByRole('heading', { level: 1, name: 'Buổi tiêm' }));
     await visible(page.getByText('Trạm Y tế Phường 1, TP Cao Lãnh', { exact: true }));
-    await screenshot(page, 'session-list-1280');
+    await saveScreenshot(page, 'session-list-1280');
 
     // Open today's session with the Pfizer lot on hand.
     await page.getByRole('button', { name: 'Mở buổi tiêm', exact: true }).click();
@@ -243,7 +193,7 @@ describe('vaccination session — Buổi tiêm (browser)', () => {
     await visible(screening.getByRole('status').filter({ hasText: 'Tạm hoãn tiêm' }));
     await screening.getByLabel('Nhiệt độ (°C)').fill('36,6');
     await visible(screening.getByRole('status').filter({ hasText: 'Đủ điều kiện tiêm' }));
-    await screenshot(page, 'session-screening-1280', false);
+    await saveScreenshot(page, 'session-screening-1280', false);
     await screening.getByLabel('SpO₂ (%)').press('Enter');
     await screening.waitFor({ state: 'detached' });
     await visible(card(page, 'Chờ tiêm', person.fullName));
@@ -256,7 +206,7 @@ describe('vaccination session — Buổi tiêm (browser)', () => {
     expect(await lot.isChecked()).toBe(true);
     await expect.poll(() => isFocused(lot)).toBe(true);
     await visible(vaccination.getByText('Đã xác thực'));
-    await screenshot(page, 'session-vaccination-1280', false);
+    await saveScreenshot(page, 'session-vaccination-1280', false);
     await page.keyboard.press('Enter');
     await vaccination.waitFor({ state: 'detached' });
 
@@ -267,7 +217,7 @@ describe('vaccination session — Buổi tiêm (browser)', () => {
     expect(first).toMatch(/^Còn (29|30):\d\d$/);
     await expect.poll(async () => (await timer.textContent()) ?? '', { timeout: 5_000 }).not.toBe(first);
     expect(await stat(page, 'Đã tiêm').textContent()).toBe('1');
-    await screenshot(page, 'session-board-1280');
+    await saveScreenshot(page, 'session-board-1280');
 
     await observed.click();
     const observation = await visible(page.getByRole('dialog', { name: /Theo dõi sau tiêm/ }));
@@ -325,7 +275,7 @@ describe('vaccination session — Buổi tiêm (browser)', () => {
       '1',
       '5 liều có thể chưa ghi nhận',
     ]);
-    await screenshot(page, 'session-close-1280');
+    await saveScreenshot(page, 'session-close-1280');
     const board = await api<{ session: { status: string } }>('GET', `/api/sessions/${sessionId}`);
     expect(board.body.session.status).toBe('closed');
     expect(pageErrors).toEqual([]);
@@ -379,7 +329,7 @@ describe('vaccination session — Buổi tiêm (browser)', () => {
       await card(page, 'Chờ tiêm', p.citizen.fullName).click();
       const dialog = await visible(page.getByRole('dialog', { name: /Tiêm vắc xin/ }));
       expect(await dialog.getByRole('radio', { name: new RegExp(`Lô ${PFIZER_LOT}`) }).isChecked()).toBe(true);
-      if (p === people[0]) await screenshot(page, 'session-vaccination-offline-360', false);
+      if (p === people[0]) await saveScreenshot(page, 'session-vaccination-offline-360', false);
       await dialog.getByRole('button', { name: 'Ghi nhận mũi tiêm' }).click();
       await dialog.waitFor({ state: 'detached' });
       const queued = await visible(card(page, 'Đang theo dõi', p.citizen.fullName));
@@ -392,7 +342,7 @@ describe('vaccination session — Buổi tiêm (browser)', () => {
     await page.getByRole('button', { name: 'Đồng bộ ngay' }).click();
     await page.waitForTimeout(500);
     await visible(pendingCount(page).filter({ hasText: '2 mục chờ đồng bộ' }));
-    await screenshot(page, 'session-offline-360');
+    await saveScreenshot(page, 'session-offline-360');
 
     // A reload without network: the app comes from the service worker, the board from IndexedDB.
     await page.reload();
@@ -403,7 +353,7 @@ describe('vaccination session — Buổi tiêm (browser)', () => {
     for (const p of people) {
       await visible(card(page, 'Đang theo dõi', p.citizen.fullName).getByText('Chờ đồng bộ'));
     }
-    await screenshot(page, 'session-offline-reloaded-360');
+    await saveScreenshot(page, 'session-offline-reloaded-360');
 
     // The queued doses, each with the Idempotency-Key made when the nurse submitted.
     const queued = await page.evaluate(
@@ -466,7 +416,7 @@ describe('vaccination session — Buổi tiêm (browser)', () => {
     await syncNow.click();
     await page.waitForTimeout(500);
     for (const p of people) expect(await dosesOf(p.id)).toHaveLength(1);
-    await screenshot(page, 'session-synced-360');
+    await saveScreenshot(page, 'session-synced-360');
     expect(pageErrors).toEqual([]);
   });
 
@@ -567,7 +517,7 @@ describe('vaccination session — Buổi tiêm (browser)', () => {
     const refusal = await visible(dialog.getByRole('alert').filter({ hasText: 'Máy chủ không ghi nhận' }));
     await visible(refusal.getByText('phải xác thực định danh trước khi tiêm', { exact: false }));
     await expect.poll(() => isFocused(refusal)).toBe(true);
-    await screenshot(page, 'session-refused-1280', false);
+    await saveScreenshot(page, 'session-refused-1280', false);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
 
