@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { SCREENING_QUESTIONS } from '@tiemchung/core';
 import { describe, expect, it } from 'vitest';
-import { buildPersonIn, createPersonVia } from '../test/factories.js';
+import { buildPersonIn, createPersonVia, screenedVisit } from '../test/factories.js';
 import { useTestApp } from '../test/harness.js';
 
 /** Failures the fuzz suite (fuzz.test.ts) found, each pinned by the request that found it. */
 
 const now = new Date('2021-11-20T02:00:00Z');
 const t = await useTestApp({ deps: { clock: () => now } });
-const answers = Object.fromEntries(SCREENING_QUESTIONS.map((q) => [q.id, 'no']));
 
 async function vaccinated(as = 'caolanh.tiem', facilityId = 'DT-CL-01') {
   const person = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }), as);
@@ -17,18 +15,7 @@ async function vaccinated(as = 'caolanh.tiem', facilityId = 'DT-CL-01') {
     body: { facilityId, sessionDate: '2021-11-20', lotNumbers: ['FF2587'] },
   });
   expect(session.status).toBe(201);
-  const visitId = randomUUID();
-  expect(
-    (
-      await t.call('POST', `/api/sessions/${session.body.id}/visits`, {
-        as,
-        body: { id: visitId, personId: person.id, method: 'cccd_qr' },
-      })
-    ).status,
-  ).toBe(201);
-  expect(
-    (await t.call('POST', `/api/visits/${visitId}/screening`, { as, body: { answers, outcome: 'vaccinate' } })).status,
-  ).toBe(200);
+  const visitId = await screenedVisit(t, session.body.id, person.id, { as, id: randomUUID(), method: 'cccd_qr' });
   const dose = await t.call('POST', `/api/visits/${visitId}/dose`, {
     as,
     headers: { 'idempotency-key': randomUUID() },

@@ -1,4 +1,5 @@
-import type { CreatePersonBody } from '@tiemchung/core';
+import { type CreatePersonBody, SCREENING_QUESTIONS } from '@tiemchung/core';
+import type { Actor } from '../lib/authz.js';
 import { simulatorCitizens } from '../modules/registry/registry.simulator.js';
 import type { TestApp } from './harness.js';
 
@@ -71,4 +72,50 @@ export async function setRegistryMode(t: TestApp, mode: { down?: boolean; latenc
   const sim = t.app.registrySimulator;
   if (!sim) throw new Error('the test app has no registry simulator');
   await sim.inject({ method: 'POST', url: '/__sim/mode', payload: mode });
+}
+
+/** A national administrator as a service sees the caller (for direct service calls); name it. */
+export function nationalActor(who: Pick<Actor, 'id' | 'username' | 'displayName'>): Actor {
+  return {
+    ...who,
+    role: 'national_admin',
+    scope: {
+      level: 'nation',
+      unitCode: null,
+      provinceCode: null,
+      districtCode: null,
+      communeCode: null,
+      facilityId: null,
+    },
+  };
+}
+
+/** The screening checklist with every question answered "no". */
+export function allScreeningNo(): Record<string, string> {
+  return Object.fromEntries(SCREENING_QUESTIONS.map((q) => [q.id, 'no']));
+}
+
+/**
+ * Checks the person in at the session (`id` and `method` as given) and screens them "vaccinate"
+ * with every answer "no", as `as` (default: Cao Lãnh site staff): the visit is ready for its dose.
+ * Returns the visit's id; throws unless the check-in answers 201 and the screening 200.
+ */
+export async function screenedVisit(
+  t: TestApp,
+  sessionId: string,
+  personId: string,
+  options: { as?: string; id?: string; method?: string; vitals?: Record<string, number> } = {},
+): Promise<string> {
+  const { as = 'caolanh.tiem', id, method, vitals } = options;
+  const visit = await t.call('POST', `/api/sessions/${sessionId}/visits`, {
+    as,
+    body: { ...(id === undefined ? {} : { id }), personId, ...(method === undefined ? {} : { method }) },
+  });
+  if (visit.status !== 201) throw new Error(`check-in: ${visit.status} ${JSON.stringify(visit.body)}`);
+  const screening = await t.call('POST', `/api/visits/${visit.body.id}/screening`, {
+    as,
+    body: { answers: allScreeningNo(), ...(vitals === undefined ? {} : { vitals }), outcome: 'vaccinate' },
+  });
+  if (screening.status !== 200) throw new Error(`screening: ${screening.status} ${JSON.stringify(screening.body)}`);
+  return visit.body.id as string;
 }

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { Migrator, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll } from 'vitest';
 import { buildApp, type Deps } from '../app.js';
 import { type Config, DEMO_PASSWORD, loadConfig } from '../config.js';
 import { type Database, openDatabase } from '../db/database.js';
+import { MIGRATIONS } from '../db/migrate.js';
 
 export { DEMO_PASSWORD };
 
@@ -42,6 +44,31 @@ export async function createTestDatabase(): Promise<{ database: Database; config
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
     },
+  };
+}
+
+/**
+ * An empty, unmigrated database for a migration's own test — a new one on PostgreSQL, a fresh
+ * in-memory one (not the seeded template) on PGlite — with `to(name)`, which migrates it up or
+ * down to that migration of MIGRATIONS (throwing its error), and `drop()`.
+ */
+export async function createUnmigratedDatabase(): Promise<{
+  db: Database['db'];
+  to(name: string): Promise<void>;
+  drop(): Promise<void>;
+}> {
+  const fresh = process.env.DATABASE_URL
+    ? await createTestDatabase()
+    : await openDatabase(testConfig().database).then((database) => ({ database, drop: () => database.close() }));
+  const db = fresh.database.db;
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  return {
+    db,
+    async to(name) {
+      const r = await migrator.migrateTo(name);
+      if (r.error) throw r.error;
+    },
+    drop: fresh.drop,
   };
 }
 
@@ -137,4 +164,22 @@ function testConfigOverrides(base: Config, env: Record<string, string>): Partial
 /** A random suffix for names that must be unique within a shared database. */
 export function uniq(prefix = ''): string {
   return `${prefix}${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * Waits until a transaction the test started is blocked on a lock: on PostgreSQL until
+ * pg_stat_activity shows one waiting (2 s at most); on the embedded database, which has one
+ * connection (the second transaction queues for it), 50 ms.
+ */
+export async function untilBlockedOnLock(t: TestApp): Promise<void> {
+  if (t.app.dbKind === 'postgres') {
+    for (let i = 0; i < 200; i++) {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock'`.execute(t.db);
+      if (rows[0]!.n > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  } else {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { SCREENING_QUESTIONS } from '@tiemchung/core';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildPersonIn, createPersonVia, otherCccd } from '../../test/factories.js';
+import { buildPersonIn, createPersonVia, otherCccd, screenedVisit } from '../../test/factories.js';
 import { useTestApp } from '../../test/harness.js';
 
 /**
@@ -13,7 +12,6 @@ import { useTestApp } from '../../test/harness.js';
 const now = new Date('2021-11-20T02:00:00Z');
 const t = await useTestApp({ deps: { clock: () => now } });
 const PFIZER = 'EU/1/20/1528';
-const allNo = () => Object.fromEntries(SCREENING_QUESTIONS.map((q) => [q.id, 'no']));
 
 beforeAll(async () => {
   // A failure injected in the real database: a notification about one request (or person) cannot be written.
@@ -47,19 +45,7 @@ async function screenedAt(person: { id: string }, facilityId = 'DT-CL-01', as = 
     body: { facilityId, sessionDate: '2021-11-20', lotNumbers: ['FF2587'] },
   });
   expect(session.status).toBe(201);
-  const visitId = randomUUID();
-  expect(
-    (
-      await t.call('POST', `/api/sessions/${session.body.id}/visits`, {
-        as,
-        body: { id: visitId, personId: person.id, method: 'search' },
-      })
-    ).status,
-  ).toBe(201);
-  expect(
-    (await t.call('POST', `/api/visits/${visitId}/screening`, { as, body: { answers: allNo(), outcome: 'vaccinate' } }))
-      .status,
-  ).toBe(200);
+  const visitId = await screenedVisit(t, session.body.id, person.id, { as, id: randomUUID(), method: 'search' });
   return { sessionId: session.body.id as string, visitId };
 }
 

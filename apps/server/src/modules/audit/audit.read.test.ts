@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/database.js';
-import { MIGRATIONS, migrateToLatest } from '../../db/migrate.js';
+import { migrateToLatest } from '../../db/migrate.js';
 import { buildPersonIn, createPersonVia } from '../../test/factories.js';
-import { createTestDatabase, testConfig, useTestApp } from '../../test/harness.js';
+import { createUnmigratedDatabase, useTestApp } from '../../test/harness.js';
 import { sealAuditLog, verifyAuditChain } from './audit.chain.js';
 import { AUDIT_EXPORT_COLUMNS } from './audit.export.js';
 import { listAudit, recordAudit, systemAuditContext } from './audit.service.js';
@@ -380,14 +379,10 @@ describe('the hash chain with units (npm run audit:verify’s check)', () => {
 
 describe('migration 0013 on a log sealed before it', () => {
   it('leaves every sealed entry verifying, and seals the new entries with their units', async () => {
-    const fresh = process.env.DATABASE_URL
-      ? await createTestDatabase()
-      : await openDatabase(testConfig().database).then((database) => ({ database, drop: () => database.close() }));
-    const db = fresh.database.db;
+    const fresh = await createUnmigratedDatabase();
+    const { db } = fresh;
     try {
-      const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
-      const r = await migrator.migrateTo('2026_12_02_0009_audit_chain');
-      if (r.error) throw r.error;
+      await fresh.to('2026_12_02_0009_audit_chain');
       for (const id of ['a', 'b', 'c'])
         await sql`insert into audit_log (actor_username, action, entity_type, entity_id, after, reason)
           values ('hanoi.admin', 'old.write', 'person', ${id}, '{"provinceCode": "01", "tên": "Nguyễn Văn A"}', null)`.execute(

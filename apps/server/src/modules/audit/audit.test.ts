@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { type Kysely, Migrator, sql, type Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/database.js';
-import { MIGRATIONS } from '../../db/migrate.js';
 import type { DB } from '../../db/schema.js';
 import { buildPersonIn, createPersonVia } from '../../test/factories.js';
-import { createTestDatabase, testConfig, useTestApp } from '../../test/harness.js';
+import { createUnmigratedDatabase, useTestApp } from '../../test/harness.js';
 import { chainHash, GENESIS_HASH, sealAuditLog, sealAuditLogOnce, verifyAuditChain } from './audit.chain.js';
 import { recordAudit, systemAuditContext } from './audit.service.js';
 
@@ -348,17 +346,9 @@ describe('the audit log hash chain', () => {
 
 describe('migration 0009 on a log written before it', () => {
   it('seals the existing entries in id order, links the next ones after them, and goes down and up again', async () => {
-    // An empty database: a new one on PostgreSQL, a fresh in-memory one (not the seeded template) on PGlite.
-    const fresh = process.env.DATABASE_URL
-      ? await createTestDatabase()
-      : await openDatabase(testConfig().database).then((database) => ({ database, drop: () => database.close() }));
-    const db = fresh.database.db;
+    const fresh = await createUnmigratedDatabase();
+    const { db, to } = fresh;
     try {
-      const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
-      const to = async (name: string) => {
-        const r = await migrator.migrateTo(name);
-        if (r.error) throw r.error;
-      };
       await to('2026_11_24_0008_report_queue_index');
       const insert = (entityId: string) =>
         sql`insert into audit_log (action, entity_type, entity_id, before, after, reason)

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { unitOfWork } from '../../db/transaction.js';
-import { useTestApp } from '../../test/harness.js';
+import { untilBlockedOnLock, useTestApp } from '../../test/harness.js';
 import { systemAuditContext } from '../audit/audit.service.js';
 
 /** A fresh database: no signing key until the first certificate needs one. */
@@ -33,18 +33,9 @@ describe('the first signing key', () => {
       const { rows } = await sql<{ n: number }>`select count(*)::int as n from signing_keys`.execute(trx);
       return { kid: signer.kidBase64, keys: rows[0]!.n };
     });
-    if (t.app.dbKind === 'postgres') {
-      // PostgreSQL: the second key's insert waits on the one-active-key index for the first.
-      for (let i = 0; i < 200; i++) {
-        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
-          where datname = current_database() and wait_event_type = 'Lock'`.execute(t.db);
-        if (rows[0]!.n > 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    } else {
-      // The embedded database has one connection: the second waits for the first to commit.
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    // PostgreSQL: the second key's insert waits on the one-active-key index for the first; the
+    // embedded database has one connection: the second waits for the first to commit.
+    await untilBlockedOnLock(t);
     release();
     const kid = await first;
     expect(await second).toEqual({ kid, keys: 1 });

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { unitOfWork } from '../../db/transaction.js';
-import type { Actor } from '../../lib/authz.js';
-import { buildPersonIn, createPersonVia, setRegistryMode } from '../../test/factories.js';
-import { useTestApp } from '../../test/harness.js';
+import { buildPersonIn, createPersonVia, nationalActor, setRegistryMode } from '../../test/factories.js';
+import { untilBlockedOnLock, useTestApp } from '../../test/harness.js';
 import { listAudit, systemAuditContext } from '../audit/audit.service.js';
 import { doseBatchStats, recordDose } from './doses.service.js';
 
@@ -119,20 +118,7 @@ describe('idempotency: a retry, a double click or a re-sync never makes a second
 });
 
 describe('one idempotency key sent for two people at the same moment (the locked path)', () => {
-  const nation: Actor = {
-    id: 'test',
-    username: 'test.nation',
-    role: 'national_admin',
-    displayName: 'Test',
-    scope: {
-      level: 'nation',
-      unitCode: null,
-      provinceCode: null,
-      districtCode: null,
-      communeCode: null,
-      facilityId: null,
-    },
-  };
+  const nation = nationalActor({ id: 'test', username: 'test.nation', displayName: 'Test' });
   const audit = systemAuditContext('test');
 
   it('the unique index decides: the loser gets the winner’s answer and its transaction goes on', async () => {
@@ -178,20 +164,10 @@ describe('one idempotency key sent for two people at the same moment (the locked
       );
       return { outcome, doses: rows[0]!.n };
     });
-    if (t.app.dbKind === 'postgres') {
-      // PostgreSQL: the loser's insert waits on the unique index for the winner's transaction, then
-      // is refused (23505) when the winner commits.
-      for (let i = 0; i < 200; i++) {
-        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
-          where datname = current_database() and wait_event_type = 'Lock'`.execute(t.db);
-        if (rows[0]!.n > 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    } else {
-      // The embedded database has one connection: the loser waits for the winner to commit, then
-      // finds the key already used.
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    // PostgreSQL: the loser's insert waits on the unique index for the winner's transaction, then is
+    // refused (23505) when the winner commits; the embedded database has one connection: the loser
+    // waits for the winner to commit, then finds the key already used.
+    await untilBlockedOnLock(t);
     release();
     expect((await winner).created).toBe(true);
     expect(await loser).toEqual({ outcome: 'idempotency_key_reused', doses: 0 });

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { unitOfWork } from '../../db/transaction.js';
-import type { Actor } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
-import { buildPerson, buildPersonIn, createPersonVia, otherCccd, setRegistryMode } from '../../test/factories.js';
+import {
+  buildPerson,
+  buildPersonIn,
+  createPersonVia,
+  nationalActor,
+  otherCccd,
+  setRegistryMode,
+} from '../../test/factories.js';
 import { useTestApp } from '../../test/harness.js';
 import { listAudit, systemAuditContext } from '../audit/audit.service.js';
 import { runRecheckBatch } from './people.job.js';
@@ -86,20 +92,7 @@ describe('registering a person at the desk', () => {
   });
 
   it('a correction to an ID number taken after it was checked → 409 duplicate_person naming the holder', async () => {
-    const admin: Actor = {
-      id: 'test-admin',
-      username: 'admin',
-      role: 'national_admin',
-      displayName: 'admin',
-      scope: {
-        level: 'nation',
-        unitCode: null,
-        provinceCode: null,
-        districtCode: null,
-        communeCode: null,
-        facilityId: null,
-      },
-    };
+    const admin = nationalActor({ id: 'test-admin', username: 'admin', displayName: 'admin' });
     const a = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
     const taken = otherCccd(a.idNumber);
     const deps = { registry: t.app.deps.registry, clock: () => now };

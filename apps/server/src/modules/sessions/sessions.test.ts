@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SCREENING_QUESTIONS } from '@tiemchung/core';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { buildPersonIn, createPersonVia } from '../../test/factories.js';
+import { buildPersonIn, createPersonVia, screenedVisit } from '../../test/factories.js';
 import { useTestApp } from '../../test/harness.js';
 
 let now = new Date('2021-11-20T01:30:00Z');
@@ -90,28 +90,19 @@ describe('a whole visit at the site', () => {
   it('the dose and the visit’s observation commit together: when the visit cannot be updated, no dose is left', async () => {
     const session = await openSession();
     const person = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
-    const visit = (
-      await t.call('POST', `/api/sessions/${session.id}/visits`, {
-        as: 'caolanh.tiem',
-        body: { personId: person.id, method: 'cccd_qr' },
-      })
-    ).body;
-    await t.call('POST', `/api/visits/${visit.id}/screening`, {
-      as: 'caolanh.tiem',
-      body: { answers: allNo(), vitals: { temperature: 36.6 }, outcome: 'vaccinate' },
-    });
+    const visitId = await screenedVisit(t, session.id, person.id, { method: 'cccd_qr', vitals: { temperature: 36.6 } });
     // The visit's last step fails (a trigger refuses it for this one visit).
     await sql`
       create function tc_test_visit_fault() returns trigger language plpgsql as $$
       begin
-        if new.id = ${sql.lit(visit.id)} and new.dose_id is not null then raise exception 'injected failure (test)'; end if;
+        if new.id = ${sql.lit(visitId)} and new.dose_id is not null then raise exception 'injected failure (test)'; end if;
         return new;
       end;
       $$;
       create trigger tc_test_visit_fault before update on visits for each row execute function tc_test_visit_fault();
     `.execute(t.db);
     try {
-      const failed = await t.call('POST', `/api/visits/${visit.id}/dose`, {
+      const failed = await t.call('POST', `/api/visits/${visitId}/dose`, {
         as: 'caolanh.tiem',
         body: { vaccineCode: PFIZER, lotNumber: 'FF2587' },
       });
@@ -122,7 +113,7 @@ describe('a whole visit at the site', () => {
       await sql`drop trigger tc_test_visit_fault on visits; drop function tc_test_visit_fault();`.execute(t.db);
     }
     // The retry records it once.
-    const retried = await t.call('POST', `/api/visits/${visit.id}/dose`, {
+    const retried = await t.call('POST', `/api/visits/${visitId}/dose`, {
       as: 'caolanh.tiem',
       body: { vaccineCode: PFIZER, lotNumber: 'FF2587' },
     });
@@ -133,19 +124,10 @@ describe('a whole visit at the site', () => {
   it('taps on "vaccinated" sent at the same moment, with or without a key, record one dose', async () => {
     const session = await openSession();
     const person = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
-    const visit = (
-      await t.call('POST', `/api/sessions/${session.id}/visits`, {
-        as: 'caolanh.tiem',
-        body: { personId: person.id, method: 'cccd_qr' },
-      })
-    ).body;
-    await t.call('POST', `/api/visits/${visit.id}/screening`, {
-      as: 'caolanh.tiem',
-      body: { answers: allNo(), vitals: { temperature: 36.6 }, outcome: 'vaccinate' },
-    });
+    const visitId = await screenedVisit(t, session.id, person.id, { method: 'cccd_qr', vitals: { temperature: 36.6 } });
     const taps = await Promise.all(
       [randomUUID(), randomUUID(), undefined, undefined].map((key) =>
-        t.call('POST', `/api/visits/${visit.id}/dose`, {
+        t.call('POST', `/api/visits/${visitId}/dose`, {
           as: 'caolanh.tiem',
           headers: key ? { 'idempotency-key': key } : {},
           body: { vaccineCode: PFIZER, lotNumber: 'FF2587' },
@@ -191,15 +173,9 @@ describe('a whole visit at the site', () => {
   it('a serious adverse event is flagged to the district at once', async () => {
     const session = await openSession();
     const person = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
-    const visit = (
-      await t.call('POST', `/api/sessions/${session.id}/visits`, { as: 'caolanh.tiem', body: { personId: person.id } })
-    ).body;
-    await t.call('POST', `/api/visits/${visit.id}/screening`, {
-      as: 'caolanh.tiem',
-      body: { answers: allNo(), outcome: 'vaccinate' },
-    });
+    const visitId = await screenedVisit(t, session.id, person.id);
     const dose = (
-      await t.call('POST', `/api/visits/${visit.id}/dose`, {
+      await t.call('POST', `/api/visits/${visitId}/dose`, {
         as: 'caolanh.tiem',
         body: { vaccineCode: PFIZER, lotNumber: 'FF2587' },
       })
@@ -209,7 +185,7 @@ describe('a whole visit at the site', () => {
       body: {
         personId: person.id,
         doseId: dose.id,
-        visitId: visit.id,
+        visitId,
         symptoms: ['Khó thở', 'Tụt huyết áp'],
         severity: 'serious',
         actionTaken: 'Xử trí phản vệ theo phác đồ, chuyển viện',
@@ -262,15 +238,9 @@ describe('a dose recorded offline', () => {
   it('keeps the observation clock of when it was given', async () => {
     const session = await openSession();
     const person = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
-    const visit = (
-      await t.call('POST', `/api/sessions/${session.id}/visits`, { as: 'caolanh.tiem', body: { personId: person.id } })
-    ).body;
-    await t.call('POST', `/api/visits/${visit.id}/screening`, {
-      as: 'caolanh.tiem',
-      body: { answers: allNo(), outcome: 'vaccinate' },
-    });
+    const visitId = await screenedVisit(t, session.id, person.id);
     const givenAt = new Date(now.getTime() - 20 * 60_000);
-    const dose = await t.call('POST', `/api/visits/${visit.id}/dose`, {
+    const dose = await t.call('POST', `/api/visits/${visitId}/dose`, {
       as: 'caolanh.tiem',
       body: { vaccineCode: PFIZER, lotNumber: 'FF2587', givenAt: givenAt.toISOString() },
     });
@@ -284,19 +254,10 @@ describe('closing a session', () => {
     const session = await openSession();
     for (let i = 0; i < 4; i++) {
       const person = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
-      const visit = (
-        await t.call('POST', `/api/sessions/${session.id}/visits`, {
-          as: 'caolanh.tiem',
-          body: { personId: person.id },
-        })
-      ).body;
-      await t.call('POST', `/api/visits/${visit.id}/screening`, {
-        as: 'caolanh.tiem',
-        body: { answers: allNo(), outcome: 'vaccinate' },
-      });
+      const visitId = await screenedVisit(t, session.id, person.id);
       expect(
         (
-          await t.call('POST', `/api/visits/${visit.id}/dose`, {
+          await t.call('POST', `/api/visits/${visitId}/dose`, {
             as: 'caolanh.tiem',
             body: { vaccineCode: PFIZER, lotNumber: 'FF2587' },
           })

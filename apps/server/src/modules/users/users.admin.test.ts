@@ -1,9 +1,7 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/database.js';
-import { MIGRATIONS } from '../../db/migrate.js';
 import { unitOfWork } from '../../db/transaction.js';
-import { createTestDatabase, DEMO_PASSWORD, testConfig, uniq, useTestApp } from '../../test/harness.js';
+import { createUnmigratedDatabase, DEMO_PASSWORD, uniq, useTestApp } from '../../test/harness.js';
 import { listAudit, systemAuditContext } from '../audit/audit.service.js';
 import { changeOwnPassword, hashToken, planPasswordChange } from '../auth/auth.service.js';
 import { planNewUser } from './users.service.js';
@@ -501,16 +499,9 @@ describe('resetting a password', () => {
 
 describe('migration 0010 on accounts made before it', () => {
   it('keys the display names, marks disabled accounts, and goes down and up again', async () => {
-    const fresh = process.env.DATABASE_URL
-      ? await createTestDatabase()
-      : await openDatabase(testConfig().database).then((database) => ({ database, drop: () => database.close() }));
-    const db = fresh.database.db;
+    const fresh = await createUnmigratedDatabase();
+    const { db, to } = fresh;
     try {
-      const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
-      const to = async (name: string) => {
-        const r = await migrator.migrateTo(name);
-        if (r.error) throw r.error;
-      };
       await to('2026_12_02_0009_audit_chain');
       await sql`insert into users (id, username, password_hash, role, display_name, scope_level, active)
         values ('u1', 'a.b', 'x', 'national_admin', 'Đặng Thị Ngọc Thịnh', 'nation', true),
