@@ -1,5 +1,4 @@
-import { NavLink } from 'react-router';
-import { cx } from '../../ui/cx';
+import { TabNav } from '../../ui/TabNav';
 import { useApprovalsT } from './i18n';
 import { approvalsPaths } from './paths';
 
@@ -7,26 +6,12 @@ import { approvalsPaths } from './paths';
 export function SubNav() {
   const t = useApprovalsT();
   return (
-    <nav aria-label={t('nav.label')}>
-      <ul className="approvals-subnav__list">
-        <li>
-          <NavLink
-            to={approvalsPaths.list}
-            end
-            className={({ isActive }) => cx('approvals-subnav__link', isActive && 'is-active')}
-          >
-            {t('nav.requests')}
-          </NavLink>
-        </li>
-        <li>
-          <NavLink
-            to={approvalsPaths.blocked}
-            className={({ isActive }) => cx('approvals-subnav__link', isActive && 'is-active')}
-          >
-            {t('nav.blocked')}
-          </NavLink>
-        </li>
-      </ul>
-    </nav>
+    <TabNav
+      label={t('nav.label')}
+      items={[
+        { to: approvalsPaths.list, label: t('nav.requests'), end: true },
+        { to: approvalsPaths.blocked, label: t('nav.blocked') },
+      ]}
+    />
   );
 }

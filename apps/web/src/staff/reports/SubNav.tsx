@@ -1,5 +1,4 @@
-import { NavLink } from 'react-router';
-import { cx } from '../../ui/cx';
+import { TabNav } from '../../ui/TabNav';
 import { useReportsT } from './i18n';
 import { reportsPaths } from './paths';
 
@@ -7,26 +6,13 @@ import { reportsPaths } from './paths';
 export function SubNav() {
   const t = useReportsT();
   return (
-    <nav className="reports-subnav" aria-label={t('nav.label')}>
-      <ul className="reports-subnav__list">
-        <li>
-          <NavLink
-            to={reportsPaths.queue}
-            end
-            className={({ isActive }) => cx('reports-subnav__link', isActive && 'is-active')}
-          >
-            {t('nav.queue')}
-          </NavLink>
-        </li>
-        <li>
-          <NavLink
-            to={reportsPaths.campaigns}
-            className={({ isActive }) => cx('reports-subnav__link', isActive && 'is-active')}
-          >
-            {t('nav.campaigns')}
-          </NavLink>
-        </li>
-      </ul>
-    </nav>
+    <TabNav
+      className="reports-subnav"
+      label={t('nav.label')}
+      items={[
+        { to: reportsPaths.queue, label: t('nav.queue'), end: true },
+        { to: reportsPaths.campaigns, label: t('nav.campaigns') },
+      ]}
+    />
   );
 }

@@ -11,9 +11,9 @@ import { type FormEvent, Fragment, useEffect, useId, useRef, useState } from 're
 import { Link, useSearchParams } from 'react-router';
 import { useCurrentUser } from '../../../auth/session';
 import { currentLanguage } from '../../../i18n';
-import { Alert } from '../../../ui/Alert';
 import { Button, buttonClass } from '../../../ui/Button';
 import { TextField } from '../../../ui/Field';
+import { LoadFailed } from '../../../ui/LoadFailed';
 import { SelectField } from '../../../ui/SelectField';
 import { usePageTitle } from '../../../ui/usePageTitle';
 import { formatDateTime } from '../../reception/format';
@@ -320,12 +320,12 @@ export default function AuditSection() {
           </p>
         </div>
         {list.isError && (
-          <Alert variant="error" title={t('list.loadFailed')}>
-            <p>{list.error.message}</p>
-            <Button variant="secondary" onClick={() => void list.refetch()}>
-              {t('list.retry')}
-            </Button>
-          </Alert>
+          <LoadFailed
+            title={t('list.loadFailed')}
+            message={list.error.message}
+            retryLabel={t('list.retry')}
+            onRetry={() => void list.refetch()}
+          />
         )}
         {items && items.length === 0 && <p className="card">{t('list.empty')}</p>}
         {items && items.length > 0 && (

@@ -15,11 +15,13 @@ import { Alert } from '../../../ui/Alert';
 import { Badge } from '../../../ui/Badge';
 import { Button, buttonClass } from '../../../ui/Button';
 import { TextField } from '../../../ui/Field';
+import { FormDialog } from '../../../ui/FormDialog';
 import { PageLoading } from '../../../ui/PageLoading';
 import { SelectField } from '../../../ui/SelectField';
 import { TextAreaField } from '../../../ui/TextAreaField';
 import { usePageTitle } from '../../../ui/usePageTitle';
 import { adminPaths } from '../paths';
+import { SectionHead } from '../SectionHead';
 import { facilitiesApi, facilitiesKeys } from './api';
 import { type AdminFacilitiesKey, type AdminFacilitiesT, useAdminFacilitiesT } from './i18n';
 import { listsToLoad, type PickerPlan, pickerFor, type UnitChoice, unitCodeOf } from './unitPicker';
@@ -126,17 +128,11 @@ function FacilityListPage() {
 
   return (
     <div className="stack admin-facilities">
-      <div className="admin-facilities__head">
-        <div className="stack stack--tight">
-          <h2 ref={headingRef} tabIndex={-1}>
-            {t('title')}
-          </h2>
-          <p className="text-muted">{t('intro')}</p>
-        </div>
+      <SectionHead headingRef={headingRef} title={t('title')} intro={t('intro')}>
         <Link className={buttonClass('primary')} to={paths.create}>
           {t('add')}
         </Link>
-      </div>
+      </SectionHead>
 
       <search className="card admin-facilities__filters" aria-label={t('filters.label')}>
         <TextField
@@ -271,17 +267,10 @@ function FacilityCard({ facility: f, onStatus }: { facility: ManagedFacility; on
 /** Deactivation or reactivation, confirmed with a reason in a modal dialog (Esc or Huỷ cancels). */
 function StatusDialog({ facility: f, onClose }: { facility: ManagedFacility; onClose: (notice?: string) => void }) {
   const t = useAdminFacilitiesT();
-  const titleId = useId();
-  const ref = useRef<HTMLDialogElement>(null);
   const queryClient = useQueryClient();
   const activate = !f.active;
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState('');
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
   const change = useMutation({
     mutationFn: () => facilitiesApi.setActive(f.id, activate, { reason: reason.trim() }),
     onSuccess: async (updated) => {
@@ -299,46 +288,37 @@ function StatusDialog({ facility: f, onClose }: { facility: ManagedFacility; onC
     change.mutate();
   };
   return (
-    <dialog
-      ref={ref}
-      className="dialog admin-facilities__dialog"
-      aria-labelledby={titleId}
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
+    <FormDialog
+      title={t(activate ? 'confirm.reactivateTitle' : 'confirm.deactivateTitle', { name: f.name })}
+      onCancel={() => onClose()}
+      onSubmit={submit}
     >
-      <form className="stack admin-facilities__dialog-body" onSubmit={submit} noValidate>
-        <h3 id={titleId} className="h3">
-          {t(activate ? 'confirm.reactivateTitle' : 'confirm.deactivateTitle', { name: f.name })}
-        </h3>
-        <p>{t(activate ? 'confirm.reactivateBody' : 'confirm.deactivateBody')}</p>
-        <TextAreaField
-          label={t('confirm.reason')}
-          hint={t('confirm.reasonHint')}
-          required
-          maxLength={500}
-          rows={3}
-          value={reason}
-          error={reasonError || undefined}
-          onChange={(event) => setReason(event.target.value)}
-        />
-        {change.isError && <FocusAlert message={change.error.message} />}
-        <div className="admin-actions">
-          <Button
-            type="submit"
-            variant={activate ? 'primary' : 'danger'}
-            busy={change.isPending}
-            disabled={change.isPending}
-          >
-            {t(activate ? 'confirm.confirmReactivate' : 'confirm.confirmDeactivate')}
-          </Button>
-          <Button variant="ghost" onClick={() => onClose()}>
-            {t('confirm.cancel')}
-          </Button>
-        </div>
-      </form>
-    </dialog>
+      <p>{t(activate ? 'confirm.reactivateBody' : 'confirm.deactivateBody')}</p>
+      <TextAreaField
+        label={t('confirm.reason')}
+        hint={t('confirm.reasonHint')}
+        required
+        maxLength={500}
+        rows={3}
+        value={reason}
+        error={reasonError || undefined}
+        onChange={(event) => setReason(event.target.value)}
+      />
+      {change.isError && <FocusAlert message={change.error.message} />}
+      <div className="admin-actions">
+        <Button
+          type="submit"
+          variant={activate ? 'primary' : 'danger'}
+          busy={change.isPending}
+          disabled={change.isPending}
+        >
+          {t(activate ? 'confirm.confirmReactivate' : 'confirm.confirmDeactivate')}
+        </Button>
+        <Button variant="ghost" onClick={() => onClose()}>
+          {t('confirm.cancel')}
+        </Button>
+      </div>
+    </FormDialog>
   );
 }
 

@@ -4,8 +4,10 @@ import { Alert } from '../../../ui/Alert';
 import { Badge } from '../../../ui/Badge';
 import { Button } from '../../../ui/Button';
 import { CheckboxField } from '../../../ui/CheckboxField';
+import { FormDialog } from '../../../ui/FormDialog';
 import { PageLoading } from '../../../ui/PageLoading';
 import { usePageTitle } from '../../../ui/usePageTitle';
+import { SectionHead } from '../SectionHead';
 import { keysApi, keysKeys, type SigningKey, TRUST_LIST_URL } from './api';
 import { useAdminKeysT } from './i18n';
 import './keys.css';
@@ -37,17 +39,11 @@ export default function KeysSection() {
 
   return (
     <div className="stack admin-keys">
-      <div className="admin-keys__head">
-        <div className="stack stack--tight">
-          <h2 ref={headingRef} tabIndex={-1}>
-            {t('title')}
-          </h2>
-          <p className="text-muted">{t('intro')}</p>
-        </div>
+      <SectionHead headingRef={headingRef} title={t('title')} intro={t('intro')}>
         <Button variant="danger" onClick={() => setConfirming(true)}>
           {t('rotate.button')}
         </Button>
-      </div>
+      </SectionHead>
       {notice && (
         <Alert variant="success" role="status">
           <p>{notice}</p>
@@ -156,17 +152,10 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
 /** Rotation, confirmed by ticking a box in a modal dialog (Esc or Huỷ cancels). */
 function RotateDialog({ onClose }: { onClose: (notice?: string) => void }) {
   const t = useAdminKeysT();
-  const titleId = useId();
-  const ref = useRef<HTMLDialogElement>(null);
   const errorRef = useRef<HTMLDivElement>(null);
   const queryClient = useQueryClient();
   const [checked, setChecked] = useState(false);
   const [checkError, setCheckError] = useState('');
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
   const rotate = useMutation({
     mutationFn: () => keysApi.rotate(),
     onSuccess: async ({ kid }) => {
@@ -184,43 +173,30 @@ function RotateDialog({ onClose }: { onClose: (notice?: string) => void }) {
     rotate.mutate();
   };
   return (
-    <dialog
-      ref={ref}
-      className="dialog admin-keys__dialog"
-      aria-labelledby={titleId}
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
-    >
-      <form className="stack admin-keys__dialog-body" onSubmit={submit} noValidate>
-        <h3 id={titleId} className="h3">
-          {t('rotate.title')}
-        </h3>
-        <p>{t('rotate.body')}</p>
-        <CheckboxField
-          label={t('rotate.confirm')}
-          required
-          checked={checked}
-          error={checkError || undefined}
-          onChange={(event) => setChecked(event.target.checked)}
-        />
-        {rotate.isError && (
-          <div ref={errorRef} tabIndex={-1}>
-            <Alert variant="error" title={t('rotate.refused')}>
-              <p>{rotate.error.message}</p>
-            </Alert>
-          </div>
-        )}
-        <div className="admin-actions">
-          <Button type="submit" variant="danger" busy={rotate.isPending} disabled={rotate.isPending}>
-            {rotate.isPending ? t('rotate.working') : t('rotate.submit')}
-          </Button>
-          <Button variant="ghost" onClick={() => onClose()}>
-            {t('rotate.cancel')}
-          </Button>
+    <FormDialog title={t('rotate.title')} className="admin-keys__dialog" onCancel={() => onClose()} onSubmit={submit}>
+      <p>{t('rotate.body')}</p>
+      <CheckboxField
+        label={t('rotate.confirm')}
+        required
+        checked={checked}
+        error={checkError || undefined}
+        onChange={(event) => setChecked(event.target.checked)}
+      />
+      {rotate.isError && (
+        <div ref={errorRef} tabIndex={-1}>
+          <Alert variant="error" title={t('rotate.refused')}>
+            <p>{rotate.error.message}</p>
+          </Alert>
         </div>
-      </form>
-    </dialog>
+      )}
+      <div className="admin-actions">
+        <Button type="submit" variant="danger" busy={rotate.isPending} disabled={rotate.isPending}>
+          {rotate.isPending ? t('rotate.working') : t('rotate.submit')}
+        </Button>
+        <Button variant="ghost" onClick={() => onClose()}>
+          {t('rotate.cancel')}
+        </Button>
+      </div>
+    </FormDialog>
   );
 }

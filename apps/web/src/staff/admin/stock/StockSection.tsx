@@ -4,7 +4,7 @@ import { useId, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useCurrentUser } from '../../../auth/session';
 import { Alert } from '../../../ui/Alert';
-import { Button } from '../../../ui/Button';
+import { LoadFailed } from '../../../ui/LoadFailed';
 import { SelectField } from '../../../ui/SelectField';
 import { usePageTitle } from '../../../ui/usePageTitle';
 import { todayIso } from '../../reception/format';
@@ -125,12 +125,12 @@ export default function StockSection() {
           </label>
         </div>
         {stock.isError && (
-          <Alert variant="error" title={t('loadFailed')}>
-            <p>{stock.error.message}</p>
-            <Button variant="secondary" onClick={() => void stock.refetch()}>
-              {t('retry')}
-            </Button>
-          </Alert>
+          <LoadFailed
+            title={t('loadFailed')}
+            message={stock.error.message}
+            retryLabel={t('retry')}
+            onRetry={() => void stock.refetch()}
+          />
         )}
         {stock.isPending && <p role="status">{t('loading')}</p>}
         {stock.data && <StockByUnit holders={stock.data.items} today={today} showEmpty={showEmpty} />}

@@ -6,7 +6,6 @@ import { type ApiError, isApiError } from '../../../api/client';
 import type { Role } from '../../../auth/roles';
 import { useCurrentUser } from '../../../auth/session';
 import { Alert } from '../../../ui/Alert';
-import { Badge } from '../../../ui/Badge';
 import { Button } from '../../../ui/Button';
 import { TextField } from '../../../ui/Field';
 import { PageLoading } from '../../../ui/PageLoading';
@@ -21,6 +20,7 @@ import { useAdminUsersT } from './i18n';
 import { anchorOf, assignableRoles, callerScope, canManage, NO_PLACE, type PlaceChoice } from './logic';
 import { focusPlace, type PlaceField, PlaceFields, placeFieldId } from './PlaceFields';
 import { TemporaryPassword } from './TemporaryPassword';
+import { UserIdentityFacts, UserStateBadges } from './UserFacts';
 
 /** Keeps the account's cached answers in step with the one the server just gave. */
 function useAccountUpdated() {
@@ -384,7 +384,6 @@ function StatusPanel({ user }: { user: User }) {
 /** `:id`: one account — its details and, for an account the administrator manages, the changes. */
 export function UserPage() {
   const t = useAdminUsersT();
-  const { t: tMain } = useTranslation();
   const { id = '' } = useParams();
   const me = useCurrentUser();
   const query = useUser(id);
@@ -420,28 +419,10 @@ export function UserPage() {
         <h2 ref={headingRef} tabIndex={-1}>
           {user.displayName}
         </h2>
-        <p className="users-card__badges">
-          {user.active ? (
-            <Badge tone="success">{t('state.active')}</Badge>
-          ) : (
-            <Badge tone="danger">{t('state.disabled')}</Badge>
-          )}
-          {user.mustChangePassword && user.active && <Badge tone="warning">{t('state.mustChange')}</Badge>}
-        </p>
+        <UserStateBadges user={user} />
       </div>
       <dl className="card users-facts">
-        <div>
-          <dt>{t('fields.username')}</dt>
-          <dd className="users-facts__code">{user.username}</dd>
-        </div>
-        <div>
-          <dt>{t('fields.role')}</dt>
-          <dd>{roleLabel(tMain, user.role)}</dd>
-        </div>
-        <div>
-          <dt>{t('fields.place')}</dt>
-          <dd>{placeLabel(t, user)}</dd>
-        </div>
+        <UserIdentityFacts user={user} />
         <div>
           <dt>{t('fields.createdAt')}</dt>
           <dd>{formatInstant(user.createdAt)}</dd>

@@ -3,49 +3,29 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { ROLES } from '../../../auth/roles';
 import { useCurrentUser } from '../../../auth/session';
-import { Alert } from '../../../ui/Alert';
-import { Badge } from '../../../ui/Badge';
 import { Button, buttonClass } from '../../../ui/Button';
 import { TextField } from '../../../ui/Field';
+import { LoadFailed } from '../../../ui/LoadFailed';
 import { SelectField } from '../../../ui/SelectField';
 import { usePageTitle } from '../../../ui/usePageTitle';
 import { adminPaths } from '../paths';
 import { LIST_LIMIT, type User, type UserFilters, useFacilities, useUnits, useUsers } from './api';
-import { placeLabel, roleLabel } from './format';
+import { roleLabel } from './format';
 import { useAdminUsersT } from './i18n';
 import { callerScope, facilityFilterScope, filtersFrom, paramsFrom, unitFilterParent } from './logic';
+import { UserIdentityFacts, UserStateBadges } from './UserFacts';
 
 /** One account in the list: a card (one column at 320 px, a grid on wider screens). */
 function UserCard({ user }: { user: User }) {
-  const t = useAdminUsersT();
-  const { t: tMain } = useTranslation();
   return (
     <article className="card users-card stack stack--tight">
       <h3 className="users-card__name">
         <Link to={`${adminPaths.users}/${encodeURIComponent(user.id)}`}>{user.displayName}</Link>
       </h3>
       <dl className="users-facts">
-        <div>
-          <dt>{t('fields.username')}</dt>
-          <dd className="users-facts__code">{user.username}</dd>
-        </div>
-        <div>
-          <dt>{t('fields.role')}</dt>
-          <dd>{roleLabel(tMain, user.role)}</dd>
-        </div>
-        <div>
-          <dt>{t('fields.place')}</dt>
-          <dd>{placeLabel(t, user)}</dd>
-        </div>
+        <UserIdentityFacts user={user} />
       </dl>
-      <p className="users-card__badges">
-        {user.active ? (
-          <Badge tone="success">{t('state.active')}</Badge>
-        ) : (
-          <Badge tone="danger">{t('state.disabled')}</Badge>
-        )}
-        {user.mustChangePassword && user.active && <Badge tone="warning">{t('state.mustChange')}</Badge>}
-      </p>
+      <UserStateBadges user={user} />
     </article>
   );
 }
@@ -154,12 +134,7 @@ export function UsersListPage() {
       </section>
 
       {list.isError && (
-        <Alert variant="error">
-          <p>{t('loadError')}</p>
-          <Button variant="secondary" onClick={() => void list.refetch()}>
-            {t('retry')}
-          </Button>
-        </Alert>
+        <LoadFailed message={t('loadError')} retryLabel={t('retry')} onRetry={() => void list.refetch()} />
       )}
       {!items && list.isPending && <p aria-live="polite">{t('loading')}</p>}
       {items && (
