@@ -183,3 +183,12 @@ export async function untilBlockedOnLock(t: TestApp): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** A promise the test settles when it chooses (to hold one transaction open while another runs). */
+export function latch(): { done: Promise<void>; release(): void } {
+  let release!: () => void;
+  const done = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return { done, release };
+}

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { DB } from '../../db/schema.js';
 import { buildPersonIn, createPersonVia } from '../../test/factories.js';
-import { createUnmigratedDatabase, useTestApp } from '../../test/harness.js';
+import { createUnmigratedDatabase, latch, useTestApp } from '../../test/harness.js';
 import { chainHash, GENESIS_HASH, sealAuditLog, sealAuditLogOnce, verifyAuditChain } from './audit.chain.js';
 import { recordAudit, systemAuditContext } from './audit.service.js';
 
@@ -309,14 +309,8 @@ describe('the audit log hash chain', () => {
     }
     // The embedded database has one connection: a sealer started while a transaction holds an
     // uncommitted entry waits for that transaction, then seals the committed entry.
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let inserted!: () => void;
-    const insertedOnce = new Promise<void>((resolve) => {
-      inserted = resolve;
-    });
+    const { done: gate, release } = latch();
+    const { done: insertedOnce, release: inserted } = latch();
     const writer = t.db.transaction().execute(async (trx) => {
       const row = await sql<{ id: string }>`insert into audit_log (action, entity_type, entity_id)
         values ('test.slow', 'test', 'slow') returning id`.execute(trx);

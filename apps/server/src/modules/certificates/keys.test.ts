@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { unitOfWork } from '../../db/transaction.js';
-import { untilBlockedOnLock, useTestApp } from '../../test/harness.js';
+import { latch, untilBlockedOnLock, useTestApp } from '../../test/harness.js';
 import { systemAuditContext } from '../audit/audit.service.js';
 
 /** A fresh database: no signing key until the first certificate needs one. */
@@ -12,14 +12,8 @@ const now = new Date('2022-01-10T03:00:00Z');
 describe('the first signing key', () => {
   it('two requests that both find none at the same moment end with one key, both signing with it', async () => {
     const keys = t.app.deps.keys;
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let made!: () => void;
-    const madeOnce = new Promise<void>((resolve) => {
-      made = resolve;
-    });
+    const { done: gate, release } = latch();
+    const { done: madeOnce, release: made } = latch();
     const first = unitOfWork(t.db, async (trx) => {
       const signer = await keys.active(trx, audit, now);
       made();

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { unitOfWork } from '../../db/transaction.js';
 import { buildPersonIn, createPersonVia, nationalActor, setRegistryMode } from '../../test/factories.js';
-import { untilBlockedOnLock, useTestApp } from '../../test/harness.js';
+import { latch, untilBlockedOnLock, useTestApp } from '../../test/harness.js';
 import { listAudit, systemAuditContext } from '../audit/audit.service.js';
 import { doseBatchStats, recordDose } from './doses.service.js';
 
@@ -125,14 +125,8 @@ describe('one idempotency key sent for two people at the same moment (the locked
     const a = await person();
     const b = await person();
     const key = randomUUID();
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let inserted!: () => void;
-    const insertedOnce = new Promise<void>((resolve) => {
-      inserted = resolve;
-    });
+    const { done: gate, release } = latch();
+    const { done: insertedOnce, release: inserted } = latch();
     const winner = unitOfWork(t.db, async (trx) => {
       const r = await recordDose(
         trx,
