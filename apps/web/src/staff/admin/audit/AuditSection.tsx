@@ -17,6 +17,7 @@ import { LoadFailed } from '../../../ui/LoadFailed';
 import { SelectField } from '../../../ui/SelectField';
 import { usePageTitle } from '../../../ui/usePageTitle';
 import { formatDateTime } from '../../reception/format';
+import { SectionTitle } from '../SectionHead';
 import { type AuditEntryView, auditApi, auditKeys, useUnitsBelow } from './api';
 import { type AdminAuditT, useAdminAuditT } from './i18n';
 import {
@@ -293,12 +294,7 @@ export default function AuditSection() {
 
   return (
     <div className="stack adm-audit">
-      <div className="stack stack--tight">
-        <h2 ref={headingRef} tabIndex={-1}>
-          {t('title')}
-        </h2>
-        <p className="text-muted">{t('intro')}</p>
-      </div>
+      <SectionTitle headingRef={headingRef} title={t('title')} intro={t('intro')} />
 
       <FilterForm filters={filters} onApply={apply} />
 

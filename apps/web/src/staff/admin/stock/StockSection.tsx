@@ -8,6 +8,7 @@ import { LoadFailed } from '../../../ui/LoadFailed';
 import { SelectField } from '../../../ui/SelectField';
 import { usePageTitle } from '../../../ui/usePageTitle';
 import { todayIso } from '../../reception/format';
+import { SectionTitle } from '../SectionHead';
 import { AllocateForm } from './AllocateForm';
 import { stockApi, stockKeys, useDistricts } from './api';
 import { useAdminStockT } from './i18n';
@@ -72,12 +73,7 @@ export default function StockSection() {
 
   return (
     <div className="stack adm-stock">
-      <div className="stack stack--tight">
-        <h2 ref={headingRef} tabIndex={-1}>
-          {t('title')}
-        </h2>
-        <p className="text-muted">{t('intro')}</p>
-      </div>
+      <SectionTitle headingRef={headingRef} title={t('title')} intro={t('intro')} />
 
       {/* Always in the page, so that what a form did is announced when it changes. */}
       <p role="status" className={notice ? 'alert alert--success adm-stock__notice' : 'visually-hidden'}>

@@ -8,6 +8,7 @@ import { Button } from '../../../ui/Button';
 import { TextField } from '../../../ui/Field';
 import { SelectField } from '../../../ui/SelectField';
 import { usePageTitle } from '../../../ui/usePageTitle';
+import { SectionTitle } from '../SectionHead';
 import {
   type AdminUnit,
   type Scheme,
@@ -43,12 +44,7 @@ export default function UnitsSection() {
   const summary = useQuery({ queryKey: unitsKeys.summary, queryFn: ({ signal }) => unitsApi.summary(signal) });
   return (
     <div className="stack admin-units">
-      <div className="stack stack--tight">
-        <h2 ref={headingRef} tabIndex={-1}>
-          {t('title')}
-        </h2>
-        <p className="text-muted">{t('intro')}</p>
-      </div>
+      <SectionTitle headingRef={headingRef} title={t('title')} intro={t('intro')} />
       <SummaryCard summary={summary.data} isError={summary.isError} />
       <SearchBox onSelect={setSelected} />
       <div className="admin-units__lists">

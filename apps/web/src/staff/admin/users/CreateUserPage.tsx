@@ -11,6 +11,7 @@ import { TextField } from '../../../ui/Field';
 import { SelectField } from '../../../ui/SelectField';
 import { usePageTitle } from '../../../ui/usePageTitle';
 import { adminPaths } from '../paths';
+import { SectionTitle } from '../SectionHead';
 import { type CreatedUser, type CreateUserBody, usersApi, usersKeys } from './api';
 import { roleLabel } from './format';
 import { useAdminUsersT } from './i18n';
@@ -115,12 +116,7 @@ export function CreateUserPage() {
       <p>
         <Link to={adminPaths.users}>← {t('backToList')}</Link>
       </p>
-      <div className="stack stack--tight">
-        <h2 ref={headingRef} tabIndex={-1}>
-          {t('create.title')}
-        </h2>
-        <p className="text-muted">{t('create.intro')}</p>
-      </div>
+      <SectionTitle headingRef={headingRef} title={t('create.title')} intro={t('create.intro')} />
 
       {created ? (
         <section className="card stack" aria-labelledby={`${id}-done`}>

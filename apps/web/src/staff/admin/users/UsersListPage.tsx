@@ -9,6 +9,7 @@ import { LoadFailed } from '../../../ui/LoadFailed';
 import { SelectField } from '../../../ui/SelectField';
 import { usePageTitle } from '../../../ui/usePageTitle';
 import { adminPaths } from '../paths';
+import { SectionTitle } from '../SectionHead';
 import { LIST_LIMIT, type User, type UserFilters, useFacilities, useUnits, useUsers } from './api';
 import { roleLabel } from './format';
 import { useAdminUsersT } from './i18n';
@@ -59,12 +60,7 @@ export function UsersListPage() {
   return (
     <div className="users stack">
       <div className="users__head">
-        <div className="stack stack--tight">
-          <h2 ref={headingRef} tabIndex={-1}>
-            {t('title')}
-          </h2>
-          <p className="text-muted">{t('intro')}</p>
-        </div>
+        <SectionTitle headingRef={headingRef} title={t('title')} intro={t('intro')} />
         <Link className={buttonClass('primary')} to={`${adminPaths.users}/moi`}>
           {t('add')}
         </Link>
