@@ -10,6 +10,7 @@ import {
   type AxeViolation,
   axeViolations,
   DEMO_PASSWORD,
+  isFocused,
   REPO_ROOT,
   registerOnPortal,
   signInThroughPage,
@@ -74,10 +75,6 @@ function shapeOf(pathname: string): string {
 function dmy(iso: string): string {
   const [y, m, d] = iso.split('-');
   return `${d}/${m}/${y}`;
-}
-
-async function isFocused(locator: Locator): Promise<boolean> {
-  return locator.evaluate((el) => el === document.activeElement);
 }
 
 /** The ids an element's aria-describedby names. */
