@@ -65,7 +65,7 @@ export function UserMenu({ user }: { user: SessionUser }) {
         {/* An icon, not initials: an account named after a unit ("… Phường 1") would show "1", and
             a visible letter that is not in the button's name breaks label-in-name (WCAG 2.5.3). */}
         <span className="user-menu__avatar" aria-hidden="true">
-          <svg viewBox="0 0 24 24" width="20" height="20" focusable="false">
+          <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
             <path
               fill="currentColor"
               d="M12 12a4.5 4.5 0 1 0 0-9 4.5 4.5 0 0 0 0 9Zm0 2c-4.4 0-8 2.3-8 5.2V21h16v-1.8c0-2.9-3.6-5.2-8-5.2Z"
