@@ -221,3 +221,51 @@ describe('a deactivated facility', () => {
     expect(res.body.error.code).toBe('unknown_facility');
   });
 });
+
+describe('a deactivated facility is given nothing new', () => {
+  it('no account is placed there and no doses are allocated to it (409 facility_inactive); an account already there keeps its place', async () => {
+    const f = await create('caolanh.admin', {
+      name: `Điểm tiêm ${uniq()}`,
+      kind: 'vaccination_site',
+      unitCode: '29869',
+    });
+    const before = await t.call('POST', '/api/users', {
+      as: 'caolanh.admin',
+      body: { username: uniq('dt.site'), displayName: 'Điểm tiêm tạm', role: 'site_staff', facilityId: f.id },
+    });
+    expect(before.status, JSON.stringify(before.body)).toBe(201);
+    await t.call('POST', `/api/facilities/${f.id}/deactivate`, { as: 'caolanh.admin', body: { reason: 'Đóng cửa' } });
+
+    const user = await t.call('POST', '/api/users', {
+      as: 'caolanh.admin',
+      body: { username: uniq('dt.site'), displayName: 'Điểm tiêm mới', role: 'site_staff', facilityId: f.id },
+    });
+    expect(user.status).toBe(409);
+    expect(user.body.error).toMatchObject({ code: 'facility_inactive', field: 'facilityId' });
+
+    // The account made before may still be edited, its place given again unchanged.
+    const edit = await t.call('PATCH', `/api/users/${before.body.id}`, {
+      as: 'caolanh.admin',
+      body: { displayName: 'Điểm tiêm (đã đóng)', facilityId: f.id },
+    });
+    expect(edit.status, JSON.stringify(edit.body)).toBe(200);
+
+    const lot = await t.call('POST', '/api/lots', {
+      as: 'dongthap.admin',
+      body: {
+        vaccineCode: 'EU/1/20/1528',
+        lotNumber: uniq('FK').toUpperCase(),
+        expiresOn: '2022-06-30',
+        doses: 100,
+        receivedOn: '2021-11-15',
+      },
+    });
+    expect(lot.status, JSON.stringify(lot.body)).toBe(201);
+    const allocation = await t.call('POST', `/api/lots/${lot.body.id}/allocations`, {
+      as: 'dongthap.admin',
+      body: { doses: 10, toFacilityId: f.id },
+    });
+    expect(allocation.status).toBe(409);
+    expect(allocation.body.error).toMatchObject({ code: 'facility_inactive', field: 'toFacilityId' });
+  });
+});

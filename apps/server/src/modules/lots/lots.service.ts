@@ -6,7 +6,7 @@ import { type Actor, provinceOfNewRecord, requireScope } from '../../lib/authz.j
 import { AppError } from '../../lib/errors.js';
 import { TtlCache } from '../../lib/ttl-cache.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
-import { getFacility } from '../facilities/facilities.service.js';
+import { requireActiveFacility } from '../facilities/facilities.service.js';
 import { getUnit2021 } from '../units/units.service.js';
 import {
   findLotById,
@@ -155,8 +155,8 @@ export async function allocateLot(
   let to: Holder;
   let target: { provinceCode: string; districtCode: string | null };
   if (input.toFacilityId) {
-    const f = await getFacility(trx, input.toFacilityId);
-    if (!f) throw new AppError('unknown_facility', { field: 'toFacilityId' });
+    // A deactivated facility receives no doses (409 facility_inactive).
+    const f = await requireActiveFacility(trx, input.toFacilityId, 'toFacilityId');
     to = `F:${f.id}`;
     target = { provinceCode: f.province_code, districtCode: f.district_code };
   } else if (input.toDistrictCode && from.startsWith('P:')) {

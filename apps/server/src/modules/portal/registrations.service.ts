@@ -278,6 +278,8 @@ export async function assignRegistration(
   if (to.facilityId) {
     const f = await getFacility(trx, to.facilityId);
     if (!f || f.province_code !== r.province_code) throw new AppError('unknown_facility', { field: 'facilityId' });
+    // A registrant is not sent to a deactivated facility (409 facility_inactive).
+    if (!f.active) throw new AppError('facility_inactive', { field: 'facilityId', params: { name: f.name } });
     facilityId = f.id;
     district = f.district_code;
   } else if (district) {

@@ -18,7 +18,7 @@ import { type Actor, covers, requireScope, type Scope } from '../../lib/authz.js
 import { AppError } from '../../lib/errors.js';
 import { hashPassword } from '../../lib/passwords.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
-import { getFacility } from '../facilities/facilities.service.js';
+import { getFacility, requireActiveFacility } from '../facilities/facilities.service.js';
 import { getUnit2021, unitPath } from '../units/units.service.js';
 import {
   countUsers,
@@ -75,13 +75,19 @@ function scopeOfRow(u: UserRow): Scope {
 async function resolveScope(
   db: Executor,
   input: { role: Role; unitCode?: string | null | undefined; facilityId?: string | null | undefined },
+  /** The account's present facility: it may stay there after the facility was deactivated. */
+  currentFacilityId?: string | null,
 ): Promise<Scope> {
   const allowed = ROLE_SCOPE_LEVELS[input.role];
   if (input.facilityId) {
     if (!allowed.includes('facility')) {
       throw new AppError('role_not_at_facility', { field: 'facilityId' });
     }
-    const f = await getFacility(db, input.facilityId);
+    // No account is placed at a deactivated facility (409 facility_inactive); one already there may stay.
+    const f =
+      input.facilityId === currentFacilityId
+        ? await getFacility(db, input.facilityId)
+        : await requireActiveFacility(db, input.facilityId);
     if (!f) throw new AppError('unknown_facility', { field: 'facilityId' });
     return {
       level: 'facility',
@@ -324,6 +330,7 @@ export async function updateAccount(
       placeGiven
         ? { role, unitCode: body.unitCode, facilityId: body.facilityId }
         : { role, unitCode: user.unit_code, facilityId: user.facility_id },
+      user.facility_id,
     );
     requirePlaceInScope(actor, scope, body);
     const columns = scopeColumnsOf(scope);
