@@ -396,6 +396,22 @@ describe('registration (Đăng ký tiêm)', () => {
     const list = await t.call('GET', '/api/registrations', { as: 'dongthap.admin' });
     const reg = list.body.items.find((r: any) => r.code === confirmed.body.code);
     expect(reg).toMatchObject({ status: 'confirmed' });
+    // Not to a deactivated facility.
+    const closed = await t.call('POST', '/api/facilities', {
+      as: 'dongthap.admin',
+      body: { name: `Điểm tiêm đã đóng ${c.idNumber}`, kind: 'vaccination_site', unitCode: '29869' },
+    });
+    expect(closed.status).toBe(201);
+    await t.call('POST', `/api/facilities/${closed.body.id}/deactivate`, {
+      as: 'dongthap.admin',
+      body: { reason: 'Đóng cửa' },
+    });
+    const refused = await t.call('POST', `/api/registrations/${reg.id}/assign`, {
+      as: 'dongthap.admin',
+      body: { facilityId: closed.body.id },
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'facility_inactive', field: 'facilityId' });
     expect(
       (await t.call('GET', '/api/registrations', { as: 'hanoi.admin' })).body.items.some(
         (r: any) => r.code === confirmed.body.code,
