@@ -125,6 +125,26 @@ describe('staff sign-in (browser)', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('keeps what was typed before the page’s scripts ran (a slow phone) and signs in with it', async () => {
+    const page = await newPage({ width: 320, height: 640 });
+    // The scripts arrive 1.5 s after the pre-rendered form: the user types meanwhile.
+    await page.route('**/assets/*.js', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+    });
+    await page.goto('/dang-nhap', { waitUntil: 'commit' });
+    await page.getByLabel('Tên đăng nhập', { exact: true }).fill(TEST_ADMIN_USERNAME);
+    await page.getByLabel('Mật khẩu', { exact: true }).fill(`${TEST_ADMIN_PASSWORD}-sai`);
+    const submit = page.getByRole('button', { name: 'Đăng nhập', exact: true });
+    // Once React has taken the page over, the button submits: the typed values are the form's.
+    await page.waitForFunction(() => document.querySelector('form button[type="submit"]') !== null);
+    await submit.click();
+    const alert = await visible(page.getByRole('alert'));
+    expect(await alert.textContent()).toMatch(/Sai tên đăng nhập hoặc mật khẩu/i);
+    await expect.poll(() => page.getByLabel('Tên đăng nhập', { exact: true }).inputValue()).toBe(TEST_ADMIN_USERNAME);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('sends an anonymous visitor of a staff page to the login page and back after signing in', async () => {
     const page = await newPage({ width: 1280, height: 800 });
     await page.goto('/quan-tri/khong-co-trang-nay');

@@ -1,4 +1,13 @@
-import { type ComponentPropsWithRef, type ReactNode, useId } from 'react';
+import {
+  type ChangeEvent,
+  type ComponentPropsWithRef,
+  type ReactNode,
+  type Ref,
+  useCallback,
+  useEffect,
+  useId,
+  useRef,
+} from 'react';
 import { cx } from './cx';
 
 export interface TextFieldProps extends Omit<ComponentPropsWithRef<'input'>, 'children' | 'required'> {
@@ -20,6 +29,31 @@ export interface TextFieldProps extends Omit<ComponentPropsWithRef<'input'>, 'ch
   announceError?: number | undefined;
 }
 
+function assignRef<T>(ref: Ref<T> | undefined, value: T | null): void {
+  if (typeof ref === 'function') ref(value);
+  else if (ref) (ref as { current: T | null }).current = value;
+}
+
+/**
+ * What was typed into a pre-rendered page's field before its scripts ran (a slow phone: the form
+ * shows at once, React takes over seconds later) is kept: once hydrated, a controlled field whose
+ * DOM value differs from its state hands the typed value to its `onChange`, so the form does not
+ * answer "enter your username" over a field the user can see filled in.
+ */
+function useAdoptTypedValue(
+  ref: { current: HTMLInputElement | null },
+  value: unknown,
+  onChange: ((event: ChangeEvent<HTMLInputElement>) => void) | undefined,
+): void {
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only once, when the field is first mounted
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || !onChange || typeof value !== 'string') return;
+    if (el.value !== '' && el.value !== value)
+      onChange({ target: el, currentTarget: el } as ChangeEvent<HTMLInputElement>);
+  }, []);
+}
+
 /** A labelled text input with optional hint and error text linked by aria-describedby. */
 export function TextField({
   label,
@@ -30,9 +64,19 @@ export function TextField({
   announceError,
   id,
   className,
+  ref: givenRef,
   ...inputProps
 }: TextFieldProps) {
   const autoId = useId();
+  const ownRef = useRef<HTMLInputElement | null>(null);
+  const setRef = useCallback(
+    (el: HTMLInputElement | null) => {
+      ownRef.current = el;
+      assignRef(givenRef, el);
+    },
+    [givenRef],
+  );
+  useAdoptTypedValue(ownRef, inputProps.value, inputProps.onChange);
   const inputId = id ?? `field-${autoId}`;
   const hintId = hint ? `${inputId}-hint` : undefined;
   const errorId = error ? `${inputId}-error` : undefined;
@@ -52,6 +96,7 @@ export function TextField({
         </FieldError>
       )}
       <input
+        ref={setRef}
         id={inputId}
         className="field__input"
         aria-invalid={error ? true : undefined}
