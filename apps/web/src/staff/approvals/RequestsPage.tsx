@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { APPROVAL_STATUSES, type ApprovalDecision, type ApprovalStatus } from '@tiemchung/core';
-import { type FormEvent, type ReactNode, useId, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import type { ApiError } from '../../api/client';
@@ -46,12 +46,15 @@ export function RequestsPage() {
     queryFn: ({ signal }) => approvalsApi.list({ status, limit: 200 }, signal),
     refetchInterval: REFRESH_MS,
   });
-  const [notice, setNotice] = useState('');
+  // What was just decided; `n` moves the focus there again for the same text.
+  const [decided, setDecided] = useState<{ text: string; n: number } | null>(null);
+  const notice = decided?.text ?? '';
   const noticeRef = useRef<HTMLDivElement>(null);
-  const announce = (text: string) => {
-    setNotice(text);
-    requestAnimationFrame(() => noticeRef.current?.focus());
-  };
+  const announce = (text: string) => setDecided((d) => ({ text, n: (d?.n ?? 0) + 1 }));
+  // Once the notice is on the page (after the commit, whenever the decision's answer came back).
+  useEffect(() => {
+    if (decided) noticeRef.current?.focus();
+  }, [decided]);
   return (
     <div className="stack reception">
       <SubNav />
