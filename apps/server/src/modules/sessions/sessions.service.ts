@@ -256,18 +256,14 @@ export async function checkIn(
     return { visit: existing, created: false };
   }
   if (session.status === 'closed') throw sessionClosed();
-  const { n } = await trx
-    .selectFrom('visits')
-    .select((eb) => eb.fn.coalesce(eb.fn.max('queue_number'), sql<number>`0`).as('n'))
-    .where('session_id', '=', session.id)
-    .executeTakeFirstOrThrow();
+  const queueNumber = await nextQueueNumber(trx, session.id);
   const visit = await trx
     .insertInto('visits')
     .values({
       id: input.visitId ?? uuidv7(now.getTime()),
       session_id: session.id,
       person_id: person.id,
-      queue_number: Number(n) + 1,
+      queue_number: queueNumber,
       status: 'waiting',
       check_in_method: input.method,
       checked_in_at: now,
@@ -282,6 +278,16 @@ export async function checkIn(
     after: { personId: person.id, sessionId: session.id, method: input.method },
   });
   return { visit, created: true };
+}
+
+/** The next number in a session's queue (the session row is locked by the caller). */
+async function nextQueueNumber(trx: Trx, sessionId: string): Promise<number> {
+  const { n } = await trx
+    .selectFrom('visits')
+    .select((eb) => eb.fn.coalesce(eb.fn.max('queue_number'), sql<number>`0`).as('n'))
+    .where('session_id', '=', sessionId)
+    .executeTakeFirstOrThrow();
+  return Number(n) + 1;
 }
 
 function sessionClosed(): AppError {
@@ -580,6 +586,7 @@ async function resolveUnfinishedVisits(
       continue;
     }
     const field = `visits.${outcomes.indexOf(o)}`;
+    const resolvedBase = { visitId: v.id, personId: v.person_id, queueNumber: v.queue_number };
     if (o.outcome === 'left') {
       await trx
         .updateTable('visits')
@@ -594,14 +601,7 @@ async function resolveUnfinishedVisits(
         after: { status: 'left', sessionClosed: session.id },
         reason: o.reason,
       });
-      resolved.push({
-        visitId: v.id,
-        personId: v.person_id,
-        queueNumber: v.queue_number,
-        outcome: 'left',
-        sessionId: null,
-        toVisitId: null,
-      });
+      resolved.push({ ...resolvedBase, outcome: 'left', sessionId: null, toVisitId: null });
     } else if (o.outcome === 'done') {
       if (v.status !== 'observing' || !v.observation_until || v.observation_until > now) {
         throw new AppError('session_visit_outcome_invalid', { field, params: { queueNumber: v.queue_number } });
@@ -613,14 +613,7 @@ async function resolveUnfinishedVisits(
         entityId: v.id,
         after: { atSessionClose: session.id },
       });
-      resolved.push({
-        visitId: v.id,
-        personId: v.person_id,
-        queueNumber: v.queue_number,
-        outcome: 'done',
-        sessionId: null,
-        toVisitId: null,
-      });
+      resolved.push({ ...resolvedBase, outcome: 'done', sessionId: null, toVisitId: null });
     } else {
       const to = targets.get(o.sessionId)!;
       const existing = await trx
@@ -631,18 +624,13 @@ async function resolveUnfinishedVisits(
         .executeTakeFirst();
       let toVisitId = existing?.id;
       if (!toVisitId) {
-        const { n } = await trx
-          .selectFrom('visits')
-          .select((eb) => eb.fn.coalesce(eb.fn.max('queue_number'), sql<number>`0`).as('n'))
-          .where('session_id', '=', to.id)
-          .executeTakeFirstOrThrow();
         const created = await trx
           .insertInto('visits')
           .values({
             id: uuidv7(now.getTime()),
             session_id: to.id,
             person_id: v.person_id,
-            queue_number: Number(n) + 1,
+            queue_number: await nextQueueNumber(trx, to.id),
             check_in_method: v.check_in_method,
             checked_in_at: now,
             checked_in_by: actor.username,
@@ -665,14 +653,7 @@ async function resolveUnfinishedVisits(
         before: { status: v.status },
         after: { status: 'handed_over', toSessionId: to.id, toVisitId, personId: v.person_id },
       });
-      resolved.push({
-        visitId: v.id,
-        personId: v.person_id,
-        queueNumber: v.queue_number,
-        outcome: 'handover',
-        sessionId: to.id,
-        toVisitId,
-      });
+      resolved.push({ ...resolvedBase, outcome: 'handover', sessionId: to.id, toVisitId });
     }
   }
   if (unresolved.length) {
