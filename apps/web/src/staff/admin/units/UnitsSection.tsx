@@ -215,27 +215,27 @@ function Browser2021({
         {t('browse.title2021')}
       </h3>
       {empty && <p className="text-muted">{t('browse.empty')}</p>}
-      <SelectField
+      <UnitSelect
         label={t('browse.province')}
-        value={province}
         placeholder={t('browse.chooseProvince')}
-        onChange={(event) => {
-          setProvince(event.target.value);
+        value={province}
+        units={provinces.data}
+        onPick={(code) => {
+          setProvince(code);
           setDistrict('');
-          if (event.target.value) onSelect({ scheme: '2021', code: event.target.value });
+          if (code) onSelect({ scheme: '2021', code });
         }}
-        options={(provinces.data ?? []).map((u) => ({ value: u.code, label: u.name }))}
       />
       {province && (
-        <SelectField
+        <UnitSelect
           label={t('browse.district')}
-          value={district}
           placeholder={t('browse.chooseDistrict')}
-          onChange={(event) => {
-            setDistrict(event.target.value);
-            if (event.target.value) onSelect({ scheme: '2021', code: event.target.value });
+          value={district}
+          units={districts.data}
+          onPick={(code) => {
+            setDistrict(code);
+            if (code) onSelect({ scheme: '2021', code });
           }}
-          options={(districts.data ?? []).map((u) => ({ value: u.code, label: u.name }))}
         />
       )}
       {province && districts.data?.length === 0 && <p className="text-muted">{t('browse.noChildren')}</p>}
@@ -276,15 +276,15 @@ function Browser2025({
       {empty ? (
         <p className="text-muted">{t('browse.empty')}</p>
       ) : (
-        <SelectField
+        <UnitSelect
           label={t('browse.province')}
-          value={province}
           placeholder={t('browse.chooseProvince')}
-          onChange={(event) => {
-            setProvince(event.target.value);
-            if (event.target.value) onSelect({ scheme: '2025', code: event.target.value });
+          value={province}
+          units={provinces.data}
+          onPick={(code) => {
+            setProvince(code);
+            if (code) onSelect({ scheme: '2025', code });
           }}
-          options={(provinces.data ?? []).map((u) => ({ value: u.code, label: u.name }))}
         />
       )}
       {province && (
@@ -297,6 +297,31 @@ function Browser2025({
         />
       )}
     </section>
+  );
+}
+
+/** A select of units (a level of one list); `onPick` gets the code chosen ('' for none). */
+function UnitSelect({
+  label,
+  placeholder,
+  value,
+  units,
+  onPick,
+}: {
+  label: string;
+  placeholder: string;
+  value: string;
+  units: AdminUnit[] | undefined;
+  onPick: (code: string) => void;
+}) {
+  return (
+    <SelectField
+      label={label}
+      value={value}
+      placeholder={placeholder}
+      onChange={(event) => onPick(event.target.value)}
+      options={(units ?? []).map((u) => ({ value: u.code, label: u.name }))}
+    />
   );
 }
 
