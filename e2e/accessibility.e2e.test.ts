@@ -10,7 +10,10 @@ import {
   type AxeViolation,
   axeViolations,
   DEMO_PASSWORD,
+  FACILITY_ID,
   isFocused,
+  PFIZER,
+  PFIZER_LOT,
   REPO_ROOT,
   registerOnPortal,
   signInThroughPage,
@@ -29,9 +32,6 @@ import {
  * as it is linked; a last test holds the navigations to the two tables.
  */
 
-const FACILITY_ID = 'DT-CL-01';
-const PFIZER = 'EU/1/20/1528';
-const PFIZER_LOT = 'FF2587';
 const CHECK_IN_LABEL = 'Tìm người đến tiêm: số CCCD/CMND, số điện thoại hoặc họ tên';
 const WIDTHS = [
   { width: 320, height: 640 },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.ts';
-import { useServerAndBrowser } from './helpers';
+import { DEMO_PASSWORD, demoUser, useServerAndBrowser } from './helpers';
 
 /**
  * "100 % of certificates printed from the platform": at the desk, the person's card shows the
@@ -14,7 +14,7 @@ describe('printing certificates at the desk (browser)', () => {
     const login = await fetch(`${env.server.baseUrl}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'caolanh.tiem', password: 'TiemChung@2021' }),
+      body: JSON.stringify(demoUser('caolanh.tiem')),
     });
     const { token } = (await login.json()) as { token: string };
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
@@ -43,7 +43,7 @@ describe('printing certificates at the desk (browser)', () => {
     const page = await context.newPage();
     await page.goto('/dang-nhap');
     await page.getByLabel('Tên đăng nhập').fill('caolanh.tiem');
-    await page.getByLabel('Mật khẩu').fill('TiemChung@2021');
+    await page.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
     await page.waitForURL('**/quan-tri**');
     await page.goto(`/quan-tri/tiep-don/nguoi/${person.id}`);

@@ -226,6 +226,15 @@ export function assertWebBuilt(): void {
 /** The demo accounts' password (README, demo accounts). */
 export const DEMO_PASSWORD = 'TiemChung@2021';
 
+/** A demo account's sign-in (every demo account has DEMO_PASSWORD). */
+export const demoUser = (username: string) => ({ username, password: DEMO_PASSWORD });
+/** The demo site staff of Trạm Y tế Phường 1, TP Cao Lãnh (DT-CL-01, Đồng Tháp, province 87). */
+export const SITE_STAFF = demoUser('caolanh.tiem');
+/** That site, the demo's Pfizer (Comirnaty) and the lot the site holds. */
+export const FACILITY_ID = 'DT-CL-01';
+export const PFIZER = 'EU/1/20/1528';
+export const PFIZER_LOT = 'FF2587';
+
 /** A date in Vietnam (UTC+7), `days` after today, as `YYYY-MM-DD`: the sites' day. */
 export function vnDate(days = 0): string {
   return new Date(Date.now() + 7 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);

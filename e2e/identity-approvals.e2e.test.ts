@@ -5,7 +5,7 @@ import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.ts';
 import { otherCccd } from '../apps/server/src/test/factories.ts';
-import { DEMO_PASSWORD, useServerAndBrowser, vnDate } from './helpers';
+import { DEMO_PASSWORD, FACILITY_ID, PFIZER_LOT, useServerAndBrowser, vnDate } from './helpers';
 
 /**
  * Identity approvals (issue 14, point 2), in the browser against the built server: a person the
@@ -16,8 +16,6 @@ import { DEMO_PASSWORD, useServerAndBrowser, vnDate } from './helpers';
  * reason, shown at the desk.
  */
 const env = useServerAndBrowser();
-const FACILITY_ID = 'DT-CL-01';
-const PFIZER_LOT = 'FF2587';
 const contexts: BrowserContext[] = [];
 /** Set to a directory to save screenshots of the screens. */
 const SCREENSHOT_DIR = process.env.E2E_SCREENSHOT_DIR;

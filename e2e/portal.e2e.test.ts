@@ -6,7 +6,12 @@ import {
   apiToken,
   assertWebBuilt,
   callApi,
+  demoUser,
+  FACILITY_ID,
   launchBrowser,
+  PFIZER,
+  PFIZER_LOT,
+  SITE_STAFF,
   type StaffAccount,
   saveScreenshot,
   startServer,
@@ -17,13 +22,8 @@ import {
   visible,
 } from './helpers';
 
-/** The demo site staff of Trạm Y tế Phường 1, TP Cao Lãnh (DT-CL-01, Đồng Tháp, province 87). */
-const SITE_STAFF = { username: 'caolanh.tiem', password: 'TiemChung@2021' };
 /** The demo report handler of Đồng Tháp. */
-const REPORT_HANDLER = { username: 'dongthap.phananh', password: 'TiemChung@2021' };
-const FACILITY_ID = 'DT-CL-01';
-const PFIZER = 'EU/1/20/1528';
-const PFIZER_LOT = 'FF2587';
+const REPORT_HANDLER = demoUser('dongthap.phananh');
 
 type Citizen = ReturnType<typeof simulatorCitizens>[number];
 

@@ -9,6 +9,7 @@ import {
   callApi,
   launchBrowser,
   openStaffPage,
+  SITE_STAFF,
   saveScreenshot,
   startServer,
   type TestServer,
@@ -16,8 +17,6 @@ import {
   withoutDiacritics,
 } from './helpers';
 
-/** The demo site staff of Trạm Y tế Phường 1, TP Cao Lãnh (DT-CL-01, Đồng Tháp, province 87). */
-const SITE_STAFF = { username: 'caolanh.tiem', password: 'TiemChung@2021' };
 const SEARCH_LABEL = 'Tìm theo số CCCD/CMND, số điện thoại hoặc họ tên';
 
 type Citizen = ReturnType<typeof simulatorCitizens>[number];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.ts';
 import { personBodyOf } from '../apps/server/src/test/factories.ts';
-import { registerOnPortal, signInThroughPage, useServerAndBrowser, vnDate } from './helpers';
+import { DEMO_PASSWORD, registerOnPortal, signInThroughPage, useServerAndBrowser, vnDate } from './helpers';
 
 /**
  * Đăng ký tiêm → check-in: a citizen registers on the portal (OTP), gets a QR; at the site the
@@ -39,7 +39,7 @@ describe('a registrant checked in at the site by the registration QR (browser)',
     expect(start.status).toBe(202);
     expect(confirmed.body.qr).toMatch(/^TCDK:DK-/);
 
-    const site = await env.token('caolanh.tiem', 'TiemChung@2021');
+    const site = await env.token('caolanh.tiem', DEMO_PASSWORD);
     const session = await openSession(site);
 
     const { context, page, box } = await openBoard(session.id);
@@ -68,7 +68,7 @@ describe('a registrant checked in at the site by the registration QR (browser)',
 
   it('scanning the e-health book’s certificate QR (HC1:…) checks its holder in; an altered one is refused', async () => {
     const c = simulatorCitizens().filter((x) => x.provinceCode === '87')[11]!;
-    const site = await env.token('caolanh.tiem', 'TiemChung@2021');
+    const site = await env.token('caolanh.tiem', DEMO_PASSWORD);
     const person = await env.json<{ id: string }>('/api/people', {
       method: 'POST',
       token: site,

@@ -8,9 +8,14 @@ import {
   apiToken,
   assertWebBuilt,
   callApi,
+  demoUser,
+  FACILITY_ID,
   isFocused,
   launchBrowser,
   openStaffPage,
+  PFIZER,
+  PFIZER_LOT,
+  SITE_STAFF,
   type StaffAccount,
   saveScreenshot,
   startServer,
@@ -18,15 +23,10 @@ import {
   visible,
 } from './helpers';
 
-/** The demo site staff of Trạm Y tế Phường 1, TP Cao Lãnh (DT-CL-01, Đồng Tháp, province 87). */
-const SITE_STAFF = { username: 'caolanh.tiem', password: 'TiemChung@2021' };
 /** The demo report handler of Đồng Tháp (scope: the province). */
-const HANDLER = { username: 'dongthap.phananh', password: 'TiemChung@2021' };
+const HANDLER = demoUser('dongthap.phananh');
 /** The demo province administrator of Đồng Tháp (may open campaigns). */
-const PROVINCE_ADMIN = { username: 'dongthap.admin', password: 'TiemChung@2021' };
-const FACILITY_ID = 'DT-CL-01';
-const PFIZER = 'EU/1/20/1528';
-const PFIZER_LOT = 'FF2587';
+const PROVINCE_ADMIN = demoUser('dongthap.admin');
 /** The area is opened by its address: its STAFF_AREAS entry (the navigation) is added separately. */
 const QUEUE = '/quan-tri/phan-anh';
 const HOUR = 3_600_000;

@@ -7,9 +7,13 @@ import {
   apiToken,
   assertWebBuilt,
   callApi,
+  FACILITY_ID,
   isFocused,
   launchBrowser,
   openStaffPage,
+  PFIZER,
+  PFIZER_LOT,
+  SITE_STAFF,
   saveScreenshot,
   startServer,
   type TestServer,
@@ -18,11 +22,6 @@ import {
   withoutDiacritics,
 } from './helpers';
 
-/** The demo site staff of Trạm Y tế Phường 1, TP Cao Lãnh (DT-CL-01, Đồng Tháp, province 87). */
-const SITE_STAFF = { username: 'caolanh.tiem', password: 'TiemChung@2021' };
-const FACILITY_ID = 'DT-CL-01';
-const PFIZER = 'EU/1/20/1528';
-const PFIZER_LOT = 'FF2587';
 const CHECK_IN_LABEL = 'Tìm người đến tiêm: số CCCD/CMND, số điện thoại hoặc họ tên';
 
 /** The ministry's screening checklist: every question answered "no" (core SCREENING_QUESTIONS). */

@@ -9,18 +9,17 @@ import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.
 import { personBodyOf, reportBodyAbout } from '../apps/server/src/test/factories.ts';
 import {
   assertWebBuilt,
+  FACILITY_ID,
   launchBrowser,
+  PFIZER,
+  PFIZER_LOT,
+  SITE_STAFF,
   startServer,
   TEST_ADMIN_PASSWORD,
   TEST_ADMIN_USERNAME,
   type TestServer,
 } from './helpers';
 
-/** The demo site staff of Trạm Y tế Phường 1, TP Cao Lãnh (DT-CL-01, Đồng Tháp, province 87). */
-const SITE_STAFF = { username: 'caolanh.tiem', password: 'TiemChung@2021' };
-const FACILITY_ID = 'DT-CL-01';
-const PFIZER = 'EU/1/20/1528';
-const PFIZER_LOT = 'FF2587';
 const PASTE_LABEL = 'Nội dung mã QR';
 /** Set to a directory to save screenshots of the screens (360 px and 1280 px wide). */
 const SCREENSHOT_DIR = process.env.E2E_SCREENSHOT_DIR;
