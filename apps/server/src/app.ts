@@ -13,6 +13,7 @@ import {
 import helmet from 'helmet';
 import type { Kysely } from 'kysely';
 import { bootstrapDatabase } from './bootstrap/bootstrap.js';
+import { statsSources } from './bootstrap/stats-sources.js';
 import type { Config } from './config.js';
 import { type Database, type DatabaseKind, openDatabase } from './db/database.js';
 import type { DB } from './db/schema.js';
@@ -52,6 +53,7 @@ import { sessionsRoutes } from './modules/sessions/sessions.routes.js';
 import { dispatchPendingSms } from './modules/sms/sms.job.js';
 import { smsRoutes } from './modules/sms/sms.routes.js';
 import { httpSmsProvider, outboxProvider, type SmsProvider } from './modules/sms/sms.service.js';
+import { foldStats } from './modules/stats/stats.job.js';
 import { statsRoutes } from './modules/stats/stats.routes.js';
 import { stockRoutes } from './modules/stock/stock.routes.js';
 import { unitsRoutes } from './modules/units/units.routes.js';
@@ -282,6 +284,8 @@ function startJobs(app: FastifyInstance): void {
     () => escalateOverdue(app.db, app.deps.clock()),
     (n) => n && app.log.warn({ escalated: n }, 'overdue reports escalated to the parent units'),
   );
+  // Counts the doses, people and reports changed since the last run into the statistics.
+  every(app, app.config.statsFoldIntervalMs, 'statistics fold', () => foldStats(app.db, statsSources));
   every(
     app,
     app.config.recheckIntervalMs,

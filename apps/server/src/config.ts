@@ -51,6 +51,8 @@ export interface Config {
   readonly recheckIntervalMs: number;
   /** How often the background job escalates reports past their due time (0: never); independent of the re-check. */
   readonly reportEscalationIntervalMs: number;
+  /** How often the statistics job counts the changes marked since its last run into the aggregates (0: never). */
+  readonly statsFoldIntervalMs: number;
   /** AES-256 key that encrypts the certificate signing keys at rest (TIEMCHUNG_MASTER_KEY); null: demo key file. */
   readonly masterKey: Buffer | null;
   readonly sms: {
@@ -123,6 +125,7 @@ export const envSchema = z
     REGISTRY_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(3900),
     RECHECK_INTERVAL_MS: z.coerce.number().int().min(0).max(MAX_INTERVAL_MS).default(60_000),
     REPORT_ESCALATION_INTERVAL_MS: z.coerce.number().int().min(0).max(MAX_INTERVAL_MS).default(60_000),
+    STATS_FOLD_INTERVAL_MS: z.coerce.number().int().min(0).max(MAX_INTERVAL_MS).default(1000),
     SMS_PROVIDER: z.enum(['outbox', 'http']).optional(),
     SMS_GATEWAY_URL: z
       .string()
@@ -280,6 +283,11 @@ export const CONFIG_VARIABLES: {
     description:
       'how often the background job escalates the reports past their 48-hour due time: the parent unit sees them and both units are notified, once; `0`: never (overdue reports are still shown as overdue). Independent of `RECHECK_INTERVAL_MS`',
   },
+  STATS_FOLD_INTERVAL_MS: {
+    default: '`1000`',
+    description:
+      'how often the statistics job counts the doses, people and reports changed since its last run into the aggregates (the figures lag the records by about this much, shown as `lagSeconds`); `0`: never (tests count on demand)',
+  },
   SMS_PROVIDER: {
     default: '`outbox` (`http` in production)',
     description:
@@ -361,6 +369,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     recheckIntervalMs: e.RECHECK_INTERVAL_MS,
     reportEscalationIntervalMs: e.REPORT_ESCALATION_INTERVAL_MS,
+    statsFoldIntervalMs: e.STATS_FOLD_INTERVAL_MS,
     masterKey: e.TIEMCHUNG_MASTER_KEY
       ? Buffer.from(e.TIEMCHUNG_MASTER_KEY, /^[0-9a-fA-F]{64}$/.test(e.TIEMCHUNG_MASTER_KEY) ? 'hex' : 'base64')
       : null,

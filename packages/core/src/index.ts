@@ -11,5 +11,6 @@ export * from './reports.js';
 export * from './roles.js';
 export * from './schemas/index.js';
 export * from './screening.js';
+export * from './stats.js';
 export * from './synthetic.js';
 export * from './vaccines.js';

@@ -13,6 +13,7 @@ import * as m0011 from './migrations/2026_12_02_0011_identity_approvals.js';
 import * as m0012 from './migrations/2026_12_02_0012_facility_admin.js';
 import * as m0013 from './migrations/2026_12_02_0013_audit_units.js';
 import * as m0014 from './migrations/2026_12_02_0014_name_words.js';
+import * as m0015 from './migrations/2026_12_02_0015_stats.js';
 import type { DB } from './schema.js';
 
 /**
@@ -34,6 +35,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_12_02_0012_facility_admin': m0012,
   '2026_12_02_0013_audit_units': m0013,
   '2026_12_02_0014_name_words': m0014,
+  '2026_12_02_0015_stats': m0015,
 };
 
 /** Brings the schema to the latest version; throws with the failing migration's error. */

@@ -38,6 +38,18 @@ export interface DB {
   report_actions: ReportActionTable;
   campaigns: CampaignTable;
   identity_approvals: IdentityApprovalTable;
+  stats_dirty: StatsDirtyTable;
+  stats_dirty_reports: StatsDirtyReportTable;
+  stats_person_image: StatsPersonImageTable;
+  stats_dose_image: StatsDoseImageTable;
+  stats_report_image: StatsReportImageTable;
+  stats_dose_facts: StatsDoseFactTable;
+  stats_dose_totals: StatsDoseTotalTable;
+  stats_dose_days: StatsDoseDayTable;
+  stats_people_totals: StatsPeopleTotalTable;
+  stats_report_totals: StatsReportTotalTable;
+  stats_population_imports: StatsPopulationImportTable;
+  stats_population: StatsPopulationTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -574,3 +586,119 @@ export interface IdentityApprovalTable {
   decision_reason: string | null;
 }
 export type IdentityApprovalRow = Selectable<IdentityApprovalTable>;
+
+// Statistics (migration 0015, the stats module). Counts are bigint: read as number | string.
+type Count = ColumnType<string | number, number, number>;
+
+export interface StatsDirtyTable {
+  person_id: string;
+  marked_at: Generated<Date>;
+}
+export interface StatsDirtyReportTable {
+  report_id: string;
+  marked_at: Generated<Date>;
+}
+export interface StatsPersonImageTable {
+  person_id: string;
+  province_code: string;
+  district_code: string | null;
+  commune_code: string | null;
+  province_2025: string | null;
+  commune_2025: string | null;
+  facility_id: string | null;
+  sex: string;
+  birth_year: number;
+  status: string;
+  priority_group: string;
+}
+export interface StatsDoseImageTable {
+  dose_id: string;
+  person_id: string;
+  day: string;
+  facility_id: string;
+  province_code: string;
+  district_code: string | null;
+  commune_code: string | null;
+  province_2025: string | null;
+  commune_2025: string | null;
+  vaccine_code: string;
+  dose_number: number;
+  dose_kind: string;
+  sex: string;
+  age_band: string;
+}
+export interface StatsReportImageTable {
+  report_id: string;
+  day: string;
+  province_code: string;
+  district_code: string | null;
+  commune_code: string | null;
+  facility_id: string | null;
+  province_2025: string | null;
+  commune_2025: string | null;
+  state: 'open' | 'resolved';
+  due_at: Timestamp;
+  on_time: boolean;
+  resolve_hours: number;
+}
+export interface StatsDoseFactTable {
+  day: string;
+  facility_id: string;
+  vaccine_code: string;
+  dose_number: number;
+  dose_kind: string;
+  sex: string;
+  age_band: string;
+  n: Count;
+}
+interface StatsUnitKey {
+  level: string;
+  unit_code: string;
+  parent_code: string;
+  parent_2025: string;
+}
+export interface StatsDoseTotalTable extends StatsUnitKey {
+  vaccine_code: string;
+  dose_number: number;
+  dose_kind: string;
+  sex: string;
+  age_band: string;
+  n: Count;
+}
+export interface StatsDoseDayTable extends StatsUnitKey {
+  day: string;
+  dose_number: number;
+  n: Count;
+}
+export interface StatsPeopleTotalTable extends StatsUnitKey {
+  sex: string;
+  birth_year: number;
+  status: string;
+  priority_group: string;
+  n: Count;
+}
+export interface StatsReportTotalTable extends StatsUnitKey {
+  day: string;
+  state: string;
+  due_at: Timestamp;
+  on_time: boolean;
+  resolve_hours: number;
+  n: Count;
+}
+export interface StatsPopulationImportTable {
+  id: string;
+  source: string;
+  year: number;
+  rows: number;
+  active: Generated<boolean>;
+  imported_at: Generated<Date>;
+  imported_by: string | null;
+}
+export interface StatsPopulationTable {
+  import_id: string;
+  level: string;
+  unit_code: string;
+  sex: string;
+  age_band: string;
+  n: Count;
+}

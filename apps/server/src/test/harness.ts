@@ -5,9 +5,11 @@ import { Migrator, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll } from 'vitest';
 import { buildApp, type Deps } from '../app.js';
+import { statsSources } from '../bootstrap/stats-sources.js';
 import { type Config, DEMO_PASSWORD, loadConfig } from '../config.js';
 import { type Database, openDatabase } from '../db/database.js';
 import { MIGRATIONS } from '../db/migrate.js';
+import { drainStats } from '../modules/stats/stats.job.js';
 
 export { DEMO_PASSWORD };
 
@@ -82,6 +84,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     WEB_DIST: '/nonexistent',
     RECHECK_INTERVAL_MS: '0',
     REPORT_ESCALATION_INTERVAL_MS: '0',
+    STATS_FOLD_INTERVAL_MS: '0',
     TIEMCHUNG_MASTER_KEY: randomBytes(32).toString('base64'),
     REGISTRY_SIM_SIZE: '2000',
     REGISTRY_RETRIES: '0',
@@ -191,4 +194,12 @@ export function latch(): { done: Promise<void>; release(): void } {
     release = resolve;
   });
   return { done, release };
+}
+
+/**
+ * Counts every change marked so far into the statistics (the fold job is off in tests: a test
+ * folds when it wants the figures current).
+ */
+export async function foldStatsNow(t: Pick<TestApp, 'db'>): Promise<number> {
+  return drainStats(t.db, statsSources);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UNIT_SCHEMES } from '../stats.js';
 import { districtCodeSchema, provinceCodeSchema, unitCodeSchema } from './common.js';
 
 export const facilitySchema = z.object({
@@ -30,7 +31,6 @@ export const vaccineSchema = z.object({
 export type CatalogueVaccine = z.infer<typeof vaccineSchema>;
 
 /** The two lists of administrative units: before (2021) and after the 2025 reorganisation. */
-export const UNIT_SCHEMES = ['2021', '2025'] as const;
 export const UNIT_LEVELS = ['province', 'district', 'commune'] as const;
 
 export const unitSchema = z.object({

@@ -3,6 +3,7 @@ import { PREPARED } from '../../db/prepared.js';
 import type { DoseRow, NewDose } from '../../db/schema.js';
 import type { Executor } from '../../db/transaction.js';
 import { type Scope, whereInScope } from '../../lib/authz.js';
+import { markPeopleForStats, markPeopleStatement } from '../stats/stats.marks.js';
 
 export function findDoseByKey(db: Executor, key: string) {
   return db.selectFrom('doses').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
@@ -24,8 +25,10 @@ export function dosesOfPerson(db: Executor, personId: string) {
     .execute();
 }
 
-export function insertDose(db: Executor, dose: NewDose) {
-  return db.insertInto('doses').values(dose).returningAll().executeTakeFirstOrThrow();
+export async function insertDose(db: Executor, dose: NewDose) {
+  const row = await db.insertInto('doses').values(dose).returningAll().executeTakeFirstOrThrow();
+  await markPeopleForStats(db, [row.person_id]);
+  return row;
 }
 
 export function setDoseNumber(
@@ -185,8 +188,9 @@ export async function insertDosesIfUnchanged(
       from i join claim on claim.id = i.person_id
       where (select count(*) from doses x where x.person_id = i.person_id and x.duplicate_of is null) = i.expected
       on conflict do nothing
-      returning id
-    ), a as (${audit('d')})
+      returning id, person_id
+    ), a as (${audit('d')}),
+    m as (${markPeopleStatement('d')})
     select id from d
   `.execute(db);
   return new Set(rows.map((r) => r.id));

@@ -34,6 +34,7 @@ import {
   personJsonExpr,
   personVersionClaims,
 } from '../people/people.service.js';
+import { markPeopleForStats } from '../stats/stats.marks.js';
 import * as q from './doses.queries.js';
 
 export interface RecordDoseInput {
@@ -334,6 +335,7 @@ export async function recordDose(
     }
   }
   if (planned.flagRecheck) await flagForRecheck(trx, person.id, now);
+  await markPeopleForStats(trx, [person.id]);
   return { dose, created: true, warnings: planned.warnings };
 }
 
@@ -374,6 +376,7 @@ export async function renumberDoses(trx: Trx, personId: string, now: Date): Prom
     if (row.dose_number !== s.doseNumber || row.dose_kind !== s.doseKind)
       await q.setDoseNumber(trx, row.id, s.doseNumber, s.doseKind, now);
   }
+  await markPeopleForStats(trx, [personId]);
 }
 
 /**
@@ -393,6 +396,7 @@ export async function moveDoses(trx: Trx, fromId: string, toId: string, now: Dat
       .execute();
   }
   await renumberDoses(trx, toId, now);
+  await markPeopleForStats(trx, [fromId, toId]);
   return moving.length;
 }
 
@@ -539,3 +543,33 @@ export async function recordedPerLot(
 }
 
 export { doseCountsInScope } from './doses.queries.js';
+
+/** The counted doses (duplicates left out) of these people, as statistics count them. */
+export async function dosesForStats(db: Executor, personIds: readonly string[]) {
+  if (personIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('doses')
+    .select([
+      'id',
+      'person_id',
+      'vaccine_code',
+      'administered_on',
+      'facility_id',
+      'dose_number',
+      'dose_kind',
+      'declared_kind',
+    ])
+    .where('person_id', 'in', personIds)
+    .where('duplicate_of', 'is', null)
+    .execute();
+  return rows.map((d) => ({
+    id: d.id,
+    personId: d.person_id,
+    vaccineCode: d.vaccine_code,
+    administeredOn: d.administered_on,
+    facilityId: d.facility_id,
+    doseNumber: d.dose_number,
+    doseKind: d.dose_kind,
+    declaredKind: d.declared_kind,
+  }));
+}

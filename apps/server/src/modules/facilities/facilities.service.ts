@@ -223,3 +223,22 @@ export async function setFacilityActive(
 }
 
 export { insertFacility, listFacilities };
+
+/** Where these facilities are (their 2021 units), by id: what statistics count a dose's place by. */
+export async function facilityPlaces(
+  db: Executor,
+  ids: readonly string[],
+): Promise<Map<string, { provinceCode: string; districtCode: string | null; communeCode: string | null }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('facilities')
+    .select(['id', 'province_code', 'district_code', 'commune_code'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(
+    rows.map((f) => [
+      f.id,
+      { provinceCode: f.province_code, districtCode: f.district_code, communeCode: f.commune_code },
+    ]),
+  );
+}

@@ -1,6 +1,7 @@
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { DB, NewPerson, PersonRow, PersonUpdate } from '../../db/schema.js';
 import { type Scope, whereInScope } from '../../lib/authz.js';
+import { markPeopleForStats } from '../stats/stats.marks.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -34,8 +35,8 @@ export function findLivingByIdNumber(db: Executor, idNumber: string) {
  * `people_id_number`): then nothing is written and undefined is returned, and the caller's
  * transaction goes on (a failed insert would abort it on PostgreSQL).
  */
-export function insertPersonUnlessIdTaken(db: Executor, person: NewPerson) {
-  return db
+export async function insertPersonUnlessIdTaken(db: Executor, person: NewPerson) {
+  const row = await db
     .insertInto('people')
     .values(person)
     .onConflict((oc) =>
@@ -43,15 +44,20 @@ export function insertPersonUnlessIdTaken(db: Executor, person: NewPerson) {
     )
     .returningAll()
     .executeTakeFirst();
+  if (row) await markPeopleForStats(db, [row.id]);
+  return row;
 }
 
-export function updatePersonRow(db: Executor, id: string, patch: PersonUpdate) {
-  return db
+/** Every change of a person row goes through here, and is marked for the statistics with it. */
+export async function updatePersonRow(db: Executor, id: string, patch: PersonUpdate) {
+  const row = await db
     .updateTable('people')
     .set({ ...patch, version: sql`version + 1` as unknown as number })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
+  await markPeopleForStats(db, [id]);
+  return row;
 }
 
 function applyResidence<Q extends { where: (...args: any[]) => Q }>(q: Q, f: ResidenceFilter): Q {

@@ -954,3 +954,38 @@ export function personFromJson(j: Record<string, unknown>): PersonRow {
 }
 
 export { countPeopleInScope, personJsonExpr, personVersionClaims } from './people.queries.js';
+
+/** These people as statistics count them (merged duplicates too: they count for nothing). */
+export async function peopleForStats(db: Executor, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('people')
+    .select([
+      'id',
+      'gender',
+      'date_of_birth',
+      'province_code',
+      'district_code',
+      'commune_code',
+      'registered_facility_id',
+      'merged_into',
+    ])
+    .where('id', 'in', ids)
+    .execute();
+  return rows.map((p) => ({
+    id: p.id,
+    gender: p.gender,
+    dateOfBirth: p.date_of_birth,
+    provinceCode: p.province_code,
+    districtCode: p.district_code,
+    communeCode: p.commune_code,
+    registeredFacilityId: p.registered_facility_id,
+    mergedInto: p.merged_into,
+  }));
+}
+
+/** People ids after `after`, in id order: a full recount of the statistics walks them. */
+export async function personIdsAfter(db: Executor, after: string, limit: number): Promise<string[]> {
+  const rows = await db.selectFrom('people').select('id').where('id', '>', after).orderBy('id').limit(limit).execute();
+  return rows.map((r) => r.id);
+}

@@ -25,6 +25,7 @@ import {
 } from '../people/people.service.js';
 import { hashedKey } from '../ratelimit/rate-limit.service.js';
 import { queueSms } from '../sms/sms.service.js';
+import { markPeopleForStats } from '../stats/stats.marks.js';
 import { getUnit2021 } from '../units/units.service.js';
 import {
   claimOtpSms,
@@ -404,5 +405,20 @@ export async function personFromRegistrationQr(trx: Trx, audit: AuditContext, pl
     .set({ person_id: person.id, status: 'checked_in' })
     .where('id', '=', plan.registration.id)
     .execute();
+  // The person now counts under the registration's priority group.
+  await markPeopleForStats(trx, [person.id]);
   return { person, registration: plan.registration };
+}
+
+/** The priority group each of these people last registered under (people who never registered are left out). */
+export async function priorityGroupsOf(db: Executor, personIds: readonly string[]): Promise<Map<string, string>> {
+  if (personIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('registrations')
+    .select(['person_id', 'priority_group'])
+    .where('person_id', 'in', personIds)
+    .orderBy('created_at')
+    .execute();
+  // Later registrations overwrite earlier ones.
+  return new Map(rows.map((r) => [r.person_id as string, r.priority_group]));
 }

@@ -35,6 +35,7 @@ import {
 } from '../people/people.service.js';
 import type { PopulationRegistry } from '../registry/registry.types.js';
 import { queueSms, type SmsProvider } from '../sms/sms.service.js';
+import { markReportsForStats } from '../stats/stats.marks.js';
 import { getUnit2021 } from '../units/units.service.js';
 import { overdueFilter, resolvedOnTimeFilter } from './reports.overdue.js';
 
@@ -237,6 +238,7 @@ export async function reassignReport(
     .where('id', '=', r.id)
     .returningAll()
     .executeTakeFirstOrThrow();
+  await markReportsForStats(trx, [r.id]);
   await logAction(trx, r, actor, 'reassign', {
     detail: {
       from: `${r.assigned_level}:${r.assigned_code}`,
@@ -530,6 +532,7 @@ export async function resolveReport(
     .where('id', '=', r.id)
     .returningAll()
     .executeTakeFirstOrThrow();
+  await markReportsForStats(trx, [r.id]);
   await logAction(trx, r, actor, 'resolve', { detail: { outcome: body.outcome, reason } });
   const reasonText = reason ? `: ${REJECTION_REASON_LABELS[reason].vi}` : '';
   await queueSms(

@@ -9,6 +9,7 @@ import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { getFacility } from '../facilities/facilities.service.js';
 import { findPersonByIdNumber } from '../people/people.service.js';
 import { queueSms, type SmsProvider } from '../sms/sms.service.js';
+import { markReportsForStats } from '../stats/stats.marks.js';
 import { type EvidenceType, reencodeEvidence } from './evidence-image.js';
 import { routeReport } from './reports.routing.js';
 
@@ -128,6 +129,7 @@ export async function createReport(
       .executeTakeFirst();
   }
   if (!row) throw new Error('could not allocate a tracking code');
+  await markReportsForStats(trx, [row.id]);
   await recordAudit(trx, audit, {
     action: 'report.create',
     entityType: 'report',
@@ -242,4 +244,39 @@ export async function recordEvidence(trx: Trx, audit: AuditContext, stored: Stor
       height: stored.height,
     },
   });
+}
+
+/** These reports as statistics count them (received, due, resolved; where). */
+export async function reportsForStats(db: Executor, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('reports')
+    .select([
+      'id',
+      'received_at',
+      'due_at',
+      'resolved_at',
+      'province_code',
+      'district_code',
+      'commune_code',
+      'facility_id',
+    ])
+    .where('id', 'in', ids)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    receivedAt: new Date(r.received_at),
+    dueAt: new Date(r.due_at),
+    resolvedAt: r.resolved_at ? new Date(r.resolved_at) : null,
+    provinceCode: r.province_code,
+    districtCode: r.district_code,
+    communeCode: r.commune_code,
+    facilityId: r.facility_id,
+  }));
+}
+
+/** Report ids after `after`, in id order (a full recount walks them). */
+export async function reportIdsAfter(db: Executor, after: string, limit: number): Promise<string[]> {
+  const rows = await db.selectFrom('reports').select('id').where('id', '>', after).orderBy('id').limit(limit).execute();
+  return rows.map((r) => r.id);
 }

@@ -16,6 +16,6 @@ export const statsRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: statsSummarySchema },
       },
     },
-    async (request) => summary(app.db, actorOf(request)),
+    async (request) => summary(app.db, actorOf(request), app.deps.clock()),
   );
 };

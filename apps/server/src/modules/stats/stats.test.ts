@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { statsSources } from '../../bootstrap/stats-sources.js';
 import { buildPersonIn, createPersonVia } from '../../test/factories.js';
-import { useTestApp } from '../../test/harness.js';
+import { foldStatsNow, useTestApp } from '../../test/harness.js';
+import { verifyStats } from './stats.verify.js';
 
 const t = await useTestApp({ deps: { clock: () => new Date('2022-01-10T03:00:00Z') } });
 
@@ -27,14 +29,17 @@ describe('the statistics summary', () => {
         expect(r.status).toBe(201);
       }
     }
+    await foldStatsNow(t);
     const nation = (await t.call('GET', '/api/stats/summary', { as: 'admin' })).body;
     const people = await t.db
       .selectFrom('people')
       .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('merged_into', 'is', null)
       .executeTakeFirstOrThrow();
     const doses = await t.db
       .selectFrom('doses')
       .select(['dose_number', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('duplicate_of', 'is', null)
       .groupBy('dose_number')
       .execute();
     expect(nation.people).toBe(Number(people.n));
@@ -46,5 +51,9 @@ describe('the statistics summary', () => {
     expect(dt).toMatchObject({ people: 2, doses: 3, byDoseNumber: { '1': 2, '2': 1 } });
     const hn = (await t.call('GET', '/api/stats/summary', { as: 'hanoi.admin' })).body;
     expect(hn).toMatchObject({ people: 1, doses: 1 });
+    expect(nation).toMatchObject({ lagSeconds: 0, pending: 0 });
+    const check = await verifyStats(t.db, statsSources);
+    expect(check.differences).toEqual([]);
+    expect(check.people).toBeGreaterThan(2);
   });
 });

@@ -212,3 +212,14 @@ export function updateImportJob(
 export function findImportJob(db: Executor, id: string) {
   return db.selectFrom('unit_import_jobs').selectAll().where('id', '=', id).executeTakeFirst();
 }
+
+/** Every mapping pair of a level (old code order), for the statistics' 2021 → 2025 map. */
+export function allMappingPairs(db: Executor, level: 'province' | 'commune') {
+  return db
+    .selectFrom('admin_unit_mappings')
+    .select(['old_code', 'old_name', 'new_code', 'new_name'])
+    .where('level', '=', level)
+    .orderBy('old_code')
+    .orderBy('new_code')
+    .execute();
+}

@@ -1,9 +1,10 @@
 import type { AdminUnit, UnitMapping, UnitSearchHit, UnitsSummary } from '@tiemchung/core';
-import { nameSearchKey } from '@tiemchung/core';
+import { nameSearchKey, primarySplit } from '@tiemchung/core';
 import type { AdminUnitRow } from '../../db/schema.js';
 import type { Executor } from '../../db/transaction.js';
 import { AppError } from '../../lib/errors.js';
 import {
+  allMappingPairs,
   communeCodesOfDistrict,
   countMappings,
   countUnits,
@@ -104,3 +105,28 @@ export async function unitsSummary(db: Executor): Promise<UnitsSummary> {
 }
 
 export { listUnits };
+
+/**
+ * Each 2021 province and commune code to the one 2025 unit its records count in (core's
+ * `primarySplit`: an old commune split in several counts in the part that kept its code or name,
+ * else the first listed). Empty maps when no mapping is loaded.
+ */
+export async function unitMap2025(
+  db: Executor,
+): Promise<{ province: Map<string, string>; commune: Map<string, string> }> {
+  const pick = async (level: 'province' | 'commune') => {
+    const byOld = new Map<string, { name: string; splits: { code: string; name: string }[] }>();
+    for (const r of await allMappingPairs(db, level)) {
+      const entry = byOld.get(r.old_code) ?? { name: r.old_name, splits: [] };
+      entry.splits.push({ code: r.new_code, name: r.new_name });
+      byOld.set(r.old_code, entry);
+    }
+    const out = new Map<string, string>();
+    for (const [old, e] of byOld) {
+      const chosen = primarySplit(old, e.name, e.splits);
+      if (chosen) out.set(old, chosen.code);
+    }
+    return out;
+  };
+  return { province: await pick('province'), commune: await pick('commune') };
+}

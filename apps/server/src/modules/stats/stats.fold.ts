@@ -1,0 +1,265 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { Executor, Trx } from '../../db/transaction.js';
+import { TtlCache } from '../../lib/ttl-cache.js';
+import { facilityPlaces } from '../facilities/facilities.service.js';
+import { unitMap2025 } from '../units/units.service.js';
+import {
+  type AggregateDeltas,
+  countDose,
+  countPerson,
+  countReport,
+  type Deltas,
+  type DoseImage,
+  newDeltas,
+  type PersonImage,
+  personImages,
+  type ReportImage,
+  reportImage,
+  type StatsDoseRecord,
+  type StatsPersonRecord,
+  type StatsReportRecord,
+  sameImage,
+  type UnitMap2025,
+} from './stats.images.js';
+
+/**
+ * The records the figures are counted from, read through the modules that own them. The stats
+ * module sits below doses, people and reports (they mark their changes through it), so it cannot
+ * import them: the server level hands these readers in (app.ts).
+ */
+export interface StatsSources {
+  /** These people (merged ones too). */
+  people(db: Executor, ids: readonly string[]): Promise<StatsPersonRecord[]>;
+  /** The counted doses (duplicates left out) of these people. */
+  doses(db: Executor, personIds: readonly string[]): Promise<StatsDoseRecord[]>;
+  /** The priority group each person registered under, where they did. */
+  priorityGroups(db: Executor, personIds: readonly string[]): Promise<Map<string, string>>;
+  /** These reports. */
+  reports(db: Executor, ids: readonly string[]): Promise<StatsReportRecord[]>;
+  /** People ids after `after` in id order (a full recount walks them). */
+  personIdsAfter(db: Executor, after: string, limit: number): Promise<string[]>;
+  /** Report ids after `after` in id order. */
+  reportIdsAfter(db: Executor, after: string, limit: number): Promise<string[]>;
+}
+
+const mapCache = new TtlCache<string, UnitMap2025>(60_000);
+
+/** The 2021 → 2025 map (a minute's cache: the official mapping changes only by an import). */
+export async function mapping2025(db: Executor): Promise<UnitMap2025> {
+  return (await mapCache.get(db, 'map', () => unitMap2025(db))) as UnitMap2025;
+}
+
+/** What the people's records count as now: their images and their doses' images. */
+export async function currentPeopleImages(db: Executor, sources: StatsSources, ids: readonly string[]) {
+  const [people, doses, groups, map] = await Promise.all([
+    sources.people(db, ids),
+    sources.doses(db, ids),
+    sources.priorityGroups(db, ids),
+    mapping2025(db),
+  ]);
+  const facilities = await facilityPlaces(db, [...new Set(doses.map((d) => d.facilityId))]);
+  const dosesOf = new Map<string, StatsDoseRecord[]>();
+  for (const d of doses) {
+    const list = dosesOf.get(d.personId) ?? [];
+    list.push(d);
+    dosesOf.set(d.personId, list);
+  }
+  const persons: PersonImage[] = [];
+  const doseImages: DoseImage[] = [];
+  for (const p of people) {
+    const img = personImages(p, dosesOf.get(p.id) ?? [], groups.get(p.id), facilities, map);
+    if (!img) continue;
+    persons.push(img.person);
+    doseImages.push(...img.doses);
+  }
+  return { persons, doses: doseImages };
+}
+
+/**
+ * Counts again the people marked since the last run (at most `limit`), in the caller's transaction:
+ * claims their marks (SKIP LOCKED: several nodes may run it), reads what their records count as
+ * now and what they were counted as (the images), and applies the difference to every aggregate.
+ * Returns how many people were counted.
+ */
+export async function foldPeople(trx: Trx, sources: StatsSources, limit = 2000): Promise<number> {
+  const claimed = await sql<{ person_id: string }>`
+    delete from stats_dirty where person_id in (
+      select person_id from stats_dirty order by marked_at limit ${limit} for update skip locked
+    ) returning person_id
+  `.execute(trx);
+  const ids = claimed.rows.map((r) => r.person_id);
+  if (ids.length === 0) return 0;
+  const now = await currentPeopleImages(trx, sources, ids);
+  const newDoseIds = now.doses.map((d) => d.dose_id);
+  const oldPeople = await trx.selectFrom('stats_person_image').selectAll().where('person_id', 'in', ids).execute();
+  // A dose counted under another person before (moved by a merge) is found by its id.
+  const oldDoses = await trx
+    .selectFrom('stats_dose_image')
+    .selectAll()
+    .where((eb) =>
+      newDoseIds.length
+        ? eb.or([eb('person_id', 'in', ids), eb('dose_id', 'in', newDoseIds)])
+        : eb('person_id', 'in', ids),
+    )
+    .execute();
+
+  const deltas = newDeltas();
+  const diff = diffImages(
+    oldPeople.map((p) => p as unknown as PersonImage),
+    now.persons,
+    (p) => p.person_id,
+    (img, sign) => countPerson(deltas, img, sign),
+  );
+  const doseDiff = diffImages(
+    oldDoses.map((d) => ({ ...d, day: String(d.day) }) as unknown as DoseImage),
+    now.doses,
+    (d) => d.dose_id,
+    (img, sign) => countDose(deltas, img, sign),
+  );
+  await applyDeltas(trx, deltas);
+  if (diff.gone.length) await trx.deleteFrom('stats_person_image').where('person_id', 'in', diff.gone).execute();
+  if (doseDiff.gone.length) await trx.deleteFrom('stats_dose_image').where('dose_id', 'in', doseDiff.gone).execute();
+  await upsertImages(trx, 'stats_person_image', 'person_id', diff.changed);
+  await upsertImages(trx, 'stats_dose_image', 'dose_id', doseDiff.changed);
+  return ids.length;
+}
+
+/** The same for the reports marked since the last run. */
+export async function foldReports(trx: Trx, sources: StatsSources, limit = 2000): Promise<number> {
+  const claimed = await sql<{ report_id: string }>`
+    delete from stats_dirty_reports where report_id in (
+      select report_id from stats_dirty_reports order by marked_at limit ${limit} for update skip locked
+    ) returning report_id
+  `.execute(trx);
+  const ids = claimed.rows.map((r) => r.report_id);
+  if (ids.length === 0) return 0;
+  const [reports, map] = await Promise.all([sources.reports(trx, ids), mapping2025(trx)]);
+  const now = reports.map((r) => reportImage(r, map));
+  const old = await trx.selectFrom('stats_report_image').selectAll().where('report_id', 'in', ids).execute();
+  const deltas = newDeltas();
+  const diff = diffImages(
+    old.map((r) => ({ ...r, day: String(r.day), due_at: new Date(r.due_at).toISOString() }) as unknown as ReportImage),
+    now,
+    (r) => r.report_id,
+    (img, sign) => countReport(deltas, img, sign),
+  );
+  await applyDeltas(trx, deltas);
+  if (diff.gone.length) await trx.deleteFrom('stats_report_image').where('report_id', 'in', diff.gone).execute();
+  await upsertImages(trx, 'stats_report_image', 'report_id', diff.changed);
+  return ids.length;
+}
+
+/**
+ * Compares what was counted with what counts now: takes away the old images that changed or went,
+ * adds the new ones that changed or came. Returns the ids that went and the images to write.
+ */
+function diffImages<T extends object>(
+  old: readonly T[],
+  now: readonly T[],
+  idOf: (x: T) => string,
+  count: (img: T, sign: 1 | -1) => void,
+): { gone: string[]; changed: T[] } {
+  const before = new Map(old.map((x) => [idOf(x), x]));
+  const changed: T[] = [];
+  for (const img of now) {
+    const was = before.get(idOf(img));
+    before.delete(idOf(img));
+    if (was && sameImage(was, img)) continue;
+    if (was) count(was, -1);
+    count(img, 1);
+    changed.push(img);
+  }
+  for (const was of before.values()) count(was, -1);
+  return { gone: [...before.keys()], changed };
+}
+
+type ImageTable = 'stats_person_image' | 'stats_dose_image' | 'stats_report_image';
+
+/** Writes images (insert or replace), in chunks. */
+async function upsertImages(trx: Trx, table: ImageTable, key: string, rows: readonly object[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000) {
+    const chunk = rows.slice(i, i + 1000);
+    const columns = Object.keys(chunk[0] as object);
+    await sql`
+      insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.id(c)))})
+      select ${sql.join(columns.map((c) => sql`r.${sql.id(c)}`))}
+      from jsonb_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(chunk)}::jsonb) r
+      on conflict (${sql.id(key)}) do update set ${sql.join(
+        columns.filter((c) => c !== key).map((c) => sql`${sql.id(c)} = excluded.${sql.id(c)}`),
+      )}
+    `.execute(trx);
+  }
+}
+
+/** The aggregate tables: their key columns (the rest of a row is `n` and, for units, the parents). */
+const AGGREGATES = {
+  facts: {
+    table: 'stats_dose_facts',
+    key: ['day', 'facility_id', 'vaccine_code', 'dose_number', 'dose_kind', 'sex', 'age_band'],
+    extra: [],
+  },
+  doseTotals: {
+    table: 'stats_dose_totals',
+    key: ['level', 'unit_code', 'vaccine_code', 'dose_number', 'dose_kind', 'sex', 'age_band'],
+    extra: ['parent_code', 'parent_2025'],
+  },
+  doseDays: {
+    table: 'stats_dose_days',
+    key: ['level', 'unit_code', 'day', 'dose_number'],
+    extra: ['parent_code', 'parent_2025'],
+  },
+  people: {
+    table: 'stats_people_totals',
+    key: ['level', 'unit_code', 'sex', 'birth_year', 'status', 'priority_group'],
+    extra: ['parent_code', 'parent_2025'],
+  },
+  reports: {
+    table: 'stats_report_totals',
+    key: ['level', 'unit_code', 'day', 'state', 'due_at', 'on_time', 'resolve_hours'],
+    extra: ['parent_code', 'parent_2025'],
+  },
+} as const satisfies Record<keyof AggregateDeltas, { table: string; key: readonly string[]; extra: readonly string[] }>;
+
+export type AggregateName = keyof typeof AGGREGATES;
+export const AGGREGATE_TABLES = AGGREGATES;
+
+/** Adds the deltas to the aggregates: one upsert per table and chunk, rows in key order. */
+export async function applyDeltas(trx: Trx, deltas: AggregateDeltas): Promise<void> {
+  for (const name of Object.keys(AGGREGATES) as AggregateName[]) {
+    const rows = (deltas[name] as Deltas).changed().map((e) => ({ ...e.row, n: e.n }));
+    const { table, key, extra } = AGGREGATES[name];
+    const update: RawBuilder<unknown>[] = [
+      sql`n = ${sql.table(table)}.n + excluded.n`,
+      ...extra.map((c) => sql`${sql.id(c)} = excluded.${sql.id(c)}`),
+    ];
+    const columns = [...key, ...extra, 'n'];
+    for (let i = 0; i < rows.length; i += 2000) {
+      const chunk = rows.slice(i, i + 2000);
+      await sql`
+        insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.id(c)))})
+        select ${sql.join(columns.map((c) => sql`r.${sql.id(c)}`))}
+        from jsonb_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(chunk)}::jsonb) r
+        on conflict (${sql.join(key.map((c) => sql.id(c)))}) do update set ${sql.join(update)}
+      `.execute(trx);
+    }
+  }
+}
+
+/** How current the figures are: what waits to be counted and for how long. */
+export async function freshness(db: Executor, now: Date) {
+  const row = await sql<{ oldest: Date | string | null; pending: number | string }>`
+    select least(
+        (select min(marked_at) from stats_dirty),
+        (select min(marked_at) from stats_dirty_reports)
+      ) as oldest,
+      (select count(*) from (select 1 from stats_dirty limit 100000) a)
+        + (select count(*) from (select 1 from stats_dirty_reports limit 100000) b) as pending
+  `.execute(db);
+  const r = row.rows[0];
+  const oldest = r?.oldest ? new Date(r.oldest) : null;
+  return {
+    asOf: now.toISOString(),
+    lagSeconds: oldest ? Math.max(0, Math.round((now.getTime() - oldest.getTime()) / 100) / 10) : 0,
+    pending: Math.min(100_000, Number(r?.pending ?? 0)),
+  };
+}
