@@ -2,7 +2,6 @@ import { type RawBuilder, sql } from 'kysely';
 import { PREPARED } from '../../db/prepared.js';
 import type { DoseRow, NewDose } from '../../db/schema.js';
 import type { Executor } from '../../db/transaction.js';
-import { type Scope, whereInScope } from '../../lib/authz.js';
 import { markPeopleForStats, markPeopleStatement } from '../stats/stats.marks.js';
 
 export function findDoseByKey(db: Executor, key: string) {
@@ -194,24 +193,4 @@ export async function insertDosesIfUnchanged(
     select id from d
   `.execute(db);
   return new Set(rows.map((r) => r.id));
-}
-
-/**
- * Doses given at facilities in a scope (a commune counts its district's), by dose number and by
- * vaccine; duplicate entries found by a merge are not counted.
- */
-export async function doseCountsInScope(db: Executor, scope: Scope) {
-  const doses = whereInScope(db.selectFrom('doses').where('duplicate_of', 'is', null), scope, { commune: 'district' });
-  return {
-    byNumber: await doses
-      .select(['dose_number', (eb) => eb.fn.countAll<number>().as('n')])
-      .groupBy('dose_number')
-      .orderBy('dose_number')
-      .execute(),
-    byVaccine: await doses
-      .select(['vaccine_code', (eb) => eb.fn.countAll<number>().as('n')])
-      .groupBy('vaccine_code')
-      .orderBy('vaccine_code')
-      .execute(),
-  };
 }

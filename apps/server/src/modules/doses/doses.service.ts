@@ -542,8 +542,6 @@ export async function recordedPerLot(
   return new Map((await q.execute()).map((r) => [r.lot_id!, Number(r.n)]));
 }
 
-export { doseCountsInScope } from './doses.queries.js';
-
 /** The counted doses (duplicates left out) of these people, as statistics count them. */
 export async function dosesForStats(db: Executor, personIds: readonly string[]) {
   if (personIds.length === 0) return [];

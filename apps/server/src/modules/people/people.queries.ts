@@ -1,6 +1,5 @@
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { DB, NewPerson, PersonRow, PersonUpdate } from '../../db/schema.js';
-import { type Scope, whereInScope } from '../../lib/authz.js';
 import { markPeopleForStats } from '../stats/stats.marks.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -213,19 +212,4 @@ export function personJsonExpr(personId: string | RawBuilder<string>) {
 export function personVersionClaims(from: string) {
   return sql`update people p set version = p.version + 1 from ${sql.table(from)} c
     where p.id = c.person_id and p.version = c.version and p.merged_into is null returning p.id`;
-}
-
-/**
- * Living records (not merged into another) of people in a scope, by residence; a commune counts
- * its district's, a facility the people registered there.
- */
-export function countPeopleInScope(db: Executor, scope: Scope) {
-  return whereInScope(
-    db
-      .selectFrom('people')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('merged_into', 'is', null),
-    scope,
-    { commune: 'district', columns: { facility: 'registered_facility_id' } },
-  ).executeTakeFirstOrThrow();
 }

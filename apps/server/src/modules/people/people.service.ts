@@ -953,7 +953,7 @@ export function personFromJson(j: Record<string, unknown>): PersonRow {
   };
 }
 
-export { countPeopleInScope, personJsonExpr, personVersionClaims } from './people.queries.js';
+export { personJsonExpr, personVersionClaims } from './people.queries.js';
 
 /** These people as statistics count them (merged duplicates too: they count for nothing). */
 export async function peopleForStats(db: Executor, ids: readonly string[]) {
