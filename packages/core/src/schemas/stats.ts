@@ -309,3 +309,65 @@ export const publicStatsSchema = z.object({
   minCell: z.number(),
 });
 export type PublicStats = z.infer<typeof publicStatsSchema>;
+
+/**
+ * Open data (`GET /api/public/stats/provinces.csv|json`, `daily.csv|json`; docs/open-data.md): the
+ * public page's figures as files. The column names are a published contract: never renamed or
+ * reordered (new columns may only be added at the end). The nation is the row `VN`.
+ */
+export const PUBLIC_PROVINCE_COLUMNS = [
+  'province_code',
+  'province_name',
+  'population',
+  'doses',
+  'people_at_least_one_dose',
+  'people_complete',
+  'people_booster',
+  'coverage_at_least_one_pct',
+  'coverage_complete_pct',
+  'coverage_booster_pct',
+] as const;
+export const PUBLIC_DAILY_COLUMNS = [
+  'date',
+  'province_code',
+  'province_name',
+  'doses',
+  'first_doses',
+  'second_doses',
+  'later_doses',
+] as const;
+/** The code of the nation's row in the open data (ISO 3166 country code: never a province code). */
+export const PUBLIC_NATION_CODE = 'VN';
+export const publicOpenDataQuerySchema = publicStatsQuerySchema;
+const publicOpenDataMeta = {
+  scheme: unitSchemeSchema,
+  as_of: z.string(),
+  min_cell: z.number(),
+  population_source: z.string().nullable(),
+  population_year: z.number().nullable(),
+};
+export const publicProvinceRowSchema = z.object({
+  province_code: z.string(),
+  province_name: z.string(),
+  population: z.number().nullable(),
+  doses: z.number().nullable(),
+  people_at_least_one_dose: z.number().nullable(),
+  people_complete: z.number().nullable(),
+  people_booster: z.number().nullable(),
+  coverage_at_least_one_pct: z.number().nullable(),
+  coverage_complete_pct: z.number().nullable(),
+  coverage_booster_pct: z.number().nullable(),
+});
+export const publicDailyRowSchema = z.object({
+  date: z.string(),
+  province_code: z.string(),
+  province_name: z.string(),
+  doses: z.number().nullable(),
+  first_doses: z.number().nullable(),
+  second_doses: z.number().nullable(),
+  later_doses: z.number().nullable(),
+});
+export const publicProvincesFileSchema = z.object({ ...publicOpenDataMeta, rows: z.array(publicProvinceRowSchema) });
+export type PublicProvincesFile = z.infer<typeof publicProvincesFileSchema>;
+export const publicDailyFileSchema = z.object({ ...publicOpenDataMeta, rows: z.array(publicDailyRowSchema) });
+export type PublicDailyFile = z.infer<typeof publicDailyFileSchema>;
