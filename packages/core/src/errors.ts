@@ -6,10 +6,12 @@ import { DOSE_ERRORS } from './errors/doses.js';
 import type { ErrorEntry } from './errors/entry.js';
 import { FACILITY_ERRORS } from './errors/facilities.js';
 import { PEOPLE_ERRORS } from './errors/people.js';
+import { POPULATION_ERRORS } from './errors/population.js';
 import { PORTAL_ERRORS } from './errors/portal.js';
 import { REPORT_ERRORS } from './errors/reports.js';
 import { DOSE_RULE_ERRORS, IDENTITY_GATE_ERRORS, IDENTITY_RULE_ERRORS } from './errors/rules.js';
 import { SESSION_ERRORS } from './errors/sessions.js';
+import { STATS_ERRORS } from './errors/stats.js';
 import { STOCK_ERRORS } from './errors/stock.js';
 import { UNIT_ERRORS } from './errors/units.js';
 import { USER_ERRORS } from './errors/users.js';
@@ -34,7 +36,9 @@ export const ERROR_CATALOGUE_PARTS = {
   approvals: APPROVAL_ERRORS,
   facilities: FACILITY_ERRORS,
   units: UNIT_ERRORS,
+  population: POPULATION_ERRORS,
   audit: AUDIT_ERRORS,
+  stats: STATS_ERRORS,
   identityRules: IDENTITY_RULE_ERRORS,
   doseRules: DOSE_RULE_ERRORS,
   identityGate: IDENTITY_GATE_ERRORS,
@@ -61,7 +65,9 @@ export const ERROR_CATALOGUE = {
   ...APPROVAL_ERRORS,
   ...FACILITY_ERRORS,
   ...UNIT_ERRORS,
+  ...POPULATION_ERRORS,
   ...AUDIT_ERRORS,
+  ...STATS_ERRORS,
   ...IDENTITY_RULE_ERRORS,
   ...DOSE_RULE_ERRORS,
   ...IDENTITY_GATE_ERRORS,

@@ -38,6 +38,16 @@ export async function unitNames2021(db: Executor, codes: readonly string[]): Pro
   return new Map((await namesByCode(db, '2021', codes)).map((r) => [r.code, r.name]));
 }
 
+/** The 2025 unit (province or commune) with this code. */
+export function getUnit2025(db: Executor, code: string): Promise<AdminUnitRow | undefined> {
+  return findUnit(db, '2025', code);
+}
+
+/** The names of these 2025 units, by code (codes that name none are left out). */
+export async function unitNames2025(db: Executor, codes: readonly string[]): Promise<Map<string, string>> {
+  return new Map((await namesByCode(db, '2025', codes)).map((r) => [r.code, r.name]));
+}
+
 /** Where a 2021 unit sits: its province, district and commune codes (those that apply). */
 export function unitPath(u: AdminUnitRow): {
   provinceCode: string;
