@@ -11,6 +11,7 @@ import { RECEPTION_PATH } from './reception/paths';
 import { REGISTRATIONS_PATH } from './registrations/paths';
 import { REPORTS_PATH } from './reports/paths';
 import { SESSION_PATH } from './session/paths';
+import { STATS_PATH } from './stats/paths';
 
 /** Navigation labels: keys under `nav.` in the i18n resources. */
 export type NavLabelKey = `nav.${Exclude<keyof (typeof vi)['nav'], 'label'>}`;
@@ -89,6 +90,14 @@ export const STAFF_AREAS: readonly StaffAreaDef[] = [
     labelKey: 'nav.approvals',
     roles: ['district_admin', 'province_admin', 'national_admin'],
     component: lazy(() => import('./approvals/ApprovalsArea')),
+  },
+  {
+    id: 'stats',
+    path: STATS_PATH,
+    labelKey: 'nav.stats',
+    // Every staff member sees the figures of their own unit and the units below it.
+    roles: ROLES,
+    component: lazy(() => import('./stats/StatsArea')),
   },
   {
     id: 'admin',

@@ -1,0 +1,80 @@
+import type { ReactNode } from 'react';
+import { exportHref } from './api';
+import { formatCount, formatPercentValue } from './format';
+import { useStatsT } from './i18n';
+
+/** A section of the dashboard: a card with its heading (an h2), a line of introduction and its body. */
+export function Section({
+  id,
+  title,
+  intro,
+  children,
+  className,
+}: {
+  id: string;
+  title: string;
+  intro?: string | undefined;
+  children: ReactNode;
+  className?: string;
+}) {
+  return (
+    <section className={`card stack stats-section ${className ?? ''}`} aria-labelledby={`${id}-title`}>
+      <div className="stack stack--tight">
+        <h2 id={`${id}-title`} className="h3">
+          {title}
+        </h2>
+        {intro && <p className="text-muted stats-section__intro">{intro}</p>}
+      </div>
+      {children}
+    </section>
+  );
+}
+
+/** A table that scrolls sideways inside its own box on a narrow screen (the page itself never does). */
+export function TableScroll({ children, label }: { children: ReactNode; label: string }) {
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard to be scrolled
+    <section className="stats-table-scroll" tabIndex={0} aria-label={label}>
+      {children}
+    </section>
+  );
+}
+
+/** The links to the same table as a file: "Tải CSV", "Tải XLSX" (the breakdown's endpoint with `format=`). */
+export function ExportLinks({
+  endpoint,
+  table,
+}: {
+  endpoint: { path: string; query: Record<string, string | number | undefined> };
+  table: string;
+}) {
+  const t = useStatsT();
+  return (
+    <p className="stats-export">
+      {(['csv', 'xlsx'] as const).map((format) => (
+        <a
+          key={format}
+          className="btn btn--secondary"
+          href={exportHref(endpoint.path, endpoint.query, format)}
+          download
+          aria-label={t('export.label', { format: t(`export.${format}`), table })}
+        >
+          {t(`export.${format}`)}
+        </a>
+      ))}
+    </p>
+  );
+}
+
+/** A count, grouped. */
+export function Count({ n }: { n: number | null | undefined }) {
+  const t = useStatsT();
+  return <>{n === null || n === undefined ? t('none') : formatCount(n)}</>;
+}
+
+/** A percentage (`87,5 %`) or a dash where there is none (no population, nothing resolved). */
+export function Percent({ value }: { value: number | null | undefined }) {
+  const t = useStatsT();
+  const text = formatPercentValue(value);
+  return <>{text === null ? t('none') : t('percent', { value: text })}</>;
+}
