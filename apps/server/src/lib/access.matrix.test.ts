@@ -877,7 +877,34 @@ const FIXTURES: Record<string, Fixture> = {
     req: { method: 'GET', url: '/api/stats/summary' },
     unmarked: 'counts only (stats.test.ts checks them per scope)',
   }),
+  // The statistics of the place's unit at the caller's level: outside, a unit not the caller's (403).
+  'GET /api/stats/overview': async (place, user) => ({
+    req: { method: 'GET', url: `/api/stats/overview?${statsUnitOf(place, user)}` },
+  }),
+  'GET /api/stats/units': async (place, user) => ({
+    req: { method: 'GET', url: `/api/stats/units?${statsUnitOf(place, user)}` },
+  }),
+  'GET /api/stats/doses': async (place, user) => ({
+    req: { method: 'GET', url: `/api/stats/doses?by=day&${statsUnitOf(place, user)}` },
+  }),
+  'GET /api/stats/coverage': async (place, user) => ({
+    req: { method: 'GET', url: `/api/stats/coverage?by=sex&${statsUnitOf(place, user)}` },
+  }),
+  'GET /api/stats/reports': async (place, user) => ({
+    req: { method: 'GET', url: `/api/stats/reports?${statsUnitOf(place, user)}` },
+  }),
+  'GET /api/stats/unrecorded': async (place, user) => ({
+    req: { method: 'GET', url: `/api/stats/unrecorded?${statsUnitOf(place, user)}` },
+  }),
 };
+
+/** The place's unit at the level of the user's account (a statistics query). */
+function statsUnitOf(place: Place, user: (typeof USERS)[number]): string {
+  const p = PLACES[place];
+  if (user.role === 'district_admin') return `level=district&code=${p.district}`;
+  if (user.role === 'site_staff') return `level=facility&code=${p.facility}`;
+  return `level=province&code=${p.province}`;
+}
 
 /**
  * Routes that touch a second object: the first in the caller's units, the second outside them.

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import type { FastifyReply } from 'fastify';
 
 /**
  * A table answered as a file: the same rows as a JSON answer, with Vietnamese column headers, as
@@ -62,4 +63,15 @@ export function fileNamePart(text: string): string {
       .replace(/^-+|-+$/g, '')
       .toLowerCase() || 'bang'
   );
+}
+
+/** Sends a table as the CSV or XLSX file asked for, named `<fileName>.<format>` (an ASCII name). */
+export async function sendTable<R>(
+  reply: FastifyReply,
+  format: 'csv' | 'xlsx',
+  table: ExportTable<R>,
+  fileName: string,
+): Promise<FastifyReply> {
+  const [type, body] = format === 'csv' ? [CSV_TYPE, tableCsv(table)] : [XLSX_TYPE, await tableXlsx(table)];
+  return reply.type(type).header('content-disposition', `attachment; filename="${fileName}.${format}"`).send(body);
 }

@@ -510,6 +510,25 @@ export function sessionDoseTally(db: Executor, sessionId: string) {
     .execute();
 }
 
+/** Counted doses (duplicates left out) recorded in each of these sessions — an indexed read by session. */
+export async function countedDosesPerSession(
+  db: Executor,
+  sessionIds: readonly string[],
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (let i = 0; i < sessionIds.length; i += 1000) {
+    const rows = await db
+      .selectFrom('doses')
+      .select(['session_id', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .where('session_id', 'in', sessionIds.slice(i, i + 1000))
+      .where('duplicate_of', 'is', null)
+      .groupBy('session_id')
+      .execute();
+    for (const r of rows) if (r.session_id) out.set(r.session_id, Number(r.n));
+  }
+  return out;
+}
+
 /** People who got a dose in a session. */
 export async function peopleVaccinatedInSession(db: Executor, sessionId: string): Promise<string[]> {
   const rows = await db

@@ -153,6 +153,39 @@ export async function usedPerLot(
   return new Map((await q.execute()).map((r) => [r.lot_id, Number(r.n)]));
 }
 
+/**
+ * The closed sessions of these facilities held from `from` to `to`, each with the vials it opened
+ * and the doses they held (vials × doses per vial) — indexed reads by facility and date (the stock
+ * module's possible unrecorded doses). Open sessions are left out: their vials are counted at close.
+ */
+export async function closedSessionVials(
+  db: Executor,
+  facilityIds: readonly string[],
+  range: { from: string; to: string },
+): Promise<{ id: string; facilityId: string; vials: number; doses: number }[]> {
+  const out: { id: string; facilityId: string; vials: number; doses: number }[] = [];
+  for (let i = 0; i < facilityIds.length; i += 1000) {
+    const rows = await db
+      .selectFrom('vaccination_sessions as s')
+      .leftJoin('session_lots as l', 'l.session_id', 's.id')
+      .select([
+        's.id',
+        's.facility_id',
+        (eb) => eb.fn.sum<number | string | null>('l.vials_opened').as('vials'),
+        (eb) => eb.fn.sum<number | string | null>(sql`l.vials_opened * l.doses_per_vial`).as('doses'),
+      ])
+      .where('s.facility_id', 'in', facilityIds.slice(i, i + 1000))
+      .where('s.session_date', '>=', range.from)
+      .where('s.session_date', '<=', range.to)
+      .where('s.status', '=', 'closed')
+      .groupBy(['s.id', 's.facility_id'])
+      .execute();
+    for (const r of rows)
+      out.push({ id: r.id, facilityId: r.facility_id, vials: Number(r.vials ?? 0), doses: Number(r.doses ?? 0) });
+  }
+  return out;
+}
+
 /** A session the actor may work (its facility in the actor's scope), or 404. */
 export async function getSessionFor(db: Executor, actor: Actor, id: string): Promise<VaccinationSessionRow> {
   const s = await db.selectFrom('vaccination_sessions').selectAll().where('id', '=', id).executeTakeFirst();

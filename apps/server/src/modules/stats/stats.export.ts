@@ -7,16 +7,7 @@ import type {
   StatsUnitRef,
   StatsUnits,
 } from '@tiemchung/core';
-import type { FastifyReply } from 'fastify';
-import {
-  CSV_TYPE,
-  type ExportColumn,
-  type ExportTable,
-  fileNamePart,
-  tableCsv,
-  tableXlsx,
-  XLSX_TYPE,
-} from '../../lib/table-export.js';
+import { type ExportColumn, type ExportTable, fileNamePart } from '../../lib/table-export.js';
 import { doseNumberLabel, LEVEL_LABELS } from './stats.api.labels.js';
 
 /**
@@ -121,15 +112,4 @@ export function reportsTable(body: StatsReports): ExportTable<StatsReports['rows
 /** `thong-ke-<what>-<unit>`: the unit's code, or `toan-quoc`. */
 export function statsFileName(what: string, unit: Pick<StatsUnitRef, 'code'>): string {
   return `thong-ke-${fileNamePart(what)}-${unit.code ? fileNamePart(unit.code) : 'toan-quoc'}`;
-}
-
-/** Sends a table as the CSV or XLSX file asked for. */
-export async function sendTable<R>(
-  reply: FastifyReply,
-  format: 'csv' | 'xlsx',
-  table: ExportTable<R>,
-  fileName: string,
-): Promise<FastifyReply> {
-  const [type, body] = format === 'csv' ? [CSV_TYPE, tableCsv(table)] : [XLSX_TYPE, await tableXlsx(table)];
-  return reply.type(type).header('content-disposition', `attachment; filename="${fileName}.${format}"`).send(body);
 }

@@ -14,8 +14,9 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ALL_STAFF, staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
+import { sendTable } from '../../lib/table-export.js';
 import { resolveUnit, statsCoverage, statsDoses, statsOverview, statsReports, statsUnits } from './stats.api.js';
-import { coverageTable, dosesTable, reportsTable, sendTable, statsFileName, unitsTable } from './stats.export.js';
+import { coverageTable, dosesTable, reportsTable, statsFileName, unitsTable } from './stats.export.js';
 import { summary } from './stats.service.js';
 
 /**

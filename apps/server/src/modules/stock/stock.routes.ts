@@ -3,6 +3,8 @@ import {
   lotReconciliationSchema,
   lotsQuerySchema,
   SUPERVISOR_ROLES,
+  statsUnrecordedQuerySchema,
+  statsUnrecordedSchema,
   stockLotSchema,
   unitStockQuerySchema,
   unitStockSchema,
@@ -12,10 +14,12 @@ import { unitOfWork } from '../../db/transaction.js';
 import { ALL_STAFF, staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
+import { fileNamePart, sendTable } from '../../lib/table-export.js';
 import { auditContextOf, recordAudit } from '../audit/audit.service.js';
 import { getFacility } from '../facilities/facilities.service.js';
 import { type Holder, holderOf } from '../lots/lots.service.js';
 import { lotReconciliation, stockOfHolder, unitStock } from './stock.service.js';
+import { unrecordedDoses, unrecordedTable } from './stock.unrecorded.js';
 
 /**
  * Stock of vaccine lots and its reconciliation (SPEC: Vaccine stock; api-contract.md: GET /api/lots),
@@ -96,6 +100,27 @@ export const stockRoutes: FastifyPluginAsyncZod = async (app) => {
         });
         return stock;
       });
+    },
+  );
+
+  app.get(
+    '/api/stats/unrecorded',
+    {
+      config: staffAccess(ALL_STAFF, 'own-units'),
+      schema: {
+        tags: ['stats'],
+        summary:
+          'Possible unrecorded doses per facility of a unit: vials opened in closed sessions × doses per vial vs doses recorded (default the last 30 days); CSV or XLSX with format',
+        querystring: statsUnrecordedQuerySchema,
+        response: { 200: statsUnrecordedSchema },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const body = await unrecordedDoses(app.db, actorOf(request), q, today());
+      if (q.format === 'json') return body;
+      const unit = body.unit.code ? fileNamePart(body.unit.code) : 'toan-quoc';
+      return sendTable(reply, q.format, unrecordedTable(body), `thong-ke-lieu-chua-ghi-nhan-${unit}`);
     },
   );
 };
