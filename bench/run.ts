@@ -12,6 +12,7 @@ import { main as doseRecording, doseRecordingOptionsSpec } from './dose-recordin
 import { main as overdueQueue, overdueQueueOptionsSpec } from './overdue-queue.js';
 import { main as overload, overloadOptionsSpec } from './overload.js';
 import { main as peopleSearch, peopleSearchOptionsSpec } from './people-search.js';
+import { main as stats, statsOptionsSpec } from './stats.js';
 
 type OptionsSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -28,6 +29,7 @@ const SCENARIOS: readonly Scenario[] = [
   { name: 'certificates', main: certificates, options: certificatesOptionsSpec },
   { name: 'overdue-queue', main: overdueQueue, options: overdueQueueOptionsSpec },
   { name: 'overload', main: overload, options: overloadOptionsSpec },
+  { name: 'stats', main: stats, options: statsOptionsSpec },
 ];
 
 /** Splits `--only a,b` off the arguments; the rest goes to the scenarios. */
