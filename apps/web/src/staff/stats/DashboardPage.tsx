@@ -77,10 +77,13 @@ export function DashboardPage() {
       <Loaded query={overview}>
         {(data) => (
           <section className="stack stats-overview" aria-labelledby="stats-unit-name">
-            <Breadcrumbs data={data} own={own} hrefOf={hrefOf} />
+            {data.unit.path.length > 0 && <Breadcrumbs data={data} own={own} hrefOf={hrefOf} />}
             <div className="stats-overview__head">
               <h2 id="stats-unit-name">
-                <span className="stats-overview__level">{t(`level.${data.unit.level}`)}</span> {data.unit.name}
+                {data.unit.level !== 'nation' && (
+                  <span className="stats-overview__level">{t(`level.${data.unit.level}`)}</span>
+                )}{' '}
+                {data.unit.name}
               </h2>
               <Freshness data={data} />
             </div>

@@ -77,7 +77,6 @@ function UnitsBody({
       xAxis: {
         type: 'value',
         minInterval: 1,
-        ...(withPercent ? { max: 100 } : {}),
         axisLabel: {
           formatter: (v: number) => (withPercent ? `${formatPercentValue(v)}` : formatCount(v)),
         },

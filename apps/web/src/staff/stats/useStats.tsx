@@ -21,7 +21,15 @@ export function useStats<T>(endpoint: Endpoint): UseQueryResult<T> {
 /** The body of a section: loading, the error with a retry, or the figures. */
 export function Loaded<T>({ query, children }: { query: UseQueryResult<T>; children: (data: T) => ReactNode }) {
   const t = useStatsT();
-  if (query.data !== undefined) return <>{children(query.data)}</>;
+  // The previous unit's figures stay while the next one's load, dimmed and marked busy.
+  if (query.data !== undefined)
+    return query.isPlaceholderData ? (
+      <div className="stats-stale" aria-busy="true">
+        {children(query.data)}
+      </div>
+    ) : (
+      <>{children(query.data)}</>
+    );
   if (query.isError)
     return (
       <LoadFailed
