@@ -54,6 +54,7 @@ import { dispatchPendingSms } from './modules/sms/sms.job.js';
 import { smsRoutes } from './modules/sms/sms.routes.js';
 import { httpSmsProvider, outboxProvider, type SmsProvider } from './modules/sms/sms.service.js';
 import { foldStats } from './modules/stats/stats.job.js';
+import { statsPopulationRoutes } from './modules/stats/stats.population.routes.js';
 import { statsPublicRoutes } from './modules/stats/stats.public.routes.js';
 import { statsRoutes } from './modules/stats/stats.routes.js';
 import { stockRoutes } from './modules/stock/stock.routes.js';
@@ -239,6 +240,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(mergeRoutes);
   await app.register(approvalsRoutes);
   await app.register(statsRoutes);
+  await app.register(statsPopulationRoutes);
   await app.register(statsPublicRoutes);
 
   if (config.webDist) await registerWebApp(app, config.webDist);

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import { type Config, DEMO_PASSWORD } from '../config.js';
@@ -9,11 +10,20 @@ import { systemAuditContext } from '../modules/audit/audit.service.js';
 import { resetPasswordByOperator } from '../modules/auth/auth.service.js';
 import { insertFacility } from '../modules/facilities/facilities.service.js';
 import { seedLotStock } from '../modules/lots/lots.service.js';
+import { importDemoPopulation } from '../modules/stats/stats.population.js';
 import { ensureProvinces } from '../modules/units/units.import.js';
 import { upsertUnits } from '../modules/units/units.queries.js';
 import { countUsers, createUser, planNewUser } from '../modules/users/users.service.js';
 import { syncVaccineCatalogue } from '../modules/vaccines/vaccines.service.js';
-import { DEMO_FACILITIES, DEMO_LOT_EXPIRY, DEMO_LOTS, DEMO_UNITS, DEMO_USERS, demoUnitRows } from './demo-data.js';
+import {
+  DEMO_FACILITIES,
+  DEMO_LOT_EXPIRY,
+  DEMO_LOTS,
+  DEMO_POPULATION,
+  DEMO_UNITS,
+  DEMO_USERS,
+  demoUnitRows,
+} from './demo-data.js';
 
 /**
  * Runs at every start: migrations, the reference data shipped with the platform (provinces,
@@ -57,6 +67,7 @@ export async function bootstrapDatabase(db: Kysely<DB>, config: Config, log: Fas
 async function seedDemoData(db: Kysely<DB>): Promise<void> {
   const audit = systemAuditContext('demo-seed');
   await upsertUnits(db, demoUnitRows());
+  await importDemoPopulation(db, audit, { ...DEMO_POPULATION, bytes: await readFile(DEMO_POPULATION.file) });
   for (const f of DEMO_FACILITIES) await insertFacility(db, { ...f });
   for (const u of DEMO_USERS) {
     const user = await planNewUser(db, null, { ...u, password: DEMO_PASSWORD });

@@ -204,3 +204,13 @@ export const DEMO_LOTS: { vaccineCode: string; lotNumber: string }[] = [
   { vaccineCode: 'Abdala', lotNumber: 'A2109' },
 ];
 export const DEMO_LOT_EXPIRY = '2027-12-31';
+
+/**
+ * The demo population: a SYNTHETIC file (made-up figures, `reference/README.md`) of the demo
+ * communes by sex and age band, loaded when no population import exists, with this source.
+ */
+export const DEMO_POPULATION = {
+  file: new URL('../../../../reference/population/demo-population.csv', import.meta.url),
+  source: 'Dữ liệu minh hoạ (không phải số liệu chính thức)',
+  year: 2021,
+} as const;

@@ -877,6 +877,30 @@ const FIXTURES: Record<string, Fixture> = {
     req: { method: 'GET', url: '/api/stats/summary' },
     unmarked: 'counts only (stats.test.ts checks them per scope)',
   }),
+  // A population file of the place's province (national administrators only).
+  'POST /api/stats/population': async (place) => {
+    const boundary = `----tc${randomUUID()}`;
+    const file = `unit_code,sex,age_band,population\r\n${PLACES[place].province},male,18-49,1000\r\n`;
+    const body = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="source"\r\n\r\nMatrix test\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="year"\r\n\r\n2019\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.csv"\r\nContent-Type: text/csv\r\n\r\n${file}\r\n` +
+        `--${boundary}--\r\n`,
+    );
+    return {
+      req: {
+        method: 'POST',
+        url: '/api/stats/population',
+        body,
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      },
+    };
+  },
+  'GET /api/stats/population': async () => ({ req: { method: 'GET', url: '/api/stats/population' } }),
+  'GET /api/stats/daily-report.xlsx': async () => ({
+    req: { method: 'GET', url: '/api/stats/daily-report.xlsx?date=2021-10-15' },
+    unmarked: "an XLSX of the caller's provinces (stats.daily-report.test.ts checks the rows per scope)",
+  }),
   // The statistics of the place's unit at the caller's level: outside, a unit not the caller's (403).
   'GET /api/stats/overview': async (place, user) => ({
     req: { method: 'GET', url: `/api/stats/overview?${statsUnitOf(place, user)}` },

@@ -129,6 +129,7 @@ export const AUDIT_ACTIONS: Readonly<Record<string, Localized>> = {
   'facility.create': { vi: 'Thêm cơ sở tiêm', en: 'Added a facility' },
   'facility.update': { vi: 'Sửa cơ sở tiêm', en: 'Changed a facility' },
   'units.import': { vi: 'Nhập danh mục đơn vị hành chính', en: 'Imported the unit lists' },
+  'population.import': { vi: 'Nhập số liệu dân số', en: 'Imported the population figures' },
   'signing_key.rotate': { vi: 'Thay khoá ký chứng nhận', en: 'Rotated the signing key' },
   'audit.read': { vi: 'Xem nhật ký truy cập', en: 'Read the audit log' },
   'audit.export': { vi: 'Xuất nhật ký truy cập', en: 'Exported the audit log' },
@@ -151,6 +152,7 @@ export const AUDIT_ENTITY_TYPES: Readonly<Record<string, Localized>> = {
   facility: { vi: 'Cơ sở tiêm', en: 'Facility' },
   unit: { vi: 'Đơn vị hành chính', en: 'Administrative unit' },
   unit_list: { vi: 'Danh mục đơn vị', en: 'Unit lists' },
+  population_import: { vi: 'Số liệu dân số', en: 'Population figures' },
   signing_key: { vi: 'Khoá ký', en: 'Signing key' },
   audit_log: { vi: 'Nhật ký truy cập', en: 'Audit log' },
 };

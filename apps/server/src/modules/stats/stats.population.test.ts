@@ -1,0 +1,380 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { primarySplit, type StatsLevel } from '@tiemchung/core';
+import ExcelJS from 'exceljs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_POPULATION, DEMO_UNITS } from '../../bootstrap/demo-data.js';
+import { unitOfWork } from '../../db/transaction.js';
+import { useTestApp } from '../../test/harness.js';
+import { importUnitList } from '../units/units.import.js';
+import { activePopulationSource, parseAges, populationOf } from './stats.population.js';
+
+const t = await useTestApp();
+
+// ---- the official 2025 list and old → new mapping of the demo provinces, loaded into this database ----
+const REF = new URL('../../../../../reference/admin-units/', import.meta.url);
+const DEMO_PROVINCES = Object.keys(DEMO_UNITS);
+const mappingDoc = (() => {
+  const doc = JSON.parse(readFileSync(new URL('admin-units-2025-mapping.json', REF), 'utf8'));
+  return { data: doc.data.filter((p: any) => DEMO_PROVINCES.includes(p.level1_id)) };
+})();
+const list2025Doc = (() => {
+  const newCodes = mappingDoc.data.flatMap((p: any) => p.splits.map((s: any) => s.new_id));
+  return JSON.parse(readFileSync(new URL('admin-units-2025.json', REF), 'utf8')).filter((p: any) =>
+    newCodes.includes(p.Code),
+  );
+})();
+beforeAll(async () => {
+  await unitOfWork(t.db, (trx) => importUnitList(trx, list2025Doc));
+  await unitOfWork(t.db, (trx) => importUnitList(trx, mappingDoc));
+});
+
+/** The demo's 2021 units: commune → district and province; district → province. */
+const PARENTS = new Map<string, { province: string; district?: string }>();
+for (const [province, districts] of Object.entries(DEMO_UNITS))
+  for (const d of districts) {
+    PARENTS.set(d.code, { province });
+    for (const [code] of d.communes) PARENTS.set(code, { province, district: d.code });
+  }
+/** Old → new by the official mapping and core's rule (test's own reading of the mapping file). */
+const NEW_PROVINCE = new Map<string, string>(mappingDoc.data.map((p: any) => [p.level1_id, p.splits[0].new_id]));
+const NEW_COMMUNE = new Map<string, string>();
+for (const p of mappingDoc.data)
+  for (const c of p.level3s) {
+    // The server's mapping table keeps no list order: its "first listed" is the lowest new code.
+    const splits = c.splits
+      .map((s: any) => ({ code: s.new_id, name: s.name }))
+      .sort((a: any, b: any) => a.code.localeCompare(b.code));
+    const chosen = primarySplit(c.level3_id, c.name, splits);
+    if (chosen) NEW_COMMUNE.set(c.level3_id, chosen.code);
+  }
+
+// ---- files ----
+
+function multipart(fields: Record<string, string>, file?: { name: string; bytes: Buffer; type: string }) {
+  const boundary = `----tc${randomUUID()}`;
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields))
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  if (file)
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`,
+      ),
+      file.bytes,
+      Buffer.from('\r\n'),
+    );
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+function upload(
+  file: { name: string; bytes: Buffer; type?: string } | undefined,
+  fields: Record<string, string> = { source: 'Tổng điều tra 2019 (thử)', year: '2019' },
+  as = 'admin',
+) {
+  const m = multipart(fields, file && { type: 'text/csv', ...file });
+  return t.call('POST', '/api/stats/population', { as, body: m.body, headers: m.headers });
+}
+
+const csv = (lines: string[], sep = ',', bom = true) =>
+  Buffer.from(`${bom ? '\uFEFF' : ''}${lines.map((l) => l.replaceAll(',', sep)).join('\r\n')}\r\n`);
+
+/** What the rows of a 2021 file must add up to at every level: the test's own roll-up. */
+interface Row {
+  code: string;
+  sex: 'male' | 'female';
+  band: string;
+  n: number;
+}
+function expectedCube(rows: Row[], scheme: '2021' | '2025' = '2021'): Map<string, number> {
+  const out = new Map<string, number>();
+  const add = (level: StatsLevel, code: string | undefined, r: Row) => {
+    if (code === undefined) return;
+    const k = `${level}|${code}|${r.sex}|${r.band}`;
+    out.set(k, (out.get(k) ?? 0) + r.n);
+  };
+  for (const r of rows) {
+    add('nation', '', r);
+    if (scheme === '2025') {
+      if (r.code.length === 2) add('province2025', r.code, r);
+      else {
+        const province = list2025Doc.find((p: any) => p.Wards.some((w: any) => w.Code === r.code))?.Code;
+        add('province2025', province, r);
+        add('commune2025', r.code, r);
+      }
+      continue;
+    }
+    const parents = PARENTS.get(r.code);
+    const province = r.code.length === 2 ? r.code : parents?.province;
+    add('province', province, r);
+    add('province2025', province && NEW_PROVINCE.get(province), r);
+    if (r.code.length === 5) {
+      add('district', parents?.district, r);
+      add('commune', r.code, r);
+      add('commune2025', NEW_COMMUNE.get(r.code), r);
+    }
+    if (r.code.length === 3) add('district', r.code, r);
+  }
+  return out;
+}
+
+async function storedCube(importId: string): Promise<Map<string, number>> {
+  const rows = await t.db
+    .selectFrom('stats_population')
+    .select(['level', 'unit_code', 'sex', 'age_band', 'n'])
+    .where('import_id', '=', importId)
+    .execute();
+  return new Map(rows.map((r) => [`${r.level}|${r.unit_code}|${r.sex}|${r.age_band}`, Number(r.n)]));
+}
+
+const importsCount = async () =>
+  Number(
+    (
+      await t.db
+        .selectFrom('stats_population_imports')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+describe('the demo population', () => {
+  it('is loaded at the demo bootstrap, labelled as synthetic, rolled up from its rows', async () => {
+    const res = await t.call('GET', '/api/stats/population', { as: 'caolanh.tiem' });
+    expect(res.status).toBe(200);
+    const demo = res.body.items.at(-1);
+    expect(demo).toMatchObject({ source: DEMO_POPULATION.source, year: 2021, rows: 180, importedBy: null });
+    const text = readFileSync(DEMO_POPULATION.file, 'utf8').replace(/^\uFEFF/, '');
+    const rows: Row[] = text
+      .trim()
+      .split(/\r\n/)
+      .slice(1)
+      .map((l) => l.split(';'))
+      .map(([code, , sex, band, n]) => ({
+        code: code!,
+        sex: sex === 'Nam' ? 'male' : 'female',
+        band: band!,
+        n: Number(n),
+      }));
+    expect(rows).toHaveLength(180);
+    // The mapping was loaded after the bootstrap: its 2025 levels are absent; the 2021 ones are exact.
+    const expected = [...expectedCube(rows)].filter(([k]) => !k.includes('2025|'));
+    const stored = await storedCube(demo.id);
+    expect(new Map([...stored].filter(([k]) => !k.includes('2025|')))).toEqual(new Map(expected));
+  });
+});
+
+describe('POST /api/stats/population', () => {
+  it('imports a CSV (BOM, `;`, CRLF, Vietnamese headers, Nam/Nữ, single ages and ranges) rolled up to every level of both schemes', async () => {
+    const lines = [
+      'Mã đơn vị,Tên,Giới tính,Nhóm tuổi,Dân số (người)',
+      // Hà Nội by commune, some by single ages summed into a band.
+      '00001,Phường Phúc Xá,Nam,18,100',
+      '00001,Phường Phúc Xá,Nam,19-49,"1.200"',
+      '00001,Phường Phúc Xá,Nữ,18-49,1300',
+      '00004,Phường Trúc Bạch,Nữ,Dưới 5 tuổi,70',
+      '00040,Phường Đồng Xuân,Nam,65+,55',
+      '00037,Phường Phúc Tân,nữ,Từ 65 tuổi,44',
+      '',
+      // Hà Nội's total for men 18-49, a check of the communes' (1,300): not added.
+      '01,Hà Nội,Nam,18-49,1300',
+      // Đồng Tháp by district (no commune rows there) and HCM by province.
+      '866,TP Cao Lãnh,Nam,12-17,300',
+      '867,TP Sa Đéc,Nữ,50-64,420',
+      '79,TP HCM,Nữ,5-11,9000',
+    ];
+    const res = await upload({ name: 'dan-so.csv', bytes: csv(lines, ';') });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({ source: 'Tổng điều tra 2019 (thử)', year: 2019, rows: 10, importedBy: 'admin' });
+    const rows: Row[] = [
+      { code: '00001', sex: 'male', band: '18-49', n: 1300 },
+      { code: '00001', sex: 'female', band: '18-49', n: 1300 },
+      { code: '00004', sex: 'female', band: '0-4', n: 70 },
+      { code: '00040', sex: 'male', band: '65+', n: 55 },
+      { code: '00037', sex: 'female', band: '65+', n: 44 },
+      { code: '866', sex: 'male', band: '12-17', n: 300 },
+      { code: '867', sex: 'female', band: '50-64', n: 420 },
+      { code: '79', sex: 'female', band: '5-11', n: 9000 },
+    ];
+    expect(await storedCube(res.body.id)).toEqual(expectedCube(rows));
+    // Spot checks, written out: Hà Nội's men 18–49 counted once; the 2025 Hồng Hà commune is Phúc Xá and Phúc Tân.
+    const hn = await populationOf(t.db, 'province', ['01']);
+    expect(hn.get('01')).toMatchObject({ total: 1300 + 1300 + 70 + 55 + 44, bySex: { male: 1355, female: 1414 } });
+    expect((await populationOf(t.db, 'commune2025', ['00097'])).get('00097')?.total).toBe(1300 + 1300 + 44);
+    expect((await populationOf(t.db, 'province2025', ['82'])).get('82')?.total).toBe(720);
+    expect((await populationOf(t.db, 'nation', [''])).get('')?.total).toBe(rows.reduce((s, r) => s + r.n, 0));
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor_username', 'after'])
+      .where('entity_id', '=', res.body.id)
+      .executeTakeFirstOrThrow();
+    expect(audit).toMatchObject({ action: 'population.import', actor_username: 'admin' });
+  });
+
+  it('imports an XLSX (English headers, codes as text, numbers as numbers, a title row above the header)', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Population');
+    ws.addRow(['Population by commune, 2019']);
+    ws.addRow(['unit_code', 'sex', 'age_band', 'population']);
+    const rows: Row[] = [
+      { code: '29866', sex: 'female', band: '18-49', n: 4321 },
+      { code: '29869', sex: 'male', band: '18-49', n: 3999 },
+      { code: '29869', sex: 'male', band: '65+', n: 610 },
+      { code: '26740', sex: 'female', band: '12-17', n: 812 },
+    ];
+    for (const r of rows) ws.addRow([r.code, r.sex === 'male' ? 'Male' : 'Female', r.band, r.n]);
+    // A code typed as a number but shown with its leading zeros by the cell's format.
+    const numeric = ws.addRow([1, 'F', '50-64', 77]);
+    numeric.getCell(1).numFmt = '00000';
+    rows.push({ code: '00001', sex: 'female', band: '50-64', n: 77 });
+    const bytes = Buffer.from(await wb.xlsx.writeBuffer());
+    const res = await upload(
+      { name: 'population.xlsx', bytes, type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+      { source: 'GSO 2019 (XLSX test)', year: '2019' },
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.rows).toBe(5);
+    expect(await storedCube(res.body.id)).toEqual(expectedCube(rows));
+  });
+
+  it('imports a 2025-scheme file into the 2025 levels and the nation only', async () => {
+    const lines = [
+      'ma_don_vi_2025,gioi_tinh,nhom_tuoi,dan_so',
+      '00097,Nam,18-49,5000',
+      '00004,Nữ,18-49,4000',
+      '82,Nam,65+,12000',
+    ];
+    const res = await upload({ name: 'dan-so-2025.csv', bytes: csv(lines) });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const stored = await storedCube(res.body.id);
+    expect(stored).toEqual(
+      expectedCube(
+        [
+          { code: '00097', sex: 'male', band: '18-49', n: 5000 },
+          { code: '00004', sex: 'female', band: '18-49', n: 4000 },
+          { code: '82', sex: 'male', band: '65+', n: 12000 },
+        ],
+        '2025',
+      ),
+    );
+    expect([...stored.keys()].some((k) => /^(province|district|commune)\|/.test(k))).toBe(false);
+    expect(stored.get('province2025|01|male|18-49')).toBe(5000);
+  });
+
+  it('re-importing replaces the one in use; the list is newest first', async () => {
+    const first = await upload({ name: 'a.csv', bytes: csv(['unit_code,sex,age,population', '87,male,30,10']) });
+    const second = await upload({ name: 'b.csv', bytes: csv(['unit_code,sex,age,population', '87,male,30,20']) });
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect((await activePopulationSource(t.db))?.id).toBe(second.body.id);
+    expect((await populationOf(t.db, 'province', ['87'])).get('87')?.total).toBe(20);
+    const list = (await t.call('GET', '/api/stats/population', { as: 'hanoi.admin' })).body.items;
+    expect(list[0].id).toBe(second.body.id);
+    expect(list[1].id).toBe(first.body.id);
+    const active = await t.db.selectFrom('stats_population_imports').select('id').where('active', '=', true).execute();
+    expect(active).toEqual([{ id: second.body.id }]);
+  });
+
+  it('refuses bad rows with their row and field, all of the file at once, and stores nothing', async () => {
+    const before = await importsCount();
+    const active = await activePopulationSource(t.db);
+    const lines = [
+      'unit_code,sex,age_band,population',
+      '00001,male,18-49,100', // row 2: fine
+      '1,male,18-49,100', // 3: code without its zeros
+      '00001,x,18-49,100', // 4: sex
+      '00001,female,10-14,100', // 5: straddles 5-11 and 12-17
+      '00001,female,abc,100', // 6: age
+      '00001,female,18-49,-5', // 7: count
+      '99999,female,18-49,5', // 8: unknown commune
+      '00001,male,30,1', // 9: overlaps row 2
+    ];
+    const res = await upload({ name: 'bad.csv', bytes: csv(lines) });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'population_unit_invalid', field: 'unitCode' });
+    expect(res.body.error.message).toContain('Dòng 3');
+    expect(res.body.problems.map((p: any) => [p.row, p.field, p.code])).toEqual([
+      [3, 'unitCode', 'population_unit_invalid'],
+      [4, 'sex', 'population_sex_invalid'],
+      [5, 'ageBand', 'population_age_straddles'],
+      [6, 'ageBand', 'population_age_invalid'],
+      [7, 'population', 'population_count_invalid'],
+      [8, 'unitCode', 'population_unit_unknown'],
+      [9, 'ageBand', 'population_row_overlap'],
+    ]);
+    expect(res.body.problemCount).toBe(7);
+    // The unit checks alone.
+    const second = await upload({ name: 'bad2.csv', bytes: csv([lines[0]!, lines[1]!, lines[7]!, lines[8]!]) });
+    expect(second.status).toBe(400);
+    expect(second.body.problems.map((p: any) => [p.row, p.field, p.code])).toEqual([
+      [3, 'unitCode', 'population_unit_unknown'],
+      [4, 'ageBand', 'population_row_overlap'],
+    ]);
+    expect(await importsCount()).toBe(before);
+    expect((await activePopulationSource(t.db))?.id).toBe(active?.id);
+  });
+
+  it('refuses a total that is not the sum of the finer rows, mixed schemes, a file without its columns, and bad fields', async () => {
+    const mismatch = await upload({
+      name: 'm.csv',
+      bytes: csv(['unit_code,sex,age_band,population', '00001,male,18-49,100', '001,male,18-49,99']),
+    });
+    expect(mismatch.status).toBe(400);
+    expect(mismatch.body.error).toMatchObject({ code: 'population_total_mismatch', field: 'population' });
+    expect(mismatch.body.problems[0]).toMatchObject({ row: 3, params: { unit: '001', given: 99, sum: 100 } });
+
+    const mixed = await upload({
+      name: 'x.csv',
+      bytes: csv(['unit_code,scheme,sex,age_band,population', '01,2021,male,18-49,1', '82,2025,male,18-49,1']),
+    });
+    expect(mixed.body.error).toMatchObject({ code: 'population_scheme_mixed', field: 'scheme' });
+    expect(mixed.body.problems[0].row).toBe(3);
+
+    const noColumns = await upload({ name: 'h.csv', bytes: csv(['ma,gioi_tinh,so', '01,Nam,1']) });
+    expect(noColumns.status).toBe(400);
+    expect(noColumns.body.error.code).toBe('population_header_missing');
+
+    const noFile = await upload(undefined);
+    expect(noFile.body.error).toMatchObject({ code: 'population_file_required', field: 'file' });
+    const noSource = await upload(
+      { name: 'a.csv', bytes: csv(['unit_code,sex,age,population', '87,male,30,10']) },
+      {
+        year: '2019',
+      },
+    );
+    expect(noSource.body.error).toMatchObject({ code: 'validation_failed', field: 'source' });
+    const notUtf8 = await upload({ name: 'a.csv', bytes: Buffer.from([0x6d, 0xe3, 0x0a, 0xff, 0xfe, 0x31]) });
+    expect(notUtf8.body.error.code).toBe('population_file_unreadable');
+    const empty = await upload({ name: 'e.csv', bytes: csv(['unit_code,sex,age,population']) });
+    expect(empty.body.error.code).toBe('population_file_empty');
+  });
+
+  it('is for national administrators only; the list is for every staff member', async () => {
+    const before = await importsCount();
+    for (const as of ['hanoi.admin', 'caolanh.admin', 'hanoi.tiem', 'dongthap.phananh']) {
+      const res = await upload(
+        { name: 'a.csv', bytes: csv(['unit_code,sex,age,population', '01,male,30,10']) },
+        undefined,
+        as,
+      );
+      expect(res.status, as).toBe(403);
+      expect((await t.call('GET', '/api/stats/population', { as })).status, as).toBe(200);
+    }
+    expect(await importsCount()).toBe(before);
+    expect((await t.call('GET', '/api/stats/population')).status).toBe(401);
+  });
+});
+
+describe('reading the values', () => {
+  it('maps ages to the programme’s bands', () => {
+    expect(parseAges('0-4')).toEqual({ from: 0, to: 4 });
+    expect(parseAges('65+')).toEqual({ from: 65, to: 150 });
+    expect(parseAges('Dưới 5 tuổi')).toEqual({ from: 0, to: 4 });
+    expect(parseAges('Từ 65 tuổi')).toEqual({ from: 65, to: 150 });
+    expect(parseAges('80 tuổi trở lên')).toEqual({ from: 80, to: 150 });
+    expect(parseAges('12–17 tuổi')).toEqual({ from: 12, to: 17 });
+    expect(parseAges('65 and over')).toEqual({ from: 65, to: 150 });
+    expect(parseAges('Under 5')).toEqual({ from: 0, to: 4 });
+    expect(parseAges('37')).toEqual({ from: 37, to: 37 });
+    expect(parseAges('abc')).toBeNull();
+  });
+});
