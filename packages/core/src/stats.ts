@@ -87,12 +87,13 @@ export interface UnitSplit {
 /**
  * The new (2025) unit a 2021 unit's records count in. Most old communes went whole into one new
  * commune; where one was split, the records carry no finer address, so they count in the new unit
- * that kept the old code, else the one with the old name, else the first the official list names
- * (the part that took the commune's centre). Provinces were never split.
+ * that kept the old code, else the one with the old name, else the one with the lowest code (a
+ * choice that does not depend on the order a list was stored in). Provinces were never split.
  */
 export function primarySplit(oldCode: string, oldName: string, splits: readonly UnitSplit[]): UnitSplit | undefined {
   const bare = (s: string) => s.normalize('NFC').replace(/^(Phường|Xã|Thị trấn|Đặc khu)\s+/u, '');
-  return splits.find((s) => s.code === oldCode) ?? splits.find((s) => bare(s.name) === bare(oldName)) ?? splits[0];
+  const lowest = [...splits].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))[0];
+  return splits.find((s) => s.code === oldCode) ?? splits.find((s) => bare(s.name) === bare(oldName)) ?? lowest;
 }
 
 /** The certificate statuses a person is counted under (none before any dose). */
