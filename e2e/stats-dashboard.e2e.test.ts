@@ -262,6 +262,11 @@ describe('statistics dashboard (browser)', () => {
     expect(await page.getByRole('link', { name: 'Đơn vị hành chính 2025 (2 cấp)' }).count()).toBe(0);
     // The units above are named, not linked.
     expect(await page.getByRole('navigation', { name: 'Đơn vị đang xem' }).getByRole('link').count()).toBe(0);
+    // In English through the app's language switch.
+    await page.getByRole('button', { name: 'English' }).click();
+    await visible(page.getByRole('heading', { level: 1, name: 'Vaccination statistics' }));
+    await visible(page.getByRole('heading', { name: 'Coverage by unit' }));
+    await visible(page.locator('.stats-kpi dt', { hasText: 'Doses given in all' }));
     expect(errors).toEqual([]);
     await context.close();
   });

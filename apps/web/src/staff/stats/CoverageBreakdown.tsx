@@ -33,7 +33,7 @@ function BreakdownBody({ data, by, tableId }: { data: StatsCoverage; by: 'ageBan
       withPercent ? (r[`${which}Percent`] ?? 0) : coverageCounts(r)[which];
     return {
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-      legend: { top: 0 },
+      legend: { top: 0, type: 'scroll' },
       grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: rows.map((r) => r.label), axisLabel: { interval: 0, hideOverlap: true } },
       yAxis: {
@@ -63,7 +63,7 @@ function BreakdownBody({ data, by, tableId }: { data: StatsCoverage; by: 'ageBan
       />
       <TableScroll label={caption}>
         <table className="stats-table" id={tableId}>
-          <caption>{caption}</caption>
+          <caption className="visually-hidden">{caption}</caption>
           <thead>
             <tr>
               <th scope="col">{t(`breakdown.${by}.dimension`)}</th>

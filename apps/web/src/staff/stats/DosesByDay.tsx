@@ -91,7 +91,7 @@ function DaysBody({ data, range, tableId }: { data: StatsDoses; range: Required<
     const days = daysBetween(range.from, range.to) ?? data.rows.map((r) => r.key);
     return {
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-      legend: { top: 0 },
+      legend: { top: 0, type: 'scroll' },
       grid: { left: 8, right: 16, top: 40, bottom: 56, containLabel: true },
       xAxis: { type: 'category', data: days.map((d) => formatDay(d)) },
       yAxis: {
@@ -122,7 +122,7 @@ function DaysBody({ data, range, tableId }: { data: StatsDoses; range: Required<
         <summary>{t('days.table')}</summary>
         <TableScroll label={t('days.caption', dates)}>
           <table className="stats-table" id={tableId}>
-            <caption>{t('days.caption', dates)}</caption>
+            <caption className="visually-hidden">{t('days.caption', dates)}</caption>
             <thead>
               <tr>
                 <th scope="col">{t('days.date')}</th>

@@ -51,7 +51,7 @@ function ReportsBody({ data }: { data: StatsReports }) {
   return (
     <TableScroll label={caption}>
       <table className="stats-table">
-        <caption>{caption}</caption>
+        <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr>
             <th scope="col">{t('reports.columns.unit')}</th>

@@ -67,7 +67,7 @@ function UnitsBody({
       : [{ type: 'bar', name: t('units.columns.doses'), data: ordered.map((r) => r.doses) }];
     return {
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-      legend: { top: 0 },
+      legend: { top: 0, type: 'scroll' },
       grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
       yAxis: {
         type: 'category',
@@ -101,7 +101,7 @@ function UnitsBody({
       />
       <TableScroll label={caption}>
         <table className="stats-table" id={tableId}>
-          <caption>{caption}</caption>
+          <caption className="visually-hidden">{caption}</caption>
           <thead>
             <tr>
               <th scope="col">{t('units.columns.unit')}</th>

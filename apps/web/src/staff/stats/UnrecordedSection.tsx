@@ -19,7 +19,7 @@ export function UnrecordedSection({ unit }: { unit: UnitQuery }) {
           return (
             <TableScroll label={t('unrecorded.caption')}>
               <table className="stats-table">
-                <caption>{t('unrecorded.caption')}</caption>
+                <caption className="visually-hidden">{t('unrecorded.caption')}</caption>
                 <thead>
                   <tr>
                     <th scope="col">{t('unrecorded.columns.facility')}</th>

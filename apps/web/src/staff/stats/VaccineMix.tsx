@@ -48,7 +48,7 @@ function VaccineBody({ data, tableId }: { data: StatsDoses; tableId: string }) {
       <Chart option={option} height={240} label={t('vaccines.chart')} describedBy={tableId} />
       <TableScroll label={t('vaccines.caption')}>
         <table className="stats-table" id={tableId}>
-          <caption>{t('vaccines.caption')}</caption>
+          <caption className="visually-hidden">{t('vaccines.caption')}</caption>
           <thead>
             <tr>
               <th scope="col">{t('vaccines.vaccine')}</th>

@@ -30,13 +30,22 @@ export function Section({
   );
 }
 
-/** A table that scrolls sideways inside its own box on a narrow screen (the page itself never does). */
+/**
+ * A table that scrolls sideways inside its own box on a narrow screen (the page itself never
+ * does), its caption written above the box so that it wraps on a phone instead of running off
+ * with the table; the table keeps the caption too (visually hidden) for screen readers' table lists.
+ */
 export function TableScroll({ children, label }: { children: ReactNode; label: string }) {
   return (
-    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard to be scrolled
-    <section className="stats-table-scroll" tabIndex={0} aria-label={label}>
-      {children}
-    </section>
+    <div className="stack stack--tight stats-table-box">
+      <p className="stats-table-caption" aria-hidden="true">
+        {label}
+      </p>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard to be scrolled */}
+      <section className="stats-table-scroll" tabIndex={0} aria-label={label}>
+        {children}
+      </section>
+    </div>
   );
 }
 
