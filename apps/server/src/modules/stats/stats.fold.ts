@@ -92,7 +92,9 @@ export async function foldPeople(trx: Trx, sources: StatsSources, limit = 2000):
   const now = await currentPeopleImages(trx, sources, ids);
   const newDoseIds = now.doses.map((d) => d.dose_id);
   const oldPeople = await trx.selectFrom('stats_person_image').selectAll().where('person_id', 'in', ids).execute();
-  // A dose counted under another person before (moved by a merge) is found by its id.
+  // A dose counted under another person before (moved by a merge) is found by its id. Its image is
+  // locked (in id order): the two records of a merge may be counted by two folds at once, and only
+  // one may take the moved dose's old image away — the other waits, then sees it moved or gone.
   const oldDoses = await trx
     .selectFrom('stats_dose_image')
     .selectAll()
@@ -101,6 +103,8 @@ export async function foldPeople(trx: Trx, sources: StatsSources, limit = 2000):
         ? eb.or([eb('person_id', 'in', ids), eb('dose_id', 'in', newDoseIds)])
         : eb('person_id', 'in', ids),
     )
+    .orderBy('dose_id')
+    .forUpdate()
     .execute();
 
   const deltas = newDeltas();
