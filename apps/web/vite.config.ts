@@ -25,6 +25,7 @@ const prerenderRoutes: PrerenderRoute[] = [
   { path: '/phan-anh/tra-cuu', modules: [PUBLIC_AREA, 'src/portal/ReportStatusPage.tsx'] },
   { path: '/dang-ky', modules: [PUBLIC_AREA, 'src/portal/RegisterPage.tsx'] },
   { path: '/xac-thuc', modules: [PUBLIC_AREA, 'src/verify/VerifyPage.tsx'] },
+  { path: '/thong-ke', modules: [PUBLIC_AREA, 'src/stats/StatsPage.tsx'] },
 ];
 
 /**

@@ -97,6 +97,17 @@ export function LandingPage() {
               </Link>
             </p>
           </section>
+          <section className="landing-more__item stack stack--tight" aria-labelledby="statistics-title">
+            <h2 id="statistics-title" className="h3">
+              {tp('statistics.title')}
+            </h2>
+            <p className="text-muted">{tp('statistics.text')}</p>
+            <p>
+              <Link className={buttonClass('secondary')} to={publicPaths.statistics}>
+                {tp('statistics.link')}
+              </Link>
+            </p>
+          </section>
           <section className="landing-more__item stack stack--tight" aria-labelledby="staff-title">
             <h2 id="staff-title" className="h3">
               {tp('staff.title')}

@@ -15,6 +15,7 @@ const ReportPage = lazy(() => import('../portal/ReportPage'));
 const ReportStatusPage = lazy(() => import('../portal/ReportStatusPage'));
 const RegisterPage = lazy(() => import('../portal/RegisterPage'));
 const VerifierPage = lazy(() => import('../verify/VerifyPage'));
+const StatisticsPage = lazy(() => import('../stats/StatsPage'));
 
 const route = (path: string) => path.slice(1);
 
@@ -29,6 +30,7 @@ export default function PublicArea() {
       <Route path={route(publicPaths.reportStatus)} element={<ReportStatusPage />} />
       <Route path={route(publicPaths.registration)} element={<RegisterPage />} />
       <Route path={route(publicPaths.verifier)} element={<VerifierPage />} />
+      <Route path={route(publicPaths.statistics)} element={<StatisticsPage />} />
       <Route path="*" element={<NotFoundPage />} />
     </Routes>
   );

@@ -5,4 +5,5 @@ export const publicPaths = {
   reportStatus: '/phan-anh/tra-cuu',
   registration: '/dang-ky',
   verifier: '/xac-thuc',
+  statistics: '/thong-ke',
 } as const;
