@@ -194,6 +194,18 @@ describe('statistics dashboard (browser)', () => {
     for (const r of nation.rows) expect(fileRows.get(r.code)).toEqual({ name: r.name, doses: r.doses });
     expect(vi(fileRows.get('87')!.doses)).toBe(await cells.nth(0).textContent());
 
+    // The ministry's daily report of the chosen day, with the page's own session.
+    const daily = page.getByRole('link', { name: 'Báo cáo ngày (XLSX)' });
+    const dailyHref = (await daily.getAttribute('href'))!;
+    expect(dailyHref).toMatch(/^\/api\/stats\/daily-report\.xlsx\?date=\d{4}-\d{2}-\d{2}&scheme=2021$/);
+    const dailyFile = await page.request.get(dailyHref);
+    expect(dailyFile.status()).toBe(200);
+    expect(dailyFile.headers()['content-type']).toContain('spreadsheetml');
+    // The national administrator sees the population in use and the form to import another.
+    await visible(page.getByRole('heading', { name: 'Dân số (mẫu số)' }));
+    if (overview.populationSource) await visible(page.getByText(`Đang dùng: ${overview.populationSource.source}`));
+    await visible(page.getByLabel('Tệp dân số (CSV hoặc XLSX)'));
+
     // Drill down by clicking: province → district → commune → facility.
     await drillTo(page, 'province', '87', dongThap.name);
     await drillTo(

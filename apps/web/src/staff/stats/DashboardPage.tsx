@@ -105,7 +105,7 @@ export function DashboardPage() {
       </div>
       <ReportsSection unit={unit} />
       <UnrecordedSection unit={unit} />
-      {mayUseScheme2025(own) && <DailyReport scheme={unit.scheme} />}
+      {(user.role === 'national_admin' || user.role === 'province_admin') && <DailyReport scheme={unit.scheme} />}
       {user.role === 'national_admin' && <PopulationForm current={overview.data?.populationSource ?? null} />}
     </div>
   );

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useRef, useState } from 'react';
+import { isApiError } from '../../api/client';
 import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { TextField } from '../../ui/Field';
@@ -7,6 +8,13 @@ import { type PopulationSource, populationApi, statsKeys } from './api';
 import { formatCount, formatTime } from './format';
 import { useStatsT } from './i18n';
 import { Section } from './parts';
+
+/** How many more problems the server found in the file than the one it answered with (every row is checked). */
+function moreProblems(error: unknown): number {
+  if (!isApiError(error)) return 0;
+  const count = (error.body as { problemCount?: unknown }).problemCount;
+  return typeof count === 'number' && count > 1 ? count - 1 : 0;
+}
 
 interface Problems {
   file?: string | undefined;
@@ -105,7 +113,10 @@ export function PopulationForm({ current }: { current: PopulationSource | null }
       </form>
       {upload.isError && (
         <Alert variant="error" title={t('population.failed')}>
-          {upload.error instanceof Error ? upload.error.message : String(upload.error)}
+          <p>{upload.error instanceof Error ? upload.error.message : String(upload.error)}</p>
+          {moreProblems(upload.error) > 0 && (
+            <p>{t('population.moreProblems', { count: moreProblems(upload.error) })}</p>
+          )}
         </Alert>
       )}
       {upload.isSuccess && (
