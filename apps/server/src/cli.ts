@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import pino from 'pino';
 import { bootstrapDatabase } from './bootstrap/bootstrap.js';
+import { statsSources } from './bootstrap/stats-sources.js';
 import { type Config, loadConfig } from './config.js';
 import { BackupError, backupDatabase, RestoreRefusedError, restoreDatabase } from './db/backup.js';
 import { openDatabase } from './db/database.js';
@@ -8,6 +9,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { unitOfWork } from './db/transaction.js';
 import { sealAuditLog, verifyAuditChain } from './modules/audit/audit.chain.js';
 import { startRegistrySimulator } from './modules/registry/registry.simulator.js';
+import { statsRebuildCommand, statsVerifyCommand } from './modules/stats/stats.commands.js';
 import { importUnitList } from './modules/units/units.import.js';
 import { countUnits } from './modules/units/units.queries.js';
 
@@ -21,6 +23,12 @@ const USAGE = `Usage: node apps/server/dist/cli.js <command>
   audit-verify            seal the audit log's committed entries, then check its hash chain entry
                           by entry; exit code 1 and the first broken link when an entry was changed
                           or removed
+  stats-verify            count the changes not yet counted, then recount every statistics
+                          aggregate from the records; prints each row that differs and exits 1,
+                          or one line of summary and 0
+  stats-rebuild [--reset] count every person and report again (after a new official unit
+                          mapping, a facility moved, a correction by hand); --reset empties the
+                          aggregates first
   backup <file>           write a backup of the whole database to <file>: pg_dump's custom format
                           for PostgreSQL, the data directory's own dump (.tar.gz) for PGlite
   restore <file> [--force]
@@ -115,6 +123,20 @@ async function main(argv: string[]): Promise<number> {
             `  ${r.entries} entries verified before it (the last good one: ${b.lastGoodId || 'none'})\n`,
         );
         return 1;
+      }
+      case 'stats-verify':
+      case 'stats-rebuild': {
+        const io = {
+          out: (line: string) => process.stdout.write(`${line}\n`),
+          err: (line: string) => process.stderr.write(`${line}\n`),
+        };
+        if (command === 'stats-verify') return await statsVerifyCommand(database.db, statsSources, io);
+        const unknown = args.filter((a) => a !== '--reset');
+        if (unknown.length) {
+          process.stderr.write(`${USAGE}\n`);
+          return 2;
+        }
+        return await statsRebuildCommand(database.db, statsSources, io, { reset: args.includes('--reset') });
       }
       default:
         process.stderr.write(`unknown command: ${command}\n${USAGE}\n`);
