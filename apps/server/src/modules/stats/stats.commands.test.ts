@@ -111,7 +111,7 @@ function runCli(args: string[], env: Record<string, string>) {
 }
 
 describe('the command line', () => {
-  it('`stats-verify` exits 0 on a database whose figures equal the records, 1 with the rows when one differs', async () => {
+  it('`stats-verify` prints the row that differs and exits 1; `stats-rebuild --reset` repairs it (the CLI in a process of its own)', async () => {
     // A database the command opens itself: a PostgreSQL database of its own, or a PGlite directory.
     let env: Record<string, string>;
     let change: (query: string) => Promise<void>;
