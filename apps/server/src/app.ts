@@ -53,9 +53,11 @@ import { sessionsRoutes } from './modules/sessions/sessions.routes.js';
 import { dispatchPendingSms } from './modules/sms/sms.job.js';
 import { smsRoutes } from './modules/sms/sms.routes.js';
 import { httpSmsProvider, outboxProvider, type SmsProvider } from './modules/sms/sms.service.js';
+import { forgetMapping2025 } from './modules/stats/stats.fold.js';
 import { foldStats } from './modules/stats/stats.job.js';
 import { statsPopulationRoutes } from './modules/stats/stats.population.routes.js';
 import { statsPublicRoutes } from './modules/stats/stats.public.routes.js';
+import { rebuildStats } from './modules/stats/stats.rebuild.js';
 import { statsRoutes } from './modules/stats/stats.routes.js';
 import { stockRoutes } from './modules/stock/stock.routes.js';
 import { unitsRoutes } from './modules/units/units.routes.js';
@@ -221,7 +223,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       forget: (hashes) => forgetSessions(app.db, hashes),
     },
   });
-  await app.register(unitsRoutes);
+  // A new official 2021 → 2025 mapping recounts the statistics in the same transaction (the
+  // figures in 2025 units come from it); the cached map is forgotten on both sides of the write.
+  await app.register(unitsRoutes, {
+    afterListWritten: async (trx, kind) => {
+      if (kind !== 'mapping-2025') return;
+      forgetMapping2025(app.db);
+      await rebuildStats(trx, statsSources);
+      forgetMapping2025(app.db);
+    },
+  });
   await app.register(facilitiesRoutes);
   await app.register(vaccinesRoutes);
   await app.register(peopleRoutes);

@@ -10,6 +10,7 @@ import { unitOfWork } from './db/transaction.js';
 import { sealAuditLog, verifyAuditChain } from './modules/audit/audit.chain.js';
 import { startRegistrySimulator } from './modules/registry/registry.simulator.js';
 import { statsRebuildCommand, statsVerifyCommand } from './modules/stats/stats.commands.js';
+import { rebuildStats } from './modules/stats/stats.rebuild.js';
 import { importUnitList } from './modules/units/units.import.js';
 import { countUnits } from './modules/units/units.queries.js';
 
@@ -26,9 +27,9 @@ const USAGE = `Usage: node apps/server/dist/cli.js <command>
   stats-verify            count the changes not yet counted, then recount every statistics
                           aggregate from the records; prints each row that differs and exits 1,
                           or one line of summary and 0
-  stats-rebuild [--reset] count every person and report again (after a new official unit
-                          mapping, a facility moved, a correction by hand); --reset empties the
-                          aggregates first
+  stats-rebuild           count every person, dose and report again from the records, in bulk
+                          (after a facility moved, a correction by hand, a difference found by
+                          stats-verify; importing a new unit mapping recounts by itself)
   backup <file>           write a backup of the whole database to <file>: pg_dump's custom format
                           for PostgreSQL, the data directory's own dump (.tar.gz) for PGlite
   restore <file> [--force]
@@ -85,8 +86,13 @@ async function main(argv: string[]): Promise<number> {
         for (const file of files) {
           const started = Date.now();
           const doc: unknown = JSON.parse(await readFile(file, 'utf8'));
-          // One unit of work per file: a list lands whole or not at all.
-          const { kind, rows } = await unitOfWork(database.db, (trx) => importUnitList(trx, doc));
+          // One unit of work per file: a list lands whole or not at all; a new 2021 → 2025 mapping
+          // with the statistics recounted through it (the figures in 2025 units come from it).
+          const { kind, rows } = await unitOfWork(database.db, async (trx) => {
+            const written = await importUnitList(trx, doc);
+            if (written.kind === 'mapping-2025') await rebuildStats(trx, statsSources);
+            return written;
+          });
           log.info({ file, kind, rows, ms: Date.now() - started }, 'imported');
         }
         log.info({ units: await countUnits(database.db) }, 'units now in the database');
@@ -131,12 +137,11 @@ async function main(argv: string[]): Promise<number> {
           err: (line: string) => process.stderr.write(`${line}\n`),
         };
         if (command === 'stats-verify') return await statsVerifyCommand(database.db, statsSources, io);
-        const unknown = args.filter((a) => a !== '--reset');
-        if (unknown.length) {
+        if (args.length) {
           process.stderr.write(`${USAGE}\n`);
           return 2;
         }
-        return await statsRebuildCommand(database.db, statsSources, io, { reset: args.includes('--reset') });
+        return await statsRebuildCommand(database.db, statsSources, io);
       }
       default:
         process.stderr.write(`unknown command: ${command}\n${USAGE}\n`);

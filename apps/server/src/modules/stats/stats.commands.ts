@@ -4,7 +4,7 @@ import type { DB } from '../../db/schema.js';
 import { unitOfWork } from '../../db/transaction.js';
 import { AGGREGATE_TABLES, type StatsSources } from './stats.fold.js';
 import { foldStats } from './stats.job.js';
-import { markPeopleForStats, markReportsForStats } from './stats.marks.js';
+import { rebuildStats } from './stats.rebuild.js';
 import { verifyStats } from './stats.verify.js';
 
 /** Where a command writes: its result (stdout) and its progress (stderr). */
@@ -67,56 +67,41 @@ export async function statsVerifyCommand(db: Kysely<DB>, sources: StatsSources, 
 }
 
 /**
- * `stats-rebuild` (`npm run stats:rebuild`): marks every person and report (walking their ids
- * through the modules that own them), then counts them all again. The figures stay readable
- * meanwhile and move to the recount as it goes (`lagSeconds` shows it). Needed after anything
- * that changes what records count as without touching them — a new official 2021 → 2025 unit
- * mapping, a facility moved to another commune, a correction made in the database by hand.
- * `reset`: empties the aggregates and the images first, in the same transaction as the marks (for
- * aggregates that no longer equal their images; the figures read zero until the fold has gone by).
+ * `stats-rebuild` (`npm run stats:rebuild`): counts every person, dose and report again from the
+ * records in bulk (`rebuildStats`: images and aggregates made afresh in one transaction — readers
+ * of the statistics wait for it and then see the new figures whole), then folds the changes marked
+ * meanwhile. Needed after anything that changes what records count as without touching them — a
+ * new official 2021 → 2025 unit mapping imported from the command line, a facility moved to another
+ * commune, a correction made in the database by hand — and when `stats-verify` finds a difference.
  */
 export async function statsRebuildCommand(
   db: Kysely<DB>,
   sources: StatsSources,
   io: CommandOutput,
-  options: { reset?: boolean; batch?: number } = {},
+  options: { batch?: number } = {},
 ): Promise<number> {
-  const batch = options.batch ?? 5000;
   const started = Date.now();
-  const marked = await unitOfWork(db, async (trx) => {
-    if (options.reset) {
-      const tables = [
-        ...Object.values(AGGREGATE_TABLES).map((a) => a.table),
-        'stats_person_image',
-        'stats_dose_image',
-        'stats_report_image',
-      ];
-      for (const table of tables) await sql`delete from ${sql.table(table)}`.execute(trx);
-      io.err('emptied the aggregates and the images');
-    }
-    let people = 0;
-    for (let after = ''; ; ) {
-      const ids = await sources.personIdsAfter(trx, after, batch);
-      if (ids.length === 0) break;
-      await markPeopleForStats(trx, ids);
-      people += ids.length;
-      after = ids[ids.length - 1] as string;
-    }
-    let reports = 0;
-    for (let after = ''; ; ) {
-      const ids = await sources.reportIdsAfter(trx, after, batch);
-      if (ids.length === 0) break;
-      await markReportsForStats(trx, ids);
-      reports += ids.length;
-      after = ids[ids.length - 1] as string;
-    }
-    return { people, reports };
-  });
-  io.err(`marked ${marked.people} people and ${marked.reports} reports in ${Date.now() - started} ms`);
-  const counted = await drainWithProgress(db, sources, io);
+  let told = started;
+  const done = await unitOfWork(db, (trx) =>
+    rebuildStats(trx, sources, {
+      ...(options.batch ? { batch: options.batch } : {}),
+      progress: (d) => {
+        const now = Date.now();
+        if (now - told < 2000) return;
+        told = now;
+        io.err(
+          `walked ${d.people} people (${d.doses} doses) and ${d.reports} reports (${rate(d.people, now - started)} people/s)`,
+        );
+      },
+    }),
+  );
+  io.err(
+    `recounted ${done.people} people, ${done.doses} doses and ${done.reports} reports in ${Date.now() - started} ms`,
+  );
+  const folded = await drainWithProgress(db, sources, io);
   const ms = Date.now() - started;
   io.out(
-    `statistics rebuilt: ${marked.people} people and ${marked.reports} reports counted again (${counted} folded) in ${ms} ms, ${rate(counted, ms)} rows/s`,
+    `statistics rebuilt: ${done.people} people, ${done.doses} doses and ${done.reports} reports counted again (${folded} changed meanwhile folded) in ${ms} ms, ${rate(done.people, ms)} people/s`,
   );
   return 0;
 }

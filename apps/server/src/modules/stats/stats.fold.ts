@@ -44,18 +44,32 @@ export interface StatsSources {
 
 const mapCache = new TtlCache<string, UnitMap2025>(60_000);
 
-/** The 2021 → 2025 map (a minute's cache: the official mapping changes only by an import). */
+/**
+ * The 2021 → 2025 map, a minute's cache per database (`db`: the database, not a transaction — a
+ * transaction is a new object each time). An import of the mapping forgets it and rebuilds the
+ * figures (app.ts).
+ */
 export async function mapping2025(db: Executor): Promise<UnitMap2025> {
   return (await mapCache.get(db, 'map', () => unitMap2025(db))) as UnitMap2025;
 }
 
+/** Forgets the cached map of a database (after an import of the official mapping). */
+export function forgetMapping2025(db: Executor): void {
+  mapCache.delete(db, 'map');
+}
+
 /** What the people's records count as now: their images and their doses' images. */
-export async function currentPeopleImages(db: Executor, sources: StatsSources, ids: readonly string[]) {
+export async function currentPeopleImages(
+  db: Executor,
+  sources: StatsSources,
+  ids: readonly string[],
+  unitMap?: UnitMap2025,
+) {
   const [people, doses, groups, map] = await Promise.all([
     sources.people(db, ids),
     sources.doses(db, ids),
     sources.priorityGroups(db, ids),
-    mapping2025(db),
+    unitMap ?? mapping2025(db),
   ]);
   const facilities = await facilityPlaces(db, [...new Set(doses.map((d) => d.facilityId))]);
   const dosesOf = new Map<string, StatsDoseRecord[]>();
@@ -81,7 +95,12 @@ export async function currentPeopleImages(db: Executor, sources: StatsSources, i
  * now and what they were counted as (the images), and applies the difference to every aggregate.
  * Returns how many people were counted.
  */
-export async function foldPeople(trx: Trx, sources: StatsSources, limit = 2000): Promise<number> {
+export async function foldPeople(
+  trx: Trx,
+  sources: StatsSources,
+  limit = 2000,
+  unitMap?: UnitMap2025,
+): Promise<number> {
   const claimed = await sql<{ person_id: string }>`
     delete from stats_dirty where person_id in (
       select person_id from stats_dirty order by marked_at limit ${limit} for update skip locked
@@ -89,7 +108,7 @@ export async function foldPeople(trx: Trx, sources: StatsSources, limit = 2000):
   `.execute(trx);
   const ids = claimed.rows.map((r) => r.person_id);
   if (ids.length === 0) return 0;
-  const now = await currentPeopleImages(trx, sources, ids);
+  const now = await currentPeopleImages(trx, sources, ids, unitMap);
   const newDoseIds = now.doses.map((d) => d.dose_id);
   const oldPeople = await trx.selectFrom('stats_person_image').selectAll().where('person_id', 'in', ids).execute();
   // A dose counted under another person before (moved by a merge) is found by its id. Its image is
@@ -129,7 +148,12 @@ export async function foldPeople(trx: Trx, sources: StatsSources, limit = 2000):
 }
 
 /** The same for the reports marked since the last run. */
-export async function foldReports(trx: Trx, sources: StatsSources, limit = 2000): Promise<number> {
+export async function foldReports(
+  trx: Trx,
+  sources: StatsSources,
+  limit = 2000,
+  unitMap?: UnitMap2025,
+): Promise<number> {
   const claimed = await sql<{ report_id: string }>`
     delete from stats_dirty_reports where report_id in (
       select report_id from stats_dirty_reports order by marked_at limit ${limit} for update skip locked
@@ -137,7 +161,7 @@ export async function foldReports(trx: Trx, sources: StatsSources, limit = 2000)
   `.execute(trx);
   const ids = claimed.rows.map((r) => r.report_id);
   if (ids.length === 0) return 0;
-  const [reports, map] = await Promise.all([sources.reports(trx, ids), mapping2025(trx)]);
+  const [reports, map] = await Promise.all([sources.reports(trx, ids), unitMap ?? mapping2025(trx)]);
   const now = reports.map((r) => reportImage(r, map));
   const old = await trx.selectFrom('stats_report_image').selectAll().where('report_id', 'in', ids).execute();
   const deltas = newDeltas();

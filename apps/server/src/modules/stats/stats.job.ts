@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { unitOfWork } from '../../db/transaction.js';
-import { foldPeople, foldReports, type StatsSources } from './stats.fold.js';
+import { foldPeople, foldReports, mapping2025, type StatsSources } from './stats.fold.js';
 
 /**
  * The fold job: counts the marked people and reports into the aggregates, a batch per transaction,
@@ -16,9 +16,11 @@ export async function foldStats(
   const batch = options.batch ?? 2000;
   const until = Date.now() + (options.budgetMs ?? 5000);
   let total = 0;
+  // The 2021 → 2025 map, from the database's cache (a transaction would miss it every time).
+  const map = await mapping2025(db);
   for (;;) {
-    const people = await unitOfWork(db, (trx) => foldPeople(trx, sources, batch));
-    const reports = await unitOfWork(db, (trx) => foldReports(trx, sources, batch));
+    const people = await unitOfWork(db, (trx) => foldPeople(trx, sources, batch, map));
+    const reports = await unitOfWork(db, (trx) => foldReports(trx, sources, batch, map));
     total += people + reports;
     if ((people < batch && reports < batch) || Date.now() > until) return total;
   }

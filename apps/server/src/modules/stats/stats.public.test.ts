@@ -335,7 +335,18 @@ describe('open data', () => {
     const dt = lines.find((l) => l[0] === '87')!;
     expect(dt.slice(1, 8)).toEqual(['Tỉnh Đồng Tháp', '1000', '24', '13', '11', '0', '1.3']);
     // Hà Nội: suppressed cells are empty.
-    expect(lines.find((l) => l[0] === '01')).toEqual(['01', 'Thành phố Hà Nội', '5000', '', '', '0', '0', '', '0', '0']);
+    expect(lines.find((l) => l[0] === '01')).toEqual([
+      '01',
+      'Thành phố Hà Nội',
+      '5000',
+      '',
+      '',
+      '0',
+      '0',
+      '',
+      '0',
+      '0',
+    ]);
 
     const json = await get('/api/public/stats/provinces.json?scheme=2021');
     expect(json.status).toBe(200);

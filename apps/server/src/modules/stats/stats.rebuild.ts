@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Trx } from '../../db/transaction.js';
-import { currentPeopleImages, mapping2025, type StatsSources } from './stats.fold.js';
+import { unitMap2025 } from '../units/units.service.js';
+import { currentPeopleImages, type StatsSources } from './stats.fold.js';
 import { reportImage } from './stats.images.js';
 
 /**
@@ -25,11 +26,13 @@ export async function rebuildStats(
   const batch = options.batch ?? 5000;
   await sql`truncate stats_person_image, stats_dose_image, stats_report_image, stats_dose_facts,
     stats_dose_totals, stats_dose_days, stats_people_totals, stats_report_totals`.execute(trx);
+  // Read afresh, not from the cache: a rebuild follows an import of the mapping.
+  const map = await unitMap2025(trx);
   const done = { people: 0, doses: 0, reports: 0 };
   for (let after = ''; ; ) {
     const ids = await sources.personIdsAfter(trx, after, batch);
     if (ids.length === 0) break;
-    const now = await currentPeopleImages(trx, sources, ids);
+    const now = await currentPeopleImages(trx, sources, ids, map);
     await insertImages(trx, 'stats_person_image', now.persons);
     await insertImages(trx, 'stats_dose_image', now.doses);
     done.people += ids.length;
@@ -37,7 +40,6 @@ export async function rebuildStats(
     after = ids[ids.length - 1] as string;
     options.progress?.(done);
   }
-  const map = await mapping2025(trx);
   for (let after = ''; ; ) {
     const ids = await sources.reportIdsAfter(trx, after, batch);
     if (ids.length === 0) break;

@@ -11,7 +11,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import { ZodError } from 'zod';
 import type { DB, UnitImportJobRow } from '../../db/schema.js';
-import { unitOfWork } from '../../db/transaction.js';
+import { type Trx, unitOfWork } from '../../db/transaction.js';
 import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { type UnitList, type UnitListKind, unitListOf, unitListRows, writeUnitList } from './units.import.js';
@@ -63,6 +63,12 @@ export const STALE_AFTER_MS = 30 * 60_000;
 /** Finished jobs kept in memory (older ones are answered from the database). */
 const KEEP_FINISHED = 20;
 
+/**
+ * What must change with a list, in the list's own transaction (given by the server level: the
+ * statistics count records in the 2025 units through the mapping, and are recounted with it).
+ */
+export type AfterListWritten = (trx: Trx, kind: UnitList['kind']) => Promise<void>;
+
 /** What a job's observer hears: each step of its progress (tests, logs). */
 export type ImportListener = (job: UnitImportJob) => void;
 
@@ -74,9 +80,12 @@ export class UnitImportJobs {
   #closing = false;
   readonly #listeners = new Set<ImportListener>();
 
-  constructor(db: Kysely<DB>, log?: FastifyBaseLogger) {
+  readonly #afterListWritten: AfterListWritten | undefined;
+
+  constructor(db: Kysely<DB>, log?: FastifyBaseLogger, afterListWritten?: AfterListWritten) {
     this.#db = db;
     this.#log = log;
+    this.#afterListWritten = afterListWritten;
   }
 
   /** Hears every step of every job of this node until the returned function is called. */
@@ -159,6 +168,7 @@ export class UnitImportJobs {
             this.#emit(job);
           });
           const files = job.files.map((f, k) => (k === i ? { ...f, status: 'done' as const, rows: written } : f));
+          await this.#afterListWritten?.(trx, list.kind);
           await updateImportJob(trx, job.id, { files });
           await recordAudit(trx, job.audit, {
             action: 'units.import',

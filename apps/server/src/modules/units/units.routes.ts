@@ -20,7 +20,7 @@ import { publicAccess, staffAccess } from '../../lib/access.js';
 import { AppError } from '../../lib/errors.js';
 import { auditContextOf } from '../audit/audit.service.js';
 import { detectUnitListKind } from './units.import.js';
-import { type ImportDocument, UnitImportJobs } from './units.job.js';
+import { type AfterListWritten, type ImportDocument, UnitImportJobs } from './units.job.js';
 import { findUnit } from './units.queries.js';
 import { findUnits, listUnits, presentUnit, unitMapping, unitsSummary } from './units.service.js';
 
@@ -31,8 +31,8 @@ import { findUnits, listUnits, presentUnit, unitMapping, unitsSummary } from './
 const IMPORT_BODY_LIMIT = UNIT_IMPORT_MAX_FILES * UNIT_IMPORT_MAX_CHARS * 2;
 
 /** Administrative units (public reference data), and imports of the official lists (national administrators). */
-export const unitsRoutes: FastifyPluginAsyncZod = async (app) => {
-  const imports = new UnitImportJobs(app.db, app.log);
+export const unitsRoutes: FastifyPluginAsyncZod<{ afterListWritten?: AfterListWritten }> = async (app, options) => {
+  const imports = new UnitImportJobs(app.db, app.log, options.afterListWritten);
   app.addHook('onClose', () => imports.close());
 
   app.get(
