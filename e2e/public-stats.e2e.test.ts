@@ -32,7 +32,7 @@ const shown = (n: number | null, percent = false) =>
 
 describe('the public statistics page /thong-ke', () => {
   it('shows a visitor who is not signed in the national figures of the API, in 2021 and 2025 units, and the CSV downloads', async () => {
-    // Twelve people of Đồng Tháp vaccinated at the demo site, through the API.
+    // The simulator's people of Đồng Tháp (ten of the first 400) vaccinated at the demo site, through the API.
     const token = await env.token(SITE_STAFF.username, SITE_STAFF.password);
     const citizens = simulatorCitizens(400)
       .filter((c) => c.provinceCode === '87')
