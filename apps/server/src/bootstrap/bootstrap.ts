@@ -67,7 +67,8 @@ export async function bootstrapDatabase(db: Kysely<DB>, config: Config, log: Fas
 async function seedDemoData(db: Kysely<DB>): Promise<void> {
   const audit = systemAuditContext('demo-seed');
   await upsertUnits(db, demoUnitRows());
-  await importDemoPopulation(db, audit, { ...DEMO_POPULATION, bytes: await readFile(DEMO_POPULATION.file) });
+  const bytes = await readFile(DEMO_POPULATION.file);
+  await unitOfWork(db, (trx) => importDemoPopulation(trx, audit, { ...DEMO_POPULATION, bytes }));
   for (const f of DEMO_FACILITIES) await insertFacility(db, { ...f });
   for (const u of DEMO_USERS) {
     const user = await planNewUser(db, null, { ...u, password: DEMO_PASSWORD });

@@ -1,10 +1,7 @@
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import { unitOfWork } from '../../db/transaction.js';
 import { AGGREGATE_TABLES, type StatsSources } from './stats.fold.js';
-import { foldStats } from './stats.job.js';
-import { rebuildStats } from './stats.rebuild.js';
+import { foldStats, rebuildStatsNow } from './stats.job.js';
 import { verifyStats } from './stats.verify.js';
 
 /** Where a command writes: its result (stdout) and its progress (stderr). */
@@ -82,19 +79,17 @@ export async function statsRebuildCommand(
 ): Promise<number> {
   const started = Date.now();
   let told = started;
-  const done = await unitOfWork(db, (trx) =>
-    rebuildStats(trx, sources, {
-      ...(options.batch ? { batch: options.batch } : {}),
-      progress: (d) => {
-        const now = Date.now();
-        if (now - told < 2000) return;
-        told = now;
-        io.err(
-          `walked ${d.people} people (${d.doses} doses) and ${d.reports} reports (${rate(d.people, now - started)} people/s)`,
-        );
-      },
-    }),
-  );
+  const done = await rebuildStatsNow(db, sources, {
+    ...(options.batch ? { batch: options.batch } : {}),
+    progress: (d) => {
+      const now = Date.now();
+      if (now - told < 2000) return;
+      told = now;
+      io.err(
+        `walked ${d.people} people (${d.doses} doses) and ${d.reports} reports (${rate(d.people, now - started)} people/s)`,
+      );
+    },
+  });
   io.err(
     `recounted ${done.people} people, ${done.doses} doses and ${done.reports} reports in ${Date.now() - started} ms`,
   );

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { unitOfWork } from '../../db/transaction.js';
 import { foldPeople, foldReports, mapping2025, type StatsSources } from './stats.fold.js';
+import { rebuildStats } from './stats.rebuild.js';
 
 /**
  * The fold job: counts the marked people and reports into the aggregates, a batch per transaction,
@@ -34,4 +35,13 @@ export async function drainStats(db: Kysely<DB>, sources: StatsSources): Promise
     total += n;
     if (n === 0) return total;
   }
+}
+
+/** The bulk recount (`rebuildStats`) as one transaction of its own (the `stats:rebuild` command). */
+export function rebuildStatsNow(
+  db: Kysely<DB>,
+  sources: StatsSources,
+  options: Parameters<typeof rebuildStats>[2] = {},
+): ReturnType<typeof rebuildStats> {
+  return unitOfWork(db, (trx) => rebuildStats(trx, sources, options));
 }

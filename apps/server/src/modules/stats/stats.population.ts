@@ -10,9 +10,7 @@ import {
   uuidv7,
 } from '@tiemchung/core';
 import ExcelJS from 'exceljs';
-import type { Kysely } from 'kysely';
-import type { DB } from '../../db/schema.js';
-import { type Executor, type Trx, unitOfWork } from '../../db/transaction.js';
+import type { Executor, Trx } from '../../db/transaction.js';
 import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { listUnits, unitMap2025 } from '../units/units.service.js';
@@ -827,14 +825,12 @@ export async function* bufferChunks(bytes: Buffer, size = 64 * 1024): AsyncGener
  * no population import exists, so an operator's own is never replaced.
  */
 export async function importDemoPopulation(
-  db: Kysely<DB>,
+  trx: Trx,
   audit: AuditContext,
   demo: { bytes: Buffer; source: string; year: number },
 ): Promise<PopulationSource | null> {
-  const existing = await db.selectFrom('stats_population_imports').select('id').limit(1).executeTakeFirst();
+  const existing = await trx.selectFrom('stats_population_imports').select('id').limit(1).executeTakeFirst();
   if (existing) return null;
   const file = await readPopulationRows(populationFileRecords(bufferChunks(demo.bytes)));
-  return unitOfWork(db, (trx) =>
-    importPopulation(trx, audit, { source: demo.source, year: demo.year, file, importedBy: null }),
-  );
+  return importPopulation(trx, audit, { source: demo.source, year: demo.year, file, importedBy: null });
 }
