@@ -4,7 +4,7 @@ import { Chart } from './Chart';
 import { formatCount, formatPercentValue } from './format';
 import { useStatsT } from './i18n';
 import { coverageCounts } from './logic';
-import { Count, ExportLinks, Percent, Section, TableScroll } from './parts';
+import { Count, CoverageHeads, ExportLinks, Percent, Section, TableScroll } from './parts';
 import { Loaded, useStats } from './useStats';
 
 /**
@@ -67,27 +67,7 @@ function BreakdownBody({ data, by, tableId }: { data: StatsCoverage; by: 'ageBan
           <thead>
             <tr>
               <th scope="col">{t(`breakdown.${by}.dimension`)}</th>
-              <th scope="col" className="num">
-                {t('units.columns.atLeastOne')}
-              </th>
-              <th scope="col" className="num">
-                {t('units.columns.complete')}
-              </th>
-              <th scope="col" className="num">
-                {t('units.columns.booster')}
-              </th>
-              <th scope="col" className="num">
-                {t('units.columns.population')}
-              </th>
-              <th scope="col" className="num">
-                {t('units.columns.atLeastOnePercent')}
-              </th>
-              <th scope="col" className="num">
-                {t('units.columns.completePercent')}
-              </th>
-              <th scope="col" className="num">
-                {t('units.columns.boosterPercent')}
-              </th>
+              <CoverageHeads />
             </tr>
           </thead>
           <tbody>

@@ -6,7 +6,7 @@ import { Chart } from './Chart';
 import { formatCount, formatPercentValue } from './format';
 import { useStatsT } from './i18n';
 import { coverageCounts } from './logic';
-import { Count, ExportLinks, Percent, Section, TableScroll } from './parts';
+import { Count, CoverageHeads, ExportLinks, Percent, Section, TableScroll } from './parts';
 import { Loaded, useStats } from './useStats';
 
 /** Height of one unit's bars in the horizontal chart, px. */
@@ -108,27 +108,7 @@ function UnitsBody({
               <th scope="col" className="num">
                 {t('units.columns.doses')}
               </th>
-              <th scope="col" className="num">
-                {t('units.columns.atLeastOne')}
-              </th>
-              <th scope="col" className="num">
-                {t('units.columns.complete')}
-              </th>
-              <th scope="col" className="num">
-                {t('units.columns.booster')}
-              </th>
-              <th scope="col" className="num">
-                {t('units.columns.population')}
-              </th>
-              <th scope="col" className="num">
-                {t('units.columns.atLeastOnePercent')}
-              </th>
-              <th scope="col" className="num">
-                {t('units.columns.completePercent')}
-              </th>
-              <th scope="col" className="num">
-                {t('units.columns.boosterPercent')}
-              </th>
+              <CoverageHeads />
             </tr>
           </thead>
           <tbody>

@@ -87,3 +87,33 @@ export function Percent({ value }: { value: number | null | undefined }) {
   const text = formatPercentValue(value);
   return <>{text === null ? t('none') : t('percent', { value: text })}</>;
 }
+
+/** The column heads of the coverage figures (people by status, population, percentages), in table order. */
+export function CoverageHeads() {
+  const t = useStatsT();
+  return (
+    <>
+      <th scope="col" className="num">
+        {t('units.columns.atLeastOne')}
+      </th>
+      <th scope="col" className="num">
+        {t('units.columns.complete')}
+      </th>
+      <th scope="col" className="num">
+        {t('units.columns.booster')}
+      </th>
+      <th scope="col" className="num">
+        {t('units.columns.population')}
+      </th>
+      <th scope="col" className="num">
+        {t('units.columns.atLeastOnePercent')}
+      </th>
+      <th scope="col" className="num">
+        {t('units.columns.completePercent')}
+      </th>
+      <th scope="col" className="num">
+        {t('units.columns.boosterPercent')}
+      </th>
+    </>
+  );
+}
