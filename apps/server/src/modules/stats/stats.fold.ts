@@ -275,15 +275,26 @@ export async function applyDeltas(trx: Trx, deltas: AggregateDeltas): Promise<vo
 
 /** How current the figures are: what waits to be counted and for how long. */
 export async function freshness(db: Executor, now: Date) {
-  const row = await sql<{ oldest: Date | string | null; pending: number | string }>`
-    select least(
-        (select min(marked_at) from stats_dirty),
-        (select min(marked_at) from stats_dirty_reports)
-      ) as oldest,
-      (select count(*) from (select 1 from stats_dirty limit 100000) a)
-        + (select count(*) from (select 1 from stats_dirty_reports limit 100000) b) as pending
-  `.execute(db);
-  const r = row.rows[0];
+  const row = await sql<FreshnessColumns>`select ${FRESHNESS_COLUMNS}`.execute(db);
+  return freshnessOf(row.rows[0], now);
+}
+
+/** What waits to be counted, as two columns a read can add to its own statement (one round trip). */
+export const FRESHNESS_COLUMNS = sql`least(
+    (select min(marked_at) from stats_dirty),
+    (select min(marked_at) from stats_dirty_reports)
+  ) as oldest,
+  (select count(*) from (select 1 from stats_dirty limit 100000) a)
+    + (select count(*) from (select 1 from stats_dirty_reports limit 100000) b) as pending`;
+
+/** The columns {@link FRESHNESS_COLUMNS} reads. */
+export interface FreshnessColumns {
+  oldest: Date | string | null;
+  pending: number | string;
+}
+
+/** The freshness of the figures from {@link FRESHNESS_COLUMNS}. */
+export function freshnessOf(r: FreshnessColumns | undefined, now: Date) {
   const oldest = r?.oldest ? new Date(r.oldest) : null;
   return {
     asOf: now.toISOString(),

@@ -1,6 +1,7 @@
 import type { StatsLevel } from '@tiemchung/core';
 import { sql } from 'kysely';
 import type { Executor } from '../../db/transaction.js';
+import { FRESHNESS_COLUMNS, type FreshnessColumns } from './stats.fold.js';
 
 /** A unit of the aggregates: its level and code ('' for the nation). */
 export interface UnitKeyRef {
@@ -28,6 +29,29 @@ export async function peopleTotalOf(db: Executor, unit: UnitKeyRef): Promise<num
     .where('unit_code', '=', unit.code)
     .executeTakeFirst();
   return Number(row?.n ?? 0);
+}
+
+/**
+ * The summary's figures of a unit and the freshness of the figures, in one statement (one round
+ * trip and one connection per request: the national summary is the most read figure).
+ */
+export async function summaryOf(db: Executor, unit: UnitKeyRef) {
+  const { rows } = await sql<
+    FreshnessColumns & {
+      people: number | string | null;
+      doses: { vaccine_code: string; dose_number: number; n: number | string }[] | null;
+    }
+  >`
+    select
+      (select sum(n) from stats_people_totals where level = ${unit.level} and unit_code = ${unit.code}) as people,
+      (select json_agg(d) from (
+        select vaccine_code, dose_number, sum(n) as n from stats_dose_totals
+        where level = ${unit.level} and unit_code = ${unit.code}
+        group by vaccine_code, dose_number
+      ) d) as doses,
+      ${FRESHNESS_COLUMNS}
+  `.execute(db);
+  return rows[0];
 }
 
 /** The column a unit's children name it by: the 2021 tree's parent or the 2025 tree's. */

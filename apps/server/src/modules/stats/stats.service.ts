@@ -1,8 +1,8 @@
 import type { StatsSummary } from '@tiemchung/core';
 import type { Executor } from '../../db/transaction.js';
 import { type Actor, NO_MATCH } from '../../lib/authz.js';
-import { freshness } from './stats.fold.js';
-import { doseTotalsOf, peopleTotalOf, type UnitKeyRef } from './stats.queries.js';
+import { freshnessOf } from './stats.fold.js';
+import { summaryOf, type UnitKeyRef } from './stats.queries.js';
 
 /** The unit a caller's own figures are: the nation, or the unit (or facility) their account is anchored to. */
 export function ownUnit(actor: Actor): UnitKeyRef {
@@ -29,11 +29,10 @@ export function ownUnit(actor: Actor): UnitKeyRef {
  */
 export async function summary(db: Executor, actor: Actor, now: Date): Promise<StatsSummary> {
   const unit = ownUnit(actor);
-  const [people, doses, fresh] = await Promise.all([
-    peopleTotalOf(db, unit),
-    doseTotalsOf(db, unit),
-    freshness(db, now),
-  ]);
+  const row = await summaryOf(db, unit);
+  const people = Number(row?.people ?? 0);
+  const doses = row?.doses ?? [];
+  const fresh = freshnessOf(row, now);
   const byDoseNumber: Record<string, number> = {};
   const byVaccine: Record<string, number> = {};
   let total = 0;
