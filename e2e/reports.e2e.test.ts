@@ -375,7 +375,8 @@ describe('report handling — Phản ánh (browser)', () => {
     // The other view of the scope: the address and the exports follow it.
     await page.getByRole('radio', { name: 'Hàng đợi của đơn vị tôi' }).check();
     await page.waitForURL((url) => url.searchParams.get('view') === 'queue');
-    expect(await page.getByRole('link', { name: 'Tải CSV' }).getAttribute('href')).toContain('view=queue');
+    // The link follows the view once the page has rendered it (the address may change first).
+    await expect.poll(() => page.getByRole('link', { name: 'Tải CSV' }).getAttribute('href')).toContain('view=queue');
     await page.getByRole('radio', { name: 'Tất cả trong phạm vi' }).check();
     await page.waitForURL((url) => !url.searchParams.has('view'));
 
