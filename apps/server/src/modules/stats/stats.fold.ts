@@ -101,12 +101,7 @@ export async function foldPeople(
   limit = 2000,
   unitMap?: UnitMap2025,
 ): Promise<number> {
-  const claimed = await sql<{ person_id: string }>`
-    delete from stats_dirty where person_id in (
-      select person_id from stats_dirty order by marked_at limit ${limit} for update skip locked
-    ) returning person_id
-  `.execute(trx);
-  const ids = claimed.rows.map((r) => r.person_id);
+  const ids = await claimMarks(trx, 'stats_dirty', 'person_id', limit);
   if (ids.length === 0) return 0;
   const now = await currentPeopleImages(trx, sources, ids, unitMap);
   const newDoseIds = now.doses.map((d) => d.dose_id);
@@ -154,12 +149,7 @@ export async function foldReports(
   limit = 2000,
   unitMap?: UnitMap2025,
 ): Promise<number> {
-  const claimed = await sql<{ report_id: string }>`
-    delete from stats_dirty_reports where report_id in (
-      select report_id from stats_dirty_reports order by marked_at limit ${limit} for update skip locked
-    ) returning report_id
-  `.execute(trx);
-  const ids = claimed.rows.map((r) => r.report_id);
+  const ids = await claimMarks(trx, 'stats_dirty_reports', 'report_id', limit);
   if (ids.length === 0) return 0;
   const [reports, map] = await Promise.all([sources.reports(trx, ids), unitMap ?? mapping2025(trx)]);
   const now = reports.map((r) => reportImage(r, map));
@@ -175,6 +165,24 @@ export async function foldReports(
   if (diff.gone.length) await trx.deleteFrom('stats_report_image').where('report_id', 'in', diff.gone).execute();
   await upsertImages(trx, 'stats_report_image', 'report_id', diff.changed);
   return ids.length;
+}
+
+/**
+ * Claims (deletes, in the caller's transaction) the oldest marks of a mark table, at most `limit`;
+ * marks another fold or an uncommitted writer holds are skipped (SKIP LOCKED). Returns their ids.
+ */
+async function claimMarks(
+  trx: Trx,
+  table: 'stats_dirty' | 'stats_dirty_reports',
+  column: 'person_id' | 'report_id',
+  limit: number,
+): Promise<string[]> {
+  const claimed = await sql<Record<string, string>>`
+    delete from ${sql.table(table)} where ${sql.ref(column)} in (
+      select ${sql.ref(column)} from ${sql.table(table)} order by marked_at limit ${limit} for update skip locked
+    ) returning ${sql.ref(column)}
+  `.execute(trx);
+  return claimed.rows.map((r) => r[column] as string);
 }
 
 /**
