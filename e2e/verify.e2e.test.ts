@@ -267,6 +267,9 @@ describe('certificate verifier — Xác thực chứng nhận (browser)', () => 
     // Reloaded offline (the service worker serves the app), the saved list still verifies.
     await page.reload();
     await visible(page.getByRole('heading', { level: 1, name: 'Xác thực chứng nhận tiêm chủng' }));
+    // The heading is in the pre-rendered HTML; the saved list's line is drawn by the page's script,
+    // so the form is live once it shows (a click before that would go to plain HTML).
+    await visible(page.getByText(/Danh sách khoá công khai: \d+ khoá/));
     await check(page, qr);
     await visible(page.getByText('HỢP LỆ', { exact: true }));
     await context!.setOffline(false);
