@@ -30,14 +30,13 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import pg from 'pg';
 import { statsSources } from '../apps/server/src/bootstrap/stats-sources.js';
 import { openDatabase } from '../apps/server/src/db/database.js';
-import { freshness } from '../apps/server/src/modules/stats/stats.fold.js';
-import { foldStats } from '../apps/server/src/modules/stats/stats.job.js';
+import { AGGREGATE_TABLES, freshness } from '../apps/server/src/modules/stats/stats.fold.js';
+import { foldStats, rebuildStatsNow } from '../apps/server/src/modules/stats/stats.job.js';
 import {
   type ChildrenRef,
   childDoses,
   childPeople,
-  doseTotalsOf,
-  peopleTotalOf,
+  summaryOf,
   type UnitKeyRef,
 } from '../apps/server/src/modules/stats/stats.queries.js';
 import { DOSE } from './dose-recording.js';
@@ -91,6 +90,8 @@ export interface StatsOptions {
   readonly foldLimitS: number;
   /** Folds running at once (the job is safe on several nodes: marks are claimed with SKIP LOCKED). */
   readonly foldWorkers: number;
+  /** How the aggregates of the loaded data are made: the bulk recount (default) or the incremental fold. */
+  readonly build: 'rebuild' | 'fold';
   /** Stop after the load and the fold, leaving the server and database running (for --reuse-db). */
   readonly loadOnly: boolean;
   /** A temporary server and its database are left running (for --reuse-db). */
@@ -118,6 +119,7 @@ export const statsOptionsSpec = {
   'no-profile': { type: 'boolean' },
   'fold-limit': { type: 'string' },
   'fold-workers': { type: 'string' },
+  build: { type: 'string' },
   'load-only': { type: 'boolean' },
   'keep-db': { type: 'boolean' },
   'reuse-db': { type: 'string' },
@@ -134,11 +136,18 @@ const USAGE = `usage: stats [--quick] [--people N] [--doses N] [--rounds R] [--d
   --rounds R, --duration S read rounds (3) and seconds per run (4), --connections N (10)
   --dose-rounds R          recording rounds with upkeep, each between two runs without (3), --dose-duration S (10),
                            --dose-connections N (32), --pool N: the app's DATABASE_POOL_MAX (20)
+  --build rebuild|fold     make the loaded data's aggregates with the bulk recount (npm run stats:rebuild, default) or the fold
   --fold-limit S           stop the initial fold after S seconds (0: fold everything, the default)
   --fold-workers N         folds running at once for the initial build (default 1; as several app nodes would)
   --load-only              load and fold, then stop, leaving the server and database running (then --reuse-db)
   --keep-db                leave the temporary server and database running (prints the URL)
   --reuse-db NAME          measure on a database a --keep-db run left (set BENCH_DATABASE_URL to its server)`;
+
+function buildOption(v: string | undefined): 'rebuild' | 'fold' {
+  if (v === undefined || v === 'rebuild' || v === 'fold') return v ?? 'rebuild';
+  console.error(`--build: "rebuild" or "fold", not "${v}"\n${USAGE}`);
+  process.exit(2);
+}
 
 export function parseStatsArgs(argv: readonly string[]): StatsOptions {
   const { values } = parseArgs({ args: [...argv], strict: true, options: statsOptionsSpec });
@@ -165,6 +174,7 @@ export function parseStatsArgs(argv: readonly string[]): StatsOptions {
     profile: values.profile ?? !(values['no-profile'] ?? quick),
     foldLimitS: num('fold-limit', values['fold-limit'], 0, 0),
     foldWorkers: Math.floor(num('fold-workers', values['fold-workers'], 1, 1)),
+    build: buildOption(values.build),
     loadOnly: values['load-only'] ?? false,
     keepDatabase: values['keep-db'] ?? false,
     reuseDatabase: values['reuse-db'] ?? null,
@@ -182,6 +192,8 @@ const log = (line: string) => console.error(`[stats] ${line}`);
 
 /** The initial fold: everyone marked, then the app's fold until nothing is left. */
 interface FoldResult {
+  /** The incremental fold (everyone marked) or the bulk recount (`rebuildStats`). */
+  readonly method?: 'fold' | 'rebuild';
   readonly markMs: number;
   readonly foldMs: number;
   readonly peopleFolded: number;
@@ -441,7 +453,10 @@ async function measure(
           .join(', ')}) in ${fmt((doseLoad.copyMs + doseLoad.indexMs + doseLoad.constraintMs) / 1000, 1)} s; ` +
           `${fmt(doseLoad.peopleWithout)} people without a dose`,
       );
-      fold = await initialFold(admin, db, options.foldLimitS, options.foldWorkers);
+      fold =
+        options.build === 'fold'
+          ? await initialFold(admin, db, options.foldLimitS, options.foldWorkers)
+          : await initialRebuild(admin, db);
     }
     const peopleInTable = await count('select count(*)::text as n from people');
     const dosesInTable = await count('select count(*)::text as n from doses');
@@ -748,6 +763,65 @@ async function measure(
 }
 
 /**
+ * The aggregates made by the app's bulk recount (`rebuildStatsNow`, as `npm run stats:rebuild`):
+ * everyone walked once, each aggregate one GROUP BY, one transaction. The marks the migration left
+ * are dropped first (the recount counts those people).
+ */
+async function initialRebuild(admin: pg.Client, db: Parameters<typeof foldStats>[0]): Promise<FoldResult> {
+  await admin.query('truncate stats_dirty, stats_dirty_reports');
+  log('making the aggregates with the bulk recount (rebuildStats)');
+  const t = performance.now();
+  let lastLog = t;
+  const done = await rebuildStatsNow(db, statsSources, {
+    progress: (d) => {
+      const now = performance.now();
+      if (now - lastLog < 30_000) return;
+      lastLog = now;
+      log(`  rebuild: ${fmt(d.people)} people, ${fmt(d.doses)} doses walked after ${fmt((now - t) / 1000)} s`);
+    },
+  });
+  const ms = performance.now() - t;
+  const aggregateRows: Record<string, number> = {};
+  for (const table of AGGREGATE_TABLE_NAMES) aggregateRows[table] = await rowCount(admin, table);
+  await admin.query(`vacuum (analyze) ${AGGREGATE_TABLE_NAMES.join(', ')}, stats_person_image, stats_dose_image`);
+  const result: FoldResult = {
+    method: 'rebuild',
+    markMs: 0,
+    foldMs: ms,
+    peopleFolded: done.people,
+    peopleMarked: done.people,
+    dosesFolded: done.doses,
+    peoplePerSecond: done.people / (ms / 1000),
+    dosesPerSecond: done.doses / (ms / 1000),
+    complete: true,
+    aggregateRows,
+    aggregateBytes: await relationBytes(admin, AGGREGATE_TABLE_NAMES),
+    imageBytes: await relationBytes(admin, ['stats_person_image', 'stats_dose_image']),
+    progress: [],
+  };
+  log(
+    `rebuild done: ${fmt(done.people)} people, ${fmt(done.doses)} doses in ${fmt(ms / 1000, 1)} s ` +
+      `(${fmt(result.peoplePerSecond)} people/s, ${fmt(result.dosesPerSecond)} doses/s)`,
+  );
+  return result;
+}
+
+/** The aggregate tables (the fold's and the recount's), by name. */
+const AGGREGATE_TABLE_NAMES = Object.values(AGGREGATE_TABLES).map((a) => a.table);
+
+async function rowCount(admin: pg.Client, table: string): Promise<number> {
+  return Number((await admin.query<{ n: string }>(`select count(*)::text as n from ${table}`)).rows[0]?.n ?? 0);
+}
+
+async function relationBytes(admin: pg.Client, tables: readonly string[]): Promise<number> {
+  const { rows } = await admin.query<{ n: string }>(
+    'select sum(pg_total_relation_size(t::regclass))::text as n from unnest($1::text[]) t',
+    [tables],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/**
  * Everyone marked, then the app's fold (a batch of 2,000 people a transaction) until none is left,
  * by `workers` folds at once (as several app nodes would run the job: SKIP LOCKED claims).
  */
@@ -813,24 +887,10 @@ async function initialFold(
     Number((await admin.query<{ n: string }>('select count(*)::text as n from stats_dose_image')).rows[0]?.n ?? 0) -
     imagesBefore;
   const aggregateRows: Record<string, number> = {};
-  for (const table of ['stats_dose_facts', 'stats_dose_totals', 'stats_dose_days', 'stats_people_totals']) {
-    aggregateRows[table] = Number(
-      (await admin.query<{ n: string }>(`select count(*)::text as n from ${table}`)).rows[0]?.n ?? 0,
-    );
-  }
-  const size = async (tables: string[]) =>
-    Number(
-      (
-        await admin.query<{ n: string }>(
-          `select sum(pg_total_relation_size(t::regclass))::text as n from unnest($1::text[]) t`,
-          [tables],
-        )
-      ).rows[0]?.n ?? 0,
-    );
-  await admin.query(
-    'vacuum (analyze) stats_dose_facts, stats_dose_totals, stats_dose_days, stats_people_totals, stats_dirty',
-  );
+  for (const table of AGGREGATE_TABLE_NAMES) aggregateRows[table] = await rowCount(admin, table);
+  await admin.query(`vacuum (analyze) ${AGGREGATE_TABLE_NAMES.join(', ')}, stats_dirty`);
   const result: FoldResult = {
+    method: 'fold',
     markMs,
     foldMs,
     peopleFolded: folded,
@@ -840,8 +900,8 @@ async function initialFold(
     dosesPerSecond: dosesFolded / (foldMs / 1000),
     complete,
     aggregateRows,
-    aggregateBytes: await size(['stats_dose_facts', 'stats_dose_totals', 'stats_dose_days', 'stats_people_totals']),
-    imageBytes: await size(['stats_person_image', 'stats_dose_image']),
+    aggregateBytes: await relationBytes(admin, AGGREGATE_TABLE_NAMES),
+    imageBytes: await relationBytes(admin, ['stats_person_image', 'stats_dose_image']),
     progress,
   };
   log(
@@ -880,11 +940,11 @@ async function measureSql(url: string, admin: pg.Client, province: string, calls
   const reads: { name: string; run: (db: typeof capture.db) => Promise<unknown> }[] = [
     {
       name: 'summary (nation)',
-      run: (d) => Promise.all([peopleTotalOf(d, nation), doseTotalsOf(d, nation), freshness(d, new Date())]),
+      run: (d) => summaryOf(d, nation),
     },
     {
       name: 'summary (province)',
-      run: (d) => Promise.all([peopleTotalOf(d, prov), doseTotalsOf(d, prov), freshness(d, new Date())]),
+      run: (d) => summaryOf(d, prov),
     },
     {
       name: 'drill-down (province)',
@@ -1241,7 +1301,9 @@ export function statsMarkdown(r: StatsResults): string {
   if (r.fold) {
     const f = r.fold;
     lines.push(
-      `**The initial fold** (everyone marked in ${fmt(f.markMs / 1000, 1)} s, then the app's \`foldStats\`, batches of 2,000 people, one connection): ` +
+      (f.method === 'rebuild'
+        ? "**The aggregates made by the bulk recount** (the app's `rebuildStats`, as `npm run stats:rebuild`: everyone walked once, each aggregate one GROUP BY, one transaction): "
+        : `**The initial fold** (everyone marked in ${fmt(f.markMs / 1000, 1)} s, then the app's \`foldStats\`, batches of 2,000 people, ${r.options.foldWorkers} worker(s)): `) +
         `${fmt(f.peopleFolded)} people and ${fmt(f.dosesFolded)} doses in ${fmt(f.foldMs / 1000, 1)} s — ` +
         `**${fmt(f.peoplePerSecond)} people/s, ${fmt(f.dosesPerSecond)} doses/s**${f.complete ? '' : ' (stopped at the limit: a sample)'}. ` +
         `Aggregates: ${Object.entries(f.aggregateRows)

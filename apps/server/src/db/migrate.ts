@@ -14,6 +14,7 @@ import * as m0012 from './migrations/2026_12_02_0012_facility_admin.js';
 import * as m0013 from './migrations/2026_12_02_0013_audit_units.js';
 import * as m0014 from './migrations/2026_12_02_0014_name_words.js';
 import * as m0015 from './migrations/2026_12_02_0015_stats.js';
+import * as m0016 from './migrations/2026_12_02_0016_stats_unit_narrow.js';
 import type { DB } from './schema.js';
 
 /**
@@ -36,6 +37,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_12_02_0013_audit_units': m0013,
   '2026_12_02_0014_name_words': m0014,
   '2026_12_02_0015_stats': m0015,
+  '2026_12_02_0016_stats_unit_narrow': m0016,
 };
 
 /** Brings the schema to the latest version; throws with the failing migration's error. */

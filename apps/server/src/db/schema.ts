@@ -48,6 +48,8 @@ export interface DB {
   stats_dose_days: StatsDoseDayTable;
   stats_people_totals: StatsPeopleTotalTable;
   stats_report_totals: StatsReportTotalTable;
+  stats_unit_doses: StatsUnitDoseTable;
+  stats_unit_people: StatsUnitPeopleTable;
   stats_population_imports: StatsPopulationImportTable;
   stats_population: StatsPopulationTable;
 }
@@ -675,6 +677,16 @@ export interface StatsPeopleTotalTable extends StatsUnitKey {
   birth_year: number;
   status: string;
   priority_group: string;
+  n: Count;
+}
+/** Doses by unit and dose number (the drill-down's narrow read). */
+export interface StatsUnitDoseTable extends StatsUnitKey {
+  dose_number: number;
+  n: Count;
+}
+/** People by unit and status (the drill-down's narrow read). */
+export interface StatsUnitPeopleTable extends StatsUnitKey {
+  status: string;
   n: Count;
 }
 export interface StatsReportTotalTable extends StatsUnitKey {

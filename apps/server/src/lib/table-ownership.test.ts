@@ -24,6 +24,8 @@ const OWNER: Record<string, string> = {
   stats_dose_days: 'stats',
   stats_people_totals: 'stats',
   stats_report_totals: 'stats',
+  stats_unit_doses: 'stats',
+  stats_unit_people: 'stats',
   stats_population_imports: 'stats',
   stats_population: 'stats',
   audit_log: 'audit',

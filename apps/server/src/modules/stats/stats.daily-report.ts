@@ -94,11 +94,10 @@ export async function dailyReport(
       .groupBy(['unit_code', 'dose_number'])
       .execute(),
     db
-      .selectFrom('stats_people_totals')
-      .select(['unit_code', 'status', sql<string>`sum(n)`.as('n')])
+      .selectFrom('stats_unit_people')
+      .select(['unit_code', 'status', sql<string>`n`.as('n')])
       .where('level', '=', level)
       .$if(only !== null, (q) => q.where('unit_code', 'in', only ?? []))
-      .groupBy(['unit_code', 'status'])
       .execute(),
     db
       .selectFrom('stats_report_totals')

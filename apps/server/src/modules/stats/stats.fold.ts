@@ -104,23 +104,8 @@ export async function foldPeople(
   const ids = await claimMarks(trx, 'stats_dirty', 'person_id', limit);
   if (ids.length === 0) return 0;
   const now = await currentPeopleImages(trx, sources, ids, unitMap);
-  const newDoseIds = now.doses.map((d) => d.dose_id);
   const oldPeople = await trx.selectFrom('stats_person_image').selectAll().where('person_id', 'in', ids).execute();
-  // A dose counted under another person before (moved by a merge) is found by its id. Its image is
-  // locked (in id order): the two records of a merge may be counted by two folds at once, and only
-  // one may take the moved dose's old image away — the other waits, then sees it moved or gone.
-  const oldDoses = await trx
-    .selectFrom('stats_dose_image')
-    .selectAll()
-    .where((eb) =>
-      newDoseIds.length
-        ? eb.or([eb('person_id', 'in', ids), eb('dose_id', 'in', newDoseIds)])
-        : eb('person_id', 'in', ids),
-    )
-    .orderBy('dose_id')
-    .forUpdate()
-    .execute();
-
+  const oldDoses = await oldDoseImages(trx, ids, now.doses);
   const deltas = newDeltas();
   const diff = diffImages(
     oldPeople.map((p) => p as unknown as PersonImage),
@@ -129,7 +114,7 @@ export async function foldPeople(
     (img, sign) => countPerson(deltas, img, sign),
   );
   const doseDiff = diffImages(
-    oldDoses.map((d) => ({ ...d, day: String(d.day) }) as unknown as DoseImage),
+    oldDoses,
     now.doses,
     (d) => d.dose_id,
     (img, sign) => countDose(deltas, img, sign),
@@ -140,6 +125,44 @@ export async function foldPeople(
   await upsertImages(trx, 'stats_person_image', 'person_id', diff.changed);
   await upsertImages(trx, 'stats_dose_image', 'dose_id', doseDiff.changed);
   return ids.length;
+}
+
+/**
+ * The dose images the people were counted with, and the old image of any dose now theirs that was
+ * counted under someone else (moved by a merge).
+ *
+ * No other fold recounts these people meanwhile (their marks are claimed, and a writer's new mark
+ * waits for this transaction), so their images that stay theirs are read without a lock. Only the
+ * images that change hands are contended: the two records of a merge may be counted by two folds at
+ * once, and only one may take a moved dose's old image away. Those are locked (in id order) and read
+ * again under the lock: an image the other fold already took away is gone, or no longer this
+ * person's, and is not taken away twice. In the common case (a dose recorded: a new dose has no
+ * image yet) nothing is locked.
+ */
+async function oldDoseImages(trx: Trx, ids: readonly string[], now: readonly DoseImage[]): Promise<DoseImage[]> {
+  const asImage = (d: object) => ({ ...d, day: String((d as { day: unknown }).day) }) as unknown as DoseImage;
+  const own = (await trx.selectFrom('stats_dose_image').selectAll().where('person_id', 'in', ids).execute()).map(
+    asImage,
+  );
+  const nowIds = new Set(now.map((d) => d.dose_id));
+  const ownIds = new Set(own.map((d) => d.dose_id));
+  const leaving = own.filter((d) => !nowIds.has(d.dose_id)).map((d) => d.dose_id);
+  const arriving = now.filter((d) => !ownIds.has(d.dose_id)).map((d) => d.dose_id);
+  if (leaving.length === 0 && arriving.length === 0) return own;
+  const locked = await trx
+    .selectFrom('stats_dose_image')
+    .selectAll()
+    .where((eb) => {
+      const either = [];
+      if (arriving.length) either.push(eb('dose_id', 'in', arriving));
+      if (leaving.length) either.push(eb.and([eb('dose_id', 'in', leaving), eb('person_id', 'in', ids)]));
+      return eb.or(either);
+    })
+    .orderBy('dose_id')
+    .forUpdate()
+    .execute();
+  const leavingSet = new Set(leaving);
+  return [...own.filter((d) => !leavingSet.has(d.dose_id)), ...locked.map(asImage)];
 }
 
 /** The same for the reports marked since the last run. */
@@ -252,6 +275,16 @@ const AGGREGATES = {
   reports: {
     table: 'stats_report_totals',
     key: ['level', 'unit_code', 'day', 'state', 'due_at', 'on_time', 'resolve_hours'],
+    extra: ['parent_code', 'parent_2025'],
+  },
+  unitDoses: {
+    table: 'stats_unit_doses',
+    key: ['level', 'unit_code', 'dose_number'],
+    extra: ['parent_code', 'parent_2025'],
+  },
+  unitPeople: {
+    table: 'stats_unit_people',
+    key: ['level', 'unit_code', 'status'],
     extra: ['parent_code', 'parent_2025'],
   },
 } as const satisfies Record<keyof AggregateDeltas, { table: string; key: readonly string[]; extra: readonly string[] }>;

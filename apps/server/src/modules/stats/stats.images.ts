@@ -251,6 +251,9 @@ export interface AggregateDeltas {
   readonly doseDays: Deltas;
   readonly people: Deltas;
   readonly reports: Deltas;
+  /** Doses by unit and dose number, people by unit and status: the drill-down's narrow grain. */
+  readonly unitDoses: Deltas;
+  readonly unitPeople: Deltas;
 }
 
 export function newDeltas(): AggregateDeltas {
@@ -260,6 +263,8 @@ export function newDeltas(): AggregateDeltas {
     doseDays: new Deltas(),
     people: new Deltas(),
     reports: new Deltas(),
+    unitDoses: new Deltas(),
+    unitPeople: new Deltas(),
   };
 }
 
@@ -290,6 +295,7 @@ export function countDose(d: AggregateDeltas, img: DoseImage, sign: 1 | -1): voi
       sign,
     );
     d.doseDays.add({ ...u, day: img.day, dose_number: img.dose_number }, sign);
+    d.unitDoses.add({ ...u, dose_number: img.dose_number }, sign);
   }
 }
 
@@ -302,6 +308,7 @@ export function countPerson(d: AggregateDeltas, img: PersonImage, sign: 1 | -1):
       { ...u, sex: img.sex, birth_year: img.birth_year, status: img.status, priority_group: img.priority_group },
       sign,
     );
+    d.unitPeople.add({ ...u, status: img.status }, sign);
   }
 }
 

@@ -78,16 +78,15 @@ export async function computePublicStats(
   const [units, doseRows, peopleRows, source, fresh] = await Promise.all([
     listUnits(db, { scheme: query.scheme, level: 'province' }),
     db
-      .selectFrom('stats_dose_totals')
+      .selectFrom('stats_unit_doses')
       .select(['level', 'unit_code', (eb) => eb.fn.sum<number | string>('n').as('n')])
       .where('level', 'in', ['nation', level])
       .groupBy(['level', 'unit_code'])
       .execute(),
     db
-      .selectFrom('stats_people_totals')
-      .select(['level', 'unit_code', 'status', (eb) => eb.fn.sum<number | string>('n').as('n')])
+      .selectFrom('stats_unit_people')
+      .select(['level', 'unit_code', 'status', 'n'])
       .where('level', 'in', ['nation', level])
-      .groupBy(['level', 'unit_code', 'status'])
       .execute(),
     activePopulationSource(db),
     freshness(db, now),

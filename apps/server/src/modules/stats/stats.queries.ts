@@ -9,28 +9,6 @@ export interface UnitKeyRef {
   readonly code: string;
 }
 
-/** A unit's doses by vaccine and dose number (one indexed read of its rows). */
-export function doseTotalsOf(db: Executor, unit: UnitKeyRef) {
-  return db
-    .selectFrom('stats_dose_totals')
-    .select(['vaccine_code', 'dose_number', (eb) => eb.fn.sum<number | string>('n').as('n')])
-    .where('level', '=', unit.level)
-    .where('unit_code', '=', unit.code)
-    .groupBy(['vaccine_code', 'dose_number'])
-    .execute();
-}
-
-/** A unit's people (merged duplicates are not counted). */
-export async function peopleTotalOf(db: Executor, unit: UnitKeyRef): Promise<number> {
-  const row = await db
-    .selectFrom('stats_people_totals')
-    .select((eb) => eb.fn.sum<number | string | null>('n').as('n'))
-    .where('level', '=', unit.level)
-    .where('unit_code', '=', unit.code)
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
-}
-
 /**
  * The summary's figures of a unit and the freshness of the figures, in one statement (one round
  * trip and one connection per request: the national summary is the most read figure).
@@ -43,7 +21,7 @@ export async function summaryOf(db: Executor, unit: UnitKeyRef) {
     }
   >`
     select
-      (select sum(n) from stats_people_totals where level = ${unit.level} and unit_code = ${unit.code}) as people,
+      (select sum(n) from stats_unit_people where level = ${unit.level} and unit_code = ${unit.code}) as people,
       (select json_agg(d) from (
         select vaccine_code, dose_number, sum(n) as n from stats_dose_totals
         where level = ${unit.level} and unit_code = ${unit.code}
@@ -126,13 +104,14 @@ export async function lastDoseDayOf(db: Executor, unit: UnitKeyRef): Promise<{ d
 /** The children's doses by dose number: from the totals, or — with a day filter — from the by-day aggregate. */
 export function childDoses(db: Executor, parent: ChildrenRef, f: DayFilter = {}) {
   if (f.from === undefined && f.to === undefined) {
+    // The narrow aggregate: one row a child and dose number.
     let q = db
-      .selectFrom('stats_dose_totals')
-      .select(['level', 'unit_code', 'dose_number', (eb) => eb.fn.sum<number | string>('n').as('n')])
+      .selectFrom('stats_unit_doses')
+      .select(['level', 'unit_code', 'dose_number', 'n'])
       .where('level', 'in', parent.levels)
       .where(parent.column, '=', parent.code);
     if (f.doseNumber !== undefined) q = q.where('dose_number', '=', f.doseNumber);
-    return q.groupBy(['level', 'unit_code', 'dose_number']).execute();
+    return q.execute();
   }
   let q = db
     .selectFrom('stats_dose_days')
@@ -156,14 +135,13 @@ export function peopleCellsOf(db: Executor, unit: UnitKeyRef) {
     .execute();
 }
 
-/** The children's people by status. */
+/** The children's people by status (the narrow aggregate: one row a child and status). */
 export function childPeople(db: Executor, parent: ChildrenRef) {
   return db
-    .selectFrom('stats_people_totals')
-    .select(['level', 'unit_code', 'status', (eb) => eb.fn.sum<number | string>('n').as('n')])
+    .selectFrom('stats_unit_people')
+    .select(['level', 'unit_code', 'status', 'n'])
     .where('level', 'in', parent.levels)
     .where(parent.column, '=', parent.code)
-    .groupBy(['level', 'unit_code', 'status'])
     .execute();
 }
 
