@@ -7,6 +7,9 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    // Both cores (the default leaves one idle on a 2-core machine): the databases and apps of
+    // two files run side by side.
+    maxWorkers: 2,
     projects: [
       {
         resolve: { conditions: ['source'] },
@@ -26,6 +29,10 @@ export default defineConfig({
           root: 'apps/server',
           globalSetup: ['src/test/global-setup.ts'],
           include: ['src/**/*.test.ts'],
+          // The files share their workers' module graph (no mocks anywhere; each file opens its
+          // own app and database): importing the server once a worker instead of once a file
+          // halves the suite's time.
+          isolate: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -66,7 +66,7 @@ describe('the bounded connection queue', () => {
     const p2 = acquireIn(queue, 'public', 'p2', order);
     const started = Date.now();
     await expectBusy(acquireIn(queue, 'public', 'p3', order)); // over the public share
-    expect(Date.now() - started).toBeLessThan(50); // at once, not after a wait
+    expect(Date.now() - started).toBeLessThan(2500); // at once, not after the 5 s wait
     const s1 = acquireIn(queue, null, 's1', order); // the queue is now full (3)
     const s2 = acquireIn(queue, null, 's2', order); // pushes out the newest public waiter
     await expectBusy(p2);
@@ -125,7 +125,9 @@ describe('PGlitePool: one connection, lent with a bounded wait', () => {
       // Through the root `db` while holding the transaction: would wait for itself.
       await expectBusy(sql`select 1`.execute(db));
     });
-    expect(Date.now() - started).toBeLessThan(2000);
+    // Not a hang: the pool's own bound (300 ms) ended the wait. (A loose guard, far below the
+    // test's timeout: the other test file running on the second core can slow this one down.)
+    expect(Date.now() - started).toBeLessThan(15_000);
     // New public look-ups beyond the public share are refused at once; health still waits its turn.
     const holder = db.connection().execute(() => sleep(100));
     await sleep(5);

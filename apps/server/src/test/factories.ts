@@ -1,23 +1,36 @@
 import { type CreatePersonBody, SCREENING_QUESTIONS } from '@tiemchung/core';
+import { expect } from 'vitest';
 import type { Actor } from '../lib/authz.js';
 import { simulatorCitizens } from '../modules/registry/registry.simulator.js';
 import type { TestApp } from './harness.js';
 
 const citizens = simulatorCitizens(2000);
-let next = 0;
+
+/**
+ * The next citizen's position, counted per test file: the files of a worker share this module
+ * (vitest.config.ts: `isolate: false`), and each file starts again from the first citizen, so a
+ * file's database never sees a citizen twice however many files ran before it in the worker.
+ */
+const positions = new Map<string, number>();
+function nextPosition(): number {
+  const file = expect.getState().testPath ?? '';
+  const n = positions.get(file) ?? 0;
+  positions.set(file, n + 1);
+  return n;
+}
 
 /**
  * The details of a citizen the population-registry simulator knows (so the identity verifies),
  * a different one at each call within a test file. Override any field.
  */
 export function buildPerson(overrides: Partial<CreatePersonBody> = {}): CreatePersonBody {
-  return { ...personBodyOf(citizens[next++ % citizens.length]!), ...overrides };
+  return { ...personBodyOf(citizens[nextPosition() % citizens.length]!), ...overrides };
 }
 
 /** A citizen of the simulator living in a given province (for scope tests). */
 export function buildPersonIn(provinceCode: string, overrides: Partial<CreatePersonBody> = {}): CreatePersonBody {
   for (let i = 0; i < citizens.length; i++) {
-    const c = citizens[next++ % citizens.length]!;
+    const c = citizens[nextPosition() % citizens.length]!;
     if (c.provinceCode === provinceCode) return { ...personBodyOf(c), ...overrides } as CreatePersonBody;
   }
   throw new Error(`no simulator citizen in province ${provinceCode}`);

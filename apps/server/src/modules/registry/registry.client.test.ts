@@ -59,12 +59,13 @@ describe('the population registry client', () => {
   });
 
   it('a registry slower than the timeout → unavailable (timeout)', async () => {
-    await sim.app.inject({ method: 'POST', url: '/__sim/mode', payload: { latencyMs: 800 } });
+    await sim.app.inject({ method: 'POST', url: '/__sim/mode', payload: { latencyMs: 4000 } });
     const started = Date.now();
     const r = await client({ timeoutMs: 200 }).verify(query);
     await sim.app.inject({ method: 'POST', url: '/__sim/mode', payload: { latencyMs: 0 } });
     expect(r).toEqual({ status: 'unavailable', reason: 'timeout' });
-    expect(Date.now() - started).toBeLessThan(700);
+    // Given up at the timeout, long before the registry's answer (4 s) would have come.
+    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it('retries a failing registry, and succeeds when it recovers within the retries', async () => {

@@ -45,7 +45,9 @@ export async function buildRegistrySimulator(
   const citizens = new Map<string, Citizen>();
   for (const c of simulatorCitizens(options.size)) citizens.set(c.idNumber, c);
   const mode = { down: false, latencyMs: 0 };
-  const app = Fastify({ logger: options.logger ?? false });
+  // A stand-in closes at once: no waiting out a client's keep-alive connection (Fastify keeps an
+  // open one for its keep-alive timeout, 72 s, before `close()` returns).
+  const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true });
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.url.startsWith('/__sim')) return;
