@@ -5,6 +5,7 @@ import { COMMON_ERRORS } from './errors/common.js';
 import { DOSE_ERRORS } from './errors/doses.js';
 import type { ErrorEntry } from './errors/entry.js';
 import { FACILITY_ERRORS } from './errors/facilities.js';
+import { IMPORT_ERRORS } from './errors/imports.js';
 import { PEOPLE_ERRORS } from './errors/people.js';
 import { POPULATION_ERRORS } from './errors/population.js';
 import { PORTAL_ERRORS } from './errors/portal.js';
@@ -39,6 +40,7 @@ export const ERROR_CATALOGUE_PARTS = {
   population: POPULATION_ERRORS,
   audit: AUDIT_ERRORS,
   stats: STATS_ERRORS,
+  imports: IMPORT_ERRORS,
   identityRules: IDENTITY_RULE_ERRORS,
   doseRules: DOSE_RULE_ERRORS,
   identityGate: IDENTITY_GATE_ERRORS,
@@ -68,6 +70,7 @@ export const ERROR_CATALOGUE = {
   ...POPULATION_ERRORS,
   ...AUDIT_ERRORS,
   ...STATS_ERRORS,
+  ...IMPORT_ERRORS,
   ...IDENTITY_RULE_ERRORS,
   ...DOSE_RULE_ERRORS,
   ...IDENTITY_GATE_ERRORS,

@@ -5,6 +5,7 @@ export * from './auth.js';
 export * from './certificates.js';
 export * from './common.js';
 export * from './doses.js';
+export * from './imports.js';
 export * from './lots.js';
 export * from './notifications.js';
 export * from './people.js';

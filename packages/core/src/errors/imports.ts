@@ -1,0 +1,111 @@
+import type { ErrorEntry } from './entry.js';
+
+/**
+ * The bulk import of historical doses (issue 16; `/api/imports`, packages/core/src/imports/): the
+ * errors of the endpoints, then the reasons a row of the file is rejected. A row's reason is shown
+ * beside its column (`{column}` is the column's header) in the rejected rows' file; a row rejected
+ * by a core rule (name, phone, ID number, dose dates, vaccine) keeps that rule's own code.
+ */
+export const IMPORT_ERRORS = {
+  import_not_found: {
+    status: 404,
+    vi: 'Không tìm thấy lượt nhập dữ liệu này.',
+    en: 'No import has this id.',
+  },
+  import_file_required: {
+    status: 400,
+    vi: 'Chưa có tệp (CSV hoặc XLSX) trong trường "file".',
+    en: 'No file (CSV or XLSX) in the "file" field.',
+  },
+  /** `maxMegabytes`: the largest file taken. */
+  import_file_too_large: {
+    status: 413,
+    vi: 'Tệp quá lớn: tối đa {maxMegabytes} MB. Hãy chia thành nhiều tệp nhỏ hơn.',
+    en: 'The file is too large: at most {maxMegabytes} MB. Split it into smaller files.',
+  },
+  import_file_type_unsupported: {
+    status: 415,
+    vi: 'Chỉ nhận tệp CSV (UTF-8) hoặc Excel .xlsx; tệp .xls cũ cần được lưu lại dưới dạng .xlsx.',
+    en: 'Only CSV (UTF-8) or Excel .xlsx files are taken; save an old .xls file as .xlsx first.',
+  },
+  /** `reason`: what could not be read, in English (the reader's words). */
+  import_file_unreadable: {
+    status: 400,
+    vi: 'Không đọc được tệp (cần CSV UTF-8 hoặc XLSX): {reason}',
+    en: 'The file cannot be read (CSV in UTF-8 or XLSX expected): {reason}',
+  },
+  import_file_empty: {
+    status: 400,
+    vi: 'Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.',
+    en: 'The file has no data rows below its header.',
+  },
+  /** `columns`: the required columns not found, by their headers in the template. */
+  import_columns_missing: {
+    status: 400,
+    vi: 'Dòng tiêu đề thiếu cột bắt buộc: {columns}. Hãy dùng tệp mẫu.',
+    en: 'The header row lacks the required columns: {columns}. Use the template.',
+  },
+  /** `columns`: the columns found more than once, by their headers in the template. */
+  import_columns_duplicated: {
+    status: 400,
+    vi: 'Dòng tiêu đề có cột bị lặp lại: {columns}. Mỗi cột chỉ được có một lần.',
+    en: 'The header row repeats the columns: {columns}. Each column may appear once.',
+  },
+  /** `status`: the import's state, in words. */
+  import_not_cancellable: {
+    status: 409,
+    vi: 'Không thể hủy lượt nhập đang ở trạng thái "{status}".',
+    en: 'An import that is "{status}" cannot be cancelled.',
+  },
+
+  // The reasons a row is rejected (the row's other cells are checked all the same).
+  /** `column`: the column's name. */
+  import_value_required: {
+    status: 400,
+    vi: 'Chưa có {column}.',
+    en: 'The {column} is empty.',
+  },
+  /** `value`: the cell as written. */
+  import_date_invalid: {
+    status: 400,
+    vi: '"{value}" không phải ngày hợp lệ; ghi ngày theo dạng ngày/tháng/năm dd/MM/yyyy (ví dụ 05/03/1985).',
+    en: '"{value}" is not a valid date; write dates as day/month/year dd/MM/yyyy (e.g. 05/03/1985).',
+  },
+  import_gender_invalid: {
+    status: 400,
+    vi: 'Giới tính "{value}" không hợp lệ; ghi Nam hoặc Nữ.',
+    en: 'Sex "{value}" is not valid; write Nam (male) or Nữ (female).',
+  },
+  import_province_unknown: {
+    status: 400,
+    vi: 'Không có tỉnh, thành phố mã "{value}" trong danh mục năm 2021 (mã 2 chữ số, ví dụ 01 Hà Nội, 79 TP Hồ Chí Minh).',
+    en: 'No province or city has the code "{value}" in the 2021 list (2 digits, e.g. 01 Hà Nội, 79 Hồ Chí Minh City).',
+  },
+  /** `digits`: how many digits a code of the column has. */
+  import_unit_code_invalid: {
+    status: 400,
+    vi: '"{value}" không phải mã gồm {digits} chữ số.',
+    en: '"{value}" is not a code of {digits} digits.',
+  },
+  import_dose_number_invalid: {
+    status: 400,
+    vi: 'Mũi số "{value}" không hợp lệ; ghi một số từ 1 đến 9 hoặc để trống.',
+    en: 'Dose number "{value}" is not valid; write a number from 1 to 9 or leave it empty.',
+  },
+  import_dose_kind_invalid: {
+    status: 400,
+    vi: 'Loại mũi "{value}" không hợp lệ; ghi Cơ bản, Bổ sung hoặc Nhắc lại, hoặc để trống.',
+    en: 'Dose kind "{value}" is not valid; write Cơ bản (primary), Bổ sung (additional) or Nhắc lại (booster), or leave it empty.',
+  },
+  /** `max`: the most characters the column takes. */
+  import_value_too_long: {
+    status: 400,
+    vi: 'Dài quá {max} ký tự.',
+    en: 'Longer than {max} characters.',
+  },
+  import_number_as_scientific: {
+    status: 400,
+    vi: '"{value}" là số đã bị Excel đổi sang dạng khoa học (E+) nên mất chữ số; hãy định dạng cột là Văn bản (Text) và nhập lại số đầy đủ.',
+    en: '"{value}" is a number Excel turned into scientific notation (E+), losing digits; format the column as Text and type the full number again.',
+  },
+} as const satisfies Record<string, ErrorEntry>;
