@@ -37,6 +37,8 @@ import { resolveMasterKey, SigningKeys } from './modules/certificates/keys.servi
 import { dosesRoutes } from './modules/doses/doses.routes.js';
 import { facilitiesRoutes } from './modules/facilities/facilities.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { runImports } from './modules/imports/imports.job.js';
+import { importsRoutes } from './modules/imports/imports.routes.js';
 import { lotsRoutes } from './modules/lots/lots.routes.js';
 import { mergeRoutes } from './modules/merge/merge.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
@@ -253,6 +255,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(statsRoutes);
   await app.register(statsPopulationRoutes);
   await app.register(statsPublicRoutes);
+  await app.register(importsRoutes);
 
   if (config.webDist) await registerWebApp(app, config.webDist);
   else
@@ -301,6 +304,13 @@ function startJobs(app: FastifyInstance): void {
   );
   // Counts the doses, people and reports changed since the last run into the statistics.
   every(app, app.config.statsFoldIntervalMs, 'statistics fold', () => foldStats(app.db, statsSources));
+  // Runs the bulk imports waiting (or left by a node that stopped), batch by batch; stops between
+  // two batches when the node closes. Off in tests, which run it when they choose (runImportsNow).
+  const stopImports = new AbortController();
+  app.addHook('preClose', async () => stopImports.abort());
+  every(app, app.config.env === 'test' ? 0 : 2000, 'bulk import', () =>
+    runImports(app.db, app.deps, { signal: stopImports.signal }),
+  );
   every(
     app,
     app.config.recheckIntervalMs,

@@ -15,6 +15,7 @@ import * as m0013 from './migrations/2026_12_02_0013_audit_units.js';
 import * as m0014 from './migrations/2026_12_02_0014_name_words.js';
 import * as m0015 from './migrations/2026_12_02_0015_stats.js';
 import * as m0016 from './migrations/2026_12_02_0016_stats_unit_narrow.js';
+import * as m0017 from './migrations/2026_12_02_0017_imports.js';
 import type { DB } from './schema.js';
 
 /**
@@ -38,6 +39,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_12_02_0014_name_words': m0014,
   '2026_12_02_0015_stats': m0015,
   '2026_12_02_0016_stats_unit_narrow': m0016,
+  '2026_12_02_0017_imports': m0017,
 };
 
 /** Brings the schema to the latest version; throws with the failing migration's error. */

@@ -38,6 +38,10 @@ export interface DB {
   report_actions: ReportActionTable;
   campaigns: CampaignTable;
   identity_approvals: IdentityApprovalTable;
+  import_jobs: ImportJobTable;
+  import_file_chunks: ImportFileChunkTable;
+  import_rejected_rows: ImportRejectedRowTable;
+  import_row_keys: ImportRowKeyTable;
   stats_dirty: StatsDirtyTable;
   stats_dirty_reports: StatsDirtyReportTable;
   stats_person_image: StatsPersonImageTable;
@@ -123,6 +127,71 @@ export interface UnitImportJobTable {
   finished_at: Timestamp | null;
 }
 export type UnitImportJobRow = Selectable<UnitImportJobTable>;
+
+/** A bulk import of historical doses (issue 16, migration 0017): its state, counters and lease. */
+export interface ImportJobTable {
+  id: string;
+  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  dry_run: boolean;
+  file_name: string;
+  file_kind: 'csv' | 'xlsx';
+  file_size: ColumnType<number, number, number>;
+  /** The facility that imports, and its units (the job is seen within them). */
+  facility_id: string;
+  province_code: string;
+  district_code: string | null;
+  commune_code: string | null;
+  /** The uploader's user id and name, and their scope when uploading (the rows are checked against it). */
+  created_by: string;
+  created_by_username: string;
+  actor_scope: Json;
+  /** The file's header row's cells, once read. */
+  header: Json | null;
+  total_rows: number | null;
+  /** Data rows committed so far: where a runner resumes. */
+  position: Generated<number>;
+  rows_read: Generated<number>;
+  imported: Generated<number>;
+  rejected: Generated<number>;
+  matched_people: Generated<number>;
+  new_people: Generated<number>;
+  duplicates_flagged: Generated<number>;
+  skipped_already_imported: Generated<number>;
+  rejected_by_reason: ColumnType<unknown, string | undefined, string>;
+  cancel_requested: Generated<boolean>;
+  lease_owner: string | null;
+  lease_until: Timestamp | null;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: CreatedAt;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+export type ImportJobRow = Selectable<ImportJobTable>;
+
+/** A chunk of an uploaded import file, in order of `seq`. */
+export interface ImportFileChunkTable {
+  job_id: string;
+  seq: number;
+  data: Uint8Array;
+}
+
+/** A row an import refused: the row's number in the file, its cells as written and the reasons. */
+export interface ImportRejectedRowTable {
+  job_id: string;
+  row_number: number;
+  cells: Json;
+  reasons: Json;
+}
+
+/** The identity of a dose row imported (person + date + vaccine): unique, so nothing is imported twice. */
+export interface ImportRowKeyTable {
+  key: string;
+  job_id: string;
+  dose_id: string;
+  created_at: CreatedAt;
+}
 
 export interface VaccineTable {
   code: string;

@@ -355,6 +355,28 @@ const unitListOf = (place: Place) =>
     ],
   });
 
+/** A bulk-import upload for the place's facility: the template's header and one row (never run here). */
+const importUpload = (place: Place): Req => {
+  const boundary = `----tc${randomUUID()}`;
+  const file =
+    'Họ và tên,Ngày sinh,Giới tính,Số CCCD/CMND,Số điện thoại,Mã tỉnh,Mã vắc xin,Số lô,Ngày tiêm,Mã cơ sở tiêm\r\n' +
+    `Nguyễn Văn An,01/01/1980,Nam,,0912345678,${PLACES[place].province},${PFIZER},FF2587,15/10/2021,${PLACES[place].facility}\r\n`;
+  const body = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="facilityId"\r\n\r\n${PLACES[place].facility}\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="m.csv"\r\nContent-Type: text/csv\r\n\r\n${file}\r\n` +
+      `--${boundary}--\r\n`,
+  );
+  return {
+    method: 'POST',
+    url: '/api/imports',
+    body,
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+};
+/** An import of the place's facility, uploaded by its province's administrator. */
+const importIn = async (place: Place) =>
+  ((await ok({ ...importUpload(place), as: OWNER[place] })) as { id: string }).id;
+
 const FIXTURES: Record<string, Fixture> = {
   'POST /api/auth/logout': async () => ({ req: { method: 'POST', url: '/api/auth/logout' } }),
   'GET /api/auth/me': async () => ({ req: { method: 'GET', url: '/api/auth/me' } }),
@@ -897,6 +919,19 @@ const FIXTURES: Record<string, Fixture> = {
     };
   },
   'GET /api/stats/population': async () => ({ req: { method: 'GET', url: '/api/stats/population' } }),
+  'GET /api/imports/template.csv': async () => ({ req: { method: 'GET', url: '/api/imports/template.csv' } }),
+  'GET /api/imports/template.xlsx': async () => ({
+    req: { method: 'GET', url: '/api/imports/template.xlsx' },
+    unmarked: "an XLSX whose guide lists the caller's facilities (imports.test.ts checks them per scope)",
+  }),
+  'POST /api/imports': async (place) => ({ req: importUpload(place) }),
+  'GET /api/imports/:id': async (place) => ({ req: { method: 'GET', url: `/api/imports/${await importIn(place)}` } }),
+  'POST /api/imports/:id/cancel': async (place) => ({
+    req: { method: 'POST', url: `/api/imports/${await importIn(place)}/cancel` },
+  }),
+  'GET /api/imports/:id/rejected.xlsx': async (place) => ({
+    req: { method: 'GET', url: `/api/imports/${await importIn(place)}/rejected.xlsx` },
+  }),
   'GET /api/stats/daily-report.xlsx': async () => ({
     req: { method: 'GET', url: '/api/stats/daily-report.xlsx?date=2021-10-15' },
     unmarked: "an XLSX of the caller's provinces (stats.daily-report.test.ts checks the rows per scope)",

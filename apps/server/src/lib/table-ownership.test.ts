@@ -14,6 +14,10 @@ const MODULES = path.resolve(fileURLToPath(import.meta.url), '../../modules');
 const OWNER: Record<string, string> = {
   adverse_events: 'aefi',
   identity_approvals: 'approvals',
+  import_jobs: 'imports',
+  import_file_chunks: 'imports',
+  import_rejected_rows: 'imports',
+  import_row_keys: 'imports',
   stats_dirty: 'stats',
   stats_dirty_reports: 'stats',
   stats_person_image: 'stats',

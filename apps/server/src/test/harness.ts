@@ -9,6 +9,7 @@ import { statsSources } from '../bootstrap/stats-sources.js';
 import { type Config, DEMO_PASSWORD, loadConfig } from '../config.js';
 import { type Database, openDatabase } from '../db/database.js';
 import { MIGRATIONS } from '../db/migrate.js';
+import { type ImportRunOptions, runImports } from '../modules/imports/imports.job.js';
 import { drainStats } from '../modules/stats/stats.job.js';
 
 export { DEMO_PASSWORD };
@@ -202,4 +203,12 @@ export function latch(): { done: Promise<void>; release(): void } {
  */
 export async function foldStatsNow(t: Pick<TestApp, 'db'>): Promise<number> {
   return drainStats(t.db, statsSources);
+}
+
+/**
+ * Runs the bulk imports waiting now (the runner is off in tests: a test runs it when it wants the
+ * jobs to progress); `options` can stop it after some batches, as a node stopped mid-file.
+ */
+export async function runImportsNow(t: Pick<TestApp, 'app'>, options: ImportRunOptions = {}): Promise<number> {
+  return runImports(t.app.db, t.app.deps, options);
 }

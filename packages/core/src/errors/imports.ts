@@ -51,11 +51,11 @@ export const IMPORT_ERRORS = {
     vi: 'Dòng tiêu đề có cột bị lặp lại: {columns}. Mỗi cột chỉ được có một lần.',
     en: 'The header row repeats the columns: {columns}. Each column may appear once.',
   },
-  /** `status`: the import's state, in words. */
+  /** `state`: the import's state, in words (not `status`: an error's options never name a status). */
   import_not_cancellable: {
     status: 409,
-    vi: 'Không thể hủy lượt nhập đang ở trạng thái "{status}".',
-    en: 'An import that is "{status}" cannot be cancelled.',
+    vi: 'Không thể hủy lượt nhập đang ở trạng thái "{state}".',
+    en: 'An import that is "{state}" cannot be cancelled.',
   },
 
   // The reasons a row is rejected (the row's other cells are checked all the same).

@@ -11,7 +11,7 @@ import type { Localized } from '../i18n.js';
 export const IMPORT_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
-/** The states in words (`import_not_cancellable`'s `{status}`, the web app's badges). */
+/** The states in words (`import_not_cancellable`'s `{state}`, the web app's badges). */
 export const IMPORT_STATUS_LABELS: Readonly<Record<ImportStatus, Localized>> = Object.freeze({
   queued: { vi: 'đang chờ', en: 'queued' },
   running: { vi: 'đang chạy', en: 'running' },

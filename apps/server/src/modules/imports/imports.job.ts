@@ -1,0 +1,560 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import {
+  type CreatePersonBody,
+  CsvReader,
+  catalogueMessage,
+  cellsByColumn,
+  cellText,
+  type ErrorParams,
+  type ImportColumnKey,
+  type ImportHeader,
+  type ImportRejection,
+  type ImportRejectionCode,
+  type ImportRow,
+  importRowKey,
+  isBlankRow,
+  matchHeader,
+  nameSearchKey,
+  parseImportRow,
+} from '@tiemchung/core';
+import ExcelJS from 'exceljs';
+import type { Kysely } from 'kysely';
+import type { DB, ImportJobRow } from '../../db/schema.js';
+import { type Trx, unitOfWork, withSavepoint } from '../../db/transaction.js';
+import type { Actor } from '../../lib/authz.js';
+import { AppError } from '../../lib/errors.js';
+import type { AuditContext } from '../audit/audit.service.js';
+import { countedDosesOf, recordDose } from '../doses/doses.service.js';
+import {
+  createPerson,
+  duplicateCheck,
+  findPeopleByNameDobPhone,
+  findPersonByIdNumber,
+  type PeopleDeps,
+  planNewPerson,
+} from '../people/people.service.js';
+import * as q from './imports.queries.js';
+
+/**
+ * The runner of the bulk imports (issue 16). A node takes the oldest job waiting — or one whose
+ * runner's lease has expired (a node that stopped) — and reads its stored file from the start,
+ * streaming (CSV through core's CsvReader, XLSX through exceljs's streaming reader: memory stays
+ * flat whatever the size), skipping the `position` data rows already committed. Rows go in
+ * batches; each batch is ONE transaction that writes its rows and advances `position` and the
+ * counters with them, so a run stopped anywhere resumes at the first row not committed and ends
+ * in the state an uninterrupted run would have (no row lost, none doubled).
+ *
+ * Each row goes through the rules of staff entry, through the modules that own them: core's
+ * `parseImportRow` (every reason at once); the person found by ID number (people service), a
+ * record without one matched by name + date of birth + phone or kept as a new legacy record, new
+ * people checked against the registry and flagged as duplicate candidates as at the desk; the dose
+ * through `recordDose` — the function `POST /api/people/{id}/doses` uses: scope, facility, lot,
+ * dose rules, the 1 Nov 2021 identity rule (earlier doses are retroactive entries), numbering,
+ * audit entry and statistics marks. A row is all or nothing (a savepoint): a person created for a
+ * row whose dose is refused is undone with it. A row whose key (person + date + vaccine) was
+ * imported before, or whose dose is already on record, is counted as skipped, not as an error.
+ *
+ * A dry run does all of this and rolls each batch back, keeping only the job's counters and its
+ * rejected rows. A cancel (imports.service.ts) takes the job's lock: the runner stops at its next
+ * batch.
+ */
+
+export interface ImportRunOptions {
+  /** Who runs (the lease's owner); a fresh id per call by default. */
+  readonly owner?: string;
+  /** Rows per transaction. */
+  readonly batchSize?: number;
+  /** How long a lease lasts without a batch renewing it. */
+  readonly leaseMs?: number;
+  /** Stops after this many batches, the job left as it is (tests: a node stopped mid-file). */
+  readonly maxBatches?: number;
+  /** Aborted when the node shuts down: the runner stops between two batches (another node, or this one restarted, resumes). */
+  readonly signal?: AbortSignal;
+}
+
+export const IMPORT_BATCH_SIZE = 500;
+export const IMPORT_LEASE_MS = 5 * 60_000;
+
+/** A data row of the file: its number as a spreadsheet shows it, and its cells. */
+interface FileRow {
+  readonly rowNumber: number;
+  readonly cells: unknown[];
+}
+
+/** The counters one batch adds to the job. */
+interface Tally {
+  rowsRead: number;
+  imported: number;
+  rejected: number;
+  matchedPeople: number;
+  newPeople: number;
+  duplicatesFlagged: number;
+  skipped: number;
+  byReason: Record<string, number>;
+  rejectedRows: { job_id: string; row_number: number; cells: string; reasons: string }[];
+}
+
+type RowOutcome =
+  | { readonly kind: 'imported'; readonly person: 'matched' | 'new'; readonly flagged: boolean }
+  | { readonly kind: 'skipped' }
+  | { readonly kind: 'rejected'; readonly reasons: readonly ImportRejection[] };
+
+interface RunContext {
+  readonly job: ImportJobRow;
+  readonly actor: Actor;
+  readonly audit: AuditContext;
+  readonly deps: PeopleDeps;
+  readonly header: ImportHeader;
+  readonly today: string;
+}
+
+/** Ends a dry run's batch transaction without committing, carrying what the batch counted. */
+class RolledBack extends Error {
+  constructor(readonly tally: Tally) {
+    super('rolled back');
+  }
+}
+
+/**
+ * Runs the imports waiting, one after another, until none is left (or `maxBatches` is reached);
+ * answers how many jobs it worked on. app.ts runs it periodically; tests call it (harness
+ * `runImportsNow`).
+ */
+export async function runImports(db: Kysely<DB>, deps: PeopleDeps, options: ImportRunOptions = {}): Promise<number> {
+  const owner = options.owner ?? `runner-${randomUUID()}`;
+  const leaseMs = options.leaseMs ?? IMPORT_LEASE_MS;
+  const budget = {
+    remaining: options.maxBatches ?? Number.POSITIVE_INFINITY,
+    get batches() {
+      return options.signal?.aborted ? 0 : this.remaining;
+    },
+    set batches(n: number) {
+      this.remaining = n;
+    },
+  };
+  let jobs = 0;
+  for (;;) {
+    if (budget.batches <= 0) return jobs;
+    const now = deps.clock();
+    const job = await q.claimJob(db, owner, now, new Date(now.getTime() + leaseMs));
+    if (!job) return jobs;
+    jobs++;
+    await runJob(db, deps, job, { owner, leaseMs, batchSize: options.batchSize ?? IMPORT_BATCH_SIZE, budget });
+  }
+}
+
+async function runJob(
+  db: Kysely<DB>,
+  deps: PeopleDeps,
+  claimed: ImportJobRow,
+  o: { owner: string; leaseMs: number; batchSize: number; budget: { batches: number } },
+): Promise<void> {
+  // Started under the job's lock: a cancel that came in since the claim is seen here.
+  const job = await unitOfWork(db, async (trx) => {
+    const current = await q.lockJob(trx, claimed.id);
+    if (!current || current.lease_owner !== o.owner || !['queued', 'running'].includes(current.status)) return;
+    if (current.status === 'queued')
+      await q.updateJob(trx, current.id, { status: 'running', started_at: deps.clock() });
+    return q.findJob(trx, current.id);
+  });
+  if (!job) return;
+  const actor = job.actor_scope as Actor;
+  const audit: AuditContext = {
+    actorId: actor.id,
+    actorUsername: actor.username,
+    actorRole: actor.role,
+    requestId: `import:${job.id}`,
+    ip: null,
+    actorUnits: {
+      provinceCode: actor.scope.provinceCode,
+      districtCode: actor.scope.districtCode,
+      communeCode: actor.scope.communeCode,
+      facilityId: actor.scope.facilityId,
+    },
+  };
+  let header: ImportHeader | null = null;
+  let skip = job.position;
+  let batch: FileRow[] = [];
+  let seen = 0;
+  try {
+    for await (const row of fileRows(db, job)) {
+      if (isBlankRow(row.cells)) continue;
+      if (!header) {
+        const match = matchHeader(row.cells.map((c) => cellText(c)));
+        if (!match.ok) {
+          await finish(db, job.id, o.owner, {
+            status: 'failed',
+            error_code: match.error.code,
+            error_message: match.error.message.vi,
+          });
+          return;
+        }
+        header = match.header;
+        if (job.header === null) await q.updateJob(db, job.id, { header: JSON.stringify(header.cells) });
+        continue;
+      }
+      seen++;
+      if (skip > 0) {
+        skip--;
+        continue;
+      }
+      batch.push(row);
+      if (batch.length >= o.batchSize) {
+        if (o.budget.batches <= 0) return;
+        const ctx = { job, actor, audit, deps, header, today: deps.clock().toISOString().slice(0, 10) };
+        if (!(await commitBatch(db, ctx, batch, o))) return;
+        o.budget.batches--;
+        batch = [];
+      }
+    }
+    if (!header) {
+      await finish(db, job.id, o.owner, failure('import_file_empty', {}));
+      return;
+    }
+    if (batch.length) {
+      if (o.budget.batches <= 0) return;
+      const ctx = { job, actor, audit, deps, header, today: deps.clock().toISOString().slice(0, 10) };
+      if (!(await commitBatch(db, ctx, batch, o))) return;
+      o.budget.batches--;
+    }
+    if (seen === 0) {
+      await finish(db, job.id, o.owner, failure('import_file_empty', {}));
+      return;
+    }
+    await finish(db, job.id, o.owner, { status: 'done', total_rows: seen });
+  } catch (err) {
+    // A file that cannot be read (not UTF-8, a quote never closed, a broken ZIP) fails the job
+    // with the reader's words; anything else is the server's fault: logged by the caller.
+    const unreadable = (err instanceof TypeError && /decod|encod/i.test(err.message)) || isReaderError(err);
+    const reason = (err instanceof Error ? err.message : String(err)).slice(0, 300);
+    await finish(
+      db,
+      job.id,
+      o.owner,
+      unreadable ? failure('import_file_unreadable', { reason }) : failure('internal_error', {}),
+    );
+    if (!unreadable) throw err;
+  }
+}
+
+/** A failed job's end: the catalogue's code and its message in Vietnamese. */
+function failure<C extends 'import_file_empty' | 'import_file_unreadable' | 'internal_error'>(
+  code: C,
+  params: ErrorParams<C>,
+): { status: 'failed'; error_code: string; error_message: string } {
+  return { status: 'failed', error_code: code, error_message: catalogueMessage(code, params).vi };
+}
+
+/** CSV's and the ZIP/XLSX reader's errors: the file's fault, not the server's. */
+function isReaderError(err: unknown): boolean {
+  const name = (err as { name?: string }).name;
+  return name === 'CsvError' || /zip|signature|xlsx|end of central directory/i.test(String((err as Error).message));
+}
+
+/** Ends a job this runner holds (unless it was cancelled meanwhile): its status, its file dropped. */
+async function finish(
+  db: Kysely<DB>,
+  id: string,
+  owner: string,
+  set: {
+    status: 'done' | 'failed';
+    error_code?: string;
+    error_message?: string | null;
+    total_rows?: number;
+  },
+): Promise<void> {
+  await unitOfWork(db, async (trx) => {
+    const job = await q.lockJob(trx, id);
+    if (job?.status !== 'running' || job.lease_owner !== owner) return;
+    await q.updateJob(trx, id, { ...set, finished_at: new Date(), lease_owner: null, lease_until: null });
+    await q.deleteChunks(trx, id);
+  });
+}
+
+/**
+ * One batch in one transaction: the job's row locked (a cancel or another runner waits, and is
+ * seen: the batch is then not run), every row, then `position` and the counters. A dry run rolls
+ * the rows back and writes the counters alone. False when the job is no longer this runner's to run.
+ */
+async function commitBatch(
+  db: Kysely<DB>,
+  ctx: RunContext,
+  rows: readonly FileRow[],
+  o: { owner: string; leaseMs: number },
+): Promise<boolean> {
+  /** Locks the job; false when it is no longer this runner's (cancelled, or taken over after the lease expired). */
+  const ours = async (trx: Trx) => {
+    const job = await q.lockJob(trx, ctx.job.id);
+    return job && job.status === 'running' && job.lease_owner === o.owner ? job : undefined;
+  };
+  try {
+    return await unitOfWork(db, async (trx) => {
+      const job = await ours(trx);
+      if (!job) return false;
+      const t = await importRows(trx, ctx, rows);
+      if (ctx.job.dry_run) throw new RolledBack(t);
+      await q.insertRejectedRows(trx, t.rejectedRows);
+      await addTally(trx, job, t, rows.length, o, ctx.deps.clock());
+      return true;
+    });
+  } catch (err) {
+    if (!(err instanceof RolledBack)) throw err;
+    // A dry run: the rows are undone; the counters and the rejected rows are the job's own, kept.
+    const t = err.tally;
+    return unitOfWork(db, async (trx) => {
+      const job = await ours(trx);
+      if (!job) return false;
+      await q.insertRejectedRows(trx, t.rejectedRows);
+      await addTally(trx, job, t, rows.length, o, ctx.deps.clock());
+      return true;
+    });
+  }
+}
+
+async function addTally(
+  trx: Trx,
+  job: ImportJobRow,
+  t: Tally,
+  rows: number,
+  o: { leaseMs: number },
+  now: Date,
+): Promise<void> {
+  const byReason = { ...((job.rejected_by_reason ?? {}) as Record<string, number>) };
+  for (const [code, n] of Object.entries(t.byReason)) byReason[code] = (byReason[code] ?? 0) + n;
+  await q.updateJob(trx, job.id, {
+    position: job.position + rows,
+    rows_read: job.rows_read + t.rowsRead,
+    imported: job.imported + t.imported,
+    rejected: job.rejected + t.rejected,
+    matched_people: job.matched_people + t.matchedPeople,
+    new_people: job.new_people + t.newPeople,
+    duplicates_flagged: job.duplicates_flagged + t.duplicatesFlagged,
+    skipped_already_imported: job.skipped_already_imported + t.skipped,
+    rejected_by_reason: JSON.stringify(byReason),
+    lease_until: new Date(now.getTime() + o.leaseMs),
+  });
+}
+
+async function importRows(trx: Trx, ctx: RunContext, rows: readonly FileRow[]): Promise<Tally> {
+  const t: Tally = {
+    rowsRead: 0,
+    imported: 0,
+    rejected: 0,
+    matchedPeople: 0,
+    newPeople: 0,
+    duplicatesFlagged: 0,
+    skipped: 0,
+    byReason: {},
+    rejectedRows: [],
+  };
+  for (const row of rows) {
+    t.rowsRead++;
+    const outcome = await importRow(trx, ctx, row.cells);
+    if (outcome.kind === 'skipped') t.skipped++;
+    else if (outcome.kind === 'imported') {
+      t.imported++;
+      if (outcome.person === 'matched') t.matchedPeople++;
+      else t.newPeople++;
+      if (outcome.flagged) t.duplicatesFlagged++;
+    } else {
+      t.rejected++;
+      for (const code of new Set(outcome.reasons.map((r) => r.code))) t.byReason[code] = (t.byReason[code] ?? 0) + 1;
+      t.rejectedRows.push({
+        job_id: ctx.job.id,
+        row_number: row.rowNumber,
+        cells: JSON.stringify(row.cells.map((c) => jsonCell(c))),
+        reasons: JSON.stringify(outcome.reasons),
+      });
+    }
+  }
+  return t;
+}
+
+/** One row, all or nothing: refused by a rule, skipped as already on record, or imported. */
+async function importRow(trx: Trx, ctx: RunContext, cells: readonly unknown[]): Promise<RowOutcome> {
+  const parsed = parseImportRow(cellsByColumn(ctx.header, cells), { today: ctx.today });
+  if (!parsed.ok) return { kind: 'rejected', reasons: parsed.reasons };
+  const row = parsed.row;
+  const key = importRowKey(row);
+  if ((await q.rowKeysPresent(trx, [key])).size) return { kind: 'skipped' };
+  try {
+    return await withSavepoint(trx, () => writeRow(trx, ctx, row, key));
+  } catch (err) {
+    if (err instanceof AppError && err.status < 500) return { kind: 'rejected', reasons: reasonsOf(err) };
+    throw err;
+  }
+}
+
+async function writeRow(trx: Trx, ctx: RunContext, row: ImportRow, key: string): Promise<RowOutcome> {
+  const now = ctx.deps.clock();
+  let person = row.idNumber
+    ? await findPersonByIdNumber(trx, row.idNumber)
+    : row.phone
+      ? await onlyOne(findPeopleByNameDobPhone(trx, nameSearchKey(row.fullName), row.dateOfBirth, row.phone))
+      : undefined;
+  const matched = person !== undefined;
+  let flagged = false;
+  if (!person) {
+    const body: CreatePersonBody = {
+      fullName: row.fullName,
+      dateOfBirth: row.dateOfBirth,
+      gender: row.gender,
+      idNumber: row.idNumber ?? '',
+      ...(row.idType ? { idType: row.idType } : {}),
+      phone: row.phone ?? '',
+      provinceCode: row.provinceCode,
+      ...(row.districtCode ? { districtCode: row.districtCode } : {}),
+      ...(row.communeCode ? { communeCode: row.communeCode } : {}),
+    };
+    const plan = await planNewPerson(trx, ctx.deps, ctx.actor, body, {
+      legacy: row.idNumber === null,
+      registeredFacilityId: row.facilityId,
+    });
+    // The desk's duplicate check, before the record exists: someone alike is already on record.
+    const alike = await duplicateCheck(trx, ctx.actor, {
+      fullName: row.fullName,
+      dateOfBirth: row.dateOfBirth,
+      ...(row.phone ? { phone: row.phone } : {}),
+    });
+    person = await createPerson(trx, ctx.audit, plan);
+    flagged = alike.length > 0;
+  } else {
+    const same = (await countedDosesOf(trx, person.id)).find(
+      (d) => d.administered_on === row.administeredOn && d.vaccine_code === row.vaccineCode,
+    );
+    if (same) {
+      await q.insertRowKey(trx, key, ctx.job.id, same.id);
+      return { kind: 'skipped' };
+    }
+  }
+  const { dose } = await recordDose(
+    trx,
+    ctx.actor,
+    ctx.audit,
+    {
+      personId: person.id,
+      vaccineCode: row.vaccineCode,
+      lotNumber: row.lotNumber,
+      administeredOn: row.administeredOn,
+      facilityId: row.facilityId,
+      ...(row.doseKind ? { doseKind: row.doseKind } : {}),
+      source: 'import',
+    },
+    now,
+  );
+  await q.insertRowKey(trx, key, ctx.job.id, dose.id);
+  return { kind: 'imported', person: matched ? 'matched' : 'new', flagged };
+}
+
+async function onlyOne<T>(found: Promise<T[]>): Promise<T | undefined> {
+  const list = await found;
+  return list.length === 1 ? list[0] : undefined;
+}
+
+/** The column a field of the staff-entry API names (`personId`: the person, found by the ID number). */
+const COLUMN_OF_FIELD: Readonly<Record<string, ImportColumnKey>> = {
+  fullName: 'fullName',
+  dateOfBirth: 'dateOfBirth',
+  gender: 'gender',
+  idNumber: 'idNumber',
+  idType: 'idNumber',
+  phone: 'phone',
+  provinceCode: 'provinceCode',
+  districtCode: 'districtCode',
+  communeCode: 'communeCode',
+  vaccineCode: 'vaccineCode',
+  lotNumber: 'lotNumber',
+  administeredOn: 'administeredOn',
+  facilityId: 'facilityId',
+  doseKind: 'doseKind',
+  personId: 'idNumber',
+};
+const columnOf = (field: string | undefined): ImportColumnKey => (field && COLUMN_OF_FIELD[field]) || 'administeredOn';
+
+/**
+ * A refusal of staff entry's rules as the row's reasons: every dose rule broken (a 422 lists
+ * them), else the error itself — each with its catalogue code and its message in both languages.
+ */
+function reasonsOf(err: AppError): ImportRejection[] {
+  type Violations = { violations?: { code: string; field?: string; message: string }[] };
+  const vi = err.toBody('vi') as unknown as Violations;
+  const en = err.toBody('en') as unknown as Violations;
+  if (vi.violations?.length) {
+    return vi.violations.map((v, i) => ({
+      code: v.code as ImportRejectionCode,
+      column: columnOf(v.field),
+      message: { vi: v.message, en: en.violations?.[i]?.message ?? v.message },
+    }));
+  }
+  return [
+    {
+      code: err.code as ImportRejectionCode,
+      column: columnOf(err.field),
+      message: { vi: err.messageIn('vi'), en: err.messageIn('en') },
+    },
+  ];
+}
+
+/** An XLSX cell's value as the row's rules read it: text, number, Date or empty (rich text and formulas as they show). */
+function plainCell(c: unknown): string | number | boolean | Date | null {
+  if (c === null || c === undefined) return null;
+  if (typeof c === 'string' || typeof c === 'number' || typeof c === 'boolean' || c instanceof Date) return c;
+  if (typeof c !== 'object') return String(c);
+  const o = c as { richText?: { text: string }[]; result?: unknown; text?: unknown; error?: unknown };
+  if (o.richText) return o.richText.map((r) => r.text).join('');
+  if ('result' in o) return plainCell(o.result);
+  if (typeof o.text === 'string') return o.text;
+  return null;
+}
+
+/** A cell as stored with a rejected row: as written; a date cell as the day a spreadsheet shows (dd/MM/yyyy). */
+function jsonCell(c: unknown): string | number | boolean | null {
+  if (c === null || c === undefined) return null;
+  if (typeof c === 'number' || typeof c === 'boolean' || typeof c === 'string') return c;
+  return cellText(c);
+}
+
+/** The job's file, chunk after chunk, from the database. */
+async function* chunksOf(db: Kysely<DB>, jobId: string): AsyncGenerator<Buffer> {
+  for (let seq = 0; ; seq++) {
+    const chunk = await q.findChunk(db, jobId, seq);
+    if (!chunk) return;
+    yield Buffer.from(chunk.data);
+  }
+}
+
+/** The rows of the job's file, streaming, the header included. */
+function fileRows(db: Kysely<DB>, job: ImportJobRow): AsyncGenerator<FileRow> {
+  return job.file_kind === 'xlsx' ? xlsxRows(chunksOf(db, job.id)) : csvRows(chunksOf(db, job.id));
+}
+
+/** A CSV file's rows: UTF-8 (an invalid byte fails the job as unreadable), `,` or `;`, any line end. */
+async function* csvRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<FileRow> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const reader = new CsvReader();
+  let n = 0;
+  for await (const chunk of chunks) {
+    for (const cells of reader.push(decoder.decode(chunk, { stream: true }))) yield { rowNumber: ++n, cells };
+  }
+  for (const cells of reader.push(decoder.decode())) yield { rowNumber: ++n, cells };
+  for (const cells of reader.end()) yield { rowNumber: ++n, cells };
+}
+
+/** An XLSX file's rows, of its first sheet, streaming; each with its row number in the sheet. */
+async function* xlsxRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<FileRow> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(chunks, { objectMode: false }), {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  });
+  for await (const sheet of reader) {
+    for await (const row of sheet) {
+      const values = Array.isArray(row.values) ? row.values.slice(1) : [];
+      yield { rowNumber: row.number, cells: Array.from(values, (v) => plainCell(v)) };
+    }
+    return;
+  }
+}

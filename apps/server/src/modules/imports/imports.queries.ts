@@ -1,0 +1,125 @@
+import { type Insertable, sql, type Updateable } from 'kysely';
+import type { ImportJobRow, ImportJobTable } from '../../db/schema.js';
+import type { Executor } from '../../db/transaction.js';
+
+/** The imports module's own tables: jobs, their files, rejected rows and the keys of rows imported. */
+
+export function insertJob(db: Executor, row: Insertable<ImportJobTable>) {
+  return db.insertInto('import_jobs').values(row).execute();
+}
+
+/** Stores the uploaded file as chunks numbered from 0, in order. */
+export async function insertChunks(db: Executor, jobId: string, chunks: readonly Uint8Array[]): Promise<void> {
+  for (const [seq, data] of chunks.entries()) {
+    await db.insertInto('import_file_chunks').values({ job_id: jobId, seq, data }).execute();
+  }
+}
+
+/** One chunk of a job's file; undefined past its end. */
+export function findChunk(db: Executor, jobId: string, seq: number) {
+  return db
+    .selectFrom('import_file_chunks')
+    .select('data')
+    .where('job_id', '=', jobId)
+    .where('seq', '=', seq)
+    .executeTakeFirst();
+}
+
+export function deleteChunks(db: Executor, jobId: string) {
+  return db.deleteFrom('import_file_chunks').where('job_id', '=', jobId).execute();
+}
+
+export function findJob(db: Executor, id: string): Promise<ImportJobRow | undefined> {
+  return db.selectFrom('import_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The job, its row locked until the transaction ends (the runner's batch, a cancel). */
+export function lockJob(db: Executor, id: string): Promise<ImportJobRow | undefined> {
+  return db.selectFrom('import_jobs').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function updateJob(db: Executor, id: string, set: Updateable<ImportJobTable>) {
+  return db
+    .updateTable('import_jobs')
+    .set({ ...set, updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
+}
+
+/**
+ * Takes the oldest job waiting or left running by a node whose lease has expired, leasing it to
+ * `owner` until `until`: one node at a time runs a job. Undefined when there is none.
+ */
+export async function claimJob(db: Executor, owner: string, now: Date, until: Date): Promise<ImportJobRow | undefined> {
+  const candidate = await db
+    .selectFrom('import_jobs')
+    .select('id')
+    .where('status', 'in', ['queued', 'running'])
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+    .orderBy('created_at')
+    .limit(1)
+    .executeTakeFirst();
+  if (!candidate) return undefined;
+  // Taken only if nobody took it in between (the same condition, checked by the update itself).
+  return db
+    .updateTable('import_jobs')
+    .set({ lease_owner: owner, lease_until: until, updated_at: now })
+    .where('id', '=', candidate.id)
+    .where('status', 'in', ['queued', 'running'])
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export function insertRejectedRows(
+  db: Executor,
+  rows: readonly { job_id: string; row_number: number; cells: string; reasons: string }[],
+) {
+  if (!rows.length) return Promise.resolve();
+  return db
+    .insertInto('import_rejected_rows')
+    .values([...rows])
+    .onConflict((oc) => oc.columns(['job_id', 'row_number']).doNothing())
+    .execute();
+}
+
+export function listRejectedRows(db: Executor, jobId: string, afterRow: number, limit: number) {
+  return db
+    .selectFrom('import_rejected_rows')
+    .select(['row_number', 'cells', 'reasons'])
+    .where('job_id', '=', jobId)
+    .where('row_number', '>', afterRow)
+    .orderBy('row_number')
+    .limit(limit)
+    .execute();
+}
+
+/** The keys among `keys` already imported. */
+export async function rowKeysPresent(db: Executor, keys: readonly string[]): Promise<Set<string>> {
+  if (!keys.length) return new Set();
+  const rows = await db
+    .selectFrom('import_row_keys')
+    .select('key')
+    .where('key', 'in', [...keys])
+    .execute();
+  return new Set(rows.map((r) => r.key));
+}
+
+/** Records a row's key; false when it was already there (another job imported it meanwhile). */
+export async function insertRowKey(db: Executor, key: string, jobId: string, doseId: string): Promise<boolean> {
+  const r = await db
+    .insertInto('import_row_keys')
+    .values({ key, job_id: jobId, dose_id: doseId })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+/** Counts of rows the job's tables hold (tests: nothing left behind). */
+export function countRows(db: Executor, jobId: string) {
+  return sql<{ chunks: number; rejected: number }>`
+    select (select count(*)::int from import_file_chunks where job_id = ${jobId}) as chunks,
+           (select count(*)::int from import_rejected_rows where job_id = ${jobId}) as rejected`
+    .execute(db)
+    .then((r) => r.rows[0]!);
+}

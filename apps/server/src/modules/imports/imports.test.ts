@@ -1,0 +1,552 @@
+import { randomUUID } from 'node:crypto';
+import { type CreatePersonBody, IMPORT_COLUMNS, type ImportJob, VACCINES } from '@tiemchung/core';
+import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { XLSX_TYPE } from '../../lib/table-export.js';
+import { buildPersonIn, createPersonVia, otherCccd } from '../../test/factories.js';
+import { runImportsNow, useTestApp } from '../../test/harness.js';
+import { GUIDE_SHEET, TEMPLATE_SHEET } from './imports.template.js';
+
+const t = await useTestApp();
+
+/** The contract's header row, written out here (not taken from core): the test is the contract. */
+const CONTRACT_HEADER =
+  'Họ và tên,Ngày sinh,Giới tính,Số CCCD/CMND,Số điện thoại,Mã tỉnh,Mã vắc xin,Số lô,Ngày tiêm,Mã cơ sở tiêm';
+
+async function workbookOf(res: { raw: { rawPayload: Buffer } }): Promise<ExcelJS.Workbook> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(res.raw.rawPayload as unknown as ArrayBuffer);
+  return wb;
+}
+
+/** A sheet's rows as arrays of text (empty cells as ''). */
+function rowsOf(ws: ExcelJS.Worksheet): string[][] {
+  const rows: string[][] = [];
+  ws.eachRow({ includeEmpty: true }, (row, n) => {
+    const cells: string[] = [];
+    row.eachCell({ includeEmpty: true }, (c, i) => {
+      cells[i - 1] = c.value == null ? '' : String(c.value);
+    });
+    rows[n - 1] = cells;
+  });
+  return rows;
+}
+
+describe('the import templates', () => {
+  it('a clerk downloads the CSV template: UTF-8 with a BOM and exactly the contract’s header row', async () => {
+    const res = await t.call('GET', '/api/imports/template.csv', { as: 'caolanh.tiem' });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toContain('text/csv');
+    expect(res.headers['content-disposition']).toContain('.csv');
+    const bytes = res.raw.rawPayload;
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.subarray(3).toString('utf8')).toBe(`${CONTRACT_HEADER}\r\n`);
+  });
+
+  it('the XLSX template has the same columns in Vietnamese and a guide with the vaccine codes and the caller’s facilities', async () => {
+    const res = await t.call('GET', '/api/imports/template.xlsx', { as: 'caolanh.tiem' });
+    expect(res.status, String(res.body)).toBe(200);
+    expect(res.headers['content-type']).toContain('spreadsheetml');
+    const wb = await workbookOf(res);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([TEMPLATE_SHEET, GUIDE_SHEET]);
+    const [header] = rowsOf(wb.getWorksheet(TEMPLATE_SHEET)!);
+    expect(header!.join(',')).toBe(CONTRACT_HEADER);
+
+    const guide = rowsOf(wb.getWorksheet(GUIDE_SHEET)!);
+    const firstCells = guide.map((r) => r?.[0] ?? '');
+    // Every column explained, the required ones said so.
+    for (const c of IMPORT_COLUMNS) {
+      const row = guide.find((r) => r?.[0] === c.header);
+      expect(row, c.header).toBeDefined();
+      expect(row![2]!.length, c.header).toBeGreaterThan(10);
+      if (c.key === 'fullName') expect(row![1]).toBe('Bắt buộc');
+      if (c.key === 'idNumber') expect(row![1]).toBe('Không bắt buộc');
+    }
+    for (const v of VACCINES) expect(firstCells).toContain(v.code);
+    // A site in Đồng Tháp sees its own facility, not Hà Nội's.
+    expect(firstCells).toContain('DT-CL-01');
+    expect(firstCells).not.toContain('HN-BD-01');
+  });
+
+  it('a province administrator’s guide lists the facilities of the province only', async () => {
+    const res = await t.call('GET', '/api/imports/template.xlsx', { as: 'hanoi.admin' });
+    expect(res.status).toBe(200);
+    const firstCells = rowsOf((await workbookOf(res)).getWorksheet(GUIDE_SHEET)!).map((r) => r?.[0] ?? '');
+    expect(firstCells).toContain('HN-BD-01');
+    expect(firstCells).not.toContain('DT-CL-01');
+  });
+
+  it('a report handler has no import templates (403), nor anyone signed out (401)', async () => {
+    expect((await t.call('GET', '/api/imports/template.csv', { as: 'hanoi.phananh' })).status).toBe(403);
+    expect((await t.call('GET', '/api/imports/template.xlsx', { as: 'hanoi.phananh' })).status).toBe(403);
+    expect((await t.call('GET', '/api/imports/template.xlsx')).status).toBe(401);
+  });
+});
+
+// ---- the jobs ----
+
+const DT = { facility: 'DT-CL-01', province: '87', district: '866', commune: '29866' } as const;
+const PFIZER = 'EU/1/20/1528';
+const PFIZER_LOT = 'FF2587';
+
+/** dd/MM/yyyy of an ISO date. */
+const vn = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+const sexVn = (g: 'male' | 'female') => (g === 'male' ? 'Nam' : 'Nữ');
+
+/** A row of the template for a person's dose: the contract's ten columns. */
+function rowOf(p: CreatePersonBody, dose: { on: string; vaccine?: string; lot?: string; facility?: string }): string[] {
+  return [
+    p.fullName,
+    vn(p.dateOfBirth),
+    sexVn(p.gender),
+    p.idNumber,
+    p.phone,
+    p.provinceCode,
+    dose.vaccine ?? PFIZER,
+    dose.lot ?? PFIZER_LOT,
+    vn(dose.on),
+    dose.facility ?? DT.facility,
+  ];
+}
+
+const csvCell = (c: string) => (/[",;\r\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c);
+/** A CSV file: BOM, `,` and CRLF unless told otherwise. */
+function csvOf(rows: string[][], o: { sep?: ',' | ';'; eol?: string; bom?: boolean; header?: string[] } = {}): Buffer {
+  const sep = o.sep ?? ',';
+  const lines = [o.header ?? CONTRACT_HEADER.split(','), ...rows].map((r) => r.map(csvCell).join(sep));
+  return Buffer.from(`${o.bom === false ? '' : '\uFEFF'}${lines.join(o.eol ?? '\r\n')}${o.eol ?? '\r\n'}`, 'utf8');
+}
+
+/** `POST /api/imports` as a browser sends it: the fields, then the file. */
+async function upload(
+  as: string,
+  file: Buffer,
+  o: { facilityId?: string; dryRun?: boolean; name?: string; fields?: Record<string, string> } = {},
+) {
+  const boundary = `----tc${randomUUID()}`;
+  const fields: Record<string, string> = o.fields ?? {
+    facilityId: o.facilityId ?? DT.facility,
+    ...(o.dryRun ? { dryRun: 'true' } : {}),
+  };
+  const parts = Object.entries(fields).map(([k, v]) =>
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`),
+  );
+  const name = o.name ?? 'mui-tiem.csv';
+  const type = name.endsWith('.xlsx') ? XLSX_TYPE : 'text/csv';
+  const body = Buffer.concat([
+    ...parts,
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: ${type}\r\n\r\n`,
+    ),
+    file,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return t.call('POST', '/api/imports', {
+    as,
+    body,
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  });
+}
+
+/** Uploads, runs the runner to the end and answers the job's summary. */
+async function importFile(as: string, file: Buffer, o: Parameters<typeof upload>[2] = {}): Promise<ImportJob> {
+  const res = await upload(as, file, o);
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  await runImportsNow(t);
+  return jobOf(res.body.id, as);
+}
+
+async function jobOf(id: string, as: string): Promise<ImportJob> {
+  const res = await t.call('GET', `/api/imports/${id}`, { as });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body;
+}
+
+async function counts() {
+  const { rows } = await sql<{ people: number; doses: number; audit: number }>`
+    select (select count(*)::int from people) as people, (select count(*)::int from doses) as doses,
+           (select count(*)::int from audit_log) as audit`.execute(t.db);
+  return rows[0]!;
+}
+
+async function dosesOfIdNumber(idNumber: string) {
+  const { rows } = await sql<{ full_name: string; administered_on: string; source: string; retroactive: boolean }>`
+    select p.full_name, d.administered_on::text as administered_on, d.source, d.retroactive
+    from doses d join people p on p.id = d.person_id where p.id_number = ${idNumber}
+    order by d.administered_on`.execute(t.db);
+  return rows;
+}
+
+/** The rejected rows' file: its header and rows, as text. */
+async function rejectedOf(id: string, as: string) {
+  const res = await t.call('GET', `/api/imports/${id}/rejected.xlsx`, { as });
+  expect(res.status, String(res.body)).toBe(200);
+  expect(res.headers['content-type']).toContain('spreadsheetml');
+  const rows = rowsOf((await workbookOf(res)).worksheets[0]!);
+  return { header: rows[0]!, rows: rows.slice(1) };
+}
+
+describe('a bulk import of historical doses', () => {
+  it('a site imports a file: every bad row is rejected with its reason, the rest imported, and a re-import adds nothing', async () => {
+    const known = buildPersonIn('87');
+    await createPersonVia(t, known, 'caolanh.tiem');
+    const fresh = buildPersonIn('87');
+    const twin = buildPersonIn('87');
+    const twinRecord = await createPersonVia(t, twin, 'caolanh.tiem');
+    const other = buildPersonIn('87');
+    const legacyName = 'Trần Thị Bé Năm';
+    const good = [
+      rowOf(fresh, { on: '2021-09-15' }),
+      rowOf(known, { on: '2021-10-20' }),
+      // No ID number: kept as a legacy record.
+      [legacyName, '01/02/1950', 'Nữ', '', '0912 345 601', '87', PFIZER, PFIZER_LOT, '15/09/2021', DT.facility],
+      // Another ID number, same name, date of birth and phone as a record: a new person, flagged.
+      rowOf({ ...twin, idNumber: otherCccd(twin.idNumber) }, { on: '2021-09-20' }),
+    ];
+    const bad: [string[], string][] = [
+      [rowOf({ ...other, fullName: '' }, { on: '2021-09-15' }), 'import_value_required'],
+      [
+        [
+          ...rowOf(other, { on: '2021-09-15' }).slice(0, 1),
+          '31/02/1990',
+          ...rowOf(other, { on: '2021-09-15' }).slice(2),
+        ],
+        'import_date_invalid',
+      ],
+      [
+        [...rowOf(other, { on: '2021-09-15' }).slice(0, 2), 'X', ...rowOf(other, { on: '2021-09-15' }).slice(3)],
+        'import_gender_invalid',
+      ],
+      [rowOf({ ...other, provinceCode: '99' }, { on: '2021-09-15' }), 'import_province_unknown'],
+      [rowOf(other, { on: '2021-09-15', vaccine: 'Không có' }), 'unknown_vaccine'],
+      [rowOf(other, { on: '2099-01-01' }), 'date_in_future'],
+      [rowOf({ ...other, idNumber: '8.71850E+11' }, { on: '2021-09-15' }), 'import_number_as_scientific'],
+      [rowOf(other, { on: '2021-09-15', lot: 'KHONG-CO-LO' }), 'unknown_lot'],
+      [rowOf(other, { on: '2021-09-15', facility: 'HN-BD-01' }), 'out_of_scope'],
+      [rowOf(other, { on: '2021-09-15', facility: 'KHONG-CO' }), 'unknown_facility'],
+    ];
+    const file = csvOf([...good, ...bad.map(([r]) => r)]);
+    const before = await counts();
+
+    const job = await importFile('caolanh.tiem', file);
+    expect(job).toMatchObject({
+      status: 'done',
+      dryRun: false,
+      rowsRead: good.length + bad.length,
+      totalRows: good.length + bad.length,
+      imported: good.length,
+      rejected: bad.length,
+      matchedPeople: 1,
+      newPeople: 3,
+      duplicatesFlagged: 1,
+      skippedAlreadyImported: 0,
+      error: null,
+    });
+    for (const [, code] of bad) expect(job.rejectedByReason[code], code).toBeGreaterThanOrEqual(1);
+    const after = await counts();
+    expect(after.people - before.people).toBe(3);
+    expect(after.doses - before.doses).toBe(good.length);
+    // Each dose audited, like staff entry.
+    expect(after.audit - before.audit).toBeGreaterThanOrEqual(good.length);
+    const [dose] = await dosesOfIdNumber(fresh.idNumber);
+    expect(dose).toMatchObject({ administered_on: '2021-09-15', source: 'import', retroactive: true });
+    // Flagged the way the desk flags it: a duplicate candidate pair for review.
+    const dup = await t.call('GET', '/api/people/duplicates', { as: 'dongthap.admin' });
+    expect(dup.status).toBe(200);
+    const pair = dup.body.items.find((c: any) => c.a.id === twinRecord.id || c.b.id === twinRecord.id);
+    expect(pair, JSON.stringify(dup.body.items.map((c: any) => c.kind))).toBeDefined();
+
+    // The rejected rows' file: the original columns, the row number, the reason in Vietnamese.
+    const rejected = await rejectedOf(job.id, 'caolanh.tiem');
+    expect(rejected.header).toEqual([...CONTRACT_HEADER.split(','), 'Dòng trong tệp gốc', 'Lý do bị từ chối']);
+    expect(rejected.rows).toHaveLength(bad.length);
+    rejected.rows.forEach((r, i) => {
+      expect(r.slice(0, 10), `row ${i}`).toEqual(bad[i]![0]);
+      expect(Number(r[10])).toBe(good.length + i + 2);
+      expect(r[11]!.length).toBeGreaterThan(5);
+    });
+    expect(rejected.rows[1]![11]).toContain('Ngày sinh');
+    expect(rejected.rows[8]![11]).toContain('Mã cơ sở tiêm');
+
+    // The same file again: nothing new, each good row counted as already imported.
+    const again = await importFile('caolanh.tiem', file);
+    expect(again).toMatchObject({
+      status: 'done',
+      imported: 0,
+      newPeople: 0,
+      skippedAlreadyImported: good.length,
+      rejected: bad.length,
+    });
+    const last = await counts();
+    expect(last.people).toBe(after.people);
+    expect(last.doses).toBe(after.doses);
+  });
+
+  it('a dose already on record (entered at the desk) is skipped, not doubled', async () => {
+    const p = buildPersonIn('87');
+    const person = await createPersonVia(t, p, 'caolanh.tiem');
+    const res = await t.call('POST', `/api/people/${person.id}/doses`, {
+      as: 'caolanh.tiem',
+      headers: { 'idempotency-key': randomUUID() },
+      body: { vaccineCode: PFIZER, lotNumber: PFIZER_LOT, administeredOn: '2021-09-01', facilityId: DT.facility },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const job = await importFile(
+      'caolanh.tiem',
+      csvOf([rowOf(p, { on: '2021-09-01' }), rowOf(p, { on: '2021-10-01' })]),
+    );
+    expect(job).toMatchObject({ imported: 1, skippedAlreadyImported: 1, matchedPeople: 1, rejected: 0 });
+    expect((await dosesOfIdNumber(p.idNumber)).map((d) => d.administered_on)).toEqual(['2021-09-01', '2021-10-01']);
+  });
+
+  it('a file with the quirks of real spreadsheets: `;`, no BOM, CRLF, quotes, both date forms, Nam/Nữ in any case, NFD names, phone forms, extra columns', async () => {
+    const a = buildPersonIn('87');
+    const b = buildPersonIn('87');
+    const c = buildPersonIn('87');
+    const header = [...CONTRACT_HEADER.split(','), 'Mã huyện', 'Mã xã', 'Mũi số'];
+    const phoneForms = (phone: string) => `+84 ${phone.slice(1, 4)} ${phone.slice(4, 7)} ${phone.slice(7)}`;
+    const rows = [
+      [
+        a.fullName.normalize('NFD'),
+        vn(a.dateOfBirth),
+        sexVn(a.gender).toUpperCase(),
+        a.idNumber,
+        phoneForms(a.phone),
+        '87',
+        PFIZER,
+        PFIZER_LOT,
+        '15/09/2021',
+        DT.facility,
+        DT.district,
+        DT.commune,
+        '1',
+      ],
+      [
+        `  ${b.fullName.toLowerCase()} `,
+        b.dateOfBirth,
+        ` ${sexVn(b.gender).toLowerCase()} `,
+        b.idNumber,
+        b.phone.replace(/^(\d{4})(\d{3})(\d{3})$/, '$1.$2.$3'),
+        '87',
+        'Pfizer',
+        PFIZER_LOT,
+        '2021-09-16',
+        DT.facility,
+        '',
+        '',
+        '',
+      ],
+      [
+        c.fullName,
+        vn(c.dateOfBirth),
+        sexVn(c.gender),
+        c.idNumber,
+        c.phone,
+        '87',
+        PFIZER,
+        PFIZER_LOT,
+        '17/09/2021',
+        DT.facility,
+        DT.district,
+        '',
+        '1',
+      ],
+    ];
+    // A quoted cell with the separator inside, on the last row's unknown column.
+    const withNote = [...header, 'Ghi chú'];
+    const file = csvOf(
+      rows.map((r) => [...r, 'tiêm tại "điểm 1"; buổi sáng']),
+      { sep: ';', bom: false, eol: '\r\n', header: withNote },
+    );
+    expect(file.subarray(0, 3).toString('latin1')).not.toBe('\xef\xbb\xbf');
+    const job = await importFile('caolanh.tiem', file, { name: 'xuat-tu-he-thong-cu.csv' });
+    expect(job, JSON.stringify(job.rejectedByReason)).toMatchObject({
+      status: 'done',
+      rowsRead: 3,
+      imported: 3,
+      rejected: 0,
+      newPeople: 3,
+    });
+    for (const p of [a, b, c]) {
+      const [d] = await dosesOfIdNumber(p.idNumber);
+      // Names stored as staff entry stores them: NFC, spacing and capitals normalised.
+      expect(d!.full_name).toBe(p.fullName.normalize('NFC'));
+    }
+    const { rows: stored } = await sql<{ phone: string; district_code: string | null; commune_code: string | null }>`
+      select phone, district_code, commune_code from people where id_number = ${a.idNumber}`.execute(t.db);
+    expect(stored[0]).toEqual({ phone: a.phone, district_code: DT.district, commune_code: DT.commune });
+  });
+
+  it('an XLSX file with Excel serial dates and date cells is read like the CSV', async () => {
+    const p = buildPersonIn('87');
+    const q = buildPersonIn('87');
+    const serial = (iso: string) => (Date.parse(`${iso}T00:00:00Z`) - Date.UTC(1899, 11, 30)) / 86_400_000;
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Sheet1');
+    ws.addRow(CONTRACT_HEADER.split(','));
+    ws.addRow([
+      p.fullName,
+      serial(p.dateOfBirth),
+      sexVn(p.gender),
+      p.idNumber,
+      p.phone,
+      '87',
+      PFIZER,
+      PFIZER_LOT,
+      serial('2021-09-10'),
+      DT.facility,
+    ]);
+    ws.addRow([
+      q.fullName,
+      new Date(`${q.dateOfBirth}T00:00:00Z`),
+      sexVn(q.gender),
+      q.idNumber,
+      q.phone,
+      '87',
+      PFIZER,
+      PFIZER_LOT,
+      new Date('2021-09-11T00:00:00Z'),
+      DT.facility,
+    ]);
+    ws.addRow([]);
+    ws.addRow(['', 'not a date', 'Nam', '', '', '87', PFIZER, PFIZER_LOT, '11/09/2021', DT.facility]);
+    const file = Buffer.from(await wb.xlsx.writeBuffer());
+    const job = await importFile('caolanh.tiem', file, { name: 'so-tiem.xlsx' });
+    expect(job).toMatchObject({ status: 'done', rowsRead: 3, imported: 2, rejected: 1 });
+    expect((await dosesOfIdNumber(p.idNumber))[0]!.administered_on).toBe('2021-09-10');
+    expect((await dosesOfIdNumber(q.idNumber))[0]!.administered_on).toBe('2021-09-11');
+    const rejected = await rejectedOf(job.id, 'caolanh.tiem');
+    expect(rejected.rows).toHaveLength(1);
+    expect(Number(rejected.rows[0]![10])).toBe(5);
+  });
+
+  it('a dry run checks every row and writes nothing: no person, no dose, no key', async () => {
+    const p = buildPersonIn('87');
+    const file = csvOf([rowOf(p, { on: '2021-09-15' }), rowOf(p, { on: '2021-10-15', lot: 'KHONG-CO-LO' })]);
+    const before = await counts();
+    const job = await importFile('caolanh.tiem', file, { dryRun: true });
+    expect(job).toMatchObject({ status: 'done', dryRun: true, rowsRead: 2, imported: 1, newPeople: 1, rejected: 1 });
+    const after = await counts();
+    expect(after.people).toBe(before.people);
+    expect(after.doses).toBe(before.doses);
+    expect((await rejectedOf(job.id, 'caolanh.tiem')).rows).toHaveLength(1);
+    // A real run afterwards imports the row: the dry run left no key behind.
+    expect(await importFile('caolanh.tiem', file)).toMatchObject({ imported: 1, skippedAlreadyImported: 0 });
+  });
+
+  it('scope: a site imports only for itself, a province sees only its own imports, a report handler none', async () => {
+    // The person's district given: a district's administrator registers people of its district only.
+    const file = csvOf([[...rowOf(buildPersonIn('87'), { on: '2021-09-15' }), DT.district]], {
+      header: [...CONTRACT_HEADER.split(','), 'Mã huyện'],
+    });
+    const foreign = await upload('caolanh.tiem', file, { facilityId: 'HN-BD-01' });
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.error).toMatchObject({ code: 'out_of_scope', field: 'facilityId' });
+    expect((await upload('hanoi.admin', file, { facilityId: DT.facility })).status).toBe(403);
+    expect((await upload('caolanh.tiem', file, { facilityId: 'KHONG-CO' })).body.error.code).toBe('unknown_facility');
+    expect((await upload('hanoi.phananh', file, { facilityId: 'HN-BD-01' })).status).toBe(403);
+
+    // The district's administrator imports for a site of the district; Hà Nội does not see it.
+    const created = await upload('caolanh.admin', file, { facilityId: DT.facility });
+    expect(created.status, JSON.stringify(created.body)).toBe(202);
+    const id = created.body.id as string;
+    for (const [method, url] of [
+      ['GET', `/api/imports/${id}`],
+      ['GET', `/api/imports/${id}/rejected.xlsx`],
+      ['POST', `/api/imports/${id}/cancel`],
+    ] as const) {
+      const res = await t.call(method, url, { as: 'hanoi.admin' });
+      expect(res.status, url).toBe(404);
+      expect(res.body.error.code).toBe('import_not_found');
+    }
+    expect((await jobOf(id, 'caolanh.tiem')).status).toBe('queued');
+    expect((await jobOf(id, 'dongthap.admin')).status).toBe('queued');
+    await runImportsNow(t);
+    expect((await jobOf(id, 'caolanh.admin')).imported).toBe(1);
+  });
+
+  it('the upload refuses what is not an import file', async () => {
+    const noFile = await upload('caolanh.tiem', Buffer.alloc(0), { fields: { facilityId: DT.facility } });
+    expect(noFile.body.error?.code).toBe('import_file_empty');
+    const xls = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]);
+    const old = await upload('caolanh.tiem', xls, { name: 'so-cu.xls' });
+    expect(old.status).toBe(415);
+    expect(old.body.error.code).toBe('import_file_type_unsupported');
+    const badField = await upload('caolanh.tiem', csvOf([]), { fields: { facilityId: DT.facility, dryRun: 'maybe' } });
+    expect(badField.body.error).toMatchObject({ code: 'validation_failed', field: 'dryRun' });
+    // A header without the required columns: the job fails and says which.
+    const res = await upload('caolanh.tiem', Buffer.from('Họ và tên,Ngày sinh\r\nA,01/01/1990\r\n'));
+    expect(res.status).toBe(202);
+    await runImportsNow(t);
+    const job = await jobOf(res.body.id, 'caolanh.tiem');
+    expect(job.status).toBe('failed');
+    expect(job.error?.code).toBe('import_columns_missing');
+    expect(job.error?.message).toContain('Giới tính');
+    // Not UTF-8 (a CSV saved in a Windows code page): the job fails as unreadable, nothing imported.
+    const latin = await upload(
+      'caolanh.tiem',
+      Buffer.concat([Buffer.from(`${CONTRACT_HEADER}\r\n`), Buffer.from([0x4e, 0xff, 0x0d, 0x0a])]),
+    );
+    await runImportsNow(t);
+    expect((await jobOf(latin.body.id, 'caolanh.tiem')).error?.code).toBe('import_file_unreadable');
+  });
+
+  it('a runner stopped mid-file resumes where it stopped: the end state equals an uninterrupted run', async () => {
+    const fileOf = () =>
+      csvOf([
+        ...Array.from({ length: 5 }, (_, i) => rowOf(buildPersonIn('87'), { on: `2021-09-${String(10 + i)}` })),
+        rowOf(buildPersonIn('87'), { on: '2099-01-01' }),
+        rowOf(buildPersonIn('87'), { on: '2021-09-20' }),
+      ]);
+    const straight = await importFile('caolanh.tiem', fileOf());
+
+    const before = await counts();
+    const res = await upload('caolanh.tiem', fileOf());
+    // A node takes the job, commits one batch of 2 rows and stops (its lease then expires).
+    await runImportsNow(t, { batchSize: 2, maxBatches: 1, leaseMs: 0 });
+    const midway = await jobOf(res.body.id, 'caolanh.tiem');
+    expect(midway).toMatchObject({ status: 'running', rowsRead: 2, imported: 2 });
+    expect((await counts()).doses - before.doses).toBe(2);
+    await new Promise((r) => setTimeout(r, 5));
+    // Another node takes it over and finishes.
+    await runImportsNow(t, { batchSize: 2 });
+    const resumed = await jobOf(res.body.id, 'caolanh.tiem');
+    // Everything but the id and the times.
+    const summary = (j: ImportJob) =>
+      Object.fromEntries(
+        Object.entries(j).filter(
+          ([k]) => !['id', 'createdAt', 'startedAt', 'finishedAt', 'rowsPerSecond', 'secondsLeft'].includes(k),
+        ),
+      );
+    expect(summary(resumed)).toEqual(summary(straight));
+    expect((await counts()).doses - before.doses).toBe(straight.imported);
+    expect((await rejectedOf(res.body.id, 'caolanh.tiem')).rows).toHaveLength(straight.rejected);
+  });
+
+  it('an import is cancelled: waiting, it never runs; running, it stops between batches; ended, 409', async () => {
+    const rows = () => Array.from({ length: 4 }, (_, i) => rowOf(buildPersonIn('87'), { on: `2021-09-${10 + i}` }));
+    const waiting = await upload('caolanh.tiem', csvOf(rows()));
+    const cancelled = await t.call('POST', `/api/imports/${waiting.body.id}/cancel`, { as: 'caolanh.tiem' });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    const before = await counts();
+    await runImportsNow(t);
+    expect((await counts()).doses).toBe(before.doses);
+    expect((await jobOf(waiting.body.id, 'caolanh.tiem')).rowsRead).toBe(0);
+
+    const running = await upload('caolanh.tiem', csvOf(rows()));
+    await runImportsNow(t, { batchSize: 2, maxBatches: 1, leaseMs: 0 });
+    expect((await t.call('POST', `/api/imports/${running.body.id}/cancel`, { as: 'caolanh.tiem' })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 5));
+    await runImportsNow(t, { batchSize: 2 });
+    const job = await jobOf(running.body.id, 'caolanh.tiem');
+    expect(job).toMatchObject({ status: 'cancelled', rowsRead: 2, imported: 2 });
+    expect((await counts()).doses - before.doses).toBe(2);
+
+    const again = await t.call('POST', `/api/imports/${running.body.id}/cancel`, { as: 'caolanh.tiem' });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('import_not_cancellable');
+    expect(again.body.error.message).toMatch(/đã hủy|cancelled/);
+  });
+});
