@@ -305,10 +305,11 @@ function startJobs(app: FastifyInstance): void {
   // Counts the doses, people and reports changed since the last run into the statistics.
   every(app, app.config.statsFoldIntervalMs, 'statistics fold', () => foldStats(app.db, statsSources));
   // Runs the bulk imports waiting (or left by a node that stopped), batch by batch; stops between
-  // two batches when the node closes. Off in tests, which run it when they choose (runImportsNow).
+  // two batches when the node closes. Off in the server's tests, which run it when they choose
+  // (runImportsNow).
   const stopImports = new AbortController();
   app.addHook('preClose', async () => stopImports.abort());
-  every(app, app.config.env === 'test' ? 0 : 2000, 'bulk import', () =>
+  every(app, app.config.importsIntervalMs, 'bulk import', () =>
     runImports(app.db, app.deps, { signal: stopImports.signal }),
   );
   every(

@@ -53,6 +53,8 @@ export interface Config {
   readonly reportEscalationIntervalMs: number;
   /** How often the statistics job counts the changes marked since its last run into the aggregates (0: never). */
   readonly statsFoldIntervalMs: number;
+  /** How often the bulk-import runner looks for imports to run or resume; 0: never. */
+  readonly importsIntervalMs: number;
   /** AES-256 key that encrypts the certificate signing keys at rest (TIEMCHUNG_MASTER_KEY); null: demo key file. */
   readonly masterKey: Buffer | null;
   readonly sms: {
@@ -126,6 +128,7 @@ export const envSchema = z
     RECHECK_INTERVAL_MS: z.coerce.number().int().min(0).max(MAX_INTERVAL_MS).default(60_000),
     REPORT_ESCALATION_INTERVAL_MS: z.coerce.number().int().min(0).max(MAX_INTERVAL_MS).default(60_000),
     STATS_FOLD_INTERVAL_MS: z.coerce.number().int().min(0).max(MAX_INTERVAL_MS).default(1000),
+    IMPORTS_INTERVAL_MS: z.coerce.number().int().min(0).max(MAX_INTERVAL_MS).default(2000),
     SMS_PROVIDER: z.enum(['outbox', 'http']).optional(),
     SMS_GATEWAY_URL: z
       .string()
@@ -288,6 +291,11 @@ export const CONFIG_VARIABLES: {
     description:
       'how often the statistics job counts the doses, people and reports changed since its last run into the aggregates (the figures lag the records by about this much, shown as `lagSeconds`); `0`: never (tests count on demand)',
   },
+  IMPORTS_INTERVAL_MS: {
+    default: '`2000`',
+    description:
+      'how often the bulk-import runner looks for imports to run, or to resume after a server stopped (it then runs them batch by batch); `0`: never (tests run imports on demand)',
+  },
   SMS_PROVIDER: {
     default: '`outbox` (`http` in production)',
     description:
@@ -370,6 +378,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recheckIntervalMs: e.RECHECK_INTERVAL_MS,
     reportEscalationIntervalMs: e.REPORT_ESCALATION_INTERVAL_MS,
     statsFoldIntervalMs: e.STATS_FOLD_INTERVAL_MS,
+    importsIntervalMs: e.IMPORTS_INTERVAL_MS,
     masterKey: e.TIEMCHUNG_MASTER_KEY
       ? Buffer.from(e.TIEMCHUNG_MASTER_KEY, /^[0-9a-fA-F]{64}$/.test(e.TIEMCHUNG_MASTER_KEY) ? 'hex' : 'base64')
       : null,

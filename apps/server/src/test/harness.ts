@@ -86,6 +86,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     RECHECK_INTERVAL_MS: '0',
     REPORT_ESCALATION_INTERVAL_MS: '0',
     STATS_FOLD_INTERVAL_MS: '0',
+    IMPORTS_INTERVAL_MS: '0',
     TIEMCHUNG_MASTER_KEY: randomBytes(32).toString('base64'),
     REGISTRY_SIM_SIZE: '2000',
     REGISTRY_RETRIES: '0',
