@@ -8,6 +8,7 @@ import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { unitOfWork } from './db/transaction.js';
 import { sealAuditLog, verifyAuditChain } from './modules/audit/audit.chain.js';
+import { IMPORT_DOSES_USAGE, importDosesCommand } from './modules/imports/imports.commands.js';
 import { startRegistrySimulator } from './modules/registry/registry.simulator.js';
 import { statsRebuildCommand, statsVerifyCommand } from './modules/stats/stats.commands.js';
 import { rebuildStats } from './modules/stats/stats.rebuild.js';
@@ -19,6 +20,7 @@ const USAGE = `Usage: node apps/server/dist/cli.js <command>
   seed                    migrate, then seed reference data (and demo data on an empty database)
   import units <file>…    import official administrative-unit lists (2021 list, 2025 list,
                           2025 old→new mapping; format detected; safe to re-run)
+  ${IMPORT_DOSES_USAGE}
   registry-sim            run the population-registry simulator as an HTTP service
                           (REGISTRY_SIM_PORT, default 3900; REGISTRY_SIM_SIZE citizens)
   audit-verify            seal the audit log's committed entries, then check its hash chain entry
@@ -65,6 +67,22 @@ async function main(argv: string[]): Promise<number> {
   }
   // These open the database themselves (a restore must not create one where it will restore).
   if (command === 'backup' || command === 'restore') return backupCommand(command, args, config.database, log);
+  // The whole app, without listening (its registry client, its jobs — statistics counted as
+  // the doses land), the import runner left to the command itself.
+  if (command === 'import' && args[0] === 'doses') {
+    const { buildApp } = await import('./app.js');
+    const app = await buildApp({ ...config, importsIntervalMs: 0, webDist: null });
+    try {
+      return await importDosesCommand(app.db, app.deps, args.slice(1), {
+        out: (line) => process.stdout.write(`${line}\n`),
+        err: (line) => process.stderr.write(`${line}\n`),
+        ...(process.stderr.isTTY ? { progress: (line: string) => process.stderr.write(`\r\x1b[K${line}`) } : {}),
+      });
+    } finally {
+      if (process.stderr.isTTY) process.stderr.write('\n');
+      await app.close();
+    }
+  }
   const database = await openDatabase(config.database);
   try {
     switch (command) {

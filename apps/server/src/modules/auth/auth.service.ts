@@ -151,6 +151,16 @@ async function loadSession(
   return { actor: actorOfUser(user), expiresAt: session.expires_at };
 }
 
+/**
+ * The actor an operator's terminal command acts as (`npm run import -- doses … --as USERNAME`):
+ * the active account's role and units, as if it had signed in. Undefined for an unknown or
+ * disabled account.
+ */
+export async function actorForUsername(db: Executor, username: string): Promise<Actor | undefined> {
+  const user = await findUserByUsername(db, username);
+  return user?.active ? actorOfUser(user) : undefined;
+}
+
 function actorOfUser(s: UserRow): Actor {
   return {
     id: s.id,

@@ -35,6 +35,7 @@ import {
   planNewPerson,
 } from '../people/people.service.js';
 import * as q from './imports.queries.js';
+import { createImport, type UploadedFile } from './imports.service.js';
 
 /**
  * The runner of the bulk imports (issue 16). A node takes the oldest job waiting — or one whose
@@ -557,4 +558,18 @@ async function* xlsxRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<FileRow>
     }
     return;
   }
+}
+
+/**
+ * Records an import job in a unit of work of its own — for a terminal's command (`npm run import --
+ * doses`), which is an edge like a route: the same checks and audit entry as `POST /api/imports`.
+ */
+export function createImportNow(
+  db: Kysely<DB>,
+  actor: Actor,
+  audit: AuditContext,
+  input: { facilityId: string; dryRun: boolean; file: UploadedFile },
+  now: Date,
+): Promise<{ id: string }> {
+  return unitOfWork(db, (trx) => createImport(trx, actor, audit, input, now));
 }

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { type CreatePersonBody, IMPORT_COLUMNS, type ImportJob, VACCINES } from '@tiemchung/core';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
@@ -6,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { XLSX_TYPE } from '../../lib/table-export.js';
 import { buildPersonIn, createPersonVia, otherCccd } from '../../test/factories.js';
 import { runImportsNow, useTestApp } from '../../test/harness.js';
+import { importDosesCommand } from './imports.commands.js';
 import { GUIDE_SHEET, TEMPLATE_SHEET } from './imports.template.js';
 
 const t = await useTestApp();
@@ -548,5 +552,59 @@ describe('a bulk import of historical doses', () => {
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('import_not_cancellable');
     expect(again.body.error.message).toMatch(/đã hủy|cancelled/);
+  });
+});
+
+describe('npm run import -- doses FILE --facility ID [--dry-run] (the command, in this process)', () => {
+  async function run(args: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const progress: string[] = [];
+    const code = await importDosesCommand(t.db, t.app.deps, args, {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+      progress: (l) => progress.push(l),
+    });
+    return { code, out, err, progress };
+  }
+
+  it('imports a file as the named account, prints the summary, a re-run adds nothing; a dry run writes nothing', async () => {
+    const people = [buildPersonIn('87'), buildPersonIn('87')];
+    const dir = mkdtempSync(path.join(tmpdir(), 'tc-import-cli-'));
+    try {
+      const file = path.join(dir, 'mui-tiem.csv');
+      writeFileSync(file, csvOf(people.map((p) => rowOf(p, { on: '2021-09-01' }))));
+      const dosesNow = async () =>
+        Number((await sql<{ n: string }>`select count(*) as n from doses`.execute(t.db)).rows[0]?.n);
+      const before = await dosesNow();
+
+      const dry = await run([file, '--facility', DT.facility, '--dry-run', '--as', 'caolanh.tiem']);
+      expect(dry.code, dry.err.join('\n')).toBe(0);
+      expect(dry.out.join('\n')).toMatch(/done \(dry run: nothing written\)/);
+      expect(dry.out.join('\n')).toMatch(/rows read 2, imported 2, rejected 0/);
+      expect(await dosesNow()).toBe(before);
+
+      const real = await run([file, '--facility', DT.facility, '--as', 'caolanh.tiem']);
+      expect(real.code, real.err.join('\n')).toBe(0);
+      expect(real.out.join('\n')).toMatch(/rows read 2, imported 2, rejected 0/);
+      expect(real.progress.at(-1)).toMatch(/^\[█{20}\] 2 \/ 2 rows · .*2 imported, 0 rejected · done$/);
+      expect(await dosesNow()).toBe(before + 2);
+
+      const again = await run([file, '--facility', DT.facility, '--as', 'caolanh.tiem']);
+      expect(again.code).toBe(0);
+      expect(again.out.join('\n')).toMatch(/imported 0, rejected 0/);
+      expect(again.out.join('\n')).toMatch(/already imported 2/);
+      expect(await dosesNow()).toBe(before + 2);
+
+      // Scope as at the API: a Hà Nội site cannot import for a Đồng Tháp facility.
+      const refused = await run([file, '--facility', DT.facility, '--as', 'hanoi.tiem']);
+      expect(refused.code).toBe(1);
+      expect(refused.err.join('\n')).toMatch(/^refused: /m);
+      // Usage errors: exit 2, saying what is missing.
+      expect((await run([file])).code).toBe(2);
+      expect((await run([file, '--facility', DT.facility, '--as', 'nobody'])).err.join('\n')).toMatch(/nobody/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
