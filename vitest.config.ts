@@ -17,6 +17,8 @@ export default defineConfig({
           name: 'core',
           root: 'packages/core',
           include: ['src/**/*.test.ts'],
+          // Property tests take seconds of CPU; beside a server file on the other core, twice that.
+          testTimeout: 30_000,
         },
       },
       // The web app's pure modules (offline queue, formatting…), with its own config.

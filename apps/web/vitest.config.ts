@@ -12,5 +12,7 @@ export default defineConfig({
     root: import.meta.dirname,
     include: ['src/**/*.test.ts'],
     environment: 'node',
+    // Beside a server test file on the other core (npm test runs two workers).
+    testTimeout: 30_000,
   },
 });
