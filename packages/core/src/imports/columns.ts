@@ -94,7 +94,7 @@ export const IMPORT_COLUMNS: readonly ImportColumn[] = Object.freeze([
     aliases: ['Điện thoại', 'SĐT'],
     label: 'Mobile phone',
     explanation:
-      'Số điện thoại di động 10 chữ số (ví dụ 0912 345 678); nhận cả +84, dấu cách, dấu chấm, gạch ngang. Có thể để trống.',
+      'Số điện thoại di động 10 chữ số (ví dụ 0912 345 678); nhận cả +84, dấu cách, dấu chấm, gạch ngang. Bắt buộc khi người có số CCCD/CMND chưa có hồ sơ trên hệ thống (như khi đăng ký tại bàn tiêm); có thể để trống khi người đã có hồ sơ hoặc không có số định danh.',
     example: '0912345678',
     required: false,
   },
