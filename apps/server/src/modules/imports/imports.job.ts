@@ -179,6 +179,12 @@ async function runJob(
   let batch: FileRow[] = [];
   let seen = 0;
   try {
+    // How many rows the file has, counted once before the first batch (a quick read: no row is
+    // checked), so that the progress shows the time left.
+    if (job.total_rows === null) {
+      const total = await countDataRows(db, job);
+      if (total > 0) await q.updateJob(db, job.id, { total_rows: total });
+    }
     for await (const row of fileRows(db, job)) {
       if (isBlankRow(row.cells)) continue;
       if (!header) {
@@ -237,6 +243,13 @@ async function runJob(
     );
     if (!unreadable) throw err;
   }
+}
+
+/** The data rows of the stored file: its non-blank rows after the header row. */
+async function countDataRows(db: Kysely<DB>, job: ImportJobRow): Promise<number> {
+  let rows = 0;
+  for await (const row of fileRows(db, job)) if (!isBlankRow(row.cells)) rows++;
+  return Math.max(0, rows - 1);
 }
 
 /** A failed job's end: the catalogue's code and its message in Vietnamese. */

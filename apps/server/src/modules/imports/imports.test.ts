@@ -511,6 +511,9 @@ describe('a bulk import of historical doses', () => {
     await runImportsNow(t, { batchSize: 2, maxBatches: 1, leaseMs: 0 });
     const midway = await jobOf(res.body.id, 'caolanh.tiem');
     expect(midway).toMatchObject({ status: 'running', rowsRead: 2, imported: 2 });
+    // The file's rows were counted before the first batch: the progress shows the time left.
+    expect(midway.totalRows).toBe(7);
+    expect(midway.secondsLeft).toBeGreaterThanOrEqual(0);
     expect((await counts()).doses - before.doses).toBe(2);
     await new Promise((r) => setTimeout(r, 5));
     // Another node takes it over and finishes.
