@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { type Compilable, type RawBuilder, sql } from 'kysely';
 import { PREPARED } from '../../db/prepared.js';
 import type { Executor } from '../../db/transaction.js';
+import type { Actor } from '../../lib/authz.js';
 
 /**
  * Units as a record, an account's scope or an entry names them. An entry is tied to these units
@@ -28,13 +29,21 @@ export interface AuditContext {
 
 /** The audit context of a request (the anonymous public when no staff member is signed in). */
 export function auditContextOf(request: FastifyRequest): AuditContext {
-  const scope = request.actor?.scope;
+  return actorAuditContext(request.actor ?? null, request.id, request.ip);
+}
+
+/**
+ * The audit context of a staff member's work (or the anonymous public's when `actor` is null): a
+ * request's, or a job's or command's acting as the account that started it.
+ */
+export function actorAuditContext(actor: Actor | null, requestId: string | null, ip: string | null): AuditContext {
+  const scope = actor?.scope;
   return {
-    actorId: request.actor?.id ?? null,
-    actorUsername: request.actor?.username ?? null,
-    actorRole: request.actor?.role ?? null,
-    requestId: request.id,
-    ip: request.ip,
+    actorId: actor?.id ?? null,
+    actorUsername: actor?.username ?? null,
+    actorRole: actor?.role ?? null,
+    requestId,
+    ip,
     actorUnits: scope
       ? {
           provinceCode: scope.provinceCode,

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { ImportJob } from '@tiemchung/core';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import type { AuditContext } from '../audit/audit.service.js';
+import { actorAuditContext } from '../audit/audit.service.js';
 import { actorForUsername } from '../auth/auth.service.js';
 import type { PeopleDeps } from '../people/people.service.js';
 import { createImportNow, runImports } from './imports.job.js';
@@ -50,14 +50,7 @@ export async function importDosesCommand(
     io.err(`no active account "${as}" (--as)`);
     return 2;
   }
-  const audit: AuditContext = {
-    actorId: actor.id,
-    actorUsername: actor.username,
-    actorRole: actor.role,
-    requestId: 'cli:import-doses',
-    ip: null,
-    actorUnits: actor.scope,
-  };
+  const audit = actorAuditContext(actor, 'cli:import-doses', null);
   const bytes = await readFile(file);
   let id: string;
   try {

@@ -24,7 +24,7 @@ import type { DB, ImportJobRow } from '../../db/schema.js';
 import { type Trx, unitOfWork, withSavepoint } from '../../db/transaction.js';
 import type { Actor } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
-import type { AuditContext } from '../audit/audit.service.js';
+import { type AuditContext, actorAuditContext } from '../audit/audit.service.js';
 import { countedDosesOf, recordDose } from '../doses/doses.service.js';
 import {
   createPerson,
@@ -161,19 +161,7 @@ async function runJob(
   });
   if (!job) return;
   const actor = job.actor_scope as Actor;
-  const audit: AuditContext = {
-    actorId: actor.id,
-    actorUsername: actor.username,
-    actorRole: actor.role,
-    requestId: `import:${job.id}`,
-    ip: null,
-    actorUnits: {
-      provinceCode: actor.scope.provinceCode,
-      districtCode: actor.scope.districtCode,
-      communeCode: actor.scope.communeCode,
-      facilityId: actor.scope.facilityId,
-    },
-  };
+  const audit = actorAuditContext(actor, `import:${job.id}`, null);
   let header: ImportHeader | null = null;
   let skip = job.position;
   let batch: FileRow[] = [];
