@@ -174,6 +174,20 @@ export async function recordAudit(db: Executor, ctx: AuditContext, entry: AuditE
   await auditInsertOne(ctx, entry, true).execute(db);
 }
 
+/** Appends several entries of one actor in one statement (a bulk change: the bulk import's new people). */
+export async function recordAuditForEach(
+  db: Executor,
+  ctx: AuditContext,
+  entries: readonly AuditEntry[],
+): Promise<void> {
+  if (!entries.length) return;
+  const ids = entries.map((e) => e.entityId);
+  await sql`with listed as (select unnest(${sql.val(ids)}::text[]) as id) ${auditInsertForWritten(
+    entries.map((entry) => ({ ctx, entry })),
+    'listed',
+  )}`.execute(db);
+}
+
 /**
  * Runs a change (an INSERT / UPDATE statement of the caller's module) and appends its audit entry
  * in one statement — a data-modifying CTE — so the hot path pays one round trip, and the change

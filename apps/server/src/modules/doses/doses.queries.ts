@@ -194,3 +194,53 @@ export async function insertDosesIfUnchanged(
   `.execute(db);
   return new Set(rows.map((r) => r.id));
 }
+
+/** The counted doses of several people (duplicates left out), per person in date order. */
+export async function countedDosesOfPeople(
+  db: Executor,
+  personIds: readonly string[],
+): Promise<Map<string, PastDoseRow[]>> {
+  const out = new Map<string, PastDoseRow[]>();
+  if (!personIds.length) return out;
+  const rows = await db
+    .selectFrom('doses')
+    .select(['id', 'person_id', 'vaccine_code', 'administered_on', 'declared_kind', 'dose_number', 'dose_kind'])
+    .where('person_id', 'in', [...personIds])
+    .where('duplicate_of', 'is', null)
+    .orderBy('person_id')
+    .orderBy('administered_on')
+    .orderBy('id')
+    .execute();
+  for (const { person_id, ...d } of rows) {
+    const list = out.get(person_id);
+    if (list) list.push(d);
+    else out.set(person_id, [d]);
+  }
+  return out;
+}
+
+/**
+ * Inserts doses already checked, in one statement with their audit entries (`audit`, over the CTE
+ * `d`) and the statistics marks; answers how many were written (a unique index may refuse one).
+ */
+export async function insertDoses(
+  db: Executor,
+  doses: readonly Record<DoseColumn, unknown>[],
+  audit: (written: string) => RawBuilder<unknown>,
+): Promise<number> {
+  const records = JSON.stringify(doses.map((d) => ({ ...d, version: 0, expected: 0 })));
+  const { rows } = await sql<{ n: number }>`
+    with i as (
+      select * from jsonb_to_recordset(${records}::jsonb) as i(${RECORD_SHAPE})
+    ),
+    d as (
+      insert into doses (${COLUMN_LIST})
+      select ${INPUT_COLUMNS} from i
+      on conflict do nothing
+      returning id, person_id
+    ), a as (${audit('d')}),
+    m as (${markPeopleStatement('d')})
+    select count(*)::int as n from d
+  `.execute(db);
+  return rows[0]?.n ?? 0;
+}

@@ -339,6 +339,91 @@ export async function recordDose(
   return { dose, created: true, warnings: planned.warnings };
 }
 
+/** One dose of a bulk recording (the bulk import): what to record, and the person's row, locked by the caller or created in its transaction. */
+export interface BulkDoseItem {
+  readonly input: RecordDoseInput;
+  readonly person: PersonRow;
+}
+
+/** What became of one dose of a bulk recording. */
+export type BulkDoseOutcome =
+  | { readonly kind: 'planned'; readonly dose: DoseRow; readonly auditEntry: AuditEntry }
+  /** Refused by the rules, the scope or the facility: the error `recordDose` would throw. */
+  | { readonly kind: 'refused'; readonly error: AppError }
+  /** Needs `recordDose` (a dose that renumbers earlier ones, an identity re-check): the caller records it alone. */
+  | { readonly kind: 'one-by-one' };
+
+/**
+ * The doses of a bulk recording, decided as `recordDose` decides each one — scope, facility, lot,
+ * identity gate, dose rules, numbering — from one read of the facilities, the lots and the
+ * people's counted doses, the doses before each one in the list counted as recorded. A dose that
+ * would take `recordDose`'s slower branches (it renumbers doses already recorded, or flags the
+ * person for a re-check) is left to the caller, and so is every later dose of that person. Nothing
+ * is written: `writePlannedDoses` writes the planned ones. The people must be locked by the
+ * caller (or created in its transaction), as `recordDose` locks one.
+ */
+export async function planDosesInBulk(
+  db: Executor,
+  actor: Actor,
+  items: readonly BulkDoseItem[],
+  now: Date,
+): Promise<BulkDoseOutcome[]> {
+  const facilities = new Map<string, FacilityRow | undefined>();
+  const lots = new Map<string, LotRow | undefined>();
+  for (const { input } of items) {
+    if (!facilities.has(input.facilityId)) facilities.set(input.facilityId, await getFacility(db, input.facilityId));
+    const lotKey = `${input.lotNumber}\u0000${input.vaccineCode}`;
+    if (!lots.has(lotKey)) lots.set(lotKey, await findLotByNumber(db, input.lotNumber, input.vaccineCode));
+  }
+  const history = await q.countedDosesOfPeople(db, [...new Set(items.map((i) => i.person.id))]);
+  const aside = new Set<string>();
+  return items.map(({ input, person }): BulkDoseOutcome => {
+    if (aside.has(person.id)) return { kind: 'one-by-one' };
+    try {
+      const facility = facilityInScope(actor, facilities.get(input.facilityId));
+      if (!canSeePerson(actor, person)) throw new AppError('not_found');
+      const past = history.get(person.id) ?? [];
+      const lot = lots.get(`${input.lotNumber}\u0000${input.vaccineCode}`);
+      const planned = planDose(actor, { ...input, personId: person.id }, person, past, facility, lot, now);
+      if (planned.sequenced.at(-1)?.id !== NEW_DOSE || planned.flagRecheck) {
+        aside.add(person.id);
+        return { kind: 'one-by-one' };
+      }
+      const { dose } = planned;
+      history.set(person.id, [...past, { ...dose, id: dose.id }]);
+      return { kind: 'planned', dose, auditEntry: planned.auditEntry };
+    } catch (err) {
+      if (err instanceof AppError && err.status < 500) return { kind: 'refused', error: err };
+      throw err;
+    }
+  });
+}
+
+/** Writes doses planned by `planDosesInBulk` with their audit entries and statistics marks, a few statements for all. */
+export async function writePlannedDoses(
+  trx: Trx,
+  audit: AuditContext,
+  planned: readonly { readonly dose: DoseRow; readonly auditEntry: AuditEntry }[],
+): Promise<void> {
+  for (let i = 0; i < planned.length; i += BULK_WRITE) {
+    const part = planned.slice(i, i + BULK_WRITE);
+    const written = await q.insertDoses(
+      trx,
+      part.map((p) => p.dose),
+      (d) =>
+        auditInsertForWritten(
+          part.map((p) => ({ ctx: audit, entry: p.auditEntry })),
+          d,
+        ),
+    );
+    // The people are locked and the rules saw their doses: a dose refused here is a bug, not a row's fault.
+    if (written !== part.length) throw new Error(`bulk dose write: ${written} of ${part.length} written`);
+  }
+}
+
+/** Doses per statement of a bulk write (one JSON parameter each). */
+const BULK_WRITE = 2000;
+
 const NEW_DOSE = '\uffff-new';
 /** The answer to a retry: the dose the key made, if the request is the same one. */
 function replay(existing: DoseRow, fingerprint: string): RecordedDose {
@@ -351,6 +436,11 @@ function replay(existing: DoseRow, fingerprint: string): RecordedDose {
 /** A person's counted doses (merge duplicates left out) in date order, for other modules (certificates). */
 export function countedDosesOf(db: Executor, personId: string): Promise<DoseRow[]> {
   return q.dosesOfPerson(db, personId);
+}
+
+/** The counted doses of several people, per person in date order (the bulk import's "already on record"). */
+export function countedDosesOfPeople(db: Executor, personIds: readonly string[]) {
+  return q.countedDosesOfPeople(db, personIds);
 }
 
 /** A person's doses in date order (the person resolved through merges). */

@@ -20,19 +20,31 @@ import {
 } from '@tiemchung/core';
 import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
-import type { DB, ImportJobRow } from '../../db/schema.js';
+import type { DB, DoseRow, ImportJobRow, PersonRow } from '../../db/schema.js';
 import { type Trx, unitOfWork, withSavepoint } from '../../db/transaction.js';
 import type { Actor } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
-import { type AuditContext, actorAuditContext } from '../audit/audit.service.js';
-import { countedDosesOf, recordDose } from '../doses/doses.service.js';
+import { type AuditContext, type AuditEntry, actorAuditContext } from '../audit/audit.service.js';
 import {
+  countedDosesOf,
+  countedDosesOfPeople,
+  planDosesInBulk,
+  type RecordDoseInput,
+  recordDose,
+  writePlannedDoses,
+} from '../doses/doses.service.js';
+import {
+  createPeopleInBulk,
   createPerson,
   duplicateCheck,
+  findPeopleByIdNumbers,
   findPeopleByNameDobPhone,
   findPersonByIdNumber,
+  lockPeople,
+  type NewPersonPlan,
   type PeopleDeps,
   planNewPerson,
+  plannedPerson,
 } from '../people/people.service.js';
 import * as q from './imports.queries.js';
 import { createImport, type UploadedFile } from './imports.service.js';
@@ -290,11 +302,14 @@ async function commitBatch(
     const job = await q.lockJob(trx, ctx.job.id);
     return job && job.status === 'running' && job.lease_owner === o.owner ? job : undefined;
   };
+  // Before the transaction, as a route does: the rows read and checked, and the registry asked
+  // about the new people (network calls, in parallel) — no lock is held meanwhile.
+  const prepared = await prepareBatch(db, ctx, rows);
   try {
     return await unitOfWork(db, async (trx) => {
       const job = await ours(trx);
       if (!job) return false;
-      const t = await importRows(trx, ctx, rows);
+      const t = await importRows(trx, ctx, prepared);
       if (ctx.job.dry_run) throw new RolledBack(t);
       await q.insertRejectedRows(trx, t.rejectedRows);
       await addTally(trx, job, t, rows.length, o, ctx.deps.clock());
@@ -338,7 +353,79 @@ async function addTally(
   });
 }
 
-async function importRows(trx: Trx, ctx: RunContext, rows: readonly FileRow[]): Promise<Tally> {
+/** A row of a batch, read and checked before the batch's transaction. */
+interface PreparedRow {
+  readonly file: FileRow;
+  readonly parsed: ReturnType<typeof parseImportRow>;
+}
+
+/** A batch before its transaction: its rows checked, the people known by ID number, and the plans of the new ones. */
+interface PreparedBatch {
+  readonly rows: readonly PreparedRow[];
+  /** The first row of each new ID number, planned as a registration (or refused, with the error). */
+  readonly plans: ReadonlyMap<string, NewPersonPlan | AppError>;
+}
+
+/** Registry look-ups of a batch in flight at once. */
+const PLAN_CONCURRENCY = 8;
+
+async function prepareBatch(db: Kysely<DB>, ctx: RunContext, rows: readonly FileRow[]): Promise<PreparedBatch> {
+  const prepared = rows.map((file) => ({
+    file,
+    parsed: parseImportRow(cellsByColumn(ctx.header, file.cells), { today: ctx.today }),
+  }));
+  const firstOf = new Map<string, ImportRow>();
+  for (const { parsed } of prepared) {
+    if (parsed.ok && parsed.row.idNumber && !firstOf.has(parsed.row.idNumber))
+      firstOf.set(parsed.row.idNumber, parsed.row);
+  }
+  const known = await findPeopleByIdNumbers(db, [...firstOf.keys()]);
+  const toPlan = [...firstOf.values()].filter((r) => !known.has(r.idNumber!));
+  const plans = new Map<string, NewPersonPlan | AppError>();
+  let next = 0;
+  const worker = async () => {
+    while (next < toPlan.length) {
+      const row = toPlan[next++]!;
+      try {
+        plans.set(
+          row.idNumber!,
+          await planNewPerson(db, ctx.deps, ctx.actor, personBody(row), { registeredFacilityId: row.facilityId }),
+        );
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status >= 500) throw err;
+        plans.set(row.idNumber!, err);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PLAN_CONCURRENCY, toPlan.length) }, worker));
+  return { rows: prepared, plans };
+}
+
+/** A row's person as a registration at the desk would have it. */
+function personBody(row: ImportRow): CreatePersonBody {
+  return {
+    fullName: row.fullName,
+    dateOfBirth: row.dateOfBirth,
+    gender: row.gender,
+    idNumber: row.idNumber ?? '',
+    ...(row.idType ? { idType: row.idType } : {}),
+    phone: row.phone ?? '',
+    provinceCode: row.provinceCode,
+    ...(row.districtCode ? { districtCode: row.districtCode } : {}),
+    ...(row.communeCode ? { communeCode: row.communeCode } : {}),
+  };
+}
+
+/**
+ * A batch's rows, in bulk where they are ordinary — a person known by ID number (locked) or new
+ * with a registration planned, a dose that becomes the person's latest — and one by one
+ * (`importRow`, the path of every rule's slower branch) where not: rows without an ID number, a
+ * key seen twice in the batch, a new ID number whose registration was refused, a dose that
+ * renumbers earlier ones or flags a re-check (and that person's later rows). The bulk rows take a
+ * handful of statements for the batch: the keys, the locks, the doses on record, the people
+ * created, the doses with their audit entries and marks, the keys written.
+ */
+async function importRows(trx: Trx, ctx: RunContext, batch: PreparedBatch): Promise<Tally> {
   const t: Tally = {
     rowsRead: 0,
     imported: 0,
@@ -350,9 +437,137 @@ async function importRows(trx: Trx, ctx: RunContext, rows: readonly FileRow[]): 
     byReason: {},
     rejectedRows: [],
   };
-  for (const row of rows) {
+  const n = batch.rows.length;
+  const outcomes: (RowOutcome | undefined)[] = new Array(n);
+  const oneByOne: number[] = [];
+  const keys: (string | undefined)[] = batch.rows.map(({ parsed }) =>
+    parsed.ok ? importRowKey(parsed.row) : undefined,
+  );
+  const present = await q.rowKeysPresent(
+    trx,
+    keys.filter((k): k is string => k !== undefined),
+  );
+
+  // The people of the rows with an ID number: known ones locked (and re-read under the lock).
+  const idNumbers = [
+    ...new Set(batch.rows.flatMap(({ parsed }) => (parsed.ok && parsed.row.idNumber ? [parsed.row.idNumber] : []))),
+  ];
+  const found = await findPeopleByIdNumbers(trx, idNumbers);
+  const locked = await lockPeople(
+    trx,
+    [...found.values()].map((p) => p.id),
+  );
+  const onRecord = await countedDosesOfPeople(trx, [...locked.keys()]);
+
+  const now = ctx.deps.clock();
+  const newPeople = new Map<string, PersonRow>(); // by ID number
+  const bulk: { index: number; row: ImportRow; person: PersonRow; isNew: boolean }[] = [];
+  const seen = new Set<string>();
+  const alreadyKeys: { key: string; job_id: string; dose_id: string }[] = [];
+  for (let i = 0; i < n; i++) {
+    const { parsed } = batch.rows[i]!;
+    if (!parsed.ok) {
+      outcomes[i] = { kind: 'rejected', reasons: parsed.reasons };
+      continue;
+    }
+    const row = parsed.row;
+    const key = keys[i]!;
+    if (present.has(key)) {
+      outcomes[i] = { kind: 'skipped' };
+      continue;
+    }
+    if (seen.has(key) || !row.idNumber) {
+      oneByOne.push(i);
+      continue;
+    }
+    seen.add(key);
+    const known = found.get(row.idNumber);
+    const person = known ? locked.get(known.id) : undefined;
+    if (known) {
+      if (!person || person.merged_into || person.id_number !== row.idNumber) {
+        oneByOne.push(i);
+        continue;
+      }
+      const same = onRecord
+        .get(person.id)
+        ?.find((d) => d.administered_on === row.administeredOn && d.vaccine_code === row.vaccineCode);
+      if (same) {
+        alreadyKeys.push({ key, job_id: ctx.job.id, dose_id: same.id });
+        outcomes[i] = { kind: 'skipped' };
+        continue;
+      }
+      bulk.push({ index: i, row, person, isNew: false });
+      continue;
+    }
+    const plan = batch.plans.get(row.idNumber);
+    if (!plan || plan instanceof AppError) {
+      oneByOne.push(i);
+      continue;
+    }
+    let planned = newPeople.get(row.idNumber);
+    if (!planned) {
+      planned = plannedPerson(plan, now);
+      newPeople.set(row.idNumber, planned);
+    }
+    bulk.push({ index: i, row, person: planned, isNew: true });
+  }
+
+  // The doses, decided as recordDose decides; then the new people who have one to record.
+  const doses = await planDosesInBulk(
+    trx,
+    ctx.actor,
+    bulk.map(({ row, person }) => ({ input: doseInput(row, person.id), person })),
+    now,
+  );
+  // A new person is created here when a dose of theirs is to be written here; one whose dose
+  // needs the one-by-one path is left to it whole (it registers them as the desk would).
+  const needed = new Set<string>();
+  const aside = new Set<string>();
+  bulk.forEach((b, k) => {
+    if (!b.isNew) return;
+    if (doses[k]!.kind === 'planned') needed.add(b.person.id);
+    else if (doses[k]!.kind === 'one-by-one') aside.add(b.person.id);
+  });
+  for (const id of aside) needed.delete(id);
+  const plansToCreate = [...batch.plans.values()].filter(
+    (p): p is NewPersonPlan => !(p instanceof AppError) && needed.has(p.row.id),
+  );
+  const created = await createPeopleInBulk(trx, ctx.audit, plansToCreate);
+  const toWrite: { dose: DoseRow; auditEntry: AuditEntry }[] = [];
+  const writtenKeys: { key: string; job_id: string; dose_id: string }[] = [];
+  const counted = new Set<string>();
+  bulk.forEach((b, k) => {
+    const d = doses[k]!;
+    if (d.kind === 'refused') {
+      outcomes[b.index] = { kind: 'rejected', reasons: reasonsOf(d.error) };
+      return;
+    }
+    // A new ID number taken by someone else meanwhile: the row goes the way of a known person.
+    if (d.kind === 'one-by-one' || (b.isNew && !created.has(b.person.id)) || aside.has(b.person.id)) {
+      oneByOne.push(b.index);
+      return;
+    }
+    toWrite.push(d);
+    writtenKeys.push({ key: keys[b.index]!, job_id: ctx.job.id, dose_id: d.dose.id });
+    const first = b.isNew && !counted.has(b.person.id);
+    if (first) counted.add(b.person.id);
+    outcomes[b.index] = {
+      kind: 'imported',
+      person: first ? 'new' : 'matched',
+      flagged: first && (created.get(b.person.id)?.candidates ?? 0) > 0,
+    };
+  });
+  await writePlannedDoses(trx, ctx.audit, toWrite);
+  await q.insertRowKeys(trx, [...alreadyKeys, ...writtenKeys]);
+
+  // The rest one by one, in the file's order.
+  oneByOne.sort((a, b) => a - b);
+  for (const i of oneByOne) outcomes[i] = await importRow(trx, ctx, batch.rows[i]!.parsed);
+
+  for (let i = 0; i < n; i++) {
+    const outcome = outcomes[i]!;
+    const row = batch.rows[i]!.file;
     t.rowsRead++;
-    const outcome = await importRow(trx, ctx, row.cells);
     if (outcome.kind === 'skipped') t.skipped++;
     else if (outcome.kind === 'imported') {
       t.imported++;
@@ -373,9 +588,21 @@ async function importRows(trx: Trx, ctx: RunContext, rows: readonly FileRow[]): 
   return t;
 }
 
+/** The dose a row records, as `POST /api/people/{id}/doses` would take it. */
+function doseInput(row: ImportRow, personId: string): RecordDoseInput {
+  return {
+    personId,
+    vaccineCode: row.vaccineCode,
+    lotNumber: row.lotNumber,
+    administeredOn: row.administeredOn,
+    facilityId: row.facilityId,
+    ...(row.doseKind ? { doseKind: row.doseKind } : {}),
+    source: 'import',
+  };
+}
+
 /** One row, all or nothing: refused by a rule, skipped as already on record, or imported. */
-async function importRow(trx: Trx, ctx: RunContext, cells: readonly unknown[]): Promise<RowOutcome> {
-  const parsed = parseImportRow(cellsByColumn(ctx.header, cells), { today: ctx.today });
+async function importRow(trx: Trx, ctx: RunContext, parsed: PreparedRow['parsed']): Promise<RowOutcome> {
   if (!parsed.ok) return { kind: 'rejected', reasons: parsed.reasons };
   const row = parsed.row;
   const key = importRowKey(row);
@@ -398,17 +625,7 @@ async function writeRow(trx: Trx, ctx: RunContext, row: ImportRow, key: string):
   const matched = person !== undefined;
   let flagged = false;
   if (!person) {
-    const body: CreatePersonBody = {
-      fullName: row.fullName,
-      dateOfBirth: row.dateOfBirth,
-      gender: row.gender,
-      idNumber: row.idNumber ?? '',
-      ...(row.idType ? { idType: row.idType } : {}),
-      phone: row.phone ?? '',
-      provinceCode: row.provinceCode,
-      ...(row.districtCode ? { districtCode: row.districtCode } : {}),
-      ...(row.communeCode ? { communeCode: row.communeCode } : {}),
-    };
+    const body = personBody(row);
     const plan = await planNewPerson(trx, ctx.deps, ctx.actor, body, {
       legacy: row.idNumber === null,
       registeredFacilityId: row.facilityId,
@@ -430,21 +647,7 @@ async function writeRow(trx: Trx, ctx: RunContext, row: ImportRow, key: string):
       return { kind: 'skipped' };
     }
   }
-  const { dose } = await recordDose(
-    trx,
-    ctx.actor,
-    ctx.audit,
-    {
-      personId: person.id,
-      vaccineCode: row.vaccineCode,
-      lotNumber: row.lotNumber,
-      administeredOn: row.administeredOn,
-      facilityId: row.facilityId,
-      ...(row.doseKind ? { doseKind: row.doseKind } : {}),
-      source: 'import',
-    },
-    now,
-  );
+  const { dose } = await recordDose(trx, ctx.actor, ctx.audit, doseInput(row, person.id), now);
   await q.insertRowKey(trx, key, ctx.job.id, dose.id);
   return { kind: 'imported', person: matched ? 'matched' : 'new', flagged };
 }

@@ -115,6 +115,20 @@ export async function insertRowKey(db: Executor, key: string, jobId: string, dos
   return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
+/** Records several rows' keys at once (a key already there is left as it is). */
+export async function insertRowKeys(
+  db: Executor,
+  keys: readonly { key: string; job_id: string; dose_id: string }[],
+): Promise<void> {
+  for (let i = 0; i < keys.length; i += 5000) {
+    await db
+      .insertInto('import_row_keys')
+      .values(keys.slice(i, i + 5000))
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+  }
+}
+
 /** Counts of rows the job's tables hold (tests: nothing left behind). */
 export function countRows(db: Executor, jobId: string) {
   return sql<{ chunks: number; rejected: number }>`

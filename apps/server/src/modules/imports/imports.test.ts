@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { XLSX_TYPE } from '../../lib/table-export.js';
-import { buildPersonIn, createPersonVia, otherCccd } from '../../test/factories.js';
+import { buildPerson, buildPersonIn, createPersonVia, otherCccd } from '../../test/factories.js';
 import { runImportsNow, useTestApp } from '../../test/harness.js';
 import { importDosesCommand } from './imports.commands.js';
 import { GUIDE_SHEET, TEMPLATE_SHEET } from './imports.template.js';
@@ -529,6 +529,86 @@ describe('a bulk import of historical doses', () => {
     expect(summary(resumed)).toEqual(summary(straight));
     expect((await counts()).doses - before.doses).toBe(straight.imported);
     expect((await rejectedOf(res.body.id, 'caolanh.tiem')).rows).toHaveLength(straight.rejected);
+  });
+
+  it('rows written in bulk end as rows written one at a time: same summary, same doses and numbers', async () => {
+    /** A file of fresh people covering the runner's paths, and the ID numbers to look at after. */
+    const scenario = async () => {
+      // Citizens of any province (a site vaccinates whoever comes): the file's other tests use up
+      // the simulator's few citizens of province 87.
+      const [a, b, c, e, g] = Array.from({ length: 5 }, () => buildPerson());
+      const d = buildPerson();
+      const dRecord = await createPersonVia(t, d, 'caolanh.tiem');
+      const onRecord = await t.call('POST', `/api/people/${dRecord.id}/doses`, {
+        as: 'caolanh.tiem',
+        headers: { 'idempotency-key': randomUUID() },
+        body: { vaccineCode: PFIZER, lotNumber: PFIZER_LOT, administeredOn: '2021-09-02', facilityId: DT.facility },
+      });
+      expect(onRecord.status).toBe(201);
+      const legacy = { ...buildPerson(), idNumber: '' };
+      const rows = [
+        rowOf(a, { on: '2021-09-01' }),
+        rowOf(b, { on: '2021-10-05' }),
+        rowOf(a, { on: '2021-10-01' }),
+        // Given before the dose above: renumbers it (the one-at-a-time path).
+        rowOf(b, { on: '2021-09-05' }),
+        rowOf(c, { on: '2021-09-10' }),
+        rowOf(c, { on: '2021-09-10' }),
+        rowOf(c, { on: '2021-10-10' }),
+        // Already on record; then a new dose of a known person.
+        rowOf(d, { on: '2021-09-02' }),
+        rowOf(d, { on: '2021-10-15' }),
+        // Two days after the first: refused by the interval rule; the third is fine.
+        rowOf(e, { on: '2021-09-01' }),
+        rowOf(e, { on: '2021-09-03' }),
+        rowOf(e, { on: '2021-10-01' }),
+        rowOf(legacy, { on: '2021-09-20' }),
+        // A lot that does not exist, then a good row: the person is created once, by the good row.
+        rowOf(g, { on: '2021-09-02', lot: 'KHONG-CO-LO' }),
+        rowOf(g, { on: '2021-10-02' }),
+      ];
+      return { file: csvOf(rows), ids: [a, b, c, d, e, g].map((p) => p.idNumber) };
+    };
+    const doseLists = async (ids: readonly string[]) => {
+      const out: string[][] = [];
+      for (const id of ids) {
+        const { rows } = await sql<{ on: string; n: number; kind: string; source: string }>`
+          select d.administered_on as on, d.dose_number as n, d.dose_kind as kind, d.source
+          from doses d join people p on p.id = d.person_id where p.id_number = ${id}
+          order by d.administered_on`.execute(t.db);
+        out.push(rows.map((r) => `${r.on} #${r.n} ${r.kind} ${r.source}`));
+      }
+      return out;
+    };
+    const summary = (j: ImportJob) =>
+      Object.fromEntries(
+        Object.entries(j).filter(
+          ([k]) => !['id', 'createdAt', 'startedAt', 'finishedAt', 'rowsPerSecond', 'secondsLeft'].includes(k),
+        ),
+      );
+    const runs = [];
+    for (const batchSize of [1, 4, 500]) {
+      const { file, ids } = await scenario();
+      const before = await counts();
+      const res = await upload('caolanh.tiem', file);
+      expect(res.status).toBe(202);
+      await runImportsNow(t, { batchSize });
+      const job = await jobOf(res.body.id, 'caolanh.tiem');
+      const after = await counts();
+      runs.push({
+        job: summary(job),
+        doses: await doseLists(ids),
+        people: after.people - before.people,
+        added: after.doses - before.doses,
+      });
+    }
+    expect(runs[0]!.job).toMatchObject({ status: 'done', rowsRead: 15, skippedAlreadyImported: 2 });
+    expect(runs[0]!.job.rejected).toBe(2);
+    // a: two doses in order; b: renumbered; d: the dose on record kept, one added.
+    expect(runs[0]!.doses[1]).toEqual(['2021-09-05 #1 primary import', '2021-10-05 #2 primary import']);
+    expect(runs[0]!.doses[3]).toEqual(['2021-09-02 #1 primary api', '2021-10-15 #2 primary import']);
+    expect(runs[1]).toEqual(runs[0]);
+    expect(runs[2]).toEqual(runs[0]);
   });
 
   it('an import is cancelled: waiting, it never runs; running, it stops between batches; ended, 409', async () => {

@@ -19,6 +19,67 @@ export function findPersonForUpdate(db: Transaction<DB>, id: string) {
   return db.selectFrom('people').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
+/** Locks people's rows, in the order given (callers sort the ids: concurrent lockers then wait, never deadlock). */
+export async function findPeopleForUpdate(db: Transaction<DB>, ids: readonly string[]) {
+  if (!ids.length) return [];
+  return db
+    .selectFrom('people')
+    .selectAll()
+    .where('id', 'in', [...ids])
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
+/** The living people holding these ID numbers. */
+export async function findLivingByIdNumbers(db: Executor, idNumbers: readonly string[]) {
+  if (!idNumbers.length) return [];
+  return db
+    .selectFrom('people')
+    .selectAll()
+    .where('id_number', 'in', [...new Set(idNumbers)])
+    .where('merged_into', 'is', null)
+    .execute();
+}
+
+/** Inserts people unless a living record holds the ID number (as `insertPersonUnlessIdTaken`, several at once), marked for the statistics. */
+export async function insertPeopleUnlessIdTaken(db: Executor, people: readonly NewPerson[]) {
+  if (!people.length) return [];
+  const rows = await db
+    .insertInto('people')
+    .values([...people])
+    .onConflict((oc) =>
+      oc.column('id_number').where('merged_into', 'is', null).where('id_number', 'is not', null).doNothing(),
+    )
+    .returningAll()
+    .execute();
+  await markPeopleForStats(
+    db,
+    rows.map((r) => r.id),
+  );
+  return rows;
+}
+
+/** Living people who may be the same as any of these (same name key and date of birth, or linked ID numbers). */
+export async function findLikelySameAsAny(
+  db: Executor,
+  people: readonly Pick<PersonRow, 'name_key' | 'date_of_birth' | 'id_number' | 'old_id_number'>[],
+): Promise<PersonRow[]> {
+  if (!people.length) return [];
+  const names = people.map((p) => p.name_key);
+  const births = people.map((p) => p.date_of_birth);
+  const ids = people.flatMap((p) => (p.id_number ? [p.id_number] : []));
+  const oldIds = people.flatMap((p) => (p.old_id_number ? [p.old_id_number] : []));
+  const { rows } = await sql<PersonRow>`
+    select * from people
+    where merged_into is null and (
+      (name_key, date_of_birth) in (select * from unnest(${sql.val(names)}::text[], ${sql.val(births)}::date[]))
+      or id_number = any(${sql.val(oldIds)}::text[])
+      or old_id_number = any(${sql.val(ids)}::text[])
+    )`.execute(db);
+  return rows;
+}
+
 /** The living person holding this ID number (merged records excluded). */
 export function findLivingByIdNumber(db: Executor, idNumber: string) {
   return db

@@ -17,7 +17,7 @@ import type { NewPerson, PersonRow, PersonUpdate, VerificationStatus } from '../
 import { type Executor, type Trx, withSavepoint } from '../../db/transaction.js';
 import { type Actor, covers, NO_MATCH, scopeColumns, type UnitRef } from '../../lib/authz.js';
 import { AppError, ruleError } from '../../lib/errors.js';
-import { type AuditContext, recordAudit } from '../audit/audit.service.js';
+import { type AuditContext, recordAudit, recordAuditForEach } from '../audit/audit.service.js';
 import type { PopulationRegistry, VerificationOutcome } from '../registry/registry.types.js';
 import { getUnit2021 } from '../units/units.service.js';
 import * as q from './people.queries.js';
@@ -217,8 +217,30 @@ function duplicatePerson(existingId: string): AppError {
   return new AppError('duplicate_person', { field: 'idNumber', extra: { existingId } });
 }
 
-/** Records the likely duplicates of a person just created or changed, for review. */
-async function detectDuplicates(trx: Trx, p: PersonRow): Promise<void> {
+/** Why two people are likely the same record (a candidate for review), or null. */
+function duplicateKind(p: PersonRow, o: PersonRow): 'cmnd_cccd' | 'legacy_match' | 'same_name_dob_phone' | null {
+  const sameNameDob = o.name_key === p.name_key && o.date_of_birth === p.date_of_birth;
+  const linkedIds =
+    (p.old_id_number && o.id_number === p.old_id_number) || (p.id_number && o.old_id_number === p.id_number);
+  const cmndCccd =
+    linkedIds ||
+    (sameNameDob &&
+      p.id_type &&
+      o.id_type &&
+      p.id_type !== o.id_type &&
+      p.id_type !== 'passport' &&
+      o.id_type !== 'passport');
+  return cmndCccd
+    ? 'cmnd_cccd'
+    : sameNameDob && (p.legacy || o.legacy)
+      ? 'legacy_match'
+      : sameNameDob && p.phone && p.phone === o.phone
+        ? 'same_name_dob_phone'
+        : null;
+}
+
+/** Records the likely duplicates of a person just created or changed, for review; answers how many. */
+async function detectDuplicates(trx: Trx, p: PersonRow): Promise<number> {
   const others = await q.findLikelySame(trx, {
     excludeId: p.id,
     nameKey: p.name_key,
@@ -227,27 +249,15 @@ async function detectDuplicates(trx: Trx, p: PersonRow): Promise<void> {
     idNumber: p.id_number,
     oldIdNumber: p.old_id_number,
   });
+  let n = 0;
   for (const o of others) {
-    const sameNameDob = o.name_key === p.name_key && o.date_of_birth === p.date_of_birth;
-    const linkedIds =
-      (p.old_id_number && o.id_number === p.old_id_number) || (p.id_number && o.old_id_number === p.id_number);
-    const cmndCccd =
-      linkedIds ||
-      (sameNameDob &&
-        p.id_type &&
-        o.id_type &&
-        p.id_type !== o.id_type &&
-        p.id_type !== 'passport' &&
-        o.id_type !== 'passport');
-    const kind = cmndCccd
-      ? 'cmnd_cccd'
-      : sameNameDob && (p.legacy || o.legacy)
-        ? 'legacy_match'
-        : sameNameDob && p.phone && p.phone === o.phone
-          ? 'same_name_dob_phone'
-          : null;
-    if (kind) await q.insertDuplicateCandidate(trx, { a: p.id, b: o.id, kind, provinceCode: p.province_code });
+    const kind = duplicateKind(p, o);
+    if (kind) {
+      await q.insertDuplicateCandidate(trx, { a: p.id, b: o.id, kind, provinceCode: p.province_code });
+      n++;
+    }
   }
+  return n;
 }
 
 /** True when the actor may read this person's full record (see README: who sees whom). */
@@ -382,6 +392,104 @@ export async function createPerson(trx: Trx, audit: AuditContext, plan: NewPerso
   });
   await detectDuplicates(trx, person);
   return person;
+}
+
+/**
+ * Registers planned people in bulk (the bulk import), as `createPerson` does one by one: inserted
+ * a few hundred per statement (a plan whose ID number a living record took meanwhile is left out),
+ * each with its audit entry, its statistics mark and its duplicate candidates — found for all in
+ * one read, the people of the same call included. Answers, per plan's id, the person created and
+ * how many candidates it got.
+ */
+export async function createPeopleInBulk(
+  trx: Trx,
+  audit: AuditContext,
+  plans: readonly NewPersonPlan[],
+): Promise<Map<string, { person: PersonRow; candidates: number }>> {
+  const created: PersonRow[] = [];
+  for (let i = 0; i < plans.length; i += BULK_PEOPLE) {
+    created.push(
+      ...(await q.insertPeopleUnlessIdTaken(
+        trx,
+        plans.slice(i, i + BULK_PEOPLE).map((p) => p.row),
+      )),
+    );
+  }
+  const out = new Map<string, { person: PersonRow; candidates: number }>();
+  if (!created.length) return out;
+  await recordAuditForEach(
+    trx,
+    audit,
+    created.map((person) => ({
+      action: 'person.create',
+      entityType: 'person',
+      entityId: person.id,
+      after: presentPerson(person),
+    })),
+  );
+  const likely = await q.findLikelySameAsAny(trx, created);
+  const pairs = new Set<string>();
+  for (const p of created) {
+    let n = 0;
+    for (const o of likely) {
+      if (o.id === p.id) continue;
+      const related =
+        (o.name_key === p.name_key && o.date_of_birth === p.date_of_birth) ||
+        (p.old_id_number && o.id_number === p.old_id_number) ||
+        (p.id_number && o.old_id_number === p.id_number);
+      const kind = related ? duplicateKind(p, o) : null;
+      if (!kind) continue;
+      n++;
+      const pair = p.id < o.id ? `${p.id} ${o.id}` : `${o.id} ${p.id}`;
+      if (pairs.has(pair)) continue;
+      pairs.add(pair);
+      await q.insertDuplicateCandidate(trx, { a: p.id, b: o.id, kind, provinceCode: p.province_code });
+    }
+    out.set(p.id, { person: p, candidates: n });
+  }
+  return out;
+}
+
+/** The row a planned person will have once created (the rules of a first dose read it before the insert). */
+export function plannedPerson(plan: NewPersonPlan, now: Date): PersonRow {
+  const r = plan.row;
+  return {
+    ...r,
+    legacy: r.legacy ?? false,
+    nationality: r.nationality ?? 'VN',
+    verification_status: r.verification_status ?? 'pending',
+    verification_fields: r.verification_fields ?? null,
+    verification_source: r.verification_source ?? null,
+    verified_at: r.verified_at ?? null,
+    recheck_after: r.recheck_after ?? null,
+    identity_override_by: null,
+    identity_override_reason: null,
+    identity_override_at: null,
+    merged_into: null,
+    merged_at: null,
+    registered_facility_id: r.registered_facility_id ?? null,
+    created_at: now,
+    created_by: r.created_by ?? null,
+    version: 1,
+  } as PersonRow;
+}
+
+/** People per insert statement of a bulk registration (about 30 parameters each, under PostgreSQL's 65,535). */
+const BULK_PEOPLE = 500;
+
+/** The living people holding these ID numbers, by ID number. */
+export async function findPeopleByIdNumbers(
+  db: Executor,
+  idNumbers: readonly string[],
+): Promise<Map<string, PersonRow>> {
+  const rows = await q.findLivingByIdNumbers(db, idNumbers);
+  return new Map(rows.map((p) => [p.id_number!, p]));
+}
+
+/** Locks people's rows for the caller's transaction, in id order (as `lockPerson` does one); the rows as locked, by id. */
+export async function lockPeople(trx: Trx, ids: readonly string[]): Promise<Map<string, PersonRow>> {
+  const rows = await q.findPeopleForUpdate(trx, [...new Set(ids)].sort());
+  return new Map(rows.map((p) => [p.id, p]));
 }
 
 /** The person with this id; an id merged away resolves to the surviving record. */
