@@ -7,6 +7,7 @@ import { ADMIN_PATH } from './admin/paths';
 import { APPROVALS_PATH } from './approvals/paths';
 import { DUPLICATES_PATH } from './duplicates/paths';
 import { HomePage } from './home/HomePage';
+import { IMPORTS_PATH } from './imports/paths';
 import { RECEPTION_PATH } from './reception/paths';
 import { REGISTRATIONS_PATH } from './registrations/paths';
 import { REPORTS_PATH } from './reports/paths';
@@ -76,6 +77,14 @@ export const STAFF_AREAS: readonly StaffAreaDef[] = [
     labelKey: 'nav.registrations',
     roles: ['site_staff', 'district_admin', 'province_admin', 'national_admin'],
     component: lazy(() => import('./registrations/RegistrationsArea')),
+  },
+  {
+    id: 'imports',
+    path: IMPORTS_PATH,
+    labelKey: 'nav.imports',
+    // Who may upload (POST /api/imports: core's VACCINATION_ROLES): those who record doses.
+    roles: ['site_staff', 'district_admin', 'province_admin', 'national_admin'],
+    component: lazy(() => import('./imports/ImportsArea')),
   },
   {
     id: 'duplicates',
