@@ -27,6 +27,7 @@ import { findLotByNumber, findLotByNumberCached } from '../lots/lots.service.js'
 import {
   canSeePerson,
   flagForRecheck,
+  flagManyForRecheck,
   getPerson,
   lockPerson,
   personFromJson,
@@ -347,18 +348,24 @@ export interface BulkDoseItem {
 
 /** What became of one dose of a bulk recording. */
 export type BulkDoseOutcome =
-  | { readonly kind: 'planned'; readonly dose: DoseRow; readonly auditEntry: AuditEntry }
+  | {
+      readonly kind: 'planned';
+      readonly dose: DoseRow;
+      readonly auditEntry: AuditEntry;
+      /** The person is to be checked against the registry later (a retroactive dose of an unverified person). */
+      readonly flagRecheck: boolean;
+    }
   /** Refused by the rules, the scope or the facility: the error `recordDose` would throw. */
   | { readonly kind: 'refused'; readonly error: AppError }
-  /** Needs `recordDose` (a dose that renumbers earlier ones, an identity re-check): the caller records it alone. */
+  /** Needs `recordDose` (a dose that renumbers earlier ones): the caller records it alone. */
   | { readonly kind: 'one-by-one' };
 
 /**
  * The doses of a bulk recording, decided as `recordDose` decides each one — scope, facility, lot,
  * identity gate, dose rules, numbering — from one read of the facilities, the lots and the
  * people's counted doses, the doses before each one in the list counted as recorded. A dose that
- * would take `recordDose`'s slower branches (it renumbers doses already recorded, or flags the
- * person for a re-check) is left to the caller, and so is every later dose of that person. Nothing
+ * would take `recordDose`'s slower branch (it renumbers doses already recorded) is left to the
+ * caller, and so is every later dose of that person. Nothing
  * is written: `writePlannedDoses` writes the planned ones. The people must be locked by the
  * caller (or created in its transaction), as `recordDose` locks one.
  */
@@ -385,13 +392,13 @@ export async function planDosesInBulk(
       const past = history.get(person.id) ?? [];
       const lot = lots.get(`${input.lotNumber}\u0000${input.vaccineCode}`);
       const planned = planDose(actor, { ...input, personId: person.id }, person, past, facility, lot, now);
-      if (planned.sequenced.at(-1)?.id !== NEW_DOSE || planned.flagRecheck) {
+      if (planned.sequenced.at(-1)?.id !== NEW_DOSE) {
         aside.add(person.id);
         return { kind: 'one-by-one' };
       }
       const { dose } = planned;
       history.set(person.id, [...past, { ...dose, id: dose.id }]);
-      return { kind: 'planned', dose, auditEntry: planned.auditEntry };
+      return { kind: 'planned', dose, auditEntry: planned.auditEntry, flagRecheck: planned.flagRecheck };
     } catch (err) {
       if (err instanceof AppError && err.status < 500) return { kind: 'refused', error: err };
       throw err;
@@ -399,11 +406,15 @@ export async function planDosesInBulk(
   });
 }
 
-/** Writes doses planned by `planDosesInBulk` with their audit entries and statistics marks, a few statements for all. */
+/**
+ * Writes doses planned by `planDosesInBulk` with their audit entries and statistics marks, and
+ * flags for a re-check the people the identity rule said to — a few statements for all.
+ */
 export async function writePlannedDoses(
   trx: Trx,
   audit: AuditContext,
-  planned: readonly { readonly dose: DoseRow; readonly auditEntry: AuditEntry }[],
+  planned: readonly { readonly dose: DoseRow; readonly auditEntry: AuditEntry; readonly flagRecheck: boolean }[],
+  now: Date,
 ): Promise<void> {
   for (let i = 0; i < planned.length; i += BULK_WRITE) {
     const part = planned.slice(i, i + BULK_WRITE);
@@ -419,6 +430,11 @@ export async function writePlannedDoses(
     // The people are locked and the rules saw their doses: a dose refused here is a bug, not a row's fault.
     if (written !== part.length) throw new Error(`bulk dose write: ${written} of ${part.length} written`);
   }
+  await flagManyForRecheck(
+    trx,
+    planned.filter((p) => p.flagRecheck).map((p) => p.dose.person_id),
+    now,
+  );
 }
 
 /** Doses per statement of a bulk write (one JSON parameter each). */

@@ -7,6 +7,7 @@ import {
   cellsByColumn,
   cellText,
   type ErrorParams,
+  IDENTITY_RULE_FROM,
   type ImportColumnKey,
   type ImportHeader,
   type ImportRejection,
@@ -45,6 +46,9 @@ import {
   type PeopleDeps,
   planNewPerson,
   plannedPerson,
+  planReverification,
+  type Reverification,
+  reverifyPerson,
 } from '../people/people.service.js';
 import * as q from './imports.queries.js';
 import { createImport, type UploadedFile } from './imports.service.js';
@@ -86,7 +90,7 @@ export interface ImportRunOptions {
   readonly signal?: AbortSignal;
 }
 
-export const IMPORT_BATCH_SIZE = 500;
+export const IMPORT_BATCH_SIZE = 2000;
 export const IMPORT_LEASE_MS = 5 * 60_000;
 
 /** A data row of the file: its number as a spreadsheet shows it, and its cells. */
@@ -364,6 +368,8 @@ interface PreparedBatch {
   readonly rows: readonly PreparedRow[];
   /** The first row of each new ID number, planned as a registration (or refused, with the error). */
   readonly plans: ReadonlyMap<string, NewPersonPlan | AppError>;
+  /** People on record never checked against the registry who have a dose under the identity rule here: the registry's answer, by person id. */
+  readonly reverify: ReadonlyMap<string, Reverification>;
 }
 
 /** Registry look-ups of a batch in flight at once. */
@@ -375,30 +381,55 @@ async function prepareBatch(db: Kysely<DB>, ctx: RunContext, rows: readonly File
     parsed: parseImportRow(cellsByColumn(ctx.header, file.cells), { today: ctx.today }),
   }));
   const firstOf = new Map<string, ImportRow>();
+  // ID numbers with a dose the identity rule of 1 Nov 2021 applies to.
+  const underRule = new Set<string>();
   for (const { parsed } of prepared) {
-    if (parsed.ok && parsed.row.idNumber && !firstOf.has(parsed.row.idNumber))
-      firstOf.set(parsed.row.idNumber, parsed.row);
+    if (!parsed.ok || !parsed.row.idNumber) continue;
+    const id = parsed.row.idNumber;
+    if (!firstOf.has(id)) firstOf.set(id, parsed.row);
+    if (parsed.row.administeredOn >= IDENTITY_RULE_FROM) underRule.add(id);
   }
   const known = await findPeopleByIdNumbers(db, [...firstOf.keys()]);
   const toPlan = [...firstOf.values()].filter((r) => !known.has(r.idNumber!));
   const plans = new Map<string, NewPersonPlan | AppError>();
+  // A new person with only earlier doses here is created unverified and checked later by the
+  // re-check job (as the desk flags a retroactive entry): a registry call per person would bound
+  // the import's speed by the registry's. One with a dose under the rule is checked now.
+  await inParallel(toPlan, async (row) => {
+    const id = row.idNumber!;
+    try {
+      plans.set(
+        id,
+        await planNewPerson(db, ctx.deps, ctx.actor, personBody(row), {
+          registeredFacilityId: row.facilityId,
+          deferVerification: !underRule.has(id),
+          idNumberChecked: true,
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      plans.set(id, err);
+    }
+  });
+  // A person on record never checked (created so by an earlier batch or import) with a dose under
+  // the rule here: checked now, as their creation would have been.
+  const reverify = new Map<string, Reverification>();
+  const unchecked = [...known.values()].filter(
+    (p) => p.verification_status === 'pending' && p.id_type !== 'passport' && underRule.has(p.id_number!),
+  );
+  await inParallel(unchecked, async (p) => {
+    reverify.set(p.id, await planReverification(db, ctx.deps, p.id));
+  });
+  return { rows: prepared, plans, reverify };
+}
+
+/** Runs `work` on every item, PLAN_CONCURRENCY at a time. */
+async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < toPlan.length) {
-      const row = toPlan[next++]!;
-      try {
-        plans.set(
-          row.idNumber!,
-          await planNewPerson(db, ctx.deps, ctx.actor, personBody(row), { registeredFacilityId: row.facilityId }),
-        );
-      } catch (err) {
-        if (!(err instanceof AppError) || err.status >= 500) throw err;
-        plans.set(row.idNumber!, err);
-      }
-    }
+    while (next < items.length) await work(items[next++]!);
   };
-  await Promise.all(Array.from({ length: Math.min(PLAN_CONCURRENCY, toPlan.length) }, worker));
-  return { rows: prepared, plans };
+  await Promise.all(Array.from({ length: Math.min(PLAN_CONCURRENCY, items.length) }, worker));
 }
 
 /** A row's person as a registration at the desk would have it. */
@@ -421,7 +452,7 @@ function personBody(row: ImportRow): CreatePersonBody {
  * with a registration planned, a dose that becomes the person's latest — and one by one
  * (`importRow`, the path of every rule's slower branch) where not: rows without an ID number, a
  * key seen twice in the batch, a new ID number whose registration was refused, a dose that
- * renumbers earlier ones or flags a re-check (and that person's later rows). The bulk rows take a
+ * renumbers earlier ones (and that person's later rows). The bulk rows take a
  * handful of statements for the batch: the keys, the locks, the doses on record, the people
  * created, the doses with their audit entries and marks, the keys written.
  */
@@ -438,6 +469,7 @@ async function importRows(trx: Trx, ctx: RunContext, batch: PreparedBatch): Prom
     rejectedRows: [],
   };
   const n = batch.rows.length;
+  const now = ctx.deps.clock();
   const outcomes: (RowOutcome | undefined)[] = new Array(n);
   const oneByOne: number[] = [];
   const keys: (string | undefined)[] = batch.rows.map(({ parsed }) =>
@@ -457,9 +489,12 @@ async function importRows(trx: Trx, ctx: RunContext, batch: PreparedBatch): Prom
     trx,
     [...found.values()].map((p) => p.id),
   );
+  for (const [id, plan] of batch.reverify) {
+    const person = locked.get(id);
+    if (person?.verification_status === 'pending') locked.set(id, await reverifyPerson(trx, ctx.audit, plan, now));
+  }
   const onRecord = await countedDosesOfPeople(trx, [...locked.keys()]);
 
-  const now = ctx.deps.clock();
   const newPeople = new Map<string, PersonRow>(); // by ID number
   const bulk: { index: number; row: ImportRow; person: PersonRow; isNew: boolean }[] = [];
   const seen = new Set<string>();
@@ -533,7 +568,7 @@ async function importRows(trx: Trx, ctx: RunContext, batch: PreparedBatch): Prom
     (p): p is NewPersonPlan => !(p instanceof AppError) && needed.has(p.row.id),
   );
   const created = await createPeopleInBulk(trx, ctx.audit, plansToCreate);
-  const toWrite: { dose: DoseRow; auditEntry: AuditEntry }[] = [];
+  const toWrite: { dose: DoseRow; auditEntry: AuditEntry; flagRecheck: boolean }[] = [];
   const writtenKeys: { key: string; job_id: string; dose_id: string }[] = [];
   const counted = new Set<string>();
   bulk.forEach((b, k) => {
@@ -557,7 +592,7 @@ async function importRows(trx: Trx, ctx: RunContext, batch: PreparedBatch): Prom
       flagged: first && (created.get(b.person.id)?.candidates ?? 0) > 0,
     };
   });
-  await writePlannedDoses(trx, ctx.audit, toWrite);
+  await writePlannedDoses(trx, ctx.audit, toWrite, now);
   await q.insertRowKeys(trx, [...alreadyKeys, ...writtenKeys]);
 
   // The rest one by one, in the file's order.
@@ -629,6 +664,8 @@ async function writeRow(trx: Trx, ctx: RunContext, row: ImportRow, key: string):
     const plan = await planNewPerson(trx, ctx.deps, ctx.actor, body, {
       legacy: row.idNumber === null,
       registeredFacilityId: row.facilityId,
+      // As in bulk: a dose before the identity rule leaves the registry to the re-check job.
+      deferVerification: row.administeredOn < IDENTITY_RULE_FROM,
     });
     // The desk's duplicate check, before the record exists: someone alike is already on record.
     const alike = await duplicateCheck(trx, ctx.actor, {
@@ -639,6 +676,13 @@ async function writeRow(trx: Trx, ctx: RunContext, row: ImportRow, key: string):
     person = await createPerson(trx, ctx.audit, plan);
     flagged = alike.length > 0;
   } else {
+    // Never checked against the registry, and this dose is under the identity rule: checked now.
+    if (
+      person.verification_status === 'pending' &&
+      person.id_type !== 'passport' &&
+      row.administeredOn >= IDENTITY_RULE_FROM
+    )
+      person = await reverifyPerson(trx, ctx.audit, await planReverification(trx, ctx.deps, person.id), now);
     const same = (await countedDosesOf(trx, person.id)).find(
       (d) => d.administered_on === row.administeredOn && d.vaccine_code === row.vaccineCode,
     );

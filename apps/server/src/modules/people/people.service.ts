@@ -304,6 +304,17 @@ export interface CreatePersonOptions {
   /** Import of historical records: the ID number may be missing (the record is flagged legacy). */
   readonly legacy?: boolean;
   readonly registeredFacilityId?: string | null;
+  /**
+   * The registry is asked later, by the re-check job, not now (a bulk import of doses given before
+   * the identity rule of 1 Nov 2021, which a verification does not decide): the person is created
+   * `pending` and flagged for the re-check.
+   */
+  readonly deferVerification?: boolean;
+  /**
+   * The caller has just found no living record with this ID number (in one read for many): not
+   * read again here. The insert still refuses a number taken meanwhile.
+   */
+  readonly idNumberChecked?: boolean;
 }
 
 /** A person checked and verified, ready to insert (`createPerson`): what `planNewPerson` decided. */
@@ -337,12 +348,21 @@ export async function planNewPerson(
     if (!old.ok) throw ruleError({ ...old.error, field: 'oldIdNumber' });
     oldIdNumber = old.value.idNumber;
   }
-  if (identity.idNumber) {
+  if (identity.idNumber && !options.idNumberChecked) {
     const existing = await q.findLivingByIdNumber(db, identity.idNumber);
     if (existing) throw duplicatePerson(existing.id);
   }
-  const verification = await verifyIdentity(deps, identity);
   const now = deps.clock();
+  const verification: PersonUpdate =
+    options.deferVerification && identity.idNumber
+      ? {
+          verification_status: 'pending',
+          verification_fields: '[]',
+          verification_source: null,
+          verified_at: null,
+          recheck_after: now,
+        }
+      : await verifyIdentity(deps, identity);
   const row: NewPerson = {
     id: uuidv7(now.getTime()),
     full_name: identity.fullName,
@@ -818,6 +838,18 @@ export async function flagForRecheck(db: Executor, personId: string, when: Date)
     .updateTable('people')
     .set({ recheck_after: when })
     .where('id', '=', personId)
+    .where('recheck_after', 'is', null)
+    .where('verification_status', '<>', 'verified')
+    .execute();
+}
+
+/** `flagForRecheck` for several people at once (a bulk import's retroactive doses). */
+export async function flagManyForRecheck(db: Executor, personIds: readonly string[], when: Date): Promise<void> {
+  if (!personIds.length) return;
+  await db
+    .updateTable('people')
+    .set({ recheck_after: when })
+    .where('id', 'in', [...new Set(personIds)])
     .where('recheck_after', 'is', null)
     .where('verification_status', '<>', 'verified')
     .execute();
