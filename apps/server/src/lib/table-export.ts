@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import ExcelJS from './exceljs.js';
 import type { FastifyReply } from 'fastify';
 
 /**

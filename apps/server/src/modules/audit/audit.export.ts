@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
 import { AUDIT_ENTITY_TYPES, auditActionLabel, ROLE_LABELS, type Role } from '@tiemchung/core';
-import ExcelJS from 'exceljs';
+import ExcelJS from '../../lib/exceljs.js';
 import type { AuditLogRow } from '../../db/schema.js';
 
 /**

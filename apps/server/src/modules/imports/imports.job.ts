@@ -19,7 +19,7 @@ import {
   nameSearchKey,
   parseImportRow,
 } from '@tiemchung/core';
-import ExcelJS from 'exceljs';
+import ExcelJS from '../../lib/exceljs.js';
 import type { Kysely } from 'kysely';
 import type { DB, DoseRow, ImportJobRow, PersonRow } from '../../db/schema.js';
 import { type Trx, unitOfWork, withSavepoint } from '../../db/transaction.js';

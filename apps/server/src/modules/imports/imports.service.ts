@@ -9,7 +9,7 @@ import {
   rejectedRow,
   uuidv7,
 } from '@tiemchung/core';
-import ExcelJS from 'exceljs';
+import ExcelJS from '../../lib/exceljs.js';
 import type { ImportJobRow } from '../../db/schema.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import { type Actor, covers, requireScope } from '../../lib/authz.js';

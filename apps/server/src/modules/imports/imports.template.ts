@@ -1,5 +1,5 @@
 import { IMPORT_COLUMNS, templateGuideRows, templateHeaderRow } from '@tiemchung/core';
-import ExcelJS from 'exceljs';
+import ExcelJS from '../../lib/exceljs.js';
 import type { Executor } from '../../db/transaction.js';
 import type { Actor } from '../../lib/authz.js';
 import { listFacilitiesFor } from '../facilities/facilities.service.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type CreatePersonBody, IMPORT_COLUMNS, type ImportJob, VACCINES } from '@tiemchung/core';
-import ExcelJS from 'exceljs';
+import ExcelJS from '../../lib/exceljs.js';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { XLSX_TYPE } from '../../lib/table-export.js';

@@ -1,5 +1,5 @@
 import { isOverdue, REJECTION_REASON_LABELS, REPORT_CATEGORY_LABELS, type RejectionReason } from '@tiemchung/core';
-import ExcelJS from 'exceljs';
+import ExcelJS from '../../lib/exceljs.js';
 import type { ReportRow } from '../../db/schema.js';
 
 /** Columns of the report exports (CSV and XLSX), Vietnamese headers. */

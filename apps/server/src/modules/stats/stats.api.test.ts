@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { nameSearchKey } from '@tiemchung/core';
-import ExcelJS from 'exceljs';
+import ExcelJS from '../../lib/exceljs.js';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildPersonIn, createPersonVia, otherCccd } from '../../test/factories.js';

@@ -1,5 +1,5 @@
 import { atLeast, COVERAGE_STATUSES, type CoverageStatus, coveragePercent, type UnitScheme } from '@tiemchung/core';
-import ExcelJS from 'exceljs';
+import ExcelJS from '../../lib/exceljs.js';
 import { sql } from 'kysely';
 import type { Executor } from '../../db/transaction.js';
 import { type Actor, NO_MATCH } from '../../lib/authz.js';

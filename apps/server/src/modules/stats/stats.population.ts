@@ -9,7 +9,7 @@ import {
   type StatsLevel,
   uuidv7,
 } from '@tiemchung/core';
-import ExcelJS from 'exceljs';
+import ExcelJS from '../../lib/exceljs.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';

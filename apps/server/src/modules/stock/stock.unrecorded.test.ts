@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import ExcelJS from 'exceljs';
+import ExcelJS from '../../lib/exceljs.js';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { buildPersonIn, createPersonVia, screenedVisit } from '../../test/factories.js';
