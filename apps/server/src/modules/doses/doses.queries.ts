@@ -205,7 +205,7 @@ export async function countedDosesOfPeople(
   const rows = await db
     .selectFrom('doses')
     .select(['id', 'person_id', 'vaccine_code', 'administered_on', 'declared_kind', 'dose_number', 'dose_kind'])
-    .where('person_id', 'in', [...personIds])
+    .where(sql<boolean>`person_id = any(${sql.val([...personIds])}::text[])`)
     .where('duplicate_of', 'is', null)
     .orderBy('person_id')
     .orderBy('administered_on')

@@ -100,7 +100,7 @@ export async function rowKeysPresent(db: Executor, keys: readonly string[]): Pro
   const rows = await db
     .selectFrom('import_row_keys')
     .select('key')
-    .where('key', 'in', [...keys])
+    .where(sql<boolean>`key = any(${sql.val([...keys])}::text[])`)
     .execute();
   return new Set(rows.map((r) => r.key));
 }
