@@ -9,6 +9,7 @@ import path from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { main as certificates, certificatesOptionsSpec } from './certificates.js';
 import { main as doseRecording, doseRecordingOptionsSpec } from './dose-recording.js';
+import { main as imports, importsOptionsSpec } from './imports.js';
 import { main as overdueQueue, overdueQueueOptionsSpec } from './overdue-queue.js';
 import { main as overload, overloadOptionsSpec } from './overload.js';
 import { main as peopleSearch, peopleSearchOptionsSpec } from './people-search.js';
@@ -30,6 +31,7 @@ const SCENARIOS: readonly Scenario[] = [
   { name: 'overdue-queue', main: overdueQueue, options: overdueQueueOptionsSpec },
   { name: 'overload', main: overload, options: overloadOptionsSpec },
   { name: 'stats', main: stats, options: statsOptionsSpec },
+  { name: 'imports', main: imports, options: importsOptionsSpec },
 ];
 
 /** Splits `--only a,b` off the arguments; the rest goes to the scenarios. */
