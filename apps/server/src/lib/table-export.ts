@@ -1,5 +1,5 @@
-import ExcelJS from './exceljs.js';
 import type { FastifyReply } from 'fastify';
+import ExcelJS from './exceljs.js';
 
 /**
  * A table answered as a file: the same rows as a JSON answer, with Vietnamese column headers, as

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
 import { AUDIT_ENTITY_TYPES, auditActionLabel, ROLE_LABELS, type Role } from '@tiemchung/core';
-import ExcelJS from '../../lib/exceljs.js';
 import type { AuditLogRow } from '../../db/schema.js';
+import ExcelJS from '../../lib/exceljs.js';
 
 /**
  * The audit log's exports (CSV and XLSX), streamed: rows are written as the pages of the log are

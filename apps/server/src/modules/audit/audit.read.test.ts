@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import ExcelJS from '../../lib/exceljs.js';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../db/migrate.js';
+import ExcelJS from '../../lib/exceljs.js';
 import { buildPersonIn, createPersonVia } from '../../test/factories.js';
 import { createUnmigratedDatabase, useTestApp } from '../../test/harness.js';
 import { sealAuditLog, verifyAuditChain } from './audit.chain.js';

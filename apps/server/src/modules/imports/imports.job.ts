@@ -19,12 +19,12 @@ import {
   nameSearchKey,
   parseImportRow,
 } from '@tiemchung/core';
-import ExcelJS from '../../lib/exceljs.js';
 import type { Kysely } from 'kysely';
 import type { DB, DoseRow, ImportJobRow, PersonRow } from '../../db/schema.js';
 import { type Trx, unitOfWork, withSavepoint } from '../../db/transaction.js';
 import type { Actor } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
+import ExcelJS from '../../lib/exceljs.js';
 import { type AuditContext, type AuditEntry, actorAuditContext } from '../audit/audit.service.js';
 import {
   countedDosesOf,

@@ -9,11 +9,11 @@ import {
   rejectedRow,
   uuidv7,
 } from '@tiemchung/core';
-import ExcelJS from '../../lib/exceljs.js';
 import type { ImportJobRow } from '../../db/schema.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import { type Actor, covers, requireScope } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
+import ExcelJS from '../../lib/exceljs.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { requireActiveFacility } from '../facilities/facilities.service.js';
 import * as q from './imports.queries.js';

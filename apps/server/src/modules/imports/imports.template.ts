@@ -1,7 +1,7 @@
 import { IMPORT_COLUMNS, templateGuideRows, templateHeaderRow } from '@tiemchung/core';
-import ExcelJS from '../../lib/exceljs.js';
 import type { Executor } from '../../db/transaction.js';
 import type { Actor } from '../../lib/authz.js';
+import ExcelJS from '../../lib/exceljs.js';
 import { listFacilitiesFor } from '../facilities/facilities.service.js';
 
 /** The names of the XLSX template's sheets: the rows to fill, and the guide. */

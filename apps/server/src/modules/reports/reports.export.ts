@@ -1,6 +1,6 @@
 import { isOverdue, REJECTION_REASON_LABELS, REPORT_CATEGORY_LABELS, type RejectionReason } from '@tiemchung/core';
-import ExcelJS from '../../lib/exceljs.js';
 import type { ReportRow } from '../../db/schema.js';
+import ExcelJS from '../../lib/exceljs.js';
 
 /** Columns of the report exports (CSV and XLSX), Vietnamese headers. */
 const COLUMNS: { header: string; value: (r: ReportRow, now: Date) => string }[] = [

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { nameSearchKey } from '@tiemchung/core';
-import ExcelJS from '../../lib/exceljs.js';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
+import ExcelJS from '../../lib/exceljs.js';
 import { buildPersonIn, createPersonVia, otherCccd } from '../../test/factories.js';
 import { foldStatsNow, useTestApp } from '../../test/harness.js';
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { coveragePercent } from '@tiemchung/core';
-import ExcelJS from '../../lib/exceljs.js';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_UNITS } from '../../bootstrap/demo-data.js';
 import { unitOfWork } from '../../db/transaction.js';
+import ExcelJS from '../../lib/exceljs.js';
 import { buildPersonIn, createPersonVia, reportBodyAbout } from '../../test/factories.js';
 import { foldStatsNow, useTestApp } from '../../test/harness.js';
 import { importUnitList } from '../units/units.import.js';

@@ -1,8 +1,8 @@
 import { atLeast, COVERAGE_STATUSES, type CoverageStatus, coveragePercent, type UnitScheme } from '@tiemchung/core';
-import ExcelJS from '../../lib/exceljs.js';
 import { sql } from 'kysely';
 import type { Executor } from '../../db/transaction.js';
 import { type Actor, NO_MATCH } from '../../lib/authz.js';
+import ExcelJS from '../../lib/exceljs.js';
 import { listUnits, unitMap2025 } from '../units/units.service.js';
 import { populationOf } from './stats.population.js';
 

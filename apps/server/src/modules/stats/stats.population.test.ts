@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { primarySplit, type StatsLevel } from '@tiemchung/core';
-import ExcelJS from '../../lib/exceljs.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_POPULATION, DEMO_UNITS } from '../../bootstrap/demo-data.js';
 import { unitOfWork } from '../../db/transaction.js';
+import ExcelJS from '../../lib/exceljs.js';
 import { useTestApp } from '../../test/harness.js';
 import { importUnitList } from '../units/units.import.js';
 import { activePopulationSource, parseAges, populationOf } from './stats.population.js';

@@ -9,9 +9,9 @@ import {
   type StatsLevel,
   uuidv7,
 } from '@tiemchung/core';
-import ExcelJS from '../../lib/exceljs.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import { AppError } from '../../lib/errors.js';
+import ExcelJS from '../../lib/exceljs.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { listUnits, unitMap2025 } from '../units/units.service.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import ExcelJS from '../../lib/exceljs.js';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import ExcelJS from '../../lib/exceljs.js';
 import { buildPersonIn, createPersonVia, screenedVisit } from '../../test/factories.js';
 import { useTestApp } from '../../test/harness.js';
 
