@@ -7,7 +7,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SCREENING_QUESTIONS } from '@tiemchung/core';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 
 /** The repository root (this file lives in <root>/e2e). */
@@ -462,8 +469,9 @@ export async function openStaffPage(
   user: StaffAccount,
   pageErrors: Error[],
   viewport = { width: 1280, height: 900 },
+  contextOptions: Omit<BrowserContextOptions, 'viewport' | 'baseURL'> = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport, baseURL: server.baseUrl });
+  const context = await browser.newContext({ ...contextOptions, viewport, baseURL: server.baseUrl });
   const page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error));
   await page.goto('/dang-nhap');

@@ -10,6 +10,7 @@ import {
   demoUser,
   FACILITY_ID,
   isFocused,
+  openStaffPage,
   PFIZER,
   PFIZER_LOT,
   SITE_STAFF,
@@ -83,27 +84,17 @@ const citizens = simulatorCitizens()
   }));
 
 /** A new browser context (downloads kept; axe may be injected) signed in as `user` on the staff home. */
-async function signedIn(
+function signedIn(
   browser: Browser,
   server: TestServer,
   user: StaffAccount,
   errors: Error[],
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({
-    viewport: PHONE,
-    baseURL: server.baseUrl,
+  return openStaffPage(browser, server, user, errors, PHONE, {
     acceptDownloads: true,
     bypassCSP: true,
     locale: 'vi-VN',
   });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => errors.push(error));
-  await page.goto('/dang-nhap');
-  await page.getByLabel('Tên đăng nhập', { exact: true }).fill(user.username);
-  await page.getByLabel('Mật khẩu', { exact: true }).fill(user.password);
-  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
-  await page.waitForURL((url) => url.pathname === '/quan-tri');
-  return { context, page };
 }
 
 /** The figure of the summary named `label` (its tile's value, as shown). */
