@@ -310,7 +310,7 @@ function startJobs(app: FastifyInstance): void {
   const stopImports = new AbortController();
   app.addHook('preClose', async () => stopImports.abort());
   every(app, app.config.importsIntervalMs, 'bulk import', () =>
-    runImports(app.db, app.deps, { signal: stopImports.signal }),
+    runImports(app.db, app.deps, { signal: stopImports.signal, leaseMs: app.config.importsLeaseMs }),
   );
   every(
     app,

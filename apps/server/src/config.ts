@@ -55,6 +55,8 @@ export interface Config {
   readonly statsFoldIntervalMs: number;
   /** How often the bulk-import runner looks for imports to run or resume; 0: never. */
   readonly importsIntervalMs: number;
+  /** How long a runner holds an import without committing a batch; past it (a server stopped), another runner resumes the job. */
+  readonly importsLeaseMs: number;
   /** AES-256 key that encrypts the certificate signing keys at rest (TIEMCHUNG_MASTER_KEY); null: demo key file. */
   readonly masterKey: Buffer | null;
   readonly sms: {
@@ -129,6 +131,7 @@ export const envSchema = z
     REPORT_ESCALATION_INTERVAL_MS: z.coerce.number().int().min(0).max(MAX_INTERVAL_MS).default(60_000),
     STATS_FOLD_INTERVAL_MS: z.coerce.number().int().min(0).max(MAX_INTERVAL_MS).default(1000),
     IMPORTS_INTERVAL_MS: z.coerce.number().int().min(0).max(MAX_INTERVAL_MS).default(2000),
+    IMPORTS_LEASE_MS: z.coerce.number().int().min(1000).max(MAX_INTERVAL_MS).default(300_000),
     SMS_PROVIDER: z.enum(['outbox', 'http']).optional(),
     SMS_GATEWAY_URL: z
       .string()
@@ -296,6 +299,11 @@ export const CONFIG_VARIABLES: {
     description:
       'how often the bulk-import runner looks for imports to run, or to resume after a server stopped (it then runs them batch by batch); `0`: never (tests run imports on demand)',
   },
+  IMPORTS_LEASE_MS: {
+    default: '`300000`',
+    description:
+      "how long a runner holds an import without committing a batch (each batch renews it); after a crash, the import resumes at its first uncommitted row once this lease has expired, on any server. Keep it well above a batch's duration (at least `1000`)",
+  },
   SMS_PROVIDER: {
     default: '`outbox` (`http` in production)',
     description:
@@ -379,6 +387,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reportEscalationIntervalMs: e.REPORT_ESCALATION_INTERVAL_MS,
     statsFoldIntervalMs: e.STATS_FOLD_INTERVAL_MS,
     importsIntervalMs: e.IMPORTS_INTERVAL_MS,
+    importsLeaseMs: e.IMPORTS_LEASE_MS,
     masterKey: e.TIEMCHUNG_MASTER_KEY
       ? Buffer.from(e.TIEMCHUNG_MASTER_KEY, /^[0-9a-fA-F]{64}$/.test(e.TIEMCHUNG_MASTER_KEY) ? 'hex' : 'base64')
       : null,
