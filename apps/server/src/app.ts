@@ -37,7 +37,7 @@ import { resolveMasterKey, SigningKeys } from './modules/certificates/keys.servi
 import { dosesRoutes } from './modules/doses/doses.routes.js';
 import { facilitiesRoutes } from './modules/facilities/facilities.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
-import { runImports } from './modules/imports/imports.job.js';
+import { IMPORT_BATCH_SIZE, IMPORT_BATCH_SIZE_EMBEDDED, runImports } from './modules/imports/imports.job.js';
 import { importsRoutes } from './modules/imports/imports.routes.js';
 import { lotsRoutes } from './modules/lots/lots.routes.js';
 import { mergeRoutes } from './modules/merge/merge.routes.js';
@@ -310,7 +310,11 @@ function startJobs(app: FastifyInstance): void {
   const stopImports = new AbortController();
   app.addHook('preClose', async () => stopImports.abort());
   every(app, app.config.importsIntervalMs, 'bulk import', () =>
-    runImports(app.db, app.deps, { signal: stopImports.signal, leaseMs: app.config.importsLeaseMs }),
+    runImports(app.db, app.deps, {
+      signal: stopImports.signal,
+      leaseMs: app.config.importsLeaseMs,
+      batchSize: app.config.database.kind === 'pglite' ? IMPORT_BATCH_SIZE_EMBEDDED : IMPORT_BATCH_SIZE,
+    }),
   );
   every(
     app,

@@ -91,6 +91,11 @@ export interface ImportRunOptions {
 }
 
 export const IMPORT_BATCH_SIZE = 2000;
+/**
+ * Rows per transaction on the embedded database, whose one connection a batch holds: small enough
+ * that staff requests waiting for it are served within the connection queue's wait.
+ */
+export const IMPORT_BATCH_SIZE_EMBEDDED = 200;
 export const IMPORT_LEASE_MS = 5 * 60_000;
 
 /** A data row of the file: its number as a spreadsheet shows it, and its cells. */
@@ -235,6 +240,13 @@ async function runJob(
     }
     await finish(db, job.id, o.owner, { status: 'done', total_rows: seen });
   } catch (err) {
+    // The database busy or unreachable for a moment (503 from the connection queue, a connection
+    // lost): the job is not failed — its lease is given back, so this node's next round or another
+    // node resumes it at the first row not committed. The caller logs the error.
+    if (isTransient(err)) {
+      await q.releaseLease(db, job.id, o.owner).catch(() => {});
+      throw err;
+    }
     // A file that cannot be read (not UTF-8, a quote never closed, a broken ZIP) fails the job
     // with the reader's words; anything else is the server's fault: logged by the caller.
     const unreadable = (err instanceof TypeError && /decod|encod/i.test(err.message)) || isReaderError(err);
@@ -262,6 +274,13 @@ function failure<C extends 'import_file_empty' | 'import_file_unreadable' | 'int
   params: ErrorParams<C>,
 ): { status: 'failed'; error_code: string; error_message: string } {
   return { status: 'failed', error_code: code, error_message: catalogueMessage(code, params).vi };
+}
+
+/** Errors that pass: the connection queue's 503, a connection refused, reset or closed by the server. */
+function isTransient(err: unknown): boolean {
+  if (err instanceof AppError) return err.status === 503;
+  const code = String((err as { code?: unknown }).code ?? '');
+  return /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|08\w{3}|57P0[123])$/.test(code);
 }
 
 /** CSV's and the ZIP/XLSX reader's errors: the file's fault, not the server's. */

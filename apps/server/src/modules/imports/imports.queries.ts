@@ -71,6 +71,17 @@ export async function claimJob(db: Executor, owner: string, now: Date, until: Da
     .executeTakeFirst();
 }
 
+/** Gives a job's lease back (a runner that met a passing error): the next runner resumes it at once. */
+export async function releaseLease(db: Executor, id: string, owner: string): Promise<void> {
+  await db
+    .updateTable('import_jobs')
+    .set({ lease_owner: null, lease_until: null })
+    .where('id', '=', id)
+    .where('lease_owner', '=', owner)
+    .where('status', 'in', ['queued', 'running'])
+    .execute();
+}
+
 export function insertRejectedRows(
   db: Executor,
   rows: readonly { job_id: string; row_number: number; cells: string; reasons: string }[],

@@ -5,11 +5,13 @@ import path from 'node:path';
 import { type CreatePersonBody, IMPORT_COLUMNS, type ImportJob, VACCINES } from '@tiemchung/core';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { AppError } from '../../lib/errors.js';
 import ExcelJS from '../../lib/exceljs.js';
 import { XLSX_TYPE } from '../../lib/table-export.js';
 import { buildPerson, buildPersonIn, createPersonVia, otherCccd } from '../../test/factories.js';
 import { runImportsNow, useTestApp } from '../../test/harness.js';
 import { importDosesCommand } from './imports.commands.js';
+import { runImports } from './imports.job.js';
 import { GUIDE_SHEET, TEMPLATE_SHEET } from './imports.template.js';
 
 const t = await useTestApp();
@@ -620,6 +622,51 @@ describe('a bulk import of historical doses', () => {
     expect(runs[0]!.doses[4]).toEqual(['2021-09-02 #1 primary api', '2021-10-15 #2 primary import']);
     expect(runs[1]).toEqual(runs[0]);
     expect(runs[2]).toEqual(runs[0]);
+  });
+
+  it('a database busy for a moment (503) leaves the job running, its lease given back: the next round finishes it', async () => {
+    const rows = Array.from({ length: 4 }, (_, i) => rowOf(buildPerson(), { on: `2021-09-${10 + i}` }));
+    const straight = await importFile('caolanh.tiem', csvOf(rows.slice(0, 2)));
+    expect(straight.imported).toBe(2);
+    const res = await upload('caolanh.tiem', csvOf(rows));
+    // The connection queue's 503 where the second batch writes its row keys (the first batch, two rows
+    // already imported, committed and wrote none).
+    let keyWrites = 0;
+    const busy = t.db.withPlugin({
+      transformQuery(args) {
+        const node = args.node as { kind: string; into?: { table: { identifier: { name: string } } } };
+        if (
+          node.kind === 'InsertQueryNode' &&
+          node.into?.table.identifier.name === 'import_row_keys' &&
+          ++keyWrites === 1
+        )
+          throw new AppError('service_unavailable');
+        return args.node;
+      },
+      async transformResult(args) {
+        return args.result;
+      },
+    });
+    await expect(runImports(busy, t.app.deps, { batchSize: 2 })).rejects.toMatchObject({ code: 'service_unavailable' });
+    const midway = await jobOf(res.body.id, 'caolanh.tiem');
+    expect(midway).toMatchObject({
+      status: 'running',
+      rowsRead: 2,
+      imported: 0,
+      skippedAlreadyImported: 2,
+      error: null,
+    });
+    const { rows: lease } = await sql<{ lease_owner: string | null }>`
+      select lease_owner from import_jobs where id = ${res.body.id}`.execute(t.db);
+    expect(lease[0]!.lease_owner).toBeNull();
+    // The next round (no lease to wait for) resumes at row 3.
+    await runImportsNow(t, { batchSize: 2 });
+    expect(await jobOf(res.body.id, 'caolanh.tiem')).toMatchObject({
+      status: 'done',
+      rowsRead: 4,
+      imported: 2,
+      skippedAlreadyImported: 2,
+    });
   });
 
   it('an import is cancelled: waiting, it never runs; running, it stops between batches; ended, 409', async () => {
