@@ -91,7 +91,9 @@ describe('the bounded connection queue', () => {
     const err = await expectBusy(inDbLane('public', () => queue.acquire()));
     const waited = Date.now() - started;
     expect(waited).toBeGreaterThanOrEqual(140);
-    expect(waited).toBeLessThan(1000);
+    // Ended by the 150 ms timer (its message and `timedOut` below), not a hang: the upper bound only
+    // tells the two apart — on a loaded CI machine the timer once fired 3.7 s late.
+    expect(waited).toBeLessThan(15_000);
     expect(String((err.cause as Error).message)).toMatch(/no database connection free after 150 ms/);
     expect(queue.waiting).toBe(0);
     expect(queue.stats.timedOut).toBe(1);
