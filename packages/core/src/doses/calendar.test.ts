@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn } from './calendar.js';
+import { ageOn, vietnamDay } from './calendar.js';
 
 describe('age in whole years', () => {
   it('a year more on the birthday, not the day before', () => {
@@ -19,5 +19,13 @@ describe('age in whole years', () => {
     expect(ageOn('2021-06-01', '2021-06-01')).toBe(0);
     expect(ageOn('2021-06-01', '2022-05-31')).toBe(0);
     expect(ageOn('2021-06-01', '2021-05-31')).toBe(-1);
+  });
+});
+
+describe('vietnamDay', () => {
+  it('is the day in UTC+7: the next day from 17:00 UTC, the same day before', () => {
+    expect(vietnamDay(new Date('2021-12-02T16:59:59Z'))).toBe('2021-12-02');
+    expect(vietnamDay(new Date('2021-12-02T17:00:00Z'))).toBe('2021-12-03');
+    expect(vietnamDay(new Date('2021-12-31T18:00:00Z'))).toBe('2022-01-01');
   });
 });

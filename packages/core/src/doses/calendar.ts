@@ -3,6 +3,15 @@
  * vaccination rule ("at least 21 days after", "3 months after").
  */
 
+/**
+ * The calendar day in Vietnam (UTC+7, no daylight saving) of an instant: "today" for every rule —
+ * a dose given at 01:00 on 3 December in Hà Nội is a dose of 3 December, though it is still
+ * 2 December in UTC.
+ */
+export function vietnamDay(at: Date): string {
+  return new Date(at.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+}
+
 function toUtc(iso: string): number {
   return Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10)));
 }

@@ -8,6 +8,7 @@ import {
   SUPERVISOR_ROLES,
   sequenceDoses,
   uuidv7,
+  vietnamDay,
 } from '@tiemchung/core';
 import type { Kysely } from 'kysely';
 import { Batcher, batcherPer } from '../../db/batch.js';
@@ -229,7 +230,7 @@ function planDose(
       declaredKind: input.doseKind ?? null,
     },
     lot: lot ? { lotNumber: lot.lot_number, vaccineCode: lot.vaccine_code, expiresOn: lot.expires_on } : null,
-    today: now.toISOString().slice(0, 10),
+    today: vietnamDay(now),
   });
   const overridden = violationsOverridden(check, actor, input.override);
   const sequenced = sequenceDoses([
@@ -557,7 +558,7 @@ export async function correctDose(
     })),
     dose: { vaccineCode, lotNumber, administeredOn, declaredKind: current.declared_kind },
     lot: lot ? { lotNumber: lot.lot_number, vaccineCode: lot.vaccine_code, expiresOn: lot.expires_on } : null,
-    today: now.toISOString().slice(0, 10),
+    today: vietnamDay(now),
   });
   violationsOverridden(check, actor, input.override);
   const updated = await trx

@@ -18,6 +18,7 @@ import {
   matchHeader,
   nameSearchKey,
   parseImportRow,
+  vietnamDay,
 } from '@tiemchung/core';
 import type { Kysely } from 'kysely';
 import type { DB, DoseRow, ImportJobRow, PersonRow } from '../../db/schema.js';
@@ -218,7 +219,7 @@ async function runJob(
       batch.push(row);
       if (batch.length >= o.batchSize) {
         if (o.budget.batches <= 0) return;
-        const ctx = { job, actor, audit, deps, header, today: deps.clock().toISOString().slice(0, 10) };
+        const ctx = { job, actor, audit, deps, header, today: vietnamDay(deps.clock()) };
         if (!(await commitBatch(db, ctx, batch, o))) return;
         o.budget.batches--;
         batch = [];
@@ -230,7 +231,7 @@ async function runJob(
     }
     if (batch.length) {
       if (o.budget.batches <= 0) return;
-      const ctx = { job, actor, audit, deps, header, today: deps.clock().toISOString().slice(0, 10) };
+      const ctx = { job, actor, audit, deps, header, today: vietnamDay(deps.clock()) };
       if (!(await commitBatch(db, ctx, batch, o))) return;
       o.budget.batches--;
     }

@@ -1,4 +1,10 @@
-import { allocationBodySchema, idParamsSchema, lotReceivedSchema, receiveLotBodySchema } from '@tiemchung/core';
+import {
+  allocationBodySchema,
+  idParamsSchema,
+  lotReceivedSchema,
+  receiveLotBodySchema,
+  vietnamDay,
+} from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { unitOfWork } from '../../db/transaction.js';
 import { staffAccess } from '../../lib/access.js';
@@ -8,7 +14,7 @@ import { allocateLot, receiveLot } from './lots.service.js';
 
 /** Vaccine lots: receipts and allocations (SPEC: Vaccine stock). The stock itself is read by modules/stock. */
 export const lotsRoutes: FastifyPluginAsyncZod = async (app) => {
-  const today = () => app.deps.clock().toISOString().slice(0, 10);
+  const today = () => vietnamDay(app.deps.clock());
 
   app.post(
     '/api/lots',

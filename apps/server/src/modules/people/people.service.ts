@@ -12,6 +12,7 @@ import {
   type UpdatePersonBody,
   uuidv7,
   validateIdNumber,
+  vietnamDay,
 } from '@tiemchung/core';
 import type { NewPerson, PersonRow, PersonUpdate, VerificationStatus } from '../../db/schema.js';
 import { type Executor, type Trx, withSavepoint } from '../../db/transaction.js';
@@ -30,7 +31,7 @@ export interface PeopleDeps {
 /** How long to wait before re-checking a person whose verification the registry could not answer. */
 export const RECHECK_DELAY_MS = 15 * 60_000;
 
-const dateOnly = (d: Date) => d.toISOString().slice(0, 10);
+const dateOnly = (d: Date) => vietnamDay(d);
 
 /** Partly hides an ID number: first three and last three digits shown ("087******567"). */
 export function maskIdNumber(id: string): string {

@@ -8,6 +8,7 @@ import {
   type ScreeningAnswer,
   uuidv7,
   validateIdNumber,
+  vietnamDay,
 } from '@tiemchung/core';
 import type { RegistrationRow } from '../../db/schema.js';
 import type { Executor, Trx } from '../../db/transaction.js';
@@ -96,7 +97,7 @@ export async function checkRegistration(
   const id = validateIdNumber(foreign ? 'passport' : raw.length === 9 ? 'cmnd' : 'cccd', raw, {
     dateOfBirth: input.dateOfBirth,
     gender: input.gender,
-    today: now.toISOString().slice(0, 10),
+    today: vietnamDay(now),
   });
   if (!id.ok) throw ruleError({ ...id.error, field: 'idNumber' });
   const province = await getUnit2021(db, input.provinceCode);

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { normalizeIdNumber, normalizeName, normalizePhone, reportDueAt, uuidv7 } from '@tiemchung/core';
+import { normalizeIdNumber, normalizeName, normalizePhone, reportDueAt, uuidv7, vietnamDay } from '@tiemchung/core';
 import type { ReportCategory, ReportRow } from '../../db/schema.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import { AppError, ruleError } from '../../lib/errors.js';
@@ -58,7 +58,7 @@ export async function createReport(
   if (!phone.ok) throw ruleError({ ...phone.error, field: 'phone' });
   const idNumber = input.idNumber?.trim() ? normalizeIdNumber(input.idNumber).toUpperCase() : null;
   const now = deps.clock();
-  if (input.dateOfBirth > now.toISOString().slice(0, 10)) {
+  if (input.dateOfBirth > vietnamDay(now)) {
     throw new AppError('date_of_birth_in_future', { field: 'dateOfBirth' });
   }
   const facility = input.dose?.facilityId ? await getFacility(trx, input.dose.facilityId) : undefined;

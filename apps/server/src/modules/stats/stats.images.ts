@@ -5,6 +5,7 @@ import {
   REPORT_SLA_HOURS,
   STATS_PRIORITY_UNKNOWN,
   type StatsLevel,
+  vietnamDay,
 } from '@tiemchung/core';
 
 /**
@@ -181,7 +182,7 @@ export function reportImage(r: StatsReportRecord, map: UnitMap2025): ReportImage
 
 /** The calendar day in Vietnam (UTC+7) of an instant: a report received at 23:30 counts that day. */
 export function vnDay(at: Date): string {
-  return new Date(at.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+  return vietnamDay(at);
 }
 
 /** One unit a record counts in, with its parents in both trees (`''` where none). */

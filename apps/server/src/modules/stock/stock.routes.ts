@@ -8,6 +8,7 @@ import {
   stockLotSchema,
   unitStockQuerySchema,
   unitStockSchema,
+  vietnamDay,
 } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { unitOfWork } from '../../db/transaction.js';
@@ -26,7 +27,7 @@ import { unrecordedDoses, unrecordedTable } from './stock.unrecorded.js';
  * read above lots, sessions and doses. Receipts and allocations are the lots module's.
  */
 export const stockRoutes: FastifyPluginAsyncZod = async (app) => {
-  const today = () => app.deps.clock().toISOString().slice(0, 10);
+  const today = () => vietnamDay(app.deps.clock());
 
   app.get(
     '/api/lots',
