@@ -22,7 +22,7 @@
  *
  * Writes bench/results/imports.json and bench/results/imports.md; prints the Markdown.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -34,7 +34,7 @@ import { type SyntheticPerson, syntheticPopulation, TEMPLATE_CSV_HEADER } from '
 import ExcelJS from 'exceljs';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { freePort } from '../apps/server/src/test/process.js';
+import { startServerProcess } from '../apps/server/src/test/process.js';
 import { signIn } from './lib/app-process.js';
 import { numberOption } from './lib/args.js';
 import { loadPeople } from './lib/load-people.js';
@@ -169,40 +169,20 @@ async function startBuiltServer(env: Record<string, string>, heapMb: number): Pr
   execFileSync(
     process.execPath,
     [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'packages/core', 'apps/server'],
-    {
-      cwd: REPO_ROOT,
-      stdio: 'inherit',
-    },
+    { cwd: REPO_ROOT, stdio: 'inherit' },
   );
-  const port = await freePort();
-  const heap = heapMb ? [`--max-old-space-size=${heapMb}`] : [];
-  const proc = spawn(process.execPath, [...heap, 'apps/server/dist/main.js'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', WEB_DIST: '/nonexistent', ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
+  const server = await startServerProcess(env, {
+    built: true,
+    nodeArgs: heapMb ? [`--max-old-space-size=${heapMb}`] : [],
   });
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  const origin = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 120_000; ; ) {
-    if (proc.exitCode !== null) throw new Error('the server exited while starting');
-    if (
-      await fetch(`${origin}/api/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    if (Date.now() > deadline) throw new Error('the server did not start');
-    await new Promise((r) => setTimeout(r, 200));
-  }
   return {
-    origin,
-    pid: proc.pid!,
+    origin: server.base,
+    pid: server.proc.pid!,
     async close() {
-      if (proc.exitCode !== null) return;
-      proc.kill('SIGTERM');
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
-      await exited;
+      if (server.proc.exitCode !== null) return;
+      server.proc.kill('SIGTERM');
+      const timer = setTimeout(() => server.proc.kill('SIGKILL'), 15_000);
+      await server.exited;
       clearTimeout(timer);
     },
   };

@@ -24,12 +24,17 @@ export interface ServerProcess {
 }
 
 /**
- * Starts the real server (`src/main.ts` through tsx) as a child process and waits until
- * `GET /api/health` answers. `env` is added to a clean test environment.
+ * Starts the real server (`src/main.ts` through tsx; with `built`, `dist/main.js` as production
+ * runs it) as a child process and waits until `GET /api/health` answers. `env` is added to a clean
+ * test environment; `nodeArgs` go to node (`--max-old-space-size=…`).
  */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  o: { built?: boolean; nodeArgs?: readonly string[] } = {},
+): Promise<ServerProcess> {
   const port = await freePort();
-  const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts'], {
+  const entry = o.built ? ['dist/main.js'] : ['--conditions=source', '--import', 'tsx', 'src/main.ts'];
+  const proc = spawn(process.execPath, [...(o.nodeArgs ?? []), ...entry], {
     cwd: SERVER_DIR,
     env: {
       ...process.env,

@@ -375,6 +375,8 @@ export async function planDosesInBulk(
   actor: Actor,
   items: readonly BulkDoseItem[],
   now: Date,
+  /** The people's counted doses when the caller has read them (`countedDosesOfPeople`; extended here as doses are planned). */
+  onRecord?: Map<string, q.PastDoseRow[]>,
 ): Promise<BulkDoseOutcome[]> {
   const facilities = new Map<string, FacilityRow | undefined>();
   const lots = new Map<string, LotRow | undefined>();
@@ -383,7 +385,7 @@ export async function planDosesInBulk(
     const lotKey = `${input.lotNumber}\u0000${input.vaccineCode}`;
     if (!lots.has(lotKey)) lots.set(lotKey, await findLotByNumber(db, input.lotNumber, input.vaccineCode));
   }
-  const history = await q.countedDosesOfPeople(db, [...new Set(items.map((i) => i.person.id))]);
+  const history = onRecord ?? (await q.countedDosesOfPeople(db, [...new Set(items.map((i) => i.person.id))]));
   const aside = new Set<string>();
   return items.map(({ input, person }): BulkDoseOutcome => {
     if (aside.has(person.id)) return { kind: 'one-by-one' };

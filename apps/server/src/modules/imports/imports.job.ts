@@ -42,7 +42,7 @@ import {
   findPeopleByIdNumbers,
   findPeopleByNameDobPhone,
   findPersonByIdNumber,
-  lockPeople,
+  lockPeopleByIdNumbers,
   type NewPersonPlan,
   type PeopleDeps,
   planNewPerson,
@@ -500,20 +500,18 @@ async function importRows(trx: Trx, ctx: RunContext, batch: PreparedBatch): Prom
     keys.filter((k): k is string => k !== undefined),
   );
 
-  // The people of the rows with an ID number: known ones locked (and re-read under the lock).
-  const idNumbers = [
-    ...new Set(batch.rows.flatMap(({ parsed }) => (parsed.ok && parsed.row.idNumber ? [parsed.row.idNumber] : []))),
-  ];
-  const found = await findPeopleByIdNumbers(trx, idNumbers);
-  const locked = await lockPeople(
-    trx,
-    [...found.values()].map((p) => p.id),
-  );
-  for (const [id, plan] of batch.reverify) {
-    const person = locked.get(id);
-    if (person?.verification_status === 'pending') locked.set(id, await reverifyPerson(trx, ctx.audit, plan, now));
+  // The people on record for the rows' ID numbers, read under their locks.
+  const idNumbers = batch.rows.flatMap(({ parsed }) => (parsed.ok && parsed.row.idNumber ? [parsed.row.idNumber] : []));
+  const locked = await lockPeopleByIdNumbers(trx, idNumbers);
+  for (const [idNumber, person] of locked) {
+    const plan = batch.reverify.get(person.id);
+    if (plan && person.verification_status === 'pending')
+      locked.set(idNumber, await reverifyPerson(trx, ctx.audit, plan, now));
   }
-  const onRecord = await countedDosesOfPeople(trx, [...locked.keys()]);
+  const onRecord = await countedDosesOfPeople(
+    trx,
+    [...locked.values()].map((p) => p.id),
+  );
 
   const newPeople = new Map<string, PersonRow>(); // by ID number
   const bulk: { index: number; row: ImportRow; person: PersonRow; isNew: boolean }[] = [];
@@ -536,13 +534,8 @@ async function importRows(trx: Trx, ctx: RunContext, batch: PreparedBatch): Prom
       continue;
     }
     seen.add(key);
-    const known = found.get(row.idNumber);
-    const person = known ? locked.get(known.id) : undefined;
-    if (known) {
-      if (!person || person.merged_into || person.id_number !== row.idNumber) {
-        oneByOne.push(i);
-        continue;
-      }
+    const person = locked.get(row.idNumber);
+    if (person) {
       const same = onRecord
         .get(person.id)
         ?.find((d) => d.administered_on === row.administeredOn && d.vaccine_code === row.vaccineCode);
@@ -573,6 +566,7 @@ async function importRows(trx: Trx, ctx: RunContext, batch: PreparedBatch): Prom
     ctx.actor,
     bulk.map(({ row, person }) => ({ input: doseInput(row, person.id), person })),
     now,
+    onRecord,
   );
   // A new person is created here when a dose of theirs is to be written here; one whose dose
   // needs the one-by-one path is left to it whole (it registers them as the desk would).

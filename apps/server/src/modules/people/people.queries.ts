@@ -19,13 +19,17 @@ export function findPersonForUpdate(db: Transaction<DB>, id: string) {
   return db.selectFrom('people').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
-/** Locks people's rows, in the order given (callers sort the ids: concurrent lockers then wait, never deadlock). */
-export async function findPeopleForUpdate(db: Transaction<DB>, ids: readonly string[]) {
-  if (!ids.length) return [];
+/**
+ * The living people holding these ID numbers, their rows locked in id order (concurrent lockers
+ * then wait, never deadlock; a row merged away meanwhile is no longer returned).
+ */
+export async function findLivingByIdNumbersForUpdate(db: Transaction<DB>, idNumbers: readonly string[]) {
+  if (!idNumbers.length) return [];
   return db
     .selectFrom('people')
     .selectAll()
-    .where(sql<boolean>`id = any(${sql.val([...ids])}::text[])`)
+    .where(sql<boolean>`id_number = any(${sql.val([...new Set(idNumbers)])}::text[])`)
+    .where('merged_into', 'is', null)
     .orderBy('id')
     .forUpdate()
     .execute();

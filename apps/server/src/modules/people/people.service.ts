@@ -507,10 +507,10 @@ export async function findPeopleByIdNumbers(
   return new Map(rows.map((p) => [p.id_number!, p]));
 }
 
-/** Locks people's rows for the caller's transaction, in id order (as `lockPerson` does one); the rows as locked, by id. */
-export async function lockPeople(trx: Trx, ids: readonly string[]): Promise<Map<string, PersonRow>> {
-  const rows = await q.findPeopleForUpdate(trx, [...new Set(ids)].sort());
-  return new Map(rows.map((p) => [p.id, p]));
+/** `findPeopleByIdNumbers` with the rows locked for the caller's transaction (as `lockPerson` locks one). */
+export async function lockPeopleByIdNumbers(trx: Trx, idNumbers: readonly string[]): Promise<Map<string, PersonRow>> {
+  const rows = await q.findLivingByIdNumbersForUpdate(trx, idNumbers);
+  return new Map(rows.map((p) => [p.id_number!, p]));
 }
 
 /** The person with this id; an id merged away resolves to the surviving record. */

@@ -170,7 +170,8 @@ export function reportImage(r: StatsReportRecord, map: UnitMap2025): ReportImage
   const hours = resolved ? Math.max(0, Math.floor((r.resolvedAt.getTime() - r.receivedAt.getTime()) / 3_600_000)) : 0;
   return {
     report_id: r.id,
-    day: vnDay(r.receivedAt),
+    // The day in Vietnam: a report received at 23:30 counts that day.
+    day: vietnamDay(r.receivedAt),
     ...placeOf(r, map),
     facility_id: r.facilityId,
     state: resolved ? 'resolved' : 'open',
@@ -178,11 +179,6 @@ export function reportImage(r: StatsReportRecord, map: UnitMap2025): ReportImage
     on_time: resolved ? r.resolvedAt.getTime() <= r.dueAt.getTime() : false,
     resolve_hours: Math.min(hours, 10 * REPORT_SLA_HOURS),
   };
-}
-
-/** The calendar day in Vietnam (UTC+7) of an instant: a report received at 23:30 counts that day. */
-export function vnDay(at: Date): string {
-  return vietnamDay(at);
 }
 
 /** One unit a record counts in, with its parents in both trees (`''` where none). */
