@@ -5,6 +5,7 @@ import { COMMON_ERRORS } from './errors/common.js';
 import { DOSE_ERRORS } from './errors/doses.js';
 import type { ErrorEntry } from './errors/entry.js';
 import { FACILITY_ERRORS } from './errors/facilities.js';
+import { HEALTH_BOOK_ERRORS } from './errors/health-book.js';
 import { IMPORT_ERRORS } from './errors/imports.js';
 import { PEOPLE_ERRORS } from './errors/people.js';
 import { POPULATION_ERRORS } from './errors/population.js';
@@ -29,6 +30,7 @@ export const ERROR_CATALOGUE_PARTS = {
   users: USER_ERRORS,
   people: PEOPLE_ERRORS,
   portal: PORTAL_ERRORS,
+  healthBook: HEALTH_BOOK_ERRORS,
   sessions: SESSION_ERRORS,
   doses: DOSE_ERRORS,
   stock: STOCK_ERRORS,
@@ -59,6 +61,7 @@ export const ERROR_CATALOGUE = {
   ...USER_ERRORS,
   ...PEOPLE_ERRORS,
   ...PORTAL_ERRORS,
+  ...HEALTH_BOOK_ERRORS,
   ...SESSION_ERRORS,
   ...DOSE_ERRORS,
   ...STOCK_ERRORS,

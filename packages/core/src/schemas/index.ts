@@ -20,3 +20,4 @@ export * from './sms.js';
 export * from './stats.js';
 export * from './stock.js';
 export * from './users.js';
+export * from './health-book.js';

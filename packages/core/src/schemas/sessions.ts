@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DOSE_KINDS } from '../doses/rules.js';
 import { isoDateSchema, isoDateTimeSchema } from './common.js';
+import { CHECK_IN_QR_PREFIX } from './health-book.js';
 import { doseOverrideSchema, doseSchema } from './doses.js';
 
 /**
@@ -142,10 +143,12 @@ export const checkInBodySchema = z
     registrationQr: z.string().min(4).max(40).optional(),
     /** The certificate QR (HC1:…) the citizen's e-health book shows: the person it was issued to. */
     healthBookQr: z.string().startsWith('HC1:').max(4000).optional(),
+    /** The e-health book's check-in QR (TCSK:…, short-lived, no personal data): the person it was made for. */
+    checkInQr: z.string().startsWith(CHECK_IN_QR_PREFIX).max(200).optional(),
     method: z.enum(CHECK_IN_METHODS).default('search'),
   })
-  .refine((b) => [b.personId, b.registrationQr, b.healthBookQr].filter(Boolean).length === 1, {
-    message: 'give one of personId, registrationQr, healthBookQr',
+  .refine((b) => [b.personId, b.registrationQr, b.healthBookQr, b.checkInQr].filter(Boolean).length === 1, {
+    message: 'give one of personId, registrationQr, healthBookQr, checkInQr',
     path: ['personId'],
   });
 export type CheckInBody = z.input<typeof checkInBodySchema>;
