@@ -102,12 +102,11 @@ export const addMemberBodySchema = z.object({
 });
 export type AddMemberBody = z.infer<typeof addMemberBodySchema>;
 
-/** The answer (202), whether or not the details matched a record with a phone. */
-export const addMemberStartedSchema = z.object({
-  requestId: z.string(),
-  /** The last digits of the phone on record the OTP went to, when one did — never otherwise. */
-  sentTo: z.string().nullable(),
-});
+/**
+ * The answer (202), the same whether or not the details matched a record with a phone: the OTP
+ * goes to the phone on the member's record (a child without one: the parent's phone on it).
+ */
+export const addMemberStartedSchema = z.object({ requestId: z.string() });
 
 export const memberRequestParamsSchema = z.object({ requestId: z.string().min(1).max(64) });
 export const memberParamsSchema = z.object({ personId: z.string().min(1).max(64) });
