@@ -17,6 +17,7 @@ import { statsSources } from './bootstrap/stats-sources.js';
 import type { Config } from './config.js';
 import { type Database, type DatabaseKind, openDatabase } from './db/database.js';
 import type { DB } from './db/schema.js';
+import { unitOfWork } from './db/transaction.js';
 import { collectRoutes } from './lib/access.js';
 import { registerDbLanes } from './lib/db-lanes.js';
 import { clientErrorHandler, handleError, registerErrorHandling } from './lib/error-handler.js';
@@ -37,6 +38,8 @@ import { resolveMasterKey, SigningKeys } from './modules/certificates/keys.servi
 import { dosesRoutes } from './modules/doses/doses.routes.js';
 import { facilitiesRoutes } from './modules/facilities/facilities.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { bookDeps, healthBookRoutes } from './modules/health-book/health-book.routes.js';
+import { sendDueReminders } from './modules/health-book/health-book.service.js';
 import { IMPORT_BATCH_SIZE, IMPORT_BATCH_SIZE_EMBEDDED, runImports } from './modules/imports/imports.job.js';
 import { importsRoutes } from './modules/imports/imports.routes.js';
 import { lotsRoutes } from './modules/lots/lots.routes.js';
@@ -249,6 +252,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(smsRoutes);
   await app.register(portalRoutes);
   await app.register(registrationsRoutes);
+  await app.register(healthBookRoutes);
   await app.register(reportsRoutes);
   await app.register(mergeRoutes);
   await app.register(approvalsRoutes);
@@ -315,6 +319,11 @@ function startJobs(app: FastifyInstance): void {
       leaseMs: app.config.importsLeaseMs,
       batchSize: app.config.database.kind === 'pglite' ? IMPORT_BATCH_SIZE_EMBEDDED : IMPORT_BATCH_SIZE,
     }),
+  );
+  // The e-health book's next-dose reminders: an SMS on the day a member's dose is due (the job
+  // runs through the day; each reminder is sent once, marked in the same transaction).
+  every(app, 15 * 60_000, 'health-book reminders', () =>
+    unitOfWork(app.db, (trx) => sendDueReminders(trx, bookDeps(app), systemAuditContext('health-book-reminders'))),
   );
   every(
     app,

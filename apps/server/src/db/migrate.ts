@@ -16,6 +16,7 @@ import * as m0014 from './migrations/2026_12_02_0014_name_words.js';
 import * as m0015 from './migrations/2026_12_02_0015_stats.js';
 import * as m0016 from './migrations/2026_12_02_0016_stats_unit_narrow.js';
 import * as m0017 from './migrations/2026_12_02_0017_imports.js';
+import * as m0018 from './migrations/2026_12_02_0018_health_book.js';
 import type { DB } from './schema.js';
 
 /**
@@ -40,6 +41,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_12_02_0015_stats': m0015,
   '2026_12_02_0016_stats_unit_narrow': m0016,
   '2026_12_02_0017_imports': m0017,
+  '2026_12_02_0018_health_book': m0018,
 };
 
 /** Brings the schema to the latest version; throws with the failing migration's error. */

@@ -33,6 +33,10 @@ export interface DB {
   sms_messages: SmsMessageTable;
   rate_counters: RateCounterTable;
   portal_lookups: PortalLookupTable;
+  health_book_otps: HealthBookOtpTable;
+  health_book_devices: HealthBookDeviceTable;
+  health_book_members: HealthBookMemberTable;
+  health_book_check_ins: HealthBookCheckInTable;
   reports: ReportTable;
   registrations: RegistrationTable;
   report_actions: ReportActionTable;
@@ -533,6 +537,55 @@ export interface PortalLookupTable {
   expires_at: Timestamp;
   verified_at: Timestamp | null;
   ip: string | null;
+}
+
+export interface HealthBookOtpTable {
+  id: string;
+  purpose: 'sign_in' | 'add_member';
+  phone: string;
+  device_id: string | null;
+  person_id: string | null;
+  otp_hash: string;
+  attempts: Generated<number>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  verified_at: Timestamp | null;
+  ip: string | null;
+}
+export type HealthBookOtpRow = Selectable<HealthBookOtpTable>;
+
+export interface HealthBookDeviceTable {
+  id: string;
+  phone: string;
+  token_hash: string;
+  name: string;
+  user_agent: string | null;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+}
+export type HealthBookDeviceRow = Selectable<HealthBookDeviceTable>;
+
+export interface HealthBookMemberTable {
+  phone: string;
+  person_id: string;
+  added_at: Timestamp | null;
+  removed_at: Timestamp | null;
+  reminder: Generated<boolean>;
+  /** Stored as `date`: read back as 'YYYY-MM-DD' (the database's date parser). */
+  reminded_for: string | null;
+  updated_at: Timestamp;
+}
+export type HealthBookMemberRow = Selectable<HealthBookMemberTable>;
+
+export interface HealthBookCheckInTable {
+  id: string;
+  person_id: string;
+  device_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
 }
 
 export type ReportCategory = 'missing_dose' | 'wrong_dose' | 'wrong_personal_info' | 'other';

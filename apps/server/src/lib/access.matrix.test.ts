@@ -919,6 +919,10 @@ const FIXTURES: Record<string, Fixture> = {
     };
   },
   'GET /api/stats/population': async () => ({ req: { method: 'GET', url: '/api/stats/population' } }),
+  // Ending the e-health book's device sessions of a phone (national administrators only).
+  'POST /api/admin/health-book/revocations': async () => ({
+    req: { method: 'POST', url: '/api/admin/health-book/revocations', body: { phone: '0987654321' } },
+  }),
   'GET /api/imports/template.csv': async () => ({ req: { method: 'GET', url: '/api/imports/template.csv' } }),
   'GET /api/imports/template.xlsx': async () => ({
     req: { method: 'GET', url: '/api/imports/template.xlsx' },

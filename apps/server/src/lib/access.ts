@@ -10,6 +10,8 @@ import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
  */
 export const SCOPE_RULES = {
   public: 'anyone, without a session (public portal, verifiers, health check)',
+  household:
+    "the e-health book: the household of the signed-in device's phone — its members' records, certificates, reports and the phone's devices (401 without the device's session, 404 for anyone else)",
   self: "the caller's own session or account",
   reference: 'national reference data, the same for every staff member',
   national: 'the whole nation: national administrators only',

@@ -1,4 +1,4 @@
 export * from './calendar.js';
 export * from './codes.js';
-export * from './rules.js';
 export * from './next-dose.js';
+export * from './rules.js';

@@ -29,7 +29,12 @@ export type NextDose =
       readonly vaccineCode: string | null;
       readonly message: Localized;
     }
-  | { readonly due: false; readonly reason: 'complete' | 'too_young'; readonly from: string | null; readonly message: Localized };
+  | {
+      readonly due: false;
+      readonly reason: 'complete' | 'too_young';
+      readonly from: string | null;
+      readonly message: Localized;
+    };
 
 /** The youngest age (whole years) any COVID-19 vaccine was given at in Vietnam. */
 export const YOUNGEST_VACCINATION_AGE = 5;

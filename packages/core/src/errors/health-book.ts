@@ -28,12 +28,12 @@ export const HEALTH_BOOK_ERRORS = {
     en: 'No signed-in device has this id.',
   },
   check_in_token_invalid: {
-    status: 400,
+    status: 422,
     vi: 'Mã QR tiếp nhận của Sổ sức khỏe điện tử không hợp lệ (đã bị sửa hoặc không do hệ thống cấp).',
     en: 'The e-health book check-in QR is not valid (altered, or not issued by the platform).',
   },
   check_in_token_expired: {
-    status: 400,
+    status: 422,
     vi: 'Mã QR tiếp nhận đã hết hạn; người dân mở lại Sổ sức khỏe điện tử để lấy mã mới.',
     en: 'The check-in QR has expired; the citizen opens the e-health book again for a new one.',
   },

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { DOSE_KINDS } from '../doses/rules.js';
 import { isoDateSchema, isoDateTimeSchema } from './common.js';
-import { CHECK_IN_QR_PREFIX } from './health-book.js';
 import { doseOverrideSchema, doseSchema } from './doses.js';
+import { CHECK_IN_QR_PREFIX } from './health-book.js';
 
 /**
  * The session at the site (`/api/sessions`, `/api/visits`): the contract the server validates and

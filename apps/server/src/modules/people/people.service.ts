@@ -990,6 +990,21 @@ export function findPeopleByNameDobPhone(
     .execute();
 }
 
+/**
+ * Living people whose record carries this phone (normalised), oldest first: the household of the
+ * e-health book. At most `limit`: a phone shared by a whole village is not a household.
+ */
+export function findPeopleByPhone(db: Executor, phone: string, limit: number): Promise<PersonRow[]> {
+  return db
+    .selectFrom('people')
+    .selectAll()
+    .where('phone', '=', phone)
+    .where('merged_into', 'is', null)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
 /** Several people at once by id, as stored (lists such as the identity approvals'). */
 export async function peopleByIds(db: Executor, ids: readonly string[]): Promise<Map<string, PersonRow>> {
   if (!ids.length) return new Map();

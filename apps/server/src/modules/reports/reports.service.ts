@@ -2,12 +2,13 @@ import { randomInt } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { normalizeIdNumber, normalizeName, normalizePhone, reportDueAt, uuidv7, vietnamDay } from '@tiemchung/core';
+import { sql } from 'kysely';
 import type { ReportCategory, ReportRow } from '../../db/schema.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import { AppError, ruleError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { getFacility } from '../facilities/facilities.service.js';
-import { findPersonByIdNumber } from '../people/people.service.js';
+import { findPersonByIdNumber, getPerson } from '../people/people.service.js';
 import { queueSms, type SmsProvider } from '../sms/sms.service.js';
 import { markReportsForStats } from '../stats/stats.marks.js';
 import { type EvidenceType, reencodeEvidence } from './evidence-image.js';
@@ -40,6 +41,11 @@ export interface NewReport {
   readonly description: string;
   readonly provinceCode?: string;
   readonly dose?: { administeredOn?: string; vaccineCode?: string; facilityId?: string };
+  /**
+   * The person the report is about, when the caller knows it (the e-health book files reports
+   * about its household's members): linked even without an ID number.
+   */
+  readonly personId?: string;
 }
 
 /**
@@ -63,7 +69,11 @@ export async function createReport(
   }
   const facility = input.dose?.facilityId ? await getFacility(trx, input.dose.facilityId) : undefined;
   if (input.dose?.facilityId && !facility) throw new AppError('unknown_facility', { field: 'dose.facilityId' });
-  const person = idNumber ? await findPersonByIdNumber(trx, idNumber) : undefined;
+  const person = input.personId
+    ? await getPerson(trx, input.personId)
+    : idNumber
+      ? await findPersonByIdNumber(trx, idNumber)
+      : undefined;
   const route = routeReport({
     category: input.category,
     doseFacility: facility
@@ -173,6 +183,25 @@ export async function reportForCitizen(
     .where('tracking_code', '=', trackingCode.trim().toUpperCase())
     .where('phone', '=', p.value)
     .executeTakeFirst();
+}
+
+/**
+ * The reports a household filed or that are about its members: those linked to one of `personIds`
+ * or filed with the household's phone, newest first (the e-health book's list).
+ */
+export async function reportsOfHousehold(
+  db: Executor,
+  phone: string,
+  personIds: readonly string[],
+  limit = 50,
+): Promise<ReportRow[]> {
+  return db
+    .selectFrom('reports')
+    .selectAll()
+    .where((eb) => eb.or([eb('phone', '=', phone), sql<boolean>`person_id = any(${sql.val([...personIds])}::text[])`]))
+    .orderBy('received_at', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 export const EVIDENCE_MAX_BYTES = 5 * 1024 * 1024;

@@ -25,6 +25,7 @@ import { auditContextOf } from '../audit/audit.service.js';
 import { batchPdf } from '../certificates/certificates.pdf.js';
 import { personOfCertificateQr, sessionCertificates } from '../certificates/certificates.service.js';
 import { presentDose } from '../doses/doses.service.js';
+import { personOfCheckInQr } from '../health-book/health-book.service.js';
 import { personFromRegistrationQr, planRegistrationCheckIn } from '../portal/registrations.service.js';
 import {
   checkIn,
@@ -112,7 +113,7 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
       const actor = actorOf(request);
       const audit = auditContextOf(request);
       // Before the unit of work opens: the registry is asked about a registrant not on record yet,
-      // and a health-book QR's signature is checked.
+      // and a health-book QR's signature (its certificate's or its check-in token's) is checked.
       const registration = request.body.registrationQr
         ? await planRegistrationCheckIn(
             app.db,
@@ -123,7 +124,9 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
         : undefined;
       const healthBookPersonId = request.body.healthBookQr
         ? await personOfCertificateQr(app.db, request.body.healthBookQr, now())
-        : undefined;
+        : request.body.checkInQr
+          ? await personOfCheckInQr(app.db, app.deps.portalSecret, request.body.checkInQr, now())
+          : undefined;
       // The registrant's record (made or found) and the visit commit together.
       const { visit, created } = await unitOfWork(app.db, async (trx) => {
         let personId = request.body.personId;
