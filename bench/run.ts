@@ -14,6 +14,7 @@ import { main as overdueQueue, overdueQueueOptionsSpec } from './overdue-queue.j
 import { main as overload, overloadOptionsSpec } from './overload.js';
 import { main as peopleSearch, peopleSearchOptionsSpec } from './people-search.js';
 import { main as stats, statsOptionsSpec } from './stats.js';
+import { main as verification, verificationOptionsSpec } from './verification.js';
 
 type OptionsSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -32,6 +33,7 @@ const SCENARIOS: readonly Scenario[] = [
   { name: 'overload', main: overload, options: overloadOptionsSpec },
   { name: 'stats', main: stats, options: statsOptionsSpec },
   { name: 'imports', main: imports, options: importsOptionsSpec },
+  { name: 'verification', main: verification, options: verificationOptionsSpec },
 ];
 
 /** Splits `--only a,b` off the arguments; the rest goes to the scenarios. */

@@ -139,6 +139,41 @@ export async function importVerifyKey(entry: TrustListKey): Promise<WebCryptoKey
   }
 }
 
+const importedKeys = new WeakMap<TrustListKey, Promise<WebCryptoKey>>();
+
+/**
+ * {@link importVerifyKey}, once per trust-list entry (object): a verifier that keeps its trust list
+ * parses each key once, not on every certificate. A key that cannot be imported is not kept.
+ */
+export function importVerifyKeyCached(entry: TrustListKey): Promise<WebCryptoKey> {
+  let key = importedKeys.get(entry);
+  if (!key) {
+    key = importVerifyKey(entry);
+    importedKeys.set(entry, key);
+    key.catch(() => importedKeys.delete(entry));
+  }
+  return key;
+}
+
+const kidIndexes = new WeakMap<object, ReadonlyMap<string, readonly TrustListKey[]>>();
+
+/** The entries of a trust list with this kid (ids may collide), from an index built once per list. */
+export function trustListKeysByKid(list: TrustList, kid: string): readonly TrustListKey[] {
+  const keys = trustListKeys(list);
+  let index = kidIndexes.get(keys);
+  if (!index) {
+    const built = new Map<string, TrustListKey[]>();
+    for (const k of keys) {
+      const same = built.get(k.kid);
+      if (same) same.push(k);
+      else built.set(k.kid, [k]);
+    }
+    index = built;
+    kidIndexes.set(keys, index);
+  }
+  return index.get(kid) ?? [];
+}
+
 /** Verifies a COSE signature with an imported key: ES256 needs exactly 64 bytes (r‖s); PS256 uses a 32-byte salt. */
 export async function verifySignature(
   alg: HcertAlg,

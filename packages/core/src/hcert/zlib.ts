@@ -1,8 +1,10 @@
 import { HcertError } from './errors.js';
+import { zlibInflateSync } from './inflate.js';
 
 /**
- * zlib (RFC 1950: deflate with the 2-byte header and Adler-32 trailer) through the Compression
- * Streams API, which Node 20 and every current browser have: no `node:zlib`, no polyfill.
+ * zlib (RFC 1950: deflate with the 2-byte header and Adler-32 trailer): inflating with core's own
+ * synchronous inflate (`inflate.ts`), deflating through the Compression Streams API, which Node
+ * and every current browser have — no `node:zlib`, no polyfill.
  */
 
 /**
@@ -53,8 +55,16 @@ export async function zlibDeflate(bytes: Uint8Array): Promise<Uint8Array<ArrayBu
  * bad checksum, truncated) or would inflate beyond `maxBytes`.
  */
 export async function zlibInflate(bytes: Uint8Array, maxBytes = MAX_INFLATED_BYTES): Promise<Uint8Array<ArrayBuffer>> {
+  return zlibInflateChecked(bytes, maxBytes);
+}
+
+/**
+ * {@link zlibInflate} without a promise: core's own inflate (`inflate.ts`); for a QR's few hundred
+ * bytes much faster than a `DecompressionStream`, whose setup cost dominates (BENCHMARKS.md).
+ */
+export function zlibInflateChecked(bytes: Uint8Array, maxBytes = MAX_INFLATED_BYTES): Uint8Array<ArrayBuffer> {
   try {
-    return await pump(bytes, new DecompressionStream('deflate') as ByteTransform, maxBytes);
+    return zlibInflateSync(bytes, maxBytes);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     throw new HcertError('zlib', `The data is not a valid zlib stream (${why}).`, { cause: e });
