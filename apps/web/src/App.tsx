@@ -1,10 +1,13 @@
 import { Route, Routes } from 'react-router';
-import { PublicArea, StaffArea } from './areas';
+import { HealthBookArea, PublicArea, StaffArea } from './areas';
 import { RequireAuth } from './auth/RequireAuth';
 import { paths } from './paths';
 import { AppShell } from './ui/AppShell';
 
-/** Top-level routes: the staff area under /quan-tri (signed-in only), everything else public. */
+/**
+ * Top-level routes: the staff area under /quan-tri (signed-in only), the citizen's e-health book
+ * under /so-suc-khoe, everything else public.
+ */
 export function App() {
   return (
     <Routes>
@@ -17,6 +20,7 @@ export function App() {
             </RequireAuth>
           }
         />
+        <Route path={`${paths.healthBook}/*`} element={<HealthBookArea />} />
         <Route path="*" element={<PublicArea />} />
       </Route>
     </Routes>

@@ -1,6 +1,6 @@
 import type { Ref } from 'react';
+import { tidyFormDate } from '../ui/dates';
 import { TextField } from '../ui/Field';
-import { tidyFormDate } from './format';
 
 export interface DateFieldProps {
   inputRef?: Ref<HTMLInputElement>;

@@ -24,7 +24,10 @@ function ServiceIcon({ path }: { path: string }) {
   );
 }
 
-/** `/`: the citizens' portal (look-up, report, registration), the verifier and the way in for health workers. */
+/**
+ * `/`: the citizens' portal (look-up, report, registration), the e-health book, the verifier and
+ * the way in for health workers.
+ */
 export function LandingPage() {
   const { t } = useTranslation();
   const tp = usePublicT();
@@ -86,6 +89,17 @@ export function LandingPage() {
         </ul>
 
         <div className="landing-more">
+          <section className="landing-more__item stack stack--tight" aria-labelledby="health-book-title">
+            <h2 id="health-book-title" className="h3">
+              {tp('healthBook.title')}
+            </h2>
+            <p className="text-muted">{tp('healthBook.text')}</p>
+            <p>
+              <Link className={buttonClass('secondary')} to={paths.healthBook}>
+                {tp('healthBook.link')}
+              </Link>
+            </p>
+          </section>
           <section className="landing-more__item stack stack--tight" aria-labelledby="verifier-title">
             <h2 id="verifier-title" className="h3">
               {tp('verifier.title')}
