@@ -17,6 +17,20 @@ const apiProxy: Record<string, ProxyOptions> = {
  * any JavaScript runs; each with the lazy chunks it shows, which its HTML preloads.
  */
 const PUBLIC_AREA = 'src/public/PublicArea.tsx';
+/**
+ * The e-health book (/so-suc-khoe) is an app of its own on the home screen: its page links its
+ * own manifest (public/so-suc-khoe.webmanifest) and carries the iOS home-screen tags. The same
+ * tags are put in place in the browser when the book is reached otherwise (src/health-book/head.ts).
+ */
+const HEALTH_BOOK_HEAD = {
+  manifest: '/so-suc-khoe.webmanifest',
+  tags: [
+    '<link rel="apple-touch-icon" href="/icons/so-suc-khoe-apple-touch-180.png">',
+    '<meta name="apple-mobile-web-app-capable" content="yes">',
+    '<meta name="mobile-web-app-capable" content="yes">',
+    '<meta name="apple-mobile-web-app-title" content="Sổ sức khỏe">',
+  ],
+};
 const prerenderRoutes: PrerenderRoute[] = [
   { path: '/', modules: [PUBLIC_AREA] },
   { path: '/dang-nhap', modules: [PUBLIC_AREA] },
@@ -26,11 +40,13 @@ const prerenderRoutes: PrerenderRoute[] = [
   { path: '/dang-ky', modules: [PUBLIC_AREA, 'src/portal/RegisterPage.tsx'] },
   { path: '/xac-thuc', modules: [PUBLIC_AREA, 'src/verify/VerifyPage.tsx'] },
   { path: '/thong-ke', modules: [PUBLIC_AREA, 'src/stats/StatsPage.tsx'] },
+  { path: '/so-suc-khoe', modules: ['src/health-book/HealthBookArea.tsx'], head: HEALTH_BOOK_HEAD },
 ];
 
 /**
  * The service worker (production builds only; registered in main.tsx): precaches the built app
- * so that a vaccination site can reload it without network after one online visit. A pre-rendered
+ * so that a vaccination site — or a citizen's e-health book (/so-suc-khoe, within its scope '/')
+ * — can reload it without network after one online visit. A pre-rendered
  * page is served for its own path; other navigations fall back to the bare shell app.html
  * (client-side routes), never the API: `/api/*` always goes to the network, where the site's own
  * offline queue (src/staff/session/offline) takes over.
@@ -52,7 +68,8 @@ const pwa = VitePWA({
     icons: [{ src: '/favicon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
   },
   workbox: {
-    globPatterns: ['**/*.{js,css,html,svg,webmanifest}'],
+    // The e-health book's manifest and icons too: installed, it starts offline from the cache.
+    globPatterns: ['**/*.{js,css,html,svg,webmanifest,png}'],
     navigateFallback: '/app.html',
     navigateFallbackDenylist: [/^\/api(\/|$)/],
     cleanupOutdatedCaches: true,

@@ -11,6 +11,15 @@ export interface PrerenderRoute {
   readonly path: string;
   /** Source modules (relative to the web app's root) whose chunks, CSS and imports the page needs at once. */
   readonly modules: readonly string[];
+  /** The page's own `<head>`: another web manifest (an app of its own, e.g. the e-health book), more tags. */
+  readonly head?: PageHead;
+}
+
+export interface PageHead {
+  /** The `href` of the page's `<link rel="manifest">` instead of the app's. */
+  readonly manifest?: string;
+  /** Elements added to `<head>` as written (`<meta name="…" content="…">`, `<link rel="…" href="…">`). */
+  readonly tags?: readonly string[];
 }
 
 interface RenderModule {
@@ -54,9 +63,12 @@ export function pageHtml(
   rendered: { html: string; title: string | null },
   assets: { js: string[]; css: string[] },
   readCss: (file: string) => string,
+  head: PageHead = {},
 ): string {
   if (!template.includes('<div id="root"></div>'))
     throw new Error('pre-render: no empty <div id="root"> in index.html');
+  if (head.manifest !== undefined && !/<link rel="manifest" href="[^"]*">/.test(template))
+    throw new Error('pre-render: no <link rel="manifest"> in index.html to replace');
   const already = (file: string) => template.includes(`/${file}"`);
   const links = [
     ...assets.css
@@ -80,7 +92,11 @@ export function pageHtml(
   );
   if (rendered.title)
     html = html.replace(/<title>[^<]*<\/title>/, () => `<title>${escapeHtml(rendered.title!)}</title>`);
-  return html.replace('</head>', () => `  ${links.join('\n    ')}\n  </head>`);
+  if (head.manifest !== undefined) {
+    const href = escapeHtml(head.manifest).replace(/"/g, '&quot;');
+    html = html.replace(/<link rel="manifest" href="[^"]*">/, () => `<link rel="manifest" href="${href}">`);
+  }
+  return html.replace('</head>', () => `  ${[...(head.tags ?? []), ...links].join('\n    ')}\n  </head>`);
 }
 
 /** `/` → `index.html`, `/tra-cuu` → `tra-cuu.html`, `/phan-anh/tra-cuu` → `phan-anh/tra-cuu.html`. */
@@ -91,7 +107,8 @@ export function fileOf(route: string): string {
 /**
  * Build-time pre-rendering of the public pages: after the client build, `entry` (src/prerender.tsx)
  * is built for Node and renders each route; its HTML goes into a copy of index.html with the
- * page's title, its chunks as modulepreload and its style sheets inline, written as the file the server
+ * page's title, its own head (see {@link PageHead}), its chunks as modulepreload and its style
+ * sheets inline, written as the file the server
  * sends for that path (see {@link fileOf}). The untouched index.html is kept as `app.html`, the
  * shell for every other route (staff pages, 404) and the service worker's navigation fallback.
  * Runs before the service worker is generated, so that the pages are precached.
@@ -140,8 +157,13 @@ export function prerenderPages(options: { entry: string; routes: readonly Preren
             const rendered = await renderer.renderPage(route.path);
             const file = path.join(outDir, fileOf(route.path));
             await mkdir(path.dirname(file), { recursive: true });
-            const html = pageHtml(template, route.path, rendered, assetsOf(manifest, route.modules), (css) =>
-              readFileSync(path.join(outDir, css), 'utf8'),
+            const html = pageHtml(
+              template,
+              route.path,
+              rendered,
+              assetsOf(manifest, route.modules),
+              (css) => readFileSync(path.join(outDir, css), 'utf8'),
+              route.head,
             );
             await writeFile(file, html);
           }
