@@ -36,11 +36,21 @@ const SEARCH_DELAY_MS = 300;
 const REGISTRATION_QR = /^TCDK:DK-[2-9A-HJ-NP-Z]{8}$/i;
 /** The certificate QR the citizen's e-health book shows (EU DCC, signed by the platform). */
 const HEALTH_BOOK_QR = /^HC1:/;
+/** The e-health book's check-in QR (core's CHECK_IN_QR_PREFIX + an opaque signed token, 15 minutes). */
+const CHECK_IN_QR = /^TCSK:\S+$/;
+/** The server's refusals of a check-in QR, each with its own words at the desk. */
+const CHECK_IN_TOKEN_ERRORS = {
+  check_in_token_expired: 'session.checkIn.checkInTokenExpired',
+  check_in_token_invalid: 'session.checkIn.checkInTokenInvalid',
+} as const;
+const isTokenError = (code: string): code is keyof typeof CHECK_IN_TOKEN_ERRORS =>
+  Object.hasOwn(CHECK_IN_TOKEN_ERRORS, code);
 const QR_IDLE_MS = 600;
 const MIN_QUERY_LENGTH = 2;
 
 function searchTerm(text: string): string {
-  if (REGISTRATION_QR.test(text.trim()) || HEALTH_BOOK_QR.test(text.trim())) return '';
+  const code = text.trim();
+  if (REGISTRATION_QR.test(code) || HEALTH_BOOK_QR.test(code) || CHECK_IN_QR.test(code)) return '';
   const term = text.trim().replace(/\s+/g, ' ');
   return term.length >= MIN_QUERY_LENGTH && !looksLikeQr(term) ? term : '';
 }
@@ -256,19 +266,23 @@ export function CheckInBox({ view, handleRef }: CheckInBoxProps) {
 
   /**
    * A QR the server resolves to the person: the one a citizen got when registering on the portal
-   * (TCDK:DK-…; the person may not be on record yet, the server registers them from it), or the
-   * certificate QR of their e-health book (HC1:…; the server checks its signature). Both need the
-   * network.
+   * (TCDK:DK-…; the person may not be on record yet, the server registers them from it), the
+   * certificate QR of their e-health book (HC1:…; the server checks its signature), or the book's
+   * short-lived check-in QR (TCSK:…; refused when expired or altered, each said in its own words).
+   * All need the network.
    */
-  const handleServerQr = async (kind: 'registration' | 'healthBook', raw: string) => {
+  const handleServerQr = async (kind: 'registration' | 'healthBook' | 'checkIn', raw: string) => {
     if (busyRef.current) return;
     busyRef.current = true;
     setBusy(true);
     try {
+      const body = { id: uuid() };
       const visit =
         kind === 'registration'
-          ? await sessionApi.checkInRegistration(sessionId, { id: uuid(), registrationQr: raw })
-          : await sessionApi.checkInHealthBook(sessionId, { id: uuid(), healthBookQr: raw });
+          ? await sessionApi.checkInRegistration(sessionId, { ...body, registrationQr: raw })
+          : kind === 'healthBook'
+            ? await sessionApi.checkInHealthBook(sessionId, { ...body, healthBookQr: raw })
+            : await sessionApi.checkInToken(sessionId, { ...body, checkInQr: raw });
       const message = t(`session.checkIn.${kind}Done`, { n: visit.queueNumber });
       setNotice({ kind: 'done', text: message });
       announce(message);
@@ -280,10 +294,13 @@ export function CheckInBox({ view, handleRef }: CheckInBoxProps) {
         title: t(`session.checkIn.${kind}Failed`),
         text: isNetworkError(error)
           ? t(`session.checkIn.${kind}NeedsNetwork`)
-          : error instanceof Error
-            ? error.message
-            : String(error),
+          : isApiError(error) && isTokenError(error.code)
+            ? t(CHECK_IN_TOKEN_ERRORS[error.code])
+            : error instanceof Error
+              ? error.message
+              : String(error),
       });
+      inputRef.current?.select();
     } finally {
       busyRef.current = false;
       setBusy(false);
@@ -295,6 +312,7 @@ export function CheckInBox({ view, handleRef }: CheckInBoxProps) {
     const code = raw.trim();
     if (REGISTRATION_QR.test(code)) void handleServerQr('registration', code.toUpperCase());
     else if (HEALTH_BOOK_QR.test(code)) void handleServerQr('healthBook', code);
+    else if (CHECK_IN_QR.test(code)) void handleServerQr('checkIn', code);
     else if (looksLikeQr(code)) void handleQr(code);
     else return false;
     return true;

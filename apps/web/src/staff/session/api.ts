@@ -83,6 +83,12 @@ export const sessionApi = {
   /** Check-in by the certificate QR of the citizen's e-health book (HC1:…): the server finds the holder. */
   checkInHealthBook: (sessionId: string, body: { id: string; healthBookQr: string }) =>
     api.post<Visit>(`/api/sessions/${enc(sessionId)}/visits`, { ...body, method: 'health_book_qr' }),
+  /**
+   * Check-in by the e-health book's check-in QR (TCSK:…, short-lived, no personal data): the
+   * server checks the token's signature and expiry and finds the member it was made for.
+   */
+  checkInToken: (sessionId: string, body: { id: string; checkInQr: string }) =>
+    api.post<Visit>(`/api/sessions/${enc(sessionId)}/visits`, { ...body, method: 'health_book_qr' }),
   /** Registrants a facility invited for a day (`GET /api/registrations?status=invited&…`). */
   invited: (facilityId: string, day: string, signal?: AbortSignal) =>
     api
