@@ -508,7 +508,13 @@ describe('accessibility (browser)', () => {
     it('every public page, and each form with its validation errors shown', { timeout: 600_000 }, async () => {
       const found: string[] = [];
       const page = await newPage();
-      const pages = [paths.landing, paths.login, ...Object.values(publicPaths), '/khong-co-trang-nay'];
+      const pages = [
+        paths.landing,
+        paths.login,
+        ...Object.values(publicPaths),
+        paths.healthBook,
+        '/khong-co-trang-nay',
+      ];
       for (const path of pages) {
         await page.goto(path);
         await check(page, path, found);
