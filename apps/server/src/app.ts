@@ -65,6 +65,7 @@ import { statsPublicRoutes } from './modules/stats/stats.public.routes.js';
 import { rebuildStats } from './modules/stats/stats.rebuild.js';
 import { statsRoutes } from './modules/stats/stats.routes.js';
 import { stockRoutes } from './modules/stock/stock.routes.js';
+import { trustRoutes } from './modules/trust/trust.routes.js';
 import { unitsRoutes } from './modules/units/units.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { vaccinesRoutes } from './modules/vaccines/vaccines.routes.js';
@@ -253,6 +254,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(portalRoutes);
   await app.register(registrationsRoutes);
   await app.register(healthBookRoutes);
+  await app.register(trustRoutes);
   await app.register(reportsRoutes);
   await app.register(mergeRoutes);
   await app.register(approvalsRoutes);

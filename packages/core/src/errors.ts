@@ -15,6 +15,7 @@ import { DOSE_RULE_ERRORS, IDENTITY_GATE_ERRORS, IDENTITY_RULE_ERRORS } from './
 import { SESSION_ERRORS } from './errors/sessions.js';
 import { STATS_ERRORS } from './errors/stats.js';
 import { STOCK_ERRORS } from './errors/stock.js';
+import { TRUST_ERRORS } from './errors/trust.js';
 import { UNIT_ERRORS } from './errors/units.js';
 import { USER_ERRORS } from './errors/users.js';
 import type { Lang, Localized } from './i18n.js';
@@ -31,6 +32,7 @@ export const ERROR_CATALOGUE_PARTS = {
   people: PEOPLE_ERRORS,
   portal: PORTAL_ERRORS,
   healthBook: HEALTH_BOOK_ERRORS,
+  trust: TRUST_ERRORS,
   sessions: SESSION_ERRORS,
   doses: DOSE_ERRORS,
   stock: STOCK_ERRORS,
@@ -62,6 +64,7 @@ export const ERROR_CATALOGUE = {
   ...PEOPLE_ERRORS,
   ...PORTAL_ERRORS,
   ...HEALTH_BOOK_ERRORS,
+  ...TRUST_ERRORS,
   ...SESSION_ERRORS,
   ...DOSE_ERRORS,
   ...STOCK_ERRORS,

@@ -37,6 +37,7 @@ export interface DB {
   health_book_devices: HealthBookDeviceTable;
   health_book_members: HealthBookMemberTable;
   health_book_check_ins: HealthBookCheckInTable;
+  trust_anchors: TrustAnchorTable;
   reports: ReportTable;
   registrations: RegistrationTable;
   report_actions: ReportActionTable;
@@ -587,6 +588,26 @@ export interface HealthBookCheckInTable {
   created_at: Timestamp;
   expires_at: Timestamp;
 }
+
+export interface TrustAnchorTable {
+  id: string;
+  country: string;
+  kid: string;
+  alg: 'ES256' | 'PS256';
+  certificate_pem: string;
+  public_key_pem: string;
+  key_usage: ColumnType<string[], string, string>;
+  fingerprint: string;
+  subject: string;
+  issuer: string;
+  not_before: Timestamp;
+  not_after: Timestamp;
+  source: 'single' | 'gateway';
+  added_by: string;
+  added_at: Timestamp;
+  removed_at: Timestamp | null;
+}
+export type TrustAnchorRow = Selectable<TrustAnchorTable>;
 
 export type ReportCategory = 'missing_dose' | 'wrong_dose' | 'wrong_personal_info' | 'other';
 export type ReportStatus = 'received' | 'in_progress' | 'resolved';

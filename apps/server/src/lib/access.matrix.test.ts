@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { SyntheticPerson } from '@tiemchung/core';
 import { type CreatePersonBody, type Role, SCREENING_QUESTIONS } from '@tiemchung/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { selfSignedCertificate } from '../modules/certificates/x509.js';
 import { simulatorCitizens } from '../modules/registry/registry.simulator.js';
 import { createPersonVia, otherCccd, personBodyOf, reportBodyAbout } from '../test/factories.js';
 import { DEMO_PASSWORD, useTestApp } from '../test/harness.js';
@@ -103,6 +104,19 @@ const doseGivenAt = (place: Place) => ({
   facilityId: PLACES[place].facility,
 });
 let ip = 1;
+/** A foreign state's Document Signer Certificate (PEM), new each time. */
+function foreignDsc(): string {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const der = selfSignedCertificate({
+    privateKey,
+    commonName: 'DSC',
+    organization: 'Health ministry',
+    country: 'DE',
+    notBefore: new Date('2021-06-01T00:00:00Z'),
+    notAfter: new Date('2023-06-01T00:00:00Z'),
+  });
+  return `-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString('base64')}\n-----END CERTIFICATE-----\n`;
+}
 const nextIp = () => `10.77.${Math.floor(ip / 250)}.${(ip++ % 250) + 1}`;
 
 async function ok(req: Req & { as?: string }) {
@@ -919,6 +933,20 @@ const FIXTURES: Record<string, Fixture> = {
     };
   },
   'GET /api/stats/population': async () => ({ req: { method: 'GET', url: '/api/stats/population' } }),
+  // Foreign trust anchors (national administrators only): a fresh Document Signer Certificate.
+  'GET /api/admin/trust-anchors': async () => ({ req: { method: 'GET', url: '/api/admin/trust-anchors' } }),
+  'POST /api/admin/trust-anchors': async () => ({
+    req: { method: 'POST', url: '/api/admin/trust-anchors', body: { country: 'DE', certificatePem: foreignDsc() } },
+  }),
+  'DELETE /api/admin/trust-anchors/:id': async () => {
+    const added = await ok({
+      method: 'POST',
+      url: '/api/admin/trust-anchors',
+      as: 'admin',
+      body: { country: 'SE', certificatePem: foreignDsc() },
+    });
+    return { req: { method: 'DELETE', url: `/api/admin/trust-anchors/${added.anchors[0].id}` } };
+  },
   // Ending the e-health book's device sessions of a phone (national administrators only).
   'POST /api/admin/health-book/revocations': async () => ({
     req: { method: 'POST', url: '/api/admin/health-book/revocations', body: { phone: '0987654321' } },

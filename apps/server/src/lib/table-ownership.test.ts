@@ -51,6 +51,7 @@ const OWNER: Record<string, string> = {
   health_book_devices: 'health-book',
   health_book_members: 'health-book',
   health_book_check_ins: 'health-book',
+  trust_anchors: 'trust',
   registrations: 'portal',
   rate_counters: 'ratelimit',
   reports: 'reports',

@@ -246,6 +246,8 @@ export interface HcertVerification {
   readonly claims?: CwtClaims;
   /** The signature algorithm named in the header, when we know it. */
   readonly alg?: HcertAlg;
+  /** The trust-list entry whose key made the signature, once it matched (kids may collide). */
+  readonly signer?: TrustListKey;
 }
 
 const ALG_NAMES: ReadonlyMap<number, HcertAlg> = new Map([
@@ -362,21 +364,23 @@ export async function verifyHcert(
       ...seen,
     };
   }
+  // From here the signature is right: say whose key made it.
+  const signed = { ...seen, signer };
   const schema = validateDccPayload(payload);
   if (schema.ok && !keyUsageAllows(signer.keyUsage, schema.type)) {
     return {
       result: 'wrong_key_usage',
       reason: `Key ${kid} may not sign certificates of type "${schema.type}".`,
-      ...seen,
+      ...signed,
     };
   }
   if (!schema.ok) {
-    return { result: 'invalid_payload', reason: `Not a valid DCC: ${schema.issues.join('; ')}`, ...seen };
+    return { result: 'invalid_payload', reason: `Not a valid DCC: ${schema.issues.join('; ')}`, ...signed };
   }
   const period = validityAt(claims, now);
   if (period === 'not_yet_valid') {
-    return { result: 'not_yet_valid', reason: 'The certificate was issued after the time of checking.', ...seen };
+    return { result: 'not_yet_valid', reason: 'The certificate was issued after the time of checking.', ...signed };
   }
-  if (period === 'expired') return { result: 'expired', reason: 'The certificate has expired.', ...seen };
-  return { result: 'valid', ...seen };
+  if (period === 'expired') return { result: 'expired', reason: 'The certificate has expired.', ...signed };
+  return { result: 'valid', ...signed };
 }

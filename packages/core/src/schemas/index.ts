@@ -20,4 +20,5 @@ export * from './sessions.js';
 export * from './sms.js';
 export * from './stats.js';
 export * from './stock.js';
+export * from './trust.js';
 export * from './users.js';
