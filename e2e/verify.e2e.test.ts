@@ -1,10 +1,13 @@
 import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildVaccinationPayload, encodeHcertSync } from '@tiemchung/core';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { selfSignedCertificate } from '../apps/server/src/modules/certificates/x509.ts';
 import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.ts';
 import { personBodyOf, reportBodyAbout } from '../apps/server/src/test/factories.ts';
 import {
@@ -404,6 +407,62 @@ describe('certificate verifier — Xác thực chứng nhận (browser)', () => 
     await visible(page.getByText('HỢP LỆ', { exact: true }));
     await visible(page.getByText('30/10/2021'));
     await visible(page.getByText('Trạng thái trực tuyến: chứng nhận đang có hiệu lực trên hệ thống.'));
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("a foreign state's certificate: KHÔNG HỢP LỆ until its signer is imported, then HỢP LỆ naming the country, offline too", async () => {
+    // Germany's Document Signer (a test key) and a certificate it signed.
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const der = selfSignedCertificate({
+      privateKey,
+      commonName: 'DSC DE test',
+      organization: 'Robert Koch-Institut',
+      country: 'DE',
+      notBefore: new Date('2021-06-01T00:00:00Z'),
+      notAfter: new Date('2031-06-01T00:00:00Z'),
+    });
+    const kid = (await crypto.subtle.digest('SHA-256', new Uint8Array(der))).slice(0, 8);
+    const qr = encodeHcertSync({
+      payload: buildVaccinationPayload({
+        person: { fullName: 'Müller Anna', dateOfBirth: '1985-05-05' },
+        doses: [
+          { vaccineCode: PFIZER, administeredOn: '2021-07-01' },
+          { vaccineCode: PFIZER, administeredOn: '2021-07-29' },
+        ],
+        certificateId: 'DE0123456789ABCDEF',
+        country: 'DE',
+        issuer: 'Robert Koch-Institut',
+      }),
+      payloadValidated: true,
+      kid: new Uint8Array(kid),
+      sign: (data) => new Uint8Array(sign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' })),
+      issuedAt: new Date(Date.now() - 86_400_000),
+      expiresAt: new Date(Date.now() + 300 * 86_400_000),
+    });
+
+    const page = await newPage({ width: 360, height: 780 });
+    await page.goto('/xac-thuc');
+    await visible(page.getByText(/Danh sách khoá công khai: \d+ khoá/));
+    await check(page, qr);
+    await visible(page.getByText('KHÔNG HỢP LỆ', { exact: true }));
+
+    // The national administrator imports Germany's signer; the page's list (fetched again for
+    // an unknown key) then carries it, with its country.
+    const pem = `-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString('base64')}\n-----END CERTIFICATE-----\n`;
+    const added = await api('POST', '/api/admin/trust-anchors', { country: 'DE', certificatePem: pem }, {}, 'admin');
+    expect(added.status, JSON.stringify(added.body)).toBe(200);
+    await check(page, qr);
+    const result = page.getByRole('status').filter({ hasText: 'HỢP LỆ' });
+    await visible(result.getByText('HỢP LỆ', { exact: true }));
+    await visible(result.getByText('Müller Anna', { exact: true }));
+    await visible(page.getByText('DE', { exact: true }));
+    expect(await page.evaluate(() => localStorage.getItem('tiemchung.verifier.trustList'))).toContain('"country":"DE"');
+
+    // Offline, from the list kept on the device.
+    await context!.setOffline(true);
+    await check(page, qr);
+    await visible(page.getByRole('status').filter({ hasText: 'HỢP LỆ' }).getByText('Müller Anna', { exact: true }));
+    await context!.setOffline(false);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -51,6 +51,8 @@ export interface ApiRequestOptions {
   query?: Record<string, string | number | boolean | null | undefined>;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** The browser's HTTP cache for this call (`no-cache`: ask the server even for a cached answer). */
+  cache?: RequestCache;
 }
 
 function buildUrl(path: string, query: ApiRequestOptions['query']): string {
@@ -111,6 +113,7 @@ export async function apiRequest<T>(path: string, options: ApiRequestOptions = {
       body: payload,
       credentials: 'same-origin',
       signal,
+      ...(options.cache ? { cache: options.cache } : {}),
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;

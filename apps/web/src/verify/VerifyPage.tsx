@@ -76,7 +76,8 @@ function certificateDetails(v: HcertVerification) {
     dn: num(entry.dn),
     sd: num(entry.sd),
     date: formatDate(str(entry.dt)),
-    country: str(entry.co),
+    // The state whose trusted key signed it, when one did; otherwise what the certificate says.
+    country: str((v.signer as { country?: unknown } | undefined)?.country) ?? str(entry.co),
     issuer: str(entry.is),
     ci: str(entry.ci),
     expiresAt: v.claims?.exp ? formatDate(new Date(v.claims.exp * 1000).toISOString().slice(0, 10)) : undefined,

@@ -1,14 +1,17 @@
-import type { TrustListKey, TrustListResponse } from '@tiemchung/core';
+import type { AnchorKeys, TrustListKey } from '@tiemchung/core';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 
 /** Where the verifier keeps the last trust list it fetched, so that it verifies offline. */
 export const TRUST_LIST_STORAGE_KEY = 'tiemchung.verifier.trustList';
 
+/** A trusted key and the country whose signer it is (`VN`: the platform's own). */
+export type CountryTrustListKey = TrustListKey & { readonly country?: string };
+
 export interface StoredTrustList {
   /** When it was fetched (ISO). */
   fetchedAt: string;
-  keys: TrustListKey[];
+  keys: CountryTrustListKey[];
 }
 
 function isStoredTrustList(value: unknown): value is StoredTrustList {
@@ -40,16 +43,22 @@ function storeTrustList(list: StoredTrustList): void {
   }
 }
 
-/** Fetches `GET /api/certificates/trust-list` (public) and keeps the keys with the time. */
+/**
+ * Fetches `GET /api/verify/trust-list` (public: the platform's keys and the foreign states' the
+ * national administrators imported, each with its country) and keeps the keys with the time.
+ */
 export async function fetchTrustList(): Promise<StoredTrustList> {
-  const body = await api.get<TrustListResponse>('/api/certificates/trust-list');
+  // Past the browser's cache: a refresh is asked for because a key is missing (a new one, or an
+  // anchor just imported), which a cached answer would not have.
+  const body = await api.get<AnchorKeys>('/api/verify/trust-list', { cache: 'no-cache' });
   const list: StoredTrustList = {
     fetchedAt: new Date().toISOString(),
     keys: body.keys.map((k) => ({
       kid: k.kid,
       alg: k.alg,
       publicKeyPem: k.publicKeyPem,
-      ...(k.keyUsage ? { keyUsage: k.keyUsage } : {}),
+      country: k.country,
+      ...(k.keyUsage.length ? { keyUsage: k.keyUsage } : {}),
     })),
   };
   storeTrustList(list);
