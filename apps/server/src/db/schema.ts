@@ -29,6 +29,7 @@ export interface DB {
   adverse_events: AdverseEventTable;
   notifications: NotificationTable;
   signing_keys: SigningKeyTable;
+  csca_keys: CscaKeyTable;
   certificates: CertificateTable;
   sms_messages: SmsMessageTable;
   rate_counters: RateCounterTable;
@@ -492,6 +493,17 @@ export interface SigningKeyTable {
   created_at: Timestamp;
   retired_at: Timestamp | null;
   trusted_until: Timestamp | null;
+  /** The CSCA that certified the key; null for a key made before the CSCA (self-signed). */
+  csca_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface CscaKeyTable {
+  id: string;
+  certificate_pem: string;
+  private_key_enc: string;
+  created_at: Timestamp;
+  not_after: Timestamp;
+  retired_at: Timestamp | null;
 }
 
 export interface CertificateTable {

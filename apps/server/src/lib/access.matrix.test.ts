@@ -692,6 +692,7 @@ const FIXTURES: Record<string, Fixture> = {
     req: { method: 'GET', url: `/api/sessions/${shared[place].session.id}/certificates.pdf` },
   }),
   'POST /api/certificates/keys/rotate': async () => ({ req: { method: 'POST', url: '/api/certificates/keys/rotate' } }),
+  'POST /api/certificates/csca/rotate': async () => ({ req: { method: 'POST', url: '/api/certificates/csca/rotate' } }),
   'GET /api/admin/sms-outbox': async () => ({ req: { method: 'GET', url: '/api/admin/sms-outbox' } }),
   'GET /api/certificates/keys': async () => ({ req: { method: 'GET', url: '/api/certificates/keys' } }),
   // Facility administration: a facility of the place (made by its province), changed by the caller.

@@ -39,6 +39,7 @@ const OWNER: Record<string, string> = {
   sessions: 'auth',
   certificates: 'certificates',
   signing_keys: 'certificates',
+  csca_keys: 'certificates',
   doses: 'doses',
   facilities: 'facilities',
   lots: 'lots',

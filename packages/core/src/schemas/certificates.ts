@@ -64,6 +64,11 @@ export const trustListEntrySchema = z.object({
   certificatePem: z.string(),
   keyUsage: z.array(z.string()),
   active: z.boolean(),
+  /**
+   * The key's certificate chain, PEM: the Document Signer Certificate, then the national CSCA that
+   * signed it (a key made before the CSCA: its self-signed certificate alone).
+   */
+  chain: z.array(z.string()).optional(),
 });
 export const trustListResponseSchema = z.object({ keys: z.array(trustListEntrySchema) });
 export type TrustListResponse = z.infer<typeof trustListResponseSchema>;
@@ -115,3 +120,22 @@ export const signingKeySchema = z.object({
 export type SigningKey = z.infer<typeof signingKeySchema>;
 export const signingKeysResponseSchema = z.object({ items: z.array(signingKeySchema) });
 export type SigningKeysResponse = z.infer<typeof signingKeysResponseSchema>;
+
+/**
+ * `GET /api/certificates/trust-list/eu`: the national CSCAs and the DSCs they signed in the EU
+ * gateway's trust-list form (DGCG `TrustListItem`: `rawData` the DER in base64, `thumbprint` its
+ * SHA-256 in hex).
+ */
+export const euTrustListItemSchema = z.object({
+  kid: z.string().optional(),
+  timestamp: z.string(),
+  country: z.string(),
+  certificateType: z.enum(['CSCA', 'DSC']),
+  thumbprint: z.string(),
+  rawData: z.string(),
+});
+export const euTrustListSchema = z.array(euTrustListItemSchema);
+export type EuTrustListItem = z.infer<typeof euTrustListItemSchema>;
+
+/** `POST /api/certificates/csca/rotate`: the new CSCA and the new signing key under it. */
+export const cscaRotatedSchema = z.object({ cscaId: z.string(), kid: z.string() });

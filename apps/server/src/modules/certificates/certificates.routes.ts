@@ -1,7 +1,10 @@
+import { X509Certificate } from 'node:crypto';
 import {
   certificateSchema,
   certificateStateSchema,
   certificateStatusQuerySchema,
+  cscaRotatedSchema,
+  euTrustListSchema,
   idParamsSchema,
   issuedCertificateSchema,
   keyRotatedSchema,
@@ -18,7 +21,7 @@ import { auditContextOf } from '../audit/audit.service.js';
 import { readPerson } from '../people/people.service.js';
 import { certificatePdf } from './certificates.pdf.js';
 import { certificateState, getCertificate } from './certificates.service.js';
-import { listSigningKeys, trustList } from './keys.service.js';
+import { cscaCertificates, listSigningKeys, trustList } from './keys.service.js';
 import { certificatesOfPerson } from './person-certificates.js';
 
 /** Certificates: staff views and PDFs, the public trust list and status look-up (api-contract.md). */
@@ -131,6 +134,60 @@ export const certificatesRoutes: FastifyPluginAsyncZod = async (app) => {
           request.query.ci,
         ),
       ),
+  );
+
+  app.get(
+    '/api/certificates/trust-list/eu',
+    {
+      config: publicAccess(),
+      schema: {
+        tags: ['certificates'],
+        summary:
+          "The national CSCAs and the DSCs they signed, in the EU gateway's trust-list form (certificateType, rawData, thumbprint)",
+        response: { 200: euTrustListSchema },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=300');
+      const now = app.deps.clock();
+      const item = (pem: string, certificateType: 'CSCA' | 'DSC', timestamp: Date, kid?: string) => {
+        const cert = new X509Certificate(pem);
+        return {
+          ...(kid ? { kid } : {}),
+          timestamp: timestamp.toISOString(),
+          country: 'VN',
+          certificateType,
+          thumbprint: cert.fingerprint256.replaceAll(':', '').toLowerCase(),
+          rawData: cert.raw.toString('base64'),
+        };
+      };
+      const cscas = await cscaCertificates(app.db, now);
+      const keys = await trustList(app.db, now);
+      return [
+        ...cscas.map((c) => item(c.certificatePem, 'CSCA', new X509Certificate(c.certificatePem).validFromDate)),
+        ...keys.map((k) => item(k.certificatePem, 'DSC', new X509Certificate(k.certificatePem).validFromDate, k.kid)),
+      ];
+    },
+  );
+
+  app.post(
+    '/api/certificates/csca/rotate',
+    {
+      config: staffAccess(['national_admin'], 'national'),
+      schema: {
+        tags: ['certificates'],
+        summary:
+          'Make a new national CSCA and a new signing key under it (earlier ones stay published while their certificates are valid)',
+        response: { 200: cscaRotatedSchema },
+      },
+    },
+    async (request) =>
+      unitOfWork(app.db, async (trx) => {
+        const audit = auditContextOf(request);
+        const cscaId = await app.deps.keys.rotateCsca(trx, audit, app.deps.clock());
+        const kid = await app.deps.keys.rotate(trx, audit, app.deps.clock());
+        return { cscaId, kid };
+      }),
   );
 
   app.post(

@@ -226,7 +226,10 @@ describe('key rotation', () => {
     for (const k of keys) {
       const x = new X509Certificate(k.certificatePem);
       expect(createHash('sha256').update(x.raw).digest().subarray(0, 8).toString('base64')).toBe(k.kid);
-      expect(x.verify(x.publicKey)).toBe(true);
+      // Signed by the national CSCA, the last certificate of its chain.
+      const csca = new X509Certificate(k.chain.at(-1));
+      expect(csca.ca).toBe(true);
+      expect(x.verify(csca.publicKey)).toBe(true);
     }
     // A year and a bit later, the old key's certificates have expired: it leaves the trust list.
     now = new Date(now.getTime() + 367 * 86_400_000);

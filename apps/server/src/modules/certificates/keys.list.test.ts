@@ -28,8 +28,8 @@ describe('the signing keys as their administrators see them (GET /api/certificat
     expect(Date.parse(replaced.trustedUntil) - Date.parse(replaced.retiredAt)).toBeGreaterThan(365 * 86_400_000);
     expect(current.certificate.subject).toMatch(/CN=Tiêm chủng DSC \d{4}-\d{2}-\d{2}/);
     expect(current.certificate.subject).toContain('O=Bộ Y tế Việt Nam');
-    // Self-signed: the issuer is the subject.
-    expect(current.certificate.issuer).toBe(current.certificate.subject);
+    // Issued by the national CSCA.
+    expect(current.certificate.issuer).toMatch(/^C=VN, O=Bộ Y tế Việt Nam, CN=Tiêm chủng CSCA \d{4}-\d{2}-\d{2}$/);
     expect(Date.parse(current.certificate.validTo)).toBeGreaterThan(Date.parse(current.certificate.validFrom));
     expect(current.certificate.fingerprintSha256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
     expect(res.raw.body).not.toMatch(/private|BEGIN PRIVATE|v1\./i);

@@ -22,12 +22,33 @@ import {
 import type { Config } from '../../config.js';
 import { type Executor, type Trx, withSavepoint } from '../../db/transaction.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
-import { DCC_VACCINATION_EKU, selfSignedCertificate } from './x509.js';
+import { DCC_VACCINATION_EKU, type DistinguishedName, issueCertificate } from './x509.js';
 
 /** How long a certificate signed today stays valid; retired keys stay trusted at least this long. */
 export const CERTIFICATE_VALIDITY_DAYS = 365;
 /** Lifetime of a signing key's own X.509 certificate (covers its signing period + validity). */
 const KEY_CERT_YEARS = 3;
+/**
+ * Lifetime of the CSCA's certificate: it must outlast every DSC it signs (EU DCC: a CSCA is
+ * typically valid for many years and rotated well before its end; see docs/operations.md).
+ */
+const CSCA_CERT_YEARS = 15;
+/** A new CSCA is made when the active one would end before a DSC made now (signing 1 year, then trusted). */
+const CSCA_RENEW_BEFORE_YEARS = KEY_CERT_YEARS + 1;
+
+const CSCA_NAME = (now: Date): DistinguishedName => ({
+  country: 'VN',
+  organization: 'Bộ Y tế Việt Nam',
+  commonName: `Tiêm chủng CSCA ${now.toISOString().slice(0, 10)}`,
+});
+
+/** The active CSCA, decrypted. */
+interface Csca {
+  readonly id: string;
+  readonly key: KeyObject;
+  readonly name: DistinguishedName;
+  readonly notAfter: Date;
+}
 
 /**
  * The master key that encrypts signing keys' private parts at rest (AES-256-GCM): from
@@ -63,6 +84,12 @@ function decrypt(master: Buffer, text: string): Buffer {
   return Buffer.concat([d.update(Buffer.from(body, 'base64')), d.final()]);
 }
 
+/** The distinguished name of an X.509 subject as node prints it (`C=VN\nO=…\nCN=…`). */
+function nameOf(subject: string): DistinguishedName {
+  const part = (k: string) => new RegExp(`^${k}=(.*)$`, 'm').exec(subject)?.[1] ?? '';
+  return { country: part('C'), organization: part('O'), commonName: part('CN') };
+}
+
 /** The signing key that signs now, decrypted, with what verifiers need to know about it. */
 export interface ActiveSigner {
   readonly kid: Uint8Array;
@@ -86,14 +113,26 @@ export class SigningKeys {
    * the caller's transaction: the rotate route's, or the first certificate's that finds no key.
    */
   async rotate(trx: Trx, audit: AuditContext, now: Date): Promise<string> {
+    const csca = await this.csca(trx, audit, now);
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const der = selfSignedCertificate({
-      privateKey,
-      commonName: `Tiêm chủng DSC ${now.toISOString().slice(0, 10)}`,
-      organization: 'Bộ Y tế Việt Nam',
-      country: 'VN',
+    // The DSC: certified by the national CSCA, for vaccination certificates only, within the
+    // CSCA's own validity.
+    const notAfter = new Date(
+      Math.min(now.getTime() + KEY_CERT_YEARS * 365 * 86_400_000, csca.notAfter.getTime() - 86_400_000),
+    );
+    const der = issueCertificate({
+      subjectPublicKey: createPublicKey(privateKey),
+      subject: {
+        country: 'VN',
+        organization: 'Bộ Y tế Việt Nam',
+        commonName: `Tiêm chủng DSC ${now.toISOString().slice(0, 10)}`,
+      },
+      issuer: csca.name,
+      issuerKey: csca.key,
+      ca: false,
+      extendedKeyUsage: [DCC_VACCINATION_EKU],
       notBefore: new Date(now.getTime() - 60_000),
-      notAfter: new Date(now.getTime() + KEY_CERT_YEARS * 365 * 86_400_000),
+      notAfter,
     });
     const kid = bytesToBase64(await computeKid(der));
     const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'der' });
@@ -111,11 +150,72 @@ export class SigningKeys {
         certificate_pem: derToPem(der, 'CERTIFICATE'),
         private_key_enc: encrypt(this.master, pkcs8),
         created_at: now,
+        csca_id: csca.id,
       })
       .execute();
-    await recordAudit(trx, audit, { action: 'signing_key.rotate', entityType: 'signing_key', entityId: kid });
+    await recordAudit(trx, audit, {
+      action: 'signing_key.rotate',
+      entityType: 'signing_key',
+      entityId: kid,
+      after: { csca: csca.id },
+    });
     this.#cache = null;
     return kid;
+  }
+
+  /**
+   * The active CSCA, decrypted; a new one is made (and audited) when there is none or the active
+   * one would end before a DSC made now — the old one is retired but stays published while DSCs it
+   * signed are trusted.
+   */
+  private async csca(trx: Trx, audit: AuditContext, now: Date): Promise<Csca> {
+    let row = await trx.selectFrom('csca_keys').selectAll().where('retired_at', 'is', null).executeTakeFirst();
+    const renewBy = now.getTime() + CSCA_RENEW_BEFORE_YEARS * 365 * 86_400_000;
+    if (!row || row.not_after.getTime() < renewBy) {
+      await this.rotateCsca(trx, audit, now);
+      row = await trx.selectFrom('csca_keys').selectAll().where('retired_at', 'is', null).executeTakeFirstOrThrow();
+    }
+    const cert = new X509Certificate(row.certificate_pem);
+    return {
+      id: row.id,
+      key: createPrivateKey({ key: decrypt(this.master, row.private_key_enc), format: 'der', type: 'pkcs8' }),
+      name: nameOf(cert.subject),
+      notAfter: row.not_after,
+    };
+  }
+
+  /**
+   * Makes a new national CSCA (its key encrypted with the master key) and retires the active one;
+   * the signing key is then rotated by the caller so that the new DSC hangs under the new CSCA.
+   */
+  async rotateCsca(trx: Trx, audit: AuditContext, now: Date): Promise<string> {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const name = CSCA_NAME(now);
+    const notAfter = new Date(now.getTime() + CSCA_CERT_YEARS * 365 * 86_400_000);
+    const der = issueCertificate({
+      subjectPublicKey: createPublicKey(privateKey),
+      subject: name,
+      issuer: name,
+      issuerKey: privateKey,
+      ca: true,
+      notBefore: new Date(now.getTime() - 60_000),
+      notAfter,
+    });
+    const id = new X509Certificate(der).fingerprint256.replaceAll(':', '').slice(0, 32).toLowerCase();
+    await trx.updateTable('csca_keys').set({ retired_at: now }).where('retired_at', 'is', null).execute();
+    await trx
+      .insertInto('csca_keys')
+      .values({
+        id,
+        certificate_pem: derToPem(der, 'CERTIFICATE'),
+        private_key_enc: encrypt(this.master, privateKey.export({ type: 'pkcs8', format: 'der' })),
+        created_at: now,
+        not_after: notAfter,
+        retired_at: null,
+      })
+      .execute();
+    await recordAudit(trx, audit, { action: 'csca.rotate', entityType: 'csca_key', entityId: id });
+    return id;
   }
 
   /** The active signer; creates the first key on first use (in the caller's transaction). */
@@ -139,6 +239,15 @@ export class SigningKeys {
         .orderBy('created_at', 'desc')
         .executeTakeFirstOrThrow();
     }
+    if (row.csca_id === null) {
+      // A key made before the national CSCA: its certificate is self-signed, which verifiers
+      // abroad refuse. A new key under the CSCA takes over (unless another request just made it);
+      // the old one stays trusted until the certificates it signed expire.
+      await withSavepoint(trx, () => this.rotate(trx, audit, now)).catch((err: { code?: string }) => {
+        if (err.code !== '23505') throw err;
+      });
+      return this.active(trx, audit, now);
+    }
     if (this.#cache?.kid === row.kid) return this.#cache.signer;
     const key: KeyObject = createPrivateKey({
       key: decrypt(this.master, row.private_key_enc),
@@ -160,12 +269,14 @@ export class SigningKeys {
 export async function trustList(
   db: Executor,
   now: Date,
-): Promise<(TrustListKey & { certificatePem: string; active: boolean })[]> {
+): Promise<(TrustListKey & { certificatePem: string; active: boolean; chain: string[] })[]> {
   const rows = await db
     .selectFrom('signing_keys')
-    .selectAll()
-    .where((eb) => eb.or([eb('trusted_until', 'is', null), eb('trusted_until', '>', now)]))
-    .orderBy('created_at')
+    .leftJoin('csca_keys', 'csca_keys.id', 'signing_keys.csca_id')
+    .selectAll('signing_keys')
+    .select('csca_keys.certificate_pem as csca_pem')
+    .where((eb) => eb.or([eb('signing_keys.trusted_until', 'is', null), eb('signing_keys.trusted_until', '>', now)]))
+    .orderBy('signing_keys.created_at')
     .execute();
   return rows.map((r) => ({
     kid: r.kid,
@@ -174,7 +285,37 @@ export async function trustList(
     certificatePem: r.certificate_pem,
     keyUsage: [DCC_VACCINATION_EKU],
     active: r.retired_at === null,
+    // The DSC, then the CSCA that signed it (a key made before the CSCA: itself alone).
+    chain: r.csca_pem ? [r.certificate_pem, r.csca_pem] : [r.certificate_pem],
   }));
+}
+
+/**
+ * The national CSCAs whose DSCs are still trusted (the active one, and retired ones while a DSC
+ * they signed is in the trust list), oldest first.
+ */
+export async function cscaCertificates(
+  db: Executor,
+  now: Date,
+): Promise<{ id: string; certificatePem: string; active: boolean }[]> {
+  const rows = await db
+    .selectFrom('csca_keys')
+    .select(['id', 'certificate_pem', 'retired_at', 'created_at'])
+    .where((eb) =>
+      eb.or([
+        eb('retired_at', 'is', null),
+        eb.exists(
+          eb
+            .selectFrom('signing_keys')
+            .select('kid')
+            .whereRef('signing_keys.csca_id', '=', 'csca_keys.id')
+            .where((k) => k.or([k('trusted_until', 'is', null), k('trusted_until', '>', now)])),
+        ),
+      ]),
+    )
+    .orderBy('created_at')
+    .execute();
+  return rows.map((r) => ({ id: r.id, certificatePem: r.certificate_pem, active: r.retired_at === null }));
 }
 
 /**

@@ -1,9 +1,11 @@
-import { createPublicKey, type KeyObject, randomBytes, sign } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject, randomBytes, sign } from 'node:crypto';
 
 /**
- * A minimal DER writer and a self-signed X.509 v3 certificate for a signing key: verifiers that
- * want a certificate (EU DCC gateways publish Document Signer Certificates) get one; the `kid` is
- * derived from its DER. Node can parse and verify certificates but not make them, hence this.
+ * A minimal DER writer and the X.509 v3 certificates of the EU DCC trust model: the national CSCA
+ * (Country Signing Certificate Authority, self-signed, a CA) and the Document Signer Certificates
+ * it signs (DSC: not a CA, digital signatures only, extended key usage for vaccination
+ * certificates). The `kid` of a DSC is derived from its DER. Node can parse and verify
+ * certificates but not make them, hence this.
  */
 function len(n: number): Uint8Array {
   if (n < 0x80) return Uint8Array.of(n);
@@ -61,7 +63,87 @@ const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
 /** EU DCC extended key usage: may sign vaccination certificates. */
 export const DCC_VACCINATION_EKU = '1.3.6.1.4.1.1847.2021.1.2';
 
-/** A self-signed certificate (DER) for an EC P-256 key pair, for vaccination certificates only. */
+/** A distinguished name: country, organisation, common name. */
+export interface DistinguishedName {
+  readonly country: string;
+  readonly organization: string;
+  readonly commonName: string;
+}
+
+function nameDer(n: DistinguishedName): Uint8Array {
+  return seq(
+    set(seq(oid('2.5.4.6'), printable(n.country))),
+    set(seq(oid('2.5.4.10'), utf8(n.organization))),
+    set(seq(oid('2.5.4.3'), utf8(n.commonName))),
+  );
+}
+
+/** The subject key identifier of a public key: SHA-1 of its subjectPublicKey bits (RFC 5280 §4.2.1.2, method 1). */
+function keyIdentifier(spkiDer: Uint8Array): Uint8Array {
+  // SubjectPublicKeyInfo ::= SEQUENCE { algorithm, subjectPublicKey BIT STRING }: the P-256 point is
+  // the last 65 bytes of the BIT STRING.
+  return createHash('sha1')
+    .update(spkiDer.subarray(spkiDer.length - 65))
+    .digest();
+}
+
+/**
+ * An X.509 v3 certificate (DER) for an EC P-256 public key, signed by `issuerKey` (ECDSA with
+ * SHA-256): a CA certificate (the CSCA: `keyCertSign`, `cRLSign`, `cA` with path length 0) or an
+ * end-entity signer (a DSC: `digitalSignature`, not a CA, the EKUs given). Subject and authority
+ * key identifiers link a DSC to its CSCA.
+ */
+export function issueCertificate(input: {
+  readonly subjectPublicKey: KeyObject;
+  readonly subject: DistinguishedName;
+  readonly issuer: DistinguishedName;
+  /** The issuer's private key (the subject's own for a self-signed certificate). */
+  readonly issuerKey: KeyObject;
+  readonly ca: boolean;
+  readonly extendedKeyUsage?: readonly string[];
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+}): Uint8Array {
+  const spki = input.subjectPublicKey.export({ type: 'spki', format: 'der' });
+  const issuerSpki = createPublicKey(input.issuerKey).export({ type: 'spki', format: 'der' });
+  const serial = randomBytes(16);
+  serial[0] = (serial[0] ?? 0) & 0x7f;
+  const algorithm = seq(oid(ECDSA_WITH_SHA256));
+  const extensions = [
+    // keyUsage (critical): a CA signs certificates and revocation lists; a DSC signs documents.
+    input.ca
+      ? seq(oid('2.5.29.15'), bool(true), octets(bitString(Uint8Array.of(0x06), 1)))
+      : seq(oid('2.5.29.15'), bool(true), octets(bitString(Uint8Array.of(0x80), 7))),
+    // basicConstraints (critical): the CSCA is a CA over end entities only (pathLen 0).
+    input.ca
+      ? seq(oid('2.5.29.19'), bool(true), octets(seq(bool(true), integer(Uint8Array.of(0)))))
+      : seq(oid('2.5.29.19'), bool(true), octets(seq())),
+    // subjectKeyIdentifier, authorityKeyIdentifier [0] keyIdentifier.
+    seq(oid('2.5.29.14'), octets(octets(keyIdentifier(spki)))),
+    seq(oid('2.5.29.35'), octets(seq(tlv(0x80, keyIdentifier(issuerSpki))))),
+    ...(input.extendedKeyUsage?.length
+      ? [seq(oid('2.5.29.37'), octets(seq(...input.extendedKeyUsage.map((o) => oid(o)))))]
+      : []),
+  ];
+  const tbs = seq(
+    explicit(0, integer(Uint8Array.of(2))),
+    integer(serial),
+    algorithm,
+    nameDer(input.issuer),
+    seq(time(input.notBefore), time(input.notAfter)),
+    nameDer(input.subject),
+    spki,
+    explicit(3, seq(...extensions)),
+  );
+  const signature = sign('sha256', tbs, input.issuerKey); // DER ECDSA signature, as X.509 wants
+  return seq(tbs, algorithm, bitString(signature));
+}
+
+/**
+ * A self-signed signer certificate (DER) for an EC P-256 key pair, for vaccination certificates
+ * only: what the platform's keys had before the CSCA (they stay in the trust list until they
+ * expire), and what tests use as another state's signer.
+ */
 export function selfSignedCertificate(input: {
   privateKey: KeyObject;
   commonName: string;
@@ -70,36 +152,15 @@ export function selfSignedCertificate(input: {
   notBefore: Date;
   notAfter: Date;
 }): Uint8Array {
-  const spki = createPublicKey(input.privateKey).export({ type: 'spki', format: 'der' });
-  const name = seq(
-    set(seq(oid('2.5.4.6'), printable(input.country))),
-    set(seq(oid('2.5.4.10'), utf8(input.organization))),
-    set(seq(oid('2.5.4.3'), utf8(input.commonName))),
-  );
-  const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f;
-  const algorithm = seq(oid(ECDSA_WITH_SHA256));
-  const extensions = explicit(
-    3,
-    seq(
-      // keyUsage: digitalSignature (critical)
-      seq(oid('2.5.29.15'), bool(true), octets(bitString(Uint8Array.of(0x80), 7))),
-      // extKeyUsage: DCC vaccination certificates
-      seq(oid('2.5.29.37'), octets(seq(oid(DCC_VACCINATION_EKU)))),
-      // basicConstraints: not a CA
-      seq(oid('2.5.29.19'), bool(true), octets(seq())),
-    ),
-  );
-  const tbs = seq(
-    explicit(0, integer(Uint8Array.of(2))),
-    integer(serial),
-    algorithm,
-    name,
-    seq(time(input.notBefore), time(input.notAfter)),
-    name,
-    spki,
-    extensions,
-  );
-  const signature = sign('sha256', tbs, input.privateKey); // DER ECDSA signature, as X.509 wants
-  return seq(tbs, algorithm, bitString(signature));
+  const name = { country: input.country, organization: input.organization, commonName: input.commonName };
+  return issueCertificate({
+    subjectPublicKey: createPublicKey(input.privateKey),
+    subject: name,
+    issuer: name,
+    issuerKey: input.privateKey,
+    ca: false,
+    extendedKeyUsage: [DCC_VACCINATION_EKU],
+    notBefore: input.notBefore,
+    notAfter: input.notAfter,
+  });
 }
