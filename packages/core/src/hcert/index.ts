@@ -4,6 +4,7 @@
  * offline, in Node and in browsers alike.
  */
 export * from './base45.js';
+export * from './business-rules.js';
 export * from './cose.js';
 export * from './cwt.js';
 export { validateDccPayload } from './dcc-check.js';

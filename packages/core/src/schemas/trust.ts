@@ -93,5 +93,13 @@ export const verifyResultSchema = z.object({
   reason: z.string().nullable(),
   issuedAt: z.string().nullable(),
   expiresAt: z.string().nullable(),
+  /**
+   * What the content breaks, once the signature is right: an EU DCC value set (`VS-…`: a country
+   * "XY", an unknown manufacturer) or plausibility (`PL-…`: born after the vaccination…). Any
+   * finding makes the result `malformed`.
+   */
+  ruleFindings: z
+    .array(z.object({ rule: z.string(), field: z.string(), message: z.object({ vi: z.string(), en: z.string() }) }))
+    .optional(),
 });
 export type VerifyAnswer = z.infer<typeof verifyResultSchema>;

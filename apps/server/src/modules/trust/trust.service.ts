@@ -2,6 +2,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import {
   type AnchorKeys,
   bytesToBase64,
+  dccFindings,
   type TrustAnchor,
   type TrustAnchorsBody,
   type TrustListKey,
@@ -16,6 +17,7 @@ import { TtlCache } from '../../lib/ttl-cache.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { trustList } from '../certificates/keys.service.js';
 import { nodeSignatureCheck } from '../certificates/signature-check.js';
+import { dccValueSets } from './value-sets.js';
 
 /** A key a verifier trusts, with its country (`VN` for the platform's own). */
 export type CountryKey = TrustListKey & { readonly country: string };
@@ -282,6 +284,14 @@ export async function verifyQr(
     case 'not_yet_valid':
       return answer('not_yet_valid', true, v.reason ?? null);
     case 'valid': {
+      // Signed by a trusted key: now whether its content makes sense (value sets, plausibility).
+      const findings = dccFindings(payload ?? {}, v.claims, dccValueSets());
+      if (findings.length) {
+        return {
+          ...answer('malformed', true, findings.map((f) => f.message.en).join(' ')),
+          ruleFindings: findings,
+        };
+      }
       if (issuerCountry === 'VN' && ci) {
         const { state } = await stateOf(ci);
         if (state === 'superseded') {

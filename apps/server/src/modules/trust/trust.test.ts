@@ -103,6 +103,13 @@ describe('foreign trust anchors and POST /api/verify', () => {
     });
     expect((await verify(await tamper(qr))).body).toMatchObject({ result: 'invalid_signature', signatureValid: false });
     expect((await verify('HC1:NOT-A-CERTIFICATE')).body).toMatchObject({ result: 'malformed', certificate: null });
+    // Signed by the trusted key but not plausible: a country "XY" is in no EU value set.
+    const xy = await verify(certificateOf('XY', de.privateKey, de.kid));
+    expect(xy.body).toMatchObject({
+      result: 'malformed',
+      signatureValid: true,
+      ruleFindings: [{ rule: 'VS-V-CO', field: 'v[0].co' }],
+    });
 
     // A certificate past its exp: the signature is right, the certificate expired.
     const old = certificateOf('DE', de.privateKey, de.kid, new Date('2022-01-01T00:00:00Z'));
