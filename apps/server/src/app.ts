@@ -1,15 +1,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
-import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import helmet from 'helmet';
 import type { Kysely } from 'kysely';
 import { bootstrapDatabase } from './bootstrap/bootstrap.js';
@@ -23,6 +16,7 @@ import { registerDbLanes } from './lib/db-lanes.js';
 import { clientErrorHandler, handleError, registerErrorHandling } from './lib/error-handler.js';
 import { AppError } from './lib/errors.js';
 import { registerInputGuard } from './lib/input-guard.js';
+import { registerOpenApi } from './lib/openapi.js';
 import { every } from './lib/periodic.js';
 import { registerWebApp } from './lib/static-assets.js';
 import { aefiRoutes } from './modules/aefi/aefi.routes.js';
@@ -196,29 +190,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // authenticate and check the role at onRequest, before the body is parsed or validated.
   collectRoutes(app, (access) => (access.roles === 'public' ? undefined : staffGuard(access.roles, access.scope)));
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Tiêm chủng API',
-        description: 'National COVID-19 vaccination platform. Errors: {"error":{"code","message","field"?}}.',
-        version: '0.1.0',
-      },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer' },
-          cookie: { type: 'apiKey', in: 'cookie', name: 'tc_session' },
-        },
-      },
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: false });
-  app.get(
-    '/api/openapi.json',
-    { schema: { hide: true }, config: { access: { roles: 'public', scope: 'public' } } },
-    async () => app.swagger(),
-  );
+  // The OpenAPI document (GET /api/openapi.json) and its viewer (/api/docs): lib/openapi.ts.
+  await registerOpenApi(app);
 
   await app.register(healthRoutes);
   await app.register(authRoutes);

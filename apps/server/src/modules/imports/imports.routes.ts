@@ -8,6 +8,7 @@ import {
   VACCINATION_ROLES,
 } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { unitOfWork } from '../../db/transaction.js';
 import { staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
@@ -92,6 +93,9 @@ export const importsRoutes: FastifyPluginAsyncZod = async (app) => {
         summary:
           'Upload a file of historical doses (multipart: file CSV/XLSX, facilityId, dryRun): 202 with the job’s id; the job runs in the background',
         consumes: ['multipart/form-data'],
+        multipartBody: createImportFieldsSchema.extend({
+          file: z.file().describe('The CSV (UTF-8) or XLSX file, with the template’s columns'),
+        }),
         response: { 202: importCreatedSchema },
       },
     },

@@ -18,6 +18,7 @@ import {
   trackingCodeParamsSchema,
 } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { unitOfWork } from '../../db/transaction.js';
 import { publicAccess } from '../../lib/access.js';
 import { AppError } from '../../lib/errors.js';
@@ -253,6 +254,10 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Attach a photo of the paper confirmation (multipart: phone, photo; JPEG/PNG ≤ 5 MB)',
         params: trackingCodeParamsSchema,
         consumes: ['multipart/form-data'],
+        multipartBody: z.object({
+          phone: z.string().describe('The phone number the report was made with'),
+          photo: z.file().mime(['image/jpeg', 'image/png']).describe('The photo, JPEG or PNG, 5 MB at most'),
+        }),
       },
     },
     async (request, reply) => {

@@ -6,6 +6,7 @@ import {
   statsDailyReportQuerySchema,
 } from '@tiemchung/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { unitOfWork } from '../../db/transaction.js';
 import { ALL_STAFF, staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
@@ -54,6 +55,11 @@ export const statsPopulationRoutes: FastifyPluginAsyncZod = async (app) => {
         summary:
           'Import the population per unit, sex and age band (multipart: file CSV/XLSX, source, year); it becomes the one in use',
         consumes: ['multipart/form-data'],
+        multipartBody: populationImportFieldsSchema.extend({
+          file: z
+            .file()
+            .describe('The CSV or XLSX file: population per unit, sex and age band (docs/population-import.md)'),
+        }),
         response: { 201: populationImportResultSchema },
       },
     },
