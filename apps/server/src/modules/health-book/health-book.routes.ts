@@ -34,6 +34,7 @@ import { certificatePdf } from '../certificates/certificates.pdf.js';
 import { getCertificate } from '../certificates/certificates.service.js';
 import { invalidOtp, otpGuessLimits, phoneLimitKey } from '../portal/portal.service.js';
 import { enforce } from '../ratelimit/rate-limit.service.js';
+import { reportReceipt } from '../reports/reports.service.js';
 import {
   authenticateDevice,
   BOOK_COOKIE,
@@ -356,12 +357,7 @@ export const healthBookRoutes: FastifyPluginAsyncZod = async (app) => {
       const r = await unitOfWork(app.db, (trx) =>
         fileHouseholdReport(trx, deps(), deviceAudit(request, device), device, request.params.personId, request.body),
       );
-      return reply.status(201).send({
-        trackingCode: r.tracking_code,
-        receivedAt: r.received_at.toISOString(),
-        dueAt: r.due_at.toISOString(),
-        status: r.status,
-      });
+      return reply.status(201).send(reportReceipt(r));
     },
   );
 

@@ -24,7 +24,7 @@ import { type CertificateDeps, type CertificateView, getCertificate } from '../c
 import { findPeopleByPhone, findPersonByIdNumber, getPerson, peopleByIds } from '../people/people.service.js';
 import { claimOtpSms, newOtp, OTP_MAX_ATTEMPTS, OTP_TTL_MS, otpHash, sameHash } from '../portal/portal.service.js';
 import { hashedKey, hit } from '../ratelimit/rate-limit.service.js';
-import { createReport, reportsOfHousehold } from '../reports/reports.service.js';
+import { createReport, reportStatusForCitizen, reportsOfHousehold } from '../reports/reports.service.js';
 import { queueSms, type SmsProvider } from '../sms/sms.service.js';
 
 /** The session cookie of a signed-in device: sent only to the book's own API. */
@@ -310,6 +310,33 @@ async function householdMembers(db: Executor, phone: string): Promise<Member[]> 
   return [...members.values()].slice(0, HOUSEHOLD_MAX);
 }
 
+/**
+ * Writes what a household changed about a member: a row made with `change` applied to an empty
+ * one, or `change` applied to the row already there.
+ */
+async function upsertMember(
+  trx: Trx,
+  phone: string,
+  personId: string,
+  change: Partial<Pick<HealthBookMemberRow, 'added_at' | 'removed_at' | 'reminder'>>,
+  now: Date,
+): Promise<void> {
+  await trx
+    .insertInto('health_book_members')
+    .values({
+      phone,
+      person_id: personId,
+      added_at: null,
+      removed_at: null,
+      reminder: false,
+      reminded_for: null,
+      ...change,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.columns(['phone', 'person_id']).doUpdateSet({ ...change, updated_at: now }))
+    .execute();
+}
+
 /** The member of the device's household with this id, or 404. */
 async function memberOf(db: Executor, device: HealthBookDeviceRow, personId: string): Promise<Member> {
   const member = (await householdMembers(db, device.phone)).find((m) => m.person.id === personId);
@@ -372,16 +399,7 @@ async function presentMember(trx: Trx, deps: BookDeps, audit: AuditContext, m: M
 
 function presentReport(r: ReportRow, names: Map<string, string>): Household['reports'][number] {
   return {
-    trackingCode: r.tracking_code,
-    status: r.status,
-    category: r.category,
-    receivedAt: r.received_at.toISOString(),
-    dueAt: r.due_at.toISOString(),
-    resolvedAt: r.resolved_at?.toISOString() ?? null,
-    outcome: r.outcome,
-    outcomeReason: r.outcome_reason,
-    outcomeNote: r.outcome_note,
-    hasEvidence: r.evidence_path !== null,
+    ...reportStatusForCitizen(r),
     personId: r.person_id,
     fullName: (r.person_id && names.get(r.person_id)) || r.full_name,
   };
@@ -495,21 +513,7 @@ export async function verifyAddMember(
   const row = await checkOtp(trx, deps, audit, requestId, 'add_member', otp, device.id);
   if (!row?.person_id) return null;
   const now = deps.clock();
-  await trx
-    .insertInto('health_book_members')
-    .values({
-      phone: device.phone,
-      person_id: row.person_id,
-      added_at: now,
-      removed_at: null,
-      reminder: false,
-      reminded_for: null,
-      updated_at: now,
-    })
-    .onConflict((oc) =>
-      oc.columns(['phone', 'person_id']).doUpdateSet({ added_at: now, removed_at: null, updated_at: now }),
-    )
-    .execute();
+  await upsertMember(trx, device.phone, row.person_id, { added_at: now, removed_at: null }, now);
   await recordAudit(trx, audit, {
     action: 'health_book.member_add',
     entityType: 'person',
@@ -530,19 +534,7 @@ export async function removeMember(
 ): Promise<void> {
   const member = await memberOf(trx, device, personId);
   const now = deps.clock();
-  await trx
-    .insertInto('health_book_members')
-    .values({
-      phone: device.phone,
-      person_id: member.person.id,
-      added_at: null,
-      removed_at: now,
-      reminder: false,
-      reminded_for: null,
-      updated_at: now,
-    })
-    .onConflict((oc) => oc.columns(['phone', 'person_id']).doUpdateSet({ removed_at: now, updated_at: now }))
-    .execute();
+  await upsertMember(trx, device.phone, member.person.id, { removed_at: now }, now);
   await recordAudit(trx, audit, {
     action: 'health_book.member_remove',
     entityType: 'person',
@@ -565,19 +557,7 @@ export async function setReminder(
   const next = nextDoseOf(certificate, vietnamDay(deps.clock()));
   if (enabled && !next.due) throw new AppError('next_dose_not_due');
   const now = deps.clock();
-  await trx
-    .insertInto('health_book_members')
-    .values({
-      phone: device.phone,
-      person_id: member.person.id,
-      added_at: null,
-      removed_at: null,
-      reminder: enabled,
-      reminded_for: null,
-      updated_at: now,
-    })
-    .onConflict((oc) => oc.columns(['phone', 'person_id']).doUpdateSet({ reminder: enabled, updated_at: now }))
-    .execute();
+  await upsertMember(trx, device.phone, member.person.id, { reminder: enabled }, now);
   await recordAudit(trx, audit, {
     action: 'health_book.reminder',
     entityType: 'person',

@@ -31,6 +31,8 @@ import {
   EVIDENCE_MAX_BYTES,
   recordEvidence,
   reportForCitizen,
+  reportReceipt,
+  reportStatusForCitizen,
   storeEvidence,
 } from '../reports/reports.service.js';
 import {
@@ -192,12 +194,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
         app.deps.clock(),
       );
       const r = await unitOfWork(app.db, (trx) => createReport(trx, deps(), publicAudit(request), request.body));
-      return reply.status(201).send({
-        trackingCode: r.tracking_code,
-        receivedAt: r.received_at.toISOString(),
-        dueAt: r.due_at.toISOString(),
-        status: r.status,
-      });
+      return reply.status(201).send(reportReceipt(r));
     },
   );
 
@@ -229,18 +226,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
       );
       const r = await reportForCitizen(app.db, request.params.trackingCode, request.query.phone);
       if (!r) throw new AppError('report_not_found');
-      return {
-        trackingCode: r.tracking_code,
-        status: r.status,
-        category: r.category,
-        receivedAt: r.received_at.toISOString(),
-        dueAt: r.due_at.toISOString(),
-        resolvedAt: r.resolved_at?.toISOString() ?? null,
-        outcome: r.outcome,
-        outcomeReason: r.outcome_reason,
-        outcomeNote: r.outcome_note,
-        hasEvidence: r.evidence_path !== null,
-      };
+      return reportStatusForCitizen(r);
     },
   );
 

@@ -1,7 +1,16 @@
 import { randomInt } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { normalizeIdNumber, normalizeName, normalizePhone, reportDueAt, uuidv7, vietnamDay } from '@tiemchung/core';
+import {
+  normalizeIdNumber,
+  normalizeName,
+  normalizePhone,
+  type PortalReportStatus,
+  type ReportReceipt,
+  reportDueAt,
+  uuidv7,
+  vietnamDay,
+} from '@tiemchung/core';
 import { sql } from 'kysely';
 import type { ReportCategory, ReportRow } from '../../db/schema.js';
 import type { Executor, Trx } from '../../db/transaction.js';
@@ -183,6 +192,32 @@ export async function reportForCitizen(
     .where('tracking_code', '=', trackingCode.trim().toUpperCase())
     .where('phone', '=', p.value)
     .executeTakeFirst();
+}
+
+/** A report as the citizen who filed it sees it (the portal's status page, the e-health book). */
+export function reportStatusForCitizen(r: ReportRow): PortalReportStatus {
+  return {
+    trackingCode: r.tracking_code,
+    status: r.status,
+    category: r.category,
+    receivedAt: r.received_at.toISOString(),
+    dueAt: r.due_at.toISOString(),
+    resolvedAt: r.resolved_at?.toISOString() ?? null,
+    outcome: r.outcome,
+    outcomeReason: r.outcome_reason,
+    outcomeNote: r.outcome_note,
+    hasEvidence: r.evidence_path !== null,
+  };
+}
+
+/** The receipt of a new report (201): its tracking code and when it is due. */
+export function reportReceipt(r: ReportRow): ReportReceipt {
+  return {
+    trackingCode: r.tracking_code,
+    receivedAt: r.received_at.toISOString(),
+    dueAt: r.due_at.toISOString(),
+    status: r.status,
+  };
 }
 
 /**
