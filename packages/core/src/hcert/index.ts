@@ -5,6 +5,7 @@
  */
 export * from './base45.js';
 export * from './business-rules.js';
+export * from './certlogic.js';
 export * from './cose.js';
 export * from './cwt.js';
 export { validateDccPayload } from './dcc-check.js';

@@ -66,8 +66,11 @@ export const anchorKeySchema = z.object({
 export const anchorKeysSchema = z.object({ keys: z.array(anchorKeySchema) });
 export type AnchorKeys = z.infer<typeof anchorKeysSchema>;
 
-/** `POST /api/verify`. */
-export const verifyBodySchema = z.object({ qr: z.string().min(1).max(6000) });
+/** `POST /api/verify`: the QR and, optionally, the destination whose acceptance rules to apply. */
+export const verifyBodySchema = z.object({
+  qr: z.string().min(1).max(6000),
+  destination: countryCodeSchema.optional(),
+});
 
 export const VERIFY_RESULTS = [
   'valid',
@@ -100,6 +103,24 @@ export const verifyResultSchema = z.object({
    */
   ruleFindings: z
     .array(z.object({ rule: z.string(), field: z.string(), message: z.object({ vi: z.string(), en: z.string() }) }))
+    .optional(),
+  /**
+   * The destination's acceptance rules (EU business-rule format, CertLogic), when one was asked
+   * for and the certificate is otherwise valid: each rule passed, failed or open.
+   */
+  acceptance: z
+    .object({
+      destination: z.string(),
+      passed: z.boolean(),
+      rules: z.array(
+        z.object({
+          id: z.string(),
+          result: z.enum(['passed', 'failed', 'open']),
+          description: z.object({ vi: z.string(), en: z.string() }),
+          affectedFields: z.array(z.string()),
+        }),
+      ),
+    })
     .optional(),
 });
 export type VerifyAnswer = z.infer<typeof verifyResultSchema>;

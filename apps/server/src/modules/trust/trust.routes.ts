@@ -1,5 +1,7 @@
 import {
+  ACCEPTANCE_RULES,
   anchorKeysSchema,
+  countryCodeSchema,
   idParamsSchema,
   trustAnchorSchema,
   trustAnchorsBodySchema,
@@ -56,7 +58,7 @@ export const trustRoutes: FastifyPluginAsyncZod = async (app) => {
         ip: request.ip,
       };
       const deps = { keys: app.deps.keys, clock: app.deps.clock };
-      return verifyQr(app.db, request.body.qr, now(), (ci) =>
+      return verifyQr(app.db, request.body.qr, request.body.destination, now(), (ci) =>
         unitOfWork(app.db, (trx) => certificateState(trx, deps, audit, ci)),
       );
     },
@@ -75,6 +77,23 @@ export const trustRoutes: FastifyPluginAsyncZod = async (app) => {
     async (_request, reply) => {
       reply.header('cache-control', 'public, max-age=300');
       return anchorKeys(app.db, now());
+    },
+  );
+
+  app.get(
+    '/api/verify/rules/:country',
+    {
+      config: publicAccess(),
+      schema: {
+        tags: ['verification'],
+        summary: "A destination's acceptance rules in the EU business-rule format (CertLogic), for offline verifiers",
+        params: z.object({ country: countryCodeSchema }),
+        response: { 200: z.object({ rules: z.array(z.record(z.string(), z.unknown())) }) },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'public, max-age=3600');
+      return { rules: (ACCEPTANCE_RULES[request.params.country] ?? []).map((r) => ({ ...r })) };
     },
   );
 

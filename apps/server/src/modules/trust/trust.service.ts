@@ -2,6 +2,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import {
   type AnchorKeys,
   bytesToBase64,
+  checkAcceptance,
   dccFindings,
   type TrustAnchor,
   type TrustAnchorsBody,
@@ -242,6 +243,7 @@ export async function anchorKeys(db: Executor, now: Date): Promise<AnchorKeys> {
 export async function verifyQr(
   db: Executor,
   qr: string,
+  destination: string | undefined,
   now: Date,
   /** The state of one of the platform's certificates (the certificates module's `certificateState`). */
   stateOf: (ci: string) => Promise<{ state: string }>,
@@ -298,7 +300,21 @@ export async function verifyQr(
           return answer('revoked', true, 'A later certificate of the same person replaced this one (a correction).');
         }
       }
-      return answer('valid', true, null);
+      if (!destination) return answer('valid', true, null);
+      const acceptance = checkAcceptance({
+        destination,
+        payload: payload ?? {},
+        claims: v.claims,
+        valueSets: dccValueSets(),
+        clock: now,
+      });
+      return {
+        ...answer('valid', true, null),
+        acceptance: {
+          ...acceptance,
+          rules: acceptance.rules.map((r) => ({ ...r, affectedFields: [...r.affectedFields] })),
+        },
+      };
     }
   }
 }

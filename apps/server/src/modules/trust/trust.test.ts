@@ -142,6 +142,52 @@ describe('foreign trust anchors and POST /api/verify', () => {
     expect((await verify(collidingCz)).body).toMatchObject({ result: 'valid', issuerCountry: 'CZ' });
   });
 
+  it("applies a destination's acceptance rules (CertLogic) and says which one fails", async () => {
+    const at = foreignSigner('AT');
+    expect((await addAnchor({ country: 'AT', certificatePem: at.pem })).status).toBe(200);
+    const saved = now;
+    now = new Date('2022-04-01T03:00:00Z');
+    try {
+      const ok = await t.call('POST', '/api/verify', {
+        ip: freshIp(),
+        body: { qr: certificateOf('AT', at.privateKey, at.kid), destination: 'VN' },
+      });
+      expect(ok.body).toMatchObject({ result: 'valid', acceptance: { destination: 'VN', passed: true } });
+      expect(ok.body.acceptance.rules.map((r: any) => r.id)).toEqual([
+        'GR-VN-0000',
+        'VR-VN-0000',
+        'VR-VN-0001',
+        'VR-VN-0002',
+      ]);
+      // One dose of two: the series rule fails, named with its reason in Vietnamese.
+      const one = encodeHcertSync({
+        payload: buildVaccinationPayload({
+          person: { fullName: 'Huber Max', dateOfBirth: '1990-02-02' },
+          doses: [{ vaccineCode: 'EU/1/20/1528', administeredOn: '2022-01-15' }],
+          certificateId: 'AT0123456789ABCDEF',
+          country: 'AT',
+        }),
+        payloadValidated: true,
+        kid: Buffer.from(at.kid, 'base64'),
+        sign: (data) => new Uint8Array(sign('sha256', data, { key: at.privateKey, dsaEncoding: 'ieee-p1363' })),
+        issuedAt: new Date('2022-01-20T00:00:00Z'),
+        expiresAt: new Date('2022-12-01T00:00:00Z'),
+      });
+      const partial = await t.call('POST', '/api/verify', { ip: freshIp(), body: { qr: one, destination: 'VN' } });
+      expect(partial.body.result).toBe('valid');
+      expect(partial.body.acceptance.passed).toBe(false);
+      const failed = partial.body.acceptance.rules.filter((r: any) => r.result === 'failed');
+      expect(failed).toMatchObject([
+        { id: 'VR-VN-0000', description: { vi: expect.stringMatching(/đủ liều cơ bản/) } },
+      ]);
+    } finally {
+      now = saved;
+    }
+    const rules = await t.call('GET', '/api/verify/rules/VN');
+    expect(rules.body.rules.map((r: any) => r.Identifier)).toContain('VR-VN-0000');
+    expect(rules.body.rules[0]).toMatchObject({ Engine: 'CERTLOGIC', Country: 'VN', Type: 'Acceptance' });
+  });
+
   it('the EU gateway’s JSON form imports many anchors; a certificate that is not a signing key is refused with its reason', async () => {
     const se = foreignSigner('SE');
     const fi = foreignSigner('FI');

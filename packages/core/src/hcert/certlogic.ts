@@ -1,0 +1,94 @@
+import { type CertLogicExpression, evaluate } from 'certlogic-js';
+import type { Localized } from '../i18n.js';
+import type { DccValueSets } from './business-rules.js';
+import type { CwtClaims } from './cwt.js';
+import { VN_ACCEPTANCE_RULES } from './vn-rules.js';
+
+/**
+ * A destination's acceptance rules in the EU DCC business-rule format, evaluated with the EU's
+ * CertLogic engine (`certlogic-js`): each rule is a CertLogic expression over
+ * `{payload, external: {validationClock, valueSets, countryCode, exp, iat}}` that is true when the
+ * certificate meets it (rules of another certificate type are true by construction).
+ */
+export interface BusinessRule {
+  readonly Identifier: string;
+  readonly Type: 'Acceptance' | 'Invalidation';
+  readonly Country: string;
+  readonly Version: string;
+  readonly SchemaVersion: string;
+  readonly Engine: 'CERTLOGIC';
+  readonly EngineVersion: string;
+  readonly CertificateType: 'General' | 'Vaccination' | 'Test' | 'Recovery';
+  readonly Description: readonly { readonly lang: string; readonly desc: string }[];
+  readonly ValidFrom: string;
+  readonly ValidTo: string;
+  readonly AffectedFields: readonly string[];
+  readonly Logic: CertLogicExpression;
+}
+
+export interface RuleOutcome {
+  readonly id: string;
+  /** `open`: the rule could not be evaluated (an error in the rule or data it did not expect). */
+  readonly result: 'passed' | 'failed' | 'open';
+  readonly description: Localized;
+  readonly affectedFields: readonly string[];
+}
+
+export interface AcceptanceCheck {
+  readonly destination: string;
+  readonly passed: boolean;
+  readonly rules: readonly RuleOutcome[];
+}
+
+const TYPE_OF: Record<string, BusinessRule['CertificateType']> = { v: 'Vaccination', t: 'Test', r: 'Recovery' };
+
+function describe(rule: BusinessRule): Localized {
+  const find = (lang: string) => rule.Description.find((d) => d.lang === lang)?.desc;
+  const en = find('en') ?? rule.Identifier;
+  return { vi: find('vi') ?? en, en };
+}
+
+/** Every destination whose rules the platform carries: Vietnam's own, as the example. */
+export const ACCEPTANCE_RULES: Readonly<Record<string, readonly BusinessRule[]>> = { VN: VN_ACCEPTANCE_RULES };
+
+/**
+ * Applies a destination's acceptance rules to a decoded DCC at `clock`: the rules valid then, of
+ * the certificate's type or general, each passed, failed or open. Passed when none failed or is open.
+ */
+export function checkAcceptance(input: {
+  readonly destination: string;
+  readonly rules?: readonly BusinessRule[];
+  readonly payload: Record<string, unknown>;
+  readonly claims: CwtClaims | undefined;
+  readonly valueSets: DccValueSets | null;
+  readonly clock: Date;
+}): AcceptanceCheck {
+  const rules = input.rules ?? ACCEPTANCE_RULES[input.destination] ?? [];
+  const clock = input.clock.toISOString();
+  const kind = (['v', 't', 'r'] as const).find((k) => Array.isArray(input.payload[k]));
+  const type = kind ? TYPE_OF[kind] : undefined;
+  const data = {
+    payload: input.payload,
+    external: {
+      validationClock: clock,
+      valueSets: Object.fromEntries(Object.entries(input.valueSets ?? {}).map(([id, set]) => [id, [...set]])),
+      countryCode: input.destination,
+      exp: input.claims?.exp != null ? new Date(input.claims.exp * 1000).toISOString() : undefined,
+      iat: input.claims?.iat != null ? new Date(input.claims.iat * 1000).toISOString() : undefined,
+    },
+  };
+  const outcomes: RuleOutcome[] = [];
+  for (const rule of rules) {
+    if (rule.Type !== 'Acceptance' || rule.Country !== input.destination) continue;
+    if (!(rule.ValidFrom <= clock && clock < rule.ValidTo)) continue;
+    if (rule.CertificateType !== 'General' && rule.CertificateType !== type) continue;
+    let result: RuleOutcome['result'];
+    try {
+      result = evaluate(rule.Logic, data) === true ? 'passed' : 'failed';
+    } catch {
+      result = 'open';
+    }
+    outcomes.push({ id: rule.Identifier, result, description: describe(rule), affectedFields: rule.AffectedFields });
+  }
+  return { destination: input.destination, passed: outcomes.every((o) => o.result === 'passed'), rules: outcomes };
+}
