@@ -1,10 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { ERROR_CATALOGUE } from '@tiemchung/core';
+import Fastify from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { SESSION_COOKIE } from '../modules/auth/auth.guard.js';
 import { BOOK_COOKIE } from '../modules/health-book/health-book.service.js';
 import { useTestApp } from '../test/harness.js';
-import { COUNTED_ROUTES, ERROR_RESPONSES } from './openapi.js';
+import { staffAccess } from './access.js';
+import { COUNTED_ROUTES, ERROR_RESPONSES, registerOpenApi } from './openapi.js';
 
 /**
  * The OpenAPI document (`GET /api/openapi.json`) against the routes the app registered: every
@@ -181,5 +185,27 @@ describe('OpenAPI document', () => {
     expect(Object.keys(operationOf({ method: 'POST', url: '/api/imports' })!.requestBody!.content)).toEqual([
       'multipart/form-data',
     ]);
+  });
+
+  it('documents the errors of a FHIR operation as an OperationOutcome', async () => {
+    const app = Fastify().withTypeProvider<ZodTypeProvider>();
+    app.setValidatorCompiler(validatorCompiler);
+    app.setSerializerCompiler(serializerCompiler);
+    await registerOpenApi(app);
+    app.get(
+      '/fhir/Patient/:id',
+      { config: staffAccess(['national_admin'], 'person-read'), schema: { params: z.object({ id: z.string() }) } },
+      async () => ({}),
+    );
+    await app.ready();
+    const fhir = app.swagger() as unknown as Document;
+    const op = fhir.paths['/fhir/Patient/{id}']!.get!;
+    expect(op.operationId).toBe('getFhirPatientById');
+    expect(op.security).toEqual([{ bearer: [] }, { sessionCookie: [] }]);
+    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '403', '404', '5XX']);
+    for (const status of ['400', '401', '403', '404', '5XX'])
+      expect(op.responses[status]).toEqual({ $ref: '#/components/responses/OperationOutcome' });
+    expect(Object.keys(fhir.components.responses.OperationOutcome.content)).toEqual(['application/fhir+json']);
+    await app.close();
   });
 });

@@ -263,6 +263,51 @@ function errorResponses(): Record<string, unknown> {
   return responses;
 }
 
+/**
+ * The FHIR API (`/fhir`, modules/fhir) answers every failure as a FHIR R4 OperationOutcome in
+ * `application/fhir+json`, the catalogue's code in its issue's `details.coding`: its operations'
+ * error responses refer to this one (added to the document when such an operation exists).
+ */
+const FHIR_PATH = /^\/fhir(\/|$)/;
+const OPERATION_OUTCOME = {
+  description:
+    'A FHIR R4 OperationOutcome: the issue’s `code` (FHIR issue type), `details.coding[0].code` (the code of the error catalogue), `details.text` (the message), `expression` (the parameter at fault).',
+  content: {
+    'application/fhir+json': {
+      schema: {
+        type: 'object',
+        required: ['resourceType', 'issue'],
+        properties: {
+          resourceType: { const: 'OperationOutcome' },
+          issue: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['severity', 'code'],
+              properties: {
+                severity: { type: 'string', enum: ['fatal', 'error', 'warning', 'information'] },
+                code: { type: 'string' },
+                details: {
+                  type: 'object',
+                  properties: {
+                    coding: {
+                      type: 'array',
+                      items: { type: 'object', properties: { system: { type: 'string' }, code: { type: 'string' } } },
+                    },
+                    text: { type: 'string' },
+                  },
+                },
+                diagnostics: { type: 'string' },
+                expression: { type: 'array', items: { type: 'string' } },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
 const ERROR_MARK = 'x-tc-error-statuses';
 
 /** The route's method as documented (one method a route here; HEAD routes are Fastify's own, left out). */
@@ -331,6 +376,13 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
           if (!statuses) continue;
           delete op[ERROR_MARK];
           const responses = op.responses as Record<string, unknown>;
+          if (FHIR_PATH.test(path)) {
+            const components = openapiObject.components as { responses?: Record<string, unknown> };
+            components.responses = { ...components.responses, OperationOutcome: OPERATION_OUTCOME };
+            for (const status of [...statuses, '5XX'])
+              responses[status] = { $ref: '#/components/responses/OperationOutcome' };
+            continue;
+          }
           for (const status of statuses)
             responses[status] = { $ref: `#/components/responses/${ERROR_RESPONSES[status].name}` };
           responses['5XX'] = { $ref: `#/components/responses/${SERVER_ERROR.name}` };
