@@ -162,8 +162,9 @@ export interface DocumentedRoute {
 }
 
 /**
- * The error statuses documented for an operation, by the kind of route (not every one is possible
- * on every route, none outside them is): 400 for any input (path, query, headers, body); 401 and
+ * The error statuses documented for an operation, by the kind of route (each is answered by some
+ * route of the kind, not necessarily by every one; the HTTP layer's 408, 414 and 431, possible on
+ * any request, are left out): 400 for any input (path, query, headers, body); 401 and
  * 403 for a staff route; 401 for the e-health book's, 403 too for its state-changing ones (a
  * cookie from another origin); 404 where the path names a resource; 409 and 422 for the
  * state-changing operations of staff and e-health book routes; 413 and 415 with a body; 429 when
