@@ -5,6 +5,7 @@ import { COMMON_ERRORS } from './errors/common.js';
 import { DOSE_ERRORS } from './errors/doses.js';
 import type { ErrorEntry } from './errors/entry.js';
 import { FACILITY_ERRORS } from './errors/facilities.js';
+import { FHIR_ERRORS } from './errors/fhir.js';
 import { HEALTH_BOOK_ERRORS } from './errors/health-book.js';
 import { IMPORT_ERRORS } from './errors/imports.js';
 import { PEOPLE_ERRORS } from './errors/people.js';
@@ -33,6 +34,7 @@ export const ERROR_CATALOGUE_PARTS = {
   portal: PORTAL_ERRORS,
   healthBook: HEALTH_BOOK_ERRORS,
   trust: TRUST_ERRORS,
+  fhir: FHIR_ERRORS,
   sessions: SESSION_ERRORS,
   doses: DOSE_ERRORS,
   stock: STOCK_ERRORS,
@@ -65,6 +67,7 @@ export const ERROR_CATALOGUE = {
   ...PORTAL_ERRORS,
   ...HEALTH_BOOK_ERRORS,
   ...TRUST_ERRORS,
+  ...FHIR_ERRORS,
   ...SESSION_ERRORS,
   ...DOSE_ERRORS,
   ...STOCK_ERRORS,

@@ -133,6 +133,11 @@ export const AUDIT_ACTIONS: Readonly<Record<string, Localized>> = {
   'signing_key.rotate': { vi: 'Thay khoá ký chứng nhận', en: 'Rotated the signing key' },
   'audit.read': { vi: 'Xem nhật ký truy cập', en: 'Read the audit log' },
   'audit.export': { vi: 'Xuất nhật ký truy cập', en: 'Exported the audit log' },
+  'fhir.patient_read': { vi: 'Đọc hồ sơ qua FHIR', en: 'Read the record over FHIR' },
+  'fhir.patient_search': { vi: 'Tìm thấy qua tìm kiếm FHIR', en: 'Found by a FHIR search' },
+  'fhir.immunization_read': { vi: 'Đọc mũi tiêm qua FHIR', en: 'Read a dose over FHIR' },
+  'fhir.immunization_search': { vi: 'Đọc các mũi tiêm qua FHIR', en: 'Read the doses over FHIR' },
+  'fhir.ddcc': { vi: 'Xuất dữ liệu DDCC:VS qua FHIR', en: 'Read the DDCC:VS data set over FHIR' },
 };
 
 /** What kind of record an entry is about, in words. */
