@@ -24,6 +24,17 @@ export function dosesOfPerson(db: Executor, personId: string) {
     .execute();
 }
 
+/** Every dose of a person, merge duplicates included (`duplicate_of` set), in date order. */
+export function everyDoseOfPerson(db: Executor, personId: string) {
+  return db
+    .selectFrom('doses')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .orderBy('administered_on')
+    .orderBy('id')
+    .execute();
+}
+
 export async function insertDose(db: Executor, dose: NewDose) {
   const row = await db.insertInto('doses').values(dose).returningAll().executeTakeFirstOrThrow();
   await markPeopleForStats(db, [row.person_id]);

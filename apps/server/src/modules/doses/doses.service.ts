@@ -457,6 +457,14 @@ export function countedDosesOf(db: Executor, personId: string): Promise<DoseRow[
   return q.dosesOfPerson(db, personId);
 }
 
+/**
+ * Every dose of a person, the merge duplicates too (`duplicate_of` set: the same dose entered twice,
+ * kept but never counted), in date order: the FHIR API shows a duplicate as entered in error.
+ */
+export function everyDoseOf(db: Executor, personId: string): Promise<DoseRow[]> {
+  return q.everyDoseOfPerson(db, personId);
+}
+
 /** The counted doses of several people, per person in date order (the bulk import's "already on record"). */
 export function countedDosesOfPeople(db: Executor, personIds: readonly string[]) {
   return q.countedDosesOfPeople(db, personIds);
