@@ -45,6 +45,13 @@ export const fhirRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(fhirApi, { prefix: '/fhir' });
 };
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The FHIR API's catch-all 404 route: public, and no interaction of the route table. */
+    fhirFallback?: boolean;
+  }
+}
+
 const fhirId = z.string().regex(/^[A-Za-z0-9.-]{1,64}$/, { message: 'a FHIR id: 1–64 letters, digits, - and .' });
 const idParams = z.object({ id: fhirId });
 /** A parameter as the query string gives it (the handler reads FHIR's repetitions from the URL itself). */
@@ -59,6 +66,19 @@ const fhirApi: FastifyPluginAsyncZod = async (app) => {
   app.setNotFoundHandler(() => {
     throw new AppError('route_not_found');
   });
+  // Any other path under /fhir is 404 too — also where the web app is served, whose wildcard
+  // route would answer it with the app's page (lib/static-assets.ts). Not an interaction: hidden
+  // from the OpenAPI document and left out of the route table.
+  for (const url of ['/', '/*'])
+    app.route({
+      method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      url,
+      config: { ...publicAccess(), fhirFallback: true },
+      schema: { hide: true },
+      handler: () => {
+        throw new AppError('route_not_found');
+      },
+    });
 
   const certificateDeps = () => ({ keys: app.deps.keys, clock: app.deps.clock });
 
@@ -284,6 +304,7 @@ function guardRoute(app: FastifyInstance, route: RouteOptions): void {
   const access = route.config?.access;
   if (!access) throw new Error(`${route.method} ${route.url} declares no access rule (config.access)`);
   const methods = Array.isArray(route.method) ? route.method : [route.method];
+  if (route.config?.fhirFallback) return;
   const table: RouteEntry[] | undefined = app.routeTable;
   if (table?.some((r) => r.url === route.url && methods.includes(r.method))) return;
   for (const method of methods)

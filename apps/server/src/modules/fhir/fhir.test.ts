@@ -183,6 +183,12 @@ describe('authentication and errors as OperationOutcome', () => {
     expectOutcome(await fhir('/fhir/Patient/no-such-person', 'admin'), 404, 'not-found');
     expectOutcome(await fhir('/fhir/Immunization/no-such-dose', 'admin'), 404, 'not-found');
     expectOutcome(await fhir('/fhir/Observation/1', 'admin'), 404, 'not-found');
+    expectOutcome(await fhir('/fhir', 'admin'), 404, 'not-found');
+    expectOutcome(
+      await t.call('POST', '/fhir/Patient', { as: 'admin', body: { resourceType: 'Patient' } }),
+      404,
+      'not-found',
+    );
     const bad = await fhir('/fhir/Patient/a_b', 'admin');
     expectOutcome(bad, 400, 'invalid');
     expect(bad.body.issue[0].expression).toEqual(['id']);
