@@ -158,4 +158,16 @@ describe('the trust chain: a national CSCA signs every Document Signer Certifica
         ).toBe(true);
     }
   });
+
+  it('key changes at the same moment wait for each other: every one succeeds and one key stays active', async () => {
+    const calls = await Promise.all([
+      t.call('POST', '/api/certificates/csca/rotate', { as: 'admin' }),
+      t.call('POST', '/api/certificates/keys/rotate', { as: 'admin' }),
+      t.call('POST', '/api/certificates/csca/rotate', { as: 'admin' }),
+      t.call('POST', '/api/certificates/keys/rotate', { as: 'admin' }),
+    ]);
+    expect(calls.map((c) => c.status)).toEqual([200, 200, 200, 200]);
+    const keys = (await t.call('GET', '/api/certificates/trust-list')).body.keys;
+    expect(keys.filter((k: any) => k.active)).toHaveLength(1);
+  });
 });

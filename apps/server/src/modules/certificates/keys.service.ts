@@ -19,6 +19,7 @@ import {
   type SigningKey,
   type TrustListKey,
 } from '@tiemchung/core';
+import { sql } from 'kysely';
 import type { Config } from '../../config.js';
 import { type Executor, type Trx, withSavepoint } from '../../db/transaction.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
@@ -90,6 +91,17 @@ function nameOf(subject: string): DistinguishedName {
   return { country: part('C'), organization: part('O'), commonName: part('CN') };
 }
 
+/**
+ * Makes key changes (a new signing key, a new CSCA) wait for each other, until the transaction
+ * ends: two at once would each retire the active key as they found it and then both insert a new
+ * active one (the second refused by the one-active index: found by the fuzz test on PostgreSQL).
+ */
+async function lockKeyChanges(trx: Trx): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${KEY_CHANGE_LOCK})`.execute(trx);
+}
+/** The advisory lock of key changes (an arbitrary constant of this module). */
+const KEY_CHANGE_LOCK = 7_411_002_021;
+
 /** The signing key that signs now, decrypted, with what verifiers need to know about it. */
 export interface ActiveSigner {
   readonly kid: Uint8Array;
@@ -113,6 +125,7 @@ export class SigningKeys {
    * the caller's transaction: the rotate route's, or the first certificate's that finds no key.
    */
   async rotate(trx: Trx, audit: AuditContext, now: Date): Promise<string> {
+    await lockKeyChanges(trx);
     const csca = await this.csca(trx, audit, now);
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     // The DSC: certified by the national CSCA, for vaccination certificates only, within the
@@ -189,6 +202,7 @@ export class SigningKeys {
    * the signing key is then rotated by the caller so that the new DSC hangs under the new CSCA.
    */
   async rotateCsca(trx: Trx, audit: AuditContext, now: Date): Promise<string> {
+    await lockKeyChanges(trx);
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const name = CSCA_NAME(now);
     const notAfter = new Date(now.getTime() + CSCA_CERT_YEARS * 365 * 86_400_000);
