@@ -31,6 +31,7 @@ import { certificatesRoutes } from './modules/certificates/certificates.routes.j
 import { resolveMasterKey, SigningKeys } from './modules/certificates/keys.service.js';
 import { dosesRoutes } from './modules/doses/doses.routes.js';
 import { facilitiesRoutes } from './modules/facilities/facilities.routes.js';
+import { fhirRoutes } from './modules/fhir/fhir.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { bookDeps, healthBookRoutes } from './modules/health-book/health-book.routes.js';
 import { sendDueReminders } from './modules/health-book/health-book.service.js';
@@ -235,6 +236,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(statsPopulationRoutes);
   await app.register(statsPublicRoutes);
   await app.register(importsRoutes);
+  await app.register(fhirRoutes);
 
   if (config.webDist) await registerWebApp(app, config.webDist);
   else

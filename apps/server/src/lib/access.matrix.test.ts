@@ -391,6 +391,21 @@ const importUpload = (place: Place): Req => {
 const importIn = async (place: Place) =>
   ((await ok({ ...importUpload(place), as: OWNER[place] })) as { id: string }).id;
 
+/** A person of the place with one dose at the place's facility, made once per place (the FHIR fixtures). */
+const vaccinated: Partial<Record<Place, Promise<{ person: any; dose: any }>>> = {};
+const vaccinatedIn = (place: Place) =>
+  (vaccinated[place] ??= (async () => {
+    const person = await personIn(place);
+    const dose = await ok({
+      method: 'POST',
+      url: `/api/people/${person.id}/doses`,
+      as: OWNER[place],
+      headers: { 'idempotency-key': randomUUID() },
+      body: doseGivenAt(place),
+    });
+    return { person, dose };
+  })());
+
 const FIXTURES: Record<string, Fixture> = {
   'POST /api/auth/logout': async () => ({ req: { method: 'POST', url: '/api/auth/logout' } }),
   'GET /api/auth/me': async () => ({ req: { method: 'GET', url: '/api/auth/me' } }),
@@ -934,6 +949,30 @@ const FIXTURES: Record<string, Fixture> = {
     };
   },
   'GET /api/stats/population': async () => ({ req: { method: 'GET', url: '/api/stats/population' } }),
+  // FHIR (modules/fhir): a person outside the caller's units answers 403 (site staff read anyone's).
+  'GET /fhir/Patient': async (place) => ({
+    req: { method: 'GET', url: `/fhir/Patient?identifier=${shared[place].person.idNumber}` },
+    shows: containsId(shared[place].person.id),
+  }),
+  'GET /fhir/Patient/:id': async (place) => ({
+    req: { method: 'GET', url: `/fhir/Patient/${shared[place].person.id}` },
+  }),
+  'GET /fhir/Patient/:id/$ddcc': async (place) => ({
+    req: { method: 'GET', url: `/fhir/Patient/${(await vaccinatedIn(place)).person.id}/$ddcc` },
+  }),
+  'GET /fhir/Immunization': async (place) => {
+    const { person, dose } = await vaccinatedIn(place);
+    return {
+      req: { method: 'GET', url: `/fhir/Immunization?patient=Patient/${person.id}` },
+      shows: containsId(dose.id),
+    };
+  },
+  'GET /fhir/Immunization/:id': async (place) => ({
+    req: { method: 'GET', url: `/fhir/Immunization/${(await vaccinatedIn(place)).dose.id}` },
+  }),
+  'GET /fhir/Organization/:id': async (place) => ({
+    req: { method: 'GET', url: `/fhir/Organization/${PLACES[place].facility}` },
+  }),
   // Foreign trust anchors (national administrators only): a fresh Document Signer Certificate.
   'GET /api/admin/trust-anchors': async () => ({ req: { method: 'GET', url: '/api/admin/trust-anchors' } }),
   'POST /api/admin/trust-anchors': async () => ({
@@ -1101,7 +1140,9 @@ describe('the authorisation matrix (every route × every role × inside/outside 
       const url = r.url.replace(/:(\w+)/g, 'x\u0000');
       const res = await send({ method: r.method, url: `${url}?limit=abc`, body: { junk: ['\ud800'] } }, null);
       expect(res.status, key(r)).toBe(401);
-      expect(res.body.error, key(r)).toEqual({ code: 'unauthenticated', message: expect.any(String) });
+      if (r.url.startsWith('/fhir/'))
+        expect(res.body.issue?.[0]?.details?.coding?.[0]?.code, key(r)).toBe('unauthenticated');
+      else expect(res.body.error, key(r)).toEqual({ code: 'unauthenticated', message: expect.any(String) });
     }
   });
 

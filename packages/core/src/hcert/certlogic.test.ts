@@ -47,7 +47,14 @@ const test = (t: Record<string, unknown>) => ({
   ],
 });
 const check = (payload: Record<string, unknown>, c = claims, clock = CLOCK, rules?: BusinessRule[]) =>
-  checkAcceptance({ destination: 'VN', payload, claims: c, valueSets: null, clock, ...(rules ? { rules } : {}) });
+  checkAcceptance({
+    destination: 'VN',
+    payload,
+    claims: c,
+    valueSets: null,
+    clock,
+    rules: rules ?? VN_ACCEPTANCE_RULES,
+  });
 const failed = (r: ReturnType<typeof check>) => r.rules.filter((x) => x.result !== 'passed').map((x) => x.id);
 
 describe("Vietnam's acceptance rules through CertLogic", () => {

@@ -2,7 +2,6 @@ import { type CertLogicExpression, evaluate } from 'certlogic-js';
 import type { Localized } from '../i18n.js';
 import type { DccValueSets } from './business-rules.js';
 import type { CwtClaims } from './cwt.js';
-import { VN_ACCEPTANCE_RULES } from './vn-rules.js';
 
 /**
  * A destination's acceptance rules in the EU DCC business-rule format, evaluated with the EU's
@@ -48,22 +47,20 @@ function describe(rule: BusinessRule): Localized {
   return { vi: find('vi') ?? en, en };
 }
 
-/** Every destination whose rules the platform carries: Vietnam's own, as the example. */
-export const ACCEPTANCE_RULES: Readonly<Record<string, readonly BusinessRule[]>> = { VN: VN_ACCEPTANCE_RULES };
-
 /**
  * Applies a destination's acceptance rules to a decoded DCC at `clock`: the rules valid then, of
  * the certificate's type or general, each passed, failed or open. Passed when none failed or is open.
  */
 export function checkAcceptance(input: {
   readonly destination: string;
-  readonly rules?: readonly BusinessRule[];
+  /** The destination's rules (`ACCEPTANCE_RULES[destination]` for those the platform carries). */
+  readonly rules: readonly BusinessRule[];
   readonly payload: Record<string, unknown>;
   readonly claims: CwtClaims | undefined;
   readonly valueSets: DccValueSets | null;
   readonly clock: Date;
 }): AcceptanceCheck {
-  const rules = input.rules ?? ACCEPTANCE_RULES[input.destination] ?? [];
+  const rules = input.rules;
   const clock = input.clock.toISOString();
   const kind = (['v', 't', 'r'] as const).find((k) => Array.isArray(input.payload[k]));
   const type = kind ? TYPE_OF[kind] : undefined;

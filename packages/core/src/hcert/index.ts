@@ -17,4 +17,5 @@ export * from './payload.js';
 export * from './schema.js';
 export * from './status.js';
 export * from './transliterate.js';
+export * from './vn-rules.js';
 export * from './zlib.js';

@@ -172,3 +172,6 @@ export const VN_ACCEPTANCE_RULES: readonly BusinessRule[] = [
     },
   },
 ];
+
+/** Every destination whose rules the platform carries: Vietnam's own, as the example. */
+export const ACCEPTANCE_RULES: Readonly<Record<string, readonly BusinessRule[]>> = { VN: VN_ACCEPTANCE_RULES };

@@ -1,5 +1,6 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import {
+  ACCEPTANCE_RULES,
   type AnchorKeys,
   bytesToBase64,
   checkAcceptance,
@@ -303,6 +304,7 @@ export async function verifyQr(
       if (!destination) return answer('valid', true, null);
       const acceptance = checkAcceptance({
         destination,
+        rules: ACCEPTANCE_RULES[destination] ?? [],
         payload: payload ?? {},
         claims: v.claims,
         valueSets: dccValueSets(),
