@@ -21,7 +21,7 @@ import {
 } from '@tiemchung/core';
 import { sql } from 'kysely';
 import type { Config } from '../../config.js';
-import { type Executor, type Trx, withSavepoint } from '../../db/transaction.js';
+import type { Executor, Trx } from '../../db/transaction.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { DCC_VACCINATION_EKU, type DistinguishedName, issueCertificate } from './x509.js';
 
@@ -123,9 +123,24 @@ export class SigningKeys {
   /**
    * Creates a new key and makes it the active one (the previous one is retired, still trusted), in
    * the caller's transaction: the rotate route's, or the first certificate's that finds no key.
+   * With `unlessActiveIsNot`, only when the active key (null: none) is still the one the caller
+   * found: another request may have made the change while this one waited for the lock.
    */
-  async rotate(trx: Trx, audit: AuditContext, now: Date): Promise<string> {
+  async rotate(
+    trx: Trx,
+    audit: AuditContext,
+    now: Date,
+    options: { unlessActiveIsNot?: string | null } = {},
+  ): Promise<string> {
     await lockKeyChanges(trx);
+    if (options.unlessActiveIsNot !== undefined) {
+      const active = await trx
+        .selectFrom('signing_keys')
+        .select('kid')
+        .where('retired_at', 'is', null)
+        .executeTakeFirst();
+      if ((active?.kid ?? null) !== options.unlessActiveIsNot && active) return active.kid;
+    }
     const csca = await this.csca(trx, audit, now);
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     // The DSC: certified by the national CSCA, for vaccination certificates only, within the
@@ -241,11 +256,9 @@ export class SigningKeys {
       .orderBy('created_at', 'desc')
       .executeTakeFirst();
     if (!row) {
-      // The first key, unless another request made it at the same moment: the unique index on the
-      // active key decides, and under a savepoint this transaction goes on to read the winner's.
-      await withSavepoint(trx, () => this.rotate(trx, audit, now)).catch((err: { code?: string }) => {
-        if (err.code !== '23505') throw err;
-      });
+      // The first key, unless another request made it at the same moment (key changes wait for
+      // each other; the one that waited finds the other's key and uses it).
+      await this.rotate(trx, audit, now, { unlessActiveIsNot: null });
       row = await trx
         .selectFrom('signing_keys')
         .selectAll()
@@ -257,9 +270,7 @@ export class SigningKeys {
       // A key made before the national CSCA: its certificate is self-signed, which verifiers
       // abroad refuse. A new key under the CSCA takes over (unless another request just made it);
       // the old one stays trusted until the certificates it signed expire.
-      await withSavepoint(trx, () => this.rotate(trx, audit, now)).catch((err: { code?: string }) => {
-        if (err.code !== '23505') throw err;
-      });
+      await this.rotate(trx, audit, now, { unlessActiveIsNot: row.kid });
       return this.active(trx, audit, now);
     }
     if (this.#cache?.kid === row.kid) return this.#cache.signer;
