@@ -151,8 +151,9 @@ describe('reception desk — Tiếp đón (browser)', () => {
     const sex = page.getByRole('radio', { name: scanned.gender === 'male' ? 'Nam' : 'Nữ', exact: true });
     expect(await sex.isChecked()).toBe(true);
     expect(await page.getByLabel('Số CCCD/CMND', { exact: true }).inputValue()).toBe(scanned.idNumber);
-    // Province from digits 2–3 of the CCCD (087… → Đồng Tháp), address from the card.
-    expect(await page.getByLabel('Tỉnh/thành phố', { exact: true }).inputValue()).toBe('87');
+    // Province from digits 2–3 of the CCCD (087… → Đồng Tháp), address from the card. The list of
+    // provinces comes from the server: the select shows the value once its options have loaded.
+    await expect.poll(() => page.getByLabel('Tỉnh/thành phố', { exact: true }).inputValue()).toBe('87');
     expect(await page.getByLabel('Địa chỉ', { exact: true }).inputValue()).toBe(
       'Phường 1, Thành phố Cao Lãnh, Đồng Tháp',
     );
