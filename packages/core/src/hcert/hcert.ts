@@ -20,7 +20,6 @@ import {
   DCC_KEY_USAGE,
   type HcertAlg,
   type HcertSigner,
-  type importVerifyKey,
   importVerifyKeyCached,
   type TrustList,
   type TrustListKey,
@@ -287,6 +286,10 @@ export type SignatureCheck = (
   data: Uint8Array,
 ) => boolean | Promise<boolean>;
 
+/** The default {@link SignatureCheck}: WebCrypto, with each trust-list key imported once. */
+const webCryptoCheck: SignatureCheck = async (alg, entry, signature, data) =>
+  verifySignature(alg, await importVerifyKeyCached(entry), signature, data);
+
 /** Options of {@link verifyHcert}. */
 export interface VerifyHcertOptions {
   /** Checks signatures instead of WebCrypto (see {@link SignatureCheck}). */
@@ -328,30 +331,18 @@ export async function verifyHcert(
     return { result: 'bad_signature', reason: `Signature algorithm ${decoded.header.alg} is not accepted.`, ...seen };
   }
   const data = sigStructure(decoded.cose.protectedBytes, decoded.cose.payloadBytes);
+  const check = options.checkSignature ?? webCryptoCheck;
   // kids may collide (8 bytes); any listed key of the same algorithm may have signed.
   let signer: TrustListKey | undefined;
   for (const entry of candidates) {
     if (entry.alg !== alg) continue;
-    if (options.checkSignature) {
-      let ok = false;
-      try {
-        ok = await options.checkSignature(alg, entry, decoded.cose.signature, data);
-      } catch {
-        continue;
-      }
-      if (ok) {
-        signer = entry;
-        break;
-      }
-      continue;
-    }
-    let key: Awaited<ReturnType<typeof importVerifyKey>>;
+    let ok = false;
     try {
-      key = await importVerifyKeyCached(entry);
+      ok = await check(alg, entry, decoded.cose.signature, data);
     } catch {
-      continue;
+      continue; // a key that cannot be read as `alg`
     }
-    if (await verifySignature(alg, key, decoded.cose.signature, data)) {
+    if (ok) {
       signer = entry;
       break;
     }

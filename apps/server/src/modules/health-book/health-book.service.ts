@@ -92,6 +92,54 @@ async function phoneHasHousehold(db: Executor, phone: string): Promise<boolean> 
 }
 
 /**
+ * Stores a one-time code of the book (a sign-in, a member being added) and, when `sendTo` is given,
+ * sends it by SMS; otherwise the row holds the hash of a code nobody was sent (and another scope),
+ * so no guess works and the caller's answer is the same. The row's id.
+ */
+async function storeOtp(
+  trx: Trx,
+  deps: BookDeps,
+  input: {
+    readonly purpose: 'sign_in' | 'add_member';
+    readonly phone: string;
+    readonly deviceId: string | null;
+    readonly personId: string | null;
+    readonly sendTo: string | null;
+    readonly smsKind: string;
+    readonly smsText: (otp: string) => string;
+    readonly ip: string;
+  },
+): Promise<string> {
+  const now = deps.clock();
+  const id = uuidv7(now.getTime());
+  const otp = newOtp();
+  await trx
+    .insertInto('health_book_otps')
+    .values({
+      id,
+      purpose: input.purpose,
+      phone: input.phone,
+      device_id: input.deviceId,
+      person_id: input.personId,
+      otp_hash: input.sendTo ? otpHash(deps.secret, `book:${id}`, otp) : otpHash(deps.secret, `void:${id}`, newOtp()),
+      created_at: now,
+      expires_at: new Date(now.getTime() + OTP_TTL_MS),
+      verified_at: null,
+      ip: input.ip,
+    })
+    .execute();
+  if (input.sendTo) {
+    await queueSms(
+      trx,
+      deps.sms,
+      { to: input.sendTo, kind: input.smsKind, text: input.smsText(otp) },
+      { ascii: deps.smsAscii },
+    );
+  }
+  return id;
+}
+
+/**
  * Starts signing a device in: an OTP goes to the phone when a record carries it (or a household
  * on it has members), within the cap of codes per phone; the caller gets an id either way, so the
  * answer tells nothing. Audited.
@@ -109,35 +157,17 @@ export async function startSignIn(
   const phone = p.value;
   const known = await phoneHasHousehold(trx, phone);
   const send = known && (await claimOtpSms(trx, phone, now));
-  const id = uuidv7(now.getTime());
-  const otp = newOtp();
-  await trx
-    .insertInto('health_book_otps')
-    .values({
-      id,
-      purpose: 'sign_in',
-      phone,
-      device_id: null,
-      person_id: null,
-      otp_hash: send ? otpHash(deps.secret, `book:${id}`, otp) : otpHash(deps.secret, `void:${id}`, newOtp()),
-      created_at: now,
-      expires_at: new Date(now.getTime() + OTP_TTL_MS),
-      verified_at: null,
-      ip,
-    })
-    .execute();
-  if (send) {
-    await queueSms(
-      trx,
-      deps.sms,
-      {
-        to: phone,
-        kind: 'health_book_otp',
-        text: `Ma dang nhap So suc khoe dien tu cua ban la ${otp}. Ma co hieu luc 5 phut. Khong chia se ma nay cho bat ky ai.`,
-      },
-      { ascii: deps.smsAscii },
-    );
-  }
+  const id = await storeOtp(trx, deps, {
+    purpose: 'sign_in',
+    phone,
+    deviceId: null,
+    personId: null,
+    sendTo: send ? phone : null,
+    smsKind: 'health_book_otp',
+    smsText: (otp) =>
+      `Ma dang nhap So suc khoe dien tu cua ban la ${otp}. Ma co hieu luc 5 phut. Khong chia se ma nay cho bat ky ai.`,
+    ip,
+  });
   await recordAudit(trx, audit, {
     action: 'health_book.sign_in_start',
     entityType: 'health_book_otp',
@@ -463,35 +493,17 @@ export async function startAddMember(
     const forPerson = await hit(trx, hashedKey('book-add:person', matched.id), BOOK_LIMITS.addPerPerson.windowMs, now);
     if (forPerson <= BOOK_LIMITS.addPerPerson.max && (await claimOtpSms(trx, matched.phone, now))) otpTo = matched;
   }
-  const id = uuidv7(now.getTime());
-  const otp = newOtp();
-  await trx
-    .insertInto('health_book_otps')
-    .values({
-      id,
-      purpose: 'add_member',
-      phone: device.phone,
-      device_id: device.id,
-      person_id: otpTo?.id ?? null,
-      otp_hash: otpTo ? otpHash(deps.secret, `book:${id}`, otp) : otpHash(deps.secret, `void:${id}`, newOtp()),
-      created_at: now,
-      expires_at: new Date(now.getTime() + OTP_TTL_MS),
-      verified_at: null,
-      ip,
-    })
-    .execute();
-  if (otpTo?.phone) {
-    await queueSms(
-      trx,
-      deps.sms,
-      {
-        to: otpTo.phone,
-        kind: 'health_book_member_otp',
-        text: `Ma xac nhan them ho so tiem chung vao So suc khoe dien tu cua so ${maskPhone(device.phone)} la ${otp}. Chi chia se ma nay neu ban dong y.`,
-      },
-      { ascii: deps.smsAscii },
-    );
-  }
+  const id = await storeOtp(trx, deps, {
+    purpose: 'add_member',
+    phone: device.phone,
+    deviceId: device.id,
+    personId: otpTo?.id ?? null,
+    sendTo: otpTo?.phone ?? null,
+    smsKind: 'health_book_member_otp',
+    smsText: (otp) =>
+      `Ma xac nhan them ho so tiem chung vao So suc khoe dien tu cua so ${maskPhone(device.phone)} la ${otp}. Chi chia se ma nay neu ban dong y.`,
+    ip,
+  });
   await recordAudit(trx, audit, {
     action: 'health_book.member_add_start',
     entityType: matched ? 'person' : 'health_book_otp',
