@@ -249,6 +249,7 @@ function viewOf(p: SyntheticPerson, qr: string, ci: string, issuedAt: Date, expi
       override: false,
     },
     passportBlockers: [],
+    passport: null,
   };
 }
 

@@ -29,6 +29,8 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { endSessionsOfUser, forgetSessions } from './modules/auth/auth.service.js';
 import { certificatesRoutes } from './modules/certificates/certificates.routes.js';
 import { resolveMasterKey, SigningKeys } from './modules/certificates/keys.service.js';
+import { passportsRoutes } from './modules/certificates/passports.routes.js';
+import { refreshPassports } from './modules/certificates/passports.service.js';
 import { dosesRoutes } from './modules/doses/doses.routes.js';
 import { facilitiesRoutes } from './modules/facilities/facilities.routes.js';
 import { fhirRoutes } from './modules/fhir/fhir.routes.js';
@@ -224,6 +226,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(aefiRoutes);
   await app.register(notificationsRoutes);
   await app.register(certificatesRoutes);
+  await app.register(passportsRoutes);
   await app.register(smsRoutes);
   await app.register(portalRoutes);
   await app.register(registrationsRoutes);
@@ -301,6 +304,13 @@ function startJobs(app: FastifyInstance): void {
   // runs through the day; each reminder is sent once, marked in the same transaction).
   every(app, 15 * 60_000, 'health-book reminders', () =>
     unitOfWork(app.db, (trx) => sendDueReminders(trx, bookDeps(app), systemAuditContext('health-book-reminders'))),
+  );
+  // Vaccine passports: made again after any change to their record (followed in the audit log, a
+  // minute behind at most) and before they expire; withdrawn when something comes to block them.
+  every(app, app.config.passportRefreshIntervalMs, 'passport refresh', () =>
+    unitOfWork(app.db, (trx) =>
+      refreshPassports(trx, { keys: app.deps.keys, clock: app.deps.clock }, systemAuditContext('passport-refresh')),
+    ),
   );
   every(
     app,

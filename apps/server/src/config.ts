@@ -49,6 +49,8 @@ export interface Config {
   };
   /** How often the background job re-checks identities the registry could not answer (0: never). */
   readonly recheckIntervalMs: number;
+  /** How often the vaccine passports are brought up to date: corrections, expiry (0: never). */
+  readonly passportRefreshIntervalMs: number;
   /** How often the background job escalates reports past their due time (0: never); independent of the re-check. */
   readonly reportEscalationIntervalMs: number;
   /** How often the statistics job counts the changes marked since its last run into the aggregates (0: never). */
@@ -128,6 +130,7 @@ export const envSchema = z
     REGISTRY_SIM_SIZE: z.coerce.number().int().min(0).max(2_000_000).default(5000),
     REGISTRY_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(3900),
     RECHECK_INTERVAL_MS: z.coerce.number().int().min(0).max(MAX_INTERVAL_MS).default(60_000),
+    PASSPORT_REFRESH_INTERVAL_MS: z.coerce.number().int().min(0).max(MAX_INTERVAL_MS).default(60_000),
     REPORT_ESCALATION_INTERVAL_MS: z.coerce.number().int().min(0).max(MAX_INTERVAL_MS).default(60_000),
     STATS_FOLD_INTERVAL_MS: z.coerce.number().int().min(0).max(MAX_INTERVAL_MS).default(1000),
     IMPORTS_INTERVAL_MS: z.coerce.number().int().min(0).max(MAX_INTERVAL_MS).default(2000),
@@ -279,6 +282,11 @@ export const CONFIG_VARIABLES: {
     default: '`3900`',
     description: 'port of the stand-alone simulator `npm run registry-sim` (the in-process one takes a free port)',
   },
+  PASSPORT_REFRESH_INTERVAL_MS: {
+    default: '`60000`',
+    description:
+      'how often the background job brings vaccine passports up to date: made again after any change to their record (followed in the audit log) and within 30 days of expiry, withdrawn when something comes to block them; `0`: never (a passport read or verified is still brought up to date then)',
+  },
   RECHECK_INTERVAL_MS: {
     default: '`60000`',
     description:
@@ -384,6 +392,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       simulatorPort: e.REGISTRY_SIM_PORT,
     },
     recheckIntervalMs: e.RECHECK_INTERVAL_MS,
+    passportRefreshIntervalMs: e.PASSPORT_REFRESH_INTERVAL_MS,
     reportEscalationIntervalMs: e.REPORT_ESCALATION_INTERVAL_MS,
     statsFoldIntervalMs: e.STATS_FOLD_INTERVAL_MS,
     importsIntervalMs: e.IMPORTS_INTERVAL_MS,

@@ -5,6 +5,7 @@ export * from './i18n.js';
 export * from './identity/index.js';
 export * from './ids.js';
 export * from './imports/index.js';
+export * from './passport/index.js';
 export * from './people.js';
 export * from './provinces.js';
 export * from './registrations.js';

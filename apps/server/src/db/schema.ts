@@ -31,6 +31,8 @@ export interface DB {
   signing_keys: SigningKeyTable;
   csca_keys: CscaKeyTable;
   certificates: CertificateTable;
+  passport_requests: PassportRequestTable;
+  passport_refresh: PassportRefreshTable;
   sms_messages: SmsMessageTable;
   rate_counters: RateCounterTable;
   portal_lookups: PortalLookupTable;
@@ -520,8 +522,32 @@ export interface CertificateTable {
   superseded_by: string | null;
   superseded_at: Timestamp | null;
   supersede_reason: string | null;
+  /** `domestic` (the certificate every vaccinated person has) or `passport` (migration 0021). */
+  kind: Generated<'domestic' | 'passport'>;
 }
 export type CertificateRow = Selectable<CertificateTable>;
+
+export interface PassportRequestTable {
+  person_id: string;
+  province_code: string;
+  district_code: string | null;
+  state: 'blocked' | 'ready' | 'confirmed' | 'issued';
+  blockers: Json;
+  requested_at: Timestamp;
+  requested_by: string;
+  confirmed_at: Timestamp | null;
+  confirmed_by: string | null;
+  confirmed_facility_id: string | null;
+  signed_at: Timestamp | null;
+  signed_by: string | null;
+  updated_at: Timestamp;
+}
+export type PassportRequestRow = Selectable<PassportRequestTable>;
+
+export interface PassportRefreshTable {
+  one: Generated<boolean>;
+  audit_cursor: ColumnType<string | number, string | number, string | number>;
+}
 
 export interface SmsMessageTable {
   id: Generated<number>;

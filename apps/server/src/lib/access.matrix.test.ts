@@ -694,6 +694,25 @@ const FIXTURES: Record<string, Fixture> = {
   'GET /api/people/:id/certificate': async (place) => ({
     req: { method: 'GET', url: `/api/people/${shared[place].person.id}/certificate` },
   }),
+  'GET /api/people/:id/passport': async (place) => ({
+    req: { method: 'GET', url: `/api/people/${shared[place].person.id}/passport` },
+  }),
+  // Vaccine passports: a record of the place confirmed by its province, listed for the place.
+  'GET /api/passports': async (place) => {
+    const p = await personIn(place);
+    await ok({ method: 'POST', url: '/api/passports/confirmations', as: OWNER[place], body: { personIds: [p.id] } });
+    return {
+      req: { method: 'GET', url: '/api/passports?limit=500' },
+      shows: (b) => b.items.some((i: { personId: string }) => i.personId === p.id),
+    };
+  },
+  'POST /api/passports/confirmations': async (place) => {
+    const p = await personIn(place);
+    return { req: { method: 'POST', url: '/api/passports/confirmations', body: { personIds: [p.id] } } };
+  },
+  'POST /api/passports/signatures': async () => ({
+    req: { method: 'POST', url: '/api/passports/signatures', body: { limit: 1 } },
+  }),
   'GET /api/people/:id/certificates': async (place) => ({
     req: { method: 'GET', url: `/api/people/${shared[place].person.id}/certificates` },
   }),

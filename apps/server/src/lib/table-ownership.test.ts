@@ -40,6 +40,8 @@ const OWNER: Record<string, string> = {
   certificates: 'certificates',
   signing_keys: 'certificates',
   csca_keys: 'certificates',
+  passport_requests: 'certificates',
+  passport_refresh: 'certificates',
   doses: 'doses',
   facilities: 'facilities',
   lots: 'lots',

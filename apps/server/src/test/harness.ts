@@ -84,6 +84,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     TIEMCHUNG_DEMO_DATA: 'true',
     WEB_DIST: '/nonexistent',
     RECHECK_INTERVAL_MS: '0',
+    PASSPORT_REFRESH_INTERVAL_MS: '0',
     REPORT_ESCALATION_INTERVAL_MS: '0',
     STATS_FOLD_INTERVAL_MS: '0',
     IMPORTS_INTERVAL_MS: '0',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CERTIFICATE_STATUSES } from '../hcert/status.js';
+import { issuedPassportSchema } from './passports.js';
 
 /**
  * A person's certificate as the API answers it (`GET /api/people/{id}/certificate`, and the portal's
@@ -49,6 +50,8 @@ export const certificateSchema = z.object({
   }),
   /** What stops a vaccine passport being issued (unverified identity, a dose without a lot…). */
   passportBlockers: z.array(z.object({ code: z.string(), message: localizedSchema, doseId: z.string().optional() })),
+  /** The international vaccine passport, once the ministry has signed it (null before, or withdrawn). */
+  passport: issuedPassportSchema.nullable().optional(),
 });
 export type Certificate = z.infer<typeof certificateSchema>;
 

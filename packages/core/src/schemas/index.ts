@@ -9,6 +9,7 @@ export * from './health-book.js';
 export * from './imports.js';
 export * from './lots.js';
 export * from './notifications.js';
+export * from './passports.js';
 export * from './people.js';
 export * from './person-record.js';
 export * from './portal.js';

@@ -184,3 +184,27 @@ export function presentAuditEntry(r: AuditLogRow): AuditEntryView {
 export function filterRecord(f: AuditFilter): Record<string, string> {
   return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>;
 }
+
+/**
+ * The people named by audit entries after `afterId`, up to the sealed end of the log (every entry
+ * up to it is committed or never will be, so a follower that moves its cursor to `upTo` misses
+ * none) and at most `maxEntries` entries on: for jobs that follow changes to records (the vaccine
+ * passport's refresh). Reads (`*.read`, `*.lookup`, `*.list`, `*view*`) are skipped.
+ */
+export async function peopleNamedSince(
+  db: Executor,
+  afterId: number,
+  maxEntries: number,
+): Promise<{ personIds: string[]; upTo: number }> {
+  const head = await db.selectFrom('audit_chain_head').select('sealed_id').executeTakeFirst();
+  const upTo = Math.min(Number(head?.sealed_id ?? 0), afterId + maxEntries);
+  if (upTo <= afterId) return { personIds: [], upTo: afterId };
+  const { rows } = await sql<{ person_id: string }>`
+    select distinct p.person_id
+    from audit_log a, unnest(a.person_ids) as p(person_id)
+    where a.id > ${afterId} and a.id <= ${upTo}
+      and a.action not like '%.read' and a.action not like '%.lookup'
+      and a.action not like '%.list%' and a.action not like '%view%' and a.action not like 'passport.%'
+    order by 1`.execute(db);
+  return { personIds: rows.map((r) => r.person_id), upTo };
+}

@@ -5,11 +5,13 @@ import {
   certificateStatus,
   certificateStatusText,
   encodeHcertSync,
+  type IssuedPassport,
   type Localized,
   makeUvci,
-  normalizeName,
+  PASSPORT_VALIDITY_DAYS,
+  type PassportBlocker,
+  passportBlockers,
   sequenceDoses,
-  toIcao,
   uuidv7,
   vaccineByCode,
   vaccineDisplayName,
@@ -32,12 +34,6 @@ export interface CertificateDeps {
 
 /** Renew a certificate this many days before it expires. */
 const RENEW_BEFORE_DAYS = 30;
-
-export interface PassportBlocker {
-  readonly code: string;
-  readonly message: Localized;
-  readonly doseId?: string;
-}
 
 /** Everything a certificate shows, from platform data only. */
 export interface CertificateView {
@@ -76,9 +72,15 @@ export interface CertificateView {
   };
   /** What would block an international vaccine passport for this record, and why. */
   readonly passportBlockers: PassportBlocker[];
+  /** The record's signed vaccine passport, if the ministry has issued one. */
+  readonly passport: IssuedPassport | null;
 }
 
-function contentHash(person: PersonRow, doses: DoseRow[]): string {
+/** A certificate's kind: the domestic certificate every vaccinated person has, or the passport. */
+export type CertificateKind = CertificateRow['kind'];
+
+/** What a certificate shows, hashed: a certificate whose hash differs from its record's is out of date. */
+export function contentHash(person: PersonRow, doses: DoseRow[]): string {
   return createHash('sha256')
     .update(
       JSON.stringify([
@@ -100,84 +102,40 @@ function contentHash(person: PersonRow, doses: DoseRow[]): string {
     .digest('base64url');
 }
 
-function currentCertificate(db: Executor, personId: string) {
+/** The person's current certificate of a kind (one at most: a unique index). */
+export function currentCertificate(db: Executor, personId: string, kind: CertificateKind = 'domestic') {
   return db
     .selectFrom('certificates')
     .selectAll()
     .where('person_id', '=', personId)
+    .where('kind', '=', kind)
     .where('superseded_at', 'is', null)
     .executeTakeFirst();
 }
 
-/** What stands between this record and an international (EU DCC) vaccine passport. */
-export function passportBlockers(person: PersonRow, doses: DoseRow[]): PassportBlocker[] {
-  const out: PassportBlocker[] = [];
-  if (!person.id_number) {
-    out.push({
-      code: 'no_id_number',
-      message: { vi: 'Hồ sơ chưa có số định danh (CCCD/CMND).', en: 'The record has no ID number.' },
-    });
-  }
-  if (person.id_type === 'passport') {
-    out.push({
-      code: 'identity_checked_at_site',
-      message: {
-        vi: 'Người nước ngoài: định danh chỉ được kiểm tra tại điểm tiêm theo hộ chiếu.',
-        en: 'Foreign national: identity checked at the site against the passport only.',
-      },
-    });
-  } else if (person.verification_status !== 'verified') {
-    const why: Record<string, Localized> = {
-      pending: { vi: 'chưa được xác thực', en: 'not verified yet' },
-      mismatch: { vi: 'không khớp với CSDL quốc gia về dân cư', en: 'does not match the population database' },
-      not_found: { vi: 'không có trong CSDL quốc gia về dân cư', en: 'not in the population database' },
-      unavailable: {
-        vi: 'chưa xác thực được (CSDL dân cư không phản hồi), đang chờ kiểm tra lại',
-        en: 'could not be checked (registry unavailable), waiting for a re-check',
-      },
-    };
-    const w = why[person.verification_status] ?? why.pending!;
-    out.push({
-      code: 'identity_not_verified',
-      message: {
-        vi: `Thông tin định danh ${w.vi}${person.identity_override_at ? ' (tiêm được nhờ cấp trên phê duyệt)' : ''}.`,
-        en: `Identity ${w.en}${person.identity_override_at ? ' (vaccinated under a supervisor’s override)' : ''}.`,
-      },
-    });
-  }
-  const name = normalizeName(person.full_name);
-  if (!name.ok || !toIcao(person.full_name)) {
-    out.push({
-      code: 'name_not_printable',
-      message: {
-        vi: 'Họ tên không chuyển được sang dạng chữ máy đọc (ICAO).',
-        en: 'The name cannot be written in machine-readable form (ICAO).',
-      },
-    });
-  }
-  for (const d of doses) {
-    if (!d.lot_id) {
-      out.push({
-        code: 'dose_without_lot',
-        doseId: d.id,
-        message: {
-          vi: `Mũi ${d.dose_number} (${d.administered_on}) không gắn với lô vắc xin đã đăng ký.`,
-          en: `Dose ${d.dose_number} (${d.administered_on}) is not linked to a registered lot.`,
-        },
-      });
-    }
-    if (d.override_reason) {
-      out.push({
-        code: 'dose_rule_override',
-        doseId: d.id,
-        message: {
-          vi: `Mũi ${d.dose_number} được ghi nhận ngoài quy tắc (phê duyệt: ${d.override_reason}).`,
-          en: `Dose ${d.dose_number} was recorded against a rule (override: ${d.override_reason}).`,
-        },
-      });
-    }
-  }
-  return out;
+/** What stands between this record and an international (EU DCC) vaccine passport (core's rule). */
+export function recordPassportBlockers(
+  person: PersonRow,
+  doses: DoseRow[],
+  status?: CertificateStatus['status'],
+): PassportBlocker[] {
+  return passportBlockers(
+    {
+      fullName: person.full_name,
+      idNumber: person.id_number,
+      idType: person.id_type,
+      verificationStatus: person.verification_status,
+      identityOverride: person.identity_override_at !== null,
+    },
+    doses.map((d) => ({
+      id: d.id,
+      doseNumber: d.dose_number,
+      administeredOn: d.administered_on,
+      lotId: d.lot_id,
+      overrideReason: d.override_reason,
+    })),
+    status,
+  );
 }
 
 async function buildView(
@@ -185,6 +143,7 @@ async function buildView(
   person: PersonRow,
   doses: DoseRow[],
   cert: CertificateRow | undefined,
+  passport: CertificateRow | undefined = undefined,
 ): Promise<CertificateView> {
   const status = certificateStatus(
     doses.map((d) => ({
@@ -241,7 +200,8 @@ async function buildView(
       verifiedAt: person.verified_at?.toISOString() ?? null,
       override: person.identity_override_at !== null,
     },
-    passportBlockers: passportBlockers(person, doses),
+    passportBlockers: recordPassportBlockers(person, doses, status.status),
+    passport: passport ? issuedPassport(passport) : null,
   };
 }
 
@@ -264,26 +224,47 @@ export async function getCertificate(
   if (!doses.length) return buildView(trx, person, doses, undefined);
   const now = deps.clock();
   const hash = contentHash(person, doses);
-  const current = await currentCertificate(trx, person.id);
-  if (
-    current &&
-    current.content_hash === hash &&
-    current.expires_at.getTime() - now.getTime() > RENEW_BEFORE_DAYS * 86_400_000
-  ) {
-    return buildView(trx, person, doses, current);
+  const [current, passport] = await Promise.all([
+    currentCertificate(trx, person.id),
+    currentCertificate(trx, person.id, 'passport'),
+  ]);
+  if (upToDate(current, hash, now) && (!passport || upToDate(passport, hash, now))) {
+    return buildView(trx, person, doses, current, passport);
   }
   const cert = await issueCertificate(trx, deps, audit, person.id, now);
+  // A passport out of date (a correction, near expiry) is made again as it is read, like the
+  // certificate — or withdrawn when a blocker appeared (passports.service.ts).
   const fresh = (await getPerson(trx, person.id))!;
-  return buildView(trx, fresh, await countedDosesOf(trx, person.id), cert);
+  const freshDoses = await countedDosesOf(trx, person.id);
+  const pass = passport ? await refreshPassportOf(trx, deps, audit, person.id, now) : undefined;
+  return buildView(trx, fresh, freshDoses, cert, pass ?? undefined);
 }
 
-/** Issues the person's certificate (superseding the current one) unless another request just did. */
-async function issueCertificate(
+/** Whether a current certificate still shows its record as it is and is not near its expiry. */
+function upToDate(row: CertificateRow | undefined, hash: string, now: Date): boolean {
+  return (
+    row !== undefined &&
+    row.content_hash === hash &&
+    row.expires_at.getTime() - now.getTime() > RENEW_BEFORE_DAYS * 86_400_000
+  );
+}
+
+function issuedPassport(row: CertificateRow): IssuedPassport {
+  return { qr: row.qr, ci: row.ci, issuedAt: row.issued_at.toISOString(), expiresAt: row.expires_at.toISOString() };
+}
+
+/**
+ * Issues the person's certificate of a kind (superseding the current one of that kind) unless
+ * another request just did — in the caller's transaction, holding the person's row lock. A passport
+ * (`kind: 'passport'`) is made only by passports.service.ts, which checks that nothing blocks it.
+ */
+export async function issueCertificate(
   trx: Trx,
   deps: CertificateDeps,
   audit: AuditContext,
   personId: string,
   now: Date,
+  kind: CertificateKind = 'domestic',
 ): Promise<CertificateRow> {
   const signer = await deps.keys.active(trx, audit, now);
   // One issuer at a time per person; re-read inside the lock (another request may have issued).
@@ -291,18 +272,8 @@ async function issueCertificate(
   if (!person) throw new AppError('not_found');
   const doses = await countedDosesOf(trx, personId);
   const hash = contentHash(person, doses);
-  const current = await trx
-    .selectFrom('certificates')
-    .selectAll()
-    .where('person_id', '=', personId)
-    .where('superseded_at', 'is', null)
-    .executeTakeFirst();
-  if (
-    current &&
-    current.content_hash === hash &&
-    current.expires_at.getTime() - now.getTime() > RENEW_BEFORE_DAYS * 86_400_000
-  )
-    return current;
+  const current = await currentCertificate(trx, personId, kind);
+  if (current && upToDate(current, hash, now)) return current;
   const id = uuidv7(now.getTime());
   const ci = makeUvci(id);
   const status = certificateStatus(
@@ -321,7 +292,8 @@ async function issueCertificate(
     })),
     certificateId: id,
   });
-  const expiresAt = new Date(now.getTime() + CERTIFICATE_VALIDITY_DAYS * 86_400_000);
+  const days = kind === 'passport' ? PASSPORT_VALIDITY_DAYS : CERTIFICATE_VALIDITY_DAYS;
+  const expiresAt = new Date(now.getTime() + days * 86_400_000);
   const qr = encodeHcertSync({
     payload,
     kid: signer.kid,
@@ -344,6 +316,7 @@ async function issueCertificate(
       id,
       ci,
       person_id: personId,
+      kind,
       status: status.status as CertificateRow['status'],
       content_hash: hash,
       payload: JSON.stringify(payload),
@@ -355,13 +328,86 @@ async function issueCertificate(
     .returningAll()
     .executeTakeFirstOrThrow();
   if (current) await trx.updateTable('certificates').set({ superseded_by: id }).where('id', '=', current.id).execute();
+  const verb = kind === 'passport' ? 'passport' : 'certificate';
   await recordAudit(trx, audit, {
-    action: current ? 'certificate.reissue' : 'certificate.issue',
+    action: current ? `${verb}.reissue` : `${verb}.issue`,
     entityType: 'person',
     entityId: personId,
-    after: { ci, status: status.status, supersedes: current?.ci ?? null },
+    after: { ci, status: status.status, supersedes: current?.ci ?? null, expiresAt: expiresAt.toISOString() },
   });
   return row;
+}
+
+/**
+ * Brings a person's vaccine passport up to date, in the caller's transaction: made again when the
+ * record it shows has changed (a correction, a merge) or it expires within 30 days; withdrawn when
+ * something now blocks it (identity no longer verified, a dose recorded against a rule…), the
+ * record then listed as blocked for its unit. Returns the current passport, if any.
+ */
+export async function refreshPassportOf(
+  trx: Trx,
+  deps: CertificateDeps,
+  audit: AuditContext,
+  personId: string,
+  now: Date,
+): Promise<CertificateRow | undefined> {
+  const current = await currentCertificate(trx, personId, 'passport');
+  if (!current) return undefined;
+  const person = await getPerson(trx, personId);
+  if (!person || person.id !== personId) {
+    // Merged into another record: the passport goes with the record merged away.
+    await withdrawCertificate(trx, audit, personId, 'passport', 'merged', now);
+    return undefined;
+  }
+  const doses = await countedDosesOf(trx, personId);
+  const blockers = recordPassportBlockers(person, doses, statusOf(doses));
+  if (blockers.length) {
+    await withdrawCertificate(trx, audit, personId, 'passport', 'blocked', now);
+    await trx
+      .updateTable('passport_requests')
+      .set({ state: 'blocked', blockers: JSON.stringify(blockers), updated_at: now })
+      .where('person_id', '=', personId)
+      .execute();
+    return undefined;
+  }
+  return issueCertificate(trx, deps, audit, personId, now, 'passport');
+}
+
+/** The certificate status of counted doses (core's rule). */
+export function statusOf(doses: readonly DoseRow[]): CertificateStatus['status'] {
+  return certificateStatus(
+    doses.map((d) => ({
+      vaccineCode: d.vaccine_code,
+      administeredOn: d.administered_on,
+      declaredKind: d.declared_kind,
+    })),
+  ).status;
+}
+
+/** Marks a person's current certificate of a kind superseded without a successor (a passport withdrawn). */
+export async function withdrawCertificate(
+  trx: Trx,
+  audit: AuditContext,
+  personId: string,
+  kind: CertificateKind,
+  reason: string,
+  now: Date,
+): Promise<CertificateRow | undefined> {
+  const current = await currentCertificate(trx, personId, kind);
+  if (!current) return undefined;
+  await trx
+    .updateTable('certificates')
+    .set({ superseded_at: now, supersede_reason: reason })
+    .where('id', '=', current.id)
+    .execute();
+  await recordAudit(trx, audit, {
+    action: `${kind === 'passport' ? 'passport' : 'certificate'}.withdraw`,
+    entityType: 'person',
+    entityId: personId,
+    before: { ci: current.ci },
+    reason,
+  });
+  return current;
 }
 
 /**
@@ -377,9 +423,11 @@ export async function certificateState(trx: Trx, deps: CertificateDeps, audit: A
     const person = await getPerson(trx, row.person_id);
     if (person) {
       const doses = await countedDosesOf(trx, person.id);
-      if (contentHash(person, doses) !== row.content_hash || person.id !== row.person_id) {
-        await issueCertificate(trx, deps, audit, person.id, now);
-        return certificateState(trx, deps, audit, ci);
+      if (contentHash(person, doses) !== row.content_hash && person.id === row.person_id) {
+        if (row.kind === 'passport') await refreshPassportOf(trx, deps, audit, person.id, now);
+        else await issueCertificate(trx, deps, audit, person.id, now);
+        const after = await trx.selectFrom('certificates').selectAll().where('ci', '=', ci).executeTakeFirstOrThrow();
+        Object.assign(row, after);
       }
     }
   }

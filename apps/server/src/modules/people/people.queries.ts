@@ -283,3 +283,9 @@ export function personVersionClaims(from: string) {
   return sql`update people p set version = p.version + 1 from ${sql.table(from)} c
     where p.id = c.person_id and p.version = c.version and p.merged_into is null returning p.id`;
 }
+
+/** People by id (as stored: an id merged away is returned as it is). */
+export function findPeopleByIds(db: Executor, ids: readonly string[]) {
+  if (!ids.length) return Promise.resolve([]);
+  return db.selectFrom('people').selectAll().where('id', 'in', ids).execute();
+}

@@ -520,6 +520,11 @@ export async function getPerson(db: Executor, id: string): Promise<PersonRow | u
   return p;
 }
 
+/** People by id, for lists that name them (no audit entry: callers that show a record audit it). */
+export async function getPeopleByIds(db: Executor, ids: readonly string[]): Promise<Map<string, PersonRow>> {
+  return new Map((await q.findPeopleByIds(db, [...new Set(ids)])).map((p) => [p.id, p]));
+}
+
 /** A staff member opens a person's full record: scope checked, and the read is audited. */
 export async function readPerson(db: Executor, actor: Actor, audit: AuditContext, id: string): Promise<PersonRow> {
   const p = await getPerson(db, id);
