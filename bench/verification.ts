@@ -10,14 +10,20 @@
  *   browsers), with 16 checks in flight (it runs on libuv's threads);
  * - **verifyHcert**: the whole check — base45, zlib, COSE/CWT, the key by kid, the signature, key
  *   usage, the DCC schema, validity — one at a time and 16 in flight;
- * - **decodeHcert**: the decoding alone.
+ * - **decodeHcert**: the decoding alone;
+ * - **the EU DCC SDK peer** (`@pathcheck/dcc-sdk` 0.0.27, the issue's named peer; measurement only):
+ *   its `unpackAndVerify` with the certificate's key given to its key cache, one at a time and 16
+ *   in flight — when installed with `npm run bench:peer` (its own folder, `bench/peer`, bundled
+ *   with esbuild: its ES-module build imports without file extensions and its CommonJS entry
+ *   needs the `esm` loader, which Node 24 no longer runs). Without it the peer rows are absent.
  *
  *   node --conditions=source --import tsx bench/verification.ts [--seconds N]
  *
  * Writes bench/results/verification.{json,md}. Exits non-zero when a certificate does not verify.
  */
 import { createPublicKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify, webcrypto } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import {
   base64ToBytes,
@@ -59,7 +65,26 @@ export interface VerificationResults {
   readonly seconds: number;
   readonly qrChars: number;
   readonly rows: { name: string; what: string; inFlight: number; perSecond: number; ratioToRaw: number }[];
-  readonly ratio: { sequential: number; server: number; concurrent: number; target: number };
+  readonly ratio: {
+    sequential: number;
+    server: number;
+    concurrent: number;
+    target: number;
+    /** verifyHcert ÷ the EU DCC SDK peer, same concurrency (null: the peer is not installed). */
+    toPeer: { sequential: number; concurrent: number } | null;
+  };
+}
+
+/** The EU DCC SDK peer's calls the benchmark uses (`@pathcheck/dcc-sdk`). */
+interface PeerSdk {
+  addCachedKeys(keys: Record<string, string>): void;
+  unpackAndVerify(qr: string): Promise<{ status: string }>;
+}
+const PEER_BUNDLE = new URL('./peer/dist/dcc-sdk.cjs', import.meta.url);
+
+function loadPeer(): PeerSdk | null {
+  if (!existsSync(PEER_BUNDLE)) return null;
+  return createRequire(import.meta.url)(PEER_BUNDLE.pathname) as PeerSdk;
 }
 
 async function slice(side: Side, untilMs: number): Promise<void> {
@@ -140,6 +165,46 @@ export async function runVerification(argv: readonly string[]): Promise<Verifica
     failures.push('the raw check does not verify the certificate’s signature');
   }
 
+  // The peer, given the same key (its cache takes kid → SPKI in base64, as its trust registry does).
+  const peer = loadPeer();
+  if (peer) {
+    peer.addCachedKeys({ [entry.kid]: publicKey.export({ type: 'spki', format: 'der' }).toString('base64') });
+    const r = await peer.unpackAndVerify(qr);
+    if (r.status !== 'verified') failures.push(`the EU DCC SDK peer does not verify the certificate: ${r.status}`);
+    // And it does check: the same certificate signed by another key under the same kid is refused.
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const forged = encodeHcertSync({
+      payload,
+      payloadValidated: true,
+      kid: base64ToBytes(entry.kid),
+      sign: (data) => new Uint8Array(nodeSign('sha256', data, { key: other, dsaEncoding: 'ieee-p1363' })),
+      issuedAt,
+      expiresAt: new Date('2023-01-10T03:00:00Z'),
+    });
+    const f = await peer.unpackAndVerify(forged);
+    if (f.status === 'verified')
+      failures.push('the EU DCC SDK peer accepts a forged signature: its rate means nothing');
+  }
+  const peerSides: Side[] = peer
+    ? [
+        {
+          name: 'EU DCC SDK peer, one at a time',
+          what: '@pathcheck/dcc-sdk 0.0.27 unpackAndVerify, key cached',
+          inFlight: 1,
+          run: () => peer.unpackAndVerify(qr),
+          ops: 0,
+          ms: 0,
+        },
+        {
+          name: `EU DCC SDK peer ×${IN_FLIGHT}`,
+          what: '@pathcheck/dcc-sdk 0.0.27 unpackAndVerify, 16 in flight',
+          inFlight: IN_FLIGHT,
+          run: () => peer.unpackAndVerify(qr),
+          ops: 0,
+          ms: 0,
+        },
+      ]
+    : [];
   const sides: Side[] = [
     {
       name: 'raw ES256, node:crypto',
@@ -182,6 +247,7 @@ export async function runVerification(argv: readonly string[]): Promise<Verifica
       ms: 0,
     },
     { name: 'decodeHcert', what: 'base45, zlib, COSE, CWT', inFlight: 1, run: () => decodeHcert(qr), ops: 0, ms: 0 },
+    ...peerSides,
   ];
   // Warm-up, then alternating slices until each side has had its share of the time.
   for (const s of sides) await slice(s, performance.now() + 300);
@@ -206,6 +272,9 @@ export async function runVerification(argv: readonly string[]): Promise<Verifica
     server: rows[3]!.ratioToRaw,
     concurrent: rows[4]!.ratioToRaw,
     target: TARGET_RATIO,
+    toPeer: peer
+      ? { sequential: rows[2]!.perSecond / rows[6]!.perSecond, concurrent: rows[4]!.perSecond / rows[7]!.perSecond }
+      : null,
   };
   const results: VerificationResults = { meta: runMeta(), seconds, qrChars: qr.length, rows, ratio };
   const file = writeResults('verification', results);
@@ -218,6 +287,9 @@ export async function runVerification(argv: readonly string[]): Promise<Verifica
     ),
     '',
     `verifyHcert ÷ raw ES256 (node:crypto): ${fmt(ratio.sequential, 2)} one at a time with WebCrypto, ${fmt(ratio.server, 2)} with node:crypto's check (the server's), ${fmt(ratio.concurrent, 2)} with ${IN_FLIGHT} in flight (target ≥ ${TARGET_RATIO}).`,
+    ratio.toPeer
+      ? `verifyHcert ÷ the EU DCC SDK peer: ${fmt(ratio.toPeer.sequential, 2)} one at a time (both through WebCrypto), ${fmt(ratio.toPeer.concurrent, 2)} with ${IN_FLIGHT} in flight.`
+      : 'The EU DCC SDK peer is not installed (`npm run bench:peer`): no peer rows.',
   ].join('\n');
   writeFileSync(file.replace(/\.json$/, '.md'), `${md}\n`);
   console.log(md);
