@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync, randomUUID, X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync, sign as nodeSign, randomUUID, X509Certificate } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { base64ToBytes, decodeHcert, encodeHcertSync } from '@tiemchung/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildPersonIn, createPersonVia } from '../../test/factories.js';
 import { useTestApp } from '../../test/harness.js';
@@ -169,5 +171,51 @@ describe('the trust chain: a national CSCA signs every Document Signer Certifica
     expect(calls.map((c) => c.status)).toEqual([200, 200, 200, 200]);
     const keys = (await t.call('GET', '/api/certificates/trust-list')).body.keys;
     expect(keys.filter((k: any) => k.active)).toHaveLength(1);
+  });
+});
+
+/**
+ * The EU DCC SDK (`@pathcheck/dcc-sdk`, the verifier library the interoperability issue names),
+ * installed apart from the platform by `npm run bench:peer` (bench/peer, bundled for Node 24).
+ * `.ci/run` installs it and sets TIEMCHUNG_PEER_SDK=required, so there this test always runs;
+ * elsewhere it runs when the bundle is there.
+ */
+const PEER_BUNDLE = new URL('../../../../../bench/peer/dist/dcc-sdk.cjs', import.meta.url);
+const peerWanted = process.env.TIEMCHUNG_PEER_SDK === 'required' || existsSync(PEER_BUNDLE);
+
+describe.runIf(peerWanted)('an EU DCC verifier library, given only the exported trust list', () => {
+  interface PeerSdk {
+    addCachedCerts(certs: Record<string, string>): void;
+    unpackAndVerify(qr: string): Promise<{ status: string; contents?: Map<number, unknown> }>;
+  }
+  const peer = () => createRequire(import.meta.url)(PEER_BUNDLE.pathname) as PeerSdk;
+
+  it('verifies a platform certificate with the DSC the list chains to its CSCA, and refuses a forged one under that kid', async () => {
+    const sdk = peer();
+    const qr = await certificateQr();
+    const list = (await t.call('GET', '/api/certificates/trust-list/eu')).body;
+    const cscaPems = list.filter((i: any) => i.certificateType === 'CSCA').map((c: any) => pemOf(c.rawData));
+    // As a verifier loads a gateway list: only the DSCs whose chain to a CSCA of the list holds.
+    const chained = list.filter((i: any) => i.certificateType === 'DSC' && opensslVerifies(cscaPems, pemOf(i.rawData)));
+    const kid = kidOfQr(qr);
+    expect(chained.map((d: any) => d.kid)).toContain(kid);
+    sdk.addCachedCerts(Object.fromEntries(chained.map((d: any) => [d.kid, d.rawData])));
+
+    const verified = await sdk.unpackAndVerify(qr);
+    expect(verified.status).toBe('verified');
+    const hcert = (verified.contents?.get(-260) as Map<number, any>).get(1);
+    expect(hcert.v[0].co).toBe('VN');
+
+    // The same certificate signed by a key that is not the DSC's, under the DSC's kid: refused.
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const forged = encodeHcertSync({
+      payload: (await decodeHcert(qr)).payload,
+      payloadValidated: true,
+      kid: base64ToBytes(kid),
+      sign: (data) => new Uint8Array(nodeSign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' })),
+      issuedAt: now,
+      expiresAt: new Date(now.getTime() + 365 * 86_400_000),
+    });
+    expect((await sdk.unpackAndVerify(forged)).status).not.toBe('verified');
   });
 });
