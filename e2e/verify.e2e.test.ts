@@ -465,4 +465,71 @@ describe('certificate verifier — Xác thực chứng nhận (browser)', () => 
     await context!.setOffline(false);
     expect(pageErrors).toEqual([]);
   });
+  it('applies the EU value sets and Vietnam’s acceptance rules on the device, offline: names the rule a certificate fails', async () => {
+    // A foreign signer (imported) and three certificates it signed: complete, one dose of two, and
+    // one whose country of vaccination is no country ("XY").
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const der = selfSignedCertificate({
+      privateKey,
+      commonName: 'DSC AT test',
+      organization: 'BMSGPK',
+      country: 'AT',
+      notBefore: new Date('2021-06-01T00:00:00Z'),
+      notAfter: new Date('2031-06-01T00:00:00Z'),
+    });
+    const kid = new Uint8Array((await crypto.subtle.digest('SHA-256', new Uint8Array(der))).slice(0, 8));
+    const pem = `-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString('base64')}\n-----END CERTIFICATE-----\n`;
+    const added = await api('POST', '/api/admin/trust-anchors', { country: 'AT', certificatePem: pem }, {}, 'admin');
+    expect(added.status, JSON.stringify(added.body)).toBe(200);
+    const signed = (name: string, dates: string[], country: string) =>
+      encodeHcertSync({
+        payload: buildVaccinationPayload({
+          person: { fullName: name, dateOfBirth: '1980-02-02' },
+          doses: dates.map((administeredOn) => ({ vaccineCode: PFIZER, administeredOn })),
+          certificateId: `AT${name.replace(/\W/g, '').toUpperCase()}0123456789`,
+          country,
+          issuer: 'BMSGPK',
+        }),
+        payloadValidated: true,
+        kid,
+        sign: (data) => new Uint8Array(sign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' })),
+        issuedAt: new Date(Date.now() - 86_400_000),
+        expiresAt: new Date(Date.now() + 300 * 86_400_000),
+      });
+    // One dose of two (dn 1, sd 2): the primary series is not complete.
+    const partial = signed('Gruber Lena', ['2021-07-01'], 'AT');
+
+    const page = await newPage({ width: 320, height: 780 });
+    await page.goto('/xac-thuc');
+    await visible(page.getByText(/Danh sách khoá công khai: \d+ khoá/));
+    // The list kept on the device carries the value sets and the rules.
+    const stored = await page.evaluate(() => localStorage.getItem('tiemchung.verifier.trustList') ?? '');
+    expect(stored).toContain('"country-2-codes"');
+    expect(stored).toContain('VR-VN-0000');
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await context!.setOffline(true);
+
+    await check(page, signed('Huber Max', ['2021-07-01', '2021-07-29'], 'AT'));
+    await visible(page.getByRole('status').filter({ hasText: 'HỢP LỆ' }).getByText('Huber Max', { exact: true }));
+    const rules = page.getByRole('region', { name: 'Quy tắc chấp nhận của Việt Nam' });
+    await visible(rules.getByText('Đáp ứng mọi quy tắc chấp nhận.'));
+    await visible(rules.getByText('VR-VN-0000', { exact: true }));
+
+    await check(page, partial);
+    await visible(page.getByRole('status').filter({ hasText: 'HỢP LỆ' }).getByText('Gruber Lena', { exact: true }));
+    await visible(rules.getByText('Không đáp ứng 1 quy tắc:'));
+    const failed = rules.getByRole('listitem').filter({ hasText: 'VR-VN-0000' });
+    await visible(failed.getByText('Không đạt', { exact: true }));
+    await visible(failed.getByText(/Đã tiêm đủ liều cơ bản/));
+
+    await check(page, signed('Bauer Tom', ['2021-07-01', '2021-07-29'], 'XY'));
+    await visible(page.getByText('KHÔNG HỢP LỆ', { exact: true }));
+    await visible(page.getByText('Chữ ký số đúng nhưng nội dung chứng nhận không hợp lệ:'));
+    await visible(page.getByRole('status').getByText(/XY/));
+    await expect.poll(() => rules.count()).toBe(0);
+    await screenshot(page, 'verify-rules-320');
+    await context!.setOffline(false);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
 });

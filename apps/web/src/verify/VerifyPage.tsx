@@ -1,13 +1,19 @@
 import {
+  type AcceptanceCheck,
+  type BusinessRule,
   type CertificateState,
+  checkAcceptance,
+  dccFindings,
   type HcertVerification,
   type HcertVerifyResult,
+  type RuleFinding,
   vaccineByCode,
   vaccineDisplayName,
   verifyHcert,
 } from '@tiemchung/core';
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { api } from '../api/client';
+import { currentLanguage } from '../i18n';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { TextAreaField } from '../ui/TextAreaField';
@@ -24,11 +30,38 @@ type OnlineCheck =
   | { state: 'failed' }
   | { state: 'done'; answer: CertificateState };
 
+/** The content checks made on the device once the signature holds (as `POST /api/verify` makes them). */
+interface ContentChecks {
+  /** Value sets and plausibility: any finding makes the certificate not valid. */
+  readonly findings: readonly RuleFinding[];
+  /** The destination's acceptance rules (CertLogic), each passed, failed or open; null without rules. */
+  readonly acceptance: AcceptanceCheck | null;
+}
+
 type Outcome =
   | { state: 'checking' }
   | { state: 'no_trust_list' }
   | { state: 'error' }
-  | { state: 'done'; verification: HcertVerification; online: OnlineCheck | null };
+  | { state: 'done'; verification: HcertVerification; online: OnlineCheck | null; checks: ContentChecks | null };
+
+/** The destination whose acceptance rules the verifier applies: Vietnam's, the rule set it carries. */
+const DESTINATION = 'VN';
+
+/** Value sets and acceptance rules on a signed certificate, from the stored trust list (offline). */
+function contentChecks(v: HcertVerification, list: StoredTrustList, clock: Date): ContentChecks | null {
+  if (!v.payload || typeof v.payload !== 'object') return null;
+  const payload = v.payload as Record<string, unknown>;
+  const valueSets = list.valueSets
+    ? Object.fromEntries(Object.entries(list.valueSets).map(([id, codes]) => [id, new Set(codes)]))
+    : null;
+  const rules = list.rules?.[DESTINATION] as BusinessRule[] | undefined;
+  return {
+    findings: dccFindings(payload, v.claims, valueSets),
+    acceptance: rules?.length
+      ? checkAcceptance({ destination: DESTINATION, rules, payload, claims: v.claims, valueSets, clock })
+      : null,
+  };
+}
 
 /**
  * How long the verdict on a signed certificate waits for the online answer (replaced since?),
@@ -145,6 +178,7 @@ export default function VerifyPage() {
       return;
     }
     if (!current()) return;
+    const checks = SIGNED.includes(verification.result) ? contentChecks(verification, list, new Date()) : null;
     const ci = SIGNED.includes(verification.result) ? certificateDetails(verification).ci : undefined;
     const online = ci ? onlineState(ci) : null;
     // The verdict waits (a little) for the online answer: a replaced certificate is never shown
@@ -153,11 +187,11 @@ export default function VerifyPage() {
       ? await Promise.race([online, new Promise<null>((resolve) => setTimeout(() => resolve(null), ONLINE_WAIT_MS))])
       : null;
     if (!current()) return;
-    setOutcome({ state: 'done', verification, online: online ? (early ?? { state: 'checking' }) : null });
+    setOutcome({ state: 'done', verification, checks, online: online ? (early ?? { state: 'checking' }) : null });
     resultRef.current?.scrollIntoView?.({ block: 'start', behavior: 'smooth' });
     if (online && !early) {
       const answer = await online;
-      if (current()) setOutcome({ state: 'done', verification, online: answer });
+      if (current()) setOutcome({ state: 'done', verification, checks, online: answer });
     }
   };
 
@@ -197,6 +231,9 @@ export default function VerifyPage() {
         </div>
         {outcome?.state === 'done' && SIGNED.includes(outcome.verification.result) && (
           <DetailsView verification={outcome.verification} />
+        )}
+        {outcome?.state === 'done' && outcome.checks?.acceptance && outcome.checks.findings.length === 0 && (
+          <AcceptanceView acceptance={outcome.checks.acceptance} />
         )}
       </div>
 
@@ -312,11 +349,13 @@ function OutcomeView({ outcome }: { outcome: Outcome }) {
       </div>
     );
   }
-  const { verification, online } = outcome;
+  const { verification, online, checks } = outcome;
   const signed = SIGNED.includes(verification.result);
   const details = signed ? certificateDetails(verification) : null;
   const replaced = signed && online?.state === 'done' && online.answer.state === 'superseded' ? online.answer : null;
-  const valid = verification.result === 'valid' && !replaced;
+  // Signed, but its content breaks a value set or plausibility: not valid (as the server answers).
+  const findings = signed && checks ? checks.findings : [];
+  const valid = verification.result === 'valid' && !replaced && findings.length === 0;
   const kind = replaced ? 'superseded' : valid ? 'valid' : 'invalid';
   return (
     <div className="stack">
@@ -329,6 +368,17 @@ function OutcomeView({ outcome }: { outcome: Outcome }) {
           {details?.name && <p className="verdict__name">{details.name}</p>}
           {replaced ? (
             <ReplacedText replaced={replaced} />
+          ) : findings.length > 0 ? (
+            <>
+              <p className="verdict__text">{t('result.findingsText')}</p>
+              <ul className="verdict__findings">
+                {findings.map((f) => (
+                  <li key={`${f.rule}-${f.field}`}>
+                    {f.message[currentLanguage()]} <span className="mono">({f.rule})</span>
+                  </li>
+                ))}
+              </ul>
+            </>
           ) : (
             <p className="verdict__text">
               {valid
@@ -401,6 +451,36 @@ function DetailsView({ verification }: { verification: HcertVerification }) {
         <Detail label={t('result.ci')} value={details.ci} mono />
         <Detail label={t('result.expiresAt')} value={details.expiresAt} />
       </dl>
+    </section>
+  );
+}
+
+/** The destination's acceptance rules: each rule, passed, failed or not decided, with its text. */
+function AcceptanceView({ acceptance }: { acceptance: AcceptanceCheck }) {
+  const t = useVerifyT();
+  const failed = acceptance.rules.filter((r) => r.result !== 'passed').length;
+  return (
+    <section className="card stack stack--tight" aria-labelledby="verify-rules-title">
+      <h2 id="verify-rules-title" className="h3">
+        {t('rules.title', {
+          country: acceptance.destination === 'VN' ? t('result.countryVN') : acceptance.destination,
+        })}
+      </h2>
+      <p
+        className={
+          acceptance.passed ? 'rules__summary rules__summary--passed' : 'rules__summary rules__summary--failed'
+        }
+      >
+        {acceptance.passed ? t('rules.passed') : t('rules.failed', { count: failed })}
+      </p>
+      <ul className="rules">
+        {acceptance.rules.map((r) => (
+          <li key={r.id} className={`rule rule--${r.result}`}>
+            <span className="rule__result">{t(`rules.result.${r.result}`)}</span>{' '}
+            <span className="mono rule__id">{r.id}</span>: {r.description[currentLanguage()]}
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }

@@ -12,6 +12,10 @@ export interface StoredTrustList {
   /** When it was fetched (ISO). */
   fetchedAt: string;
   keys: CountryTrustListKey[];
+  /** The EU DCC value sets' codes by id (absent in a list stored by an older version). */
+  valueSets?: Record<string, string[]>;
+  /** The acceptance rules by destination, EU business-rule format (CertLogic). */
+  rules?: Record<string, Record<string, unknown>[]>;
 }
 
 function isStoredTrustList(value: unknown): value is StoredTrustList {
@@ -60,6 +64,8 @@ export async function fetchTrustList(): Promise<StoredTrustList> {
       country: k.country,
       ...(k.keyUsage.length ? { keyUsage: k.keyUsage } : {}),
     })),
+    ...(body.valueSets ? { valueSets: body.valueSets } : {}),
+    ...(body.rules ? { rules: body.rules } : {}),
   };
   storeTrustList(list);
   return list;

@@ -63,7 +63,16 @@ export const anchorKeySchema = z.object({
   country: z.string(),
   keyUsage: z.array(z.string()),
 });
-export const anchorKeysSchema = z.object({ keys: z.array(anchorKeySchema) });
+export const anchorKeysSchema = z.object({
+  keys: z.array(anchorKeySchema),
+  /**
+   * The EU DCC value sets' codes by value set id (`country-2-codes`: `["AD", …]`), so that an
+   * offline verifier checks a certificate's content as `POST /api/verify` does.
+   */
+  valueSets: z.record(z.string(), z.array(z.string())).optional(),
+  /** The acceptance rules the platform carries, by destination (EU business-rule format, CertLogic). */
+  rules: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))).optional(),
+});
 export type AnchorKeys = z.infer<typeof anchorKeysSchema>;
 
 /** `POST /api/verify`: the QR and, optionally, the destination whose acceptance rules to apply. */

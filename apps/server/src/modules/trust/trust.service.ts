@@ -232,6 +232,10 @@ export async function anchorKeys(db: Executor, now: Date): Promise<AnchorKeys> {
       country: k.country,
       keyUsage: [...(k.keyUsage ?? [])],
     })),
+    valueSets: Object.fromEntries(Object.entries(dccValueSets()).map(([id, codes]) => [id, [...codes].sort()])),
+    rules: Object.fromEntries(
+      Object.entries(ACCEPTANCE_RULES).map(([country, rules]) => [country, rules.map((r) => ({ ...r }))]),
+    ),
   };
 }
 
