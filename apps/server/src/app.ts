@@ -84,6 +84,8 @@ export interface Deps {
 declare module 'fastify' {
   interface FastifyInstance {
     db: Kysely<DB>;
+    /** Where read-only routes (statistics) read: the read replica when DATABASE_READ_URL is set, else `db`. */
+    dbRead: Kysely<DB>;
     dbKind: DatabaseKind;
     config: Config;
     deps: Deps;
@@ -131,6 +133,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const database = options.database ?? (await openDatabase(config.database, { queue: config.databaseQueue }));
   const ownsDatabase = !options.database;
   app.decorate('db', database.db);
+  app.decorate('dbRead', database.readDb);
   app.decorate('dbKind', database.kind);
   app.decorate('config', config);
   const registry = options.deps?.registry ?? (await openRegistry(app, config));

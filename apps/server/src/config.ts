@@ -22,6 +22,8 @@ export interface Config {
         readonly poolMax: number;
         /** Named server-side prepared statements for the hot statements (default on; off behind PgBouncer < 1.21 in transaction mode). */
         readonly preparedStatements?: boolean;
+        /** A read replica (or a pooler in front of the replicas) for read-only routes: statistics. */
+        readonly readUrl?: string;
       }
     | { readonly kind: 'pglite'; readonly dataDir: string };
   /** The bounded wait for a database connection: beyond it, 503 with Retry-After (db/connection-queue.ts). */
@@ -91,6 +93,10 @@ export const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
     DATA_DIR: z.string().min(1).default('./data'),
     DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+      .optional(),
+    DATABASE_READ_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
       .optional(),
@@ -210,6 +216,11 @@ export const CONFIG_VARIABLES: {
   DATABASE_URL: {
     default: '—',
     description: '`postgres://…` of a PostgreSQL server; when set, the embedded database is not used',
+  },
+  DATABASE_READ_URL: {
+    default: '—',
+    description:
+      '`postgres://…` of a read replica (or of a pooler routing to the replicas, `npm run cluster:up`): the statistics routes — dashboards, public figures, open data — read there; only with `DATABASE_URL`; unset, everything reads the primary',
   },
   DATABASE_POOL_MAX: { default: '`20`', description: 'connections in the PostgreSQL pool of one API node' },
   DATABASE_PREPARED_STATEMENTS: {
@@ -368,6 +379,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           url: e.DATABASE_URL,
           poolMax: e.DATABASE_POOL_MAX,
           preparedStatements: e.DATABASE_PREPARED_STATEMENTS ?? true,
+          ...(e.DATABASE_READ_URL ? { readUrl: e.DATABASE_READ_URL } : {}),
         }
       : { kind: 'pglite', dataDir: e.DATA_DIR === 'memory://' ? e.DATA_DIR : path.resolve(e.DATA_DIR) },
     databaseQueue: {

@@ -13,6 +13,8 @@ export type DatabaseKind = 'pglite' | 'postgres';
 /** An open database: one Kysely instance and one code path, whichever engine is behind it. */
 export interface Database {
   readonly db: Kysely<DB>;
+  /** Where read-only routes read: the read replica when configured (DATABASE_READ_URL), else `db`. */
+  readonly readDb: Kysely<DB>;
   readonly kind: DatabaseKind;
   /** The embedded engine itself (dumps for test templates), when it is PGlite. */
   readonly pglite?: PGlite;
@@ -46,23 +48,41 @@ export async function openDatabase(
 ): Promise<Database> {
   const queue = options.queue ?? DEFAULT_QUEUE_LIMITS;
   if (config.kind === 'postgres') {
-    const pool = new pg.Pool({
-      connectionString: config.url,
-      max: config.poolMax,
-      types: pgTypes as pg.CustomTypesConfig,
-      idleTimeoutMillis: 30_000,
-      // A request waits this long for a connection at most, then gets 503 (boundedPgPool).
-      connectionTimeoutMillis: queue.maxWaitMs,
-    });
-    // A broken idle connection must not crash the process; the pool replaces it.
-    pool.on('error', () => {});
-    const db = new Kysely<DB>({
-      dialect: new PostgresDialect({
-        pool: boundedPgPool(config.preparedStatements !== false ? preparingPool(pool) : pool, pool, queue),
-      }),
-    });
-    const shedsNewPublic = () => pool.waitingCount >= Math.min(queue.maxPublicWaiting, queue.maxWaiting);
-    return { db, kind: 'postgres', shedsNewPublic, close: () => db.destroy() };
+    const open = (url: string) => {
+      const pool = new pg.Pool({
+        connectionString: url,
+        max: config.poolMax,
+        types: pgTypes as pg.CustomTypesConfig,
+        idleTimeoutMillis: 30_000,
+        // A request waits this long for a connection at most, then gets 503 (boundedPgPool).
+        connectionTimeoutMillis: queue.maxWaitMs,
+      });
+      // A broken idle connection must not crash the process; the pool replaces it.
+      pool.on('error', () => {});
+      // Nor a connection lost while checked out between two statements (a primary that dies, a
+      // failover): node-postgres emits that on the client, where nothing else listens. The
+      // statement in progress fails with the error; the pool discards the client on release.
+      pool.on('connect', (client) => client.on('error', () => {}));
+      const db = new Kysely<DB>({
+        dialect: new PostgresDialect({
+          pool: boundedPgPool(config.preparedStatements !== false ? preparingPool(pool) : pool, pool, queue),
+        }),
+      });
+      return { pool, db };
+    };
+    const primary = open(config.url);
+    const replica = config.readUrl ? open(config.readUrl) : null;
+    const shedsNewPublic = () => primary.pool.waitingCount >= Math.min(queue.maxPublicWaiting, queue.maxWaiting);
+    return {
+      db: primary.db,
+      readDb: replica?.db ?? primary.db,
+      kind: 'postgres',
+      shedsNewPublic,
+      close: async () => {
+        await primary.db.destroy();
+        await replica?.db.destroy();
+      },
+    };
   }
   const dataDir = config.dataDir;
   if (dataDir !== 'memory://') mkdirSync(dataDir, { recursive: true });
@@ -76,5 +96,12 @@ export async function openDatabase(
   });
   const pool = new PGlitePool(pglite, queue);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: 'pglite', pglite, shedsNewPublic: () => pool.queue.shedsNewPublic(), close: () => db.destroy() };
+  return {
+    db,
+    readDb: db,
+    kind: 'pglite',
+    pglite,
+    shedsNewPublic: () => pool.queue.shedsNewPublic(),
+    close: () => db.destroy(),
+  };
 }

@@ -104,7 +104,7 @@ export const statsPopulationRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: populationSourcesSchema },
       },
     },
-    async () => ({ items: await populationSources(app.db) }),
+    async () => ({ items: await populationSources(app.dbRead) }),
   );
 
   app.get(
@@ -119,7 +119,7 @@ export const statsPopulationRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const report = await dailyReport(app.db, actorOf(request), request.query, app.deps.clock());
+      const report = await dailyReport(app.dbRead, actorOf(request), request.query, app.deps.clock());
       return reply
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('content-disposition', `attachment; filename="bao-cao-tiem-chung-${report.date}-${report.scheme}.xlsx"`)

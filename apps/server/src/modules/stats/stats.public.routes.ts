@@ -47,7 +47,7 @@ export const statsPublicRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const { stats, etag } = await publicStats(app.db, request.query, app.deps.clock());
+      const { stats, etag } = await publicStats(app.dbRead, request.query, app.deps.clock());
       if (notModified(request, reply, etag)) return reply;
       return stats;
     },
@@ -84,7 +84,7 @@ export const statsPublicRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       async (request, reply) => {
         const { scheme, province } = request.query;
-        const { stats } = await publicStats(app.db, statsQuery(scheme, province), app.deps.clock());
+        const { stats } = await publicStats(app.dbRead, statsQuery(scheme, province), app.deps.clock());
         const body = build(stats, province);
         if (notModified(request, reply, etagOf(JSON.stringify(body)))) return reply;
         reply.header('content-disposition', `inline; filename="${fileName(scheme, province, 'json')}"`);
@@ -104,7 +104,7 @@ export const statsPublicRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       async (request, reply) => {
         const { scheme, province } = request.query;
-        const { stats } = await publicStats(app.db, statsQuery(scheme, province), app.deps.clock());
+        const { stats } = await publicStats(app.dbRead, statsQuery(scheme, province), app.deps.clock());
         const csv = toCsv(file.columns, build(stats, province).rows);
         if (notModified(request, reply, etagOf(csv))) return reply;
         return reply

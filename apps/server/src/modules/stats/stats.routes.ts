@@ -38,7 +38,7 @@ export const statsRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: statsSummarySchema },
       },
     },
-    async (request) => summary(app.db, actorOf(request), now()),
+    async (request) => summary(app.dbRead, actorOf(request), now()),
   );
 
   app.get(
@@ -52,7 +52,7 @@ export const statsRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: statsOverviewSchema },
       },
     },
-    async (request) => statsOverview(app.db, await resolveUnit(app.db, actorOf(request), request.query), now()),
+    async (request) => statsOverview(app.dbRead, await resolveUnit(app.dbRead, actorOf(request), request.query), now()),
   );
 
   app.get(
@@ -68,8 +68,8 @@ export const statsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const q = request.query;
-      const unit = await resolveUnit(app.db, actorOf(request), q);
-      const body = await statsUnits(app.db, unit, q, now());
+      const unit = await resolveUnit(app.dbRead, actorOf(request), q);
+      const body = await statsUnits(app.dbRead, unit, q, now());
       if (q.format === 'json') return body;
       return sendTable(reply, q.format, unitsTable(body), statsFileName('don-vi', unit.ref));
     },
@@ -88,8 +88,8 @@ export const statsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const q = request.query;
-      const unit = await resolveUnit(app.db, actorOf(request), q);
-      const body = await statsDoses(app.db, unit, q, now());
+      const unit = await resolveUnit(app.dbRead, actorOf(request), q);
+      const body = await statsDoses(app.dbRead, unit, q, now());
       if (q.format === 'json') return body;
       return sendTable(reply, q.format, dosesTable(body), statsFileName(`mui-tiem-${q.by}`, unit.ref));
     },
@@ -108,8 +108,8 @@ export const statsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const q = request.query;
-      const unit = await resolveUnit(app.db, actorOf(request), q);
-      const body = await statsCoverage(app.db, unit, q.by, now());
+      const unit = await resolveUnit(app.dbRead, actorOf(request), q);
+      const body = await statsCoverage(app.dbRead, unit, q.by, now());
       if (q.format === 'json') return body;
       return sendTable(reply, q.format, coverageTable(body), statsFileName(`bao-phu-${q.by}`, unit.ref));
     },
@@ -128,8 +128,8 @@ export const statsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const q = request.query;
-      const unit = await resolveUnit(app.db, actorOf(request), q);
-      const body = await statsReports(app.db, unit, q, now());
+      const unit = await resolveUnit(app.dbRead, actorOf(request), q);
+      const body = await statsReports(app.dbRead, unit, q, now());
       if (q.format === 'json') return body;
       return sendTable(reply, q.format, reportsTable(body), statsFileName('phan-anh', unit.ref));
     },
