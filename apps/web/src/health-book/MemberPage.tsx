@@ -2,6 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { Alert } from '../ui/Alert';
 import { Button, buttonClass } from '../ui/Button';
+import { isoDay } from '../ui/dates';
 import { FormDialog } from '../ui/FormDialog';
 import { QrCode } from '../ui/QrCode';
 import { usePageTitle } from '../ui/usePageTitle';
@@ -91,6 +92,54 @@ function Doses({ member }: { member: HouseholdMember }) {
           {t('member.reportMissing')}
         </Link>
       </p>
+    </section>
+  );
+}
+
+/** An instant as the day it falls on for the citizen, `dd/MM/yyyy`. */
+const dayOf = (iso: string) => formatDate(isoDay(new Date(iso)));
+
+/**
+ * The international vaccine passport the ministry signed: part of the member's certificate answer,
+ * so kept on the device with it and shown offline — its own signed QR (exactly as issued, drawn
+ * like the certificate's), identifier and validity.
+ */
+function Passport({
+  certificate,
+  passport,
+}: {
+  certificate: BookCertificate;
+  passport: NonNullable<BookCertificate['passport']>;
+}) {
+  const t = useBookT();
+  const titleId = useId();
+  return (
+    <section className="card stack book-passport" aria-labelledby={titleId}>
+      <h2 id={titleId}>{t('member.passportTitle')}</h2>
+      <p>{t('member.passportText')}</p>
+      <div className="book-certificate__qr stack stack--tight">
+        <QrCode
+          text={passport.qr}
+          label={t('member.passportQrLabel', { name: certificate.person.fullName })}
+          errorCorrection="Q"
+          className="book-qr"
+        />
+        <p className="text-muted">{t('member.passportOffline')}</p>
+      </div>
+      <dl className="book-facts">
+        <div>
+          <dt>{t('member.passportCi')}</dt>
+          <dd className="book-ci">{passport.ci}</dd>
+        </div>
+        <div>
+          <dt>{t('member.passportValidFrom')}</dt>
+          <dd>{dayOf(passport.issuedAt)}</dd>
+        </div>
+        <div>
+          <dt>{t('member.passportValidUntil')}</dt>
+          <dd>{dayOf(passport.expiresAt)}</dd>
+        </div>
+      </dl>
     </section>
   );
 }
@@ -187,7 +236,8 @@ function RemoveMember({ member }: { member: HouseholdMember }) {
  * `/so-suc-khoe/nguoi/:personId`: a member's certificate as stored on the device (the signed QR
  * exactly as the server issued it, large, shown offline), the next dose with its reminder, the
  * check-in QR, the doses with "Báo sai" on each, the personal details with theirs, the PDFs, the
- * certificates a reissue replaced, and removing the member from the book.
+ * vaccine passport once the ministry has signed it (also offline), the certificates a reissue
+ * replaced, and removing the member from the book.
  */
 export default function MemberPage() {
   const t = useBookT();
@@ -327,6 +377,7 @@ export default function MemberPage() {
         </div>
       </article>
 
+      {certificate.passport && <Passport certificate={certificate} passport={certificate.passport} />}
       <NextDoseCard member={member} offline={offline} />
       <CheckInQr personId={personId} fullName={certificate.person.fullName} offline={offline} />
       <Doses member={member} />

@@ -32,6 +32,7 @@ function certificate(personId: string, ci: string | null, qr: string | null = ci
     },
     identity: { verified: true, status: 'verified', source: 'registry', verifiedAt: null, override: false },
     passportBlockers: [],
+    passport: null,
   };
 }
 
@@ -91,6 +92,29 @@ describe('the e-health book kept on the device', () => {
   it('does not count a first certificate (no dose before) as a replacement', () => {
     const before = mergeHousehold(null, household('2026-12-01T00:00:00.000Z', member('a', null)));
     expect(mergeHousehold(before, household('2026-12-02T00:00:00.000Z', member('a', 'CI-1'))).replaced).toEqual({});
+  });
+
+  it('keeps the vaccine passport with the certificate (shown offline); a passport made again is no certificate replaced', () => {
+    const passport = (ci: string) => ({
+      qr: `HC1:${ci}`,
+      ci,
+      issuedAt: '2026-12-02T08:00:00.000Z',
+      expiresAt: '2027-12-02T08:00:00.000Z',
+    });
+    const withPassport = (ci: string): HouseholdMember => {
+      const m = member('a', 'CI-1');
+      return { ...m, certificate: { ...m.certificate, passport: passport(ci) } };
+    };
+    const book = mergeHousehold(null, household('2026-12-02T10:00:00.000Z', withPassport('URN:UVCI:01:VN:P1')));
+    const back = parseBook(serializeBook(book));
+    expect(memberOf(back, 'a')?.certificate.passport).toEqual(passport('URN:UVCI:01:VN:P1'));
+    // The ministry made the passport again (a renewal): the new one is kept, the certificate is the same.
+    const renewed = mergeHousehold(back, household('2026-12-03T10:00:00.000Z', withPassport('URN:UVCI:01:VN:P2')));
+    expect(memberOf(renewed, 'a')?.certificate.passport?.ci).toBe('URN:UVCI:01:VN:P2');
+    expect(renewed.replaced).toEqual({});
+    // Withdrawn (something now blocks it): the book no longer shows one.
+    const withdrawn = mergeHousehold(renewed, household('2026-12-04T10:00:00.000Z', member('a', 'CI-1')));
+    expect(memberOf(withdrawn, 'a')?.certificate.passport).toBeNull();
   });
 
   it('reads back only what it wrote', () => {

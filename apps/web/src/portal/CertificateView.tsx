@@ -5,15 +5,54 @@ import { Alert } from '../ui/Alert';
 import { buttonClass } from '../ui/Button';
 import { QrCode } from '../ui/QrCode';
 import type { Certificate } from './api';
-import { formatDate, formatDateTime } from './format';
+import { formatDate, formatDateTime, isoDay } from './format';
 import { usePortalT } from './i18n';
 import { localized } from './validation';
+
+type IssuedPassport = NonNullable<Certificate['passport']>;
 
 const DOSE_KINDS = ['primary', 'booster', 'additional'] as const;
 type DoseKind = (typeof DOSE_KINDS)[number];
 const isDoseKind = (kind: string): kind is DoseKind => (DOSE_KINDS as readonly string[]).includes(kind);
 
-/** The certificate as the citizen sees it: colour band with the status, QR, doses, PDF, identity, blockers. */
+/** An instant as the day it falls on for the citizen, `dd/MM/yyyy`. */
+const dayOf = (iso: string) => formatDate(isoDay(new Date(iso)));
+
+/**
+ * The international vaccine passport the ministry signed (the certificate answer's `passport`): its
+ * own QR code (an EU DCC, its own identifier), drawn like the certificate's, and its validity.
+ */
+function PassportSection({ passport, titleId }: { passport: IssuedPassport; titleId: string }) {
+  const t = usePortalT();
+  return (
+    <section className="certificate__passport stack stack--tight" aria-labelledby={titleId}>
+      <h3 id={titleId}>{t('certificate.passportTitle')}</h3>
+      <p>{t('certificate.passportText')}</p>
+      <div className="certificate__qr stack stack--tight">
+        <QrCode text={passport.qr} label={t('certificate.passportQrLabel')} errorCorrection="Q" />
+      </div>
+      <dl className="certificate__facts certificate__meta">
+        <div>
+          <dt>{t('certificate.passportCi')}</dt>
+          <dd className="certificate__ci">{passport.ci}</dd>
+        </div>
+        <div>
+          <dt>{t('certificate.passportValidFrom')}</dt>
+          <dd>{dayOf(passport.issuedAt)}</dd>
+        </div>
+        <div>
+          <dt>{t('certificate.passportValidUntil')}</dt>
+          <dd>{dayOf(passport.expiresAt)}</dd>
+        </div>
+      </dl>
+    </section>
+  );
+}
+
+/**
+ * The certificate as the citizen sees it: colour band with the status, QR, doses, PDF, identity,
+ * blockers — and the vaccine passport with its own QR once the ministry has signed it.
+ */
 export function CertificateView({
   certificate,
   headingRef,
@@ -120,6 +159,8 @@ export function CertificateView({
           </p>
           <p className="text-muted">{t('certificate.downloadHint')}</p>
         </div>
+
+        {certificate.passport && <PassportSection passport={certificate.passport} titleId={`${titleId}-passport`} />}
 
         <section className="certificate__doses stack stack--tight" aria-labelledby={`${titleId}-doses`}>
           <h3 id={`${titleId}-doses`}>{t('certificate.dosesTitle')}</h3>

@@ -97,7 +97,8 @@ export const STAFF_AREAS: readonly StaffAreaDef[] = [
     id: 'approvals',
     path: APPROVALS_PATH,
     labelKey: 'nav.approvals',
-    roles: ['district_admin', 'province_admin', 'national_admin'],
+    // Site staff too: the vaccine passports' tab (the supervisors' screens send them there).
+    roles: ['site_staff', 'district_admin', 'province_admin', 'national_admin'],
     component: lazy(() => import('./approvals/ApprovalsArea')),
   },
   {

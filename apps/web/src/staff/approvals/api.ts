@@ -5,6 +5,11 @@ import type {
   IdentityApprovalRequestBody,
   IdentityBlocked,
   IdentityBlockedRecord,
+  PassportBlocker,
+  PassportList,
+  PassportSignResult,
+  PassportState,
+  PersonPassport,
 } from '@tiemchung/core';
 import { api } from '../../api/client';
 import type { ItemsResponse } from '../reception/api';
@@ -44,3 +49,43 @@ export const approvalsApi = {
 /** The shortest reason the server takes (core's schema: 5 to 500 characters, trimmed). */
 export const MIN_REASON = 5;
 export const MAX_REASON = 500;
+
+/** The vaccine passport (`/api/passports`, `/api/people/{id}/passport`): core's contract, type-only. */
+export type PassportListItem = PassportList['items'][number];
+export type { PassportBlocker, PassportList, PassportSignResult, PassportState, PersonPassport };
+
+/** The answer of `POST /api/passports/confirmations`. */
+export interface PassportConfirmResult {
+  items: { personId: string; state: PassportState; blockers: PassportBlocker[] }[];
+}
+
+export interface PassportListQuery {
+  state?: PassportState | undefined;
+  unitCode?: string | undefined;
+}
+
+/** How many records one page of the passport list holds. */
+export const PASSPORT_PAGE_SIZE = 50;
+/** The most records one confirmation takes (core's `passportConfirmBodySchema`). */
+export const PASSPORT_CONFIRM_MAX = 200;
+/** How many confirmed records one "Ký hàng loạt" signs. */
+export const PASSPORT_SIGN_LIMIT = 1000;
+
+/** react-query keys (under `passports`: dropped with the other staff data on sign-out). */
+export const passportKeys = {
+  all: ['passports'] as const,
+  list: (query: PassportListQuery) => ['passports', 'list', query] as const,
+  ofPerson: (personId: string) => ['passports', 'person', personId] as const,
+};
+
+export const passportApi = {
+  list: (query: PassportListQuery, after: string | null, signal?: AbortSignal) =>
+    api.get<PassportList>('/api/passports', {
+      query: { ...query, after: after ?? undefined, limit: PASSPORT_PAGE_SIZE },
+      signal,
+    }),
+  ofPerson: (personId: string, signal?: AbortSignal) =>
+    api.get<PersonPassport>(`/api/people/${encodeURIComponent(personId)}/passport`, { signal }),
+  confirm: (personIds: string[]) => api.post<PassportConfirmResult>('/api/passports/confirmations', { personIds }),
+  sign: (limit = PASSPORT_SIGN_LIMIT) => api.post<PassportSignResult>('/api/passports/signatures', { limit }),
+};

@@ -9,4 +9,5 @@ const base = `${paths.staffHome}/${APPROVALS_PATH}`;
 export const approvalsPaths = {
   list: base,
   blocked: `${base}/chan-ho-chieu`,
+  passports: `${base}/ho-chieu-vac-xin`,
 } as const;

@@ -3,6 +3,7 @@ import type { Certificate, IssuedCertificate, PDF_LAYOUTS } from '@tiemchung/cor
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { buttonClass } from '../../ui/Button';
+import { PassportPanel } from '../approvals/PassportPanel';
 import type { ItemsResponse } from './api';
 import { formatDateTime } from './format';
 
@@ -76,7 +77,8 @@ function IssuedCertificates({ personId, after }: { personId: string; after: numb
 /**
  * The person's certificate at the desk: status colour, whether it is valid (and since when), the
  * ones it replaced, and the certificate printed from the platform (A4 or card) — "100 % of
- * certificates printed from the platform".
+ * certificates printed from the platform"; then the record's vaccine passport: what blocks it, the
+ * site's confirmation, the passport's QR once signed (PassportPanel).
  */
 export function CertificatePanel({ personId }: { personId: string }) {
   const { t, i18n } = useTranslation();
@@ -110,16 +112,8 @@ export function CertificatePanel({ personId }: { personId: string }) {
           {cert.data.ci && (
             <p className="text-muted certificate-ci">{t('reception.certificate.ci', { ci: cert.data.ci })}</p>
           )}
-          {cert.data.passportBlockers.length > 0 && (
-            <div>
-              <p>{t('reception.certificate.blockers')}</p>
-              <ul>
-                {cert.data.passportBlockers.map((b) => (
-                  <li key={`${b.code}-${b.doseId ?? ''}`}>{b.message[lang]}</li>
-                ))}
-              </ul>
-            </div>
-          )}
+          {/* What blocks a vaccine passport, the site's confirmation and the passport itself. */}
+          <PassportPanel personId={personId} />
         </>
       )}
     </section>
