@@ -203,7 +203,9 @@ describe.runIf(peerWanted)('an EU DCC verifier library, given only the exported 
 
     const verified = await sdk.unpackAndVerify(qr);
     expect(verified.status).toBe('verified');
-    const hcert = (verified.contents?.get(-260) as Map<number, any>).get(1);
+    const claims = verified.contents;
+    if (!claims) throw new Error('the library returned no content');
+    const hcert = (claims.get(-260) as Map<number, any>).get(1);
     expect(hcert.v[0].co).toBe('VN');
 
     // The same certificate signed by a key that is not the DSC's, under the DSC's kid: refused.

@@ -92,6 +92,8 @@ export async function confirmPassports(
 ): Promise<{ personId: string; state: PassportState; blockers: PassportBlocker[] }[]> {
   const out: { personId: string; state: PassportState; blockers: PassportBlocker[] }[] = [];
   for (const id of [...new Set(personIds)].sort()) {
+    // The record's request first, then the person: the order the ministry's signature locks them in.
+    await trx.selectFrom('passport_requests').select('person_id').where('person_id', '=', id).forUpdate().execute();
     const person = await lockPerson(trx, id);
     if (!person || person.merged_into) throw new AppError('not_found', { field: 'personIds' });
     if (!canChangePerson(actor, person)) throw new AppError('out_of_scope', { field: 'personIds' });
@@ -319,6 +321,9 @@ export async function refreshPassports(
           updated_at: now,
         })
         .where('person_id', '=', r.person_id)
+        // Only from the state read: a confirmation or a signature since then (its row lock is
+        // waited for, then this matches nothing) is not undone.
+        .where('state', '=', r.state)
         .execute();
     }
   }
