@@ -460,6 +460,33 @@ export async function callApi<T>(
 }
 
 /**
+ * The newest one-time code (6 digits) of `kind` sent to `phone`, read from the demo SMS outbox with
+ * a national administrator's `token`; waits up to 15 s for it.
+ */
+export async function otpFromOutbox(
+  server: Pick<TestServer, 'baseUrl'>,
+  token: string,
+  phone: string,
+  kind: string,
+): Promise<string> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const outbox = await callApi<{ items: { text: string; kind: string }[] }>(
+      server,
+      token,
+      'GET',
+      `/api/admin/sms-outbox?to=${phone}`,
+    );
+    if (outbox.status !== 200) throw new Error(`the SMS outbox answered ${outbox.status}`);
+    const message = outbox.body.items.find((m) => m.kind === kind);
+    const otp = message && /\b(\d{6})\b/.exec(message.text)?.[1];
+    if (otp) return otp;
+    if (Date.now() > deadline) throw new Error(`no ${kind} SMS to ${phone}: ${JSON.stringify(outbox.body)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
  * A new browser context and page on `server` (its page errors pushed to `pageErrors`), signed in
  * as `user` through the login page (exact labels) and on the staff app's home, /quan-tri.
  */

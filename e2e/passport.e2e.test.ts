@@ -13,6 +13,7 @@ import {
   DEMO_PASSWORD,
   FACILITY_ID,
   launchBrowser,
+  otpFromOutbox,
   PFIZER,
   PFIZER_LOT,
   type StaffAccount,
@@ -460,22 +461,7 @@ describe('vaccine passport — Hộ chiếu vắc xin (browser)', () => {
   });
 
   /** The newest OTP (6 digits) of this kind sent to the phone, from the demo SMS outbox. */
-  async function otpFor(phone: string, kind: string): Promise<string> {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const outbox = await api<{ items: { text: string; kind: string }[] }>(
-        'admin',
-        'GET',
-        `/api/admin/sms-outbox?to=${phone}`,
-      );
-      expect(outbox.status).toBe(200);
-      const message = outbox.body.items.find((m) => m.kind === kind);
-      const otp = message && /\b(\d{6})\b/.exec(message.text)?.[1];
-      if (otp) return otp;
-      if (Date.now() > deadline) throw new Error(`no ${kind} SMS to ${phone}: ${JSON.stringify(outbox.body)}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
+  const otpFor = (phone: string, kind: string) => otpFromOutbox(server, tokens.admin, phone, kind);
 });
 
 /** An instant as the day it falls on in the browser's time zone (the same machine), `dd/MM/yyyy`. */

@@ -9,6 +9,7 @@ import {
   demoUser,
   FACILITY_ID,
   launchBrowser,
+  otpFromOutbox,
   PFIZER,
   PFIZER_LOT,
   SITE_STAFF,
@@ -80,22 +81,7 @@ describe('citizens’ portal — tra cứu, phản ánh, đăng ký (browser)', 
   }
 
   /** The newest OTP (6 digits) of this kind sent to the phone, from the demo SMS outbox. */
-  async function otpFor(phone: string, kind: string): Promise<string> {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const outbox = await api<{ items: { text: string; kind: string }[] }>(
-        'admin',
-        'GET',
-        `/api/admin/sms-outbox?to=${phone}`,
-      );
-      expect(outbox.status).toBe(200);
-      const message = outbox.body.items.find((m) => m.kind === kind);
-      const otp = message && /\b(\d{6})\b/.exec(message.text)?.[1];
-      if (otp) return otp;
-      if (Date.now() > deadline) throw new Error(`no ${kind} SMS to ${phone}: ${JSON.stringify(outbox.body)}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
+  const otpFor = (phone: string, kind: string) => otpFromOutbox(server, tokens.admin!, phone, kind);
 
   async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
     context = await browser.newContext({ viewport, baseURL: server.baseUrl, locale: 'vi-VN' });

@@ -105,6 +105,23 @@ describe('configuration documented from its schema', () => {
   });
 });
 
+describe('a read replica', () => {
+  it('DATABASE_READ_URL goes with DATABASE_URL; alone, or not a postgres URL, it stops the start with its name', () => {
+    const c = loadConfig({
+      DATABASE_URL: 'postgres://u@localhost:6432/tiemchung',
+      DATABASE_READ_URL: 'postgres://u@localhost:6432/tiemchung_ro',
+    });
+    expect(c.database).toMatchObject({ kind: 'postgres', readUrl: 'postgres://u@localhost:6432/tiemchung_ro' });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@localhost/tc' }).database).not.toHaveProperty('readUrl');
+    expect(() => loadConfig({ DATABASE_READ_URL: 'postgres://u@localhost/tc' })).toThrow(
+      /DATABASE_READ_URL: only with DATABASE_URL/,
+    );
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u@localhost/tc', DATABASE_READ_URL: 'mysql://x' })).toThrow(
+      /DATABASE_READ_URL/,
+    );
+  });
+});
+
 describe('background jobs: no setting turns off another', () => {
   it('RECHECK_INTERVAL_MS=0 stops only the identity re-check; REPORT_ESCALATION_INTERVAL_MS=0 only the escalation', () => {
     expect(loadConfig({})).toMatchObject({ recheckIntervalMs: 60_000, reportEscalationIntervalMs: 60_000 });

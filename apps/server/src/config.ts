@@ -157,6 +157,13 @@ export const envSchema = z
       .optional(),
   })
   .superRefine((e, ctx) => {
+    if (e.DATABASE_READ_URL && !e.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_READ_URL'],
+        message: 'only with DATABASE_URL (the embedded database has no replica)',
+      });
+    }
     if (e.NODE_ENV === 'production' && !e.TIEMCHUNG_ADMIN_PASSWORD) {
       ctx.addIssue({
         code: 'custom',
