@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { vnDate } from '@tiemchung/core';
+import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import type { CertificateView } from './certificates.service.js';
@@ -15,6 +16,14 @@ const FONT_REGULAR = readFileSync(
   require.resolve('@expo-google-fonts/be-vietnam-pro/400Regular/BeVietnamPro_400Regular.ttf'),
 );
 const FONT_BOLD = readFileSync(require.resolve('@expo-google-fonts/be-vietnam-pro/700Bold/BeVietnamPro_700Bold.ttf'));
+/**
+ * The fonts parsed once per process and shared by every document (pdfkit takes a fontkit font as
+ * well as the file's bytes): parsing the TTF's tables for each PDF, and the glyph and layout work
+ * fontkit keeps on a font object, was a large part of a certificate's time (BENCHMARKS.md, "PDFs").
+ * Each document still embeds its own subset of the glyphs it uses.
+ */
+const SHARED_REGULAR = fontkit.create(FONT_REGULAR);
+const SHARED_BOLD = fontkit.create(FONT_BOLD);
 
 const BAND: Record<CertificateView['color'], { fill: string; text: string }> = {
   green: { fill: '#1f8a4c', text: '#ffffff' },
@@ -38,8 +47,8 @@ function newDoc(size: 'A4' | 'A6', layout: 'portrait' | 'landscape') {
       Subject: 'COVID-19 vaccination certificate',
     },
   });
-  doc.registerFont('regular', FONT_REGULAR);
-  doc.registerFont('bold', FONT_BOLD);
+  doc.registerFont('regular', SHARED_REGULAR as unknown as Buffer);
+  doc.registerFont('bold', SHARED_BOLD as unknown as Buffer);
   return doc;
 }
 
@@ -64,10 +73,17 @@ function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, siz
   const cell = size / (n + 2 * quiet);
   doc.save();
   doc.rect(x, y, size, size).fill('#ffffff');
+  // One rectangle per run of dark modules in a row (a third of the rectangles of one per module).
   for (let row = 0; row < n; row++) {
-    for (let col = 0; col < n; col++) {
-      if (qr.modules.get(row, col))
-        doc.rect(x + (col + quiet) * cell, y + (row + quiet) * cell, cell + 0.01, cell + 0.01);
+    for (let col = 0; col < n; ) {
+      if (!qr.modules.get(row, col)) {
+        col++;
+        continue;
+      }
+      let end = col + 1;
+      while (end < n && qr.modules.get(row, end)) end++;
+      doc.rect(x + (col + quiet) * cell, y + (row + quiet) * cell, (end - col) * cell + 0.01, cell + 0.01);
+      col = end;
     }
   }
   doc.fill('#000000');
