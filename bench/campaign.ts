@@ -13,13 +13,14 @@
  * Writes bench/results/campaign.{json,md}; exits non-zero on any error or non-2xx answer.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import pg from 'pg';
 import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.js';
 import { DOSE } from './dose-recording.js';
 import { signIn, startAppProcess } from './lib/app-process.js';
 import { numberOption } from './lib/args.js';
+import { rssMiB } from './lib/cpu.js';
 import { loadPeople } from './lib/load-people.js';
 import { createBenchDatabase, startBenchServer } from './lib/postgres.js';
 import { fmt, markdownTable, reportOutcome, runIfEntry, runMeta, writeResults } from './lib/report.js';
@@ -34,11 +35,6 @@ const log = (m: string) => console.log(`[campaign] ${m}`);
 
 type Kind = 'look-up' | 'dose' | 'report queue' | 'person record';
 const KINDS: readonly Kind[] = ['look-up', 'dose', 'report queue', 'person record'];
-
-function rssMiB(pid: number): number {
-  const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : Number.NaN;
-}
 
 const quantile = (sorted: readonly number[], q: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : Number.NaN;

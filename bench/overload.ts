@@ -18,7 +18,7 @@
  * a 5xx other than 503 (a missed target is reported with ✗ but does not fail the run).
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -27,6 +27,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.js';
 import { type AppProcess, startAppProcess } from './lib/app-process.js';
 import { numberOption } from './lib/args.js';
+import { rssMiB } from './lib/cpu.js';
 import { type HttpLoadJob, type HttpLoadOutcome, runHttpLoad } from './lib/http-load.js';
 import {
   fmt,
@@ -162,16 +163,6 @@ export interface OverloadResults {
 }
 
 const sleep = (msec: number) => new Promise((r) => setTimeout(r, msec));
-
-/** The server's resident set size from /proc, MiB (NaN where /proc is missing). */
-function rssMiB(pid: number): number {
-  try {
-    const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 /** `GET /api/health` on a new connection (as a load balancer's probe would), with a timeout. */
 function probeHealth(origin: string, timeoutMs: number): Promise<Probe> {

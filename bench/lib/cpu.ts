@@ -187,3 +187,13 @@ export function cpuUse(a: CpuSnapshot, b: CpuSnapshot): CpuUse {
     stealS: a.machine && b.machine ? b.machine.steal - a.machine.steal : null,
   };
 }
+
+/** A process's resident memory now, MiB (from /proc; NaN when it cannot be read). */
+export function rssMiB(pid: number): number {
+  try {
+    const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}

@@ -11,6 +11,7 @@ import {
   PASSPORT_VALIDITY_DAYS,
   type PassportBlocker,
   passportBlockers,
+  passportDueForRenewal,
   sequenceDoses,
   uuidv7,
   vaccineByCode,
@@ -242,14 +243,13 @@ export async function getCertificate(
 
 /** Whether a current certificate still shows its record as it is and is not near its expiry. */
 function upToDate(row: CertificateRow | undefined, hash: string, now: Date): boolean {
-  return (
-    row !== undefined &&
-    row.content_hash === hash &&
-    row.expires_at.getTime() - now.getTime() > RENEW_BEFORE_DAYS * 86_400_000
-  );
+  if (row === undefined || row.content_hash !== hash) return false;
+  if (row.kind === 'passport') return !passportDueForRenewal(row.expires_at, now);
+  return row.expires_at.getTime() - now.getTime() > RENEW_BEFORE_DAYS * 86_400_000;
 }
 
-function issuedPassport(row: CertificateRow): IssuedPassport {
+/** A passport row as the API answers it. */
+export function issuedPassport(row: CertificateRow): IssuedPassport {
   return { qr: row.qr, ci: row.ci, issuedAt: row.issued_at.toISOString(), expiresAt: row.expires_at.toISOString() };
 }
 
@@ -353,14 +353,13 @@ export async function refreshPassportOf(
 ): Promise<CertificateRow | undefined> {
   const current = await currentCertificate(trx, personId, 'passport');
   if (!current) return undefined;
-  const person = await getPerson(trx, personId);
-  if (!person || person.id !== personId) {
+  const found = await passportBlockersNow(trx, personId);
+  if (!found || found.person.id !== personId) {
     // Merged into another record: the passport goes with the record merged away.
     await withdrawCertificate(trx, audit, personId, 'passport', 'merged', now);
     return undefined;
   }
-  const doses = await countedDosesOf(trx, personId);
-  const blockers = recordPassportBlockers(person, doses, statusOf(doses));
+  const { blockers } = found;
   if (blockers.length) {
     await withdrawCertificate(trx, audit, personId, 'passport', 'blocked', now);
     await trx
@@ -373,8 +372,16 @@ export async function refreshPassportOf(
   return issueCertificate(trx, deps, audit, personId, now, 'passport');
 }
 
+/** What blocks a person's passport now, from the record's current data (`undefined`: no such person). */
+export async function passportBlockersNow(db: Executor, personId: string) {
+  const person = await getPerson(db, personId);
+  if (!person) return undefined;
+  const doses = await countedDosesOf(db, person.id);
+  return { person, blockers: recordPassportBlockers(person, doses, statusOf(doses)) };
+}
+
 /** The certificate status of counted doses (core's rule). */
-export function statusOf(doses: readonly DoseRow[]): CertificateStatus['status'] {
+function statusOf(doses: readonly DoseRow[]): CertificateStatus['status'] {
   return certificateStatus(
     doses.map((d) => ({
       vaccineCode: d.vaccine_code,

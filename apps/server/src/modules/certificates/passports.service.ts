@@ -7,25 +7,23 @@ import {
   type PassportSignResult,
   type PassportState,
   type PersonPassport,
-  passportDueForRenewal,
   passportState,
 } from '@tiemchung/core';
 import { sql } from 'kysely';
-import type { CertificateRow, PassportRequestRow } from '../../db/schema.js';
+import type { PassportRequestRow } from '../../db/schema.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import { type Actor, NO_MATCH } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { peopleNamedSince } from '../audit/audit.read.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
-import { countedDosesOf } from '../doses/doses.service.js';
-import { canChangePerson, getPeopleByIds, getPerson, lockPerson, maskIdNumber } from '../people/people.service.js';
+import { canChangePerson, getPeopleByIds, lockPerson, maskIdNumber } from '../people/people.service.js';
 import {
   type CertificateDeps,
   currentCertificate,
   issueCertificate,
-  recordPassportBlockers,
+  issuedPassport,
+  passportBlockersNow,
   refreshPassportOf,
-  statusOf,
 } from './certificates.service.js';
 
 /**
@@ -37,23 +35,9 @@ import {
  * caller's transaction.
  */
 
-/** What blocks a record now, read from its current data (`undefined`: no such person). */
-async function blockersNow(db: Executor, personId: string) {
-  const person = await getPerson(db, personId);
-  if (!person) return undefined;
-  const doses = await countedDosesOf(db, person.id);
-  return { person, blockers: recordPassportBlockers(person, doses, statusOf(doses)) };
-}
-
-function issuedView(row: CertificateRow | undefined) {
-  return row
-    ? { qr: row.qr, ci: row.ci, issuedAt: row.issued_at.toISOString(), expiresAt: row.expires_at.toISOString() }
-    : null;
-}
-
 /** Where one record stands (`GET /api/people/{id}/passport`); the caller has read the record. */
 export async function personPassport(db: Executor, personId: string, now: Date): Promise<PersonPassport> {
-  const found = await blockersNow(db, personId);
+  const found = await passportBlockersNow(db, personId);
   if (!found) throw new AppError('not_found');
   const [request, passport] = await Promise.all([
     db.selectFrom('passport_requests').selectAll().where('person_id', '=', found.person.id).executeTakeFirst(),
@@ -74,7 +58,7 @@ export async function personPassport(db: Executor, personId: string, now: Date):
     confirmedAt: request?.confirmed_at?.toISOString() ?? null,
     confirmedBy: request?.confirmed_by ?? null,
     signedAt: request?.signed_at?.toISOString() ?? null,
-    passport: issuedView(valid),
+    passport: valid ? issuedPassport(valid) : null,
   };
 }
 
@@ -97,7 +81,7 @@ export async function confirmPassports(
     const person = await lockPerson(trx, id);
     if (!person || person.merged_into) throw new AppError('not_found', { field: 'personIds' });
     if (!canChangePerson(actor, person)) throw new AppError('out_of_scope', { field: 'personIds' });
-    const found = (await blockersNow(trx, person.id))!;
+    const found = (await passportBlockersNow(trx, person.id))!;
     const issued = await currentCertificate(trx, person.id, 'passport');
     const state: PassportState = issued ? 'issued' : found.blockers.length ? 'blocked' : 'confirmed';
     const confirmed = state === 'confirmed';
@@ -168,7 +152,7 @@ export async function signPassports(
   const signed: PassportSignResult['signed'] = [];
   const blocked: PassportSignResult['blocked'] = [];
   for (const { person_id } of rows) {
-    const found = await blockersNow(trx, person_id);
+    const found = await passportBlockersNow(trx, person_id);
     if (!found || found.person.id !== person_id || found.blockers.length) {
       const blockers = found?.blockers ?? [];
       await trx
@@ -309,7 +293,7 @@ export async function refreshPassports(
         if (before?.id !== after?.id) changed++;
         continue;
       }
-      const found = await blockersNow(trx, r.person_id);
+      const found = await passportBlockersNow(trx, r.person_id);
       const blockers = found?.blockers ?? [];
       await trx
         .updateTable('passport_requests')
@@ -339,7 +323,6 @@ export async function refreshPassports(
     .execute();
   let renewed = 0;
   for (const d of due) {
-    if (!passportDueForRenewal(d.expires_at, now)) continue;
     const after = await refreshPassportOf(trx, deps, audit, d.person_id, now);
     if (after) renewed++;
   }
