@@ -25,12 +25,15 @@ import {
   TABLE_RULE,
   TEXTS,
 } from './certificates.pdf-content.js';
+import { templatePdf } from './certificates.pdf-template.js';
 import type { CertificateView } from './certificates.service.js';
 
 /**
  * The printed certificate: A4 ("CHỨNG NHẬN TIÊM CHỦNG COVID-19") and a card layout, with Be Vietnam
  * Pro embedded so every Vietnamese diacritic prints. Everything on it comes from `CertificateView`,
- * i.e. from platform data; what it says and where is in `certificates.pdf-content.ts`.
+ * i.e. from platform data. The template writer (`certificates.pdf-template.ts`) prints it; what
+ * it cannot print as this module would — a character outside its fonts' subset, more than a
+ * page — is printed here with pdfkit.
  */
 
 /**
@@ -197,7 +200,7 @@ function cardPage(doc: PDFKit.PDFDocument, c: CertificateView): void {
   doc.fillColor(BLACK);
 }
 
-/** The certificates with pdfkit, a page each. */
+/** The certificates with pdfkit, a page each: what the template cannot print. */
 export function pdfkitPdf(certs: readonly CertificateView[], layout: Layout): Promise<Buffer> {
   const doc = newDoc(layout === 'a4' ? A4_PAGE : CARD_PAGE);
   for (const [i, c] of certs.entries()) {
@@ -211,10 +214,13 @@ export function pdfkitPdf(certs: readonly CertificateView[], layout: Layout): Pr
 
 /** One certificate as a PDF: `a4` or `card` (A6 landscape, fits a wallet). */
 export async function certificatePdf(c: CertificateView, layout: Layout = 'a4'): Promise<Buffer> {
-  return pdfkitPdf([c], layout);
+  return templatePdf([c], layout) ?? pdfkitPdf([c], layout);
 }
 
-/** Many certificates in one PDF, a page each (all people vaccinated in a session). */
+/**
+ * Many certificates in one PDF, a page each (all people vaccinated in a session); with pdfkit
+ * as a whole when the template cannot print one of them.
+ */
 export async function batchPdf(certs: CertificateView[], layout: Layout = 'a4'): Promise<Buffer> {
-  return pdfkitPdf(certs, layout);
+  return templatePdf(certs, layout) ?? pdfkitPdf(certs, layout);
 }
