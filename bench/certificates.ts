@@ -179,7 +179,7 @@ export interface CertificatesResults {
 const log = (line: string) => console.error(`[certificates] ${line}`);
 
 /** Three doses: two of Comirnaty, then a Spikevax booster (a green certificate, 3/3). */
-const DOSES = [
+export const DOSES = [
   {
     vaccineCode: 'EU/1/20/1528',
     lotNumber: 'FF2587',
@@ -201,12 +201,12 @@ const DOSES = [
 ] as const;
 
 /** A signer made as `keys.service.ts` makes it: node:crypto, SHA-256, IEEE P1363 (r‖s), synchronous. */
-function nodeSigner(key: KeyObject): HcertSyncSigner {
+export function nodeSigner(key: KeyObject): HcertSyncSigner {
   return (data) => nodeSign('sha256', data, { key, dsaEncoding: 'ieee-p1363' });
 }
 
 /** What the certificate of `p` shows (as `buildView` in certificates.service.ts builds it, minus the database). */
-function viewOf(p: SyntheticPerson, qr: string, ci: string, issuedAt: Date, expiresAt: Date): CertificateView {
+export function viewOf(p: SyntheticPerson, qr: string, ci: string, issuedAt: Date, expiresAt: Date): CertificateView {
   const doses = DOSES.map((d, i) => ({ ...d, id: `dose-${i}`, declaredKind: null }));
   const status = certificateStatus(doses);
   const seq = sequenceDoses(doses);

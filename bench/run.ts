@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { main as certificatePdfs, certificatePdfsOptionsSpec } from './certificate-pdfs.js';
 import { main as certificates, certificatesOptionsSpec } from './certificates.js';
 import { main as doseRecording, doseRecordingOptionsSpec } from './dose-recording.js';
 import { main as imports, importsOptionsSpec } from './imports.js';
@@ -29,6 +30,7 @@ const SCENARIOS: readonly Scenario[] = [
   { name: 'people-search', main: peopleSearch, options: peopleSearchOptionsSpec },
   { name: 'dose-recording', main: doseRecording, options: doseRecordingOptionsSpec },
   { name: 'certificates', main: certificates, options: certificatesOptionsSpec },
+  { name: 'certificate-pdfs', main: certificatePdfs, options: certificatePdfsOptionsSpec },
   { name: 'overdue-queue', main: overdueQueue, options: overdueQueueOptionsSpec },
   { name: 'overload', main: overload, options: overloadOptionsSpec },
   { name: 'stats', main: stats, options: statsOptionsSpec },
