@@ -8,7 +8,13 @@
  * its own process. Measured per kind: requests, req/s, p50/p99, non-2xx and errors; the app's RSS
  * every 10 s, its growth from the first minute's median to the last minute's (target < 10 %).
  *
- *   node --conditions=source --import tsx bench/campaign.ts [--minutes M] [--workers N] [--people N]
+ *   node --conditions=source --import tsx bench/campaign.ts [--minutes M] [--workers N] [--people N] [--reuse-db NAME]
+ *
+ * `--reuse-db NAME` (with BENCH_DATABASE_URL naming its server) runs on a database `bench/nation.ts`
+ * loaded — 10 M people with their doses and reports — instead of loading `--people` into a new one:
+ * the look-ups are then for people on record (name, date of birth, sex and phone as registered, so
+ * each one matches, claims an OTP and queues its SMS), doses go to people without one, and the
+ * record reads are of people with doses.
  *
  * Writes bench/results/campaign.{json,md}; exits non-zero on any error or non-2xx answer.
  */
@@ -17,24 +23,23 @@ import { writeFileSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import pg from 'pg';
 import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.js';
-import { DOSE } from './dose-recording.js';
 import { signIn, startAppProcess } from './lib/app-process.js';
 import { numberOption } from './lib/args.js';
 import { rssMiB } from './lib/cpu.js';
 import { loadPeople } from './lib/load-people.js';
-import { createBenchDatabase, startBenchServer } from './lib/postgres.js';
+import { MIX_KINDS, type MixKind, type MixTargets, mixedRequest, send } from './lib/mixed-load.js';
+import { createBenchDatabase, startBenchServer, withDatabase } from './lib/postgres.js';
 import { fmt, markdownTable, reportOutcome, runIfEntry, runMeta, writeResults } from './lib/report.js';
 
-const USAGE = 'node --conditions=source --import tsx bench/campaign.ts [--minutes M] [--workers N] [--people N]';
+const USAGE =
+  'node --conditions=source --import tsx bench/campaign.ts [--minutes M] [--workers N] [--people N] [--reuse-db NAME]';
 const spec = {
   minutes: { type: 'string' },
   workers: { type: 'string' },
   people: { type: 'string' },
+  'reuse-db': { type: 'string' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 const log = (m: string) => console.log(`[campaign] ${m}`);
-
-type Kind = 'look-up' | 'dose' | 'report queue' | 'person record';
-const KINDS: readonly Kind[] = ['look-up', 'dose', 'report queue', 'person record'];
 
 const quantile = (sorted: readonly number[], q: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : Number.NaN;
@@ -55,16 +60,49 @@ export async function runCampaign(argv: readonly string[]) {
   const server = await startBenchServer(log);
   let app: Awaited<ReturnType<typeof startAppProcess>> | null = null;
   try {
-    const database = await createBenchDatabase(server);
-    await loadPeople(database.url, { count: people, indexes: 'keep', log });
+    const reuse = values['reuse-db'];
+    const database = reuse
+      ? { name: reuse, url: withDatabase(server.adminUrl, reuse), drop: async () => {} }
+      : await createBenchDatabase(server);
+    if (!reuse) await loadPeople(database.url, { count: people, indexes: 'keep', log });
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
+    // Doses for verified people without one (each gets one: a dose number 1 for everybody).
     const ids = (
-      await client.query<{ id: string }>("select id from people where verification_status = 'verified' order by id")
+      await client.query<{ id: string }>(
+        `select id from people p where verification_status = 'verified'
+            and not exists (select 1 from doses d where d.person_id = p.id) order by id limit 400000`,
+      )
     ).rows.map((r) => r.id);
+    const sample = reuse
+      ? (
+          await client.query<{ id: string; full_name: string; date_of_birth: string; gender: string; phone: string }>(
+            `select p.id, p.full_name, p.date_of_birth::text, p.gender, p.phone
+               from people p tablesample system (1) repeatable (19)
+              where p.phone is not null and exists (select 1 from doses d where d.person_id = p.id)
+              limit 200000`,
+          )
+        ).rows
+      : [];
+    const size = (
+      await client.query<{ people: string; doses: string; reports: string }>(
+        `select (select reltuples::bigint from pg_class where relname = 'people')::text as people,
+                (select reltuples::bigint from pg_class where relname = 'doses')::text as doses,
+                (select reltuples::bigint from pg_class where relname = 'reports')::text as reports`,
+      )
+    ).rows[0]!;
     await client.end();
-    const lookups = simulatorCitizens(200_000).map((c) =>
-      JSON.stringify({ fullName: c.fullName, dateOfBirth: c.dateOfBirth, gender: c.gender, phone: c.phone }),
+    const lookups = reuse
+      ? sample.map((p) =>
+          JSON.stringify({ fullName: p.full_name, dateOfBirth: p.date_of_birth, gender: p.gender, phone: p.phone }),
+        )
+      : simulatorCitizens(200_000).map((c) =>
+          JSON.stringify({ fullName: c.fullName, dateOfBirth: c.dateOfBirth, gender: c.gender, phone: c.phone }),
+        );
+    const records = reuse ? sample.map((p) => p.id) : ids;
+    log(
+      `${fmt(Number(size.people))} people, ${fmt(Number(size.doses))} doses, ${fmt(Number(size.reports))} reports (estimates); ` +
+        `${fmt(ids.length)} people to vaccinate, ${fmt(lookups.length)} look-ups`,
     );
     app = await startAppProcess({
       env: {
@@ -79,58 +117,29 @@ export async function runCampaign(argv: readonly string[]) {
       },
     });
     const origin = app.origin;
-    const site = { authorization: `Bearer ${await signIn(origin, 'caolanh.tiem')}` };
-    const handler = { authorization: `Bearer ${await signIn(origin, 'dongthap.phananh')}` };
+    const targets: MixTargets = {
+      origin,
+      lookups,
+      vaccinate: ids,
+      records,
+      site: `Bearer ${await signIn(origin, 'caolanh.tiem')}`,
+      handler: `Bearer ${await signIn(origin, 'dongthap.phananh')}`,
+      keyPrefix: `campaign-${Date.now()}`,
+    };
 
-    const latencies = new Map<Kind, number[]>(KINDS.map((k) => [k, []]));
-    const statuses = new Map<Kind, Map<number, number>>(KINDS.map((k) => [k, new Map()]));
+    const latencies = new Map<MixKind, number[]>(MIX_KINDS.map((k) => [k, []]));
+    const statuses = new Map<MixKind, Map<number, number>>(MIX_KINDS.map((k) => [k, new Map()]));
     let n = 0;
     let doses = 0;
     const rss: { atS: number; mib: number }[] = [];
     const t0 = performance.now();
     const endAt = t0 + minutes * 60_000;
     const one = async (): Promise<void> => {
-      const i = n++;
-      const r = (i * 0.618033988749895) % 1; // an even spread of kinds in a fixed order
-      const kind: Kind = r < 0.8 ? 'look-up' : r < 0.95 ? 'dose' : r < 0.975 ? 'report queue' : 'person record';
-      let url: string;
-      let init: RequestInit;
-      if (kind === 'look-up') {
-        url = `${origin}/api/portal/certificate-lookups`;
-        init = {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'x-forwarded-for': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
-          },
-          body: lookups[i % lookups.length]!,
-        };
-      } else if (kind === 'dose') {
-        const d = doses++;
-        url = `${origin}/api/people/${ids[d % ids.length]}/doses`;
-        init = {
-          method: 'POST',
-          headers: { ...site, 'content-type': 'application/json', 'idempotency-key': `campaign-${d}` },
-          body: JSON.stringify(DOSE),
-        };
-      } else if (kind === 'report queue') {
-        url = `${origin}/api/reports?limit=50`;
-        init = { headers: handler };
-      } else {
-        url = `${origin}/api/people/${ids[(i * 7919) % ids.length]}`;
-        init = { headers: site };
-      }
+      const request = mixedRequest(targets, n++, () => doses++);
       const started = performance.now();
-      let status = 0;
-      try {
-        const res = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
-        status = res.status;
-        await res.arrayBuffer();
-      } catch {
-        status = 0;
-      }
-      latencies.get(kind)!.push(performance.now() - started);
-      const counts = statuses.get(kind)!;
+      const status = await send(request, 30_000);
+      latencies.get(request.kind)!.push(performance.now() - started);
+      const counts = statuses.get(request.kind)!;
       counts.set(status, (counts.get(status) ?? 0) + 1);
     };
     const sampler = setInterval(() => {
@@ -145,9 +154,10 @@ export async function runCampaign(argv: readonly string[]) {
     clearInterval(sampler);
     clearInterval(progress);
     const seconds = (performance.now() - t0) / 1000;
-    if (doses > ids.length) failures.push('more doses than people: a person got a second dose');
+    if (doses > ids.length)
+      failures.push(`${fmt(doses - ids.length)} doses asked for past the people without one (read instead)`);
 
-    const rows = KINDS.map((kind) => {
+    const rows = MIX_KINDS.map((kind) => {
       const l = [...latencies.get(kind)!].sort((a, b) => a - b);
       const counts = statuses.get(kind)!;
       const ok = [...counts].filter(([s]) => s >= 200 && s < 300).reduce((a, [, c]) => a + c, 0);
@@ -177,7 +187,7 @@ export async function runCampaign(argv: readonly string[]) {
       meta,
       minutes,
       workers,
-      people: ids.length,
+      data: { people: Number(size.people), doses: Number(size.doses), reports: Number(size.reports), reused: !!reuse },
       seconds,
       rows,
       rss,
@@ -186,7 +196,7 @@ export async function runCampaign(argv: readonly string[]) {
     const file = writeResults('campaign', results);
     const total = rows.reduce((a, r) => a + r.requests, 0);
     const md = [
-      `Run ${meta.date}, ${meta.commit}${meta.uncommittedChanges ? ' (uncommitted changes)' : ''}, Node ${meta.node}, ${meta.machine.cpus} CPUs; ${fmt(seconds / 60, 1)} minutes, ${workers} concurrent clients, ${fmt(ids.length)} people, PostgreSQL.`,
+      `Run ${meta.date}, ${meta.commit}${meta.uncommittedChanges ? ' (uncommitted changes)' : ''}, Node ${meta.node}, ${meta.machine.cpus} CPUs; ${fmt(seconds / 60, 1)} minutes, ${workers} concurrent clients, PostgreSQL with ${fmt(Number(size.people))} people, ${fmt(Number(size.doses))} doses and ${fmt(Number(size.reports))} reports${reuse ? ' (the national data set)' : ''}.`,
       '',
       markdownTable(
         ['kind', 'requests', 'share', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'],

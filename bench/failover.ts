@@ -7,12 +7,14 @@
  *
  * 1. reads go to the replica: the replica's committed transactions grow by at least the number of
  *    statistics requests made (and the primary answers `pg_is_in_recovery() = false`);
- * 2. under a load of dose recordings (each a different person, its own Idempotency-Key), the
+ * 2. under a campaign day's mixed load (`lib/mixed-load.ts`: 80 % portal look-ups, 15 % dose
+ *    recordings — each a different person, its own Idempotency-Key —, 5 % staff reads), the
  *    primary node dies: its Patroni and its PostgreSQL are killed with SIGKILL (a lost machine —
  *    Patroni alive would only restart PostgreSQL in place). Patroni promotes the replica once the
  *    dead primary's leader key expires (ttl 10 s); HAProxy and PgBouncer send new connections to it;
  *    the app's pool replaces its broken connections;
- * 3. measured: seconds from the kill to the first dose accepted again, the requests refused meanwhile;
+ * 3. measured: seconds from the kill to the first dose (and the first look-up) accepted again, the
+ *    requests refused meanwhile, by kind;
  * 4. checked: every dose acknowledged (201) before or after the kill is on the new primary
  *    (synchronous replication: none lost), each with its audit entry.
  *
@@ -31,10 +33,10 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import pg from 'pg';
 import { openDatabase } from '../apps/server/src/db/database.js';
 import { migrateToLatest } from '../apps/server/src/db/migrate.js';
-import { DOSE } from './dose-recording.js';
 import { signIn, startAppProcess } from './lib/app-process.js';
 import { numberOption } from './lib/args.js';
 import { loadPeople } from './lib/load-people.js';
+import { type MixKind, type MixTargets, mixedRequest, send } from './lib/mixed-load.js';
 import { fmt, markdownTable, REPO_ROOT, reportOutcome, runIfEntry, runMeta, writeResults } from './lib/report.js';
 
 const USAGE =
@@ -86,7 +88,7 @@ async function readConnections(port: number): Promise<number> {
 }
 
 interface Attempt {
-  readonly n: number;
+  readonly kind: MixKind;
   readonly at: number;
   readonly status: number;
 }
@@ -97,7 +99,7 @@ export async function runFailover(argv: readonly string[]) {
   const people = num('people', values.people, 200_000, 1000);
   const beforeS = num('before', values.before, 15, 1);
   const afterS = num('after', values.after, 45, 5);
-  const workers = num('workers', values.workers, 16, 1);
+  const workers = num('workers', values.workers, 64, 1);
   const meta = runMeta();
   const failures: string[] = [];
 
@@ -122,6 +124,13 @@ export async function runFailover(argv: readonly string[]) {
     const ids = (
       await admin.query<{ id: string }>("select id from people where verification_status = 'verified' order by id")
     ).rows.map((r) => r.id);
+    const lookups = (
+      await admin.query<{ full_name: string; date_of_birth: string; gender: string; phone: string }>(
+        'select full_name, date_of_birth::text, gender, phone from people where phone is not null order by id desc limit 100000',
+      )
+    ).rows.map((p) =>
+      JSON.stringify({ fullName: p.full_name, dateOfBirth: p.date_of_birth, gender: p.gender, phone: p.phone }),
+    );
     const primaryInRecovery = (await admin.query<{ r: boolean }>('select pg_is_in_recovery() as r')).rows[0]!.r;
     await admin.end();
 
@@ -129,8 +138,9 @@ export async function runFailover(argv: readonly string[]) {
       env: {
         DATABASE_URL: WRITE_URL,
         DATABASE_READ_URL: READ_URL,
-        DATABASE_POOL_MAX: String(workers),
+        DATABASE_POOL_MAX: String(Math.min(workers, 32)),
         NODE_ENV: 'test',
+        TRUST_PROXY: 'true',
         LOG_LEVEL: 'error',
         RECHECK_INTERVAL_MS: '0',
         REPORT_ESCALATION_INTERVAL_MS: '0',
@@ -161,37 +171,29 @@ export async function runFailover(argv: readonly string[]) {
     if (readsOnReplica < 1 || readsOnPrimary > 0) failures.push('reads did not go to the replica');
     if (primaryInRecovery) failures.push('DATABASE_URL reached a server in recovery');
 
-    // 2. The dose load, and the primary node killed in the middle of it.
+    // 2. The mixed load, and the primary node killed in the middle of it.
+    const targets: MixTargets = {
+      origin,
+      lookups,
+      vaccinate: ids,
+      records: ids,
+      site: `Bearer ${siteToken}`,
+      handler: `Bearer ${await signIn(origin, 'dongthap.phananh')}`,
+      keyPrefix: 'failover',
+    };
     const attempts: Attempt[] = [];
     const acknowledged: number[] = [];
     let next = 0;
+    let doses = 0;
     let stop = false;
     const t0 = performance.now();
     const worker = async () => {
       while (!stop) {
-        const n = next++;
-        if (n >= ids.length) break; // each request a different person
-        const personId = ids[n]!;
-        let status = 0;
-        try {
-          const res = await fetch(`${origin}/api/people/${personId}/doses`, {
-            method: 'POST',
-            headers: {
-              authorization: `Bearer ${siteToken}`,
-              'content-type': 'application/json',
-              'idempotency-key': `failover-${n}`,
-            },
-            body: JSON.stringify(DOSE),
-            signal: AbortSignal.timeout(15_000),
-          });
-          status = res.status;
-          await res.arrayBuffer();
-        } catch {
-          status = 0;
-        }
-        attempts.push({ n, at: performance.now() - t0, status });
-        if (status === 201) acknowledged.push(n);
-        if (status !== 201) await new Promise((r) => setTimeout(r, 50));
+        const request = mixedRequest(targets, next++, () => doses++);
+        const status = await send(request, 15_000);
+        attempts.push({ kind: request.kind, at: performance.now() - t0, status });
+        if (request.dose !== undefined && status === 201) acknowledged.push(request.dose);
+        if (status < 200 || status >= 300) await new Promise((r) => setTimeout(r, 50));
       }
     };
     const running = Array.from({ length: workers }, worker);
@@ -218,29 +220,44 @@ export async function runFailover(argv: readonly string[]) {
     await Promise.all([...running, watch]);
     const endAt = performance.now() - t0;
 
-    const before = attempts.filter((a) => a.at < killAt);
-    const after = attempts.filter((a) => a.at >= killAt);
-    // The outage starts with the first request refused after the kill (those in flight may still
-    // have been answered by the dying primary's last commits) and ends with the next dose accepted.
-    const firstRefused = after.filter((a) => a.status !== 201).sort((a, b) => a.at - b.at)[0];
-    const firstOkAfter = firstRefused
-      ? after.filter((a) => a.status === 201 && a.at > firstRefused.at).sort((a, b) => a.at - b.at)[0]
-      : undefined;
-    const resumeSeconds = firstRefused ? (firstOkAfter ? (firstOkAfter.at - killAt) / 1000 : null) : 0;
-    const refused = after.filter((a) => a.status !== 201 && (!firstOkAfter || a.at <= firstOkAfter.at)).length;
-    const failedAfterResume = firstOkAfter ? after.filter((a) => a.at > firstOkAfter.at && a.status !== 201).length : 0;
-    const statuses = [...new Set(after.filter((a) => a.status !== 201).map((a) => a.status))].sort();
-    const rate = (list: Attempt[], seconds: number) => list.filter((a) => a.status === 201).length / seconds;
+    const outage = (kind: MixKind, ok: number) => {
+      const after = attempts.filter((a) => a.kind === kind && a.at >= killAt);
+      // The outage starts with the first request refused after the kill (those in flight may still
+      // have been answered by the dying primary's last commits) and ends with the next one accepted.
+      const firstRefused = after.filter((a) => a.status !== ok).sort((a, b) => a.at - b.at)[0];
+      const firstOkAfter = firstRefused
+        ? after.filter((a) => a.status === ok && a.at > firstRefused.at).sort((a, b) => a.at - b.at)[0]
+        : undefined;
+      return {
+        resumeSeconds: firstRefused ? (firstOkAfter ? (firstOkAfter.at - killAt) / 1000 : null) : 0,
+        refused: after.filter((a) => a.status !== ok && (!firstOkAfter || a.at <= firstOkAfter.at)).length,
+        failedAfterResume: firstOkAfter ? after.filter((a) => a.at > firstOkAfter.at && a.status !== ok).length : 0,
+        statuses: [...new Set(after.filter((a) => a.status !== ok).map((a) => a.status))].sort(),
+        firstOkAfter,
+      };
+    };
+    const doseOutage = outage('dose', 201);
+    const lookupOutage = outage('look-up', 202);
+    const { resumeSeconds, refused, failedAfterResume, statuses, firstOkAfter } = doseOutage;
+    const rate = (kind: MixKind, from: number, to: number, ok: number) =>
+      attempts.filter((a) => a.kind === kind && a.at >= from && a.at < to && a.status === ok).length /
+      ((to - from) / 1000);
+    const requestsBefore = attempts.filter((a) => a.at < killAt).length;
+    const refusedBefore = attempts.filter((a) => a.at < killAt && (a.status < 200 || a.status >= 300)).length;
     log(
-      `accepted again ${resumeSeconds === null ? 'never' : `${fmt(resumeSeconds, 1)} s`} after the kill ` +
-        `(replica promoted after ${promotedAt === null ? '—' : fmt((promotedAt - killAt) / 1000, 1)} s); ${refused} requests refused meanwhile`,
+      `doses accepted again ${resumeSeconds === null ? 'never' : `${fmt(resumeSeconds, 1)} s`} after the kill, look-ups ` +
+        `${lookupOutage.resumeSeconds === null ? 'never' : `${fmt(lookupOutage.resumeSeconds, 1)} s`} ` +
+        `(replica promoted after ${promotedAt === null ? '—' : fmt((promotedAt - killAt) / 1000, 1)} s); ${refused} doses and ${lookupOutage.refused} look-ups refused meanwhile`,
     );
+    if (refusedBefore) failures.push(`${refusedBefore} of ${requestsBefore} requests refused before the kill`);
+    if (lookupOutage.resumeSeconds === null || lookupOutage.resumeSeconds > 60)
+      failures.push('look-ups were not accepted again within 60 s');
     if (resumeSeconds === null || resumeSeconds > 60) failures.push('doses were not accepted again within 60 s');
 
     // 4. Every acknowledged dose on the new primary.
     const check = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${replica.pgPort}/postgres` });
     await check.connect();
-    const keys = acknowledged.map((n) => `failover-${n}`);
+    const keys = acknowledged.map((n) => `${targets.keyPrefix}-${n}`);
     const found = Number(
       (
         await check.query<{ n: string }>(
@@ -278,20 +295,24 @@ export async function runFailover(argv: readonly string[]) {
       refusedDuringFailover: refused,
       refusedStatuses: statuses,
       failedAfterResume,
-      dosesPerSecondBefore: rate(before, killAt / 1000),
-      dosesPerSecondAfterResume: firstOkAfter
-        ? rate(
-            after.filter((a) => a.at >= firstOkAfter.at),
-            (endAt - firstOkAfter.at) / 1000,
-          )
-        : 0,
+      requestsBefore,
+      refusedBefore,
+      lookups: {
+        resumeSeconds: lookupOutage.resumeSeconds,
+        refused: lookupOutage.refused,
+        statuses: lookupOutage.statuses,
+        failedAfterResume: lookupOutage.failedAfterResume,
+        perSecondBefore: rate('look-up', 0, killAt, 202),
+      },
+      dosesPerSecondBefore: rate('dose', 0, killAt, 201),
+      dosesPerSecondAfterResume: firstOkAfter ? rate('dose', firstOkAfter.at, endAt, 201) : 0,
       acknowledged: keys.length,
       acknowledgedFound: found,
       withoutAudit,
     };
     const file = writeResults('failover', results);
     const md = [
-      `Run ${meta.date}, ${meta.commit}${meta.uncommittedChanges ? ' (uncommitted changes)' : ''}, Node ${meta.node}, ${meta.machine.cpus} CPUs; ${fmt(people)} people, ${workers} concurrent dose requests, the primary killed after ${beforeS} s, ${afterS} s more.`,
+      `Run ${meta.date}, ${meta.commit}${meta.uncommittedChanges ? ' (uncommitted changes)' : ''}, Node ${meta.node}, ${meta.machine.cpus} CPUs; ${fmt(people)} people, ${workers} concurrent clients of the mixed load (80 % look-ups, 15 % doses, 5 % staff reads), the primary killed after ${beforeS} s, ${afterS} s more.`,
       '',
       markdownTable(
         ['measure', 'value'],
@@ -301,14 +322,26 @@ export async function runFailover(argv: readonly string[]) {
             `read-pool connections after ${STATS_REQUESTS} statistics requests: replica / primary`,
             `${readsOnReplica} / ${readsOnPrimary}`,
           ],
-          ['doses/s before the kill', fmt(results.dosesPerSecondBefore)],
+          ['requests before the kill (refused)', `${fmt(requestsBefore)} (${fmt(refusedBefore)})`],
+          [
+            'look-ups/s and doses/s before the kill',
+            `${fmt(results.lookups.perSecondBefore)} and ${fmt(results.dosesPerSecondBefore)}`,
+          ],
           [
             'replica promoted after',
             results.promotedAfterSeconds === null ? '—' : `${fmt(results.promotedAfterSeconds, 1)} s`,
           ],
           ['doses accepted again after', resumeSeconds === null ? 'never' : `**${fmt(resumeSeconds, 1)} s**`],
-          ['requests refused until then (statuses)', `${fmt(refused)} (${statuses.join(', ') || '—'})`],
-          ['requests failed after that', fmt(failedAfterResume)],
+          ['dose requests refused until then (statuses)', `${fmt(refused)} (${statuses.join(', ') || '—'})`],
+          ['dose requests failed after that', fmt(failedAfterResume)],
+          [
+            'look-ups accepted again after',
+            lookupOutage.resumeSeconds === null ? 'never' : `**${fmt(lookupOutage.resumeSeconds, 1)} s**`,
+          ],
+          [
+            'look-ups refused until then (statuses); failed after',
+            `${fmt(lookupOutage.refused)} (${lookupOutage.statuses.join(', ') || '—'}); ${fmt(lookupOutage.failedAfterResume)}`,
+          ],
           ['doses/s after', fmt(results.dosesPerSecondAfterResume)],
           ['acknowledged doses found on the new primary', `**${fmt(found)} of ${fmt(keys.length)}**`],
           ['… without their audit entry', fmt(withoutAudit)],

@@ -37,6 +37,7 @@ import {
 } from '../reports/reports.service.js';
 import {
   invalidOtp,
+  LOOKUP_JITTER_MS,
   LOOKUP_MIN_RESPONSE_MS,
   lookupLimits,
   otpGuessLimits,
@@ -109,7 +110,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
         startLookup(trx, deps(), publicAudit(request), request.body, request.ip),
       );
       // Matched or not, answer after the same minimum time (plus a little jitter).
-      const wait = LOOKUP_MIN_RESPONSE_MS + Math.random() * 50 - (Date.now() - started);
+      const wait = LOOKUP_MIN_RESPONSE_MS + Math.random() * LOOKUP_JITTER_MS - (Date.now() - started);
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       return reply.status(202).send({ lookupId });
     },

@@ -37,6 +37,8 @@ export const OTP_SMS_PER_PHONE = { max: 5, windowMs: 60 * 60_000 } as const;
 
 /** Every look-up answers after at least this long, matched or not, so time tells nothing. */
 export const LOOKUP_MIN_RESPONSE_MS = 250;
+/** … plus up to this much, drawn at random: the deliberate answer time is 250–300 ms. */
+export const LOOKUP_JITTER_MS = 50;
 
 export interface PortalDeps {
   readonly clock: () => Date;
