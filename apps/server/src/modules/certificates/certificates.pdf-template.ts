@@ -34,10 +34,10 @@ import type { CertificateView } from './certificates.service.js';
  * text as glyph ids, and the QR code as rectangles), compressed, and a cross-reference table.
  *
  * The layouts follow pdfkit's (`certificates.pdf.ts`): the same texts, sizes, colours and
- * positions, with pdfkit's line heights and line breaking (without its kerning, so a line is a
- * little wider and may break a word earlier). A certificate the template cannot print as pdfkit
- * would — a character outside the fonts' subset, or more than a page — returns null, and the
- * caller prints it with pdfkit.
+ * positions, with pdfkit's line heights, line breaking and kerning (not its ligatures), so that
+ * every word lands where pdfkit puts it, within a tenth of a point. A certificate the template
+ * cannot print as pdfkit would — a character outside the fonts' subset, or more than a page —
+ * returns null, and the caller prints it with pdfkit.
  */
 
 /** Why the template cannot print a certificate; caught in {@link templatePdf}, which returns null. */
@@ -58,6 +58,8 @@ interface SubsetFont {
   readonly resource: string;
   /** By UTF-16 code unit: every character of the subset is in the Basic Multilingual Plane. */
   readonly glyphs: ReadonlyMap<number, Glyph>;
+  /** The adjustment between two characters (1/1000 em, negative closer), by {@link pairKey}; none when absent. */
+  readonly kerning: ReadonlyMap<number, number>;
   /** 1/1000 em, from the baseline. */
   readonly ascender: number;
   /** Ascender to descender plus line gap, 1/1000 em: pdfkit's line height. */
@@ -72,6 +74,105 @@ interface FontkitSubset {
   includeGlyph(glyph: number): number;
   encode(): Uint8Array;
   readonly glyphs: readonly number[];
+}
+
+/** fontkit's parsed GPOS table, the parts pair kerning reads (`@types/fontkit` leaves it out). */
+interface Gpos {
+  readonly featureList: readonly { readonly tag: string; readonly feature: { readonly lookupListIndexes: number[] } }[];
+  readonly lookupList: LazyList<{ readonly lookupType: number; readonly subTables: readonly PairPos[] }>;
+}
+/** fontkit's lazily decoded array. */
+interface LazyList<T> {
+  get(index: number): T;
+}
+type Coverage =
+  | { readonly version: 1; readonly glyphs: readonly number[] }
+  | {
+      readonly version: 2;
+      readonly rangeRecords: readonly { start: number; end: number; startCoverageIndex: number }[];
+    };
+type ClassDef =
+  | { readonly version: 1; readonly startGlyph: number; readonly classValueArray: readonly number[] }
+  | { readonly version: 2; readonly classRangeRecord: readonly { start: number; end: number; class: number }[] };
+interface PairValue {
+  readonly value1: { readonly xAdvance?: number };
+}
+type PairPos =
+  | {
+      readonly version: 1;
+      readonly coverage: Coverage;
+      readonly pairSets: LazyList<Iterable<PairValue & { readonly secondGlyph: number }>>;
+    }
+  | {
+      readonly version: 2;
+      readonly coverage: Coverage;
+      readonly classDef1: ClassDef;
+      readonly classDef2: ClassDef;
+      readonly classRecords: LazyList<LazyList<PairValue>>;
+    };
+
+/** Where a glyph is in a coverage table, or -1 (as fontkit's `coverageIndex`). */
+function coverageIndex(coverage: Coverage, glyph: number): number {
+  if (coverage.version === 1) return coverage.glyphs.indexOf(glyph);
+  for (const r of coverage.rangeRecords)
+    if (r.start <= glyph && glyph <= r.end) return r.startCoverageIndex + glyph - r.start;
+  return -1;
+}
+
+/** A glyph's class (as fontkit's `getClassID`). */
+function classOf(classDef: ClassDef, glyph: number): number {
+  if (classDef.version === 1) return classDef.classValueArray[glyph - classDef.startGlyph] ?? 0;
+  for (const r of classDef.classRangeRecord) if (r.start <= glyph && glyph <= r.end) return r.class;
+  return 0;
+}
+
+/** The key of a pair of characters in {@link SubsetFont.kerning}. */
+const pairKey = (left: number, right: number) => left * 0x10000 + right;
+
+/**
+ * The font's pair kerning between the characters of `glyphIds` (character → the font's glyph id),
+ * read from its GPOS `kern` lookups as fontkit applies them when pdfkit lays text out: in each
+ * lookup the first subtable that has the pair decides, and the lookups add up. (Reading the table
+ * takes milliseconds; laying out every pair with fontkit took a second.)
+ */
+function readKerning(font: fontkit.Font, glyphIds: ReadonlyMap<number, number>, scale: number): Map<number, number> {
+  const gpos = (font as unknown as { GPOS?: Gpos }).GPOS;
+  const kerning = new Map<number, number>();
+  if (!gpos) return kerning;
+  const lookups = new Set(gpos.featureList.filter((f) => f.tag === 'kern').flatMap((f) => f.feature.lookupListIndexes));
+  const chars = [...glyphIds];
+  for (const index of lookups) {
+    const lookup = gpos.lookupList.get(index);
+    // Type 2: pair adjustment (other types do not kern pairs of base glyphs).
+    if (lookup.lookupType !== 2) continue;
+    for (const [left, leftGlyph] of chars) {
+      const decided = new Set<number>();
+      const add = (right: number, value: PairValue) => {
+        decided.add(right);
+        const adjust = (value.value1.xAdvance ?? 0) * scale;
+        const key = pairKey(left, right);
+        if (adjust) kerning.set(key, (kerning.get(key) ?? 0) + adjust);
+      };
+      for (const table of lookup.subTables) {
+        const covered = coverageIndex(table.coverage, leftGlyph);
+        if (covered === -1) continue;
+        if (table.version === 1) {
+          const rights = new Map<number, PairValue>();
+          for (const pair of table.pairSets.get(covered))
+            if (!rights.has(pair.secondGlyph)) rights.set(pair.secondGlyph, pair);
+          for (const [right, rightGlyph] of chars) {
+            const pair = rights.get(rightGlyph);
+            if (pair && !decided.has(right)) add(right, pair);
+          }
+        } else {
+          const row = table.classRecords.get(classOf(table.classDef1, leftGlyph));
+          for (const [right, rightGlyph] of chars)
+            if (!decided.has(right)) add(right, row.get(classOf(table.classDef2, rightGlyph)));
+        }
+      }
+    }
+  }
+  return kerning;
 }
 
 /** The Vietnamese alphabet, upper and lower case, each vowel with every tone mark (NFC). */
@@ -124,6 +225,7 @@ function embedFont(file: Buffer, resource: string, tag: string, first: number): 
   const scale = 1000 / font.unitsPerEm;
   const subset = font.createSubset() as unknown as FontkitSubset;
   const glyphs = new Map<number, Glyph>();
+  const fontGlyphIds = new Map<number, number>();
   const taken = new Set<number>();
   const unicode: [cid: number, char: number][] = [];
   for (const char of CHARSET) {
@@ -134,6 +236,7 @@ function embedFont(file: Buffer, resource: string, tag: string, first: number): 
     taken.add(glyph.id);
     const cid = subset.includeGlyph(glyph.id);
     glyphs.set(code, { hex: cid.toString(16).padStart(4, '0'), advance: glyph.advanceWidth * scale });
+    fontGlyphIds.set(code, glyph.id);
     unicode.push([cid, code]);
   }
   // Encoding adds the components of composite glyphs (most accented letters) to the subset.
@@ -163,6 +266,7 @@ function embedFont(file: Buffer, resource: string, tag: string, first: number): 
     font: {
       resource,
       glyphs,
+      kerning: readKerning(font, fontGlyphIds, scale),
       ascender: font.ascent * scale,
       lineHeight: (font.ascent - font.descent + font.lineGap) * scale,
     },
@@ -330,22 +434,38 @@ function writeDocument(contents: readonly string[], geometry: PageGeometry): Buf
 // ---------------------------------------------------------------------------------------------
 // Text layout: widths, line breaking, the page's cursor.
 
-/** A text's advance in 1/1000 em; throws {@link Unprintable} on a character outside the subset. */
+/**
+ * The kerning between the characters at `i - 1` and `i` of `text`. None after a space: pdfkit lays
+ * text out in runs that end with their spaces, so it does not kern a space with what follows.
+ */
+function kerningAt(font: SubsetFont, text: string, i: number): number {
+  const left = text.charCodeAt(i - 1);
+  return left === 0x20 ? 0 : (font.kerning.get(pairKey(left, text.charCodeAt(i))) ?? 0);
+}
+
+/** A text's advance in 1/1000 em, kerned; throws {@link Unprintable} on a character outside the subset. */
 function advanceOf(font: SubsetFont, text: string): number {
   let advance = 0;
   for (let i = 0; i < text.length; i++) {
     const glyph = font.glyphs.get(text.charCodeAt(i));
     if (!glyph) throw new Unprintable(`character U+${text.charCodeAt(i).toString(16)} is not in the subset`);
-    advance += glyph.advance;
+    advance += glyph.advance + (i > 0 ? kerningAt(font, text, i) : 0);
   }
   return advance;
 }
 
-/** A text as a content stream's string of glyph ids. */
-function glyphIds(font: SubsetFont, text: string): string {
-  let hex = '';
-  for (let i = 0; i < text.length; i++) hex += font.glyphs.get(text.charCodeAt(i))?.hex ?? '';
-  return hex;
+/**
+ * A text as a content stream's TJ operand: strings of glyph ids, the kerning between them (a TJ
+ * number moves the next glyph left by thousandths of an em).
+ */
+function showText(font: SubsetFont, text: string): string {
+  let shown = '[<';
+  for (let i = 0; i < text.length; i++) {
+    const kerning = i > 0 ? kerningAt(font, text, i) : 0;
+    if (kerning) shown += `> ${num(-kerning)} <`;
+    shown += font.glyphs.get(text.charCodeAt(i))?.hex ?? '';
+  }
+  return `${shown}>]`;
 }
 
 const HYPHENS = '-–—';
@@ -435,7 +555,7 @@ function rgb(hex: string): string {
 class PageWriter {
   y: number;
   private readonly ops: string[] = [];
-  private fill = '';
+  private currentFill = '';
 
   constructor(readonly page: PageGeometry) {
     this.y = page.margin;
@@ -451,8 +571,8 @@ class PageWriter {
   }
 
   private fillColor(hex: string): void {
-    if (hex !== this.fill) this.ops.push(`${rgb(hex)} rg`);
-    this.fill = hex;
+    if (hex !== this.currentFill) this.ops.push(`${rgb(hex)} rg`);
+    this.currentFill = hex;
   }
 
   /** As pdfkit's `text(text, x, y, { width, align })` at the cursor: wrapped, and the cursor below it. */
@@ -473,7 +593,7 @@ class PageWriter {
       const left = centred ? x + (width - (advanceOf(font, line) * size) / 1000) / 2 : x;
       const baseline = this.page.height - this.y - (font.ascender * size) / 1000;
       this.ops.push(
-        `BT ${font.resource} ${num(size)} Tf 1 0 0 1 ${num(left)} ${num(baseline)} Tm <${glyphIds(font, line)}> Tj ET`,
+        `BT ${font.resource} ${num(size)} Tf 1 0 0 1 ${num(left)} ${num(baseline)} Tm ${showText(font, line)} TJ ET`,
       );
       this.y += height;
     }
@@ -525,7 +645,7 @@ class PageWriter {
   append(part: { readonly ops: string; readonly y: number }): void {
     this.ops.push(part.ops);
     this.y = part.y;
-    this.fill = '';
+    this.currentFill = '';
   }
 
   content(): string {
