@@ -37,7 +37,7 @@ import {
   resetStatements,
   type StatementStat,
 } from './lib/pg-stats.js';
-import { createBenchDatabase, serverSettings, startBenchServer } from './lib/postgres.js';
+import { createBenchDatabase, serverSettings, startBenchServer, withDatabase } from './lib/postgres.js';
 import { type ProfileSummary, summarizeProfile } from './lib/profile.js';
 import {
   fmt,
@@ -89,6 +89,8 @@ export interface DoseRecordingOptions {
   /** The staff user that records (its facility must be DT-CL-01, or a national/province scope covering it). */
   readonly user: string;
   readonly keepDatabase: boolean;
+  /** Measure on this database of the server (the national data set, `bench/nation.ts`) instead of a new one. */
+  readonly reuseDatabase: string | null;
   readonly pgSettings: Readonly<Record<string, string>>;
 }
 
@@ -111,6 +113,7 @@ export const doseRecordingOptionsSpec = {
   'no-profile': { type: 'boolean' },
   user: { type: 'string' },
   'keep-db': { type: 'boolean' },
+  'reuse-db': { type: 'string' },
   'pg-setting': { type: 'string', multiple: true },
   help: { type: 'boolean' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
@@ -118,7 +121,7 @@ export const doseRecordingOptionsSpec = {
 const USAGE = `usage: dose-recording [--quick] [--people N] [--rounds R] [--duration S] [--warmup S]
                       [--connections N] [--pool N] [--no-sweep] [--sweep-connections a,b] [--sweep-pools a,b]
                       [--sweep-duration S] [--sync-off-rounds R] [--diagnostic-duration S] [--profile | --no-profile]
-                      [--user NAME] [--keep-db] [--pg-setting name=value]…
+                      [--user NAME] [--keep-db] [--reuse-db NAME] [--pg-setting name=value]…
   --quick              100,000 people, no sweep, 2 rounds of 3 s, 1 round with synchronous_commit=off, no profile
   --people N           people loaded, each gets at most one dose (default 600000)
   --rounds R           rounds with production durability (default 3); --duration S per run (default 12)
@@ -156,6 +159,7 @@ export function parseDoseRecordingArgs(argv: readonly string[]): DoseRecordingOp
     profile: values.profile ?? !(values['no-profile'] ?? quick),
     user: values.user ?? 'caolanh.tiem',
     keepDatabase: values['keep-db'] ?? false,
+    reuseDatabase: values['reuse-db'] ?? null,
     pgSettings: Object.fromEntries(
       (values['pg-setting'] ?? []).map((kv) => {
         const m = /^([a-z_.]+)=(\S+)$/.exec(kv);
@@ -163,6 +167,27 @@ export function parseDoseRecordingArgs(argv: readonly string[]): DoseRecordingOp
         return [m[1]!, m[2]!];
       }),
     ),
+  };
+}
+
+/** This run's part of every Idempotency-Key: runs on a reused database never share keys. */
+const RUN = Date.now().toString(36);
+
+/** The people table of a reused database, described as a load would be (nothing loaded now). */
+async function peopleOnRecord(client: pg.Client): Promise<LoadResult> {
+  const { rows } = await client.query<{ n: string; t: string; i: string }>(
+    `select (select reltuples::bigint from pg_class where relname = 'people')::text as n,
+            pg_table_size('people')::text as t, pg_indexes_size('people')::text as i`,
+  );
+  return {
+    people: Number(rows[0]!.n),
+    indexes: 'keep',
+    copyMs: 0,
+    indexMs: 0,
+    analyzeMs: 0,
+    peoplePerSecond: 0,
+    tableBytes: Number(rows[0]!.t),
+    indexBytes: Number(rows[0]!.i),
   };
 }
 
@@ -338,8 +363,10 @@ export async function runDoseRecording(
   // pg_stat_statements must be preloaded; on a temporary server it is (an external one may or may not have it).
   const server = await startBenchServer(log, { shared_preload_libraries: 'pg_stat_statements', ...options.pgSettings });
   try {
-    const database = await createBenchDatabase(server);
-    log(`database ${database.name} created and migrated`);
+    const database = options.reuseDatabase
+      ? { name: options.reuseDatabase, url: withDatabase(server.adminUrl, options.reuseDatabase), drop: async () => {} }
+      : await createBenchDatabase(server);
+    log(`database ${database.name} ${options.reuseDatabase ? '(reused)' : 'created and migrated'}`);
     try {
       const results = await measure(options, meta, server.source, database.url, database.name);
       const file = writeResults('dose-recording', results);
@@ -377,12 +404,18 @@ async function measure(
     const statementsExtension = await enableStatements(admin);
     log(`pg_stat_statements ${statementsExtension ? 'available' : 'not available (not preloaded on this server)'}`);
     await admin.query(
-      'create table bench_baseline (id text primary key, person_id text, payload jsonb, created_at timestamptz default now())',
+      'create table if not exists bench_baseline (id text primary key, person_id text, payload jsonb, created_at timestamptz default now())',
     );
-    const load = await loadPeople(url, { count: options.people, indexes: 'keep', log });
-    log(`loaded ${fmt(load.people)} people in ${fmt(load.copyMs / 1000, 1)} s (${fmt(load.peoplePerSecond)} people/s)`);
+    await admin.query('truncate bench_baseline');
+    const load: LoadResult = options.reuseDatabase
+      ? await peopleOnRecord(admin)
+      : await loadPeople(url, { count: options.people, indexes: 'keep', log });
+    log(`${options.reuseDatabase ? 'on record' : 'loaded'}: ${fmt(load.people)} people`);
+    // People who have no dose yet (on a reused database the others have theirs): each gets one.
     const { rows: idRows } = await admin.query<{ id: string }>(
-      "select id from people where verification_status = 'verified' order by id",
+      `select id from people p where verification_status = 'verified'
+          and not exists (select 1 from doses d where d.person_id = p.id) order by id limit $1`,
+      [options.people],
     );
     // Random people, in a reproducible order: a site serves whoever comes, not the table in id order.
     const ids = seededShuffle(
@@ -475,7 +508,7 @@ async function measure(
             method: 'POST',
             pathTemplate: kind === 'dose' ? '/api/people/{item}/doses' : '/api/__bench/insert',
             bodyTemplate: kind === 'dose' ? JSON.stringify(DOSE) : JSON.stringify({ personId: '{item}', ...DOSE }),
-            headerTemplates: { 'idempotency-key': `bench-${kind}-{n}` },
+            headerTemplates: { 'idempotency-key': `bench-${kind}-${RUN}-{n}` },
             start: ledger.next,
             items,
           },
@@ -834,18 +867,18 @@ async function preflight(origin: string, token: string, ids: readonly string[], 
     });
   const n = doses.next;
   const personId = ids[n]!;
-  const first = await post(`/api/people/${personId}/doses`, `bench-dose-${n}`, DOSE);
+  const first = await post(`/api/people/${personId}/doses`, `bench-dose-${RUN}-${n}`, DOSE);
   const dose = (await first.json()) as { id?: string; personId?: string; doseNumber?: number };
   if (first.status !== 201 || dose.personId !== personId || dose.doseNumber !== 1)
     throw new Error(`recording a dose: ${first.status} ${JSON.stringify(dose)}`);
-  const retry = await post(`/api/people/${personId}/doses`, `bench-dose-${n}`, DOSE);
+  const retry = await post(`/api/people/${personId}/doses`, `bench-dose-${RUN}-${n}`, DOSE);
   const again = (await retry.json()) as { id?: string };
   if (retry.status !== 200 || again.id !== dose.id)
     throw new Error(`a retry with the same Idempotency-Key should give the same dose: ${retry.status}`);
   Object.assign(doses, { next: n + 1, used: doses.used + 1, responses: doses.responses + 1 });
   doses.acknowledged.push(n);
   const b = baseline.next;
-  const base = await post('/api/__bench/insert', `bench-baseline-${b}`, { personId, ...DOSE });
+  const base = await post('/api/__bench/insert', `bench-baseline-${RUN}-${b}`, { personId, ...DOSE });
   if (base.status !== 201) throw new Error(`baseline insert: ${base.status} ${await base.text()}`);
   Object.assign(baseline, { next: b + 1, used: baseline.used + 1, responses: baseline.responses + 1 });
   baseline.acknowledged.push(b);
@@ -862,9 +895,11 @@ async function verify(
 ): Promise<DoseRecordingResults['verification']> {
   const count = async (text: string, values: unknown[] = []) =>
     Number((await client.query<{ n: string }>(text, values)).rows[0]?.n ?? 0);
-  const doseKeys = doses.acknowledged.map((n) => `bench-dose-${n}`);
-  const baseKeys = baseline.acknowledged.map((n) => `bench-baseline-${n}`);
-  const dosesStored = await count('select count(*)::text as n from doses');
+  const doseKeys = doses.acknowledged.map((n) => `bench-dose-${RUN}-${n}`);
+  const baseKeys = baseline.acknowledged.map((n) => `bench-baseline-${RUN}-${n}`);
+  // This run's doses (a reused database holds others: the national data set, earlier runs).
+  const ours = `bench-dose-${RUN}-%`;
+  const dosesStored = await count('select count(*)::text as n from doses where idempotency_key like $1', [ours]);
   const acknowledgedFound = await count(
     'select count(*)::text as n from doses where idempotency_key = any($1::text[])',
     [doseKeys],
@@ -876,12 +911,17 @@ async function verify(
     storedWithoutAnswer: dosesStored - acknowledgedFound,
     requestsWithoutAnswer: doses.used - doses.responses,
     peopleWithTwoDoses: await count(
-      'select count(*)::text as n from (select person_id from doses group by person_id having count(*) > 1) t',
+      `select count(*)::text as n from (select person_id from doses
+         where person_id in (select person_id from doses where idempotency_key like $1)
+         group by person_id having count(*) > 1) t`,
+      [ours],
     ),
     dosesWithoutOneAuditEntry: await count(
       `select count(*)::text as n from doses d
-        where (select count(*) from audit_log a
+        where d.idempotency_key like $1
+          and (select count(*) from audit_log a
                where a.entity_type = 'dose' and a.entity_id = d.id and a.action = 'dose.create') <> 1`,
+      [ours],
     ),
     baselineStored: await count('select count(*)::text as n from bench_baseline'),
     baselineAcknowledged: baseKeys.length,

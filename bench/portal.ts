@@ -101,11 +101,13 @@ export async function runPortal(argv: readonly string[]) {
     }
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
-    // People with a dose and a phone, each phone once (so every OTP read back is the look-up's own).
+    // People with a dose and a phone, each phone once (so every OTP read back is the look-up's own),
+    // a new random sample each run: on a reused database earlier runs' per-person and per-phone limits
+    // (an hour) would otherwise turn look-ups into silent mismatches.
     const sample = (
       await client.query<Sampled>(
         `select distinct on (p.phone) p.id, p.full_name, p.date_of_birth::text, p.gender, p.phone
-           from people p tablesample system (${reuse ? 2 : 100}) repeatable (23)
+           from people p tablesample system (${reuse ? 2 : 100})
           where p.phone is not null and exists (select 1 from doses d where d.person_id = p.id)
           order by p.phone limit 200000`,
       )

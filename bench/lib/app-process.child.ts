@@ -144,6 +144,14 @@ async function handle(m: AppProcessRequest): Promise<void> {
       send({ type: 'ok', id: m.id });
       return;
     }
+    case 'memory': {
+      const gc = new Session();
+      gc.connect();
+      await gc.post('HeapProfiler.collectGarbage');
+      gc.disconnect();
+      send({ type: 'memory', id: m.id, usage: process.memoryUsage() });
+      return;
+    }
     case 'close': {
       await close?.();
       send({ type: 'ok', id: m.id });

@@ -37,6 +37,7 @@ export type AppProcessRequest =
   | { readonly type: 'counters'; readonly id: number; readonly reset: boolean }
   | { readonly type: 'profile-start'; readonly id: number; readonly intervalUs: number }
   | { readonly type: 'profile-stop'; readonly id: number; readonly file: string }
+  | { readonly type: 'memory'; readonly id: number }
   | { readonly type: 'close'; readonly id: number };
 
 /** Messages from the child. */
@@ -50,6 +51,7 @@ export type AppProcessReply =
       readonly eventLoopUtilization: number;
       readonly cpu: NodeJS.CpuUsage;
     }
+  | { readonly type: 'memory'; readonly id: number; readonly usage: NodeJS.MemoryUsage }
   | { readonly type: 'ok'; readonly id: number }
   | { readonly type: 'error'; readonly id: number; readonly message: string };
 
@@ -63,6 +65,11 @@ export interface AppProcess {
   startProfile(intervalUs?: number): Promise<void>;
   /** Stops it and writes the `.cpuprofile` to `file`. */
   stopProfile(file: string): Promise<void>;
+  /**
+   * The app's memory right after a full garbage collection (V8's, through the inspector): what it
+   * keeps, without the garbage a sample of RSS catches at some random point of V8's cycle.
+   */
+  memoryAfterGc(): Promise<NodeJS.MemoryUsage>;
   /** Closes the app (and its pool) and waits for the process to exit. */
   close(): Promise<void>;
 }
@@ -128,6 +135,11 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
     },
     async stopProfile(file) {
       await ask({ type: 'profile-stop', file });
+    },
+    async memoryAfterGc() {
+      const r = await ask({ type: 'memory' });
+      if (r.type !== 'memory') throw new Error(`unexpected reply ${r.type}`);
+      return r.usage;
     },
     async close() {
       if (closed) return;
