@@ -255,6 +255,7 @@ describe.runIf(hasPoppler)('the template writer', () => {
     expect(templatePdf([c], 'card')).toBeNull();
     for (const layout of ['a4', 'card'] as const) {
       const pdf = await certificatePdf(c, layout);
+      // pdfkit's: it names itself as the producer, the template writer does not.
       expect(pdf.toString('latin1')).toContain('/Producer');
       expect(textOf(pdf)).toContain('Nguyễn Łan Anh');
     }
