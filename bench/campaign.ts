@@ -25,12 +25,11 @@
  *
  * Writes bench/results/campaign.{json,md}; exits non-zero on any error or non-2xx answer.
  */
-import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import pg from 'pg';
 import { simulatorCitizens } from '../apps/server/src/modules/registry/registry.simulator.js';
-import { signIn, startAppProcess } from './lib/app-process.js';
+import { BENCH_MASTER_KEY, signIn, startAppProcess } from './lib/app-process.js';
 import { numberOption } from './lib/args.js';
 import { rssMiB } from './lib/cpu.js';
 import { loadPeople } from './lib/load-people.js';
@@ -85,7 +84,7 @@ export async function runCampaign(argv: readonly string[]) {
       ? (
           await client.query<{ id: string; full_name: string; date_of_birth: string; gender: string; phone: string }>(
             // One person per phone: each look-up is a different citizen's, not a shared phone's limit; a new
-        // random sample each run, so that earlier runs' hourly limits are not what is measured.
+            // random sample each run, so that earlier runs' hourly limits are not what is measured.
             `select distinct on (p.phone) p.id, p.full_name, p.date_of_birth::text, p.gender, p.phone
                from people p tablesample system (1)
               where p.phone is not null and exists (select 1 from doses d where d.person_id = p.id)
@@ -122,7 +121,7 @@ export async function runCampaign(argv: readonly string[]) {
         LOG_LEVEL: 'warn',
         TRUST_PROXY: 'true',
         RECHECK_INTERVAL_MS: '0',
-        TIEMCHUNG_MASTER_KEY: randomBytes(32).toString('base64'),
+        TIEMCHUNG_MASTER_KEY: BENCH_MASTER_KEY,
         TIEMCHUNG_DEMO_DATA: 'true',
       },
     });

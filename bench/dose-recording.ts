@@ -16,12 +16,11 @@
  * Writes bench/results/dose-recording.json and prints Markdown tables. Exits non-zero when a
  * request failed or the stored doses do not match the acknowledged ones.
  */
-import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import pg from 'pg';
-import { type AppCounters, type AppProcess, signIn, startAppProcess } from './lib/app-process.js';
+import { type AppCounters, type AppProcess, BENCH_MASTER_KEY, signIn, startAppProcess } from './lib/app-process.js';
 import { numberOption } from './lib/args.js';
 import { type CpuTargets, type CpuUse, cpuSnapshot, cpuUse, postmasterPid } from './lib/cpu.js';
 import { type FlushProbe, probeFlush } from './lib/disk.js';
@@ -437,7 +436,7 @@ async function measure(
         `CPU ${fmt(statementFloor.nodeCpuUs ?? Number.NaN)} µs in Node + ${fmt(statementFloor.postgresCpuUs ?? Number.NaN)} µs in PostgreSQL`,
     );
 
-    const masterKey = randomBytes(32).toString('base64');
+    const masterKey = BENCH_MASTER_KEY;
     let syncCommit: 'on' | 'off' = 'on';
     let current = { poolMax: 0, connections: 0 };
     let token = '';

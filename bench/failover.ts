@@ -26,14 +26,13 @@
  * reads did not reach the replica, or doses were not accepted again within 60 s.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import pg from 'pg';
 import { openDatabase } from '../apps/server/src/db/database.js';
 import { migrateToLatest } from '../apps/server/src/db/migrate.js';
-import { signIn, startAppProcess } from './lib/app-process.js';
+import { BENCH_MASTER_KEY, signIn, startAppProcess } from './lib/app-process.js';
 import { numberOption } from './lib/args.js';
 import { loadPeople } from './lib/load-people.js';
 import { type MixKind, type MixTargets, mixedRequest, send } from './lib/mixed-load.js';
@@ -149,7 +148,7 @@ export async function runFailover(argv: readonly string[]) {
         RECHECK_INTERVAL_MS: '0',
         REPORT_ESCALATION_INTERVAL_MS: '0',
         PASSPORT_REFRESH_INTERVAL_MS: '0',
-        TIEMCHUNG_MASTER_KEY: randomBytes(32).toString('base64'),
+        TIEMCHUNG_MASTER_KEY: BENCH_MASTER_KEY,
         TIEMCHUNG_DEMO_DATA: 'true',
       },
     });

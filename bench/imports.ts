@@ -23,7 +23,6 @@
  * Writes bench/results/imports.json and bench/results/imports.md; prints the Markdown.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -35,7 +34,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import ExcelJS from '../apps/server/src/lib/exceljs.js';
 import { startServerProcess } from '../apps/server/src/test/process.js';
-import { signIn } from './lib/app-process.js';
+import { BENCH_MASTER_KEY, signIn } from './lib/app-process.js';
 import { numberOption } from './lib/args.js';
 import { loadPeople } from './lib/load-people.js';
 import { enableStatements, readStatements, resetStatements, type StatementStat } from './lib/pg-stats.js';
@@ -292,7 +291,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)) {
         RECHECK_INTERVAL_MS: '0',
         REPORT_ESCALATION_INTERVAL_MS: '0',
         IMPORTS_INTERVAL_MS: '200',
-        TIEMCHUNG_MASTER_KEY: randomBytes(32).toString('base64'),
+        TIEMCHUNG_MASTER_KEY: BENCH_MASTER_KEY,
         TIEMCHUNG_DEMO_DATA: 'true',
       },
       heapMb,

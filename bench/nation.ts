@@ -17,11 +17,10 @@
  * On a temporary server (no BENCH_DATABASE_URL) the server is left running with the database; the
  * last line prints how to reuse it and how to stop it. Writes bench/results/nation.{json,md}.
  */
-import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import pg from 'pg';
-import { startAppProcess } from './lib/app-process.js';
+import { BENCH_MASTER_KEY, startAppProcess } from './lib/app-process.js';
 import { numberOption } from './lib/args.js';
 import { loadDoses, loadFacilities } from './lib/load-doses.js';
 import { loadPeople } from './lib/load-people.js';
@@ -57,7 +56,7 @@ export async function runNation(argv: readonly string[]) {
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
       RECHECK_INTERVAL_MS: '0',
-      TIEMCHUNG_MASTER_KEY: randomBytes(32).toString('base64'),
+      TIEMCHUNG_MASTER_KEY: BENCH_MASTER_KEY,
       TIEMCHUNG_DEMO_DATA: 'true',
     },
   });

@@ -17,14 +17,13 @@
  * on a failed request or when the ended session still works after 12 s.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import pg from 'pg';
 import { DOSE } from './dose-recording.js';
-import { type AppProcess, signIn, startAppProcess } from './lib/app-process.js';
+import { type AppProcess, BENCH_MASTER_KEY, signIn, startAppProcess } from './lib/app-process.js';
 import { numberOption } from './lib/args.js';
 import { type HttpLoadOutcome, runHttpLoad } from './lib/http-load.js';
 import { loadPeople } from './lib/load-people.js';
@@ -114,7 +113,7 @@ export async function runNodes(argv: readonly string[]) {
       REPORT_ESCALATION_INTERVAL_MS: '0',
       PASSPORT_REFRESH_INTERVAL_MS: '0',
       // One master key for both nodes (they sign with the same keys).
-      TIEMCHUNG_MASTER_KEY: randomBytes(32).toString('base64'),
+      TIEMCHUNG_MASTER_KEY: BENCH_MASTER_KEY,
       TIEMCHUNG_DEMO_DATA: 'true',
     };
     apps.push(await startAppProcess({ env }));

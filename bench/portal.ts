@@ -24,12 +24,11 @@
  *
  * Writes bench/results/portal.{json,md}; exits non-zero on a non-2xx answer or an error.
  */
-import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import pg from 'pg';
 import { LOOKUP_JITTER_MS, LOOKUP_MIN_RESPONSE_MS } from '../apps/server/src/modules/portal/portal.service.js';
-import { type AppProcess, startAppProcess } from './lib/app-process.js';
+import { type AppProcess, BENCH_MASTER_KEY, startAppProcess } from './lib/app-process.js';
 import { numberOption } from './lib/args.js';
 import { type CpuSnapshot, type CpuTargets, cpuSnapshot, cpuUse, postmasterPid } from './lib/cpu.js';
 import { type HttpLoadOutcome, runHttpLoad } from './lib/http-load.js';
@@ -85,7 +84,7 @@ export async function runPortal(argv: readonly string[]) {
       LOG_LEVEL: 'warn',
       TRUST_PROXY: 'true',
       RECHECK_INTERVAL_MS: '0',
-      TIEMCHUNG_MASTER_KEY: randomBytes(32).toString('base64'),
+      TIEMCHUNG_MASTER_KEY: BENCH_MASTER_KEY,
       TIEMCHUNG_DEMO_DATA: 'true',
       // The connection queue's limits, when given (e.g. DATABASE_QUEUE_PUBLIC_MAX for many clients).
       ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('DATABASE_QUEUE_'))),

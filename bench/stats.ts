@@ -22,7 +22,6 @@
  *
  * Writes bench/results/stats.json and bench/results/stats.md; prints the Markdown.
  */
-import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,7 +39,7 @@ import {
   type UnitKeyRef,
 } from '../apps/server/src/modules/stats/stats.queries.js';
 import { DOSE } from './dose-recording.js';
-import { type AppCounters, type AppProcess, signIn, startAppProcess } from './lib/app-process.js';
+import { type AppCounters, type AppProcess, BENCH_MASTER_KEY, signIn, startAppProcess } from './lib/app-process.js';
 import { numberOption } from './lib/args.js';
 import { type CpuTargets, cpuSnapshot, cpuUse, postmasterPid } from './lib/cpu.js';
 import { type HttpLoadOutcome, runHttpLoad, type SequenceOutcome } from './lib/http-load.js';
@@ -394,7 +393,7 @@ async function measure(
   };
   const count = async (text: string, values: unknown[] = []) =>
     Number((await admin.query<{ n: string }>(text, values)).rows[0]?.n ?? 0);
-  const masterKey = randomBytes(32).toString('base64');
+  const masterKey = BENCH_MASTER_KEY;
   const appEnv = (foldMs: number): Record<string, string> => ({
     DATABASE_URL: url,
     DATABASE_POOL_MAX: String(options.pool),

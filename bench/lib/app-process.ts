@@ -4,6 +4,7 @@
  * restart (another pool size, another database setting) starts from a clean process.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { DEMO_PASSWORD } from '../../apps/server/src/config.js';
 import { REPO_ROOT } from './report.js';
@@ -73,6 +74,13 @@ export interface AppProcess {
   /** Closes the app (and its pool) and waits for the process to exit. */
   close(): Promise<void>;
 }
+
+/**
+ * The master key of every benchmark database (synthetic data only): one for all runs, so that a kept
+ * database (`--reuse-db`) opens the signing keys an earlier run made — the app refuses to start with
+ * another key.
+ */
+export const BENCH_MASTER_KEY = createHash('sha256').update('tiemchung benchmark databases').digest('base64');
 
 /** What the app is started with. */
 export interface AppProcessOptions {

@@ -251,6 +251,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     });
 
   if (options.bootstrap !== false) await bootstrapDatabase(database.db, config, app.log);
+  await keys.checkMasterKey(database.db);
   startJobs(app);
   return app;
 }

@@ -121,6 +121,27 @@ export class SigningKeys {
   constructor(private readonly master: Buffer) {}
 
   /**
+   * Throws at start when the master key cannot open the private keys stored in the database (the
+   * active signing key and the active CSCA): a server started with another TIEMCHUNG_MASTER_KEY would
+   * otherwise answer every certificate with an internal error. Nothing stored yet: nothing to check.
+   */
+  async checkMasterKey(db: Executor): Promise<void> {
+    const stored = [
+      ...(await db.selectFrom('signing_keys').select('private_key_enc').where('retired_at', 'is', null).execute()),
+      ...(await db.selectFrom('csca_keys').select('private_key_enc').where('retired_at', 'is', null).execute()),
+    ];
+    for (const { private_key_enc } of stored) {
+      try {
+        decrypt(this.master, private_key_enc);
+      } catch {
+        throw new Error(
+          'TIEMCHUNG_MASTER_KEY does not open the signing keys stored in the database: start the server with the key they were made with (docs/operations.md, "Signing keys and the national CSCA")',
+        );
+      }
+    }
+  }
+
+  /**
    * Creates a new key and makes it the active one (the previous one is retired, still trusted), in
    * the caller's transaction: the rotate route's, or the first certificate's that finds no key.
    * With `unlessActiveIsNot`, only when the active key (null: none) is still the one the caller

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { unitOfWork } from '../../db/transaction.js';
 import { latch, untilBlockedOnLock, useTestApp } from '../../test/harness.js';
 import { systemAuditContext } from '../audit/audit.service.js';
+import { SigningKeys } from './keys.service.js';
 
 /** A fresh database: no signing key until the first certificate needs one. */
 const t = await useTestApp();
@@ -35,5 +37,15 @@ describe('the first signing key', () => {
     expect(await second).toEqual({ kid, keys: 1 });
     const rows = await t.db.selectFrom('signing_keys').select(['kid', 'retired_at']).execute();
     expect(rows).toEqual([{ kid, retired_at: null }]);
+  });
+});
+
+describe('the master key at start', () => {
+  it('opens the stored keys with the right master key; another key is refused with a clear message', async () => {
+    await unitOfWork(t.db, (trx) => t.app.deps.keys.active(trx, audit, now));
+    await expect(t.app.deps.keys.checkMasterKey(t.db)).resolves.toBeUndefined();
+    await expect(new SigningKeys(randomBytes(32)).checkMasterKey(t.db)).rejects.toThrow(
+      /TIEMCHUNG_MASTER_KEY does not open the signing keys stored in the database/,
+    );
   });
 });
