@@ -39,7 +39,8 @@ import { fmt, markdownTable, reportOutcome, runIfEntry, runMeta, writeResults } 
 
 const USAGE =
   'node --conditions=source --import tsx bench/campaign.ts [--minutes M] [--workers N] [--people N] [--reuse-db NAME] [--public-waiting N]';
-const spec = {
+/** Command-line options (shared names mean the same in every scenario; see run.ts). */
+export const campaignOptionsSpec = {
   minutes: { type: 'string' },
   workers: { type: 'string' },
   people: { type: 'string' },
@@ -52,7 +53,7 @@ const quantile = (sorted: readonly number[], q: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : Number.NaN;
 
 export async function runCampaign(argv: readonly string[]) {
-  const { values } = parseArgs({ args: [...argv], options: spec, strict: true });
+  const { values } = parseArgs({ args: [...argv], options: campaignOptionsSpec, strict: true });
   const num = numberOption(USAGE);
   const minutes = num('minutes', values.minutes, 10, 1);
   const workers = num('workers', values.workers, 32, 1);

@@ -39,7 +39,8 @@ import { fmt, markdownTable, reportOutcome, runIfEntry, runMeta, writeResults } 
 
 const USAGE =
   'node --conditions=source --import tsx bench/portal.ts [--reuse-db NAME | --people N] [--connections C] [--duration S] [--rounds R] [--verify N]';
-const spec = {
+/** Command-line options (shared names mean the same in every scenario; see run.ts). */
+export const portalOptionsSpec = {
   'reuse-db': { type: 'string' },
   people: { type: 'string' },
   connections: { type: 'string' },
@@ -61,7 +62,7 @@ interface Sampled {
 }
 
 export async function runPortal(argv: readonly string[]) {
-  const { values } = parseArgs({ args: [...argv], options: spec, strict: true });
+  const { values } = parseArgs({ args: [...argv], options: portalOptionsSpec, strict: true });
   const num = numberOption(USAGE);
   const connections = num('connections', values.connections, 128, 1);
   const durationS = num('duration', values.duration, 8, 1);

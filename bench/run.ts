@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { main as campaign, campaignOptionsSpec } from './campaign.js';
 import { main as certificatePdfs, certificatePdfsOptionsSpec } from './certificate-pdfs.js';
 import { main as certificates, certificatesOptionsSpec } from './certificates.js';
 import { main as doseRecording, doseRecordingOptionsSpec } from './dose-recording.js';
@@ -14,6 +15,7 @@ import { main as imports, importsOptionsSpec } from './imports.js';
 import { main as overdueQueue, overdueQueueOptionsSpec } from './overdue-queue.js';
 import { main as overload, overloadOptionsSpec } from './overload.js';
 import { main as peopleSearch, peopleSearchOptionsSpec } from './people-search.js';
+import { main as portal, portalOptionsSpec } from './portal.js';
 import { main as stats, statsOptionsSpec } from './stats.js';
 import { main as verification, verificationOptionsSpec } from './verification.js';
 
@@ -36,6 +38,8 @@ const SCENARIOS: readonly Scenario[] = [
   { name: 'stats', main: stats, options: statsOptionsSpec },
   { name: 'imports', main: imports, options: importsOptionsSpec },
   { name: 'verification', main: verification, options: verificationOptionsSpec },
+  { name: 'portal', main: portal, options: portalOptionsSpec },
+  { name: 'campaign', main: campaign, options: campaignOptionsSpec },
 ];
 
 /** Splits `--only a,b` off the arguments; the rest goes to the scenarios. */
