@@ -98,7 +98,7 @@ export interface BuildOptions {
   /** An already open database (tests share one per file); otherwise the app opens and closes its own. */
   database?: Database;
   deps?: Partial<Deps>;
-  /** Run migrations and seed reference/demo data (default true). */
+  /** Run migrations, seed reference/demo data and check the master key opens the stored signing keys (default true). */
   bootstrap?: boolean;
 }
 
@@ -250,8 +250,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       throw new AppError('route_not_found');
     });
 
-  if (options.bootstrap !== false) await bootstrapDatabase(database.db, config, app.log);
-  await keys.checkMasterKey(database.db);
+  if (options.bootstrap !== false) {
+    await bootstrapDatabase(database.db, config, app.log);
+    await keys.checkMasterKey(database.db);
+  }
   startJobs(app);
   return app;
 }
