@@ -56,7 +56,7 @@ export async function runCampaign(argv: readonly string[]) {
   const { values } = parseArgs({ args: [...argv], options: campaignOptionsSpec, strict: true });
   const num = numberOption(USAGE);
   const minutes = num('minutes', values.minutes, 10, 1);
-  const workers = num('workers', values.workers, 32, 1);
+  const workers = num('workers', values.workers, 64, 1);
   const people = num('people', values.people, 200_000, 1000);
   const publicWaiting = num('public-waiting', values['public-waiting'], 64, 1);
   const meta = runMeta();
