@@ -33,7 +33,16 @@ import { BENCH_MASTER_KEY, signIn, startAppProcess } from './lib/app-process.js'
 import { numberOption } from './lib/args.js';
 import { rssMiB } from './lib/cpu.js';
 import { loadPeople } from './lib/load-people.js';
-import { MIX_KINDS, type MixKind, type MixTargets, mixedRequest, send } from './lib/mixed-load.js';
+import {
+  citizensOnRecord,
+  lookupBody,
+  MIX_KINDS,
+  type MixKind,
+  type MixTargets,
+  mixedRequest,
+  send,
+  tableSizes,
+} from './lib/mixed-load.js';
 import { createBenchDatabase, startBenchServer, withDatabase } from './lib/postgres.js';
 import { fmt, markdownTable, reportOutcome, runIfEntry, runMeta, writeResults } from './lib/report.js';
 
@@ -81,36 +90,17 @@ export async function runCampaign(argv: readonly string[]) {
             and not exists (select 1 from doses d where d.person_id = p.id) order by id limit 400000`,
       )
     ).rows.map((r) => r.id);
-    const sample = reuse
-      ? (
-          await client.query<{ id: string; full_name: string; date_of_birth: string; gender: string; phone: string }>(
-            // One person per phone: each look-up is a different citizen's, not a shared phone's limit; a new
-            // random sample each run, so that earlier runs' hourly limits are not what is measured.
-            `select distinct on (p.phone) p.id, p.full_name, p.date_of_birth::text, p.gender, p.phone
-               from people p tablesample system (1)
-              where p.phone is not null and exists (select 1 from doses d where d.person_id = p.id)
-              order by p.phone limit 200000`,
-          )
-        ).rows
-      : [];
-    const size = (
-      await client.query<{ people: string; doses: string; reports: string }>(
-        `select (select reltuples::bigint from pg_class where relname = 'people')::text as people,
-                (select reltuples::bigint from pg_class where relname = 'doses')::text as doses,
-                (select reltuples::bigint from pg_class where relname = 'reports')::text as reports`,
-      )
-    ).rows[0]!;
+    const sample = reuse ? await citizensOnRecord(client, 1, true) : [];
+    const size = await tableSizes(client);
     await client.end();
     const lookups = reuse
-      ? sample.map((p) =>
-          JSON.stringify({ fullName: p.full_name, dateOfBirth: p.date_of_birth, gender: p.gender, phone: p.phone }),
-        )
+      ? sample.map(lookupBody)
       : simulatorCitizens(200_000).map((c) =>
           JSON.stringify({ fullName: c.fullName, dateOfBirth: c.dateOfBirth, gender: c.gender, phone: c.phone }),
         );
     const records = reuse ? sample.map((p) => p.id) : ids;
     log(
-      `${fmt(Number(size.people))} people, ${fmt(Number(size.doses))} doses, ${fmt(Number(size.reports))} reports (estimates); ` +
+      `${fmt(size.people)} people, ${fmt(size.doses)} doses, ${fmt(size.reports)} reports (estimates); ` +
         `${fmt(ids.length)} people to vaccinate, ${fmt(lookups.length)} look-ups`,
     );
     app = await startAppProcess({
@@ -213,7 +203,7 @@ export async function runCampaign(argv: readonly string[]) {
       meta,
       minutes,
       workers,
-      data: { people: Number(size.people), doses: Number(size.doses), reports: Number(size.reports), reused: !!reuse },
+      data: { people: size.people, doses: size.doses, reports: size.reports, reused: !!reuse },
       seconds,
       rows,
       publicWaiting,
@@ -230,7 +220,7 @@ export async function runCampaign(argv: readonly string[]) {
     const file = writeResults('campaign', results);
     const total = rows.reduce((a, r) => a + r.requests, 0);
     const md = [
-      `Run ${meta.date}, ${meta.commit}${meta.uncommittedChanges ? ' (uncommitted changes)' : ''}, Node ${meta.node}, ${meta.machine.cpus} CPUs; ${fmt(seconds / 60, 1)} minutes, ${workers} concurrent clients, PostgreSQL with ${fmt(Number(size.people))} people, ${fmt(Number(size.doses))} doses and ${fmt(Number(size.reports))} reports${reuse ? ' (the national data set)' : ''}.`,
+      `Run ${meta.date}, ${meta.commit}${meta.uncommittedChanges ? ' (uncommitted changes)' : ''}, Node ${meta.node}, ${meta.machine.cpus} CPUs; ${fmt(seconds / 60, 1)} minutes, ${workers} concurrent clients, PostgreSQL with ${fmt(size.people)} people, ${fmt(size.doses)} doses and ${fmt(size.reports)} reports${reuse ? ' (the national data set)' : ''}.`,
       '',
       markdownTable(
         ['kind', 'requests', 'share', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'],

@@ -35,7 +35,7 @@ import { migrateToLatest } from '../apps/server/src/db/migrate.js';
 import { BENCH_MASTER_KEY, signIn, startAppProcess } from './lib/app-process.js';
 import { numberOption } from './lib/args.js';
 import { loadPeople } from './lib/load-people.js';
-import { type MixKind, type MixTargets, mixedRequest, send } from './lib/mixed-load.js';
+import { citizensOnRecord, lookupBody, type MixKind, type MixTargets, mixedRequest, send } from './lib/mixed-load.js';
 import { fmt, markdownTable, REPO_ROOT, reportOutcome, runIfEntry, runMeta, writeResults } from './lib/report.js';
 
 const USAGE =
@@ -125,13 +125,8 @@ export async function runFailover(argv: readonly string[]) {
     const ids = (
       await admin.query<{ id: string }>("select id from people where verification_status = 'verified' order by id")
     ).rows.map((r) => r.id);
-    const lookups = (
-      await admin.query<{ full_name: string; date_of_birth: string; gender: string; phone: string }>(
-        'select full_name, date_of_birth::text, gender, phone from people where phone is not null order by id desc limit 100000',
-      )
-    ).rows.map((p) =>
-      JSON.stringify({ fullName: p.full_name, dateOfBirth: p.date_of_birth, gender: p.gender, phone: p.phone }),
-    );
+    // People on record (no doses yet on this database): every look-up matches.
+    const lookups = (await citizensOnRecord(admin, 100, false)).map(lookupBody);
     const primaryInRecovery = (await admin.query<{ r: boolean }>('select pg_is_in_recovery() as r')).rows[0]!.r;
     await admin.end();
 

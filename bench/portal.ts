@@ -34,6 +34,7 @@ import { type CpuSnapshot, type CpuTargets, cpuSnapshot, cpuUse, postmasterPid }
 import { type HttpLoadOutcome, runHttpLoad } from './lib/http-load.js';
 import { loadDoses, loadFacilities } from './lib/load-doses.js';
 import { loadPeople } from './lib/load-people.js';
+import { citizensOnRecord, lookupBody, tableSizes } from './lib/mixed-load.js';
 import { createBenchDatabase, startBenchServer, withDatabase } from './lib/postgres.js';
 import { fmt, markdownTable, reportOutcome, runIfEntry, runMeta, writeResults } from './lib/report.js';
 
@@ -52,14 +53,6 @@ const log = (m: string) => console.log(`[portal] ${m}`);
 
 const quantile = (sorted: readonly number[], q: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : Number.NaN;
-
-interface Sampled {
-  readonly id: string;
-  readonly full_name: string;
-  readonly date_of_birth: string;
-  readonly gender: string;
-  readonly phone: string;
-}
 
 export async function runPortal(argv: readonly string[]) {
   const { values } = parseArgs({ args: [...argv], options: portalOptionsSpec, strict: true });
@@ -101,28 +94,13 @@ export async function runPortal(argv: readonly string[]) {
     }
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
-    // People with a dose and a phone, each phone once (so every OTP read back is the look-up's own),
-    // a new random sample each run: on a reused database earlier runs' per-person and per-phone limits
-    // (an hour) would otherwise turn look-ups into silent mismatches.
-    const sample = (
-      await client.query<Sampled>(
-        `select distinct on (p.phone) p.id, p.full_name, p.date_of_birth::text, p.gender, p.phone
-           from people p tablesample system (${reuse ? 2 : 100})
-          where p.phone is not null and exists (select 1 from doses d where d.person_id = p.id)
-          order by p.phone limit 200000`,
-      )
-    ).rows;
-    const { rows: size } = await client.query<{ people: string; doses: string }>(
-      `select (select reltuples::bigint from pg_class where relname = 'people')::text as people,
-              (select reltuples::bigint from pg_class where relname = 'doses')::text as doses`,
-    );
+    const sample = await citizensOnRecord(client, reuse ? 2 : 100, true);
+    const size = await tableSizes(client);
     const pmPid = await postmasterPid(client);
-    log(`${fmt(Number(size[0]!.people))} people, ${fmt(Number(size[0]!.doses))} doses; ${fmt(sample.length)} sampled`);
+    log(`${fmt(size.people)} people, ${fmt(size.doses)} doses; ${fmt(sample.length)} sampled`);
     if (sample.length < verifyCount * 2) throw new Error(`only ${sample.length} people sampled`);
-    const body = (p: Sampled) =>
-      JSON.stringify({ fullName: p.full_name, dateOfBirth: p.date_of_birth, gender: p.gender, phone: p.phone });
     // The first half of the sample for the load, the second for the OTP step (no limit shared).
-    const loadBodies = sample.slice(0, sample.length - verifyCount).map(body);
+    const loadBodies = sample.slice(0, sample.length - verifyCount).map(lookupBody);
     const verifyPeople = sample.slice(sample.length - verifyCount);
 
     app = await startAppProcess({ env });
@@ -229,7 +207,7 @@ export async function runPortal(argv: readonly string[]) {
           const res = await fetch(`${origin}/api/portal/certificate-lookups`, {
             method: 'POST',
             headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.200.${cursor >> 8}.${cursor & 255}` },
-            body: body(p),
+            body: lookupBody(p),
           });
           const answer = (await res.json()) as { lookupId?: string };
           if (res.status !== 202 || !answer.lookupId) throw new Error(`look-up answered ${res.status}`);
@@ -283,7 +261,7 @@ export async function runPortal(argv: readonly string[]) {
 
     const results = {
       meta,
-      data: { people: Number(size[0]!.people), doses: Number(size[0]!.doses), reused: !!reuse },
+      data: { people: size.people, doses: size.doses, reused: !!reuse },
       connections,
       durationS,
       runs,

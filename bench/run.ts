@@ -9,6 +9,7 @@ import path from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { main as campaign, campaignOptionsSpec } from './campaign.js';
 import { main as certificatePdfs, certificatePdfsOptionsSpec } from './certificate-pdfs.js';
+import { main as certificateRoutes, certificateRoutesOptionsSpec } from './certificate-routes.js';
 import { main as certificates, certificatesOptionsSpec } from './certificates.js';
 import { main as doseRecording, doseRecordingOptionsSpec } from './dose-recording.js';
 import { main as imports, importsOptionsSpec } from './imports.js';
@@ -33,6 +34,7 @@ const SCENARIOS: readonly Scenario[] = [
   { name: 'dose-recording', main: doseRecording, options: doseRecordingOptionsSpec },
   { name: 'certificates', main: certificates, options: certificatesOptionsSpec },
   { name: 'certificate-pdfs', main: certificatePdfs, options: certificatePdfsOptionsSpec },
+  { name: 'certificate-routes', main: certificateRoutes, options: certificateRoutesOptionsSpec },
   { name: 'overdue-queue', main: overdueQueue, options: overdueQueueOptionsSpec },
   { name: 'overload', main: overload, options: overloadOptionsSpec },
   { name: 'stats', main: stats, options: statsOptionsSpec },

@@ -5,6 +5,7 @@
  * person with its own Idempotency-Key), 2.5 % report queue reads (`GET /api/reports?limit=50` as a
  * handler) and 2.5 % person records (`GET /api/people/{id}` as site staff).
  */
+import type pg from 'pg';
 import { DOSE } from '../dose-recording.js';
 
 export type MixKind = 'look-up' | 'dose' | 'report queue' | 'person record';
@@ -97,4 +98,49 @@ export async function send(r: MixRequest, timeoutMs: number): Promise<number> {
   } catch {
     return 0;
   }
+}
+
+/** A person on record, as a look-up names them. */
+export interface CitizenOnRecord {
+  readonly id: string;
+  readonly full_name: string;
+  readonly date_of_birth: string;
+  readonly gender: string;
+  readonly phone: string;
+}
+
+/**
+ * People on record with a phone — with a dose, when `withDose` — each phone once (each look-up is a
+ * different citizen's, not a shared phone's limit, and an OTP read back by phone is the look-up's
+ * own), from `percent` % of the table's pages: a new random sample each call, so that on a reused
+ * database earlier runs' hourly per-person and per-phone limits are not what is measured.
+ */
+export async function citizensOnRecord(
+  client: pg.Client,
+  percent: number,
+  withDose: boolean,
+): Promise<CitizenOnRecord[]> {
+  const { rows } = await client.query<CitizenOnRecord>(
+    `select distinct on (p.phone) p.id, p.full_name, p.date_of_birth::text, p.gender, p.phone
+       from people p tablesample system (${Number(percent)})
+      where p.phone is not null ${withDose ? 'and exists (select 1 from doses d where d.person_id = p.id)' : ''}
+      order by p.phone limit 200000`,
+  );
+  return rows;
+}
+
+/** The body of a look-up of `p` (every field as registered: it matches). */
+export function lookupBody(p: CitizenOnRecord): string {
+  return JSON.stringify({ fullName: p.full_name, dateOfBirth: p.date_of_birth, gender: p.gender, phone: p.phone });
+}
+
+/** The sizes of the large tables, from the planner's estimates (no count of 20 M rows). */
+export async function tableSizes(client: pg.Client): Promise<{ people: number; doses: number; reports: number }> {
+  const { rows } = await client.query<{ people: string; doses: string; reports: string }>(
+    `select (select reltuples::bigint from pg_class where relname = 'people')::text as people,
+            (select reltuples::bigint from pg_class where relname = 'doses')::text as doses,
+            (select reltuples::bigint from pg_class where relname = 'reports')::text as reports`,
+  );
+  const r = rows[0]!;
+  return { people: Number(r.people), doses: Number(r.doses), reports: Number(r.reports) };
 }
