@@ -19,8 +19,7 @@ import pg from 'pg';
 import { type AppProcess, BENCH_MASTER_KEY, signIn, startAppProcess } from './lib/app-process.js';
 import { numberOption } from './lib/args.js';
 import { type HttpLoadOutcome, runHttpLoad } from './lib/http-load.js';
-import { loadDoses, loadFacilities } from './lib/load-doses.js';
-import { loadPeople } from './lib/load-people.js';
+import { loadPeopleWithDoses } from './lib/load-doses.js';
 import { tableSizes } from './lib/mixed-load.js';
 import { createBenchDatabase, startBenchServer, withDatabase } from './lib/postgres.js';
 import { fmt, markdownTable, reportOutcome, runIfEntry, runMeta, writeResults } from './lib/report.js';
@@ -71,12 +70,7 @@ export async function runCertificateRoutes(argv: readonly string[]) {
     };
     if (!reuse) {
       await (await startAppProcess({ env })).close();
-      await loadPeople(database.url, { count: people, indexes: 'keep', log });
-      const admin = new pg.Client({ connectionString: database.url });
-      await admin.connect();
-      const facilities = await loadFacilities(admin);
-      await admin.end();
-      await loadDoses(database.url, { doses: people * 2, facilities: facilities.byProvince, log });
+      await loadPeopleWithDoses(database.url, people, log);
     }
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();

@@ -32,8 +32,7 @@ import { type AppProcess, BENCH_MASTER_KEY, startAppProcess } from './lib/app-pr
 import { numberOption } from './lib/args.js';
 import { type CpuSnapshot, type CpuTargets, cpuSnapshot, cpuUse, postmasterPid } from './lib/cpu.js';
 import { type HttpLoadOutcome, runHttpLoad } from './lib/http-load.js';
-import { loadDoses, loadFacilities } from './lib/load-doses.js';
-import { loadPeople } from './lib/load-people.js';
+import { loadPeopleWithDoses } from './lib/load-doses.js';
 import { citizensOnRecord, lookupBody, tableSizes } from './lib/mixed-load.js';
 import { createBenchDatabase, startBenchServer, withDatabase } from './lib/postgres.js';
 import { fmt, markdownTable, reportOutcome, runIfEntry, runMeta, writeResults } from './lib/report.js';
@@ -85,12 +84,7 @@ export async function runPortal(argv: readonly string[]) {
     };
     if (!reuse) {
       await (await startAppProcess({ env })).close();
-      await loadPeople(database.url, { count: people, indexes: 'keep', log });
-      const admin = new pg.Client({ connectionString: database.url });
-      await admin.connect();
-      const facilities = await loadFacilities(admin);
-      await admin.end();
-      await loadDoses(database.url, { doses: people * 2, facilities: facilities.byProvince, log });
+      await loadPeopleWithDoses(database.url, people, log);
     }
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();

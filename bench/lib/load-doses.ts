@@ -20,7 +20,7 @@ import { nameSearchKey, PROVINCES_2021, prng, seedOf, uuidv7 } from '@tiemchung/
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { DEMO_FACILITIES, DEMO_LOTS } from '../../apps/server/src/bootstrap/demo-data.js';
-import { copyText } from './load-people.js';
+import { copyText, loadPeople } from './load-people.js';
 
 /** A facility doses are given at. */
 export interface BenchFacility {
@@ -386,5 +386,22 @@ export async function loadDoses(url: string, options: DoseLoadOptions): Promise<
   } finally {
     await reader.end();
     await writer.end();
+  }
+}
+
+/**
+ * `people` synthetic people, the synthetic units and facilities, and two doses a person on average,
+ * into a new database the app's bootstrap has made (what a scenario measures on when it is not
+ * given the national data set).
+ */
+export async function loadPeopleWithDoses(url: string, people: number, log: (line: string) => void): Promise<void> {
+  await loadPeople(url, { count: people, indexes: 'keep', log });
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    const facilities = await loadFacilities(admin);
+    await loadDoses(url, { doses: people * 2, facilities: facilities.byProvince, log });
+  } finally {
+    await admin.end();
   }
 }
