@@ -898,9 +898,10 @@ async function verify(
   const baseKeys = baseline.acknowledged.map((n) => `bench-baseline-${RUN}-${n}`);
   // This run's doses (a reused database holds others: the national data set, earlier runs).
   const ours = `bench-dose-${RUN}-%`;
-  const dosesStored = await count('select count(*)::text as n from doses where idempotency_key like $1', [ours]);
+  const dosesStored = await count('select count(*)::text as n from dose_keys where idempotency_key like $1', [ours]);
   const acknowledgedFound = await count(
-    'select count(*)::text as n from doses where idempotency_key = any($1::text[])',
+    `select count(*)::text as n from dose_keys k join doses d on d.id = k.dose_id
+      where k.idempotency_key = any($1::text[])`,
     [doseKeys],
   );
   return {
@@ -911,13 +912,14 @@ async function verify(
     requestsWithoutAnswer: doses.used - doses.responses,
     peopleWithTwoDoses: await count(
       `select count(*)::text as n from (select person_id from doses
-         where person_id in (select person_id from doses where idempotency_key like $1)
+         where person_id in (select d.person_id from dose_keys k join doses d on d.id = k.dose_id
+                              where k.idempotency_key like $1)
          group by person_id having count(*) > 1) t`,
       [ours],
     ),
     dosesWithoutOneAuditEntry: await count(
-      `select count(*)::text as n from doses d
-        where d.idempotency_key like $1
+      `select count(*)::text as n from dose_keys k join doses d on d.id = k.dose_id
+        where k.idempotency_key like $1
           and (select count(*) from audit_log a
                where a.entity_type = 'dose' and a.entity_id = d.id and a.action = 'dose.create') <> 1`,
       [ours],

@@ -266,7 +266,8 @@ export async function runFailover(argv: readonly string[]) {
     const found = Number(
       (
         await check.query<{ n: string }>(
-          'select count(*)::text as n from doses where idempotency_key = any($1::text[])',
+          `select count(*)::text as n from dose_keys k join doses d on d.id = k.dose_id
+            where k.idempotency_key = any($1::text[])`,
           [keys],
         )
       ).rows[0]?.n,
@@ -274,7 +275,8 @@ export async function runFailover(argv: readonly string[]) {
     const withoutAudit = Number(
       (
         await check.query<{ n: string }>(
-          `select count(*)::text as n from doses d where d.idempotency_key = any($1::text[])
+          `select count(*)::text as n from dose_keys k join doses d on d.id = k.dose_id
+            where k.idempotency_key = any($1::text[])
              and not exists (select 1 from audit_log a where a.entity_type = 'dose' and a.entity_id = d.id)`,
           [keys],
         )

@@ -368,7 +368,8 @@ export async function loadDoses(url: string, options: DoseLoadOptions): Promise<
     await writer.query('checkpoint').catch(() => {});
     const analyzeMs = performance.now() - analyzeStarted;
     const { rows: sizes } = await writer.query<{ table: string; indexes: string }>(
-      `select pg_table_size('doses')::text as table, pg_indexes_size('doses')::text as indexes`,
+      `select sum(pg_table_size(relid))::text as table, sum(pg_indexes_size(relid))::text as indexes
+         from pg_partition_tree('doses') where isleaf`,
     );
     return {
       doses: generator.counts.doses,

@@ -21,7 +21,7 @@ import { every } from './lib/periodic.js';
 import { registerWebApp } from './lib/static-assets.js';
 import { aefiRoutes } from './modules/aefi/aefi.routes.js';
 import { approvalsRoutes } from './modules/approvals/approvals.routes.js';
-import { startAuditSealer } from './modules/audit/audit.chain.js';
+import { startAuditPartitioner, startAuditSealer } from './modules/audit/audit.chain.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { systemAuditContext } from './modules/audit/audit.service.js';
 import { staffGuard } from './modules/auth/auth.guard.js';
@@ -284,6 +284,8 @@ async function openRegistry(app: FastifyInstance, config: Config): Promise<Popul
 function startJobs(app: FastifyInstance): void {
   // Links the audit log's new entries into its hash chain, a second or two after they are written.
   startAuditSealer(app);
+  // Next year's partition of the audit log, made well before the year starts.
+  startAuditPartitioner(app);
   if (app.deps.sms.name !== 'outbox') every(app, 2000, 'SMS dispatch', () => dispatchPendingSms(app.db, app.deps.sms));
   every(
     app,

@@ -6,6 +6,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import type { DB } from '../db/schema.js';
 import { unitOfWork } from '../db/transaction.js';
 import { AppError } from '../lib/errors.js';
+import { ensureAuditPartitions } from '../modules/audit/audit.chain.js';
 import { systemAuditContext } from '../modules/audit/audit.service.js';
 import { resetPasswordByOperator } from '../modules/auth/auth.service.js';
 import { insertFacility } from '../modules/facilities/facilities.service.js';
@@ -33,6 +34,7 @@ export async function bootstrapDatabase(db: Kysely<DB>, config: Config, log: Fas
   const migrated = await migrateToLatest(db);
   const applied = migrated.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
   if (applied.length) log.info({ applied }, 'database migrated');
+  await ensureAuditPartitions(db, new Date());
   await ensureProvinces(db);
   await syncVaccineCatalogue(db);
 

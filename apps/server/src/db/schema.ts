@@ -25,6 +25,7 @@ export interface DB {
   vaccination_sessions: VaccinationSessionTable;
   session_lots: SessionLotTable;
   doses: DoseTable;
+  dose_keys: DoseKeyTable;
   visits: VisitTable;
   adverse_events: AdverseEventTable;
   notifications: NotificationTable;
@@ -429,6 +430,14 @@ export interface DoseTable {
   duplicate_of: string | null;
 }
 export type DoseRow = Selectable<DoseTable>;
+/**
+ * Every Idempotency-Key a dose was recorded with, unique over all people (migration 0023: `doses`
+ * is partitioned by person, so its own indexes cannot be); filled by a trigger on `doses`.
+ */
+export interface DoseKeyTable {
+  idempotency_key: string;
+  dose_id: string;
+}
 export type NewDose = Insertable<DoseTable>;
 
 /** The visit statuses of core's session contract (the table's check constraint lists the same). */

@@ -43,6 +43,7 @@ const OWNER: Record<string, string> = {
   passport_requests: 'certificates',
   passport_refresh: 'certificates',
   doses: 'doses',
+  dose_keys: 'doses',
   facilities: 'facilities',
   lots: 'lots',
   lot_movements: 'lots',

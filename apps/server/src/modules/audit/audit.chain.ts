@@ -105,6 +105,22 @@ export function startAuditSealer(app: FastifyInstance, everyMs = 1000): void {
   every(app, everyMs, 'sealing the audit log', () => sealAuditLogOnce(app.db));
 }
 
+/**
+ * Makes the audit log's yearly partitions up to a year after `now` (migration 0023); an entry
+ * outside them lands in the default partition, so this keeps the years apart, it loses nothing.
+ * Returns the partitions made (0 once they exist: a catalogue look-up per year, no lock).
+ */
+export async function ensureAuditPartitions(db: Kysely<DB>, now: Date): Promise<number> {
+  const through = new Date(now.getTime() + 366 * 86_400_000);
+  const { rows } = await sql<{ n: number }>`select audit_log_add_partitions(${through}) as n`.execute(db);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Checks twice a day that next year's partition of the audit log is there (by the real date: entries take the database's time). */
+export function startAuditPartitioner(app: FastifyInstance, everyMs = 12 * 3_600_000): void {
+  every(app, everyMs, 'audit log partitions', () => ensureAuditPartitions(app.db, new Date()));
+}
+
 interface ChainRow {
   id: number;
   prev_hash: unknown;

@@ -4,8 +4,13 @@ import type { DoseRow, NewDose } from '../../db/schema.js';
 import type { Executor } from '../../db/transaction.js';
 import { markPeopleForStats, markPeopleStatement } from '../stats/stats.marks.js';
 
+/** The dose an Idempotency-Key made, whoever it belongs to (through `dose_keys`: one probe). */
 export function findDoseByKey(db: Executor, key: string) {
-  return db.selectFrom('doses').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
+  return db
+    .selectFrom('doses')
+    .selectAll()
+    .where('id', '=', (eb) => eb.selectFrom('dose_keys').select('dose_id').where('idempotency_key', '=', key))
+    .executeTakeFirst();
 }
 
 export function findDoseById(db: Executor, id: string) {
@@ -65,7 +70,9 @@ export function dosesForRecording(db: Executor, personId: string, idempotencyKey
     .selectAll()
     .where((eb) => {
       const own = eb.and([eb('person_id', '=', personId), eb('duplicate_of', 'is', null)]);
-      return idempotencyKey ? eb.or([own, eb('idempotency_key', '=', idempotencyKey)]) : own;
+      if (!idempotencyKey) return own;
+      const keyed = eb.selectFrom('dose_keys').select('dose_id').where('idempotency_key', '=', idempotencyKey);
+      return eb.or([own, eb('id', '=', keyed)]);
     })
     .orderBy('administered_on')
     .orderBy('id')
@@ -114,7 +121,7 @@ export async function recordingSnapshots(
         ) order by d.administered_on, d.id)
         from doses d where d.person_id = i.person_id and d.duplicate_of is null
       ), '[]'::jsonb) as doses,
-      (select k.id from doses k where k.idempotency_key = i.idempotency_key) as keyed
+      (select k.dose_id from dose_keys k where k.idempotency_key = i.idempotency_key) as keyed
     from jsonb_to_recordset(${JSON.stringify(inputs.map((x, n) => ({ person_id: x.personId, idempotency_key: x.idempotencyKey ?? null, n: n + 1 })))}::jsonb)
       as i(person_id text, idempotency_key text, n int)
   `.execute(db);

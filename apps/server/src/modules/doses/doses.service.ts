@@ -135,12 +135,20 @@ export async function recordDoseBatched(
   const planned = planDose(actor, input, person, snap.doses, facility, lot, now);
   if (planned.sequenced.at(-1)?.id !== NEW_DOSE || planned.flagRecheck) return undefined;
   const { dose } = planned;
-  const written = await writes(db).submit({
-    dose,
-    version: person.version,
-    expectedCount: snap.doses.length,
-    audit: { ctx: audit, entry: planned.auditEntry },
-  });
+  let written: boolean;
+  try {
+    written = await writes(db).submit({
+      dose,
+      version: person.version,
+      expectedCount: snap.doses.length,
+      audit: { ctx: audit, entry: planned.auditEntry },
+    });
+  } catch (err) {
+    // A key another statement claimed since the read (`dose_keys`, filled by the statement's
+    // trigger) fails the whole shared statement: every dose of it takes the locked path.
+    if ((err as { code?: string }).code === '23505') return undefined;
+    throw err;
+  }
   // Not written: a same-day dose, a reused key or a change of the person raced in; the locked path decides.
   return written ? { dose, created: true, warnings: planned.warnings } : undefined;
 }
