@@ -134,6 +134,48 @@ describe('doses: partitioned by hash of the person', () => {
   });
 });
 
+describe('a merge moves doses between partitions', () => {
+  const partOf = async (personId: string) =>
+    (
+      await sql<{ r: number }>`
+        select r from generate_series(0, 7) r where satisfies_hash_partition('doses'::regclass, 8, r, ${personId}::text)`.execute(
+        t.db,
+      )
+    ).rows[0]!.r;
+
+  it('keeps a moved dose’s visit and adverse event, marks the twin, and all of it commits', async () => {
+    const a = await person();
+    // The survivor in another partition than the merged record (the row really moves).
+    let b = await person();
+    for (let n = 0; n < 6 && (await partOf(b.id)) === (await partOf(a.id)); n++) b = await person();
+    expect(await partOf(b.id)).not.toBe(await partOf(a.id));
+    const da = (await post(a.id, dose(), randomUUID())).body.id as string;
+    const twin = (await post(b.id, dose(), randomUUID())).body.id as string;
+    const later = (await post(a.id, dose({ administeredOn: '2021-12-20' }), randomUUID())).body.id as string;
+    await sql`insert into adverse_events (id, person_id, dose_id, facility_id, province_code, occurred_at, symptoms, severity, action_taken)
+              values (${randomUUID()}, ${a.id}, ${later}, 'DT-CL-01', '87', now(), '[]', 'mild', 'theo dõi')`.execute(
+      t.db,
+    );
+    const merged = await t.call('POST', `/api/people/${b.id}/merge`, {
+      as: 'dongthap.admin',
+      body: { duplicateId: a.id, reason: 'cùng một người, hai hồ sơ' },
+    });
+    expect(merged.status).toBe(200);
+    const { rows } = await sql<{ id: string; person_id: string; duplicate_of: string | null; part: string }>`
+      select id, person_id, duplicate_of, tableoid::regclass::text as part from doses
+      where id in (${da}, ${twin}, ${later}) order by id`.execute(t.db);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const id of [da, twin, later]) {
+      expect(byId.get(id)?.person_id).toBe(b.id);
+      expect(byId.get(id)?.part).toBe(`doses_h${await partOf(b.id)}`);
+    }
+    expect(byId.get(da)?.duplicate_of).toBe(twin);
+    expect(byId.get(later)?.duplicate_of).toBeNull();
+    // The adverse event still names its dose, which cannot now be deleted.
+    await expect(sql`delete from doses where id = ${later}`.execute(t.db)).rejects.toMatchObject({ code: '23503' });
+  });
+});
+
 describe('audit_log: partitioned by year', () => {
   it('has a partition per year from 2021 to next year and a default one; an entry lands by its time', async () => {
     const names = (await partitionsOf('audit_log')).map((p) => p.name);

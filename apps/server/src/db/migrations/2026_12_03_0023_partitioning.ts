@@ -102,17 +102,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       for each row execute function dose_reference_exists();
     create constraint trigger adverse_events_dose_exists after insert or update of dose_id on adverse_events
       for each row execute function dose_reference_exists();
+    -- After the statement's rows: a merge moving a dose to another person's partition deletes and
+    -- inserts it (row movement), and the dose is still there under its id.
     create function dose_not_referenced() returns trigger language plpgsql as $$
     begin
-      if exists (select 1 from visits v where v.dose_id = old.id)
-         or exists (select 1 from adverse_events a where a.dose_id = old.id) then
+      if not exists (select 1 from doses d where d.id = old.id)
+         and (exists (select 1 from visits v where v.dose_id = old.id)
+              or exists (select 1 from adverse_events a where a.dose_id = old.id)) then
         raise exception 'dose % is still referenced by a visit or an adverse event', old.id
           using errcode = 'foreign_key_violation';
       end if;
-      return old;
+      return null;
     end;
     $$;
-    create trigger doses_referenced before delete on doses
+    create trigger doses_referenced after delete on doses
       for each row execute function dose_not_referenced();
 
     -- ── audit_log ──────────────────────────────────────────────────────────────────────────────
