@@ -187,6 +187,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     insert into audit_log select * from audit_log_unpartitioned;
     alter sequence audit_log_id_seq owned by audit_log.id;
     drop table audit_log_unpartitioned;
+
+    -- The planner's statistics of the new tables, before the first query needs them.
+    analyze doses;
+    analyze dose_keys;
+    analyze audit_log;
   `.execute(db);
 }
 
