@@ -69,7 +69,8 @@ describe('doses: partitioned by hash of the person', () => {
     const [a, b] = [await person(), await person()];
     const key = randomUUID();
     // Sent together, both go into one shared statement of the fast path (different people): the
-    // trigger's claim of the key fails it, and each request takes the locked path.
+    // trigger's claim of the key fails it; each is tried alone again, and the second, whose key is
+    // taken, goes to the locked path, which answers 422.
     const [ra, rb] = await Promise.all([post(a.id, dose(), key), post(b.id, dose(), key)]);
     expect([ra.status, rb.status].sort()).toEqual([201, 422]);
     expect((ra.status === 422 ? ra : rb).body.error.code).toBe('idempotency_key_reused');

@@ -144,8 +144,9 @@ export async function recordDoseBatched(
       audit: { ctx: audit, entry: planned.auditEntry },
     });
   } catch (err) {
-    // A key another statement claimed since the read (`dose_keys`, filled by the statement's
-    // trigger) fails the whole shared statement: every dose of it takes the locked path.
+    // A key claimed since the read (`dose_keys`, filled by the statement's trigger) fails the
+    // shared statement; the batcher runs each dose of it alone again (db/batch.ts), and the one
+    // whose key is taken lands here: the locked path answers it (a replay or a 422).
     if ((err as { code?: string }).code === '23505') return undefined;
     throw err;
   }
