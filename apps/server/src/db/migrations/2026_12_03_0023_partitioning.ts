@@ -1,6 +1,27 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
+ * Migration 0013's `audit_log_canonical`, made again on the row type of the table the migration
+ * leaves (a function typed on a table's rows goes with that table). The text is fixed here, as a
+ * migration's must be: the hash chain covers it.
+ */
+const CANONICAL = sql.raw(`create function audit_log_canonical(e audit_log) returns text language sql stable as $$
+  select (
+    jsonb_build_array(
+      to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+      e.actor_id, e.actor_username, e.actor_role,
+      e.action, e.entity_type, e.entity_id,
+      e.before::text, e.after::text,
+      e.reason, e.request_id, e.ip
+    )
+    || case
+         when e.unit_codes is null and e.person_ids is null then '[]'::jsonb
+         else jsonb_build_array(to_jsonb(e.unit_codes), to_jsonb(e.person_ids))
+       end
+  )::text
+$$;`);
+
+/**
  * The two tables that grow with the nation, partitioned (docs/scaling.md, "Partitioning"):
  *
  * - `doses` by hash of `person_id`, 8 partitions (`doses_h0` … `doses_h7`). The person is the key
@@ -168,21 +189,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     select audit_log_add_partitions(now() + interval '1 year');
 
     -- Migration 0013's canonical text, on the partitioned table's row type.
-    create function audit_log_canonical(e audit_log) returns text language sql stable as $$
-      select (
-        jsonb_build_array(
-          to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-          e.actor_id, e.actor_username, e.actor_role,
-          e.action, e.entity_type, e.entity_id,
-          e.before::text, e.after::text,
-          e.reason, e.request_id, e.ip
-        )
-        || case
-             when e.unit_codes is null and e.person_ids is null then '[]'::jsonb
-             else jsonb_build_array(to_jsonb(e.unit_codes), to_jsonb(e.person_ids))
-           end
-      )::text
-    $$;
+    ${CANONICAL}
 
     insert into audit_log select * from audit_log_unpartitioned;
     alter sequence audit_log_id_seq owned by audit_log.id;
@@ -215,21 +222,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
       for each row execute function audit_log_append_only();
     create trigger audit_log_no_truncate before truncate on audit_log
       for each statement execute function audit_log_append_only();
-    create function audit_log_canonical(e audit_log) returns text language sql stable as $$
-      select (
-        jsonb_build_array(
-          to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-          e.actor_id, e.actor_username, e.actor_role,
-          e.action, e.entity_type, e.entity_id,
-          e.before::text, e.after::text,
-          e.reason, e.request_id, e.ip
-        )
-        || case
-             when e.unit_codes is null and e.person_ids is null then '[]'::jsonb
-             else jsonb_build_array(to_jsonb(e.unit_codes), to_jsonb(e.person_ids))
-           end
-      )::text
-    $$;
+    ${CANONICAL}
     alter sequence audit_log_id_seq owned by audit_log.id;
     drop table audit_log_partitioned;
 
