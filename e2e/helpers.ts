@@ -407,6 +407,14 @@ export interface StaffAccount {
   password: string;
 }
 
+/**
+ * Waits until React has taken over a pre-rendered page: its form's submit button is rendered as a
+ * plain button before that (ui/Button.tsx), so a click or a field filled earlier is lost.
+ */
+export async function formReady(page: Page, timeout = 15_000): Promise<void> {
+  await page.locator('main form button[type="submit"]').first().waitFor({ timeout });
+}
+
 /** Waits (auto-retrying) until the locator is visible. */
 export async function visible(locator: Locator, timeout = 15_000): Promise<Locator> {
   await locator.waitFor({ state: 'visible', timeout });

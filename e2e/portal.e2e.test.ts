@@ -8,6 +8,7 @@ import {
   callApi,
   demoUser,
   FACILITY_ID,
+  formReady,
   launchBrowser,
   otpFromOutbox,
   PFIZER,
@@ -189,6 +190,7 @@ describe('citizens’ portal — tra cứu, phản ánh, đăng ký (browser)', 
     const c = citizens[1]!;
     const page = await newPage({ width: 1280, height: 900 });
     await page.goto('/phan-anh');
+    await formReady(page);
     await visible(page.getByRole('heading', { level: 1, name: 'Phản ánh thông tin tiêm chủng' }));
     // A small real JPEG: a screenshot of the page itself.
     const jpeg = await page.screenshot({ type: 'jpeg', quality: 50, clip: { x: 0, y: 0, width: 320, height: 200 } });
@@ -236,6 +238,7 @@ describe('citizens’ portal — tra cứu, phản ánh, đăng ký (browser)', 
     // The status page, by code and phone (as a citizen opens it later).
     await page.goto(`/phan-anh/tra-cuu`);
     await visible(page.getByRole('heading', { level: 1, name: 'Tra cứu kết quả phản ánh' }));
+    await formReady(page);
     await page.getByLabel('Mã phản ánh', { exact: true }).fill(code.toLowerCase());
     await page.getByLabel('Số điện thoại đã dùng khi gửi phản ánh', { exact: true }).fill(c.phone);
     await page.getByRole('button', { name: 'Tra cứu', exact: true }).click();
@@ -280,6 +283,7 @@ describe('citizens’ portal — tra cứu, phản ánh, đăng ký (browser)', 
     const page = await newPage({ width: 360, height: 780 });
     await page.goto('/phan-anh/tra-cuu');
     await visible(page.getByRole('heading', { level: 1, name: 'Tra cứu kết quả phản ánh' }));
+    await formReady(page);
     await page.getByLabel('Mã phản ánh', { exact: true }).fill('PA-7KQ2MX9D');
     await page.getByRole('button', { name: 'English' }).click();
     await visible(page.getByRole('heading', { level: 1, name: 'Check a report' }));
@@ -294,6 +298,8 @@ describe('citizens’ portal — tra cứu, phản ánh, đăng ký (browser)', 
     const page = await newPage({ width: 360, height: 780 });
     await page.goto('/dang-ky');
     await visible(page.getByRole('heading', { level: 1, name: 'Đăng ký tiêm vắc xin phòng COVID-19' }));
+    // The pre-rendered form's button submits only once React has the page.
+    await formReady(page);
 
     // Sent empty: the first error gets the focus, every checklist question is flagged.
     await page.getByRole('button', { name: 'Đăng ký', exact: true }).click();
