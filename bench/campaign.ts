@@ -43,7 +43,7 @@ import {
   send,
   tableSizes,
 } from './lib/mixed-load.js';
-import { createBenchDatabase, startBenchServer, withDatabase } from './lib/postgres.js';
+import { benchDatabase, startBenchServer } from './lib/postgres.js';
 import { fmt, markdownTable, reportOutcome, runIfEntry, runMeta, writeResults } from './lib/report.js';
 
 const USAGE =
@@ -74,9 +74,7 @@ export async function runCampaign(argv: readonly string[]) {
   let app: Awaited<ReturnType<typeof startAppProcess>> | null = null;
   try {
     const reuse = values['reuse-db'];
-    const database = reuse
-      ? { name: reuse, url: withDatabase(server.adminUrl, reuse), drop: async () => {} }
-      : await createBenchDatabase(server);
+    const database = await benchDatabase(server, reuse);
     if (!reuse) await loadPeople(database.url, { count: people, indexes: 'keep', log });
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();

@@ -21,7 +21,7 @@ import { numberOption } from './lib/args.js';
 import { type HttpLoadOutcome, runHttpLoad } from './lib/http-load.js';
 import { loadPeopleWithDoses } from './lib/load-doses.js';
 import { tableSizes } from './lib/mixed-load.js';
-import { createBenchDatabase, startBenchServer, withDatabase } from './lib/postgres.js';
+import { benchDatabase, startBenchServer } from './lib/postgres.js';
 import { fmt, markdownTable, reportOutcome, runIfEntry, runMeta, writeResults } from './lib/report.js';
 
 const USAGE =
@@ -56,9 +56,7 @@ export async function runCertificateRoutes(argv: readonly string[]) {
   const server = await startBenchServer(log);
   let app: AppProcess | null = null;
   try {
-    const database = reuse
-      ? { name: reuse, url: withDatabase(server.adminUrl, reuse), drop: async () => {} }
-      : await createBenchDatabase(server);
+    const database = await benchDatabase(server, reuse);
     const env = {
       DATABASE_URL: database.url,
       DATABASE_POOL_MAX: '20',
@@ -174,7 +172,7 @@ export async function runCertificateRoutes(argv: readonly string[]) {
     reportOutcome(file, failures);
     await app.close();
     app = null;
-    if (!reuse) await database.drop();
+    await database.drop();
     return results;
   } finally {
     await app?.close();

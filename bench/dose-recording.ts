@@ -36,7 +36,7 @@ import {
   resetStatements,
   type StatementStat,
 } from './lib/pg-stats.js';
-import { createBenchDatabase, serverSettings, startBenchServer, withDatabase } from './lib/postgres.js';
+import { benchDatabase, serverSettings, startBenchServer } from './lib/postgres.js';
 import { type ProfileSummary, summarizeProfile } from './lib/profile.js';
 import {
   fmt,
@@ -362,9 +362,7 @@ export async function runDoseRecording(
   // pg_stat_statements must be preloaded; on a temporary server it is (an external one may or may not have it).
   const server = await startBenchServer(log, { shared_preload_libraries: 'pg_stat_statements', ...options.pgSettings });
   try {
-    const database = options.reuseDatabase
-      ? { name: options.reuseDatabase, url: withDatabase(server.adminUrl, options.reuseDatabase), drop: async () => {} }
-      : await createBenchDatabase(server);
+    const database = await benchDatabase(server, options.reuseDatabase);
     log(`database ${database.name} ${options.reuseDatabase ? '(reused)' : 'created and migrated'}`);
     try {
       const results = await measure(options, meta, server.source, database.url, database.name);

@@ -34,7 +34,7 @@ import { type CpuSnapshot, type CpuTargets, cpuSnapshot, cpuUse, postmasterPid }
 import { type HttpLoadOutcome, runHttpLoad } from './lib/http-load.js';
 import { loadPeopleWithDoses } from './lib/load-doses.js';
 import { citizensOnRecord, lookupBody, tableSizes } from './lib/mixed-load.js';
-import { createBenchDatabase, startBenchServer, withDatabase } from './lib/postgres.js';
+import { benchDatabase, startBenchServer } from './lib/postgres.js';
 import { fmt, markdownTable, reportOutcome, runIfEntry, runMeta, writeResults } from './lib/report.js';
 
 const USAGE =
@@ -67,9 +67,7 @@ export async function runPortal(argv: readonly string[]) {
   const server = await startBenchServer(log);
   let app: AppProcess | null = null;
   try {
-    const database = reuse
-      ? { name: reuse, url: withDatabase(server.adminUrl, reuse), drop: async () => {} }
-      : await createBenchDatabase(server);
+    const database = await benchDatabase(server, reuse);
     const env = {
       DATABASE_URL: database.url,
       DATABASE_POOL_MAX: '20',
@@ -291,7 +289,7 @@ export async function runPortal(argv: readonly string[]) {
     reportOutcome(file, failures);
     await app.close();
     app = null;
-    if (!reuse) await database.drop();
+    await database.drop();
     return results;
   } finally {
     await app?.close();

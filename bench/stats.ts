@@ -47,7 +47,7 @@ import { type DoseLoadResult, type FacilitiesResult, loadDoses, loadFacilities }
 import { type LoadResult, loadPeople } from './lib/load-people.js';
 import { enableStatements, readStatements, resetStatements, type StatementStat } from './lib/pg-stats.js';
 import { type CapturedQuery, explainAnalyze, openQueryCapture } from './lib/plans.js';
-import { createBenchDatabase, serverSettings, startBenchServer, withDatabase } from './lib/postgres.js';
+import { benchDatabase, serverSettings, startBenchServer } from './lib/postgres.js';
 import { type ProfileSummary, summarizeProfile } from './lib/profile.js';
 import {
   fmt,
@@ -336,13 +336,7 @@ export async function runStats(options: StatsOptions): Promise<{ results: StatsR
   const server = await startBenchServer(log, { shared_preload_libraries: 'pg_stat_statements', ...options.pgSettings });
   let keep = false;
   try {
-    const database = options.reuseDatabase
-      ? {
-          name: options.reuseDatabase,
-          url: withDatabase(server.adminUrl, options.reuseDatabase),
-          drop: async () => {},
-        }
-      : await createBenchDatabase(server);
+    const database = await benchDatabase(server, options.reuseDatabase);
     log(`database ${database.name}${options.reuseDatabase ? ' (reused)' : ' created and migrated'}`);
     try {
       const prior = options.reuseDatabase ? priorLoad(database.name) : null;

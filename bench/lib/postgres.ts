@@ -212,6 +212,15 @@ export function withDatabase(url: string, name: string): string {
  * Creates `tc_bench_<timestamp>` on the server and migrates it to the latest schema with the
  * server's own `migrateToLatest` (through `openDatabase`, exactly as the app does).
  */
+/**
+ * The database a scenario runs on: `reuse` (a kept one, such as the national data set: used as it
+ * is, never dropped) when named, otherwise a new one, migrated, dropped by `drop()`.
+ */
+export async function benchDatabase(server: BenchServer, reuse: string | null | undefined): Promise<BenchDatabase> {
+  if (!reuse) return createBenchDatabase(server);
+  return { name: reuse, url: withDatabase(server.adminUrl, reuse), drop: async () => {} };
+}
+
 export async function createBenchDatabase(server: BenchServer): Promise<BenchDatabase> {
   const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
   const name = `tc_bench_${stamp}_${process.pid}`;

@@ -22,6 +22,23 @@ const CANONICAL = sql.raw(`create function audit_log_canonical(e audit_log) retu
 $$;`);
 
 /**
+ * The secondary indexes and the foreign keys to other tables of `doses` (migration 0003's), the
+ * same on the partitioned table and the plain one; made after the rows are copied in.
+ */
+const DOSE_INDEXES_AND_KEYS =
+  sql.raw(`create unique index doses_person_day on doses (person_id, administered_on) where duplicate_of is null;
+create index doses_lot on doses (lot_id);
+create index doses_facility_day on doses (facility_id, administered_on);
+create index doses_session on doses (session_id) where session_id is not null;
+create index doses_province_day on doses (province_code, administered_on);
+alter table doses
+  add constraint doses_person_id_fkey foreign key (person_id) references people (id),
+  add constraint doses_vaccine_code_fkey foreign key (vaccine_code) references vaccines (code),
+  add constraint doses_lot_id_fkey foreign key (lot_id) references lots (id),
+  add constraint doses_facility_id_fkey foreign key (facility_id) references facilities (id),
+  add constraint doses_session_id_fkey foreign key (session_id) references vaccination_sessions (id)`);
+
+/**
  * The two tables that grow with the nation, partitioned (docs/scaling.md, "Partitioning"):
  *
  * - `doses` by hash of `person_id`, 8 partitions (`doses_h0` … `doses_h7`). The person is the key
@@ -95,19 +112,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     $$;
     create trigger doses_claim_keys after insert on doses referencing new table as new_doses
       for each statement execute function doses_claim_keys();
-    create unique index doses_person_day on doses (person_id, administered_on) where duplicate_of is null;
-    create index doses_lot on doses (lot_id);
-    create index doses_facility_day on doses (facility_id, administered_on);
-    create index doses_session on doses (session_id) where session_id is not null;
-    create index doses_province_day on doses (province_code, administered_on);
-    alter table doses
-      add constraint doses_person_id_fkey foreign key (person_id) references people (id),
-      add constraint doses_vaccine_code_fkey foreign key (vaccine_code) references vaccines (code),
-      add constraint doses_lot_id_fkey foreign key (lot_id) references lots (id),
-      add constraint doses_facility_id_fkey foreign key (facility_id) references facilities (id),
-      add constraint doses_session_id_fkey foreign key (session_id) references vaccination_sessions (id),
-      add constraint doses_duplicate_of_fkey foreign key (duplicate_of, person_id) references doses (id, person_id)
-        deferrable initially deferred;
+    ${DOSE_INDEXES_AND_KEYS};
+    alter table doses add constraint doses_duplicate_of_fkey foreign key (duplicate_of, person_id)
+      references doses (id, person_id) deferrable initially deferred;
 
     -- What the foreign keys of visits.dose_id and adverse_events.dose_id checked.
     create function dose_reference_exists() returns trigger language plpgsql as $$
@@ -243,18 +250,8 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     insert into doses select * from doses_partitioned;
     drop table doses_partitioned;
     create unique index doses_idempotency_key on doses (idempotency_key) where idempotency_key is not null;
-    create unique index doses_person_day on doses (person_id, administered_on) where duplicate_of is null;
-    create index doses_lot on doses (lot_id);
-    create index doses_facility_day on doses (facility_id, administered_on);
-    create index doses_session on doses (session_id) where session_id is not null;
-    create index doses_province_day on doses (province_code, administered_on);
-    alter table doses
-      add constraint doses_person_id_fkey foreign key (person_id) references people (id),
-      add constraint doses_vaccine_code_fkey foreign key (vaccine_code) references vaccines (code),
-      add constraint doses_lot_id_fkey foreign key (lot_id) references lots (id),
-      add constraint doses_facility_id_fkey foreign key (facility_id) references facilities (id),
-      add constraint doses_session_id_fkey foreign key (session_id) references vaccination_sessions (id),
-      add constraint doses_duplicate_of_fkey foreign key (duplicate_of) references doses (id);
+    ${DOSE_INDEXES_AND_KEYS};
+    alter table doses add constraint doses_duplicate_of_fkey foreign key (duplicate_of) references doses (id);
     alter table visits add constraint visits_dose_id_fkey foreign key (dose_id) references doses (id);
     alter table adverse_events add constraint adverse_events_dose_id_fkey foreign key (dose_id) references doses (id);
   `.execute(db);
