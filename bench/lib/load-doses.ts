@@ -331,7 +331,10 @@ export async function loadDoses(url: string, options: DoseLoadOptions): Promise<
          and not exists (select 1 from pg_constraint c where c.conindid = i.oid)`);
     const { rows: fks } = await writer.query<Definition>(`
       select conname as name, pg_get_constraintdef(oid) as definition
-        from pg_constraint where conrelid = 'doses'::regclass and contype = 'f'`);
+        from pg_constraint where conrelid = 'doses'::regclass and contype = 'f'
+         -- A foreign key of the partitioned table to itself also has a row per partition it
+         -- references (conparentid set): those go and come back with the parent's.
+         and conparentid = 0`);
     for (const fk of fks) await writer.query(`alter table doses drop constraint ${fk.name}`);
     for (const ix of indexes) await writer.query(`drop index ${ix.name}`);
 
