@@ -182,9 +182,10 @@ export async function recordAuditForEach(
 ): Promise<void> {
   if (!entries.length) return;
   const ids = entries.map((e) => e.entityId);
-  await sql`with listed as (select unnest(${sql.val(ids)}::text[]) as id) ${auditInsertForWritten(
+  await sql`with listed as (select unnest(${sql.val(ids)}::text[]) as id) ${auditInsertForEach(
     entries.map((entry) => ({ ctx, entry })),
     'listed',
+    'visible',
   )}`.execute(db);
 }
 
@@ -218,6 +219,26 @@ const AUDIT_VALUES = sql.raw(
  * that statement yet: the entry is tied through what it names (a dose's personId and facilityId).
  */
 export function auditInsertForWritten(entries: readonly { ctx: AuditContext; entry: AuditEntry }[], written: string) {
+  return auditInsertForEach(entries, written, 'written');
+}
+
+/**
+ * The entity types whose units `audit_entry_refs()` takes from the entity's id alone (a person's
+ * own, a facility's own), without reading the entity's row.
+ */
+const REFS_FROM_ID = sql.raw(`'person', 'facility'`);
+
+/**
+ * Entries for the ids of a CTE. `written`: the entities are inserted in the same statement, so
+ * their own rows are not visible to it — `audit_entry_refs()` is not asked to read them (a read
+ * that would find nothing: for a dose, one probe of each partition of `doses`); what ties the
+ * entry is what it names. `visible`: the entities exist, and are read as for a single entry.
+ */
+function auditInsertForEach(
+  entries: readonly { ctx: AuditContext; entry: AuditEntry }[],
+  ids: string,
+  entities: 'written' | 'visible',
+) {
   // `before` / `after` as JSON values in the record set (undefined ones left out: SQL NULL).
   const records = JSON.stringify(
     entries.map(({ ctx, entry }) => {
@@ -225,10 +246,14 @@ export function auditInsertForWritten(entries: readonly { ctx: AuditContext; ent
       return { ...e, before: entry.before, after: entry.after };
     }),
   );
+  const type =
+    entities === 'visible'
+      ? sql`e.entity_type`
+      : sql`case when e.entity_type in (${REFS_FROM_ID}) then e.entity_type end`;
   return sql`insert into audit_log (${AUDIT_COLUMNS})
     select ${AUDIT_VALUES} from jsonb_to_recordset(${records}::jsonb) as e(${AUDIT_SHAPE})
-    cross join lateral audit_entry_refs(e.entity_type, e.entity_id, e.tags, e.persons, e.facilities) r
-    where e.entity_id in (select id from ${sql.table(written)})`;
+    cross join lateral audit_entry_refs(${type}, e.entity_id, e.tags, e.persons, e.facilities) r
+    where e.entity_id in (select id from ${sql.table(ids)})`;
 }
 
 /** The audit trail of one entity, oldest first. */

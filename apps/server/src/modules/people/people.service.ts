@@ -449,16 +449,35 @@ export async function createPeopleInBulk(
     })),
   );
   const likely = await q.findLikelySameAsAny(trx, created);
+  // The records read, by what relates them (an index each: a batch's people are not compared with
+  // every record read, which took time in the square of the batch).
+  const index = (key: (o: PersonRow) => string | null) => {
+    const by = new Map<string, number[]>();
+    likely.forEach((o, i) => {
+      const k = key(o);
+      if (k === null) return;
+      const list = by.get(k);
+      if (list) list.push(i);
+      else by.set(k, [i]);
+    });
+    return by;
+  };
+  const byNameAndBirth = index((o) => `${o.name_key}\u0000${o.date_of_birth}`);
+  const byIdNumber = index((o) => o.id_number);
+  const byOldIdNumber = index((o) => o.old_id_number);
   const pairs = new Set<string>();
   for (const p of created) {
     let n = 0;
-    for (const o of likely) {
+    const related = new Set([
+      ...(byNameAndBirth.get(`${p.name_key}\u0000${p.date_of_birth}`) ?? []),
+      ...((p.old_id_number && byIdNumber.get(p.old_id_number)) || []),
+      ...((p.id_number && byOldIdNumber.get(p.id_number)) || []),
+    ]);
+    // In the order read, as before.
+    for (const i of [...related].sort((a, b) => a - b)) {
+      const o = likely[i]!;
       if (o.id === p.id) continue;
-      const related =
-        (o.name_key === p.name_key && o.date_of_birth === p.date_of_birth) ||
-        (p.old_id_number && o.id_number === p.old_id_number) ||
-        (p.id_number && o.old_id_number === p.id_number);
-      const kind = related ? duplicateKind(p, o) : null;
+      const kind = duplicateKind(p, o);
       if (!kind) continue;
       n++;
       const pair = p.id < o.id ? `${p.id} ${o.id}` : `${o.id} ${p.id}`;
