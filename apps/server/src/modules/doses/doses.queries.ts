@@ -220,21 +220,43 @@ export async function countedDosesOfPeople(
 ): Promise<Map<string, PastDoseRow[]>> {
   const out = new Map<string, PastDoseRow[]>();
   if (!personIds.length) return out;
-  const rows = await db
-    .selectFrom('doses')
-    .select(['id', 'person_id', 'vaccine_code', 'administered_on', 'declared_kind', 'dose_number', 'dose_kind'])
-    .where(sql<boolean>`person_id = any(${sql.val([...personIds])}::text[])`)
-    .where('duplicate_of', 'is', null)
-    .orderBy('person_id')
-    .orderBy('administered_on')
-    .orderBy('id')
-    .execute();
-  for (const { person_id, ...d } of rows) {
+  const rows = await countedDosesOfEach(db, personIds);
+  for (const { person_id, id, vaccine_code, administered_on, declared_kind, dose_number, dose_kind } of rows) {
+    const d = { id, vaccine_code, administered_on, declared_kind, dose_number, dose_kind };
     const list = out.get(person_id);
     if (list) list.push(d);
     else out.set(person_id, [d]);
   }
   return out;
+}
+
+/**
+ * The counted doses (duplicates left out) of several people, in person, date and id order. Read
+ * person by person (a join with the list): each look-up goes to the one partition of `doses` that
+ * holds the person, where `person_id = any(list)` would search every partition for every id — and
+ * at a million doses PostgreSQL chose to scan them (the statistics fold of a bulk import: 0.4 s a
+ * read of 1,000 people).
+ */
+export async function countedDosesOfEach(db: Executor, personIds: readonly string[]) {
+  const { rows } = await sql<
+    Pick<
+      DoseRow,
+      | 'id'
+      | 'person_id'
+      | 'vaccine_code'
+      | 'administered_on'
+      | 'facility_id'
+      | 'dose_number'
+      | 'dose_kind'
+      | 'declared_kind'
+    >
+  >`select d.id, d.person_id, d.vaccine_code, d.administered_on, d.facility_id, d.dose_number, d.dose_kind, d.declared_kind
+    from unnest(${sql.val([...new Set(personIds)])}::text[]) as k(person_id)
+    cross join lateral (
+      select * from doses x where x.person_id = k.person_id and x.duplicate_of is null
+    ) d
+    order by d.person_id, d.administered_on, d.id`.execute(db);
+  return rows;
 }
 
 /**

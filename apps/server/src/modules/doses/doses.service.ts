@@ -690,21 +690,7 @@ export async function recordedPerLot(
 /** The counted doses (duplicates left out) of these people, as statistics count them. */
 export async function dosesForStats(db: Executor, personIds: readonly string[]) {
   if (personIds.length === 0) return [];
-  const rows = await db
-    .selectFrom('doses')
-    .select([
-      'id',
-      'person_id',
-      'vaccine_code',
-      'administered_on',
-      'facility_id',
-      'dose_number',
-      'dose_kind',
-      'declared_kind',
-    ])
-    .where('person_id', 'in', personIds)
-    .where('duplicate_of', 'is', null)
-    .execute();
+  const rows = await q.countedDosesOfEach(db, personIds);
   return rows.map((d) => ({
     id: d.id,
     personId: d.person_id,
