@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
 import {
   type CreatePersonBody,
   CsvReader,
@@ -25,7 +24,7 @@ import type { DB, DoseRow, ImportJobRow, PersonRow } from '../../db/schema.js';
 import { type Trx, unitOfWork, withSavepoint } from '../../db/transaction.js';
 import type { Actor } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
-import ExcelJS from '../../lib/exceljs.js';
+import { chunkedFile, firstSheetRows, type RandomAccessFile } from '../../lib/xlsx-rows.js';
 import { type AuditContext, type AuditEntry, actorAuditContext } from '../audit/audit.service.js';
 import {
   countedDosesOf,
@@ -287,7 +286,11 @@ function isTransient(err: unknown): boolean {
 /** CSV's and the ZIP/XLSX reader's errors: the file's fault, not the server's. */
 function isReaderError(err: unknown): boolean {
   const name = (err as { name?: string }).name;
-  return name === 'CsvError' || /zip|signature|xlsx|end of central directory/i.test(String((err as Error).message));
+  return (
+    name === 'CsvError' ||
+    name === 'XlsxFileError' ||
+    /zip|signature|xlsx|end of central directory/i.test(String((err as Error).message))
+  );
 }
 
 /** Ends a job this runner holds (unless it was cancelled meanwhile): its status, its file dropped. */
@@ -787,9 +790,22 @@ async function* chunksOf(db: Kysely<DB>, jobId: string): AsyncGenerator<Buffer> 
   }
 }
 
+/** The job's file read from any offset, chunk after chunk from the database. */
+async function storedFile(db: Kysely<DB>, jobId: string): Promise<RandomAccessFile> {
+  return chunkedFile(await q.chunkSizes(db, jobId), async (seq) => {
+    const chunk = await q.findChunk(db, jobId, seq);
+    if (!chunk) throw new Error(`import ${jobId}: chunk ${seq} of its file is missing`);
+    return chunk.data;
+  });
+}
+
 /** The rows of the job's file, streaming, the header included. */
-function fileRows(db: Kysely<DB>, job: ImportJobRow): AsyncGenerator<FileRow> {
-  return job.file_kind === 'xlsx' ? xlsxRows(chunksOf(db, job.id)) : csvRows(chunksOf(db, job.id));
+async function* fileRows(db: Kysely<DB>, job: ImportJobRow): AsyncGenerator<FileRow> {
+  if (job.file_kind !== 'xlsx') return yield* csvRows(chunksOf(db, job.id));
+  for await (const row of firstSheetRows(await storedFile(db, job.id))) {
+    const values = Array.isArray(row.values) ? row.values.slice(1) : [];
+    yield { rowNumber: row.number, cells: Array.from(values, (v) => plainCell(v)) };
+  }
 }
 
 /** A CSV file's rows: UTF-8 (an invalid byte fails the job as unreadable), `,` or `;`, any line end. */
@@ -802,24 +818,6 @@ async function* csvRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<FileRow> 
   }
   for (const cells of reader.push(decoder.decode())) yield { rowNumber: ++n, cells };
   for (const cells of reader.end()) yield { rowNumber: ++n, cells };
-}
-
-/** An XLSX file's rows, of its first sheet, streaming; each with its row number in the sheet. */
-async function* xlsxRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<FileRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(chunks, { objectMode: false }), {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    entries: 'ignore',
-  });
-  for await (const sheet of reader) {
-    for await (const row of sheet) {
-      const values = Array.isArray(row.values) ? row.values.slice(1) : [];
-      yield { rowNumber: row.number, cells: Array.from(values, (v) => plainCell(v)) };
-    }
-    return;
-  }
 }
 
 /**

@@ -15,6 +15,17 @@ export async function insertChunks(db: Executor, jobId: string, chunks: readonly
   }
 }
 
+/** The sizes of a job's file's chunks, in bytes, in order. */
+export async function chunkSizes(db: Executor, jobId: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom('import_file_chunks')
+    .select((eb) => eb.fn<number>('octet_length', ['data']).as('size'))
+    .where('job_id', '=', jobId)
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => Number(r.size));
+}
+
 /** One chunk of a job's file; undefined past its end. */
 export function findChunk(db: Executor, jobId: string, seq: number) {
   return db

@@ -496,6 +496,17 @@ describe('a bulk import of historical doses', () => {
     );
     await runImportsNow(t);
     expect((await jobOf(latin.body.id, 'caolanh.tiem')).error?.code).toBe('import_file_unreadable');
+    // An XLSX file cut short (an upload broken off, a copy not finished): unreadable, said so.
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Sheet1').addRow(CONTRACT_HEADER.split(','));
+    const whole = Buffer.from(await wb.xlsx.writeBuffer());
+    const cut = await upload('caolanh.tiem', whole.subarray(0, whole.length - 200), { name: 'so-tiem.xlsx' });
+    expect(cut.status).toBe(202);
+    await runImportsNow(t);
+    expect((await jobOf(cut.body.id, 'caolanh.tiem')).error).toMatchObject({
+      code: 'import_file_unreadable',
+      message: expect.stringContaining('XLSX'),
+    });
   });
 
   it('a runner stopped mid-file resumes where it stopped: the end state equals an uninterrupted run', async () => {

@@ -1,0 +1,135 @@
+/**
+ * The rows of an XLSX file's first sheet, streaming, its parts found through the ZIP's central
+ * directory.
+ *
+ * exceljs 4.4's streaming reader (`WorkbookReader`) walks the ZIP from front to back (unzipper's
+ * `Parse`). A sheet that comes before the shared strings (exceljs itself writes files so, the
+ * workbook part last) is copied to a temporary file and read after the walk — and now and then the
+ * walk ends right after that copy, the workbook part never read: "Cannot read properties of
+ * undefined (reading 'sheets')" (2 of 300 reads of a four-row file here; an import failed so under
+ * load in a test run). Here the parts are read in the order the sheet needs them — the
+ * relationships, the workbook, the shared strings, the styles, then the sheet itself, inflated as
+ * it is read — each from its own offset (unzipper's `Open.custom`), with exceljs's own readers of
+ * each part (`WorkbookReader`'s `_parse…` methods and its `WorksheetReader`). No walk, no temporary
+ * copy; memory holds the shared strings (as exceljs's reader does) and a chunk of the sheet.
+ */
+import { createRequire } from 'node:module';
+import { Readable } from 'node:stream';
+import ExcelJS from './exceljs.js';
+
+const fromExceljs = createRequire(createRequire(import.meta.url).resolve('exceljs'));
+
+interface ZipEntry {
+  readonly path: string;
+  stream(): Readable;
+}
+const unzipper = fromExceljs('unzipper') as {
+  Open: {
+    custom(source: { size(): Promise<number>; stream(offset: number): Readable }): Promise<{ files: ZipEntry[] }>;
+  };
+};
+
+/** A file read from any offset: its size, and its bytes from an offset to its end. */
+export interface RandomAccessFile {
+  readonly size: number;
+  from(offset: number): AsyncIterable<Uint8Array>;
+}
+
+/** A file held in memory as one. */
+export function bufferFile(bytes: Uint8Array): RandomAccessFile {
+  return {
+    size: bytes.length,
+    async *from(offset) {
+      yield bytes.subarray(offset);
+    },
+  };
+}
+
+/**
+ * A file stored in chunks (the import's, in the database): the chunks' sizes in order, and a
+ * chunk by its index, read only when an offset in it or before it is asked for.
+ */
+export function chunkedFile(sizes: readonly number[], chunk: (index: number) => Promise<Uint8Array>): RandomAccessFile {
+  return {
+    size: sizes.reduce((a, b) => a + b, 0),
+    async *from(offset) {
+      let start = 0;
+      for (const [index, size] of sizes.entries()) {
+        if (offset < start + size) yield (await chunk(index)).subarray(Math.max(0, offset - start));
+        start += size;
+      }
+    },
+  };
+}
+
+/** exceljs's WorkbookReader, as far as this reader drives it. */
+interface PartsReader {
+  model?: { sheets?: { rId: string }[] };
+  workbookRels?: { Id: string; Target: string }[];
+  _parseRels(entry: Readable): Promise<void>;
+  _parseWorkbook(entry: Readable): Promise<void>;
+  _parseSharedStrings(entry: Readable): AsyncIterable<unknown>;
+  _parseStyles(entry: Readable): Promise<void>;
+  _parseWorksheet(
+    iterator: AsyncIterable<unknown>,
+    sheetNo: string,
+  ): Iterable<{ eventType: string; value: AsyncIterable<ExcelJS.Row> }>;
+}
+
+/** A row of the sheet: its number in the sheet, and its values (exceljs's, index 0 unused). */
+export interface SheetRow {
+  readonly number: number;
+  readonly values: unknown;
+}
+
+/** Thrown for a ZIP that is not a workbook (no sheet): the file's fault. */
+export class XlsxFileError extends Error {
+  override readonly name = 'XlsxFileError';
+}
+
+/**
+ * The first sheet's rows — the first tab as the workbook lists them — in order, each as exceljs's
+ * streaming reader gives it (dates of date-formatted cells as Date, shared and rich text, formulas
+ * with their results).
+ */
+export async function* firstSheetRows(file: RandomAccessFile): AsyncGenerator<SheetRow> {
+  const directory = await unzipper.Open.custom({
+    size: async () => file.size,
+    stream: (offset) => Readable.from(file.from(offset), { objectMode: false }),
+  }).catch((err: unknown) => {
+    // unzipper's words for a file cut short or not a ZIP at all (FILE_ENDED, a bad signature).
+    throw new XlsxFileError(`not a whole XLSX (ZIP) file: ${err instanceof Error ? err.message : String(err)}`);
+  });
+  const entry = (path: string) => directory.files.find((f) => f.path === path);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([]), {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  }) as unknown as PartsReader;
+  const rels = entry('xl/_rels/workbook.xml.rels');
+  if (rels) await reader._parseRels(rels.stream());
+  const workbook = entry('xl/workbook.xml');
+  if (workbook) await reader._parseWorkbook(workbook.stream());
+  const strings = entry('xl/sharedStrings.xml');
+  if (strings) for await (const _ of reader._parseSharedStrings(strings.stream()));
+  const styles = entry('xl/styles.xml');
+  if (styles) await reader._parseStyles(styles.stream());
+
+  const sheets = directory.files
+    .map((f) => /^xl\/worksheets\/sheet(\d+)\.xml$/.exec(f.path))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .sort((a, b) => Number(a[1]) - Number(b[1]));
+  // The first tab: the workbook's first sheet, through its relationship; else the lowest number.
+  const firstRel = reader.model?.sheets?.[0]?.rId;
+  const target = reader.workbookRels?.find((r) => r.Id === firstRel)?.Target.replace(/^\/?(xl\/)?/, '');
+  const sheet = sheets.find((m) => m[0] === `xl/${target}`) ?? sheets[0];
+  if (!sheet) throw new XlsxFileError('the workbook has no sheet');
+  const stream = entry(sheet[0])!.stream();
+  for (const event of reader._parseWorksheet(stream, sheet[1]!)) {
+    if (event.eventType !== 'worksheet') continue;
+    for await (const row of event.value) yield { number: row.number, values: row.values };
+    return;
+  }
+}
