@@ -393,6 +393,8 @@ interface PreparedBatch {
   readonly plans: ReadonlyMap<string, NewPersonPlan | AppError>;
   /** People on record never checked against the registry who have a dose under the identity rule here: the registry's answer, by person id. */
   readonly reverify: ReadonlyMap<string, Reverification>;
+  /** The ID numbers with a dose here that the identity rule of 1 Nov 2021 applies to. */
+  readonly underRule: ReadonlySet<string>;
 }
 
 /** Registry look-ups of a batch in flight at once. */
@@ -443,7 +445,7 @@ async function prepareBatch(db: Kysely<DB>, ctx: RunContext, rows: readonly File
   await inParallel(unchecked, async (p) => {
     reverify.set(p.id, await planReverification(db, ctx.deps, p.id));
   });
-  return { rows: prepared, plans, reverify };
+  return { rows: prepared, plans, reverify, underRule };
 }
 
 /** Runs `work` on every item, PLAN_CONCURRENCY at a time. */
@@ -506,10 +508,15 @@ async function importRows(trx: Trx, ctx: RunContext, batch: PreparedBatch): Prom
   // The people on record for the rows' ID numbers, read under their locks.
   const idNumbers = batch.rows.flatMap(({ parsed }) => (parsed.ok && parsed.row.idNumber ? [parsed.row.idNumber] : []));
   const locked = await lockPeopleByIdNumbers(trx, idNumbers);
+  // Rows of a person never checked, with a dose under the identity rule here, whom the batch's
+  // preparation did not see (created since by someone else — another import, the desk): one by
+  // one, where the person is checked before the dose is written.
+  const unchecked = new Set<string>();
   for (const [idNumber, person] of locked) {
+    if (person.verification_status !== 'pending' || person.id_type === 'passport') continue;
     const plan = batch.reverify.get(person.id);
-    if (plan && person.verification_status === 'pending')
-      locked.set(idNumber, await reverifyPerson(trx, ctx.audit, plan, now));
+    if (plan) locked.set(idNumber, await reverifyPerson(trx, ctx.audit, plan, now));
+    else if (batch.underRule.has(idNumber)) unchecked.add(idNumber);
   }
   const onRecord = await countedDosesOfPeople(
     trx,
@@ -537,6 +544,10 @@ async function importRows(trx: Trx, ctx: RunContext, batch: PreparedBatch): Prom
       continue;
     }
     seen.add(key);
+    if (unchecked.has(row.idNumber)) {
+      oneByOne.push(i);
+      continue;
+    }
     const person = locked.get(row.idNumber);
     if (person) {
       const same = onRecord

@@ -635,6 +635,56 @@ describe('a bulk import of historical doses', () => {
     expect(runs[2]).toEqual(runs[0]);
   });
 
+  it('a person put on record between a batch’s reading and its transaction is still checked before a dose under the identity rule', async () => {
+    const h = buildPerson();
+    const statusOf = async () =>
+      (
+        await sql<{ status: string }>`
+          select verification_status as status from people where id_number = ${h.idNumber}`.execute(t.db)
+      ).rows.map((r) => r.status);
+    // On record, never checked against the registry: created by an import of a dose before the rule.
+    expect(await importFile('caolanh.tiem', csvOf([rowOf(h, { on: '2021-09-20' })]))).toMatchObject({
+      imported: 1,
+      newPeople: 1,
+    });
+    expect(await statusOf()).toEqual(['pending']);
+    const res = await upload('caolanh.tiem', csvOf([rowOf(h, { on: '2022-05-01' })]));
+    expect(res.status).toBe(202);
+    // The batch's reading before its transaction does not see h — as if another import or the desk
+    // had put h on record just after it; the transaction, under its locks, does.
+    const hidden = new Set<string>();
+    const late = t.db.withPlugin({
+      transformQuery(args) {
+        const node = args.node as {
+          kind: string;
+          from?: { froms: { table?: { identifier: { name: string } } }[] };
+          endModifiers?: unknown[];
+        };
+        if (
+          !hidden.size &&
+          node.kind === 'SelectQueryNode' &&
+          node.from?.froms[0]?.table?.identifier.name === 'people' &&
+          !node.endModifiers?.length
+        )
+          hidden.add(args.queryId.queryId);
+        return args.node;
+      },
+      async transformResult(args) {
+        return hidden.has(args.queryId.queryId) ? { ...args.result, rows: [] } : args.result;
+      },
+    });
+    await runImports(late, t.app.deps);
+    expect(hidden.size).toBe(1);
+    expect(await jobOf(res.body.id, 'caolanh.tiem')).toMatchObject({
+      status: 'done',
+      imported: 1,
+      matchedPeople: 1,
+      newPeople: 0,
+    });
+    expect(await statusOf()).toEqual(['verified']);
+    expect((await dosesOfIdNumber(h.idNumber)).map((d) => d.administered_on)).toEqual(['2021-09-20', '2022-05-01']);
+  });
+
   it('a database busy for a moment (503) leaves the job running, its lease given back: the next round finishes it', async () => {
     const rows = Array.from({ length: 4 }, (_, i) => rowOf(buildPerson(), { on: `2021-09-${10 + i}` }));
     const straight = await importFile('caolanh.tiem', csvOf(rows.slice(0, 2)));
