@@ -65,7 +65,7 @@ const USAGE = `usage: bench/imports.ts [--quick] [--csv-rows N] [--xlsx-rows N] 
   --known-share F  share of the CSV's people already on record (default 0.1)
   --server-heap-mb N  the server's V8 old-space limit (node --max-old-space-size; default: Node's own)`;
 
-const HEADER = TEMPLATE_CSV_HEADER.split(',');
+export const HEADER = TEMPLATE_CSV_HEADER.split(',');
 const FACILITY = 'DT-CL-01';
 const PFIZER = 'EU/1/20/1528';
 const LOT = 'FF2587';
@@ -77,7 +77,7 @@ const addDays = (iso: string, days: number) =>
   new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** The file's rows: two doses per person, one row in 50 broken in one of four ways. */
-function* fileRows(seed: string, rows: number): Generator<string[]> {
+export function* fileRows(seed: string, rows: number): Generator<string[]> {
   let n = 0;
   for (const p of syntheticPopulation(seed, Math.ceil(rows / 2))) {
     const first = addDays('2021-07-01', n % 60);
@@ -123,7 +123,7 @@ async function writeCsv(file: string, seed: string, rows: number): Promise<void>
   await pipeline(lines(), createWriteStream(file));
 }
 
-async function writeXlsx(file: string, seed: string, rows: number): Promise<void> {
+export async function writeXlsx(file: string, seed: string, rows: number): Promise<void> {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: false });
   const ws = wb.addWorksheet('Mũi tiêm');
   ws.addRow([...HEADER]).commit();

@@ -19,6 +19,7 @@ import { main as peopleSearch, peopleSearchOptionsSpec } from './people-search.j
 import { main as portal, portalOptionsSpec } from './portal.js';
 import { main as stats, statsOptionsSpec } from './stats.js';
 import { main as verification, verificationOptionsSpec } from './verification.js';
+import { main as xlsxRows, xlsxRowsOptionsSpec } from './xlsx-rows.js';
 
 type OptionsSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -39,6 +40,7 @@ const SCENARIOS: readonly Scenario[] = [
   { name: 'overload', main: overload, options: overloadOptionsSpec },
   { name: 'stats', main: stats, options: statsOptionsSpec },
   { name: 'imports', main: imports, options: importsOptionsSpec },
+  { name: 'xlsx-rows', main: xlsxRows, options: xlsxRowsOptionsSpec },
   { name: 'verification', main: verification, options: verificationOptionsSpec },
   { name: 'portal', main: portal, options: portalOptionsSpec },
   { name: 'campaign', main: campaign, options: campaignOptionsSpec },
