@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import ExcelJS from './exceljs.js';
 import { bufferFile, chunkedFile, firstSheetRows, type RandomAccessFile, XlsxFileError } from './xlsx-rows.js';
@@ -90,6 +91,16 @@ describe('the rows of an XLSX file’s first sheet', () => {
 
   it('refuses a file that is not a whole workbook with the file’s fault, not a crash', async () => {
     const file = await clerkFile();
+    // A ZIP that is not a workbook (a Word file named .xlsx, say): no sheet in it.
+    const JSZip = createRequire(createRequire(import.meta.url).resolve('exceljs'))('jszip') as new () => {
+      file(name: string, text: string): void;
+      generateAsync(o: { type: 'nodebuffer' }): Promise<Buffer>;
+    };
+    const zip = new JSZip();
+    zip.file('word/document.xml', '<w:document/>');
+    await expect(rowsOf(bufferFile(await zip.generateAsync({ type: 'nodebuffer' })))).rejects.toThrow(
+      new XlsxFileError('the workbook has no sheet'),
+    );
     for (const broken of [
       Buffer.from('hello, this is not a spreadsheet'),
       file.subarray(0, file.length - 100),

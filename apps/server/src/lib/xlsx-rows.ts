@@ -127,9 +127,14 @@ export async function* firstSheetRows(file: RandomAccessFile): AsyncGenerator<Sh
   const sheet = sheets.find((m) => m[0] === `xl/${target}`) ?? sheets[0];
   if (!sheet) throw new XlsxFileError('the workbook has no sheet');
   const stream = entry(sheet[0])!.stream();
-  for (const event of reader._parseWorksheet(stream, sheet[1]!)) {
-    if (event.eventType !== 'worksheet') continue;
-    for await (const row of event.value) yield { number: row.number, values: row.values };
-    return;
+  try {
+    for (const event of reader._parseWorksheet(stream, sheet[1]!)) {
+      if (event.eventType !== 'worksheet') continue;
+      for await (const row of event.value) yield { number: row.number, values: row.values };
+      return;
+    }
+  } finally {
+    // Left before the sheet's end (a job cancelled, a row that failed it): its reads stop here.
+    stream.destroy();
   }
 }
