@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type CreatePersonBody, IMPORT_COLUMNS, type ImportJob, VACCINES } from '@tiemchung/core';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
@@ -425,6 +426,31 @@ describe('a bulk import of historical doses', () => {
     const rejected = await rejectedOf(job.id, 'caolanh.tiem');
     expect(rejected.rows).toHaveLength(1);
     expect(Number(rejected.rows[0]![10])).toBe(5);
+  });
+
+  it('an XLSX file LibreOffice Calc saved (its own part order, shared strings, date styles, number cells) is read as the clerk typed it', async () => {
+    // fixtures/make-libreoffice-xlsx.ts made it with `soffice --convert-to xlsx`, and what to expect.
+    const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
+    const expected = JSON.parse(readFileSync(path.join(fixtures, 'libreoffice.expected.json'), 'utf8')) as {
+      imported: { fullName: string; dateOfBirth: string; idNumber: string; phone: string; administeredOn: string }[];
+      rejected: { rowNumber: number; idNumber: string; code: string; column: string }[];
+    };
+    const file = readFileSync(path.join(fixtures, 'libreoffice.xlsx'));
+    const job = await importFile('caolanh.tiem', file, { name: 'so-tiem-libreoffice.xlsx' });
+    expect(job).toMatchObject({ status: 'done', rowsRead: 4, imported: 3, newPeople: 3, rejected: 1 });
+    expect(job.rejectedByReason).toEqual({ import_date_invalid: 1 });
+    for (const p of expected.imported) {
+      const { rows } = await sql<{ full_name: string; dob: string; phone: string; on: string }>`
+        select p.full_name, p.date_of_birth::text as dob, p.phone, d.administered_on::text as on
+        from people p join doses d on d.person_id = p.id where p.id_number = ${p.idNumber}`.execute(t.db);
+      // The name in NFC whatever the file had, the leading zeros of number cells given back.
+      expect(rows).toEqual([{ full_name: p.fullName, dob: p.dateOfBirth, phone: p.phone, on: p.administeredOn }]);
+    }
+    const rejected = await rejectedOf(job.id, 'caolanh.tiem');
+    expect(rejected.rows.map((r) => [Number(r[10]), r[3]])).toEqual(
+      expected.rejected.map((r) => [r.rowNumber, r.idNumber]),
+    );
+    expect(rejected.rows[0]![11]).toContain('31/02/2021');
   });
 
   it('a dry run checks every row and writes nothing: no person, no dose, no key', async () => {
