@@ -34,6 +34,12 @@ export const IMPORT_ERRORS = {
     vi: 'Không đọc được tệp (cần CSV UTF-8 hoặc XLSX): {reason}',
     en: 'The file cannot be read (CSV in UTF-8 or XLSX expected): {reason}',
   },
+  /** `line`: the file's line (1 = the header) holding the first byte that is not UTF-8. */
+  import_file_not_utf8: {
+    status: 400,
+    vi: 'Tệp CSV không được lưu ở dạng UTF-8 (byte sai đầu tiên ở dòng {line}), nên chữ có dấu sẽ bị sai; chưa nhập dòng nào. Trong Excel, chọn Lưu thành với định dạng "CSV UTF-8" (*.csv), hoặc tải lên tệp .xlsx.',
+    en: 'The CSV file is not saved in UTF-8 (the first wrong byte is on line {line}), so its accented letters would be wrong; no row was imported. In Excel, use Save As with the "CSV UTF-8" (*.csv) format, or upload the .xlsx file.',
+  },
   import_file_empty: {
     status: 400,
     vi: 'Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.',

@@ -249,13 +249,17 @@ async function runJob(
     }
     // A file that cannot be read (not UTF-8, a quote never closed, a broken ZIP) fails the job
     // with the reader's words; anything else is the server's fault: logged by the caller.
-    const unreadable = (err instanceof TypeError && /decod|encod/i.test(err.message)) || isReaderError(err);
+    const unreadable = err instanceof NotUtf8Error || isReaderError(err);
     const reason = (err instanceof Error ? err.message : String(err)).slice(0, 300);
     await finish(
       db,
       job.id,
       o.owner,
-      unreadable ? failure('import_file_unreadable', { reason }) : failure('internal_error', {}),
+      err instanceof NotUtf8Error
+        ? failure('import_file_not_utf8', { line: err.line })
+        : unreadable
+          ? failure('import_file_unreadable', { reason })
+          : failure('internal_error', {}),
     );
     if (!unreadable) throw err;
   }
@@ -269,7 +273,7 @@ async function countDataRows(db: Kysely<DB>, job: ImportJobRow): Promise<number>
 }
 
 /** A failed job's end: the catalogue's code and its message in Vietnamese. */
-function failure<C extends 'import_file_empty' | 'import_file_unreadable' | 'internal_error'>(
+function failure<C extends 'import_file_empty' | 'import_file_unreadable' | 'import_file_not_utf8' | 'internal_error'>(
   code: C,
   params: ErrorParams<C>,
 ): { status: 'failed'; error_code: string; error_message: string } {
@@ -819,16 +823,52 @@ async function* fileRows(db: Kysely<DB>, job: ImportJobRow): AsyncGenerator<File
   }
 }
 
-/** A CSV file's rows: UTF-8 (an invalid byte fails the job as unreadable), `,` or `;`, any line end. */
+/** A CSV file that is not UTF-8 (a Windows code page, say): where its first wrong byte is. */
+class NotUtf8Error extends Error {
+  override readonly name = 'NotUtf8Error';
+  constructor(readonly line: number) {
+    super(`not UTF-8 from line ${line}`);
+  }
+}
+
+/**
+ * A CSV file's rows: UTF-8 (the first byte that is not fails the job with its line — the count of
+ * rows reads the whole file before any batch, so nothing is imported), `,` or `;`, any line end.
+ */
 async function* csvRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<FileRow> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const reader = new CsvReader();
   let n = 0;
+  let lines = 0; // line ends decoded so far
+  const decode = (chunk?: Buffer): string => {
+    let text: string;
+    try {
+      text = chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
+    } catch (err) {
+      if (!(err instanceof TypeError)) throw err;
+      // The chunk again, leniently: its first replacement character is the wrong byte.
+      const lenient = chunk ? new TextDecoder('utf-8').decode(chunk) : '';
+      const at = lenient.indexOf('\uFFFD');
+      throw new NotUtf8Error(lines + 1 + newlines(at < 0 ? '' : lenient.slice(0, at)));
+    }
+    lines += newlines(text);
+    return text;
+  };
   for await (const chunk of chunks) {
-    for (const cells of reader.push(decoder.decode(chunk, { stream: true }))) yield { rowNumber: ++n, cells };
+    for (const cells of reader.push(decode(chunk))) yield { rowNumber: ++n, cells };
   }
-  for (const cells of reader.push(decoder.decode())) yield { rowNumber: ++n, cells };
+  for (const cells of reader.push(decode())) yield { rowNumber: ++n, cells };
   for (const cells of reader.end()) yield { rowNumber: ++n, cells };
+}
+
+/** Line ends in a text: `\n`, or `\r` alone (old Mac files). */
+function newlines(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) count++;
+  }
+  return count;
 }
 
 /**

@@ -515,13 +515,31 @@ describe('a bulk import of historical doses', () => {
     expect(job.status).toBe('failed');
     expect(job.error?.code).toBe('import_columns_missing');
     expect(job.error?.message).toContain('Giới tính');
-    // Not UTF-8 (a CSV saved in a Windows code page): the job fails as unreadable, nothing imported.
-    const latin = await upload(
+    // Not UTF-8 (a CSV saved in a Windows code page: "Nữ" in Windows-1258 is 4E F7): the job fails
+    // before any row is imported, naming the line of the first wrong byte and how to save the file.
+    const good = rowOf(buildPerson(), { on: '2021-09-10' });
+    const before = await counts();
+    const cp1258 = await upload(
       'caolanh.tiem',
-      Buffer.concat([Buffer.from(`${CONTRACT_HEADER}\r\n`), Buffer.from([0x4e, 0xff, 0x0d, 0x0a])]),
+      Buffer.concat([
+        csvOf([good]),
+        Buffer.from(`Trần Thị B,01/02/1990,`),
+        Buffer.from([0x4e, 0xf7]),
+        Buffer.from(`,,,87,${PFIZER},${PFIZER_LOT},10/09/2021,${DT.facility}\r\n`),
+      ]),
     );
     await runImportsNow(t);
-    expect((await jobOf(latin.body.id, 'caolanh.tiem')).error?.code).toBe('import_file_unreadable');
+    expect((await jobOf(cp1258.body.id, 'caolanh.tiem')).error).toEqual({
+      code: 'import_file_not_utf8',
+      message: expect.stringMatching(/dòng 3\).*CSV UTF-8/),
+    });
+    expect(await counts()).toMatchObject({ people: before.people, doses: before.doses });
+    // The wrong byte found past the first stored chunk (1 MB), its line counted across chunks.
+    const many = Array.from({ length: 12_000 }, () => good);
+    const far = await upload('caolanh.tiem', Buffer.concat([csvOf(many), Buffer.from([0x4e, 0xf7, 0x0d, 0x0a])]));
+    await runImportsNow(t);
+    expect((await jobOf(far.body.id, 'caolanh.tiem')).error?.message).toContain('dòng 12002)');
+    expect(await counts()).toMatchObject({ people: before.people, doses: before.doses });
     // An XLSX file cut short (an upload broken off, a copy not finished): unreadable, said so.
     const wb = new ExcelJS.Workbook();
     wb.addWorksheet('Sheet1').addRow(CONTRACT_HEADER.split(','));
