@@ -226,13 +226,16 @@ export function auditInsertForWritten(entries: readonly { ctx: AuditContext; ent
  * The entity types whose units `audit_entry_refs()` takes from the entity's id alone (a person's
  * own, a facility's own), without reading the entity's row.
  */
-const REFS_FROM_ID = sql.raw(`'person', 'facility'`);
+const TYPES_REFS_FROM_ID: ReadonlySet<string> = new Set(['person', 'facility']);
 
 /**
  * Entries for the ids of a CTE. `written`: the entities are inserted in the same statement, so
- * their own rows are not visible to it — `audit_entry_refs()` is not asked to read them (a read
- * that would find nothing: for a dose, one probe of each partition of `doses`); what ties the
- * entry is what it names. `visible`: the entities exist, and are read as for a single entry.
+ * their own rows are not visible to it — they are not read (a read that would find nothing: for a
+ * dose, one probe of each partition of `doses`); what ties the entry is what it names. `visible`:
+ * the entities exist, and are read as for a single entry. Where no entity is read (written, or
+ * people and facilities only), the references are `audit_entry_refs_listed()` (migration 0024):
+ * the same answer, in plain SQL that PostgreSQL inlines into this statement, instead of a PL/pgSQL
+ * call per entry.
  */
 function auditInsertForEach(
   entries: readonly { ctx: AuditContext; entry: AuditEntry }[],
@@ -246,13 +249,11 @@ function auditInsertForEach(
       return { ...e, before: entry.before, after: entry.after };
     }),
   );
-  const type =
-    entities === 'visible'
-      ? sql`e.entity_type`
-      : sql`case when e.entity_type in (${REFS_FROM_ID}) then e.entity_type end`;
+  const listed = entities === 'written' || entries.every(({ entry }) => TYPES_REFS_FROM_ID.has(entry.entityType));
+  const refs = listed ? sql`audit_entry_refs_listed` : sql`audit_entry_refs`;
   return sql`insert into audit_log (${AUDIT_COLUMNS})
     select ${AUDIT_VALUES} from jsonb_to_recordset(${records}::jsonb) as e(${AUDIT_SHAPE})
-    cross join lateral audit_entry_refs(${type}, e.entity_id, e.tags, e.persons, e.facilities) r
+    cross join lateral ${refs}(e.entity_type, e.entity_id, e.tags, e.persons, e.facilities) r
     where e.entity_id in (select id from ${sql.table(ids)})`;
 }
 
