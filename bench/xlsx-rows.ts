@@ -24,7 +24,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import ExcelJS from '../apps/server/src/lib/exceljs.js';
-import { firstSheetRows } from '../apps/server/src/lib/xlsx-rows.js';
+import { chunkedFile, firstSheetRows, type RandomAccessFile } from '../apps/server/src/lib/xlsx-rows.js';
 import { fileRows, HEADER, writeXlsx } from './imports.js';
 import { numberOption } from './lib/args.js';
 import { fmt, markdownTable, RESULTS_DIR, runIfEntry, runMeta, writeResults } from './lib/report.js';
@@ -43,22 +43,24 @@ const log = (line: string) => console.error(`[xlsx-rows] ${line}`);
 type Reader = 'walk' | 'directory';
 
 /**
- * The file's bytes as the import's runner gets them: chunk after chunk (1 MB, as stored), each
- * after a pause of `pauseMs` (its query to the database) when asked.
+ * The file as the import's runner reads it: stored in 1 MB chunks, each read after a pause of
+ * `pauseMs` (its query to the database) when asked.
  */
-async function* chunksOf(bytes: Buffer, pauseMs: number, from = 0): AsyncGenerator<Buffer> {
-  for (let at = from; at < bytes.length; at += CHUNK) {
+function storedAsChunks(bytes: Buffer, pauseMs: number): RandomAccessFile {
+  const sizes = Array.from({ length: Math.ceil(bytes.length / CHUNK) }, (_, i) =>
+    Math.min(CHUNK, bytes.length - i * CHUNK),
+  );
+  return chunkedFile(sizes, async (i) => {
     if (pauseMs) await sleep(pauseMs);
-    yield bytes.subarray(at, at + CHUNK);
-  }
-  if (pauseMs) await sleep(pauseMs);
+    return bytes.subarray(i * CHUNK, (i + 1) * CHUNK);
+  });
 }
 const CHUNK = 1024 * 1024;
 
 /** The first sheet's rows by exceljs's streaming reader, as the import read them before. */
 async function* walkRows(bytes: Buffer, pauseMs: number): AsyncGenerator<unknown> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(
-    Readable.from(chunksOf(bytes, pauseMs), { objectMode: false }),
+    Readable.from(storedAsChunks(bytes, pauseMs).from(0), { objectMode: false }),
     {
       worksheets: 'emit',
       sharedStrings: 'cache',
@@ -75,8 +77,7 @@ async function* walkRows(bytes: Buffer, pauseMs: number): AsyncGenerator<unknown
 
 /** The same by the server's reader, through the ZIP's central directory. */
 async function* directoryRows(bytes: Buffer, pauseMs: number): AsyncGenerator<unknown> {
-  const file = { size: bytes.length, from: (offset: number) => chunksOf(bytes, pauseMs, offset) };
-  for await (const row of firstSheetRows(file)) yield row.values;
+  for await (const row of firstSheetRows(storedAsChunks(bytes, pauseMs))) yield row.values;
 }
 
 const readers: Record<Reader, (bytes: Buffer, pauseMs: number) => AsyncGenerator<unknown>> = {

@@ -796,15 +796,6 @@ function jsonCell(c: unknown): string | number | boolean | null {
   return cellText(c);
 }
 
-/** The job's file, chunk after chunk, from the database. */
-async function* chunksOf(db: Kysely<DB>, jobId: string): AsyncGenerator<Buffer> {
-  for (let seq = 0; ; seq++) {
-    const chunk = await q.findChunk(db, jobId, seq);
-    if (!chunk) return;
-    yield Buffer.from(chunk.data);
-  }
-}
-
 /** The job's file read from any offset, chunk after chunk from the database. */
 async function storedFile(db: Kysely<DB>, jobId: string): Promise<RandomAccessFile> {
   return chunkedFile(await q.chunkSizes(db, jobId), async (seq) => {
@@ -816,8 +807,9 @@ async function storedFile(db: Kysely<DB>, jobId: string): Promise<RandomAccessFi
 
 /** The rows of the job's file, streaming, the header included. */
 async function* fileRows(db: Kysely<DB>, job: ImportJobRow): AsyncGenerator<FileRow> {
-  if (job.file_kind !== 'xlsx') return yield* csvRows(chunksOf(db, job.id));
-  for await (const row of firstSheetRows(await storedFile(db, job.id))) {
+  const file = await storedFile(db, job.id);
+  if (job.file_kind !== 'xlsx') return yield* csvRows(file.from(0));
+  for await (const row of firstSheetRows(file)) {
     const values = Array.isArray(row.values) ? row.values.slice(1) : [];
     yield { rowNumber: row.number, cells: Array.from(values, (v) => plainCell(v)) };
   }
@@ -835,12 +827,12 @@ class NotUtf8Error extends Error {
  * A CSV file's rows: UTF-8 (the first byte that is not fails the job with its line — the count of
  * rows reads the whole file before any batch, so nothing is imported), `,` or `;`, any line end.
  */
-async function* csvRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<FileRow> {
+async function* csvRows(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<FileRow> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const reader = new CsvReader();
   let n = 0;
   let lines = 0; // line ends decoded so far
-  const decode = (chunk?: Buffer): string => {
+  const decode = (chunk?: Uint8Array): string => {
     let text: string;
     try {
       text = chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
