@@ -1,7 +1,7 @@
 /**
  * Benchmark: the bulk import of historical doses on PostgreSQL (issue 16).
  *
- *   node --conditions=source --import tsx bench/imports.ts [--quick] [--csv-rows N] [--xlsx-rows N] [--known-share F]
+ *   node --conditions=source --import tsx bench/imports.ts [--quick] [--csv-rows N] [--xlsx-rows N] [--known-share F] [--node-defaults | --server-heap-mb N]
  *
  * 1. Files: a CSV of `--csv-rows` rows (default 1,000,000) and an XLSX of `--xlsx-rows` rows (default
  *    200,000), in the template's columns: synthetic people (core's `syntheticPopulation`, valid ID
@@ -12,8 +12,9 @@
  * 2. Baseline, same run: the file's rows COPY'd into a bare table of ten text columns (no index, no
  *    check) — the speed of getting the same bytes into PostgreSQL at all — before and after the
  *    import; the import's rows/s is reported as a ratio to their mean.
- * 3. The import as a clerk runs it: the server as production runs it (`node apps/server/dist/main.js`,
- *    built first), the file
+ * 3. The import as a clerk runs it: the server as production runs it (`npm start`'s command: `node`
+ *    with the heap options of the root package.json's start script, `apps/server/dist/main.js`,
+ *    built first; `--node-defaults` or `--server-heap-mb` to compare), the file
  *    uploaded with `POST /api/imports`, the job polled until done; rows/s from the job's own start
  *    and end (the first pass that counts the rows included); the app process's peak resident memory
  *    (VmHWM) and its resident memory sampled at each poll.
@@ -33,7 +34,7 @@ import { type SyntheticPerson, syntheticPopulation, TEMPLATE_CSV_HEADER } from '
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import ExcelJS from '../apps/server/src/lib/exceljs.js';
-import { startServerProcess } from '../apps/server/src/test/process.js';
+import { startScriptNodeArgs, startServerProcess } from '../apps/server/src/test/process.js';
 import { BENCH_MASTER_KEY, signIn } from './lib/app-process.js';
 import { numberOption } from './lib/args.js';
 import { loadPeople } from './lib/load-people.js';
@@ -56,14 +57,16 @@ export const importsOptionsSpec = {
   'xlsx-rows': { type: 'string' },
   'known-share': { type: 'string' },
   'server-heap-mb': { type: 'string' },
+  'node-defaults': { type: 'boolean' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
-const USAGE = `usage: bench/imports.ts [--quick] [--csv-rows N] [--xlsx-rows N] [--known-share F]
+const USAGE = `usage: bench/imports.ts [--quick] [--csv-rows N] [--xlsx-rows N] [--known-share F] [--node-defaults | --server-heap-mb N]
   --quick          20,000 CSV rows and 5,000 XLSX rows
   --csv-rows N     rows of the CSV file (default 1000000)
   --xlsx-rows N    rows of the XLSX file (default 200000)
   --known-share F  share of the CSV's people already on record (default 0.1)
-  --server-heap-mb N  the server's V8 old-space limit (node --max-old-space-size; default: Node's own)`;
+  --server-heap-mb N  the server's V8 old-space limit alone (node --max-old-space-size) instead of npm start's options
+  --node-defaults  the server with Node's own heap settings instead of npm start's options`;
 
 export const HEADER = TEMPLATE_CSV_HEADER.split(',');
 const FACILITY = 'DT-CL-01';
@@ -156,24 +159,21 @@ async function copyBaseline(url: string, csvFile: string, rows: number): Promise
   }
 }
 
-/** The server as production runs it: `node apps/server/dist/main.js`, built first (tsc -b, incremental). */
+/** The server as production runs it: `node <npm start's options> apps/server/dist/main.js`, built first (tsc -b, incremental). */
 interface BuiltServer {
   readonly origin: string;
   readonly pid: number;
   close(): Promise<void>;
 }
 
-async function startBuiltServer(env: Record<string, string>, heapMb: number): Promise<BuiltServer> {
+async function startBuiltServer(env: Record<string, string>, nodeArgs: readonly string[]): Promise<BuiltServer> {
   log('building the server (tsc -b)');
   execFileSync(
     process.execPath,
     [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'packages/core', 'apps/server'],
     { cwd: REPO_ROOT, stdio: 'inherit' },
   );
-  const server = await startServerProcess(env, {
-    built: true,
-    nodeArgs: heapMb ? [`--max-old-space-size=${heapMb}`] : [],
-  });
+  const server = await startServerProcess(env, { built: true, nodeArgs });
   return {
     origin: server.base,
     pid: server.proc.pid!,
@@ -264,6 +264,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)) {
   const xlsxRows = num('xlsx-rows', values['xlsx-rows'], quick ? 5_000 : 200_000, 0);
   const knownShare = num('known-share', values['known-share'], 0.1, 0);
   const heapMb = num('server-heap-mb', values['server-heap-mb'], 0, 0);
+  const nodeArgs = heapMb ? [`--max-old-space-size=${heapMb}`] : values['node-defaults'] ? [] : startScriptNodeArgs();
   const dir = await mkdtemp(path.join(tmpdir(), 'tc-bench-imports-'));
   const server = await startBenchServer(log, { shared_preload_libraries: 'pg_stat_statements' });
   const failures: string[] = [];
@@ -294,7 +295,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)) {
         TIEMCHUNG_MASTER_KEY: BENCH_MASTER_KEY,
         TIEMCHUNG_DEMO_DATA: 'true',
       },
-      heapMb,
+      nodeArgs,
     );
     const token = await signIn(app.origin, 'caolanh.tiem');
     const pool = new pg.Pool({ connectionString: db.url, max: 2 });
@@ -380,9 +381,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2)) {
         `${fmt(r.rssMbStart)} → ${fmt(r.peakRssMb)}`,
       ]),
     );
-    const md = `# Bulk import (issue 16)\n\nServer heap limit: ${heapMb ? `${heapMb} MB` : "Node's default"}.\n\n${table}\n\nPostgreSQL: ${JSON.stringify(await serverSettings(db.url))}\n`;
+    const settings = nodeArgs.length ? `\`node ${nodeArgs.join(' ')}\`` : "Node's defaults (no option)";
+    const md = `# Bulk import (issue 16)\n\nServer: \`apps/server/dist/main.js\` with ${settings}${heapMb || values['node-defaults'] ? '' : " (npm start's)"}.\n\n${table}\n\nPostgreSQL: ${JSON.stringify(await serverSettings(db.url))}\n`;
     console.log(md);
-    writeResults('imports', { meta: runMeta(), heapMb, runs, failures });
+    writeResults('imports', { meta: runMeta(), nodeArgs, runs, failures });
     writeFileSync(path.join(RESULTS_DIR, 'imports.md'), md);
     reportOutcome(path.join('bench', 'results', 'imports.json'), failures);
     await app.close();

@@ -16,6 +16,7 @@ import {
   type Page,
 } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { startScriptNodeArgs } from '../apps/server/src/test/process.js';
 
 /** The repository root (this file lives in <root>/e2e). */
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
@@ -110,11 +111,6 @@ async function isHealthy(url: string): Promise<boolean> {
   }
 }
 
-/**
- * Starts the built server (`node apps/server/dist/main.js`) on a free port with a fresh data
- * directory, a known admin password and NODE_ENV=test (DATABASE_URL passes through when set),
- * and waits until `GET /api/health` answers 200.
- */
 /** A new, empty database on the PostgreSQL server of `baseUrl`, and how to drop it. */
 async function createPgDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const { default: pg } = await import('pg');
@@ -136,6 +132,12 @@ async function createPgDatabase(baseUrl: string): Promise<{ url: string; drop():
   };
 }
 
+/**
+ * Starts the built server as `npm start` runs it (`node` with the start script's heap options,
+ * `apps/server/dist/main.js`) on a free port with a fresh data directory, a known admin password
+ * and NODE_ENV=test (DATABASE_URL passes through when set), and waits until `GET /api/health`
+ * answers 200.
+ */
 export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
   // E2E_SERVER_ENTRY lets the harness itself be checked against a stand-in server.
   const entry = resolve(REPO_ROOT, process.env.E2E_SERVER_ENTRY ?? 'apps/server/dist/main.js');
@@ -162,7 +164,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   const pgDatabase = process.env.DATABASE_URL ? await createPgDatabase(process.env.DATABASE_URL) : null;
   if (pgDatabase) env.DATABASE_URL = pgDatabase.url;
 
-  const child = spawn(process.execPath, [entry], {
+  const nodeArgs = process.env.E2E_SERVER_ENTRY ? [] : startScriptNodeArgs();
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

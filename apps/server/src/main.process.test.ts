@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startServerProcess } from './test/process.js';
+import { startScriptNodeArgs, startServerProcess } from './test/process.js';
 
 /**
  * The real server process on the embedded database: data survives a restart, and SIGTERM while
@@ -11,8 +11,8 @@ import { startServerProcess } from './test/process.js';
 const dataDir = mkdtempSync(path.join(tmpdir(), 'tc-proc-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function start() {
-  return startServerProcess({ DATA_DIR: dataDir });
+async function start(o: { nodeArgs?: readonly string[]; logLevel?: string } = {}) {
+  return startServerProcess({ DATA_DIR: dataDir, LOG_LEVEL: o.logLevel ?? 'warn' }, { nodeArgs: o.nodeArgs });
 }
 
 async function login(base: string, username: string, password: string) {
@@ -55,9 +55,20 @@ describe('the server process', () => {
     expect(results.filter((r) => r.status === 'fulfilled').length).toBeGreaterThan(0);
     expect(await first.exited, first.output()).toBe(0);
 
-    const second = await start();
+    // Started again with npm start's node options: its heap is bounded (1 GB old space, 16 MB
+    // semi-spaces; Node's default here is about 4 GB), and its first log line says so.
+    const second = await start({ nodeArgs: startScriptNodeArgs(), logLevel: 'info' });
     const again = await login(second.base, 'ben.restart', 'MatKhau@12345');
     expect(again.status).toBe(200);
+    for (let i = 0; i < 50 && !second.output().includes('is running at'); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    const running = second
+      .output()
+      .split('\n')
+      .flatMap((line) => (line.includes('is running at') ? [JSON.parse(line) as { heapLimitMb: number }] : []));
+    expect(running).toHaveLength(1);
+    expect(running[0]!.heapLimitMb).toBeGreaterThanOrEqual(1024);
+    expect(running[0]!.heapLimitMb).toBeLessThanOrEqual(1024 + 3 * 16);
     second.proc.kill('SIGTERM');
     expect(await second.exited, second.output()).toBe(0);
   }, 180_000);

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -48,7 +49,12 @@ async function main(): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host });
   app.log.info(
-    { database: app.dbKind, web: config.webDist ? 'served' : 'not built' },
+    {
+      database: app.dbKind,
+      web: config.webDist ? 'served' : 'not built',
+      // npm start bounds it (package.json); `node apps/server/dist/main.js` alone runs with Node's default.
+      heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
+    },
     `Tiêm chủng is running at http://localhost:${config.port}`,
   );
 }

@@ -1,10 +1,28 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The server package directory (where `src/main.ts` lives). */
 export const SERVER_DIR = path.resolve(fileURLToPath(import.meta.url), '../../..');
+
+/**
+ * The options `npm start` gives node (the root package.json's `start` script: `node <options>
+ * apps/server/dist/main.js`) — the V8 heap's settings production runs with. Throws when the script
+ * is no longer of that form, so that a server started "as production runs it" cannot quietly run
+ * with other settings.
+ */
+export function startScriptNodeArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(path.resolve(SERVER_DIR, '../../package.json'), 'utf8')) as {
+    scripts?: Record<string, string>;
+  };
+  const words = (pkg.scripts?.start ?? '').trim().split(/\s+/);
+  const entry = words.indexOf('apps/server/dist/main.js');
+  if (words[0] !== 'node' || entry !== words.length - 1 || words.slice(1, entry).some((w) => !w.startsWith('--')))
+    throw new Error(`the start script is not "node [--option…] apps/server/dist/main.js": ${pkg.scripts?.start}`);
+  return words.slice(1, entry);
+}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -24,9 +42,10 @@ export interface ServerProcess {
 }
 
 /**
- * Starts the real server (`src/main.ts` through tsx; with `built`, `dist/main.js` as production
- * runs it) as a child process and waits until `GET /api/health` answers. `env` is added to a clean
- * test environment; `nodeArgs` go to node (`--max-old-space-size=…`).
+ * Starts the real server (`src/main.ts` through tsx; with `built`, `dist/main.js` with the node
+ * options of `npm start`, as production runs it) as a child process and waits until
+ * `GET /api/health` answers. `env` is added to a clean test environment; `nodeArgs`, when given,
+ * go to node instead (`--max-old-space-size=…`).
  */
 export async function startServerProcess(
   env: Record<string, string>,
@@ -34,7 +53,8 @@ export async function startServerProcess(
 ): Promise<ServerProcess> {
   const port = await freePort();
   const entry = o.built ? ['dist/main.js'] : ['--conditions=source', '--import', 'tsx', 'src/main.ts'];
-  const proc = spawn(process.execPath, [...(o.nodeArgs ?? []), ...entry], {
+  const nodeArgs = o.nodeArgs ?? (o.built ? startScriptNodeArgs() : []);
+  const proc = spawn(process.execPath, [...nodeArgs, ...entry], {
     cwd: SERVER_DIR,
     env: {
       ...process.env,
