@@ -256,6 +256,15 @@ async function runImport(
   }
 }
 
+/** The server's node options, and how the results name them. */
+function serverOptions(heapMb: number, nodeDefaults: boolean): { nodeArgs: string[]; settings: string } {
+  if (heapMb)
+    return { nodeArgs: [`--max-old-space-size=${heapMb}`], settings: `\`node --max-old-space-size=${heapMb}\`` };
+  if (nodeDefaults) return { nodeArgs: [], settings: "Node's defaults (no option)" };
+  const nodeArgs = startScriptNodeArgs();
+  return { nodeArgs, settings: `\`node ${nodeArgs.join(' ')}\` (npm start's)` };
+}
+
 export async function main(argv: readonly string[] = process.argv.slice(2)) {
   const { values } = parseArgs({ args: [...argv], options: importsOptionsSpec, strict: true });
   const num = numberOption(USAGE);
@@ -264,7 +273,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)) {
   const xlsxRows = num('xlsx-rows', values['xlsx-rows'], quick ? 5_000 : 200_000, 0);
   const knownShare = num('known-share', values['known-share'], 0.1, 0);
   const heapMb = num('server-heap-mb', values['server-heap-mb'], 0, 0);
-  const nodeArgs = heapMb ? [`--max-old-space-size=${heapMb}`] : values['node-defaults'] ? [] : startScriptNodeArgs();
+  const { nodeArgs, settings } = serverOptions(heapMb, values['node-defaults'] ?? false);
   const dir = await mkdtemp(path.join(tmpdir(), 'tc-bench-imports-'));
   const server = await startBenchServer(log, { shared_preload_libraries: 'pg_stat_statements' });
   const failures: string[] = [];
@@ -381,8 +390,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)) {
         `${fmt(r.rssMbStart)} → ${fmt(r.peakRssMb)}`,
       ]),
     );
-    const settings = nodeArgs.length ? `\`node ${nodeArgs.join(' ')}\`` : "Node's defaults (no option)";
-    const md = `# Bulk import (issue 16)\n\nServer: \`apps/server/dist/main.js\` with ${settings}${heapMb || values['node-defaults'] ? '' : " (npm start's)"}.\n\n${table}\n\nPostgreSQL: ${JSON.stringify(await serverSettings(db.url))}\n`;
+    const md = `# Bulk import (issue 16)\n\nServer: \`apps/server/dist/main.js\` with ${settings}.\n\n${table}\n\nPostgreSQL: ${JSON.stringify(await serverSettings(db.url))}\n`;
     console.log(md);
     writeResults('imports', { meta: runMeta(), nodeArgs, runs, failures });
     writeFileSync(path.join(RESULTS_DIR, 'imports.md'), md);

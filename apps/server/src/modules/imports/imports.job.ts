@@ -249,20 +249,18 @@ async function runJob(
     }
     // A file that cannot be read (not UTF-8, a quote never closed, a broken ZIP) fails the job
     // with the reader's words; anything else is the server's fault: logged by the caller.
-    const unreadable = err instanceof NotUtf8Error || isReaderError(err);
-    const reason = (err instanceof Error ? err.message : String(err)).slice(0, 300);
-    await finish(
-      db,
-      job.id,
-      o.owner,
-      err instanceof NotUtf8Error
-        ? failure('import_file_not_utf8', { line: err.line })
-        : unreadable
-          ? failure('import_file_unreadable', { reason })
-          : failure('internal_error', {}),
-    );
-    if (!unreadable) throw err;
+    const fileFault = fileFailure(err);
+    await finish(db, job.id, o.owner, fileFault ?? failure('internal_error', {}));
+    if (!fileFault) throw err;
   }
+}
+
+/** The failure of a file that cannot be read, or undefined when the error is not the file's. */
+function fileFailure(err: unknown): ReturnType<typeof failure> | undefined {
+  if (err instanceof NotUtf8Error) return failure('import_file_not_utf8', { line: err.line });
+  if (!isReaderError(err)) return undefined;
+  const reason = (err instanceof Error ? err.message : String(err)).slice(0, 300);
+  return failure('import_file_unreadable', { reason });
 }
 
 /** The data rows of the stored file: its non-blank rows after the header row. */
