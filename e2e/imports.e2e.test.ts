@@ -289,10 +289,13 @@ describe('bulk import of historical doses (browser)', () => {
       const row = reasons.locator(`tbody tr[data-reason="${b.code}"]`);
       expect(Number(await row.locator('td').nth(1).textContent()), b.code).toBeGreaterThanOrEqual(1);
     }
+    // Each with the column at fault, as the rejected rows' file writes it.
     expect(await reasons.locator('tr[data-reason="unknown_lot"] td').first().textContent()).toBe(
-      ERROR_CATALOGUE.unknown_lot.vi,
+      `Số lô: ${ERROR_CATALOGUE.unknown_lot.vi}`,
     );
-    expect(await reasons.locator('tr[data-reason="import_value_required"] td').first().textContent()).toBe('Chưa có …');
+    expect(await reasons.locator('tr[data-reason="import_value_required"] td').first().textContent()).toBe(
+      'Họ và tên: Chưa có họ và tên.',
+    );
     await saveScreenshot(page, 'imports-summary-320');
     await expectAccessible(page, 'summary');
 

@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import http from 'node:http';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -123,11 +124,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
-    // Every failure in the contract's error shape, also the router's and Node's HTTP parser's; path
-    // parameters up to 500 characters reach the route's schema (which names the field).
+    // Every failure in the contract's error shape, also the router's and Node's HTTP parser's. A
+    // path parameter of any length Node's HTTP parser lets through (its request line and headers
+    // are at most `maxHeaderSize` bytes, 431 past that) reaches the route's schema, which names the
+    // field (400); the router's own limit would instead skip the route (a 404 or 414 naming nothing).
     frameworkErrors: handleError,
     clientErrorHandler,
-    routerOptions: { maxParamLength: 500 },
+    routerOptions: { maxParamLength: Math.max(http.maxHeaderSize, 16_384) },
   }).withTypeProvider<ZodTypeProvider>();
 
   const database = options.database ?? (await openDatabase(config.database, { queue: config.databaseQueue }));
@@ -305,7 +308,12 @@ function startJobs(app: FastifyInstance): void {
     runImports(app.db, app.deps, {
       signal: stopImports.signal,
       leaseMs: app.config.importsLeaseMs,
-      batchSize: app.config.database.kind === 'pglite' ? IMPORT_BATCH_SIZE_EMBEDDED : IMPORT_BATCH_SIZE,
+      ...(app.config.database.kind === 'pglite'
+        ? {
+            batchSize: IMPORT_BATCH_SIZE_EMBEDDED,
+            batchTargetMs: app.config.importsBatchTargetMs || undefined,
+          }
+        : { batchSize: IMPORT_BATCH_SIZE }),
     }),
   );
   // The e-health book's next-dose reminders: an SMS on the day a member's dose is due (the job

@@ -61,6 +61,8 @@ export interface Config {
   readonly importsIntervalMs: number;
   /** How long a runner holds an import without committing a batch; past it (a server stopped), another runner resumes the job. */
   readonly importsLeaseMs: number;
+  /** On the embedded database: how long an import's batch should hold its one connection (0: fixed batches of 200 rows). */
+  readonly importsBatchTargetMs: number;
   /** AES-256 key that encrypts the certificate signing keys at rest (TIEMCHUNG_MASTER_KEY); null: demo key file. */
   readonly masterKey: Buffer | null;
   readonly sms: {
@@ -141,6 +143,7 @@ export const envSchema = z
     STATS_FOLD_INTERVAL_MS: z.coerce.number().int().min(0).max(MAX_INTERVAL_MS).default(1000),
     IMPORTS_INTERVAL_MS: z.coerce.number().int().min(0).max(MAX_INTERVAL_MS).default(2000),
     IMPORTS_LEASE_MS: z.coerce.number().int().min(1000).max(MAX_INTERVAL_MS).default(300_000),
+    IMPORTS_BATCH_TARGET_MS: z.coerce.number().int().min(0).max(60_000).default(250),
     SMS_PROVIDER: z.enum(['outbox', 'http']).optional(),
     SMS_GATEWAY_URL: z
       .string()
@@ -330,6 +333,11 @@ export const CONFIG_VARIABLES: {
     description:
       "how long a runner holds an import without committing a batch (each batch renews it); after a crash, the import resumes at its first uncommitted row once this lease has expired, on any server. Keep it well above a batch's duration (at least `1000`)",
   },
+  IMPORTS_BATCH_TARGET_MS: {
+    default: '`250`',
+    description:
+      'on the embedded database only: how long one batch of an import should hold the database (its one connection), the batch’s rows following the time the last batch took (at most 200); the staff’s requests wait for it. `0`: fixed batches of 200 rows (on PostgreSQL batches are always 2,000 rows: the pool has other connections)',
+  },
   SMS_PROVIDER: {
     default: '`outbox` (`http` in production)',
     description:
@@ -416,6 +424,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     statsFoldIntervalMs: e.STATS_FOLD_INTERVAL_MS,
     importsIntervalMs: e.IMPORTS_INTERVAL_MS,
     importsLeaseMs: e.IMPORTS_LEASE_MS,
+    importsBatchTargetMs: e.IMPORTS_BATCH_TARGET_MS,
     masterKey: e.TIEMCHUNG_MASTER_KEY
       ? Buffer.from(e.TIEMCHUNG_MASTER_KEY, /^[0-9a-fA-F]{64}$/.test(e.TIEMCHUNG_MASTER_KEY) ? 'hex' : 'base64')
       : null,

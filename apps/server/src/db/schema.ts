@@ -167,11 +167,15 @@ export interface ImportJobTable {
   duplicates_flagged: Generated<number>;
   skipped_already_imported: Generated<number>;
   rejected_by_reason: ColumnType<unknown, string | undefined, string>;
+  /** The rejections by reason and by the column at fault: `{code: {column: count}}` (migration 0025). */
+  rejected_by_column: ColumnType<unknown, string | undefined, string>;
   cancel_requested: Generated<boolean>;
   lease_owner: string | null;
   lease_until: Timestamp | null;
   error_code: string | null;
+  /** A failed job's message in Vietnamese, and (since migration 0025) in English. */
   error_message: string | null;
+  error_message_en: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   started_at: Timestamp | null;
   finished_at: Timestamp | null;

@@ -64,6 +64,28 @@ export function covers(scope: Scope, target: UnitRef): boolean {
   }
 }
 
+/**
+ * The unit field at which `target` falls outside `scope`, from the top: the province, else the
+ * district, else the commune down to the scope's level (the first that differs, or is missing
+ * where the scope needs it); a facility's scope, its facility. Undefined when the scope covers
+ * the target. A record's out-of-scope refusal names it (a district's clerk is told the district
+ * code is the one outside, not the province).
+ */
+export function fieldOutsideScope(
+  scope: Scope,
+  target: UnitRef,
+): 'provinceCode' | 'districtCode' | 'communeCode' | 'facilityId' | undefined {
+  if (covers(scope, target)) return undefined;
+  if (scope.level === 'facility') return 'facilityId';
+  const levels = [
+    ['provinceCode', scope.provinceCode],
+    ['districtCode', scope.level === 'province' ? null : scope.districtCode],
+    ['communeCode', scope.level === 'commune' ? scope.communeCode : null],
+  ] as const;
+  for (const [field, own] of levels) if (own != null && target[field] !== own) return field;
+  return 'provinceCode';
+}
+
 /** Throws 403 `out_of_scope` (naming `field` when given) unless the actor's scope covers the target. */
 export function requireScope(actor: Actor, target: UnitRef, field?: string): void {
   if (!covers(actor.scope, target)) throw new AppError('out_of_scope', field ? { field } : {});

@@ -4,6 +4,7 @@ import { ERROR_CATALOGUE, isRuleCode, type Lang, type PlainErrorCode, pickLang }
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError } from './errors.js';
+import { validationMessage } from './validation-message.js';
 
 const FASTIFY_CODES: Record<string, PlainErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
@@ -97,21 +98,14 @@ export function handleError(error: FastifyError | AppError | Error, request: Fas
 
   if (hasZodFastifySchemaValidationErrors(error)) {
     const first = error.validation[0];
-    const params = (first?.params ?? {}) as { code?: unknown; vi?: unknown; en?: unknown };
+    const params = (first?.params ?? {}) as Record<string, unknown> & { code?: unknown; vi?: unknown; en?: unknown };
     const field = first ? fieldOf(first.instancePath, error.validationContext) : undefined;
-    const missing = first?.keyword === 'invalid_type' && /received undefined/.test(first.message ?? '');
+    // A refinement's own bilingual message, else the issue's (lib/validation-message.ts): both
+    // languages made from its code and parameters, the caller's chosen when the body is sent.
     const message =
       typeof params.vi === 'string' && typeof params.en === 'string'
         ? { vi: params.vi, en: params.en }
-        : missing
-          ? {
-              vi: `Thiếu trường bắt buộc: ${field ?? ''}`.trim(),
-              en: `Missing required field: ${field ?? ''}`.trim(),
-            }
-          : {
-              vi: `Giá trị không hợp lệ${field ? ` ở trường ${field}` : ''}: ${first?.message ?? ''}`,
-              en: `Invalid value${field ? ` for ${field}` : ''}: ${first?.message ?? ''}`,
-            };
+        : validationMessage(first && { ...params, code: first.keyword, message: first.message }, field);
     // A schema's refinement may name a core rule's code (`params.code`); anything else is the schema's own finding.
     const code = isRuleCode(params.code) ? params.code : 'validation_failed';
     return send(reply, request, AppError.rule({ code, field, message }));

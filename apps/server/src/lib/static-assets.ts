@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from './errors.js';
 
 /**
@@ -42,10 +42,26 @@ export function prerenderedPages(webDist: string): Map<string, string> {
   return pages;
 }
 
+/** Whether a request's path is the API's: never a file or a page of the web app. */
+const isApiPath = (url: string) => url.startsWith('/api');
+
+/** The file server's `onRequest` hook: an /api path is not found (JSON, from the catalogue). */
+function refuseApiPaths(request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void): void {
+  done(isApiPath(request.url) ? new AppError('route_not_found') : undefined);
+}
+
 /** Registers the web app on `app`: static files, compressed twins, page fallbacks and the API's JSON 404. */
 export async function registerWebApp(app: FastifyInstance, webDist: string): Promise<void> {
   const pages = prerenderedPages(webDist);
   const shell = existsSync(path.join(webDist, 'app.html')) ? 'app.html' : 'index.html';
+  // An /api path that no API route took (an unknown endpoint, a path with an empty segment such as
+  // /api/people//x) is the API's JSON 404 before the file server looks at it: @fastify/static
+  // answers some paths itself (403 for a name too long for the file system, or a non-canonical path).
+  app.addHook('onRoute', (route) => {
+    if (route.url !== '/*') return;
+    const own = route.onRequest ? [route.onRequest].flat() : [];
+    route.onRequest = [refuseApiPaths, ...own] as typeof route.onRequest;
+  });
   await app.register(fastifyStatic, {
     root: webDist,
     wildcard: true,
@@ -60,8 +76,7 @@ export async function registerWebApp(app: FastifyInstance, webDist: string): Pro
   });
   app.setNotFoundHandler((request, reply) => {
     const url = request.url.split('?')[0] ?? '/';
-    const isPage =
-      (request.method === 'GET' || request.method === 'HEAD') && !url.startsWith('/api') && !path.extname(url);
+    const isPage = (request.method === 'GET' || request.method === 'HEAD') && !isApiPath(url) && !path.extname(url);
     if (!isPage) throw new AppError('route_not_found');
     const route = url.length > 1 && url.endsWith('/') ? url.slice(0, -1) : url;
     return reply.sendFile(pages.get(route) ?? shell);

@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
+import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import ExcelJS from './exceljs.js';
 import { bufferFile, chunkedFile, firstSheetRows, type RandomAccessFile, XlsxFileError } from './xlsx-rows.js';
+import { XLSX_PART_LIMITS, type XmlPartLimits } from './xml-part-guard.js';
 
 /** A workbook as exceljs writes it: the sheets before the shared strings, the workbook part last in the ZIP. */
 async function workbook(build: (wb: ExcelJS.Workbook) => void): Promise<Buffer> {
@@ -10,9 +12,12 @@ async function workbook(build: (wb: ExcelJS.Workbook) => void): Promise<Buffer> 
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-async function rowsOf(file: RandomAccessFile): Promise<{ number: number; values: unknown[] }[]> {
+async function rowsOf(
+  file: RandomAccessFile,
+  limits?: XmlPartLimits,
+): Promise<{ number: number; values: unknown[] }[]> {
   const out = [];
-  for await (const row of firstSheetRows(file)) {
+  for await (const row of firstSheetRows(file, limits)) {
     out.push({ number: row.number, values: Array.isArray(row.values) ? row.values.slice(1) : [] });
   }
   return out;
@@ -99,7 +104,7 @@ describe('the rows of an XLSX file’s first sheet', () => {
     const zip = new JSZip();
     zip.file('word/document.xml', '<w:document/>');
     await expect(rowsOf(bufferFile(await zip.generateAsync({ type: 'nodebuffer' })))).rejects.toThrow(
-      new XlsxFileError('the workbook has no sheet'),
+      new XlsxFileError('xlsx_no_sheet', 'the workbook has no sheet'),
     );
     for (const broken of [
       Buffer.from('hello, this is not a spreadsheet'),
@@ -109,5 +114,278 @@ describe('the rows of an XLSX file’s first sheet', () => {
     ]) {
       await expect(rowsOf(bufferFile(broken))).rejects.toBeInstanceOf(XlsxFileError);
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Files that inflate to more than a reader should hold
+// ---------------------------------------------------------------------------------------------
+
+/** A part's content: text, or a text repeated (written in blocks, never held whole). */
+type Piece = string | { readonly repeat: string; readonly times: number };
+
+/**
+ * A ZIP of DEFLATE entries, each compressed as a stream: a part of hundreds of megabytes is never
+ * held in memory, only its compressed bytes (as an upload would be).
+ */
+async function zipOf(entries: Readonly<Record<string, readonly Piece[]>>): Promise<Buffer> {
+  const locals: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const [name, pieces] of Object.entries(entries)) {
+    const deflate = zlib.createDeflateRaw({ level: 9 });
+    const out: Buffer[] = [];
+    deflate.on('data', (c: Buffer) => out.push(c));
+    const ended = new Promise((resolve) => deflate.on('end', resolve));
+    let crc = 0;
+    let size = 0;
+    const write = async (bytes: Buffer) => {
+      crc = zlib.crc32(bytes, crc);
+      size += bytes.length;
+      if (!deflate.write(bytes)) await new Promise((resolve) => deflate.once('drain', resolve));
+    };
+    for (const piece of pieces) {
+      if (typeof piece === 'string') {
+        await write(Buffer.from(piece));
+        continue;
+      }
+      // Blocks of about 1 MB of the repeated text, then the rest.
+      const perBlock = Math.max(1, Math.floor(2 ** 20 / Buffer.byteLength(piece.repeat)));
+      const block = Buffer.from(piece.repeat.repeat(Math.min(perBlock, piece.times)));
+      let left = piece.times;
+      for (; left >= perBlock; left -= perBlock) await write(block);
+      if (left > 0) await write(Buffer.from(piece.repeat.repeat(left)));
+    }
+    deflate.end();
+    await ended;
+    const data = Buffer.concat(out);
+    const nameBytes = Buffer.from(name);
+    const header = (signature: number, centralHeader: boolean) => {
+      const h = Buffer.alloc(centralHeader ? 46 : 30);
+      let at = h.writeUInt32LE(signature, 0);
+      if (centralHeader) at = h.writeUInt16LE(20, at); // made by
+      at = h.writeUInt16LE(20, at); // version needed
+      at = h.writeUInt16LE(0, at); // flags
+      at = h.writeUInt16LE(8, at); // DEFLATE
+      at = h.writeUInt32LE(0, at); // time and date
+      at = h.writeUInt32LE(crc >>> 0, at);
+      at = h.writeUInt32LE(data.length, at);
+      at = h.writeUInt32LE(size, at);
+      at = h.writeUInt16LE(nameBytes.length, at);
+      if (centralHeader) h.writeUInt32LE(offset, 42); // the local header's offset (comment, disk, attributes 0)
+      return h;
+    };
+    const local = Buffer.concat([header(0x04034b50, false), nameBytes, data]);
+    central.push(header(0x02014b50, true), nameBytes);
+    locals.push(local);
+    offset += local.length;
+  }
+  const directory = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(entries).length, 8);
+  end.writeUInt16LE(Object.keys(entries).length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+
+/** A workbook of one sheet, written by hand as some tools do (inline strings, no styles), its parts given as pieces. */
+function handMade(sheetData: readonly Piece[], more: Readonly<Record<string, readonly Piece[]>> = {}) {
+  return zipOf({
+    '[Content_Types].xml': [
+      '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+    ],
+    'xl/workbook.xml': [
+      `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sổ tiêm" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    ],
+    'xl/_rels/workbook.xml.rels': [
+      '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+    ],
+    ...more,
+    'xl/worksheets/sheet1.xml': [
+      `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${MAIN}"><sheetData>`,
+      ...sheetData,
+      '</sheetData></worksheet>',
+    ],
+  });
+}
+
+const headerRow =
+  '<row r="1"><c r="A1" t="inlineStr"><is><t>Họ và tên</t></is></c><c r="B1" t="inlineStr"><is><t>Ngày sinh</t></is></c></row>';
+const inline = (ref: string, text: Piece): Piece[] => [`<c r="${ref}" t="inlineStr"><is><t>`, text, '</t></is></c>'];
+
+/** The largest resident memory seen while `read` runs (sampled every 2 ms: the reads await between chunks), above the memory before it. */
+async function measured(read: () => Promise<unknown>): Promise<{ rssGrowthMb: number; ms: number }> {
+  const before = process.memoryUsage.rss();
+  let peak = before;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 2);
+  const started = performance.now();
+  try {
+    await read();
+  } finally {
+    clearInterval(timer);
+  }
+  peak = Math.max(peak, process.memoryUsage.rss());
+  return { rssGrowthMb: (peak - before) / 2 ** 20, ms: performance.now() - started };
+}
+
+describe('a file that inflates to more than a reader should hold fails as the file’s fault, its memory bounded', () => {
+  it('a cell of 20 million to 150 million characters (shared or inline) or 100 MB of spaces: refused in moments, memory as for an ordinary file of the same size', async () => {
+    const huge = (times: number): Piece => ({ repeat: 'A', times });
+    const bombs = {
+      'a shared string of 20 million characters': await handMade(
+        [headerRow, '<row r="2"><c r="A2" t="s"><v>0</v></c></row>'],
+        { 'xl/sharedStrings.xml': [`<sst xmlns="${MAIN}"><si><t>`, huge(20_000_000), '</t></si></sst>'] },
+      ),
+      'an inline cell of 150 million characters': await handMade([
+        headerRow,
+        '<row r="2">',
+        ...inline('A2', huge(150_000_000)),
+        '</row>',
+      ]),
+      'a sheet with 100 MB of spaces between two rows': await handMade([
+        headerRow,
+        { repeat: ' ', times: 100_000_000 },
+        '<row r="2">',
+        ...inline('A2', 'Trần Văn An'),
+        '</row>',
+      ]),
+    };
+    // An ordinary file of the same compressed size as the largest bomb: thousands of clerk's rows.
+    const largest = Math.max(...Object.values(bombs).map((b) => b.length));
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Sổ tiêm');
+    ws.addRow(['Họ và tên', 'Ngày sinh', 'Số CCCD/CMND', 'Số lô']);
+    let ordinary = Buffer.alloc(0);
+    for (let i = 0; ordinary.length < largest; i++) {
+      ws.addRow([
+        `Nguyễn Thị Ngọc Điệp ${i}`,
+        new Date(Date.UTC(1960, 0, 1 + (i % 20_000))),
+        `0870${85_000_000 + i}`,
+        `LOT${i}`,
+      ]);
+      if (i % 2000 === 1999) ordinary = Buffer.from(await wb.xlsx.writeBuffer());
+    }
+
+    let rows = 0;
+    const baseline = await measured(async () => {
+      for await (const _ of firstSheetRows(bufferFile(ordinary))) rows++;
+    });
+    expect(rows).toBeGreaterThan(1000);
+    const report = [
+      `an ordinary file of ${ordinary.length} bytes, ${rows} rows: +${baseline.rssGrowthMb.toFixed(1)} MB, ${baseline.ms.toFixed(0)} ms`,
+    ];
+    for (const [what, bytes] of Object.entries(bombs)) {
+      const m = await measured(() =>
+        expect(rowsOf(bufferFile(bytes))).rejects.toMatchObject({
+          name: 'XlsxFileError',
+          fault: 'xlsx_cell_too_long',
+          max: XLSX_PART_LIMITS.tokenChars,
+          message: expect.stringContaining(`longer than ${XLSX_PART_LIMITS.tokenChars} characters`),
+        }),
+      );
+      report.push(`${what} (${bytes.length} bytes): +${m.rssGrowthMb.toFixed(1)} MB, ${m.ms.toFixed(0)} ms`);
+      // Unguarded, these took 0.4–1 GB (the probe's server: 616 MB → 1.04 GB, and 1.15 GB).
+      expect(m.rssGrowthMb).toBeLessThanOrEqual(baseline.rssGrowthMb + 32);
+      expect(m.ms).toBeLessThan(Math.max(3000, 2 * baseline.ms));
+    }
+    console.info(report.join('\n'));
+  });
+
+  it('names the part and the limit: a shared string beyond it is refused, one at Excel’s own limit read', async () => {
+    const at = (n: number) =>
+      handMade([headerRow, '<row r="2"><c r="A2" t="s"><v>0</v></c></row>'], {
+        'xl/sharedStrings.xml': [`<sst xmlns="${MAIN}"><si><t>`, { repeat: 'ữ', times: n }, '</t></si></sst>'],
+      });
+    // Excel's largest cell, of three-byte letters: read whole.
+    const rows = await rowsOf(bufferFile(await at(32_767)));
+    expect(rows[1]!.values[0]).toBe('ữ'.repeat(32_767));
+    await expect(rowsOf(bufferFile(await at(XLSX_PART_LIMITS.tokenChars)))).rejects.toThrow(
+      new XlsxFileError(
+        'xlsx_cell_too_long',
+        `xl/sharedStrings.xml has a cell or other text longer than ${XLSX_PART_LIMITS.tokenChars} characters (Excel holds at most 32767 in a cell)`,
+        XLSX_PART_LIMITS.tokenChars,
+      ),
+    );
+  });
+
+  const small: XmlPartLimits = {
+    tokenChars: 1000,
+    rowChars: 10_000,
+    sheetOutsideRowsChars: 20_000,
+    sharedStringsChars: 20_000,
+    otherPartChars: 20_000,
+    otherPartTags: 500,
+  };
+  /** A row of `cells` cells (at most 26: columns A–Z) of `chars` characters each. */
+  const row = (r: number, cells: number, chars: number) => [
+    `<row r="${r}">`,
+    ...Array.from({ length: cells }, (_, i) => inline(`${String.fromCharCode(65 + i)}${r}`, 'x'.repeat(chars))).flat(),
+    '</row>',
+  ];
+
+  it.each([
+    [
+      'a row longer than the row’s limit',
+      [headerRow, ...row(2, 26, 400)],
+      {},
+      'a row of the sheet is longer than 10000 characters',
+    ],
+    [
+      'many columns described before the rows',
+      [{ repeat: '<col min="1" max="1" width="9"/>', times: 1000 }, headerRow],
+      {},
+      'the sheet holds more than 20000 characters outside its rows',
+    ],
+    [
+      'shared strings longer than their limit, each short',
+      [headerRow],
+      {
+        'xl/sharedStrings.xml': [
+          `<sst xmlns="${MAIN}">`,
+          { repeat: '<si><t>Nguyễn Văn An</t></si>', times: 1000 },
+          '</sst>',
+        ],
+      },
+      'xl/sharedStrings.xml is longer than 20000 characters',
+    ],
+    [
+      'styles of more tags than their limit',
+      [headerRow],
+      {
+        'xl/styles.xml': [
+          `<styleSheet xmlns="${MAIN}"><cellXfs>`,
+          { repeat: '<xf/>', times: 501 },
+          '</cellXfs></styleSheet>',
+        ],
+      },
+      'xl/styles.xml has more than 500 tags',
+    ],
+  ] as const)('%s: refused with its reason', async (_, sheetData, more, message) => {
+    // A row too long, a part too large (the clerk is told to split the file), or too many tags (damaged).
+    const fault = message.startsWith('a row of the sheet')
+      ? 'xlsx_row_too_long'
+      : message.endsWith(' tags')
+        ? 'xlsx_damaged'
+        : 'xlsx_too_large';
+    await expect(rowsOf(bufferFile(await handMade(sheetData, more)), small)).rejects.toMatchObject({
+      name: 'XlsxFileError',
+      fault,
+      message,
+    });
+  });
+
+  it('rows just within the limits are read, whatever their number: the row’s count starts again at each row', async () => {
+    const rows = await rowsOf(
+      bufferFile(await handMade([headerRow, ...Array.from({ length: 50 }, (_, i) => row(i + 2, 24, 350)).flat()])),
+      small,
+    );
+    expect(rows).toHaveLength(51);
+    expect(rows[50]).toEqual({ number: 51, values: Array(24).fill('x'.repeat(350)) });
   });
 });

@@ -12,10 +12,22 @@
  * it is read — each from its own offset (unzipper's `Open.custom`), with exceljs's own readers of
  * each part (`WorkbookReader`'s `_parse…` methods and its `WorksheetReader`). No walk, no temporary
  * copy; memory holds the shared strings (as exceljs's reader does) and a chunk of the sheet.
+ *
+ * Every part's XML goes through an {@link XmlPartGuard} on its way from the inflater to exceljs: a
+ * cell (or any text, tag or comment) longer than 200,000 characters, a row of the sheet longer than
+ * 1,000,000, a part kept whole that is larger than a workbook ever needs, fails the file with an
+ * XlsxFileError before the parser has buffered it — however far the ZIP inflates.
  */
 import { createRequire } from 'node:module';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import ExcelJS from './exceljs.js';
+import {
+  XLSX_PART_LIMITS,
+  XmlPartGuard,
+  type XmlPartKind,
+  type XmlPartLimits,
+  type XmlPartOverflow,
+} from './xml-part-guard.js';
 
 const fromExceljs = createRequire(createRequire(import.meta.url).resolve('exceljs'));
 
@@ -82,23 +94,75 @@ export interface SheetRow {
   readonly values: unknown;
 }
 
-/** Thrown for a ZIP that is not a workbook (no sheet): the file's fault. */
+/**
+ * Thrown for a file that is not a workbook this reader takes — not a whole ZIP, no sheet, a part over
+ * the reader's limits ({@link XLSX_PART_LIMITS}): the file's fault.
+ */
 export class XlsxFileError extends Error {
   override readonly name = 'XlsxFileError';
+  constructor(
+    /** What the clerk is told (core's IMPORT_FILE_FAULTS). */
+    readonly fault:
+      | 'xlsx_not_zip'
+      | 'xlsx_no_sheet'
+      | 'xlsx_cell_too_long'
+      | 'xlsx_row_too_long'
+      | 'xlsx_too_large'
+      | 'xlsx_damaged',
+    message: string,
+    /** The limit passed, in characters: of a cell's text, of a row, of a part. */
+    readonly max?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The reader's error for a part over one of its limits ({@link XmlPartGuard}). */
+function overflowError({ limit, max, part }: XmlPartOverflow): XlsxFileError {
+  switch (limit) {
+    case 'tokenChars':
+      return new XlsxFileError(
+        'xlsx_cell_too_long',
+        `${part} has a cell or other text longer than ${max} characters (Excel holds at most 32767 in a cell)`,
+        max,
+      );
+    case 'rowChars':
+      return new XlsxFileError('xlsx_row_too_long', `a row of the sheet is longer than ${max} characters`, max);
+    case 'sheetOutsideRowsChars':
+      return new XlsxFileError('xlsx_too_large', `the sheet holds more than ${max} characters outside its rows`, max);
+    case 'sharedStringsChars':
+    case 'otherPartChars':
+      return new XlsxFileError('xlsx_too_large', `${part} is longer than ${max} characters`, max);
+    case 'otherPartTags':
+      return new XlsxFileError('xlsx_damaged', `${part} has more than ${max} tags`);
+  }
+}
+
+/** A part's inflated XML, through a guard of `limits`: destroying it stops the inflater too. */
+function guardedPart(entry: ZipEntry, kind: XmlPartKind, limits: XmlPartLimits): Readable {
+  // The error reaches the reader through the guard's own stream; pipeline's callback has nothing to add.
+  return pipeline(entry.stream(), new XmlPartGuard(entry.path, kind, limits, overflowError), () => {});
 }
 
 /**
  * The first sheet's rows — the first tab as the workbook lists them — in order, each as exceljs's
  * streaming reader gives it (dates of date-formatted cells as Date, shared and rich text, formulas
- * with their results).
+ * with their results). A part over `limits` (tests give smaller ones) fails the read with an
+ * XlsxFileError.
  */
-export async function* firstSheetRows(file: RandomAccessFile): AsyncGenerator<SheetRow> {
+export async function* firstSheetRows(
+  file: RandomAccessFile,
+  limits: XmlPartLimits = XLSX_PART_LIMITS,
+): AsyncGenerator<SheetRow> {
   const directory = await unzipper.Open.custom({
     size: async () => file.size,
     stream: (offset) => Readable.from(file.from(offset), { objectMode: false }),
   }).catch((err: unknown) => {
     // unzipper's words for a file cut short or not a ZIP at all (FILE_ENDED, a bad signature).
-    throw new XlsxFileError(`not a whole XLSX (ZIP) file: ${err instanceof Error ? err.message : String(err)}`);
+    throw new XlsxFileError(
+      'xlsx_not_zip',
+      `not a whole XLSX (ZIP) file: ${err instanceof Error ? err.message : String(err)}`,
+    );
   });
   const entry = (path: string) => directory.files.find((f) => f.path === path);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([]), {
@@ -109,13 +173,13 @@ export async function* firstSheetRows(file: RandomAccessFile): AsyncGenerator<Sh
     entries: 'ignore',
   }) as unknown as PartsReader;
   const rels = entry('xl/_rels/workbook.xml.rels');
-  if (rels) await reader._parseRels(rels.stream());
+  if (rels) await reader._parseRels(guardedPart(rels, 'other', limits));
   const workbook = entry('xl/workbook.xml');
-  if (workbook) await reader._parseWorkbook(workbook.stream());
+  if (workbook) await reader._parseWorkbook(guardedPart(workbook, 'other', limits));
   const strings = entry('xl/sharedStrings.xml');
-  if (strings) for await (const _ of reader._parseSharedStrings(strings.stream()));
+  if (strings) for await (const _ of reader._parseSharedStrings(guardedPart(strings, 'sharedStrings', limits)));
   const styles = entry('xl/styles.xml');
-  if (styles) await reader._parseStyles(styles.stream());
+  if (styles) await reader._parseStyles(guardedPart(styles, 'other', limits));
 
   const sheets = directory.files
     .map((f) => /^xl\/worksheets\/sheet(\d+)\.xml$/.exec(f.path))
@@ -125,8 +189,8 @@ export async function* firstSheetRows(file: RandomAccessFile): AsyncGenerator<Sh
   const firstRel = reader.model?.sheets?.[0]?.rId;
   const target = reader.workbookRels?.find((r) => r.Id === firstRel)?.Target.replace(/^\/?(xl\/)?/, '');
   const sheet = sheets.find((m) => m[0] === `xl/${target}`) ?? sheets[0];
-  if (!sheet) throw new XlsxFileError('the workbook has no sheet');
-  const stream = entry(sheet[0])!.stream();
+  if (!sheet) throw new XlsxFileError('xlsx_no_sheet', 'the workbook has no sheet');
+  const stream = guardedPart(entry(sheet[0])!, 'sheet', limits);
   try {
     for (const event of reader._parseWorksheet(stream, sheet[1]!)) {
       if (event.eventType !== 'worksheet') continue;

@@ -23,12 +23,29 @@ export const IMPORT_ERRORS = {
     vi: 'Tệp quá lớn: tối đa {maxMegabytes} MB. Hãy chia thành nhiều tệp nhỏ hơn.',
     en: 'The file is too large: at most {maxMegabytes} MB. Split it into smaller files.',
   },
+  /** An old Excel .xls (or another Office 97–2003 file): the OLE2 compound file signature. */
   import_file_type_unsupported: {
     status: 415,
-    vi: 'Chỉ nhận tệp CSV (UTF-8) hoặc Excel .xlsx; tệp .xls cũ cần được lưu lại dưới dạng .xlsx.',
-    en: 'Only CSV (UTF-8) or Excel .xlsx files are taken; save an old .xls file as .xlsx first.',
+    vi: 'Tệp này là tệp Excel .xls cũ (Excel 97–2003); chỉ nhận tệp CSV (UTF-8) hoặc Excel .xlsx. Hãy mở tệp trong Excel và lưu lại dưới dạng .xlsx.',
+    en: 'This is an old Excel .xls file (Excel 97–2003); only CSV (UTF-8) or Excel .xlsx files are taken. Open it in Excel and save it as .xlsx.',
   },
-  /** `reason`: what could not be read, in English (the reader's words). */
+  /** `line`: the file's line (1 = the first) holding its first NUL byte. */
+  import_file_binary: {
+    status: 415,
+    vi: 'Tệp không phải văn bản CSV UTF-8 cũng không phải tệp Excel .xlsx: có byte NUL (mã 0) ở dòng {line}, dấu hiệu của tệp nhị phân hoặc tệp bị hỏng. Hãy kiểm tra lại tệp, hoặc lưu lại từ Excel dưới dạng "CSV UTF-8" hay .xlsx.',
+    en: 'The file is neither CSV text in UTF-8 nor an Excel .xlsx file: it has a NUL byte (code 0) on line {line}, the sign of a binary or damaged file. Check the file, or save it again from Excel as "CSV UTF-8" or .xlsx.',
+  },
+  import_file_multiple: {
+    status: 400,
+    vi: 'Mỗi lần tải lên chỉ nhận đúng một tệp (trường "file"); hãy tải lên từng tệp một.',
+    en: 'An upload takes exactly one file (the "file" field); upload the files one at a time.',
+  },
+  import_fields_too_many: {
+    status: 400,
+    vi: 'Biểu mẫu tải lên có quá nhiều trường: chỉ nhận "file", "facilityId" và "dryRun".',
+    en: 'The upload has too many fields: only "file", "facilityId" and "dryRun" are taken.',
+  },
+  /** `reason`: what could not be read (imports/reasons.ts, IMPORT_FILE_FAULTS), in the message's language. */
   import_file_unreadable: {
     status: 400,
     vi: 'Không đọc được tệp (cần CSV UTF-8 hoặc XLSX): {reason}',

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NAME_MAX_LENGTH, nameSearchKey, normalizeName, splitVietnameseName } from './name.js';
+import { NAME_MAX_LENGTH, NAME_MAX_TYPED_LENGTH, nameSearchKey, normalizeName, splitVietnameseName } from './name.js';
 import type { RuleResult } from './result.js';
 
 function codeOf<T>(r: RuleResult<T>): string {
@@ -152,6 +152,46 @@ describe('A citizen types their name on the registration form', () => {
     );
   });
 
+  /**
+   * A long text as a spreadsheet reader gives it: a two-byte string (the cell's neighbours had
+   * accents), on which V8's regular expressions overflowed their stack for a run of millions.
+   */
+  const twoByte = (text: string) => `ễ${text}`.slice(1);
+  const MB20 = 20 * 2 ** 20;
+
+  it.each([
+    ['letters', twoByte('A'.repeat(MB20))],
+    ['letters and spaces', twoByte('An '.repeat(MB20 / 3))],
+    ['spaces between two letters', twoByte(`A${' '.repeat(MB20)}B`)],
+    ['accents typed apart', twoByte('e\u0302\u0323'.repeat(MB20 / 3))],
+    ['hyphens', twoByte('-'.repeat(MB20))],
+  ])(
+    'a cell of 20 MB of %s is refused as too long at once, not a crash (the import failed with "Maximum call stack size exceeded")',
+    (_, typed) => {
+      const started = performance.now();
+      const r = normalizeName(typed);
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(codeOf(r)).toBe('name_too_long');
+      if (!r.ok) {
+        // The length as typed, trimmed, in code points.
+        const length = [...typed.trim()].length;
+        expect(r.error.message).toEqual({
+          vi: `Họ và tên dài tối đa ${NAME_MAX_LENGTH} ký tự (đã nhập ${length}).`,
+          en: `A name has at most ${NAME_MAX_LENGTH} characters (got ${length}).`,
+        });
+      }
+    },
+  );
+
+  it('a name is read whole up to its typed limit, its spaces and accents however typed', () => {
+    const name = `${'ệ'.repeat(50)} ${'ễ'.repeat(49)}`.normalize('NFD');
+    const spaced = `${' '.repeat(200)}${name.replace(' ', ' '.repeat(NAME_MAX_TYPED_LENGTH - name.length + 1))}\t`;
+    expect(spaced.trim().length).toBe(NAME_MAX_TYPED_LENGTH);
+    expect(normalizeName(spaced)).toEqual({ ok: true, value: `Ệ${'ệ'.repeat(49)} Ễ${'ễ'.repeat(48)}` });
+    // One more space, and the text is refused before it is read.
+    expect(codeOf(normalizeName(spaced.trim().replace(' ', '  ')))).toBe('name_too_long');
+  });
+
   it('always answers on the fullName field, whatever is typed (property)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme' }), (typed) => {
@@ -177,6 +217,15 @@ describe('Staff search people by name without typing accents', () => {
     ['Иван', 'иван'],
   ])('"%s" is found by "%s"', (name, key) => {
     expect(nameSearchKey(name)).toBe(key);
+  });
+
+  it('the key of a text of millions of spaces, hyphens or accents is made, not a crash', () => {
+    const twoByte = (text: string) => `ễ${text}`.slice(1);
+    expect(nameSearchKey(twoByte(`Nguyễn${' '.repeat(20_000_000)}An`))).toBe('nguyen an');
+    expect(nameSearchKey(twoByte(`Lê${'-'.repeat(20_000_000)}Lợi`))).toBe('le loi');
+    // Marks after a Latin letter go (32 of them: no letter has more); others stay.
+    expect(nameSearchKey(twoByte(`a${'\u0301'.repeat(20_000_000)}`))).toBe(`á${'\u0301'.repeat(20_000_000 - 33)}`);
+    expect(nameSearchKey(`a${'\u0301'.repeat(32)}`)).toBe('a');
   });
 
   it('the key of a name is the same whether its accents are composed or not (property)', () => {

@@ -15,6 +15,15 @@ export const NAME_FIELD = 'fullName';
 /** The longest accepted name, in Unicode code points after normalisation. */
 export const NAME_MAX_LENGTH = 100;
 
+/**
+ * The longest text taken for a name as typed, trimmed (UTF-16 code units): ten times
+ * NAME_MAX_LENGTH, room enough for a longest name with its accents typed apart (NFD, up to four
+ * code points a letter) and its words several spaces apart. A longer text is refused as too long
+ * before it is normalised — a spreadsheet cell of 20 million characters took seconds and hundreds
+ * of megabytes to normalise, and overflowed the regular expressions' stack.
+ */
+export const NAME_MAX_TYPED_LENGTH = NAME_MAX_LENGTH * 10;
+
 /** A Vietnamese-order name split into family name (họ) and given names (tên đệm và tên). */
 export interface NameParts {
   /** The first word, e.g. `Nguyễn`; empty for a one-word name. */
@@ -23,10 +32,16 @@ export interface NameParts {
   givenNames: string;
 }
 
-const WHITESPACE_RE = /\s+/gu;
+// The regular expressions here repeat no class under the `u` flag: V8 runs such a repetition
+// (`[…]*`, `\s+` with `u`) with a backtracking stack that grows with the run it matches, and a run
+// of millions of characters of a two-byte string overflowed it ("Maximum call stack size
+// exceeded", a spreadsheet cell of 20 million). `\s` is the same set with or without `u`: no
+// whitespace lies outside the BMP.
+const WHITESPACE_RE = /\s+/g;
 const APOSTROPHES = "'\u2019";
 const WORD_STARTERS = ` -.${APOSTROPHES}`;
-const ALLOWED_RE = /^[\p{L}\p{M} '\u2019\-.]*$/u;
+/** A character a name cannot have: searched for, instead of matching the whole name against the allowed ones. */
+const NOT_ALLOWED_RE = /[^\p{L}\p{M} '\u2019\-.]/u;
 const DIGIT_RE = /\p{Nd}/u;
 
 /** NFC, every run of whitespace (including no-break and ideographic spaces) as one space, trimmed. */
@@ -82,10 +97,13 @@ function capitaliseWord(word: string): string {
 /**
  * Normalises a person's name for storage: NFC, whitespace collapsed and trimmed, each word
  * capitalised with the rest lower-case. Rejects an empty name, one longer than 100 characters,
- * digits, symbols other than space, apostrophe, hyphen and dot, and a name with no letter.
+ * digits, symbols other than space, apostrophe, hyphen and dot, and a name with no letter. A text
+ * longer than NAME_MAX_TYPED_LENGTH is refused as too long at once, its length counted as typed.
  */
 export function normalizeName(raw: string): RuleResult<string> {
-  const s = tidy(raw);
+  const typed = raw.trim();
+  if (typed.length > NAME_MAX_TYPED_LENGTH) return tooLong(codePoints(typed));
+  const s = tidy(typed);
   if (s === '') {
     return fail('name_required', NAME_FIELD, 'Vui lòng nhập họ và tên.', 'Please enter the full name.');
   }
@@ -97,7 +115,7 @@ export function normalizeName(raw: string): RuleResult<string> {
       'A name cannot contain digits.',
     );
   }
-  if (!ALLOWED_RE.test(s)) {
+  if (NOT_ALLOWED_RE.test(s)) {
     return fail(
       'name_invalid_characters',
       NAME_FIELD,
@@ -109,19 +127,39 @@ export function normalizeName(raw: string): RuleResult<string> {
     return fail('name_no_letters', NAME_FIELD, 'Họ và tên phải có chữ cái.', 'A name must contain letters.');
   }
   const name = capitalise(s);
-  const length = [...name].length;
-  if (length > NAME_MAX_LENGTH) {
-    return fail(
-      'name_too_long',
-      NAME_FIELD,
-      `Họ và tên dài tối đa ${NAME_MAX_LENGTH} ký tự (đã nhập ${length}).`,
-      `A name has at most ${NAME_MAX_LENGTH} characters (got ${length}).`,
-    );
-  }
-  return ok(name);
+  const length = codePoints(name);
+  return length > NAME_MAX_LENGTH ? tooLong(length) : ok(name);
 }
 
-const LATIN_MARKS_RE = /(?<=\p{Script=Latin})\p{M}+/gu;
+function tooLong(length: number): RuleResult<string> {
+  return fail(
+    'name_too_long',
+    NAME_FIELD,
+    `Họ và tên dài tối đa ${NAME_MAX_LENGTH} ký tự (đã nhập ${length}).`,
+    `A name has at most ${NAME_MAX_LENGTH} characters (got ${length}).`,
+  );
+}
+
+/** The code points of a text, counted without making an array of them. */
+function codePoints(s: string): number {
+  let n = s.length;
+  // A low surrogate after a high one is the second half of one code point.
+  for (let i = 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff) {
+      const before = s.charCodeAt(i - 1);
+      if (before >= 0xd800 && before <= 0xdbff) n--;
+    }
+  }
+  return n;
+}
+
+/**
+ * The combining marks after a Latin letter, at most 32 of them: a bounded repetition cannot
+ * overflow the stack on a run of millions of marks (see WHITESPACE_RE); marks beyond the 32nd of
+ * a run, which no letter has, are kept.
+ */
+const LATIN_MARKS_RE = /(?<=\p{Script=Latin})\p{M}{1,32}/gu;
 
 /**
  * The key names are searched by: lower case, Vietnamese (and other Latin) diacritics removed,
@@ -136,7 +174,7 @@ export function nameSearchKey(name: string): string {
     .replace(/[đĐ]/g, 'd')
     .toLowerCase()
     .replace(/['\u2019]/g, '')
-    .replace(/[\s\-.]+/gu, ' ')
+    .replace(/[\s\-.]+/g, ' ')
     .trim()
     .normalize('NFC');
 }

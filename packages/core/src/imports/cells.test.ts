@@ -5,6 +5,7 @@ import {
   type CellResult,
   cellText,
   excelSerialToIsoDate,
+  IMPORT_MAX_CHOICE_LENGTH,
   isBlankRow,
   isEmptyCell,
   parseDoseKind,
@@ -297,6 +298,44 @@ describe('ID numbers, by core’s CCCD/CMND rules', () => {
   ])('%s is refused: %s', (written, code) => {
     expect(codeOf(parseImportIdNumber(written, man1985))).toBe(code);
   });
+
+  it.each([
+    ['0870860012', 10],
+    ['087 086 0012', 10],
+    ['09908500123', 11],
+  ])(
+    '%s, whose zeros given back make no CCCD (no such province), is refused for its number of digits, as typed',
+    (written, digits) => {
+      expect(parseImportIdNumber(written, man1985)).toEqual({
+        ok: false,
+        code: 'id_number_wrong_length',
+        message: {
+          vi: `Số CCCD/CMND ${written} có ${digits} chữ số: CCCD có 12 chữ số, CMND có 9.`,
+          en: `The CCCD/CMND number ${written} has ${digits} digits: a CCCD has 12 digits, a CMND 9.`,
+        },
+      });
+    },
+  );
+
+  it('the reason the clerk was given for 0870860012 before: the padded number’s province, 000, which they never typed', () => {
+    const r = parseImportIdNumber('0870860012', man1985);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.message.vi).not.toContain('000');
+      expect(r.message.vi).toBe('Số CCCD/CMND 0870860012 có 10 chữ số: CCCD có 12 chữ số, CMND có 9.');
+    }
+  });
+
+  it('a number cell of 10 or 11 digits whose zeros given back do make a CCCD keeps the CCCD’s own reasons', () => {
+    // 87085001234 → 087085001234: a CCCD of Đồng Tháp, a man born in 1985; disagreeing with the row's sex.
+    expect(codeOf(parseImportIdNumber(87085001234, { ...man1985, gender: 'female' }))).toBe('id_number_sex_mismatch');
+    // A number cell of 10 digits that gives no province: its digits, as the cell holds them.
+    expect(parseImportIdNumber(7085001234, man1985)).toMatchObject({
+      ok: false,
+      code: 'id_number_wrong_length',
+      message: { vi: 'Số CCCD/CMND 7085001234 có 10 chữ số: CCCD có 12 chữ số, CMND có 9.' },
+    });
+  });
 });
 
 describe('Units, dose number and kind, vaccine, text cells', () => {
@@ -374,5 +413,56 @@ describe('Units, dose number and kind, vaccine, text cells', () => {
     expect(isBlankRow(['', 'x'])).toBe(false);
     expect(cellText(new Date(Date.UTC(2021, 7, 20)))).toBe('20/08/2021');
     expect(cellText('  An '.normalize('NFD'))).toBe('An');
+  });
+});
+
+describe('A cell of millions of characters (a CSV row may have a million, a forged XLSX cell more)', () => {
+  /** A two-byte string, as a reader gives a cell next to accented ones: V8's regular expressions overflowed on such. */
+  const twoByte = (text: string) => `ễ${text}`.slice(1);
+  const LONG = 20_000_000;
+  const cells = {
+    letters: twoByte('A'.repeat(LONG)),
+    spaces: twoByte(`A${' '.repeat(LONG)}B`),
+    words: twoByte('Nam '.repeat(LONG / 4)),
+    hyphens: twoByte('-'.repeat(LONG)),
+    digits: twoByte(`0${'1'.repeat(LONG)}`),
+  };
+
+  it.each(Object.keys(cells))('of %s, in every column: each refused at once, none a crash', (kind) => {
+    const value = cells[kind as keyof typeof cells];
+    const readers = {
+      date: () => parseImportDate(value),
+      sex: () => parseGender(value),
+      name: () => parseImportName(value),
+      'dose number': () => parseDoseNumber(value),
+      'dose kind': () => parseDoseKind(value),
+      vaccine: () => resolveVaccineCode(value),
+      'lot number': () => parseTextCell(value, 40),
+      'unit code': () => parseUnitCode(value, 5),
+    };
+    for (const [column, read] of Object.entries(readers)) {
+      const started = performance.now();
+      const r = read();
+      // Before: "Maximum call stack size exceeded" (a name, a sex, a dose kind, a vaccine of spaces
+      // or hyphens), minutes for a date of spaces (its trailing time's pattern), seconds elsewhere.
+      expect(performance.now() - started, column).toBeLessThan(1000);
+      if (column === 'vaccine') expect(r).toBeNull();
+      else expect(r, column).toMatchObject({ ok: false });
+    }
+  });
+
+  it('a refused cell is shown by its first 40 characters, the rest unread', () => {
+    const r = parseImportDate(twoByte(`  ${'Ngày '.repeat(LONG / 5)}`));
+    expect(r).toMatchObject({ ok: false, code: 'import_date_invalid' });
+    if (!r.ok) expect(r.message.vi).toContain(`"${'Ngày '.repeat(8).slice(0, 40)}…"`);
+  });
+
+  it('the limit of a choice’s cell is far above any choice, spaces around it not counted', () => {
+    const padded = (s: string) => `${' '.repeat(IMPORT_MAX_CHOICE_LENGTH)}${s}${' '.repeat(IMPORT_MAX_CHOICE_LENGTH)}`;
+    expect(parseGender(padded('Nữ'))).toEqual({ ok: true, value: 'female' });
+    expect(parseImportDate(padded('20/08/2021 0:00:00'))).toEqual({ ok: true, value: '2021-08-20' });
+    expect(parseDoseKind(padded('Mũi nhắc lại'))).toEqual({ ok: true, value: 'booster' });
+    expect(resolveVaccineCode(padded('AstraZeneca'))).toBe('EU/1/21/1529');
+    expect(codeOf(parseGender(`Nữ${' '.repeat(IMPORT_MAX_CHOICE_LENGTH)}x`))).toBe('import_gender_invalid');
   });
 });

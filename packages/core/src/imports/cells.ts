@@ -64,11 +64,35 @@ export function cellText(value: unknown): string {
   return String(value).normalize('NFC').trim();
 }
 
-/** The cell as shown in a message: its text, cut after 40 characters. */
+/** What {@link shown} reads of a long text cell: enough for 40 characters however their accents are typed. */
+const SHOWN_READ = 200;
+
+/** The cell as shown in a message: its text, cut after 40 characters (of a long cell only the start is read). */
 function shown(value: unknown): string {
-  const s = cellText(value);
+  const start = typeof value === 'string' ? value.trimStart() : value;
+  const long = typeof start === 'string' && start.length > SHOWN_READ;
+  const s = cellText(long ? start.slice(0, SHOWN_READ) : start);
   const chars = [...s];
-  return chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : s;
+  return long || chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : s;
+}
+
+/**
+ * The longest text cell read as a date, a sex, a dose number or kind, or looked up as a vaccine
+ * (UTF-16 code units, trimmed): far more than any of them takes (`2021-08-20T07:00:00.000+07:00`,
+ * `Mũi nhắc lại`, `Pfizer-BioNTech Comirnaty`). A longer cell is refused, or names no vaccine,
+ * before its text is normalised and matched: a cell of millions of characters (a CSV row may have
+ * a million) took seconds there, overflowed a regular expression's stack, or took time growing
+ * with the square of a run of spaces (the time after a date).
+ */
+export const IMPORT_MAX_CHOICE_LENGTH = 200;
+
+/** A text cell longer than {@link IMPORT_MAX_CHOICE_LENGTH}. */
+function tooLongForChoice(value: unknown): boolean {
+  return (
+    typeof value === 'string' &&
+    value.length > IMPORT_MAX_CHOICE_LENGTH &&
+    value.trim().length > IMPORT_MAX_CHOICE_LENGTH
+  );
 }
 
 function invalid(
@@ -132,7 +156,7 @@ export function parseImportDate(value: unknown): CellResult<string> {
     return d ? ok(formatIsoDate(d)) : invalid('import_date_invalid', value);
   }
   if (typeof value === 'number') return fromSerial(value, value);
-  if (typeof value !== 'string') return invalid('import_date_invalid', value);
+  if (typeof value !== 'string' || tooLongForChoice(value)) return invalid('import_date_invalid', value);
   const s = value.normalize('NFKC').trim();
   const iso = ISO_DATE_RE.exec(s);
   if (iso) {
@@ -168,6 +192,7 @@ const GENDERS: Readonly<Record<string, 'male' | 'female'>> = {
  */
 export function parseGender(value: unknown): CellResult<'male' | 'female'> {
   if (isEmptyCell(value)) return EMPTY;
+  if (tooLongForChoice(value)) return invalid('import_gender_invalid', value);
   const key = nameSearchKey(cellText(value))
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
@@ -177,7 +202,8 @@ export function parseGender(value: unknown): CellResult<'male' | 'female'> {
 
 /** A full name, normalised by core's name rule (NFC, spacing, capitals): `nguyễn  văn an` → `Nguyễn Văn An`. */
 export function parseImportName(value: unknown): CellResult<string> {
-  const r = normalizeName(cellText(value));
+  // A text as it is: the rule composes and trims it itself, after refusing one far too long.
+  const r = normalizeName(typeof value === 'string' ? value : cellText(value));
   return r.ok ? ok(r.value) : fromRule(r.error);
 }
 
@@ -222,18 +248,34 @@ export interface ImportIdNumber {
  * anything else as a CCCD — cross-checked against `ctx` (date of birth, sex, today), as staff
  * entry does. Excel drops leading zeros: 10 or 11 digits get theirs back as a CCCD (one always
  * begins `0` for a birth registered in Vietnam, `00` for provinces 01–09), and an 8-digit number
- * cell as a CMND; the restored number still has to pass every check (province, century, year, sex). Empty: null (the row is a legacy record without an ID number).
- * Flags of the rule (`foreign_birth_registration`) are kept.
+ * cell as a CMND; the restored number still has to pass every check (province, century, year,
+ * sex). When the zeros given back make no CCCD at all (`0870860012` → `000870860012`, no province
+ * `000`), no zeros were lost: the number was typed with a wrong number of digits, and the reason
+ * says so, naming the number as typed and its digits (`id_number_wrong_length`). Empty: null (the
+ * row is a legacy record without an ID number). Flags of the rule (`foreign_birth_registration`)
+ * are kept.
  */
 export function parseImportIdNumber(value: unknown, ctx: IdCheckContext = {}): CellResult<ImportIdNumber | null> {
   if (isEmptyCell(value)) return ok(null);
   const sci = scientific(value);
   if (sci) return sci;
-  let n = normalizeIdNumber(digitsText(value));
+  const typed = normalizeIdNumber(digitsText(value));
+  let n = typed;
   if (/^\d{10,11}$/.test(n)) n = n.padStart(12, '0');
   else if (typeof value === 'number' && /^\d{8}$/.test(n)) n = `0${n}`;
   const idType = /^\d{9}$/.test(n) ? 'cmnd' : 'cccd';
   const r = validateIdNumber(idType, n, ctx);
+  // Padded, the number fails the CCCD's own structure (its province): not a number cut by Excel.
+  if (!r.ok && n !== typed && r.error.code === 'id_number_province_unknown') {
+    return {
+      ok: false,
+      code: 'id_number_wrong_length',
+      message: {
+        vi: `Số CCCD/CMND ${shown(value)} có ${typed.length} chữ số: CCCD có 12 chữ số, CMND có 9.`,
+        en: `The CCCD/CMND number ${shown(value)} has ${typed.length} digits: a CCCD has 12 digits, a CMND 9.`,
+      },
+    };
+  }
   if (!r.ok) return fromRule(r.error);
   const id: ImportIdNumber = { idType, idNumber: r.value.idNumber };
   return r.flags ? { ok: true, value: id, flags: r.flags } : ok(id);
@@ -267,6 +309,7 @@ export const IMPORT_MAX_DOSE_NUMBER = 9;
 /** The dose number 1–9 (`2`, `"2"`, `Mũi 2`); empty: null (derived from the person's doses). */
 export function parseDoseNumber(value: unknown): CellResult<number | null> {
   if (isEmptyCell(value)) return ok(null);
+  if (tooLongForChoice(value)) return invalid('import_dose_number_invalid', value);
   const s = digitsText(value).replace(/^m[uũ]i\s*/iu, '');
   const n = /^\d+$/.test(s) ? Number(s) : Number.NaN;
   return n >= 1 && n <= IMPORT_MAX_DOSE_NUMBER ? ok(n) : invalid('import_dose_number_invalid', value);
@@ -289,6 +332,7 @@ const KIND_OF_WORD = new Map<string, DoseKind>(
 /** The dose kind: `Cơ bản` / `Bổ sung` / `Nhắc lại` (or `Mũi nhắc lại`, `primary`…); empty: null (derived). */
 export function parseDoseKind(value: unknown): CellResult<DoseKind | null> {
   if (isEmptyCell(value)) return ok(null);
+  if (tooLongForChoice(value)) return invalid('import_dose_kind_invalid', value);
   const key = nameSearchKey(cellText(value))
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim()
@@ -321,6 +365,7 @@ const VACCINE_OF_KEY: ReadonlyMap<string, string> = (() => {
  * null when none.
  */
 export function resolveVaccineCode(value: unknown): string | null {
+  if (tooLongForChoice(value)) return null;
   const s = cellText(value);
   if (s === '') return null;
   return VACCINE_OF_KEY.get(vaccineKey(s)) ?? null;
@@ -333,7 +378,8 @@ export function resolveVaccineCode(value: unknown): string | null {
 export function parseTextCell(value: unknown, max: number): CellResult<string | null> {
   const s = digitsText(value);
   if (s === '') return ok(null);
-  if ([...s].length > max) {
+  // A text of more than twice `max` code units has more than `max` code points: no array made of a long cell.
+  if (s.length > 2 * max || [...s].length > max) {
     return { ok: false, code: 'import_value_too_long', message: catalogueMessage('import_value_too_long', { max }) };
   }
   return ok(s);

@@ -200,6 +200,18 @@ export function importColumn(key: ImportColumnKey): ImportColumn {
   return BY_KEY.get(key)!;
 }
 
+/** Whether `key` names a column (a key read back from storage or the API). */
+export function isImportColumnKey(key: string): key is ImportColumnKey {
+  return BY_KEY.has(key as ImportColumnKey);
+}
+
+/** The column's name inside a sentence ("chưa có ngày sinh", "the date of birth"), in both languages. */
+export function importColumnName(key: ImportColumnKey): { vi: string; en: string } {
+  const c = importColumn(key);
+  const lowerFirst = (s: string) => (/^[A-Z]{2}/.test(s) ? s : s.charAt(0).toLowerCase() + s.slice(1));
+  return { vi: lowerFirst(c.header), en: lowerFirst(c.label) };
+}
+
 /** The template's header row, exactly as the contract writes it (no line end, no BOM). */
 export const TEMPLATE_CSV_HEADER =
   'Họ và tên,Ngày sinh,Giới tính,Số CCCD/CMND,Số điện thoại,Mã tỉnh,Mã vắc xin,Số lô,Ngày tiêm,Mã cơ sở tiêm';

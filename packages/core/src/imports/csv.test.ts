@@ -96,6 +96,21 @@ describe('A clerk uploads a CSV saved by Excel or another system', () => {
     expect(read('a,b\r\n\r\n\n,\r\n""\r\nc,d\r\n\r\n')).toEqual([['a', 'b'], ['', ''], [''], ['c', 'd']]);
   });
 
+  it('numbers each row as a spreadsheet shows the file: blank lines counted, a cell with line ends one row', () => {
+    // Line 1 the header, 2 a row, 3–4 blank, 5 a row, 6 a row whose quoted cell spans two lines of
+    // the text (one row in Excel), 7 a row; CRLF, LF and a lone CR mixed.
+    const text = 'Họ và tên,Ghi chú\r\nAn,a\r\n\r\n\nBình,b\r"Chi","dòng 1\r\ndòng 2"\nDũng,d';
+    const reader = new CsvReader();
+    const rows = [...reader.pushRows(text), ...reader.endRows()];
+    expect(rows.map((r) => [r.number, r.cells[0]])).toEqual([
+      [1, 'Họ và tên'],
+      [2, 'An'],
+      [5, 'Bình'],
+      [6, 'Chi'],
+      [7, 'Dũng'],
+    ]);
+  });
+
   it('gives the last row when the file does not end with a line end, and an empty last cell after a separator', () => {
     expect(read('a,b\nc,')).toEqual([
       ['a', 'b'],
@@ -239,6 +254,32 @@ describe('CSV round trip (property)', () => {
         },
       ),
       { numRuns: 1000 },
+    );
+  });
+
+  it('numbers the rows as a spreadsheet does, blank lines between them, whatever the chunks and line ends', () => {
+    fc.assert(
+      fc.property(
+        tableArb,
+        fc.array(fc.nat({ max: 3 }), { minLength: 12, maxLength: 12 }),
+        fc.constantFrom('\r\n', '\n', '\r'),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (table, blanks, eol, cuts) => {
+          // Each row after some blank lines (none before the first, whose line decides the separator).
+          const lines: string[] = [];
+          const numbers: number[] = [];
+          table.forEach((row, i) => {
+            if (i > 0) for (let b = 0; b < blanks[i]!; b++) lines.push('');
+            lines.push(toCsvLine(row));
+            numbers.push(lines.length);
+          });
+          const reader = new CsvReader();
+          const rows = [...cut(lines.join(eol), cuts).flatMap((c) => reader.pushRows(c)), ...reader.endRows()];
+          expect(rows.map((r) => r.cells)).toEqual(table);
+          expect(rows.map((r) => r.number)).toEqual(numbers);
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 

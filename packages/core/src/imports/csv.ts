@@ -12,7 +12,10 @@
  * - a field in double quotes may hold separators, line ends and `""` for one quote; a quote
  *   inside an unquoted field is an ordinary character, and characters after a closing quote are
  *   kept (`"ab"c` → `abc`), as Excel reads them;
- * - empty lines are skipped (a line of separators only is a row of empty cells, returned);
+ * - empty lines are skipped (a line of separators only is a row of empty cells, returned), but
+ *   counted: each row comes with its number as a spreadsheet opening the file shows it (`pushRows`,
+ *   `endRows`) — 1 for the first line, blank lines counted, a row whose quoted cell holds line ends
+ *   one row;
  * - nothing is trimmed: a cell is given as written.
  *
  * Memory: the reader keeps only the row not yet complete (and, before the separator is known, the
@@ -31,11 +34,19 @@ export interface CsvReaderOptions {
   readonly maxRowChars?: number;
 }
 
+/** A row of cells and its number as a spreadsheet shows it (1 = the file's first line). */
+export interface CsvRow {
+  readonly number: number;
+  readonly cells: string[];
+}
+
 /** Why a CSV text cannot be read: a row too long (`csv_row_too_long`) or a quote never closed (`csv_unterminated_quote`). */
 export class CsvError extends Error {
   constructor(
     readonly code: 'csv_row_too_long' | 'csv_unterminated_quote',
     message: string,
+    /** What the clerk is told (reasons.ts, IMPORT_FILE_FAULTS): the limit, or how the cell starts. */
+    readonly params: { readonly maxRowChars?: number; readonly start?: string } = {},
   ) {
     super(message);
     this.name = 'CsvError';
@@ -75,6 +86,10 @@ export class CsvReader {
   #row: string[] = [];
   #rowChars = 0;
   #ended = false;
+  /** Line ends read outside quotes, the LF of a CRLF not counted: the rows before the current one. */
+  #lineEnds = 0;
+  /** The last character of the text parsed so far (a CR before a chunk's first LF makes a CRLF). */
+  #lastChar = -1;
 
   constructor(options: CsvReaderOptions = {}) {
     this.#sep = options.separator === undefined ? null : options.separator.charCodeAt(0);
@@ -88,6 +103,16 @@ export class CsvReader {
 
   /** Reads a chunk; answers the rows it completed (possibly none). Throws CsvError on a row too long. */
   push(chunk: string): string[][] {
+    return this.pushRows(chunk).map((r) => r.cells);
+  }
+
+  /** Ends the input; answers the last row when the text did not end with a line end. Throws CsvError on an unclosed quote. */
+  end(): string[][] {
+    return this.endRows().map((r) => r.cells);
+  }
+
+  /** As {@link push}, each row with its number. */
+  pushRows(chunk: string): CsvRow[] {
     if (this.#ended) throw new Error('CsvReader: push after end');
     let text = chunk;
     if (!this.#bomChecked) {
@@ -95,7 +120,7 @@ export class CsvReader {
       this.#bomChecked = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
-    const out: string[][] = [];
+    const out: CsvRow[] = [];
     if (this.#sep === null) {
       this.#head += text;
       if (!this.#detect(false)) {
@@ -110,10 +135,10 @@ export class CsvReader {
     return out;
   }
 
-  /** Ends the input; answers the last row when the text did not end with a line end. Throws CsvError on an unclosed quote. */
-  end(): string[][] {
+  /** As {@link end}, the row with its number. */
+  endRows(): CsvRow[] {
     if (this.#ended) return [];
-    const out: string[][] = [];
+    const out: CsvRow[] = [];
     if (this.#sep === null) {
       this.#detect(true);
       const text = this.#head;
@@ -122,11 +147,8 @@ export class CsvReader {
     }
     this.#ended = true;
     if (this.#state === QUOTED) {
-      const start = this.#field.slice(0, 40);
-      throw new CsvError(
-        'csv_unterminated_quote',
-        `a quoted field is never closed (it starts "${start}${this.#field.length > 40 ? '…' : ''}")`,
-      );
+      const start = `${this.#field.slice(0, 40)}${this.#field.length > 40 ? '…' : ''}`;
+      throw new CsvError('csv_unterminated_quote', `a quoted field is never closed (it starts "${start}")`, { start });
     }
     if (this.#state !== FIELD_START || this.#row.length > 0) {
       this.#endField();
@@ -139,6 +161,7 @@ export class CsvReader {
     throw new CsvError(
       'csv_row_too_long',
       `a row is longer than ${this.#maxRowChars} characters (is a quote left open?)`,
+      { maxRowChars: this.#maxRowChars },
     );
   }
 
@@ -193,25 +216,33 @@ export class CsvReader {
     this.#field = '';
   }
 
-  #endRow(out: string[][]): void {
-    out.push(this.#row);
+  #endRow(out: CsvRow[]): void {
+    out.push({ number: this.#lineEnds + 1, cells: this.#row });
     this.#row = [];
     this.#rowChars = 0;
     this.#state = FIELD_START;
   }
 
   /**
-   * A line end (CR or LF) ends the row. A blank line is skipped — which also skips the LF of a
-   * CRLF, wherever the chunk was cut: after the CR the row is empty, so its LF is a blank line.
+   * A line end (CR or LF) at `at` in `s` ends the row. A blank line is skipped — which also skips
+   * the LF of a CRLF, wherever the chunk was cut: after the CR the row is empty, so its LF is a
+   * blank line — and counted, unless it is that LF.
    */
-  #lineEnd(out: string[][]): void {
+  #lineEnd(out: CsvRow[], s: string, at: number): void {
     if (this.#row.length > 0 || this.#state !== FIELD_START) {
       this.#endField();
       this.#endRow(out);
     }
+    const previous = at > 0 ? s.charCodeAt(at - 1) : this.#lastChar;
+    if (!(s.charCodeAt(at) === LF && previous === CR)) this.#lineEnds++;
   }
 
-  #parse(s: string, out: string[][]): void {
+  #parse(s: string, out: CsvRow[]): void {
+    if (s.length) this.#parseText(s, out);
+    if (s.length) this.#lastChar = s.charCodeAt(s.length - 1);
+  }
+
+  #parseText(s: string, out: CsvRow[]): void {
     const sep = this.#sep!;
     const n = s.length;
     let i = 0;
@@ -226,7 +257,7 @@ export class CsvReader {
             this.#endField();
             i++;
           } else if (c === CR || c === LF) {
-            this.#lineEnd(out);
+            this.#lineEnd(out, s, i);
             i++;
           } else {
             this.#state = UNQUOTED;
@@ -249,7 +280,7 @@ export class CsvReader {
             this.#state = FIELD_START;
             i = j + 1;
           } else {
-            this.#lineEnd(out);
+            this.#lineEnd(out, s, j);
             i = j + 1;
           }
           break;
@@ -278,7 +309,7 @@ export class CsvReader {
             this.#state = FIELD_START;
             i++;
           } else if (c === CR || c === LF) {
-            this.#lineEnd(out);
+            this.#lineEnd(out, s, i);
             i++;
           } else {
             // `"ab"c`: the rest of the field is read as written.

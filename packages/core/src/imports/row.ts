@@ -30,7 +30,7 @@ import {
   parseUnitCode,
   resolveVaccineCode,
 } from './cells.js';
-import { type ImportCells, type ImportColumnKey, importColumn } from './columns.js';
+import { type ImportCells, type ImportColumnKey, importColumn, importColumnName } from './columns.js';
 import { catalogueMessage, type ImportRejection } from './reasons.js';
 
 /** What a row is checked against. */
@@ -85,13 +85,6 @@ export const IMPORT_MAX_CODE_LENGTH = 40;
 /** The earliest date of birth taken, as for people registered by staff (`date_of_birth_too_early`). */
 const MIN_DATE_OF_BIRTH = '1900-01-01';
 
-/** The column's name inside a sentence: `ngày sinh` / `date of birth`. */
-function columnName(key: ImportColumnKey) {
-  const c = importColumn(key);
-  const lowerFirst = (s: string) => (/^[A-Z]{2}/.test(s) ? s : s.charAt(0).toLowerCase() + s.slice(1));
-  return { vi: lowerFirst(c.header), en: lowerFirst(c.label) };
-}
-
 /**
  * Reads and checks one row (its cells by column: {@link cellsByColumn}). Answers the cleaned row,
  * or every problem found: each required cell that is empty, each cell that cannot be read, a
@@ -112,7 +105,7 @@ export function parseImportRow(cells: ImportCells, ctx: ImportContext): ImportRo
       reasons.push({
         code: 'import_value_required',
         column,
-        message: catalogueMessage('import_value_required', { column: columnName(column) }),
+        message: catalogueMessage('import_value_required', { column: importColumnName(column) }),
       });
       return undefined;
     }

@@ -93,6 +93,18 @@ describe('A clerk downloads the rejected rows, fixes them and imports them again
     expect(matchHeader(rejectedHeaderRow(header, 'en')).ok).toBe(true);
   });
 
+  it('a rejected rows’ file imported again and rejected again: its old row numbers and reasons replaced, not kept beside the new', () => {
+    const again = matchHeader(rejectedHeaderRow(header)).header;
+    expect(rejectedHeaderRow(again)).toEqual(rejectedHeaderRow(header));
+    // The old file's row: its cells, its old row number (7) and old reasons, then (padded) nothing.
+    const oldRow = [...Array(10).keys()].map(String).concat('ghi chú', '7', 'lý do cũ');
+    const out = rejectedRow(again, oldRow, 3, []);
+    expect(out).toEqual([...oldRow.slice(0, 11), 3, '']);
+    // In English too, and whatever the case and spacing of the old headers.
+    const en = matchHeader([...header.cells, ' ROW IN THE ORIGINAL FILE ', 'Why it was rejected']).header;
+    expect(rejectedHeaderRow(en, 'en')).toEqual([...header.cells, ...REJECTED_EXTRA_HEADERS.en]);
+  });
+
   it('a row longer than the header is cut to it, so the reasons stay in their column', () => {
     const short = matchHeader(IMPORT_COLUMNS.map((c) => c.header)).header;
     const out = rejectedRow(short, [...Array(12).keys()], 2, []);

@@ -47,18 +47,30 @@ export const REJECTED_EXTRA_HEADERS: Readonly<Record<Lang, readonly [row: string
   en: ['Row in the original file', 'Why it was rejected'],
 });
 
+const headerKey = (cell: string) => cell.normalize('NFC').trim().toLowerCase();
+const EXTRA_HEADER_KEYS: ReadonlySet<string> = new Set(Object.values(REJECTED_EXTRA_HEADERS).flat().map(headerKey));
+
 /**
- * The header row of the rejected rows' file: the original file's header as it was (known and
- * unknown columns alike), then the row number and the reasons. Imported again, the two added
- * columns are unknown columns and ignored.
+ * The original file's columns the rejected rows' file keeps: all of them (known and unknown
+ * alike) but the two it adds itself, when the file is a rejected rows' file imported again — its
+ * old row numbers and reasons would sit beside the new ones.
  */
-export function rejectedHeaderRow(header: ImportHeader, lang: Lang = 'vi'): string[] {
-  return [...header.cells, ...REJECTED_EXTRA_HEADERS[lang]];
+function keptColumns(header: ImportHeader): number[] {
+  return header.cells.flatMap((cell, i) => (EXTRA_HEADER_KEYS.has(headerKey(cell)) ? [] : [i]));
 }
 
 /**
- * One row of the rejected rows' file: the original cells as they were (cut or padded to the
- * header's width, so the added columns line up), the row's number in the original file (the
+ * The header row of the rejected rows' file: the original file's header as it was (known and
+ * unknown columns alike, {@link keptColumns}), then the row number and the reasons. Imported
+ * again, the two added columns are unknown columns and ignored.
+ */
+export function rejectedHeaderRow(header: ImportHeader, lang: Lang = 'vi'): string[] {
+  return [...keptColumns(header).map((i) => header.cells[i]!), ...REJECTED_EXTRA_HEADERS[lang]];
+}
+
+/**
+ * One row of the rejected rows' file: the original cells as they were (those of the kept
+ * columns, cut or padded to the header's width, so the added columns line up), the row's number in the original file (the
  * header is row 1, as a spreadsheet shows it) and its reasons ({@link formatRejections}).
  */
 export function rejectedRow(
@@ -68,7 +80,6 @@ export function rejectedRow(
   reasons: readonly ImportRejection[],
   lang: Lang = 'vi',
 ): unknown[] {
-  const width = header.cells.length;
-  const original = Array.from({ length: width }, (_, i) => (i < cells.length ? cells[i] : ''));
+  const original = keptColumns(header).map((i) => (i < cells.length ? cells[i] : ''));
   return [...original, rowNumber, formatRejections(reasons, lang)];
 }

@@ -69,7 +69,12 @@ export const importJobSchema = z.object({
   skippedAlreadyImported: count,
   /** Rejected rows by reason code (a row counts once for each of its codes). */
   rejectedByReason: z.record(z.string(), count),
-  /** The recent speed, rows read per second (0 before the first rows). */
+  /**
+   * The same by reason and by the column at fault (column keys as in the template's columns):
+   * `{"import_value_required": {"administeredOn": 12}}`. Absent from servers before it was added.
+   */
+  rejectedByColumn: z.record(z.string(), z.record(z.string(), count)).optional(),
+  /** Rows read per second: since the start while running, over the whole run once ended (0 before the first rows). */
   rowsPerSecond: z.number().min(0),
   /** Seconds left at that speed; null while unknown (no total, or no speed yet) and once ended. */
   secondsLeft: z.number().min(0).nullable(),

@@ -235,7 +235,9 @@ const TYPES_REFS_FROM_ID: ReadonlySet<string> = new Set(['person', 'facility']);
  * the entities exist, and are read as for a single entry. Where no entity is read (written, or
  * people and facilities only), the references are `audit_entry_refs_listed()` (migration 0024):
  * the same answer, in plain SQL that PostgreSQL inlines into this statement, instead of a PL/pgSQL
- * call per entry.
+ * call per entry. (The rule is written in both functions on purpose, kept equal by a property
+ * test: one function calling the other made every single entry's statement ≈ 1.4 × as long —
+ * BENCHMARKS.md, "One rule for an entry's units: tried, slower, not kept".)
  */
 function auditInsertForEach(
   entries: readonly { ctx: AuditContext; entry: AuditEntry }[],

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import {
   type CreatePersonBody,
+  CsvError,
   CsvReader,
+  type CsvRow,
   catalogueMessage,
   cellsByColumn,
   cellText,
   type ErrorParams,
+  fileFaultReason,
   IDENTITY_RULE_FROM,
   type ImportColumnKey,
   type ImportHeader,
@@ -14,6 +17,7 @@ import {
   type ImportRow,
   importRowKey,
   isBlankRow,
+  type Localized,
   matchHeader,
   nameSearchKey,
   parseImportRow,
@@ -24,7 +28,7 @@ import type { DB, DoseRow, ImportJobRow, PersonRow } from '../../db/schema.js';
 import { type Trx, unitOfWork, withSavepoint } from '../../db/transaction.js';
 import type { Actor } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
-import { chunkedFile, firstSheetRows, type RandomAccessFile } from '../../lib/xlsx-rows.js';
+import { chunkedFile, firstSheetRows, type RandomAccessFile, XlsxFileError } from '../../lib/xlsx-rows.js';
 import { type AuditContext, type AuditEntry, actorAuditContext } from '../audit/audit.service.js';
 import {
   countedDosesOf,
@@ -80,8 +84,15 @@ import { createImport, type UploadedFile } from './imports.service.js';
 export interface ImportRunOptions {
   /** Who runs (the lease's owner); a fresh id per call by default. */
   readonly owner?: string;
-  /** Rows per transaction. */
+  /** Rows per transaction: the number, or the most when `batchTargetMs` is set. */
   readonly batchSize?: number;
+  /**
+   * On the embedded database: the time a batch's transaction should take, the rows of each batch
+   * following the time the last one took ({@link BatchSizer}; IMPORTS_BATCH_TARGET_MS, 250 ms by
+   * default: the staff's requests wait for it, and must be served well within the connection
+   * queue's wait of 2 s).
+   */
+  readonly batchTargetMs?: number;
   /** How long a lease lasts without a batch renewing it. */
   readonly leaseMs?: number;
   /** Stops after this many batches, the job left as it is (tests: a node stopped mid-file). */
@@ -91,11 +102,42 @@ export interface ImportRunOptions {
 }
 
 export const IMPORT_BATCH_SIZE = 2000;
-/**
- * Rows per transaction on the embedded database, whose one connection a batch holds: small enough
- * that staff requests waiting for it are served within the connection queue's wait.
- */
+/** The most rows per transaction on the embedded database (whose one connection a batch holds). */
 export const IMPORT_BATCH_SIZE_EMBEDDED = 200;
+/**
+ * The rows of each batch. Fixed on PostgreSQL, whose pool keeps other connections for the staff's
+ * requests. On the embedded database a batch's transaction holds the one connection, and rows
+ * take very different times — a person known by ID number goes in bulk, a record without one is
+ * matched and checked one by one (≈ 25 ms a row there, 2026-12-03: 200 such rows held the
+ * connection ≈ 5 s, and every request waiting meanwhile got 503): the next batch takes as many
+ * rows as the last one's pace fits in `targetMs`, at most twice as many as the last, at least
+ * {@link BatchSizer.MIN}, at most `max`.
+ */
+export class BatchSizer {
+  static readonly MIN = 5;
+  /** The first batch's rows when the pace is not known yet. */
+  static readonly FIRST = 5;
+  #size: number;
+
+  constructor(
+    readonly max: number,
+    readonly targetMs?: number,
+  ) {
+    this.#size = targetMs === undefined ? max : Math.min(max, BatchSizer.FIRST);
+  }
+
+  /** The rows of the next batch. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** A batch of `rows` rows took `ms` milliseconds. */
+  took(rows: number, ms: number): void {
+    if (this.targetMs === undefined || rows <= 0) return;
+    const fits = Math.floor((this.targetMs * rows) / Math.max(ms, 1));
+    this.#size = Math.max(BatchSizer.MIN, Math.min(this.max, 2 * this.#size, fits));
+  }
+}
 export const IMPORT_LEASE_MS = 5 * 60_000;
 
 /** A data row of the file: its number as a spreadsheet shows it, and its cells. */
@@ -114,6 +156,8 @@ interface Tally {
   duplicatesFlagged: number;
   skipped: number;
   byReason: Record<string, number>;
+  /** By reason and by the column at fault (a row counts once for each pair). */
+  byColumn: Record<string, Record<string, number>>;
   rejectedRows: { job_id: string; row_number: number; cells: string; reasons: string }[];
 }
 
@@ -162,7 +206,8 @@ export async function runImports(db: Kysely<DB>, deps: PeopleDeps, options: Impo
     const job = await q.claimJob(db, owner, now, new Date(now.getTime() + leaseMs));
     if (!job) return jobs;
     jobs++;
-    await runJob(db, deps, job, { owner, leaseMs, batchSize: options.batchSize ?? IMPORT_BATCH_SIZE, budget });
+    const sizer = new BatchSizer(options.batchSize ?? IMPORT_BATCH_SIZE, options.batchTargetMs);
+    await runJob(db, deps, job, { owner, leaseMs, sizer, budget });
   }
 }
 
@@ -170,7 +215,7 @@ async function runJob(
   db: Kysely<DB>,
   deps: PeopleDeps,
   claimed: ImportJobRow,
-  o: { owner: string; leaseMs: number; batchSize: number; budget: { batches: number } },
+  o: { owner: string; leaseMs: number; sizer: BatchSizer; budget: { batches: number } },
 ): Promise<void> {
   // Started under the job's lock: a cancel that came in since the claim is seen here.
   const job = await unitOfWork(db, async (trx) => {
@@ -203,6 +248,7 @@ async function runJob(
             status: 'failed',
             error_code: match.error.code,
             error_message: match.error.message.vi,
+            error_message_en: match.error.message.en,
           });
           return;
         }
@@ -216,7 +262,7 @@ async function runJob(
         continue;
       }
       batch.push(row);
-      if (batch.length >= o.batchSize) {
+      if (batch.length >= o.sizer.size) {
         if (o.budget.batches <= 0) return;
         const ctx = { job, actor, audit, deps, header, today: vietnamDay(deps.clock()) };
         if (!(await commitBatch(db, ctx, batch, o))) return;
@@ -259,8 +305,28 @@ async function runJob(
 function fileFailure(err: unknown): ReturnType<typeof failure> | undefined {
   if (err instanceof NotUtf8Error) return failure('import_file_not_utf8', { line: err.line });
   if (!isReaderError(err)) return undefined;
-  const reason = (err instanceof Error ? err.message : String(err)).slice(0, 300);
-  return failure('import_file_unreadable', { reason });
+  return failure('import_file_unreadable', { reason: readerFault(err) });
+}
+
+/** A number as each language writes it (`1.000.000`, `1,000,000`). */
+const localizedNumber = (n: number) => ({ vi: n.toLocaleString('vi-VN'), en: n.toLocaleString('en-US') });
+
+/** What a reader's error says to the clerk, in both languages (core's IMPORT_FILE_FAULTS). */
+function readerFault(err: unknown): Localized {
+  if (err instanceof CsvError) {
+    return err.code === 'csv_row_too_long'
+      ? fileFaultReason('csv_row_too_long', { maxRowChars: localizedNumber(err.params.maxRowChars ?? 0) })
+      : fileFaultReason('csv_unterminated_quote', { start: err.params.start ?? '' });
+  }
+  if (err instanceof XlsxFileError) {
+    const max = localizedNumber(err.max ?? 0);
+    if (err.fault === 'xlsx_row_too_long') return fileFaultReason(err.fault, { maxRowChars: max });
+    if (err.fault === 'xlsx_cell_too_long' || err.fault === 'xlsx_too_large')
+      return fileFaultReason(err.fault, { maxChars: max });
+    return fileFaultReason(err.fault);
+  }
+  // unzipper's or exceljs's own words for a ZIP or a part it cannot read.
+  return fileFaultReason('xlsx_damaged');
 }
 
 /** The data rows of the stored file: its non-blank rows after the header row. */
@@ -270,12 +336,13 @@ async function countDataRows(db: Kysely<DB>, job: ImportJobRow): Promise<number>
   return Math.max(0, rows - 1);
 }
 
-/** A failed job's end: the catalogue's code and its message in Vietnamese. */
+/** A failed job's end: the catalogue's code and its message in both languages. */
 function failure<C extends 'import_file_empty' | 'import_file_unreadable' | 'import_file_not_utf8' | 'internal_error'>(
   code: C,
   params: ErrorParams<C>,
-): { status: 'failed'; error_code: string; error_message: string } {
-  return { status: 'failed', error_code: code, error_message: catalogueMessage(code, params).vi };
+): { status: 'failed'; error_code: string; error_message: string; error_message_en: string } {
+  const message = catalogueMessage(code, params);
+  return { status: 'failed', error_code: code, error_message: message.vi, error_message_en: message.en };
 }
 
 /** Errors that pass: the connection queue's 503, a connection refused, reset or closed by the server. */
@@ -304,6 +371,7 @@ async function finish(
     status: 'done' | 'failed';
     error_code?: string;
     error_message?: string | null;
+    error_message_en?: string | null;
     total_rows?: number;
   },
 ): Promise<void> {
@@ -324,7 +392,7 @@ async function commitBatch(
   db: Kysely<DB>,
   ctx: RunContext,
   rows: readonly FileRow[],
-  o: { owner: string; leaseMs: number },
+  o: { owner: string; leaseMs: number; sizer: BatchSizer },
 ): Promise<boolean> {
   /** Locks the job; false when it is no longer this runner's (cancelled, or taken over after the lease expired). */
   const ours = async (trx: Trx) => {
@@ -334,8 +402,9 @@ async function commitBatch(
   // Before the transaction, as a route does: the rows read and checked, and the registry asked
   // about the new people (network calls, in parallel) — no lock is held meanwhile.
   const prepared = await prepareBatch(db, ctx, rows);
+  const started = performance.now();
   try {
-    return await unitOfWork(db, async (trx) => {
+    const committed = await unitOfWork(db, async (trx) => {
       const job = await ours(trx);
       if (!job) return false;
       const t = await importRows(trx, ctx, prepared);
@@ -344,8 +413,11 @@ async function commitBatch(
       await addTally(trx, job, t, rows.length, o, ctx.deps.clock());
       return true;
     });
+    o.sizer.took(rows.length, performance.now() - started);
+    return committed;
   } catch (err) {
     if (!(err instanceof RolledBack)) throw err;
+    o.sizer.took(rows.length, performance.now() - started);
     // A dry run: the rows are undone; the counters and the rejected rows are the job's own, kept.
     const t = err.tally;
     return unitOfWork(db, async (trx) => {
@@ -368,6 +440,12 @@ async function addTally(
 ): Promise<void> {
   const byReason = { ...((job.rejected_by_reason ?? {}) as Record<string, number>) };
   for (const [code, n] of Object.entries(t.byReason)) byReason[code] = (byReason[code] ?? 0) + n;
+  const byColumn = structuredClone((job.rejected_by_column ?? {}) as Record<string, Record<string, number>>);
+  for (const [code, columns] of Object.entries(t.byColumn)) {
+    const into = byColumn[code] ?? {};
+    for (const [column, n] of Object.entries(columns)) into[column] = (into[column] ?? 0) + n;
+    byColumn[code] = into;
+  }
   await q.updateJob(trx, job.id, {
     position: job.position + rows,
     rows_read: job.rows_read + t.rowsRead,
@@ -378,6 +456,7 @@ async function addTally(
     duplicates_flagged: job.duplicates_flagged + t.duplicatesFlagged,
     skipped_already_imported: job.skipped_already_imported + t.skipped,
     rejected_by_reason: JSON.stringify(byReason),
+    rejected_by_column: JSON.stringify(byColumn),
     lease_until: new Date(now.getTime() + o.leaseMs),
   });
 }
@@ -493,6 +572,7 @@ async function importRows(trx: Trx, ctx: RunContext, batch: PreparedBatch): Prom
     duplicatesFlagged: 0,
     skipped: 0,
     byReason: {},
+    byColumn: {},
     rejectedRows: [],
   };
   const n = batch.rows.length;
@@ -642,6 +722,12 @@ async function importRows(trx: Trx, ctx: RunContext, batch: PreparedBatch): Prom
     } else {
       t.rejected++;
       for (const code of new Set(outcome.reasons.map((r) => r.code))) t.byReason[code] = (t.byReason[code] ?? 0) + 1;
+      for (const key of new Set(outcome.reasons.map((r) => `${r.code}\u001f${r.column}`))) {
+        const [code, column] = key.split('\u001f') as [string, string];
+        const byColumn = t.byColumn[code] ?? {};
+        byColumn[column] = (byColumn[column] ?? 0) + 1;
+        t.byColumn[code] = byColumn;
+      }
       t.rejectedRows.push({
         job_id: ctx.job.id,
         row_number: row.rowNumber,
@@ -828,7 +914,6 @@ class NotUtf8Error extends Error {
 async function* csvRows(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<FileRow> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const reader = new CsvReader();
-  let n = 0;
   let lines = 0; // line ends decoded so far
   const decode = (chunk?: Uint8Array): string => {
     let text: string;
@@ -844,11 +929,12 @@ async function* csvRows(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<FileR
     lines += newlines(text);
     return text;
   };
-  for await (const chunk of chunks) {
-    for (const cells of reader.push(decode(chunk))) yield { rowNumber: ++n, cells };
-  }
-  for (const cells of reader.push(decode())) yield { rowNumber: ++n, cells };
-  for (const cells of reader.end()) yield { rowNumber: ++n, cells };
+  // Each row with its number as a spreadsheet shows the file (blank lines counted), the number the
+  // rejected rows' file gives the clerk.
+  const numbered = (rows: readonly CsvRow[]) => rows.map((r) => ({ rowNumber: r.number, cells: r.cells }));
+  for await (const chunk of chunks) yield* numbered(reader.pushRows(decode(chunk)));
+  yield* numbered(reader.pushRows(decode()));
+  yield* numbered(reader.endRows());
 }
 
 /** Line ends in a text: `\n`, or `\r` alone (old Mac files). */

@@ -4,6 +4,7 @@ import {
   idParamsSchema,
   importCreatedSchema,
   importJobSchema,
+  pickLang,
   templateCsv,
   VACCINATION_ROLES,
 } from '@tiemchung/core';
@@ -14,6 +15,7 @@ import { staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { CSV_TYPE, XLSX_TYPE } from '../../lib/table-export.js';
+import { validationError } from '../../lib/validation-message.js';
 import { auditContextOf } from '../audit/audit.service.js';
 import {
   cancelImport,
@@ -28,13 +30,17 @@ import {
 import { templateXlsx } from './imports.template.js';
 
 /**
- * What reading a multipart body threw, as a client error: a file over the limit is
- * `import_file_too_large`; the plugin's other 4xx and the catalogue's errors go on as they are;
- * the parser's plain errors (no boundary, a body cut short) are the sender's fault, answered 400.
+ * What reading a multipart body threw, as a client error: a second file part is
+ * `import_file_multiple` and a part past the fields' limit `import_fields_too_many` (the plugin
+ * raises both as 413, but nothing is too large); a file over the limit is `import_file_too_large`;
+ * the plugin's other 4xx and the catalogue's errors go on as they are; the parser's plain errors
+ * (no boundary, a body cut short) are the sender's fault, answered 400.
  */
 function multipartError(err: unknown): unknown {
   if (err instanceof AppError) return err;
   const e = err as { statusCode?: unknown; code?: unknown };
+  if (e.code === 'FST_FILES_LIMIT') return new AppError('import_file_multiple', { field: 'file' });
+  if (e.code === 'FST_FIELDS_LIMIT' || e.code === 'FST_PARTS_LIMIT') return new AppError('import_fields_too_many');
   if (e.code === 'FST_REQ_FILE_TOO_LARGE' || e.statusCode === 413) return fileTooLarge();
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return err;
   return new AppError('malformed_multipart');
@@ -113,7 +119,7 @@ export const importsRoutes: FastifyPluginAsyncZod = async (app) => {
         throw multipartError(err);
       }
       const parsed = createImportFieldsSchema.safeParse(fields);
-      if (!parsed.success) throw new AppError('validation_failed', { field: String(parsed.error.issues[0]?.path[0]) });
+      if (!parsed.success) throw validationError(parsed.error.issues);
       if (!file) throw new AppError('import_file_required', { field: 'file' });
       const uploaded = file;
       const created = await unitOfWork(app.db, (trx) =>
@@ -140,7 +146,12 @@ export const importsRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: importJobSchema },
       },
     },
-    async (request) => presentImport(await importFor(app.db, actorOf(request), request.params.id), app.deps.clock()),
+    async (request) =>
+      presentImport(
+        await importFor(app.db, actorOf(request), request.params.id),
+        app.deps.clock(),
+        pickLang(request.headers['accept-language']),
+      ),
   );
 
   app.post(
@@ -159,7 +170,7 @@ export const importsRoutes: FastifyPluginAsyncZod = async (app) => {
       const job = await unitOfWork(app.db, (trx) =>
         cancelImport(trx, actorOf(request), auditContextOf(request), request.params.id, now),
       );
-      return presentImport(job, now);
+      return presentImport(job, now, pickLang(request.headers['accept-language']));
     },
   );
 

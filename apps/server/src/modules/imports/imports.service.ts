@@ -4,6 +4,7 @@ import {
   type ImportHeader,
   type ImportJob,
   type ImportRejection,
+  type Lang,
   matchHeader,
   rejectedHeaderRow,
   rejectedRow,
@@ -37,16 +38,43 @@ export function fileTooLarge(): AppError {
   });
 }
 
+/** A ZIP's local file header ("PK\x03\x04"): an XLSX. */
+const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04] as const;
+/** The OLE2 compound file signature: an old Excel .xls (or another Office 97–2003 document). */
+const OLE2_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1] as const;
+
+const startsWith = (b: Uint8Array, signature: readonly number[]) => signature.every((byte, i) => b[i] === byte);
+
 /**
- * What the file is, from its first bytes (a name can lie, an extension can be missing): an XLSX
- * is a ZIP ("PK\x03\x04"); an old Excel .xls (OLE2, D0 CF 11 E0) or another binary file (a NUL
- * byte in its first 4 KB) is refused 415; anything else is read as CSV text.
+ * The line (1 = the first) of the byte at `at`: line ends before it counted as the CSV reader
+ * counts them (`\n`; a lone `\r` in a file without `\n`, an old Mac file's).
+ */
+function lineAt(b: Buffer, at: number): number {
+  const count = (byte: number) => {
+    let n = 0;
+    for (let i = b.indexOf(byte); i >= 0 && i < at; i = b.indexOf(byte, i + 1)) n++;
+    return n;
+  };
+  const lf = count(0x0a);
+  return 1 + (lf > 0 ? lf : count(0x0d));
+}
+
+/**
+ * What the file is, from its bytes (a name can lie, an extension can be missing): an XLSX is a ZIP
+ * ("PK\x03\x04"); anything else must be CSV text. Refused at once: an old Excel .xls (the OLE2
+ * signature) 415 `import_file_type_unsupported`; a UTF-16 text (its byte-order mark: Excel's
+ * "Unicode Text") 400 `import_file_not_utf8` at line 1; and a file with a NUL byte anywhere (no
+ * UTF-8 text has one: a binary or damaged file) 415 `import_file_binary`, naming its line. Whether
+ * the rest is UTF-8 the job finds out as it reads (`import_file_not_utf8` with the line).
  */
 export function fileKindOf(bytes: Uint8Array): 'csv' | 'xlsx' {
-  const b = bytes;
-  if (b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04) return 'xlsx';
-  const ole = b[0] === 0xd0 && b[1] === 0xcf && b[2] === 0x11 && b[3] === 0xe0;
-  if (ole || b.subarray(0, 4096).includes(0)) throw new AppError('import_file_type_unsupported', { field: 'file' });
+  const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (startsWith(b, ZIP_SIGNATURE)) return 'xlsx';
+  if (startsWith(b, OLE2_SIGNATURE)) throw new AppError('import_file_type_unsupported', { field: 'file' });
+  if ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff))
+    throw new AppError('import_file_not_utf8', { field: 'file', params: { line: 1 } });
+  const nul = b.indexOf(0);
+  if (nul >= 0) throw new AppError('import_file_binary', { field: 'file', params: { line: lineAt(b, nul) } });
   return 'csv';
 }
 
@@ -144,20 +172,26 @@ export async function importFor(db: Executor, actor: Actor, id: string, lock = f
   return job;
 }
 
-/** The rows per second since the job started, and the seconds left at that speed when the total is known. */
+/**
+ * The rows per second from the job's start to now (to its end, once it has ended), and while it
+ * runs the seconds left at that speed when the total is known.
+ */
 function speedOf(job: ImportJobRow, now: Date): { rowsPerSecond: number; secondsLeft: number | null } {
-  if (job.status !== 'running' || !job.started_at || job.rows_read === 0)
-    return { rowsPerSecond: 0, secondsLeft: null };
-  const seconds = Math.max(0.001, (now.getTime() - new Date(job.started_at).getTime()) / 1000);
+  if (!job.started_at || job.rows_read === 0) return { rowsPerSecond: 0, secondsLeft: null };
+  const end = job.status === 'running' || !job.finished_at ? now : new Date(job.finished_at);
+  const seconds = Math.max(0.001, (end.getTime() - new Date(job.started_at).getTime()) / 1000);
   const rowsPerSecond = job.rows_read / seconds;
-  const secondsLeft = job.total_rows !== null ? Math.max(0, (job.total_rows - job.rows_read) / rowsPerSecond) : null;
+  const secondsLeft =
+    job.status === 'running' && job.total_rows !== null
+      ? Math.max(0, (job.total_rows - job.rows_read) / rowsPerSecond)
+      : null;
   return { rowsPerSecond: Math.round(rowsPerSecond * 10) / 10, secondsLeft };
 }
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
-/** The job as `GET /api/imports/{id}` answers it (importJobSchema). */
-export function presentImport(job: ImportJobRow, now: Date): ImportJob {
+/** The job as `GET /api/imports/{id}` answers it (importJobSchema), a failure's message in `lang`. */
+export function presentImport(job: ImportJobRow, now: Date, lang: Lang = 'vi'): ImportJob {
   return {
     id: job.id,
     status: job.status,
@@ -175,11 +209,15 @@ export function presentImport(job: ImportJobRow, now: Date): ImportJob {
     duplicatesFlagged: job.duplicates_flagged,
     skippedAlreadyImported: job.skipped_already_imported,
     rejectedByReason: (job.rejected_by_reason ?? {}) as Record<string, number>,
+    rejectedByColumn: (job.rejected_by_column ?? {}) as Record<string, Record<string, number>>,
     ...speedOf(job, now),
     totalRows: job.total_rows,
     error:
       job.status === 'failed' && job.error_code
-        ? { code: job.error_code, message: job.error_message ?? job.error_code }
+        ? {
+            code: job.error_code,
+            message: (lang === 'en' ? job.error_message_en : null) ?? job.error_message ?? job.error_code,
+          }
         : null,
   };
 }

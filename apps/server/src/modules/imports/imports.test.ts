@@ -11,6 +11,7 @@ import ExcelJS from '../../lib/exceljs.js';
 import { XLSX_TYPE } from '../../lib/table-export.js';
 import { buildPerson, buildPersonIn, createPersonVia, otherCccd } from '../../test/factories.js';
 import { runImportsNow, useTestApp } from '../../test/harness.js';
+import { multipartBody } from '../../test/multipart.js';
 import { importDosesCommand } from './imports.commands.js';
 import { runImports } from './imports.job.js';
 import { GUIDE_SHEET, TEMPLATE_SHEET } from './imports.template.js';
@@ -131,29 +132,16 @@ async function upload(
   file: Buffer,
   o: { facilityId?: string; dryRun?: boolean; name?: string; fields?: Record<string, string> } = {},
 ) {
-  const boundary = `----tc${randomUUID()}`;
   const fields: Record<string, string> = o.fields ?? {
     facilityId: o.facilityId ?? DT.facility,
     ...(o.dryRun ? { dryRun: 'true' } : {}),
   };
-  const parts = Object.entries(fields).map(([k, v]) =>
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`),
-  );
   const name = o.name ?? 'mui-tiem.csv';
-  const type = name.endsWith('.xlsx') ? XLSX_TYPE : 'text/csv';
-  const body = Buffer.concat([
-    ...parts,
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: ${type}\r\n\r\n`,
-    ),
-    file,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
+  const { body, contentType } = multipartBody([
+    ...Object.entries(fields).map(([k, v]) => ({ name: k, value: v })),
+    { name: 'file', filename: name, bytes: file, type: name.endsWith('.xlsx') ? XLSX_TYPE : 'text/csv' },
   ]);
-  return t.call('POST', '/api/imports', {
-    as,
-    body,
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  });
+  return t.call('POST', '/api/imports', { as, body, headers: { 'content-type': contentType } });
 }
 
 /** Uploads, runs the runner to the end and answers the job's summary. */

@@ -16,7 +16,7 @@ import {
 } from '@tiemchung/core';
 import type { NewPerson, PersonRow, PersonUpdate, VerificationStatus } from '../../db/schema.js';
 import { type Executor, type Trx, withSavepoint } from '../../db/transaction.js';
-import { type Actor, covers, NO_MATCH, scopeColumns, type UnitRef } from '../../lib/authz.js';
+import { type Actor, covers, fieldOutsideScope, NO_MATCH, scopeColumns, type UnitRef } from '../../lib/authz.js';
 import { AppError, ruleError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit, recordAuditForEach } from '../audit/audit.service.js';
 import type { PopulationRegistry, VerificationOutcome } from '../registry/registry.types.js';
@@ -268,12 +268,15 @@ export function canSeePerson(
 ): boolean {
   // Desk staff serve whoever walks in, from any province; their reads are audited.
   if (actor.scope.level === 'facility') return true;
-  return covers(actor.scope, {
-    provinceCode: p.province_code,
-    districtCode: p.district_code,
-    communeCode: p.commune_code,
-  });
+  return covers(actor.scope, unitsOfPerson(p));
 }
+
+/** A person's units as a scope check takes them. */
+const unitsOfPerson = (p: Pick<PersonRow, 'province_code' | 'district_code' | 'commune_code'>) => ({
+  provinceCode: p.province_code,
+  districtCode: p.district_code,
+  communeCode: p.commune_code,
+});
 
 /**
  * True when the actor may change this person's record (details, identity override, merge, link to
@@ -341,7 +344,7 @@ export async function planNewPerson(
   const phone = cleanPhone(input.phone, !options.legacy);
   const residence = await cleanResidence(db, input);
   if (actor && actor.scope.level !== 'facility' && !canSeePerson(actor, residence))
-    throw new AppError('out_of_scope', { field: 'provinceCode' });
+    throw new AppError('out_of_scope', { field: fieldOutsideScope(actor.scope, unitsOfPerson(residence)) });
   let oldIdNumber: string | null = null;
   if (input.oldIdNumber?.trim()) {
     const oldRaw = normalizeIdNumber(input.oldIdNumber);

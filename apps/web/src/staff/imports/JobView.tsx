@@ -137,7 +137,7 @@ function JobBody({
           <p className="field__hint">{t('job.cancelHint')}</p>
         </div>
       )}
-      {cancel.isError && cancel.error && (
+      {cancel.isError && cancel.error && isCancellable(job.status) && (
         <Alert variant="error" title={t('job.cancelFailed')}>
           <p>{cancel.error.message}</p>
         </Alert>
@@ -193,26 +193,33 @@ function Progress({ job, t, n }: { job: ImportJob; t: ImportsT; n: (x: number) =
   const running = job.status === 'running';
   return (
     <div className="stack stack--tight">
-      <label id={`${id}-label`} htmlFor={`${id}-bar`} className="field__label">
-        {t('job.progress')}
-      </label>
-      {percent === null ? (
-        <progress id={`${id}-bar`} className="imports-progress" aria-describedby={`${id}-text`} />
+      {percent === null && isFinal(job.status) ? (
+        // An ended job whose rows were never counted (a file that failed first): no bar to show.
+        <p id={`${id}-label`} className="field__label">
+          {t('job.progress')}
+        </p>
       ) : (
-        <progress
-          id={`${id}-bar`}
-          className="imports-progress"
-          max={100}
-          value={percent}
-          aria-valuetext={`${percent} %`}
-          aria-describedby={`${id}-text`}
-        />
+        <>
+          <label id={`${id}-label`} htmlFor={`${id}-bar`} className="field__label">
+            {t('job.progress')}
+          </label>
+          {percent === null ? (
+            <progress id={`${id}-bar`} className="imports-progress" aria-describedby={`${id}-text`} />
+          ) : (
+            <progress
+              id={`${id}-bar`}
+              className="imports-progress"
+              max={100}
+              value={percent}
+              aria-valuetext={`${percent} %`}
+              aria-describedby={`${id}-text`}
+            />
+          )}
+        </>
       )}
       <p id={`${id}-text`} className="imports-progress__text">
         <span>{rows}</span>
-        {running && job.rowsPerSecond > 0 && (
-          <span>{t('job.rate', { rate: formatRate(job.rowsPerSecond, lang) })}</span>
-        )}
+        {job.rowsPerSecond > 0 && <span>{t('job.rate', { rate: formatRate(job.rowsPerSecond, lang) })}</span>}
         {running && job.secondsLeft !== null && (
           <span>{t('job.left', { time: formatDuration(job.secondsLeft, lang) })}</span>
         )}
@@ -224,7 +231,7 @@ function Progress({ job, t, n }: { job: ImportJob; t: ImportsT; n: (x: number) =
 /** The figures of an ended job, the rejections by reason and the rejected rows' file. */
 function Summary({ job, t, n }: { job: ImportJob; t: ImportsT; n: (x: number) => string }) {
   const id = useId();
-  const reasons = reasonsOf(job.rejectedByReason, currentLanguage());
+  const reasons = reasonsOf(job.rejectedByReason, currentLanguage(), job.rejectedByColumn);
   const figures: [label: string, value: number, key: string][] = [
     [t('summary.rowsRead'), job.rowsRead, 'rowsRead'],
     [t(job.dryRun ? 'summary.importedDry' : 'summary.imported'), job.imported, 'imported'],
@@ -260,7 +267,7 @@ function Summary({ job, t, n }: { job: ImportJob; t: ImportsT; n: (x: number) =>
               </thead>
               <tbody>
                 {reasons.map((r) => (
-                  <tr key={r.code} data-reason={r.code}>
+                  <tr key={`${r.code}/${r.column ?? ''}`} data-reason={r.code} data-column={r.column}>
                     <td>{r.label}</td>
                     <td className="num">{n(r.count)}</td>
                   </tr>

@@ -109,6 +109,14 @@ describe('rejections by reason', () => {
     expect(reasonLabel('import_value_too_long', 'en')).toBe('Longer than … characters.');
   });
 
+  it('with the column at fault, as the rejected rows’ file writes it: the column’s name filled in', () => {
+    expect(reasonLabel('import_value_required', 'vi', 'administeredOn')).toBe('Ngày tiêm: Chưa có ngày tiêm.');
+    expect(reasonLabel('import_value_required', 'en', 'administeredOn')).toBe(
+      'Date of the dose: The date of the dose is empty.',
+    );
+    expect(reasonLabel('import_date_invalid', 'vi', 'dateOfBirth')).toMatch(/^Ngày sinh: "…" không phải ngày hợp lệ/);
+  });
+
   it('a code the catalogue does not know is shown as it is', () => {
     expect(reasonLabel('something_new', 'vi')).toBe('something_new');
   });
@@ -124,6 +132,19 @@ describe('rejections by reason', () => {
       ['unknown_lot', 1],
     ]);
     expect(list[2]!.label).toBe(ERROR_CATALOGUE.unknown_lot.vi);
+  });
+
+  it('are listed by reason and column when the server counts them so', () => {
+    const list = reasonsOf({ import_value_required: 5, unknown_lot: 1 }, 'vi', {
+      import_value_required: { administeredOn: 2, dateOfBirth: 3 },
+      unknown_lot: { lotNumber: 1 },
+    });
+    expect(list.map((r) => [r.code, r.column, r.count])).toEqual([
+      ['import_value_required', 'dateOfBirth', 3],
+      ['import_value_required', 'administeredOn', 2],
+      ['unknown_lot', 'lotNumber', 1],
+    ]);
+    expect(list[0]!.label).toBe('Ngày sinh: Chưa có ngày sinh.');
   });
 });
 

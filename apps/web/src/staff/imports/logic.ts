@@ -1,10 +1,4 @@
-import {
-  ERROR_CATALOGUE,
-  IMPORT_CANCELLABLE_STATUSES,
-  type ImportJob,
-  type ImportStatus,
-  isErrorCode,
-} from '@tiemchung/core';
+import { IMPORT_CANCELLABLE_STATUSES, type ImportJob, type ImportStatus, rejectionSummaryLabel } from '@tiemchung/core';
 import type { SessionUser } from '../../auth/types';
 import type { Language } from '../../i18n';
 
@@ -77,25 +71,32 @@ export function formatDuration(seconds: number, lang: Language): string {
   return m === 0 ? unit(h, 'hour') : `${unit(h, 'hour')} ${unit(m, 'minute')}`;
 }
 
-/**
- * What a rejection code means, in `lang`: the error catalogue's message for the code (the same
- * words as the rejected rows' file and staff entry), its placeholders — the cell's value, the
- * column, which differ row by row — written `…`. A code the catalogue lacks is shown as it is.
- */
-export function reasonLabel(code: string, lang: Language): string {
-  if (!isErrorCode(code)) return code;
-  return ERROR_CATALOGUE[code][lang].replace(/\{[A-Za-z]\w*\}/g, '…').replace(/…\./g, '…');
+/** What a rejection code means, in `lang`, with the column at fault when known (core's rejectionSummaryLabel). */
+export function reasonLabel(code: string, lang: Language, column?: string): string {
+  return rejectionSummaryLabel(code, lang, column);
 }
 
-/** The rejections by reason, most frequent first (then by code), each with its label. */
+/**
+ * The rejections of a job, most frequent first (then by code and column), each with its label:
+ * by reason and column when the server counts them so (`rejectedByColumn`), else by reason.
+ */
 export function reasonsOf(
   byReason: Readonly<Record<string, number>>,
   lang: Language,
-): { code: string; label: string; count: number }[] {
-  return Object.entries(byReason)
-    .filter(([, count]) => count > 0)
-    .map(([code, count]) => ({ code, label: reasonLabel(code, lang), count }))
-    .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
+  byColumn?: Readonly<Record<string, Readonly<Record<string, number>>>>,
+): { code: string; column?: string; label: string; count: number }[] {
+  const rows =
+    byColumn && Object.keys(byColumn).length > 0
+      ? Object.entries(byColumn).flatMap(([code, columns]) =>
+          Object.entries(columns).map(([column, count]) => ({ code, column, count })),
+        )
+      : Object.entries(byReason).map(([code, count]) => ({ code, column: undefined, count }));
+  return rows
+    .filter((r) => r.count > 0)
+    .map((r) => ({ ...r, label: reasonLabel(r.code, lang, r.column) }))
+    .sort(
+      (a, b) => b.count - a.count || a.code.localeCompare(b.code) || (a.column ?? '').localeCompare(b.column ?? ''),
+    );
 }
 
 /** Which facilities to ask for: those of the caller's province or district; all for the nation or a site. */
