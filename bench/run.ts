@@ -13,6 +13,7 @@ import { main as certificateRoutes, certificateRoutesOptionsSpec } from './certi
 import { main as certificates, certificatesOptionsSpec } from './certificates.js';
 import { main as doseRecording, doseRecordingOptionsSpec } from './dose-recording.js';
 import { main as imports, importsOptionsSpec } from './imports.js';
+import { main as importsEmbedded, importsEmbeddedOptionsSpec } from './imports-embedded.js';
 import { main as overdueQueue, overdueQueueOptionsSpec } from './overdue-queue.js';
 import { main as overload, overloadOptionsSpec } from './overload.js';
 import { main as peopleSearch, peopleSearchOptionsSpec } from './people-search.js';
@@ -40,6 +41,7 @@ const SCENARIOS: readonly Scenario[] = [
   { name: 'overload', main: overload, options: overloadOptionsSpec },
   { name: 'stats', main: stats, options: statsOptionsSpec },
   { name: 'imports', main: imports, options: importsOptionsSpec },
+  { name: 'imports-embedded', main: importsEmbedded, options: importsEmbeddedOptionsSpec },
   { name: 'xlsx-rows', main: xlsxRows, options: xlsxRowsOptionsSpec },
   { name: 'verification', main: verification, options: verificationOptionsSpec },
   { name: 'portal', main: portal, options: portalOptionsSpec },
