@@ -79,11 +79,12 @@ interface Run {
   readonly probes: { readonly job: readonly Probe[]; readonly search: readonly Probe[] };
 }
 
-async function timed(url: string, token: string): Promise<Probe> {
+/** One read: its status and time, and its body (JSON). */
+async function timed(url: string, token: string): Promise<Probe & { body: unknown }> {
   const started = performance.now();
   const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-  await res.arrayBuffer();
-  return { status: res.status, ms: performance.now() - started };
+  const body: unknown = await res.json();
+  return { status: res.status, ms: performance.now() - started, body };
 }
 
 async function runOnce(variant: (typeof VARIANTS)[number], round: number, file: Buffer): Promise<Run> {
@@ -117,12 +118,10 @@ async function runOnce(variant: (typeof VARIANTS)[number], round: number, file: 
         timed(`${server.base}/api/imports/${id}`, clerk),
         timed(`${server.base}/api/people?q=${encodeURIComponent('Nguyễn')}`, desk),
       ]);
-      probes.job.push(job);
-      probes.search.push(search);
+      probes.job.push({ status: job.status, ms: job.ms });
+      probes.search.push({ status: search.status, ms: search.ms });
       if (job.status !== 200) continue;
-      const j = (await (
-        await fetch(`${server.base}/api/imports/${id}`, { headers: { authorization: `Bearer ${clerk}` } })
-      ).json()) as Record<string, unknown>;
+      const j = job.body as Record<string, unknown>;
       if (['queued', 'running'].includes(String(j.status))) continue;
       const seconds = (Date.parse(String(j.finishedAt)) - Date.parse(String(j.startedAt))) / 1000;
       log(`${variant.name}, round ${round}: ${j.status}, ${j.rowsRead} rows in ${seconds.toFixed(1)} s`);

@@ -65,6 +65,14 @@ const QUOTED = 2;
 /** A quote seen inside a quoted field: the field's end, or the first of `""`. */
 const QUOTED_QUOTE = 3;
 
+/**
+ * Whether a character (or byte) ends a line as the reader counts lines: `\n`, or `\r` not followed
+ * by `\n` (a CRLF is one line end, an old Mac file's lone `\r` one too). `next`: the character after it.
+ */
+export function isLineEnd(code: number, next: number | undefined): boolean {
+  return code === LF || (code === CR && next !== LF);
+}
+
 /** The default of {@link CsvReaderOptions.maxRowChars}. */
 export const CSV_MAX_ROW_CHARS = 1_000_000;
 

@@ -105,6 +105,27 @@ export function countByReason(
 }
 
 /**
+ * Counts reasons by code and by the column at fault: the summary's `rejectedByColumn`,
+ * `{code: {column: rows}}` (a row with two reasons of one code in one column counts once for them).
+ */
+export function countByColumn(
+  rows: Iterable<readonly ImportRejection[]>,
+  into: Record<string, Record<string, number>> = {},
+): Record<string, Record<string, number>> {
+  for (const reasons of rows) {
+    const seen = new Set<string>();
+    for (const { code, column } of reasons) {
+      if (seen.has(`${code} ${column}`)) continue;
+      seen.add(`${code} ${column}`);
+      const byColumn = into[code] ?? {};
+      byColumn[column] = (byColumn[column] ?? 0) + 1;
+      into[code] = byColumn;
+    }
+  }
+  return into;
+}
+
+/**
  * Why a whole file cannot be read — the readers' faults (core's CSV reader, the server's XLSX
  * reader) — in both languages: the `reason` of `import_file_unreadable`, so that a failed job
  * answers in the caller's language instead of the reader's English.

@@ -7,7 +7,7 @@ import { PROVINCES_2021 } from '../provinces.js';
 import { VACCINES } from '../vaccines.js';
 import { cellsByColumn, type ImportCells, matchHeader, TEMPLATE_CSV_HEADER } from './columns.js';
 import { CsvReader } from './csv.js';
-import { countByReason, formatRejections, IMPORT_ROW_CODES, type ImportRejection } from './reasons.js';
+import { countByColumn, countByReason, formatRejections, IMPORT_ROW_CODES, type ImportRejection } from './reasons.js';
 import {
   duplicateCandidateKey,
   type ImportRow,
@@ -272,6 +272,11 @@ describe('A clerk is told every problem of a row at once', () => {
     const a = reasonsOf(parseImportRow(buildCells({ gender: 'x', administeredOn: '', lotNumber: '' }), ctx));
     const b = reasonsOf(parseImportRow(buildCells({ gender: 'y' }), ctx));
     expect(countByReason([a, b])).toEqual({ import_gender_invalid: 2, import_value_required: 1 });
+    // By column too: the empty date and the empty lot are two columns of one code.
+    expect(countByColumn([a, b])).toEqual({
+      import_gender_invalid: { gender: 2 },
+      import_value_required: { administeredOn: 1, lotNumber: 1 },
+    });
   });
 
   it('a bad `today` is the caller’s bug', () => {

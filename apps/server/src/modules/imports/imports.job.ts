@@ -7,6 +7,8 @@ import {
   catalogueMessage,
   cellsByColumn,
   cellText,
+  countByColumn,
+  countByReason,
   type ErrorParams,
   fileFaultReason,
   IDENTITY_RULE_FROM,
@@ -17,6 +19,7 @@ import {
   type ImportRow,
   importRowKey,
   isBlankRow,
+  isLineEnd,
   type Localized,
   matchHeader,
   nameSearchKey,
@@ -430,6 +433,12 @@ async function commitBatch(
   }
 }
 
+/** Adds the counts of `from` to `into`, key by key; answers `into`. */
+function addCounts(into: Record<string, number>, from: Readonly<Record<string, number>>): Record<string, number> {
+  for (const [key, n] of Object.entries(from)) into[key] = (into[key] ?? 0) + n;
+  return into;
+}
+
 async function addTally(
   trx: Trx,
   job: ImportJobRow,
@@ -438,14 +447,9 @@ async function addTally(
   o: { leaseMs: number },
   now: Date,
 ): Promise<void> {
-  const byReason = { ...((job.rejected_by_reason ?? {}) as Record<string, number>) };
-  for (const [code, n] of Object.entries(t.byReason)) byReason[code] = (byReason[code] ?? 0) + n;
+  const byReason = addCounts({ ...((job.rejected_by_reason ?? {}) as Record<string, number>) }, t.byReason);
   const byColumn = structuredClone((job.rejected_by_column ?? {}) as Record<string, Record<string, number>>);
-  for (const [code, columns] of Object.entries(t.byColumn)) {
-    const into = byColumn[code] ?? {};
-    for (const [column, n] of Object.entries(columns)) into[column] = (into[column] ?? 0) + n;
-    byColumn[code] = into;
-  }
+  for (const [code, columns] of Object.entries(t.byColumn)) byColumn[code] = addCounts(byColumn[code] ?? {}, columns);
   await q.updateJob(trx, job.id, {
     position: job.position + rows,
     rows_read: job.rows_read + t.rowsRead,
@@ -721,13 +725,8 @@ async function importRows(trx: Trx, ctx: RunContext, batch: PreparedBatch): Prom
       if (outcome.flagged) t.duplicatesFlagged++;
     } else {
       t.rejected++;
-      for (const code of new Set(outcome.reasons.map((r) => r.code))) t.byReason[code] = (t.byReason[code] ?? 0) + 1;
-      for (const key of new Set(outcome.reasons.map((r) => `${r.code}\u001f${r.column}`))) {
-        const [code, column] = key.split('\u001f') as [string, string];
-        const byColumn = t.byColumn[code] ?? {};
-        byColumn[column] = (byColumn[column] ?? 0) + 1;
-        t.byColumn[code] = byColumn;
-      }
+      countByReason([outcome.reasons], t.byReason);
+      countByColumn([outcome.reasons], t.byColumn);
       t.rejectedRows.push({
         job_id: ctx.job.id,
         row_number: row.rowNumber,
@@ -937,13 +936,10 @@ async function* csvRows(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<FileR
   yield* numbered(reader.endRows());
 }
 
-/** Line ends in a text: `\n`, or `\r` alone (old Mac files). */
+/** Line ends in a text, as the CSV reader counts them (core's isLineEnd). */
 function newlines(text: string): number {
   let count = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) count++;
-  }
+  for (let i = 0; i < text.length; i++) if (isLineEnd(text.charCodeAt(i), text.charCodeAt(i + 1))) count++;
   return count;
 }
 

@@ -4,6 +4,7 @@ import {
   type ImportHeader,
   type ImportJob,
   type ImportRejection,
+  isLineEnd,
   type Lang,
   matchHeader,
   rejectedHeaderRow,
@@ -45,18 +46,11 @@ const OLE2_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1] as const
 
 const startsWith = (b: Uint8Array, signature: readonly number[]) => signature.every((byte, i) => b[i] === byte);
 
-/**
- * The line (1 = the first) of the byte at `at`: line ends before it counted as the CSV reader
- * counts them (`\n`; a lone `\r` in a file without `\n`, an old Mac file's).
- */
+/** The line (1 = the first) of the byte at `at`: line ends before it counted as the CSV reader counts them. */
 function lineAt(b: Buffer, at: number): number {
-  const count = (byte: number) => {
-    let n = 0;
-    for (let i = b.indexOf(byte); i >= 0 && i < at; i = b.indexOf(byte, i + 1)) n++;
-    return n;
-  };
-  const lf = count(0x0a);
-  return 1 + (lf > 0 ? lf : count(0x0d));
+  let line = 1;
+  for (let i = 0; i < at; i++) if (isLineEnd(b[i]!, b[i + 1])) line++;
+  return line;
 }
 
 /**
