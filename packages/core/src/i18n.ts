@@ -7,6 +7,11 @@ export interface Localized {
   readonly en: string;
 }
 
+/** A number as each language writes it: `1.000.000` and `1,000,000`. */
+export function localizedNumber(n: number): Localized {
+  return { vi: n.toLocaleString('vi-VN'), en: n.toLocaleString('en-US') };
+}
+
 /**
  * Picks the language from an `Accept-Language` header: English only when the caller prefers it
  * over Vietnamese; Vietnamese otherwise (the default for a national platform).

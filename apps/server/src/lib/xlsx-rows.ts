@@ -20,6 +20,7 @@
  */
 import { createRequire } from 'node:module';
 import { pipeline, Readable } from 'node:stream';
+import { fileFaultReason, type Localized, localizedNumber } from '@tiemchung/core';
 import ExcelJS from './exceljs.js';
 import {
   XLSX_PART_LIMITS,
@@ -88,10 +89,11 @@ interface PartsReader {
   ): Iterable<{ eventType: string; value: AsyncIterable<ExcelJS.Row> }>;
 }
 
-/** A row of the sheet: its number in the sheet, and its values (exceljs's, index 0 unused). */
+/** A row of the sheet: its number in the sheet, its values (exceljs's, index 0 unused), and exceljs's row (cells with their formats). */
 export interface SheetRow {
   readonly number: number;
   readonly values: unknown;
+  readonly row: ExcelJS.Row;
 }
 
 /**
@@ -114,6 +116,15 @@ export class XlsxFileError extends Error {
     readonly max?: number,
   ) {
     super(message);
+  }
+
+  /** What the clerk is told, in both languages (core's IMPORT_FILE_FAULTS, the limit filled in). */
+  get reason(): Localized {
+    const max = localizedNumber(this.max ?? 0);
+    if (this.fault === 'xlsx_row_too_long') return fileFaultReason(this.fault, { maxRowChars: max });
+    if (this.fault === 'xlsx_cell_too_long' || this.fault === 'xlsx_too_large')
+      return fileFaultReason(this.fault, { maxChars: max });
+    return fileFaultReason(this.fault);
   }
 }
 
@@ -145,7 +156,8 @@ function guardedPart(entry: ZipEntry, kind: XmlPartKind, limits: XmlPartLimits):
 }
 
 /**
- * The first sheet's rows — the first tab as the workbook lists them — in order, each as exceljs's
+ * The first sheet's rows — the first tab as the workbook lists them, or with `which` =
+ * `'first-with-data'` the first tab that has a value in a cell — in order, each as exceljs's
  * streaming reader gives it (dates of date-formatted cells as Date, shared and rich text, formulas
  * with their results). A part over `limits` (tests give smaller ones) fails the read with an
  * XlsxFileError.
@@ -153,6 +165,7 @@ function guardedPart(entry: ZipEntry, kind: XmlPartKind, limits: XmlPartLimits):
 export async function* firstSheetRows(
   file: RandomAccessFile,
   limits: XmlPartLimits = XLSX_PART_LIMITS,
+  which: 'first' | 'first-with-data' = 'first',
 ): AsyncGenerator<SheetRow> {
   const directory = await unzipper.Open.custom({
     size: async () => file.size,
@@ -181,24 +194,33 @@ export async function* firstSheetRows(
   const styles = entry('xl/styles.xml');
   if (styles) await reader._parseStyles(guardedPart(styles, 'other', limits));
 
-  const sheets = directory.files
+  const numbered = directory.files
     .map((f) => /^xl\/worksheets\/sheet(\d+)\.xml$/.exec(f.path))
     .filter((m): m is RegExpExecArray => m !== null)
     .sort((a, b) => Number(a[1]) - Number(b[1]));
-  // The first tab: the workbook's first sheet, through its relationship; else the lowest number.
-  const firstRel = reader.model?.sheets?.[0]?.rId;
-  const target = reader.workbookRels?.find((r) => r.Id === firstRel)?.Target.replace(/^\/?(xl\/)?/, '');
-  const sheet = sheets.find((m) => m[0] === `xl/${target}`) ?? sheets[0];
-  if (!sheet) throw new XlsxFileError('xlsx_no_sheet', 'the workbook has no sheet');
-  const stream = guardedPart(entry(sheet[0])!, 'sheet', limits);
-  try {
-    for (const event of reader._parseWorksheet(stream, sheet[1]!)) {
-      if (event.eventType !== 'worksheet') continue;
-      for await (const row of event.value) yield { number: row.number, values: row.values };
-      return;
+  // The tabs in the workbook's order, through their relationships; then any sheet it does not list, by number.
+  const targetOf = (rId: string) => reader.workbookRels?.find((r) => r.Id === rId)?.Target.replace(/^\/?(xl\/)?/, '');
+  const listed = (reader.model?.sheets ?? [])
+    .map((s) => numbered.find((m) => m[0] === `xl/${targetOf(s.rId)}`))
+    .filter((m): m is RegExpExecArray => m !== undefined);
+  const sheets = [...new Set([...listed, ...numbered])];
+  if (!sheets.length) throw new XlsxFileError('xlsx_no_sheet', 'the workbook has no sheet');
+  for (const sheet of which === 'first' ? sheets.slice(0, 1) : sheets) {
+    let hasData = which === 'first';
+    const stream = guardedPart(entry(sheet[0])!, 'sheet', limits);
+    try {
+      for (const event of reader._parseWorksheet(stream, sheet[1]!)) {
+        if (event.eventType !== 'worksheet') continue;
+        for await (const row of event.value) {
+          hasData ||= row.hasValues;
+          if (hasData) yield { number: row.number, values: row.values, row };
+        }
+        break;
+      }
+    } finally {
+      // Left before the sheet's end (a job cancelled, a row that failed it): its reads stop here.
+      stream.destroy();
     }
-  } finally {
-    // Left before the sheet's end (a job cancelled, a row that failed it): its reads stop here.
-    stream.destroy();
+    if (hasData) return;
   }
 }

@@ -11,7 +11,7 @@ export const POPULATION_ERRORS = {
     vi: 'Chưa có tệp dân số (CSV hoặc XLSX) trong trường "file".',
     en: 'No population file (CSV or XLSX) in the "file" field.',
   },
-  /** `reason`: what could not be read, in English (the parser's words). */
+  /** `reason`: what could not be read, in both languages (core's IMPORT_FILE_FAULTS). */
   population_file_unreadable: {
     status: 400,
     vi: 'Không đọc được tệp dân số (cần CSV UTF-8 hoặc XLSX): {reason}',

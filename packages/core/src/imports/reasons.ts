@@ -141,6 +141,10 @@ export const IMPORT_FILE_FAULTS = {
     vi: 'một ô mở dấu ngoặc kép (") mà không đóng đến hết tệp; ô đó bắt đầu bằng: {start}',
     en: 'a cell opens a double quote (") that is never closed; the cell starts with: {start}',
   },
+  csv_not_utf8: {
+    vi: 'văn bản của tệp không phải UTF-8; hãy lưu tệp CSV dưới dạng "CSV UTF-8"',
+    en: 'the text is not UTF-8; save the CSV as "CSV UTF-8"',
+  },
   xlsx_not_zip: {
     vi: 'tệp .xlsx không trọn vẹn hoặc bị hỏng (có thể việc tải lên bị dừng giữa chừng); hãy mở và lưu lại tệp trong Excel rồi tải lên lại',
     en: 'the .xlsx file is incomplete or damaged (the upload may have stopped half way); open and save it again in Excel, then upload it again',

@@ -21,6 +21,7 @@ import {
   isBlankRow,
   isLineEnd,
   type Localized,
+  localizedNumber,
   matchHeader,
   nameSearchKey,
   parseImportRow,
@@ -311,9 +312,6 @@ function fileFailure(err: unknown): ReturnType<typeof failure> | undefined {
   return failure('import_file_unreadable', { reason: readerFault(err) });
 }
 
-/** A number as each language writes it (`1.000.000`, `1,000,000`). */
-const localizedNumber = (n: number) => ({ vi: n.toLocaleString('vi-VN'), en: n.toLocaleString('en-US') });
-
 /** What a reader's error says to the clerk, in both languages (core's IMPORT_FILE_FAULTS). */
 function readerFault(err: unknown): Localized {
   if (err instanceof CsvError) {
@@ -321,13 +319,7 @@ function readerFault(err: unknown): Localized {
       ? fileFaultReason('csv_row_too_long', { maxRowChars: localizedNumber(err.params.maxRowChars ?? 0) })
       : fileFaultReason('csv_unterminated_quote', { start: err.params.start ?? '' });
   }
-  if (err instanceof XlsxFileError) {
-    const max = localizedNumber(err.max ?? 0);
-    if (err.fault === 'xlsx_row_too_long') return fileFaultReason(err.fault, { maxRowChars: max });
-    if (err.fault === 'xlsx_cell_too_long' || err.fault === 'xlsx_too_large')
-      return fileFaultReason(err.fault, { maxChars: max });
-    return fileFaultReason(err.fault);
-  }
+  if (err instanceof XlsxFileError) return err.reason;
   // unzipper's or exceljs's own words for a ZIP or a part it cannot read.
   return fileFaultReason('xlsx_damaged');
 }

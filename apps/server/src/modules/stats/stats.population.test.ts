@@ -1,15 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { primarySplit, type StatsLevel } from '@tiemchung/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_POPULATION, DEMO_UNITS } from '../../bootstrap/demo-data.js';
 import { unitOfWork } from '../../db/transaction.js';
 import ExcelJS from '../../lib/exceljs.js';
 import { useTestApp } from '../../test/harness.js';
+import { multipartBody } from '../../test/multipart.js';
 import { importUnitList } from '../units/units.import.js';
 import { activePopulationSource, parseAges, populationOf } from './stats.population.js';
 
 const t = await useTestApp();
+
+const JSZip = createRequire(createRequire(import.meta.url).resolve('exceljs'))('jszip') as new () => {
+  file(name: string, text: string): void;
+  generateAsync(o: { type: 'nodebuffer'; compression: 'DEFLATE' }): Promise<Buffer>;
+};
 
 // ---- the official 2025 list and old → new mapping of the demo provinces, loaded into this database ----
 const REF = new URL('../../../../../reference/admin-units/', import.meta.url);
@@ -51,30 +57,21 @@ for (const p of mappingDoc.data)
 
 // ---- files ----
 
-function multipart(fields: Record<string, string>, file?: { name: string; bytes: Buffer; type: string }) {
-  const boundary = `----tc${randomUUID()}`;
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields))
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  if (file)
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`,
-      ),
-      file.bytes,
-      Buffer.from('\r\n'),
-    );
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { body: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
-
 function upload(
   file: { name: string; bytes: Buffer; type?: string } | undefined,
   fields: Record<string, string> = { source: 'Tổng điều tra 2019 (thử)', year: '2019' },
   as = 'admin',
+  headers: Record<string, string> = {},
 ) {
-  const m = multipart(fields, file && { type: 'text/csv', ...file });
-  return t.call('POST', '/api/stats/population', { as, body: m.body, headers: m.headers });
+  const m = multipartBody([
+    ...Object.entries(fields).map(([name, value]) => ({ name, value })),
+    ...(file ? [{ name: 'file', filename: file.name, bytes: file.bytes, type: file.type ?? 'text/csv' }] : []),
+  ]);
+  return t.call('POST', '/api/stats/population', {
+    as,
+    body: m.body,
+    headers: { ...headers, 'content-type': m.contentType },
+  });
 }
 
 const csv = (lines: string[], sep = ',', bom = true) =>
@@ -211,8 +208,9 @@ describe('POST /api/stats/population', () => {
     expect(audit).toMatchObject({ action: 'population.import', actor_username: 'admin' });
   });
 
-  it('imports an XLSX (English headers, codes as text, numbers as numbers, a title row above the header)', async () => {
+  it('imports an XLSX (its first sheet with data, English headers, codes as text, numbers as numbers, a title row above the header)', async () => {
     const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Ghi chú');
     const ws = wb.addWorksheet('Population');
     ws.addRow(['Population by commune, 2019']);
     ws.addRow(['unit_code', 'sex', 'age_band', 'population']);
@@ -346,6 +344,47 @@ describe('POST /api/stats/population', () => {
     expect(notUtf8.body.error.code).toBe('population_file_unreadable');
     const empty = await upload({ name: 'e.csv', bytes: csv(['unit_code,sex,age,population']) });
     expect(empty.body.error.code).toBe('population_file_empty');
+  });
+
+  it('refuses an XLSX that inflates beyond a workbook (a cell of 20 million characters) as it reads it, in the caller’s language', async () => {
+    const main = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+    const inline = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${text}</t></is></c>`;
+    const zip = new JSZip();
+    zip.file(
+      'xl/workbook.xml',
+      `<workbook xmlns="${main}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    );
+    zip.file(
+      'xl/_rels/workbook.xml.rels',
+      '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+    );
+    zip.file(
+      'xl/worksheets/sheet1.xml',
+      `<worksheet xmlns="${main}"><sheetData><row r="1">${['unit_code', 'sex', 'age', 'population']
+        .map((h, i) => inline(`${'ABCD'[i]}1`, h))
+        .join('')}</row><row r="2">${inline('A2', '0'.repeat(20 * 2 ** 20))}</row></sheetData></worksheet>`,
+    );
+    const bytes = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    expect(bytes.length).toBeLessThan(64 * 1024);
+    const before = await importsCount();
+    const file = {
+      name: 'dan-so.xlsx',
+      bytes,
+      type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    };
+    const vi = await upload(file);
+    expect(vi.status).toBe(400);
+    expect(vi.body.error).toMatchObject({ code: 'population_file_unreadable', field: 'file' });
+    expect(vi.body.error.message).toContain('có một ô dài hơn 200.000 ký tự');
+    const en = await upload(file, undefined, 'admin', { 'accept-language': 'en' });
+    expect(en.body.error.message).toBe(
+      'The population file cannot be read (CSV in UTF-8 or XLSX expected): a cell is longer than 200,000 characters, beyond Excel’s own limit of 32,767 characters a cell; the file may have been altered by another tool',
+    );
+    const notUtf8 = await upload({ name: 'a.csv', bytes: Buffer.from([0x6d, 0xe3, 0x0a]) }, undefined, 'admin', {
+      'accept-language': 'en',
+    });
+    expect(notUtf8.body.error.message).toContain('the text is not UTF-8; save the CSV as "CSV UTF-8"');
+    expect(await importsCount()).toBe(before);
   });
 
   it('is for national administrators only; the list is for every staff member', async () => {

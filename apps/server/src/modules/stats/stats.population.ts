@@ -4,6 +4,7 @@ import {
   ageBandOf,
   type ErrorCode,
   type ErrorParams,
+  fileFaultReason,
   nameSearchKey,
   type PopulationSource,
   type StatsLevel,
@@ -11,7 +12,8 @@ import {
 } from '@tiemchung/core';
 import type { Executor, Trx } from '../../db/transaction.js';
 import { AppError } from '../../lib/errors.js';
-import ExcelJS from '../../lib/exceljs.js';
+import type ExcelJS from '../../lib/exceljs.js';
+import { bufferFile, firstSheetRows, XlsxFileError } from '../../lib/xlsx-rows.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { listUnits, unitMap2025 } from '../units/units.service.js';
 
@@ -163,7 +165,7 @@ export async function* populationFileRecords(chunks: AsyncIterable<Buffer>): Asy
     } catch {
       throw new AppError('population_file_unreadable', {
         field: 'file',
-        params: { reason: 'the text is not UTF-8 (save the CSV as "CSV UTF-8")' },
+        params: { reason: fileFaultReason('csv_not_utf8') },
       });
     }
   };
@@ -210,7 +212,7 @@ export class CsvTokenizer {
     if (this.#state === 'quoted')
       throw new AppError('population_file_unreadable', {
         field: 'file',
-        params: { reason: `a quoted field opened in row ${this.#row + 1} is never closed` },
+        params: { reason: fileFaultReason('csv_unterminated_quote', { start: this.#field.slice(0, 40) }) },
       });
     if (this.#field !== '' || this.#record.length > 0) yield this.#endRecord();
   }
@@ -286,30 +288,29 @@ function sniffDelimiter(line: string): string {
   return best;
 }
 
+/**
+ * The records of an XLSX file's first sheet, through the guarded streaming reader of the bulk
+ * import (lib/xlsx-rows.ts): a file whose parts inflate beyond what a workbook needs (a "ZIP bomb",
+ * a cell of millions of characters) is refused as it is read, not loaded whole into memory first.
+ */
 async function* xlsxRecords(bytes: Buffer): AsyncGenerator<FileRecord> {
-  const wb = new ExcelJS.Workbook();
   try {
-    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+    for await (const { number, row } of firstSheetRows(bufferFile(bytes), undefined, 'first-with-data')) {
+      const cells: string[] = [];
+      for (let c = 1; c <= row.cellCount; c++) {
+        const cell = row.getCell(c);
+        // As the spreadsheet shows it: a code formatted "00000" keeps its leading zeros.
+        cells.push(cell.value === null || cell.value === undefined ? '' : cellText(cell));
+      }
+      if (cells.some((c) => c !== '')) yield { row: number, cells };
+    }
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
+    if (err instanceof AppError) throw err;
     throw new AppError('population_file_unreadable', {
       field: 'file',
-      params: { reason: `not a readable XLSX workbook (${why})` },
+      params: { reason: err instanceof XlsxFileError ? err.reason : fileFaultReason('xlsx_damaged') },
     });
   }
-  const ws = wb.worksheets.find((w) => w.actualRowCount > 0);
-  if (!ws) return;
-  const out: FileRecord[] = [];
-  ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const cells: string[] = [];
-    for (let c = 1; c <= row.cellCount; c++) {
-      const cell = row.getCell(c);
-      // As the spreadsheet shows it: a code formatted "00000" keeps its leading zeros.
-      cells.push(cell.value === null || cell.value === undefined ? '' : cellText(cell));
-    }
-    out.push({ row: rowNumber, cells });
-  });
-  yield* out;
 }
 
 function cellText(cell: ExcelJS.Cell): string {
