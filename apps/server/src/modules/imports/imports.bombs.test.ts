@@ -6,12 +6,12 @@
  * (lib/xlsx-rows.test.ts measures its memory), and a long cell that a CSV may hold is refused by
  * the row's rules.
  */
-import { createRequire } from 'node:module';
 import type { ImportJob } from '@tiemchung/core';
 import { describe, expect, it } from 'vitest';
 import { buildPersonIn } from '../../test/factories.js';
 import { runImportsNow, useTestApp } from '../../test/harness.js';
 import { importForm } from '../../test/multipart.js';
+import { handMade, inlineRow } from '../../test/xlsx-files.js';
 
 const t = await useTestApp();
 
@@ -40,32 +40,12 @@ async function importFile(as: string, file: Buffer, name: string): Promise<Impor
   return job.body;
 }
 
-const JSZip = createRequire(createRequire(import.meta.url).resolve('exceljs'))('jszip') as new () => {
-  file(name: string, text: string): void;
-  generateAsync(o: { type: 'nodebuffer'; compression: 'DEFLATE' }): Promise<Buffer>;
-};
-
 /** An XLSX as the probe wrote it: inline strings, its second row's name `name`, the other cells of a real row. */
 async function xlsxWithName(name: string): Promise<Buffer> {
-  const main = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
-  const xmlText = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;');
-  const rowXml = (r: number, cells: readonly string[]) =>
-    `<row r="${r}">${cells
-      .map((c, i) => `<c r="${String.fromCharCode(65 + i)}${r}" t="inlineStr"><is><t>${xmlText(c)}</t></is></c>`)
-      .join('')}</row>`;
   const p = buildPersonIn('87');
-  const zip = new JSZip();
-  zip.file(
-    'xl/workbook.xml',
-    `<workbook xmlns="${main}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-  );
-  zip.file(
-    'xl/_rels/workbook.xml.rels',
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
-  );
-  zip.file(
-    'xl/worksheets/sheet1.xml',
-    `<worksheet xmlns="${main}"><sheetData>${rowXml(1, HEADER)}${rowXml(2, [
+  return handMade([
+    ...inlineRow(1, HEADER),
+    ...inlineRow(2, [
       name,
       vn(p.dateOfBirth),
       p.gender === 'male' ? 'Nam' : 'Nữ',
@@ -76,9 +56,8 @@ async function xlsxWithName(name: string): Promise<Buffer> {
       'FF2587',
       '15/09/2021',
       'DT-CL-01',
-    ])}</sheetData></worksheet>`,
-  );
-  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    ]),
+  ]);
 }
 
 describe('an import file with a cell of millions of characters', () => {

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { primarySplit, type StatsLevel } from '@tiemchung/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_POPULATION, DEMO_UNITS } from '../../bootstrap/demo-data.js';
@@ -7,15 +6,11 @@ import { unitOfWork } from '../../db/transaction.js';
 import ExcelJS from '../../lib/exceljs.js';
 import { useTestApp } from '../../test/harness.js';
 import { multipartBody } from '../../test/multipart.js';
+import { handMade, inlineRow } from '../../test/xlsx-files.js';
 import { importUnitList } from '../units/units.import.js';
 import { activePopulationSource, parseAges, populationOf } from './stats.population.js';
 
 const t = await useTestApp();
-
-const JSZip = createRequire(createRequire(import.meta.url).resolve('exceljs'))('jszip') as new () => {
-  file(name: string, text: string): void;
-  generateAsync(o: { type: 'nodebuffer'; compression: 'DEFLATE' }): Promise<Buffer>;
-};
 
 // ---- the official 2025 list and old → new mapping of the demo provinces, loaded into this database ----
 const REF = new URL('../../../../../reference/admin-units/', import.meta.url);
@@ -347,24 +342,10 @@ describe('POST /api/stats/population', () => {
   });
 
   it('refuses an XLSX that inflates beyond a workbook (a cell of 20 million characters) as it reads it, in the caller’s language', async () => {
-    const main = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
-    const inline = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${text}</t></is></c>`;
-    const zip = new JSZip();
-    zip.file(
-      'xl/workbook.xml',
-      `<workbook xmlns="${main}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-    );
-    zip.file(
-      'xl/_rels/workbook.xml.rels',
-      '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
-    );
-    zip.file(
-      'xl/worksheets/sheet1.xml',
-      `<worksheet xmlns="${main}"><sheetData><row r="1">${['unit_code', 'sex', 'age', 'population']
-        .map((h, i) => inline(`${'ABCD'[i]}1`, h))
-        .join('')}</row><row r="2">${inline('A2', '0'.repeat(20 * 2 ** 20))}</row></sheetData></worksheet>`,
-    );
-    const bytes = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    const bytes = await handMade([
+      ...inlineRow(1, ['unit_code', 'sex', 'age', 'population']),
+      ...inlineRow(2, ['0'.repeat(20 * 2 ** 20)]),
+    ]);
     expect(bytes.length).toBeLessThan(64 * 1024);
     const before = await importsCount();
     const file = {
