@@ -109,7 +109,7 @@ function brokenOrNot(p: SyntheticPerson, on: string, n: number): string[] {
 
 const csvCell = (c: string) => (/[",;\r\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c);
 
-async function writeCsv(file: string, seed: string, rows: number): Promise<void> {
+export async function writeCsv(file: string, seed: string, rows: number): Promise<void> {
   async function* lines() {
     yield `\uFEFF${HEADER.join(',')}\r\n`;
     let chunk = '';
@@ -141,7 +141,7 @@ async function writeBaselineCsv(file: string, seed: string, rows: number): Promi
 }
 
 /** COPY of the file's rows into a bare table of text columns; rows per second. */
-async function copyBaseline(url: string, csvFile: string, rows: number): Promise<number> {
+export async function copyBaseline(url: string, csvFile: string, rows: number): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

@@ -14,6 +14,7 @@ import { main as certificates, certificatesOptionsSpec } from './certificates.js
 import { main as doseRecording, doseRecordingOptionsSpec } from './dose-recording.js';
 import { main as imports, importsOptionsSpec } from './imports.js';
 import { main as importsEmbedded, importsEmbeddedOptionsSpec } from './imports-embedded.js';
+import { main as importsFloor, importsFloorOptionsSpec } from './imports-floor.js';
 import { main as overdueQueue, overdueQueueOptionsSpec } from './overdue-queue.js';
 import { main as overload, overloadOptionsSpec } from './overload.js';
 import { main as peopleSearch, peopleSearchOptionsSpec } from './people-search.js';
@@ -42,6 +43,7 @@ const SCENARIOS: readonly Scenario[] = [
   { name: 'stats', main: stats, options: statsOptionsSpec },
   { name: 'imports', main: imports, options: importsOptionsSpec },
   { name: 'imports-embedded', main: importsEmbedded, options: importsEmbeddedOptionsSpec },
+  { name: 'imports-floor', main: importsFloor, options: importsFloorOptionsSpec },
   { name: 'xlsx-rows', main: xlsxRows, options: xlsxRowsOptionsSpec },
   { name: 'verification', main: verification, options: verificationOptionsSpec },
   { name: 'portal', main: portal, options: portalOptionsSpec },

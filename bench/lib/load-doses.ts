@@ -192,6 +192,8 @@ export interface DoseLoadOptions {
   readonly facilities: ReadonlyMap<string, readonly BenchFacility[]>;
   readonly seed?: string;
   readonly log?: (line: string) => void;
+  /** Keep the secondary indexes and foreign keys of `doses` during the COPY, as a live system has them (default: dropped and re-created after). */
+  readonly keepIndexes?: boolean;
 }
 
 export interface DoseLoadResult {
@@ -305,7 +307,8 @@ interface Definition {
 
 /**
  * Loads `doses` doses for the people in the table (in id order, seeded), with the secondary
- * indexes and foreign keys of `doses` dropped during the COPY and re-created (validated) after.
+ * indexes and foreign keys of `doses` dropped during the COPY and re-created (validated) after —
+ * or kept throughout with `keepIndexes`.
  */
 export async function loadDoses(url: string, options: DoseLoadOptions): Promise<DoseLoadResult> {
   const log = options.log ?? (() => {});
@@ -324,12 +327,16 @@ export async function loadDoses(url: string, options: DoseLoadOptions): Promise<
     // 2 % more than needed, so the target is reached (the last people in id order then get none).
     const scale = Math.min(1.125, (ratio / 2) * 1.02);
 
-    const { rows: indexes } = await writer.query<Definition>(`
+    const { rows: indexes } = options.keepIndexes
+      ? { rows: [] as Definition[] }
+      : await writer.query<Definition>(`
       select i.relname as name, pg_get_indexdef(i.oid) as definition
         from pg_index x join pg_class i on i.oid = x.indexrelid
        where x.indrelid = 'doses'::regclass
          and not exists (select 1 from pg_constraint c where c.conindid = i.oid)`);
-    const { rows: fks } = await writer.query<Definition>(`
+    const { rows: fks } = options.keepIndexes
+      ? { rows: [] as Definition[] }
+      : await writer.query<Definition>(`
       select conname as name, pg_get_constraintdef(oid) as definition
         from pg_constraint where conrelid = 'doses'::regclass and contype = 'f'
          -- A foreign key of the partitioned table to itself also has a row per partition it
