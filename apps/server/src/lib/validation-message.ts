@@ -1,4 +1,4 @@
-import type { Lang, Localized } from '@tiemchung/core';
+import { type Lang, type Localized, SCHEMA_MESSAGES } from '@tiemchung/core';
 import { AppError } from './errors.js';
 
 /**
@@ -17,25 +17,10 @@ export interface IssueLike {
   readonly [param: string]: unknown;
 }
 
-/**
- * The messages core's schemas give their refinements and patterns (`{ message }`, in English):
- * their Vietnamese. One not listed is answered in Vietnamese without the detail, in English as written.
- */
-export const SCHEMA_MESSAGES_VI: Readonly<Record<string, string>> = {
-  'a two-digit province code': 'cần mã tỉnh gồm 2 chữ số',
-  'give exactly one of idNumber, phone, q': 'cần đúng một trong các trường idNumber, phone, q',
-  'give one of personId, registrationQr, healthBookQr, checkInQr':
-    'cần một trong các trường personId, registrationQr, healthBookQr, checkInQr',
-  '3–64 characters: letters a–z, digits, dot, hyphen, underscore':
-    'cần 3–64 ký tự: chữ thường a–z không dấu, chữ số, dấu chấm, dấu gạch ngang, dấu gạch dưới',
-  'a 2-, 3- or 5-digit unit code': 'cần mã đơn vị gồm 2, 3 hoặc 5 chữ số',
-  'nothing to change': 'không có thông tin nào cần thay đổi',
-  'a two-letter country code (ISO 3166-1)': 'cần mã quốc gia gồm 2 chữ cái in hoa (ISO 3166-1)',
-  'expected a date YYYY-MM-DD': 'cần một ngày có thật, dạng YYYY-MM-DD',
-  'the checklist has no answer': 'bảng kiểm chưa có câu trả lời nào',
-  '1–200 visible ASCII characters': 'cần 1–200 ký tự ASCII nhìn thấy được (không dấu, không khoảng trắng)',
-  'a FHIR id: 1–64 letters, digits, - and .': 'cần mã FHIR: 1–64 chữ cái, chữ số, dấu - và dấu .',
-};
+/** The Vietnamese of the messages the API's schemas give their own checks, by their English (core's SCHEMA_MESSAGES). */
+const SCHEMA_MESSAGES_VI: ReadonlyMap<string, string> = new Map(
+  Object.values(SCHEMA_MESSAGES).map((m) => [m.en, m.vi]),
+);
 
 const both = (vi: string, en: string): Localized => ({ vi, en });
 
@@ -193,7 +178,7 @@ function invalidFormat(issue: IssueLike): Localized {
 
 /** The detail of an issue (after "Invalid value for {field}: "), or undefined when there is none to give. */
 function detailOf(issue: IssueLike): Localized | undefined {
-  const given = issue.message && SCHEMA_MESSAGES_VI[issue.message];
+  const given = issue.message && SCHEMA_MESSAGES_VI.get(issue.message);
   if (given) return both(given, issue.message!);
   switch (issue.code) {
     case 'invalid_type':

@@ -1,14 +1,12 @@
 import { z } from 'zod';
+import { schemaMessage } from './messages.js';
 
 /** A calendar date `YYYY-MM-DD` that exists (no 2021-02-30). */
-export const isoDateSchema = z.string().refine(
-  (s) => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-  },
-  { message: 'expected a date YYYY-MM-DD' },
-);
+export const isoDateSchema = z.string().refine((s) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}, schemaMessage('isoDate'));
 
 export const genderSchema = z.enum(['male', 'female']);
 export type Gender = z.infer<typeof genderSchema>;

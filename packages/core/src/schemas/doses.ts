@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DOSE_KINDS } from '../doses/rules.js';
 import { isoDateSchema } from './common.js';
+import { schemaMessage } from './messages.js';
 
 /**
  * Doses (`/api/people/{id}/doses`, and the dose a session or a report records): the contract the
@@ -42,7 +43,7 @@ export type RecordDoseBody = z.infer<typeof recordDoseBodySchema>;
 export const idempotencyHeaders = z.object({
   'idempotency-key': z
     .string()
-    .regex(/^[\x21-\x7e]{1,200}$/, { message: '1–200 visible ASCII characters' })
+    .regex(/^[\x21-\x7e]{1,200}$/, schemaMessage('idempotencyKey'))
     .optional(),
 });
 

@@ -8,6 +8,7 @@ export * from './doses.js';
 export * from './health-book.js';
 export * from './imports.js';
 export * from './lots.js';
+export * from './messages.js';
 export * from './notifications.js';
 export * from './passports.js';
 export * from './people.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { VERIFICATION_STATUSES } from '../people.js';
 import { communeCodeSchema, districtCodeSchema, genderSchema, isoDateSchema, listOf } from './common.js';
+import { schemaMessage } from './messages.js';
 
 /**
  * The people registry (`/api/people`, api-contract.md: People) and merging duplicate records: the
@@ -18,7 +19,7 @@ export const createPersonBodySchema = z.object({
   idNumber: z.string().max(30),
   idType: idTypeSchema.optional(),
   phone: z.string().max(30),
-  provinceCode: z.string().regex(/^\d{2}$/, { message: 'a two-digit province code' }),
+  provinceCode: z.string().regex(/^\d{2}$/, schemaMessage('provinceCode')),
   districtCode: districtCodeSchema.optional(),
   communeCode: communeCodeSchema.optional(),
   address: z.string().max(300).optional(),
@@ -80,7 +81,7 @@ export const peopleSearchQuerySchema = z
     limit: z.coerce.number().int().min(1).max(100).default(20),
   })
   .refine((v) => [v.idNumber, v.phone, v.q].filter(Boolean).length === 1, {
-    message: 'give exactly one of idNumber, phone, q',
+    ...schemaMessage('onePeopleSearch'),
     path: ['q'],
   });
 export type PeopleSearchQuery = z.input<typeof peopleSearchQuerySchema>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { UNIT_SCHEMES } from '../stats.js';
 import { districtCodeSchema, provinceCodeSchema, unitCodeSchema } from './common.js';
+import { schemaMessage } from './messages.js';
 
 export const facilitySchema = z.object({
   id: z.string(),
@@ -129,7 +130,7 @@ export const updateFacilityBodySchema = z
     unitCode: facilityUnitCodeSchema.optional(),
     address: facilityAddress.nullable().optional(),
   })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'nothing to change' });
+  .refine((b) => Object.values(b).some((v) => v !== undefined), schemaMessage('nothingToChange'));
 export type UpdateFacilityBody = z.input<typeof updateFacilityBodySchema>;
 
 /** `POST /api/facilities/{id}/deactivate` and `/reactivate`: why (kept in the audit log). */

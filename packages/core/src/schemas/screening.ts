@@ -6,6 +6,7 @@ import {
   VITAL_LIMITS,
   type VitalSign,
 } from '../screening.js';
+import { schemaMessage } from './messages.js';
 
 // The zod schemas of screening live apart from the checklist, so that the public portal can show
 // the checklist without loading zod.
@@ -32,7 +33,7 @@ export const screeningBodySchema = z.object({
    */
   answers: z
     .record(z.string(), z.enum(SCREENING_ANSWERS))
-    .refine((a) => SCREENING_QUESTIONS.some((q) => q.id in a), { message: 'the checklist has no answer' }),
+    .refine((a) => SCREENING_QUESTIONS.some((q) => q.id in a), schemaMessage('checklistEmpty')),
   vitals: vitalsSchema.default({}),
   outcome: z.enum(SCREENING_OUTCOMES),
   /** Required when the outcome is not "vaccinate", or differs from the suggestion. */

@@ -3,6 +3,7 @@ import { DOSE_KINDS } from '../doses/rules.js';
 import { isoDateSchema, isoDateTimeSchema } from './common.js';
 import { doseOverrideSchema, doseSchema } from './doses.js';
 import { CHECK_IN_QR_PREFIX } from './health-book.js';
+import { schemaMessage } from './messages.js';
 
 /**
  * The session at the site (`/api/sessions`, `/api/visits`): the contract the server validates and
@@ -148,7 +149,7 @@ export const checkInBodySchema = z
     method: z.enum(CHECK_IN_METHODS).default('search'),
   })
   .refine((b) => [b.personId, b.registrationQr, b.healthBookQr, b.checkInQr].filter(Boolean).length === 1, {
-    message: 'give one of personId, registrationQr, healthBookQr, checkInQr',
+    ...schemaMessage('oneCheckIn'),
     path: ['personId'],
   });
 export type CheckInBody = z.input<typeof checkInBodySchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { schemaMessage } from './messages.js';
 
 /**
  * Verifying certificates from any country (`POST /api/verify`) and the foreign trust anchors
@@ -7,7 +8,7 @@ import { z } from 'zod';
  */
 
 /** An ISO 3166-1 alpha-2 country code (the DCC's `co`, the gateway's `country`). */
-export const countryCodeSchema = z.string().regex(/^[A-Z]{2}$/, { message: 'a two-letter country code (ISO 3166-1)' });
+export const countryCodeSchema = z.string().regex(/^[A-Z]{2}$/, schemaMessage('countryCode'));
 
 /** One anchor: its country and its X.509 certificate (PEM, or base64 DER). */
 export const trustAnchorInputSchema = z.object({

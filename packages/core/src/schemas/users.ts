@@ -1,17 +1,16 @@
 import { z } from 'zod';
 import { type Role, roleSchema } from '../roles.js';
 import { unitCodeSchema } from './common.js';
+import { schemaMessage } from './messages.js';
 
 export const usernameSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, {
-    message: '3–64 characters: letters a–z, digits, dot, hyphen, underscore',
-  });
+  .regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, schemaMessage('username'));
 
 /** A unit's official code (province "87", district "866", commune "29863"). */
-const userUnitCodeSchema = z.string().regex(/^\d{2}(\d{1}|\d{3})?$/, { message: 'a 2-, 3- or 5-digit unit code' });
+const userUnitCodeSchema = z.string().regex(/^\d{2}(\d{1}|\d{3})?$/, schemaMessage('unitCode'));
 
 /**
  * `POST /api/users`. Without `password` the server makes a temporary one and answers it once
@@ -83,7 +82,7 @@ export const updateUserBodySchema = z
     unitCode: userUnitCodeSchema.optional(),
     facilityId: z.string().min(1).max(40).optional(),
   })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'nothing to change' });
+  .refine((b) => Object.values(b).some((v) => v !== undefined), schemaMessage('nothingToChange'));
 export type UpdateUserBody = z.infer<typeof updateUserBodySchema>;
 
 /** `POST /api/users/{id}/disable`: why (kept in the audit log). */

@@ -1,3 +1,4 @@
+import { schemaMessage } from '@tiemchung/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -52,7 +53,7 @@ declare module 'fastify' {
   }
 }
 
-const fhirId = z.string().regex(/^[A-Za-z0-9.-]{1,64}$/, { message: 'a FHIR id: 1–64 letters, digits, - and .' });
+const fhirId = z.string().regex(/^[A-Za-z0-9.-]{1,64}$/, schemaMessage('fhirId'));
 const idParams = z.object({ id: fhirId });
 /** A parameter as the query string gives it (the handler reads FHIR's repetitions from the URL itself). */
 const param = z.union([z.string().max(2000), z.array(z.string().max(2000)).max(10)]).optional();
