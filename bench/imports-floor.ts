@@ -28,12 +28,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import pg from 'pg';
-import { copyBaseline, writeCsv } from './imports.js';
-import { BENCH_MASTER_KEY, startAppProcess } from './lib/app-process.js';
+import { writeCsv } from './imports.js';
 import { numberOption } from './lib/args.js';
-import { loadDoses, loadFacilities } from './lib/load-doses.js';
-import { loadPeople } from './lib/load-people.js';
+import { copyBaseline, type Floor, measureFloor } from './lib/import-floor.js';
 import { createBenchDatabase, serverSettings, startBenchServer } from './lib/postgres.js';
 import { fmt, markdownTable, RESULTS_DIR, reportOutcome, runIfEntry, runMeta, writeResults } from './lib/report.js';
 
@@ -45,22 +42,10 @@ export const importsFloorOptionsSpec = {
 
 const log = (m: string) => console.error(`[imports-floor] ${m}`);
 
-/** One audit entry per dose, as the import writes them, in one statement. */
-const AUDIT_ENTRIES = `
-  insert into audit_log (actor_id, actor_username, actor_role, action, entity_type, entity_id, after,
-                         request_id, unit_codes, person_ids)
-  select 'bench-floor', 'caolanh.tiem', 'site_staff', 'dose.create', 'dose', d.id, to_jsonb(d), 'import:bench-floor',
-         array_remove(array['d:' || d.district_code, 'f:' || d.facility_id, 'p:' || d.province_code], null),
-         array[d.person_id]
-    from doses d`;
-
 interface Round {
   readonly round: number;
   readonly baselineRowsPerSecond: number;
-  readonly people: { readonly rows: number; readonly seconds: number };
-  readonly doses: { readonly rows: number; readonly seconds: number };
-  readonly audit: { readonly rows: number; readonly seconds: number };
-  readonly floorRowsPerSecond: number;
+  readonly floor: Floor;
   readonly ratio: number;
 }
 
@@ -79,65 +64,24 @@ export async function main(argv: readonly string[] = process.argv.slice(2)) {
     const csv = path.join(dir, 'mui-tiem.csv');
     await writeCsv(csv, 'bench-imports-csv', rows);
     for (let round = 1; round <= roundsAsked; round++) {
-      const database = await createBenchDatabase(server);
+      const bare = await createBenchDatabase(server);
+      let baselineRowsPerSecond: number;
       try {
-        // The app's bootstrap: provinces, vaccines, the demo units, facilities and lots.
-        const app = await startAppProcess({
-          env: {
-            DATABASE_URL: database.url,
-            NODE_ENV: 'test',
-            LOG_LEVEL: 'warn',
-            RECHECK_INTERVAL_MS: '0',
-            TIEMCHUNG_MASTER_KEY: BENCH_MASTER_KEY,
-            TIEMCHUNG_DEMO_DATA: 'true',
-          },
-        });
-        await app.close();
-        const client = new pg.Client({ connectionString: database.url });
-        await client.connect();
-        try {
-          if (round === 1) settings = await serverSettings(database.url);
-          const baselineRowsPerSecond = await copyBaseline(database.url, csv, rows);
-          const people = Math.ceil(rows / 2);
-          // The COPY's own time (loadPeople and loadDoses then VACUUM ANALYZE and CHECKPOINT, not counted).
-          const peopleSeconds =
-            (await loadPeople(database.url, { count: people, indexes: 'keep', seed: `floor-${round}` })).copyMs / 1000;
-          const facilities = await loadFacilities(client);
-          const dosesLoad = await loadDoses(database.url, {
-            doses: rows,
-            facilities: facilities.byProvince,
-            keepIndexes: true,
-            seed: `floor-${round}`,
-          });
-          const doses = dosesLoad.doses;
-          const dosesSeconds = dosesLoad.copyMs / 1000;
-          const auditStarted = performance.now();
-          const entries = (await client.query(AUDIT_ENTRIES)).rowCount ?? 0;
-          const auditSeconds = (performance.now() - auditStarted) / 1000;
-          if (doses !== rows) failures.push(`round ${round}: ${doses} doses written, ${rows} asked`);
-          if (entries !== doses) failures.push(`round ${round}: ${entries} audit entries for ${doses} doses`);
-          const floorRowsPerSecond = rows / (peopleSeconds + dosesSeconds + auditSeconds);
-          const r: Round = {
-            round,
-            baselineRowsPerSecond,
-            people: { rows: people, seconds: peopleSeconds },
-            doses: { rows: doses, seconds: dosesSeconds },
-            audit: { rows: entries, seconds: auditSeconds },
-            floorRowsPerSecond,
-            ratio: floorRowsPerSecond / baselineRowsPerSecond,
-          };
-          rounds.push(r);
-          log(
-            `round ${round}: COPY into a bare table ${fmt(baselineRowsPerSecond)} rows/s; people ${fmt(peopleSeconds, 1)} s, ` +
-              `doses ${fmt(dosesSeconds, 1)} s, audit entries ${fmt(auditSeconds, 1)} s: floor ${fmt(floorRowsPerSecond)} rows/s = ${r.ratio.toFixed(3)} × COPY`,
-          );
-        } finally {
-          await client.end();
-        }
+        if (round === 1) settings = await serverSettings(bare.url);
+        baselineRowsPerSecond = await copyBaseline(bare.url, csv, rows);
       } finally {
-        await database.drop();
+        await bare.drop();
       }
+      const floor = await measureFloor(server, rows, `floor-${round}`);
+      const r: Round = { round, baselineRowsPerSecond, floor, ratio: floor.rowsPerSecond / baselineRowsPerSecond };
+      rounds.push(r);
+      log(
+        `round ${round}: COPY into a bare table ${fmt(baselineRowsPerSecond)} rows/s; people ${fmt(floor.people.seconds, 1)} s, ` +
+          `doses ${fmt(floor.doses.seconds, 1)} s, audit entries ${fmt(floor.audit.seconds, 1)} s: floor ${fmt(floor.rowsPerSecond)} rows/s = ${r.ratio.toFixed(3)} × COPY`,
+      );
     }
+  } catch (err) {
+    failures.push(err instanceof Error ? err.message : String(err));
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await server.stop();
@@ -161,10 +105,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2)) {
       rounds.map((r) => [
         String(r.round),
         fmt(r.baselineRowsPerSecond),
-        `${fmt(r.people.seconds, 1)} (${fmt(r.people.rows)})`,
-        `${fmt(r.doses.seconds, 1)} (${fmt(r.doses.rows)})`,
-        `${fmt(r.audit.seconds, 1)} (${fmt(r.audit.rows)})`,
-        fmt(r.floorRowsPerSecond),
+        `${fmt(r.floor.people.seconds, 1)} (${fmt(r.floor.people.rows)})`,
+        `${fmt(r.floor.doses.seconds, 1)} (${fmt(r.floor.doses.rows)})`,
+        `${fmt(r.floor.audit.seconds, 1)} (${fmt(r.floor.audit.rows)})`,
+        fmt(r.floor.rowsPerSecond),
         r.ratio.toFixed(3),
       ]),
     ),

@@ -18,13 +18,16 @@
  *    uploaded with `POST /api/imports`, the job polled until done; rows/s from the job's own start
  *    and end (the first pass that counts the rows included); the app process's peak resident memory
  *    (VmHWM) and its resident memory sampled at each poll.
+ * With `--floor`, before the import: the floor of the CSV's rows (bench/lib/import-floor.ts: people,
+ *    doses and one audit entry per dose written with COPY and one INSERT … SELECT, no check) in a
+ *    fresh database of the same server; the CSV import is also given as a ratio to it.
  * 4. Checks: the job is done, rows read = rows in the file, rejected = the broken rows, the doses in
  *    the database = those imported, one audit entry per imported dose.
  *
  * Writes bench/results/imports.json and bench/results/imports.md; prints the Markdown.
  */
 import { execFileSync } from 'node:child_process';
-import { createReadStream, createWriteStream, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,11 +35,11 @@ import { pipeline } from 'node:stream/promises';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { type SyntheticPerson, syntheticPopulation, TEMPLATE_CSV_HEADER } from '@tiemchung/core';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import ExcelJS from '../apps/server/src/lib/exceljs.js';
 import { startScriptNodeArgs, startServerProcess } from '../apps/server/src/test/process.js';
 import { BENCH_MASTER_KEY, signIn } from './lib/app-process.js';
 import { numberOption } from './lib/args.js';
+import { copyBaseline, type Floor, measureFloor } from './lib/import-floor.js';
 import { loadPeople } from './lib/load-people.js';
 import { enableStatements, readStatements, resetStatements, type StatementStat } from './lib/pg-stats.js';
 import { createBenchDatabase, serverSettings, startBenchServer } from './lib/postgres.js';
@@ -58,6 +61,7 @@ export const importsOptionsSpec = {
   'known-share': { type: 'string' },
   'server-heap-mb': { type: 'string' },
   'node-defaults': { type: 'boolean' },
+  floor: { type: 'boolean' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 const USAGE = `usage: bench/imports.ts [--quick] [--csv-rows N] [--xlsx-rows N] [--known-share F] [--node-defaults | --server-heap-mb N]
@@ -66,7 +70,8 @@ const USAGE = `usage: bench/imports.ts [--quick] [--csv-rows N] [--xlsx-rows N] 
   --xlsx-rows N    rows of the XLSX file (default 200000)
   --known-share F  share of the CSV's people already on record (default 0.1)
   --server-heap-mb N  the server's V8 old-space limit alone (node --max-old-space-size) instead of npm start's options
-  --node-defaults  the server with Node's own heap settings instead of npm start's options`;
+  --node-defaults  the server with Node's own heap settings instead of npm start's options
+  --floor          also the floor of the CSV's rows (bench/imports-floor.ts) in a fresh database, same run: the import as a ratio to it`;
 
 export const HEADER = TEMPLATE_CSV_HEADER.split(',');
 const FACILITY = 'DT-CL-01';
@@ -140,25 +145,6 @@ async function writeBaselineCsv(file: string, seed: string, rows: number): Promi
   await writeCsv(file, seed, rows);
 }
 
-/** COPY of the file's rows into a bare table of text columns; rows per second. */
-export async function copyBaseline(url: string, csvFile: string, rows: number): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('drop table if exists bench_import_bare');
-    await client.query(`create table bench_import_bare (${HEADER.map((_, i) => `c${i} text`).join(', ')})`);
-    const started = performance.now();
-    const copy = client.query(copyFrom('copy bench_import_bare from stdin with (format csv, header true)'));
-    await pipeline(createReadStream(csvFile), copy);
-    const seconds = (performance.now() - started) / 1000;
-    if (copy.rowCount !== rows) throw new Error(`baseline COPY wrote ${copy.rowCount} rows, expected ${rows}`);
-    await client.query('drop table bench_import_bare');
-    return rows / seconds;
-  } finally {
-    await client.end();
-  }
-}
-
 /** The server as production runs it: `node <npm start's options> apps/server/dist/main.js`, built first (tsc -b, incremental). */
 interface BuiltServer {
   readonly origin: string;
@@ -208,6 +194,8 @@ interface ImportRun {
   readonly job: Record<string, unknown>;
   /** Where PostgreSQL spent its time during the import (pg_stat_statements, top 10), when available. */
   readonly statements: readonly StatementStat[];
+  /** With `--floor`, the CSV's: the floor of its rows, same run, and the import's rate as a ratio to it. */
+  readonly floor?: Floor & { readonly importRatio: number };
 }
 
 async function runImport(
@@ -279,6 +267,12 @@ export async function main(argv: readonly string[] = process.argv.slice(2)) {
   const failures: string[] = [];
   let app: BuiltServer | undefined;
   try {
+    let floor: Floor | undefined;
+    if (values.floor) {
+      log(`the floor of ${fmt(csvRows)} rows (a fresh database)`);
+      floor = await measureFloor(server, csvRows, 'bench-imports-floor');
+      log(`  floor: ${fmt(floor.rowsPerSecond)} rows/s`);
+    }
     const db = await createBenchDatabase(server);
     const known = Math.floor((csvRows / 2) * knownShare);
     if (known > 0) await loadPeople(db.url, { count: known, indexes: 'keep', seed: 'bench-imports-csv', log });
@@ -342,6 +336,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)) {
         peakRssMb: r.peakMb,
         job: r.job,
         statements,
+        ...(floor && kind === 'csv' ? { floor: { ...floor, importRatio: rowsPerSecond / floor.rowsPerSecond } } : {}),
       };
       runs.push(run);
       log(
@@ -390,7 +385,14 @@ export async function main(argv: readonly string[] = process.argv.slice(2)) {
         `${fmt(r.rssMbStart)} → ${fmt(r.peakRssMb)}`,
       ]),
     );
-    const md = `# Bulk import (issue 16)\n\nServer: \`apps/server/dist/main.js\` with ${settings}.\n\n${table}\n\nPostgreSQL: ${JSON.stringify(await serverSettings(db.url))}\n`;
+    const floorLine = runs
+      .filter((r) => r.floor)
+      .map(
+        (r) =>
+          `The floor of the CSV's rows, same run (people, doses and their audit entries written with COPY and one INSERT … SELECT, no check): ${fmt(r.floor!.rowsPerSecond)} rows/s (people ${fmt(r.floor!.people.seconds, 1)} s, doses ${fmt(r.floor!.doses.seconds, 1)} s, audit entries ${fmt(r.floor!.audit.seconds, 1)} s); the import is **${r.floor!.importRatio.toFixed(3)} ×** the floor.\n\n`,
+      )
+      .join('');
+    const md = `# Bulk import (issue 16)\n\nServer: \`apps/server/dist/main.js\` with ${settings}.\n\n${table}\n\n${floorLine}PostgreSQL: ${JSON.stringify(await serverSettings(db.url))}\n`;
     console.log(md);
     writeResults('imports', { meta: runMeta(), nodeArgs, runs, failures });
     writeFileSync(path.join(RESULTS_DIR, 'imports.md'), md);
