@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { handMade, inline, MAIN, type Piece, zipOf } from '../test/xlsx-files.js';
 import ExcelJS from './exceljs.js';
-import { bufferFile, chunkedFile, firstSheetRows, type RandomAccessFile, XlsxFileError } from './xlsx-rows.js';
+import {
+  bufferFile,
+  chunkedFile,
+  firstSheetRows,
+  type RandomAccessFile,
+  XLSX_MAX_ZIP_ENTRIES,
+  XlsxFileError,
+} from './xlsx-rows.js';
 import { XLSX_PART_LIMITS, type XmlPartLimits } from './xml-part-guard.js';
 
 /** A workbook as exceljs writes it: the sheets before the shared strings, the workbook part last in the ZIP. */
@@ -81,6 +88,51 @@ describe('the rows of an XLSX file’s first sheet', () => {
       expect(await rowsOf(chunked)).toEqual(whole);
       expect(Math.max(...read)).toBe(sizes.length - 1);
     }
+  });
+
+  it('reads no chunk of a stored file once its rows are read, and a chunk that fails is the read’s error, never the process’s', async () => {
+    // An outside probe's file: a workbook whose ZIP lists 200,000 empty parts besides its own (the
+    // central directory read in many chunks). unzipper left streams over the file paused; one read on
+    // after the job had ended and its chunks were deleted, and its 'error' ended the server.
+    const parts: Record<string, Piece[]> = {};
+    for (let i = 0; i < 9_000; i++) parts[`e/${i}`] = [''];
+    const file = await handMade([headerRow], parts);
+    const size = 4096;
+    const sizes = Array.from({ length: Math.ceil(file.length / size) }, (_, i) =>
+      Math.min(size, file.length - i * size),
+    );
+    let gone = false;
+    let readsAfter = 0;
+    const chunked = chunkedFile(sizes, async (i) => {
+      if (gone) {
+        readsAfter++;
+        throw new Error(`chunk ${i} of its file is missing`);
+      }
+      return file.subarray(i * size, i * size + sizes[i]!);
+    });
+    expect(await rowsOf(chunked)).toEqual([{ number: 1, values: ['Họ và tên', 'Ngày sinh'] }]);
+    gone = true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(readsAfter).toBe(0);
+
+    // A chunk that cannot be read half way: that error, from the read (not "not a ZIP", not a hang).
+    let reads = 0;
+    const failing = chunkedFile(sizes, async (i) => {
+      if (++reads > 3) throw new Error(`chunk ${i} of its file is missing`);
+      return file.subarray(i * size, i * size + sizes[i]!);
+    });
+    await expect(rowsOf(failing)).rejects.toThrow(/chunk \d+ of its file is missing/);
+  });
+
+  it('refuses a ZIP that lists more parts than a workbook has, from its end record, before reading its directory', async () => {
+    const parts: Record<string, Piece[]> = {};
+    for (let i = 0; i < XLSX_MAX_ZIP_ENTRIES; i++) parts[`e/${i}`] = [''];
+    const file = await handMade([headerRow], parts);
+    await expect(rowsOf(bufferFile(file))).rejects.toMatchObject({
+      name: 'XlsxFileError',
+      fault: 'xlsx_damaged',
+      message: expect.stringContaining(`lists ${XLSX_MAX_ZIP_ENTRIES + 4} parts`),
+    });
   });
 
   it('takes the first tab as the workbook lists it, not the first sheet part in the ZIP', async () => {

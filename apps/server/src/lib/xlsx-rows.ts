@@ -167,10 +167,85 @@ export async function* firstSheetRows(
   limits: XmlPartLimits = XLSX_PART_LIMITS,
   which: 'first' | 'first-with-data' = 'first',
 ): AsyncGenerator<SheetRow> {
-  const directory = await unzipper.Open.custom({
+  await refuseCrowdedZip(file);
+  // The file's bytes from an offset, for unzipper: it opens such a stream for the central directory
+  // and one per part, pipes most of them without an error listener, and leaves them paused once it
+  // has what it needs. A read that fails (a chunk of a job's file gone after the job ended, the
+  // database unreachable) ends the stream short instead of emitting 'error' on it — an 'error'
+  // nobody listens to ends the process — and is thrown from here; every stream still open is
+  // destroyed when the rows are read or left, so none reads on afterwards.
+  const opened = new Set<Readable>();
+  const failure: { error?: unknown } = {};
+  const source = {
     size: async () => file.size,
-    stream: (offset) => Readable.from(file.from(offset), { objectMode: false }),
-  }).catch((err: unknown) => {
+    stream: (offset: number) => {
+      const stream = Readable.from(readsOrEnds(file.from(offset), failure), { objectMode: false });
+      opened.add(stream);
+      stream.once('close', () => opened.delete(stream));
+      return stream;
+    },
+  };
+  try {
+    yield* sheetRowsOf(source, limits, which);
+    if (failure.error !== undefined) throw failure.error;
+  } catch (err) {
+    throw failure.error ?? err;
+  } finally {
+    for (const stream of opened) stream.destroy();
+  }
+}
+
+/** The chunks of `chunks`; a failing read ends them, its error kept in `failure`. */
+async function* readsOrEnds(
+  chunks: AsyncIterable<Uint8Array>,
+  failure: { error?: unknown },
+): AsyncGenerator<Uint8Array> {
+  try {
+    yield* chunks;
+  } catch (err) {
+    failure.error ??= err;
+  }
+}
+
+/** The most parts (ZIP entries) a workbook may list: a real one has a few dozen. */
+export const XLSX_MAX_ZIP_ENTRIES = 10_000;
+
+/**
+ * Refuses a ZIP whose central directory lists more than {@link XLSX_MAX_ZIP_ENTRIES} entries, read
+ * from its end record before unzipper parses (and holds) every entry of the directory: a probe's
+ * 36 MB file of 400,000 empty entries otherwise took the directory whole into memory. A file without
+ * an end record is left to unzipper, which refuses it.
+ */
+async function refuseCrowdedZip(file: RandomAccessFile): Promise<void> {
+  // The end record: 22 bytes, then a comment of at most 65,535.
+  const start = Math.max(0, file.size - 22 - 0xffff);
+  const parts: Uint8Array[] = [];
+  let read = 0;
+  for await (const chunk of file.from(start)) {
+    parts.push(chunk);
+    read += chunk.length;
+    if (read >= file.size - start) break;
+  }
+  const tail = Buffer.concat(parts).subarray(0, file.size - start);
+  for (let at = tail.length - 22; at >= 0; at--) {
+    if (tail.readUInt32LE(at) !== 0x06054b50 || at + 22 + tail.readUInt16LE(at + 20) !== tail.length) continue;
+    const entries = tail.readUInt16LE(at + 10);
+    // 0xFFFF: a ZIP64 directory, which no workbook needs.
+    if (entries > XLSX_MAX_ZIP_ENTRIES)
+      throw new XlsxFileError(
+        'xlsx_damaged',
+        `the ZIP lists ${entries === 0xffff ? 'at least 65,535' : entries} parts; a workbook has a few dozen (at most ${XLSX_MAX_ZIP_ENTRIES} are read)`,
+      );
+    return;
+  }
+}
+
+async function* sheetRowsOf(
+  source: { size(): Promise<number>; stream(offset: number): Readable },
+  limits: XmlPartLimits,
+  which: 'first' | 'first-with-data',
+): AsyncGenerator<SheetRow> {
+  const directory = await unzipper.Open.custom(source).catch((err: unknown) => {
     // unzipper's words for a file cut short or not a ZIP at all (FILE_ENDED, a bad signature).
     throw new XlsxFileError(
       'xlsx_not_zip',

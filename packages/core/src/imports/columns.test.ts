@@ -7,6 +7,7 @@ import {
   headerKey,
   IMPORT_COLUMNS,
   IMPORT_EXTRA_COLUMNS,
+  IMPORT_MAX_COLUMNS,
   matchHeader,
   TEMPLATE_CSV_HEADER,
 } from './columns.js';
@@ -69,6 +70,19 @@ describe('A clerk’s header row is matched to the columns', () => {
     expect(m.header.columns).toEqual(IMPORT_COLUMNS.map((c) => c.key));
     expect(m.header.unknown).toEqual([]);
     expect(m.header.indexOf.administeredOn).toBe(8);
+  });
+
+  it('the header ends at its last named cell, and at most at column 256: cells past it are under no column', () => {
+    const template = CONTRACT_HEADER.split(',');
+    expect(matchHeader([...template, '', ' ', '']).header.cells).toEqual(template);
+    const wide = [...template, ...Array.from({ length: 300 }, (_, i) => `Ghi chú ${i + 1}`)];
+    const m = matchHeader(wide);
+    expect(m.ok).toBe(true);
+    expect(m.header.cells).toHaveLength(IMPORT_MAX_COLUMNS);
+    expect(m.header.unknown.at(-1)).toEqual({
+      index: IMPORT_MAX_COLUMNS - 1,
+      header: `Ghi chú ${IMPORT_MAX_COLUMNS - 10}`,
+    });
   });
 
   it.each([

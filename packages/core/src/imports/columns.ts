@@ -247,8 +247,14 @@ export function columnOfHeader(header: string): ImportColumnKey | null {
 }
 
 /** A file's header row read against the template's columns. */
+/**
+ * The most columns of a file that are read: a cell past the 256th (Excel 97–2003's last column, IV)
+ * is not — a sheet with a cell in column XFD (16,384) would otherwise make every row that wide.
+ */
+export const IMPORT_MAX_COLUMNS = 256;
+
 export interface ImportHeader {
-  /** The header row's cells as written. */
+  /** The header row's cells as written, up to its last named one (at most {@link IMPORT_MAX_COLUMNS}). */
   readonly cells: readonly string[];
   /** For each cell: the column it names, or null (an unknown column, or the repeat of a known one). */
   readonly columns: readonly (ImportColumnKey | null)[];
@@ -293,7 +299,11 @@ function headerError(code: ImportHeaderError['code'], keys: ImportColumnKey[]): 
  * (`import_columns_missing`) or a column given twice (`import_columns_duplicated`, e.g. both
  * `Mũi số` and `Mũi thứ`: which one to believe?). Missing columns are reported first.
  */
-export function matchHeader(cells: readonly string[]): HeaderMatch {
+export function matchHeader(written: readonly string[]): HeaderMatch {
+  // The header ends at its last named cell: a row's cells past it are under no column.
+  let width = Math.min(written.length, IMPORT_MAX_COLUMNS);
+  while (width > 0 && String(written[width - 1] ?? '').trim() === '') width--;
+  const cells = written.slice(0, width);
   const columns: (ImportColumnKey | null)[] = [];
   const indexOf: Partial<Record<ImportColumnKey, number>> = {};
   const unknown: { index: number; header: string }[] = [];

@@ -12,6 +12,7 @@ import {
   type ErrorParams,
   fileFaultReason,
   IDENTITY_RULE_FROM,
+  IMPORT_MAX_COLUMNS,
   type ImportColumnKey,
   type ImportHeader,
   type ImportRejection,
@@ -265,7 +266,10 @@ async function runJob(
         skip--;
         continue;
       }
-      batch.push(row);
+      // Cells past the header's last named one are under no column: neither read nor kept.
+      batch.push(
+        row.cells.length > header.cells.length ? { ...row, cells: row.cells.slice(0, header.cells.length) } : row,
+      );
       if (batch.length >= o.sizer.size) {
         if (o.budget.batches <= 0) return;
         const ctx = { job, actor, audit, deps, header, today: vietnamDay(deps.clock()) };
@@ -885,7 +889,7 @@ async function* fileRows(db: Kysely<DB>, job: ImportJobRow): AsyncGenerator<File
   const file = await storedFile(db, job.id);
   if (job.file_kind !== 'xlsx') return yield* csvRows(file.from(0));
   for await (const row of firstSheetRows(file)) {
-    const values = Array.isArray(row.values) ? row.values.slice(1) : [];
+    const values = Array.isArray(row.values) ? row.values.slice(1, 1 + IMPORT_MAX_COLUMNS) : [];
     yield { rowNumber: row.number, cells: Array.from(values, (v) => plainCell(v)) };
   }
 }
@@ -922,7 +926,11 @@ async function* csvRows(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<FileR
   };
   // Each row with its number as a spreadsheet shows the file (blank lines counted), the number the
   // rejected rows' file gives the clerk.
-  const numbered = (rows: readonly CsvRow[]) => rows.map((r) => ({ rowNumber: r.number, cells: r.cells }));
+  const numbered = (rows: readonly CsvRow[]) =>
+    rows.map((r) => ({
+      rowNumber: r.number,
+      cells: r.cells.length > IMPORT_MAX_COLUMNS ? r.cells.slice(0, IMPORT_MAX_COLUMNS) : r.cells,
+    }));
   for await (const chunk of chunks) yield* numbered(reader.pushRows(decode(chunk)));
   yield* numbered(reader.pushRows(decode()));
   yield* numbered(reader.endRows());
