@@ -135,6 +135,27 @@ describe('the rows of an XLSX file’s first sheet', () => {
     });
   });
 
+  it('reads a formula’s date as the day it shows, in the 1900 and the 1904 date systems alike', async () => {
+    for (const date1904 of [false, true]) {
+      const file = await workbook((wb) => {
+        wb.properties.date1904 = date1904;
+        const ws = wb.addWorksheet('Sổ tiêm');
+        ws.addRow([
+          new Date(Date.UTC(1972, 0, 4)),
+          { formula: 'DATE(1972,1,4)', result: new Date(Date.UTC(1972, 0, 4)) },
+          { formula: '1+1', result: 2 },
+        ]);
+        ws.getColumn(1).numFmt = 'dd/mm/yyyy';
+        ws.getColumn(2).numFmt = 'dd/mm/yyyy';
+      });
+      const [row] = await rowsOf(bufferFile(file));
+      const [plain, formula, number] = row!.values as [Date, { result: unknown }, { result: unknown }];
+      expect(plain.toISOString().slice(0, 10), `1904: ${date1904}`).toBe('1972-01-04');
+      expect((formula.result as Date).toISOString().slice(0, 10), `1904: ${date1904}`).toBe('1972-01-04');
+      expect(number.result).toBe(2);
+    }
+  });
+
   it('takes the first tab as the workbook lists it, not the first sheet part in the ZIP', async () => {
     const file = await workbook((wb) => {
       wb.addWorksheet('Ghi chú').addRow(['not this one']);

@@ -36,6 +36,11 @@ interface ZipEntry {
   readonly path: string;
   stream(): Readable;
 }
+/** exceljs's own rules for a date format and an Excel serial day, as its readers apply them to plain cells. */
+const excelDates = fromExceljs('./lib/utils/utils') as {
+  isDateFmt(numFmt: string | undefined): boolean;
+  excelToDate(serial: number, date1904: boolean): Date;
+};
 const unzipper = fromExceljs('unzipper') as {
   Open: {
     custom(source: { size(): Promise<number>; stream(offset: number): Readable }): Promise<{ files: ZipEntry[] }>;
@@ -78,6 +83,7 @@ export function chunkedFile(sizes: readonly number[], chunk: (index: number) => 
 /** exceljs's WorkbookReader, as far as this reader drives it. */
 interface PartsReader {
   model?: { sheets?: { rId: string }[] };
+  properties?: { model?: { date1904?: boolean } };
   workbookRels?: { Id: string; Target: string }[];
   _parseRels(entry: Readable): Promise<void>;
   _parseWorkbook(entry: Readable): Promise<void>;
@@ -264,6 +270,8 @@ async function* sheetRowsOf(
   if (rels) await reader._parseRels(guardedPart(rels, 'other', limits));
   const workbook = entry('xl/workbook.xml');
   if (workbook) await reader._parseWorkbook(guardedPart(workbook, 'other', limits));
+  // A workbook made on a Mac (Excel's 1904 date system): its serial days count from 1 January 1904.
+  const date1904 = reader.properties?.model?.date1904 === true;
   const strings = entry('xl/sharedStrings.xml');
   if (strings) for await (const _ of reader._parseSharedStrings(guardedPart(strings, 'sharedStrings', limits)));
   const styles = entry('xl/styles.xml');
@@ -287,6 +295,7 @@ async function* sheetRowsOf(
       for (const event of reader._parseWorksheet(stream, sheet[1]!)) {
         if (event.eventType !== 'worksheet') continue;
         for await (const row of event.value) {
+          formulaDates(row, date1904);
           hasData ||= row.hasValues;
           if (hasData) yield { number: row.number, values: row.values, row };
         }
@@ -298,4 +307,19 @@ async function* sheetRowsOf(
     }
     if (hasData) return;
   }
+}
+
+/**
+ * A formula's result in a date-formatted cell as the day it shows: exceljs gives a plain cell's
+ * serial as a Date (in the workbook's date system) but a formula's result as the bare serial, which
+ * a reader would then count from 1900 — in a workbook of the 1904 system, 4 years and a day early
+ * (`=DATE(1972,1,4)` read as 3 January 1968).
+ */
+function formulaDates(row: ExcelJS.Row, date1904: boolean): void {
+  row.eachCell({ includeEmpty: false }, (cell) => {
+    const value = cell.value as { formula?: unknown; result?: unknown } | null;
+    if (value && typeof value === 'object' && 'formula' in value && typeof value.result === 'number')
+      if (excelDates.isDateFmt(cell.numFmt))
+        cell.value = { ...value, result: excelDates.excelToDate(value.result, date1904) } as typeof cell.value;
+  });
 }
