@@ -24,6 +24,7 @@ import * as m0022 from './migrations/2026_12_03_0022_people_fillfactor.js';
 import * as m0023 from './migrations/2026_12_03_0023_partitioning.js';
 import * as m0024 from './migrations/2026_12_03_0024_audit_refs_listed.js';
 import * as m0025 from './migrations/2026_12_03_0025_import_job_details.js';
+import * as m0026 from './migrations/2026_12_03_0026_import_dry_rows.js';
 import type { DB } from './schema.js';
 
 /**
@@ -56,6 +57,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_12_03_0023_partitioning': m0023,
   '2026_12_03_0024_audit_refs_listed': m0024,
   '2026_12_03_0025_import_job_details': m0025,
+  '2026_12_03_0026_import_dry_rows': m0026,
 };
 
 /** Brings the schema to the latest version; throws with the failing migration's error. */

@@ -50,6 +50,7 @@ export interface DB {
   import_jobs: ImportJobTable;
   import_file_chunks: ImportFileChunkTable;
   import_rejected_rows: ImportRejectedRowTable;
+  import_dry_rows: ImportDryRowTable;
   import_row_keys: ImportRowKeyTable;
   stats_dirty: StatsDirtyTable;
   stats_dirty_reports: StatsDirtyReportTable;
@@ -196,6 +197,14 @@ export interface ImportRejectedRowTable {
   row_number: number;
   cells: Json;
   reasons: Json;
+}
+
+/** A dry run's row that a batch accepted, replayed by its later batches for the same person (migration 0026). */
+export interface ImportDryRowTable {
+  job_id: string;
+  row_number: number;
+  person_key: string;
+  cells: Json;
 }
 
 /** The identity of a dose row imported (person + date + vaccine): unique, so nothing is imported twice. */

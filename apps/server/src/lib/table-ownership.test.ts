@@ -17,6 +17,7 @@ const OWNER: Record<string, string> = {
   import_jobs: 'imports',
   import_file_chunks: 'imports',
   import_rejected_rows: 'imports',
+  import_dry_rows: 'imports',
   import_row_keys: 'imports',
   stats_dirty: 'stats',
   stats_dirty_reports: 'stats',

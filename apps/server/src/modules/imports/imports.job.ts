@@ -18,6 +18,7 @@ import {
   type ImportRejection,
   type ImportRejectionCode,
   type ImportRow,
+  importPersonKey,
   importRowKey,
   isBlankRow,
   isLineEnd,
@@ -81,8 +82,9 @@ import { createImport, type UploadedFile } from './imports.service.js';
  * row whose dose is refused is undone with it. A row whose key (person + date + vaccine) was
  * imported before, or whose dose is already on record, is counted as skipped, not as an error.
  *
- * A dry run does all of this and rolls each batch back, keeping only the job's counters and its
- * rejected rows. A cancel (imports.service.ts) takes the job's lock: the runner stops at its next
+ * A dry run does all of this and rolls each batch back, keeping only the job's counters, its
+ * rejected rows and the rows it accepted — which its later batches replay first, uncounted, for the
+ * same people ({@link dryRunReplay}), so that it answers as the real run would. A cancel (imports.service.ts) takes the job's lock: the runner stops at its next
  * batch.
  */
 
@@ -164,6 +166,8 @@ interface Tally {
   /** By reason and by the column at fault (a row counts once for each pair). */
   byColumn: Record<string, Record<string, number>>;
   rejectedRows: { job_id: string; row_number: number; cells: string; reasons: string }[];
+  /** A dry run's rows imported (and undone): replayed by its later batches for the same people. */
+  accepted: { job_id: string; row_number: number; person_key: string; cells: string }[];
 }
 
 type RowOutcome =
@@ -378,7 +382,7 @@ async function finish(
     const job = await q.lockJob(trx, id);
     if (job?.status !== 'running' || job.lease_owner !== owner) return;
     await q.updateJob(trx, id, { ...set, finished_at: new Date(), lease_owner: null, lease_until: null });
-    await q.deleteChunks(trx, id);
+    await q.deleteRunData(trx, id);
   });
 }
 
@@ -400,7 +404,8 @@ async function commitBatch(
   };
   // Before the transaction, as a route does: the rows read and checked, and the registry asked
   // about the new people (network calls, in parallel) — no lock is held meanwhile.
-  const prepared = await prepareBatch(db, ctx, rows);
+  const replay = ctx.job.dry_run ? await dryRunReplay(db, ctx, rows) : [];
+  const prepared = await prepareBatch(db, ctx, [...replay, ...rows], replay.length);
   const started = performance.now();
   try {
     const committed = await unitOfWork(db, async (trx) => {
@@ -423,10 +428,27 @@ async function commitBatch(
       const job = await ours(trx);
       if (!job) return false;
       await q.insertRejectedRows(trx, t.rejectedRows);
+      await q.insertDryRows(trx, t.accepted);
       await addTally(trx, job, t, rows.length, o, ctx.deps.clock());
       return true;
     });
   }
+}
+
+/**
+ * A dry run's batch, before its rows: the rows earlier batches accepted for the same people (by
+ * core's importPersonKey), in the file's order — replayed first in the batch's transaction and not
+ * counted, so that its rows are checked against what the real run would have written by then (the
+ * person created, their earlier doses), as the real run checks them.
+ */
+async function dryRunReplay(db: Kysely<DB>, ctx: RunContext, rows: readonly FileRow[]): Promise<FileRow[]> {
+  const keys = new Set<string>();
+  for (const file of rows) {
+    const parsed = parseImportRow(cellsByColumn(ctx.header, file.cells), { today: ctx.today });
+    if (parsed.ok) keys.add(importPersonKey(parsed.row));
+  }
+  const earlier = await q.dryRowsOf(db, ctx.job.id, [...keys]);
+  return earlier.map((r) => ({ rowNumber: r.row_number, cells: r.cells as unknown[] }));
 }
 
 /** Adds the counts of `from` to `into`, key by key; answers `into`. */
@@ -476,12 +498,19 @@ interface PreparedBatch {
   readonly reverify: ReadonlyMap<string, Reverification>;
   /** The ID numbers with a dose here that the identity rule of 1 Nov 2021 applies to. */
   readonly underRule: ReadonlySet<string>;
+  /** A dry run's: how many of the first rows are replays of earlier batches' (not counted). */
+  readonly replayed: number;
 }
 
 /** Registry look-ups of a batch in flight at once. */
 const PLAN_CONCURRENCY = 8;
 
-async function prepareBatch(db: Kysely<DB>, ctx: RunContext, rows: readonly FileRow[]): Promise<PreparedBatch> {
+async function prepareBatch(
+  db: Kysely<DB>,
+  ctx: RunContext,
+  rows: readonly FileRow[],
+  replayed = 0,
+): Promise<PreparedBatch> {
   const prepared = rows.map((file) => ({
     file,
     parsed: parseImportRow(cellsByColumn(ctx.header, file.cells), { today: ctx.today }),
@@ -526,7 +555,7 @@ async function prepareBatch(db: Kysely<DB>, ctx: RunContext, rows: readonly File
   await inParallel(unchecked, async (p) => {
     reverify.set(p.id, await planReverification(db, ctx.deps, p.id));
   });
-  return { rows: prepared, plans, reverify, underRule };
+  return { rows: prepared, plans, reverify, underRule, replayed };
 }
 
 /** Runs `work` on every item, PLAN_CONCURRENCY at a time. */
@@ -574,6 +603,7 @@ async function importRows(trx: Trx, ctx: RunContext, batch: PreparedBatch): Prom
     byReason: {},
     byColumn: {},
     rejectedRows: [],
+    accepted: [],
   };
   const n = batch.rows.length;
   const now = ctx.deps.clock();
@@ -709,12 +739,20 @@ async function importRows(trx: Trx, ctx: RunContext, batch: PreparedBatch): Prom
   oneByOne.sort((a, b) => a - b);
   for (const i of oneByOne) outcomes[i] = await importRow(trx, ctx, batch.rows[i]!.parsed);
 
-  for (let i = 0; i < n; i++) {
+  // The replayed rows of a dry run (the first `replayed`) are not the batch's: not counted.
+  for (let i = batch.replayed; i < n; i++) {
     const outcome = outcomes[i]!;
-    const row = batch.rows[i]!.file;
+    const { file: row, parsed } = batch.rows[i]!;
     t.rowsRead++;
     if (outcome.kind === 'skipped') t.skipped++;
     else if (outcome.kind === 'imported') {
+      if (ctx.job.dry_run && parsed.ok)
+        t.accepted.push({
+          job_id: ctx.job.id,
+          row_number: row.rowNumber,
+          person_key: importPersonKey(parsed.row),
+          cells: JSON.stringify(row.cells.map((c) => jsonCell(c))),
+        });
       t.imported++;
       if (outcome.person === 'matched') t.matchedPeople++;
       else t.newPeople++;

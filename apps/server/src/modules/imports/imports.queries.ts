@@ -36,8 +36,34 @@ export function findChunk(db: Executor, jobId: string, seq: number) {
     .executeTakeFirst();
 }
 
-export function deleteChunks(db: Executor, jobId: string) {
-  return db.deleteFrom('import_file_chunks').where('job_id', '=', jobId).execute();
+/** A job's stored file, and the rows its dry run kept for replay: what it needs only while it runs. */
+export async function deleteRunData(db: Executor, jobId: string) {
+  await db.deleteFrom('import_file_chunks').where('job_id', '=', jobId).execute();
+  await db.deleteFrom('import_dry_rows').where('job_id', '=', jobId).execute();
+}
+
+/** A dry run's rows accepted by its batches so far, of these people, in the file's order. */
+export function dryRowsOf(db: Executor, jobId: string, personKeys: readonly string[]) {
+  if (!personKeys.length) return Promise.resolve([]);
+  return db
+    .selectFrom('import_dry_rows')
+    .select(['row_number', 'cells'])
+    .where('job_id', '=', jobId)
+    .where('person_key', 'in', [...personKeys])
+    .orderBy('row_number')
+    .execute();
+}
+
+export function insertDryRows(
+  db: Executor,
+  rows: readonly { job_id: string; row_number: number; person_key: string; cells: string }[],
+) {
+  if (!rows.length) return Promise.resolve();
+  return db
+    .insertInto('import_dry_rows')
+    .values([...rows])
+    .onConflict((oc) => oc.columns(['job_id', 'row_number']).doNothing())
+    .execute();
 }
 
 export function findJob(db: Executor, id: string): Promise<ImportJobRow | undefined> {

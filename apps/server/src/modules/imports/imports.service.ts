@@ -234,7 +234,7 @@ export async function cancelImport(trx: Trx, actor: Actor, audit: AuditContext, 
     lease_owner: null,
     lease_until: null,
   });
-  await q.deleteChunks(trx, id);
+  await q.deleteRunData(trx, id);
   await recordAudit(trx, audit, {
     action: 'import.cancel',
     entityType: 'import',

@@ -455,6 +455,60 @@ describe('a bulk import of historical doses', () => {
     expect(await importFile('caolanh.tiem', file)).toMatchObject({ imported: 1, skippedAlreadyImported: 0 });
   });
 
+  it('a dry run answers as the real run does, whatever batches a person’s rows fall in', async () => {
+    // An outside probe (2026-12-03, night): each batch of a dry run is undone, so a person's row in
+    // a later batch was checked without the doses their earlier rows gave them — a second dose nine
+    // days after the first was accepted by the dry run and refused by the real one. Batches of 2 rows
+    // here (the embedded database starts with batches of 5).
+    const a = buildPersonIn('87');
+    const b = buildPersonIn('87');
+    const c = buildPersonIn('87');
+    const file = csvOf([
+      rowOf(a, { on: '2021-08-02' }),
+      rowOf(b, { on: '2021-08-02' }),
+      rowOf(c, { on: '2021-08-03' }),
+      rowOf(a, { on: '2021-08-11' }), // nine days after the first: too soon
+      rowOf(b, { on: '2021-08-30' }), // b's second dose, in time
+      rowOf(a, { on: '2021-08-02' }), // a's first dose again: already imported
+      rowOf(c, { on: '2021-08-31', lot: 'KHONG-CO-LO' }),
+    ]);
+    const summary = (j: ImportJob) => ({
+      rowsRead: j.rowsRead,
+      imported: j.imported,
+      rejected: j.rejected,
+      matchedPeople: j.matchedPeople,
+      newPeople: j.newPeople,
+      duplicatesFlagged: j.duplicatesFlagged,
+      skippedAlreadyImported: j.skippedAlreadyImported,
+      rejectedByReason: j.rejectedByReason,
+    });
+    const run = async (dryRun: boolean) => {
+      const res = await upload('caolanh.tiem', file, { dryRun });
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      await runImportsNow(t, { batchSize: 2 });
+      return jobOf(res.body.id, 'caolanh.tiem');
+    };
+    const before = await counts();
+    const dry = await run(true);
+    expect(dry).toMatchObject({ status: 'done', dryRun: true });
+    const after = await counts();
+    expect([after.people, after.doses]).toEqual([before.people, before.doses]);
+    expect(
+      await t.db.selectFrom('import_dry_rows').select('row_number').where('job_id', '=', dry.id).execute(),
+    ).toEqual([]);
+    const real = await run(false);
+    expect(real.status).toBe('done');
+    expect(summary(real)).toMatchObject({
+      rowsRead: 7,
+      imported: 4,
+      rejected: 2,
+      newPeople: 3,
+      matchedPeople: 1,
+      skippedAlreadyImported: 1,
+    });
+    expect(summary(dry)).toEqual(summary(real));
+  });
+
   it('scope: a site imports only for itself, a province sees only its own imports, a report handler none', async () => {
     // The person's district given: a district's administrator registers people of its district only.
     const file = csvOf([[...rowOf(buildPersonIn('87'), { on: '2021-09-15' }), DT.district]], {
