@@ -145,6 +145,11 @@ export const IMPORT_FILE_FAULTS = {
     vi: 'văn bản của tệp không phải UTF-8; hãy lưu tệp CSV dưới dạng "CSV UTF-8"',
     en: 'the text is not UTF-8; save the CSV as "CSV UTF-8"',
   },
+  /** An old Excel .xls (or another Office 97–2003 file): the OLE2 compound file signature. */
+  xls_old_format: {
+    vi: 'tệp này là tệp Excel .xls cũ (Excel 97–2003); hãy mở tệp trong Excel và lưu lại dưới dạng .xlsx hoặc "CSV UTF-8"',
+    en: 'this is an old Excel .xls file (Excel 97–2003); open it in Excel and save it as .xlsx or as "CSV UTF-8"',
+  },
   xlsx_not_zip: {
     vi: 'tệp .xlsx không trọn vẹn hoặc bị hỏng (có thể việc tải lên bị dừng giữa chừng); hãy mở và lưu lại tệp trong Excel rồi tải lên lại',
     en: 'the .xlsx file is incomplete or damaged (the upload may have stopped half way); open and save it again in Excel, then upload it again',

@@ -11,6 +11,7 @@ import { unitOfWork } from '../../db/transaction.js';
 import { ALL_STAFF, staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
+import { validationError } from '../../lib/validation-message.js';
 import { auditContextOf } from '../audit/audit.service.js';
 import { dailyReport, dailyReportXlsx } from './stats.daily-report.js';
 import {
@@ -78,7 +79,8 @@ export const statsPopulationRoutes: FastifyPluginAsyncZod = async (app) => {
         throw malformedMultipart(err);
       }
       const parsed = populationImportFieldsSchema.safeParse(fields);
-      if (!parsed.success) throw new AppError('validation_failed', { field: String(parsed.error.issues[0]?.path[0]) });
+      // The field and what the schema allows there (its own limits), in the caller's language.
+      if (!parsed.success) throw validationError(parsed.error.issues);
       if (!file) throw new AppError('population_file_required', { field: 'file' });
       const read = file;
       const actor = actorOf(request);

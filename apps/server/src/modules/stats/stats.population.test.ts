@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { primarySplit, type StatsLevel } from '@tiemchung/core';
+import { ageBandOf, primarySplit, type StatsLevel } from '@tiemchung/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_POPULATION, DEMO_UNITS } from '../../bootstrap/demo-data.js';
 import { unitOfWork } from '../../db/transaction.js';
 import ExcelJS from '../../lib/exceljs.js';
 import { useTestApp } from '../../test/harness.js';
 import { multipartBody } from '../../test/multipart.js';
-import { handMade, inlineRow } from '../../test/xlsx-files.js';
+import { handMade, inline, inlineRow, type Piece } from '../../test/xlsx-files.js';
 import { importUnitList } from '../units/units.import.js';
-import { activePopulationSource, parseAges, populationOf } from './stats.population.js';
+import { activePopulationSource, parseAges, populationOf, SHOWN_VALUE_CHARS } from './stats.population.js';
 
 const t = await useTestApp();
 
@@ -67,6 +67,25 @@ function upload(
     body: m.body,
     headers: { ...headers, 'content-type': m.contentType },
   });
+}
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** The process's RSS growth at its peak (sampled every 2 ms) and the time while `read` runs. */
+async function measured(read: () => Promise<unknown>): Promise<{ rssGrowthMb: number; ms: number }> {
+  const before = process.memoryUsage.rss();
+  let peak = before;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 2);
+  const started = performance.now();
+  try {
+    await read();
+  } finally {
+    clearInterval(timer);
+  }
+  peak = Math.max(peak, process.memoryUsage.rss());
+  return { rssGrowthMb: (peak - before) / 2 ** 20, ms: performance.now() - started };
 }
 
 const csv = (lines: string[], sep = ',', bom = true) =>
@@ -366,6 +385,153 @@ describe('POST /api/stats/population', () => {
     });
     expect(notUtf8.body.error.message).toContain('the text is not UTF-8; save the CSV as "CSV UTF-8"');
     expect(await importsCount()).toBe(before);
+  });
+
+  it('reads only the cells an XLSX row has: 1,000 rows each with a cell in column XFD (16,384) import as an ordinary file does, in its time and memory', async () => {
+    // 4 communes × 2 sexes × 125 single ages: 1,000 rows without overlaps.
+    const communes = [...PARENTS.keys()].filter((c) => c.length === 5).slice(0, 4);
+    expect(communes).toHaveLength(4);
+    const data = communes.flatMap((code) =>
+      (['male', 'female'] as const).flatMap((sex) =>
+        Array.from({ length: 125 }, (_, age) => ({ code, sex, age, n: 1 + ((age * 7) % 50) })),
+      ),
+    );
+    expect(data).toHaveLength(1000);
+    const header = ['unit_code', 'sex', 'age', 'population'];
+    const cellsOf = (d: (typeof data)[number]) => [d.code, d.sex, String(d.age), String(d.n)];
+    const ordinary = await handMade([...inlineRow(1, header), ...data.flatMap((d, i) => inlineRow(i + 2, cellsOf(d)))]);
+    // The same rows, each with one more cell far to the right: a ~10 KB file the probe's server died of.
+    const wide = await handMade([
+      ...inlineRow(1, header),
+      ...data.flatMap((d, i): Piece[] => {
+        const r = i + 2;
+        return [
+          `<row r="${r}">`,
+          ...cellsOf(d).flatMap((text, c) => inline(`${'ABCD'[c]}${r}`, text)),
+          ...inline(`XFD${r}`, 'y'),
+          '</row>',
+        ];
+      }),
+    ]);
+    const rows: Row[] = data.map((d) => ({ code: d.code, sex: d.sex, band: ageBandOf(d.age), n: d.n }));
+    const expected = expectedCube(rows);
+    const results: { status: number; body: any }[] = [];
+    const send = (bytes: Buffer, source: string) => async () =>
+      results.push(await upload({ name: 'dan-so.xlsx', bytes, type: XLSX }, { source, year: '2019' }));
+    const baseline = await measured(send(ordinary, 'XLSX ordinary'));
+    const m = await measured(send(wide, 'XLSX with XFD cells'));
+    for (const res of results) {
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect(res.body.rows).toBe(1000);
+      expect(await storedCube(res.body.id)).toEqual(expected);
+    }
+    console.info(
+      `ordinary (${ordinary.length} bytes): +${baseline.rssGrowthMb.toFixed(1)} MB, ${baseline.ms.toFixed(0)} ms; ` +
+        `a cell at XFD on each row (${wide.length} bytes): +${m.rssGrowthMb.toFixed(1)} MB, ${m.ms.toFixed(0)} ms`,
+    );
+    // Every cell up to the last made (16 million cells): +1.26 GB and 12 s here. The reader itself
+    // (exceljs's row of 16,384 columns, walked for its values) takes 1–3.5 s of this file, by load.
+    expect(m.rssGrowthMb).toBeLessThanOrEqual(baseline.rssGrowthMb + 32);
+    expect(m.ms).toBeLessThan(Math.max(8000, 4 * baseline.ms));
+  });
+
+  it('shows at most 100 characters of a refused cell: a unit code of 2,000,000 characters, a sex of 150,000 in an XLSX', async () => {
+    const long = '0'.repeat(2_000_000);
+    const res = await upload({ name: 'dai.csv', bytes: csv(['unit_code,sex,age,population', `${long},male,30,1`]) });
+    expect(res.status).toBe(400);
+    expect(res.raw.body.length).toBeLessThan(2000);
+    expect(res.body.error).toMatchObject({ code: 'population_unit_invalid', field: 'unitCode' });
+    const shown = `${'0'.repeat(SHOWN_VALUE_CHARS)}…`;
+    expect(res.body.error.message).toBe(
+      `Dòng 2: mã đơn vị "${shown}" không hợp lệ (mã tỉnh 2 chữ số, huyện 3, xã 5; giữ số 0 ở đầu).`,
+    );
+    expect(res.body.problems).toEqual([
+      { row: 2, field: 'unitCode', code: 'population_unit_invalid', params: { row: 2, value: shown } },
+    ]);
+
+    const sex = 'nữ'.repeat(75_000);
+    const bytes = await handMade([
+      ...inlineRow(1, ['unit_code', 'sex', 'age', 'population']),
+      ...inlineRow(2, ['00001', sex, '30', '1']),
+    ]);
+    const en = await upload({ name: 'dai.xlsx', bytes, type: XLSX }, undefined, 'admin', { 'accept-language': 'en' });
+    expect(en.status).toBe(400);
+    expect(en.raw.body.length).toBeLessThan(2000);
+    expect(en.body.error).toMatchObject({
+      code: 'population_sex_invalid',
+      field: 'sex',
+      message: `Row 2: sex "${sex.slice(0, SHOWN_VALUE_CHARS)}…" is not valid (Nam/Nữ or male/female).`,
+    });
+    expect(en.body.problems[0]).toMatchObject({ row: 2, params: { value: `${sex.slice(0, SHOWN_VALUE_CHARS)}…` } });
+  });
+
+  it('tells the CSV separator from the first lines: a `;` or tab header below a title line (with commas or none)', async () => {
+    const file = (lines: string[]) => Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`);
+    const semicolon = await upload({
+      name: 'dan-so.csv',
+      bytes: file([
+        // The title has more commas than the header has `;` (and the header none): the header's separator is the file's.
+        'Dân số chia theo tỉnh, huyện, xã, giới tính, nhóm tuổi, năm 2019',
+        'Mã đơn vị;Tên đơn vị;Giới tính;Nhóm tuổi;Dân số',
+        '00001;Phường Phúc Xá, Ba Đình;Nam;18-49;1.300',
+        '00004;Phường Trúc Bạch;Nữ;65+;70',
+      ]),
+    });
+    expect(semicolon.status, JSON.stringify(semicolon.body)).toBe(201);
+    expect(semicolon.body.rows).toBe(2);
+    expect(await storedCube(semicolon.body.id)).toEqual(
+      expectedCube([
+        { code: '00001', sex: 'male', band: '18-49', n: 1300 },
+        { code: '00004', sex: 'female', band: '65+', n: 70 },
+      ]),
+    );
+    const tab = await upload({
+      name: 'dan-so.txt',
+      bytes: file(['Bảng 1. Dân số', '', 'unit_code\tsex\tage_band\tpopulation', '87\tmale\t18-49\t"1,234"']),
+    });
+    expect(tab.status, JSON.stringify(tab.body)).toBe(201);
+    expect(await storedCube(tab.body.id)).toEqual(expectedCube([{ code: '87', sex: 'male', band: '18-49', n: 1234 }]));
+  });
+
+  it('refuses an old Excel .xls, saying so and how to save it, in the caller’s language', async () => {
+    const before = await importsCount();
+    const xls = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]);
+    const file = { name: 'dan-so.xls', bytes: xls, type: 'application/vnd.ms-excel' };
+    const vi = await upload(file);
+    expect(vi.status).toBe(400);
+    expect(vi.body.error).toMatchObject({
+      code: 'population_file_unreadable',
+      field: 'file',
+      message:
+        'Không đọc được tệp dân số (cần CSV UTF-8 hoặc XLSX): tệp này là tệp Excel .xls cũ (Excel 97–2003); hãy mở tệp trong Excel và lưu lại dưới dạng .xlsx hoặc "CSV UTF-8"',
+    });
+    const en = await upload(file, undefined, 'admin', { 'accept-language': 'en' });
+    expect(en.body.error.message).toBe(
+      'The population file cannot be read (CSV in UTF-8 or XLSX expected): this is an old Excel .xls file (Excel 97–2003); open it in Excel and save it as .xlsx or as "CSV UTF-8"',
+    );
+    expect(await importsCount()).toBe(before);
+  });
+
+  it('says what `year` and `source` allow when they are refused, in the caller’s language', async () => {
+    const file = { name: 'a.csv', bytes: csv(['unit_code,sex,age,population', '87,male,30,10']) };
+    const cases: [Record<string, string>, string, string, string][] = [
+      [{ source: 'GSO', year: '1800' }, 'year', 'không được nhỏ hơn 1.990', 'must be at least 1,990'],
+      [{ source: 'GSO', year: '2200' }, 'year', 'không được lớn hơn 2.100', 'must be at most 2,100'],
+      [{ source: 'GSO', year: 'năm ngoái' }, 'year', 'cần số', 'expected a number'],
+      [{ source: ' ab ', year: '2019' }, 'source', 'ít nhất 3 ký tự', 'at least 3 characters'],
+      [{ source: 'x'.repeat(201), year: '2019' }, 'source', 'tối đa 200 ký tự', 'at most 200 characters'],
+    ];
+    for (const [fields, field, vi, en] of cases) {
+      const res = await upload(file, fields);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toEqual({
+        code: 'validation_failed',
+        field,
+        message: `Giá trị không hợp lệ ở trường ${field}: ${vi}`,
+      });
+      const inEnglish = await upload(file, fields, 'admin', { 'accept-language': 'en' });
+      expect(inEnglish.body.error.message).toBe(`Invalid value for ${field}: ${en}`);
+    }
   });
 
   it('is for national administrators only; the list is for every staff member', async () => {

@@ -5,6 +5,7 @@ import {
   type ErrorCode,
   type ErrorParams,
   fileFaultReason,
+  IMPORT_MAX_COLUMNS,
   nameSearchKey,
   type PopulationSource,
   type StatsLevel,
@@ -133,23 +134,32 @@ export interface FileRecord {
 }
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+/** The OLE2 compound file signature: an old Excel .xls (or another Office 97–2003 document). */
+const OLE2_SIGNATURE = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 
 /**
- * The records of a population file, CSV or XLSX (told apart by their first bytes, not by a name).
- * A CSV is read as it arrives — UTF-8 with or without a BOM (UTF-16 with its BOM too), `,` `;` or
- * tab as the separator (the one the header row uses most), CRLF, LF or CR line ends, quoted fields
- * with `""`; an XLSX is read from its first worksheet, each cell as the spreadsheet shows it.
+ * The records of a population file, CSV or XLSX (told apart by their first bytes, not by a name;
+ * an old Excel .xls is refused, with the advice to save it as .xlsx or CSV UTF-8). A CSV is read as
+ * it arrives — UTF-8 with or without a BOM (UTF-16 with its BOM too), `,` `;` or tab as the
+ * separator (told from the first 10 lines: the header's, below a title too — see
+ * {@link sniffDelimiter}), CRLF, LF or CR line ends, quoted fields with `""`; an XLSX is read from its first
+ * worksheet, each cell as the spreadsheet shows it (columns A to IV: core's IMPORT_MAX_COLUMNS).
  */
 export async function* populationFileRecords(chunks: AsyncIterable<Buffer>): AsyncGenerator<FileRecord> {
   const it = chunks[Symbol.asyncIterator]();
   let first: Buffer = Buffer.alloc(0);
   // Enough bytes to tell the format apart.
-  while (first.length < 4) {
+  while (first.length < OLE2_SIGNATURE.length) {
     const next = await it.next();
     if (next.done) break;
     first = Buffer.concat([first, next.value]);
   }
   const rest: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => it };
+  if (first.subarray(0, OLE2_SIGNATURE.length).equals(OLE2_SIGNATURE))
+    throw new AppError('population_file_unreadable', {
+      field: 'file',
+      params: { reason: fileFaultReason('xls_old_format') },
+    });
   if (first.subarray(0, 4).equals(ZIP_MAGIC)) {
     const parts = [first];
     for await (const c of rest) parts.push(c);
@@ -175,9 +185,13 @@ export async function* populationFileRecords(chunks: AsyncIterable<Buffer>): Asy
   yield* tokenizer.end();
 }
 
+/** The lines the separator is told from: those the header may be in (a title above it is skipped). */
+const SNIFF_LINES = 10;
+
 /** A CSV tokenizer fed text as it arrives (RFC 4180, plus `;`/tab separators and a BOM). */
 export class CsvTokenizer {
   #delimiter: string | null = null;
+  #firstLines = new LineCounter(SNIFF_LINES);
   #pending = '';
   #field = '';
   #record: string[] = [];
@@ -192,10 +206,10 @@ export class CsvTokenizer {
       if (text.startsWith('\uFEFF')) text = text.slice(1);
     }
     if (this.#delimiter === null) {
+      // Held until the first lines have arrived: the separator is told from them.
       this.#pending += text;
-      const end = firstLineEnd(this.#pending);
-      if (end < 0) return;
-      this.#delimiter = sniffDelimiter(this.#pending.slice(0, end));
+      if (!this.#firstLines.feed(text)) return;
+      this.#delimiter = sniffDelimiter(this.#pending);
       text = this.#pending;
       this.#pending = '';
     }
@@ -260,32 +274,82 @@ export class CsvTokenizer {
   }
 }
 
-/** Where the first line ends (outside quotes), or -1 when it has not arrived yet. */
-function firstLineEnd(text: string): number {
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '"') quoted = !quoted;
-    else if (!quoted && (ch === '\n' || ch === '\r')) return i;
+/** Counts a CSV's lines as its text arrives (a line end inside quotes is not one; CRLF is one). */
+class LineCounter {
+  #lines = 0;
+  #quoted = false;
+  #afterCr = false;
+  constructor(readonly wanted: number) {}
+
+  /** Reads more of the text; true once `wanted` lines have ended. */
+  feed(text: string): boolean {
+    for (let i = 0; i < text.length && this.#lines < this.wanted; i++) {
+      const ch = text[i];
+      const afterCr = this.#afterCr;
+      this.#afterCr = ch === '\r';
+      if (ch === '"') this.#quoted = !this.#quoted;
+      else if (!this.#quoted && (ch === '\r' || (ch === '\n' && !afterCr))) this.#lines++;
+    }
+    return this.#lines >= this.wanted;
   }
-  return -1;
 }
 
-/** The separator the header row uses most (outside quotes): `,`, `;` or tab; `,` when none. */
-function sniffDelimiter(line: string): string {
-  const counts = new Map<string, number>([
-    [',', 0],
-    [';', 0],
-    ['\t', 0],
-  ]);
+const DELIMITERS = [',', ';', '\t'] as const;
+
+/**
+ * A CSV's separator, told from its first {@link SNIFF_LINES} lines (those the header may be in):
+ * the one that makes one of them a header with the required columns — below a title too, whatever
+ * separators the title has; else the one that the line with the most separators uses (on a tie
+ * the earlier line's; within a line `,`, then `;`, then tab); `,` when there is none.
+ */
+function sniffDelimiter(text: string): string {
+  let best: { delimiter: string; count: number } = { delimiter: ',', count: 0 };
+  for (const line of firstLinesOf(text, SNIFF_LINES))
+    for (const d of DELIMITERS) {
+      const cells = splitLine(line, d);
+      if (missingColumns(headerOf(cells)).length === 0) return d;
+      if (cells.length - 1 > best.count) best = { delimiter: d, count: cells.length - 1 };
+    }
+  return best.delimiter;
+}
+
+/** The first `n` lines of a CSV's text (a line end inside quotes does not end one). */
+function firstLinesOf(text: string, n: number): string[] {
+  const lines: string[] = [];
   let quoted = false;
-  for (const ch of line) {
+  let start = 0;
+  for (let i = 0; i < text.length && lines.length < n; i++) {
+    const ch = text[i];
     if (ch === '"') quoted = !quoted;
-    else if (!quoted && counts.has(ch)) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+    else if (!quoted && (ch === '\r' || ch === '\n')) {
+      lines.push(text.slice(start, i));
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      start = i + 1;
+    }
   }
-  let best = ',';
-  for (const [d, n] of counts) if (n > (counts.get(best) ?? 0)) best = d;
-  return best;
+  if (lines.length < n && start < text.length) lines.push(text.slice(start));
+  return lines;
+}
+
+/** A line's cells split at `d` outside quotes, unquoted. */
+function splitLine(line: string, d: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === '"') {
+      if (quoted && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else quoted = !quoted;
+    } else if (ch === d && !quoted) {
+      cells.push(cell);
+      cell = '';
+    } else cell += ch;
+  }
+  cells.push(cell);
+  return cells;
 }
 
 /**
@@ -295,14 +359,20 @@ function sniffDelimiter(line: string): string {
  */
 async function* xlsxRecords(bytes: Buffer): AsyncGenerator<FileRecord> {
   try {
-    for await (const { number, row } of firstSheetRows(bufferFile(bytes), undefined, 'first-with-data')) {
+    for await (const { number, row, values } of firstSheetRows(bufferFile(bytes), undefined, 'first-with-data')) {
       const cells: string[] = [];
-      for (let c = 1; c <= row.cellCount; c++) {
-        const cell = row.getCell(c);
+      // Only the cells the row has, found by the columns of its values (a sparse array: a row with
+      // a cell in column XFD has 16,384 columns, two of them there; neither creating each nor
+      // walking them all, as `getCell` up to `cellCount` or `eachCell` do), in the first columns.
+      for (const key of Object.keys(values as object)) {
+        const col = Number(key);
+        if (!Number.isInteger(col) || col < 1 || col > IMPORT_MAX_COLUMNS) continue;
+        const cell = row.findCell(col);
         // As the spreadsheet shows it: a code formatted "00000" keeps its leading zeros.
-        cells.push(cell.value === null || cell.value === undefined ? '' : cellText(cell));
+        if (cell && cell.value !== null && cell.value !== undefined) cells[col - 1] = cellText(cell);
       }
-      if (cells.some((c) => c !== '')) yield { row: number, cells };
+      const record = Array.from(cells, (c) => c ?? '');
+      if (record.some((c) => c !== '')) yield { row: number, cells: record };
     }
   } catch (err) {
     if (err instanceof AppError) throw err;
@@ -482,6 +552,21 @@ export interface PopulationProblem {
 /** The first problems the answer lists (all are counted). */
 const MAX_PROBLEMS = 100;
 
+/** The most characters of a cell a problem repeats (its message and `params.value`). */
+export const SHOWN_VALUE_CHARS = 100;
+
+/**
+ * A cell's value as a problem shows it: its first {@link SHOWN_VALUE_CHARS} characters and "…"
+ * when it is longer — a cell of millions of characters is not echoed whole in the answer.
+ */
+export function shownValue(text: string): string {
+  if (text.length <= SHOWN_VALUE_CHARS) return text;
+  let head = text.slice(0, SHOWN_VALUE_CHARS);
+  // Not half of a character written as a surrogate pair.
+  if (/[\uD800-\uDBFF]$/.test(head)) head = head.slice(0, -1);
+  return `${head}…`;
+}
+
 interface ParsedRow {
   readonly row: number;
   readonly scheme: '2021' | '2025';
@@ -552,8 +637,10 @@ export async function readPopulationRows(records: AsyncIterable<FileRecord>): Pr
       return i === undefined ? '' : (rec.cells[i] ?? '').trim();
     };
     const before = problems.count;
-    const problem = (col: Column, code: ErrorCode, params: Record<string, string | number> = {}) =>
+    const problem = (col: Column, code: ErrorCode, params: Record<string, string | number> = {}) => {
+      if (typeof params.value === 'string') params.value = shownValue(params.value);
       problems.add({ row: rec.row, field: FIELD[col], code, params: { row: rec.row, ...params } });
+    };
 
     // The scheme: the column's, else the header's, else 2021.
     let scheme: '2021' | '2025' = headerScheme ?? '2021';
