@@ -4,6 +4,7 @@ import { bootstrapDatabase } from './bootstrap/bootstrap.js';
 import { statsSources } from './bootstrap/stats-sources.js';
 import { type Config, loadConfig } from './config.js';
 import { BackupError, backupDatabase, RestoreRefusedError, restoreDatabase } from './db/backup.js';
+import { DataDirInUseError } from './db/data-dir-lock.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { unitOfWork } from './db/transaction.js';
@@ -37,7 +38,8 @@ const USAGE = `Usage: node apps/server/dist/cli.js <command>
   restore <file> [--force]
                           restore such a backup into the configured database; refuses a database
                           that already holds data unless --force (which replaces its contents)
-Uses the same environment as the server (DATABASE_URL or DATA_DIR).`;
+Uses the same environment as the server (DATABASE_URL or DATA_DIR). The embedded database (DATA_DIR)
+is one process's at a time: a command is refused while the server or another command has it open.`;
 
 /** Operator commands (`npm run db:migrate`, `npm run db:seed`, `npm run import -- units <file>`). */
 async function main(argv: string[]): Promise<number> {
@@ -206,7 +208,9 @@ async function backupCommand(
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    // DataDirInUseError: the embedded database is open in another process (the server): its own words.
+    if (err instanceof DataDirInUseError) process.stderr.write(`${err.message}\n`);
+    else process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   },
 );

@@ -1,6 +1,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { DataDirInUseError } from './db/data-dir-lock.js';
 
 /**
  * The server process: validated configuration first, then the app; stops cleanly on SIGTERM or
@@ -60,6 +61,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // The embedded database is another process's (a command, a second server): said plainly, no stack.
+  if (err instanceof DataDirInUseError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

@@ -6,7 +6,8 @@
  *   statement or a cut connection leaves the target as it was).
  * - The embedded database (PGlite): its own dump of the data directory (a .tar.gz, taken while no
  *   transaction is open); restored into a new directory next to DATA_DIR, opened once to check it,
- *   then put in DATA_DIR's place.
+ *   then put in DATA_DIR's place. Both hold DATA_DIR's lock (`data-dir-lock.ts`) meanwhile, so
+ *   neither runs while the server has it open.
  *
  * A restore refuses a target that already holds data unless `force` is given; with it, the
  * target's current contents are replaced (PostgreSQL: schema `public` dropped and re-created in
@@ -18,13 +19,14 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
+import { DATA_DIR_LOCK_FILE, lockDataDir } from './data-dir-lock.js';
 import { type Database, openDatabase } from './database.js';
 
 export type BackupFormat = 'pglite' | 'pg_dump';
@@ -175,7 +177,26 @@ async function dumpPglite(config: Extract<Config['database'], { kind: 'pglite' }
 async function restorePglite(dataDir: string, source: string, options: RestoreOptions): Promise<[string, boolean]> {
   if (dataDir === 'memory://') throw new BackupError('restore needs a data directory (DATA_DIR), not memory://');
   const target = path.resolve(dataDir);
-  const occupied = existsSync(target) && readdirSync(target).length > 0;
+  // DATA_DIR is held for the whole restore: refused at once while the server (or another command)
+  // has it open, and no server starts on it halfway.
+  const existed = existsSync(target);
+  await mkdir(target, { recursive: true });
+  const lock = await lockDataDir(target);
+  try {
+    return await restorePgliteLocked(target, source, options);
+  } finally {
+    lock.release();
+    // A restore that failed into a directory it made leaves none (rmdir: only while it is empty).
+    if (!existed) await rmdir(target).catch(() => {});
+  }
+}
+
+async function restorePgliteLocked(
+  target: string,
+  source: string,
+  options: RestoreOptions,
+): Promise<[string, boolean]> {
+  const occupied = readdirSync(target).some((name) => name !== DATA_DIR_LOCK_FILE);
   if (occupied && !options.force) {
     const what = existsSync(path.join(target, 'PG_VERSION')) ? 'already holds a database' : 'is not empty';
     throw new RestoreRefusedError(
@@ -183,7 +204,6 @@ async function restorePglite(dataDir: string, source: string, options: RestoreOp
         'with --force to replace it (the current database is deleted), or point DATA_DIR at an empty directory.',
     );
   }
-  await mkdir(path.dirname(target), { recursive: true });
   const stamp = `${Date.now()}-${process.pid}`;
   const staging = `${target}.restoring-${stamp}`;
   // Unpacked and checked here, whole, before PGlite sees it (it reads a damaged file less kindly).
@@ -204,18 +224,19 @@ async function restorePglite(dataDir: string, source: string, options: RestoreOp
     await rm(staging, { recursive: true, force: true });
     throw new BackupError(`${source} could not be restored: ${err instanceof Error ? err.message : String(err)}`);
   }
-  if (existsSync(target)) {
-    const old = `${target}.replaced-${stamp}`;
-    await rename(target, old);
-    await rename(staging, target);
-    await rm(old, { recursive: true, force: true });
-  } else {
-    await rename(staging, target);
-  }
+  // DATA_DIR exists (it holds this process's lock): the new directory takes its place.
+  const old = `${target}.replaced-${stamp}`;
+  await rename(target, old);
+  await rename(staging, target);
+  await rm(old, { recursive: true, force: true });
   return [target, occupied];
 }
 
-/** The tar of a PGlite dump (gunzipped), checked entry by entry: a damaged or cut file is refused. */
+/**
+ * The tar of a PGlite dump (gunzipped), checked entry by entry: a damaged or cut file is refused.
+ * The lock file of the process that made the dump (it held the directory) is left out: the
+ * restored directory is locked by whoever opens it.
+ */
 async function unpackPgliteDump(file: string): Promise<Buffer> {
   const bytes = await readFile(file);
   let tar: Buffer;
@@ -233,11 +254,20 @@ async function unpackPgliteDump(file: string): Promise<Buffer> {
       .trim();
   let offset = 0;
   let dataDir = false;
+  const lockEntries: [number, number][] = [];
   while (offset + 512 <= tar.length) {
     const header = tar.subarray(offset, offset + 512);
     if (header.every((b) => b === 0)) {
       if (!dataDir) throw damaged('it holds no PostgreSQL data directory (no PG_VERSION)');
-      return tar;
+      if (lockEntries.length === 0) return tar;
+      const kept: Buffer[] = [];
+      let from = 0;
+      for (const [start, end] of lockEntries) {
+        kept.push(tar.subarray(from, start));
+        from = end;
+      }
+      kept.push(tar.subarray(from));
+      return Buffer.concat(kept);
     }
     let sum = 0;
     for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : (header[i] as number);
@@ -245,7 +275,10 @@ async function unpackPgliteDump(file: string): Promise<Buffer> {
     const name = field(header, 0, 100);
     if (name === 'PG_VERSION' || name === '/PG_VERSION') dataDir = true;
     const size = Number.parseInt(field(header, 124, 12) || '0', 8);
-    offset += 512 + Math.ceil(size / 512) * 512;
+    const next = offset + 512 + Math.ceil(size / 512) * 512;
+    const top = name.replace(/^\.?\/+/, '');
+    if (top === DATA_DIR_LOCK_FILE || top === `${DATA_DIR_LOCK_FILE}.break`) lockEntries.push([offset, next]);
+    offset = next;
   }
   throw damaged('it ends in the middle (no end-of-archive marker)');
 }

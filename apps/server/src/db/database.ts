@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { boundedPgPool, DEFAULT_QUEUE_LIMITS, type QueueLimits } from './connection-queue.js';
+import { type DataDirLock, lockDataDir } from './data-dir-lock.js';
 import { PGlitePool } from './pglite-pool.js';
 import { preparingPool } from './prepared.js';
 import type { DB } from './schema.js';
@@ -39,6 +40,9 @@ const pgTypes = {
 
 /**
  * Opens the configured database (PostgreSQL when DATABASE_URL is set, else embedded PGlite).
+ * An embedded data directory is locked for as long as it is open (`data-dir-lock.ts`): another
+ * process — a command while the server runs, a second server — is refused with
+ * DataDirInUseError before PGlite touches a file; `memory://` takes no lock.
  * `pgliteTemplate`: start an embedded database from a dump (tests start from a migrated, seeded one).
  * `queue`: the bound on waiting for a connection (`connection-queue.ts`; default DEFAULT_QUEUE_LIMITS).
  */
@@ -85,15 +89,25 @@ export async function openDatabase(
     };
   }
   const dataDir = config.dataDir;
-  if (dataDir !== 'memory://') mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir, {
-    ...(options.pgliteTemplate ? { loadDataDir: options.pgliteTemplate } : {}),
-    parsers: {
-      [OID_DATE]: (v: string) => v,
-      [OID_INT8]: (v: string) => Number(v),
-      [OID_NUMERIC]: (v: string) => v,
-    },
-  });
+  let lock: DataDirLock | null = null;
+  if (dataDir !== 'memory://') {
+    mkdirSync(dataDir, { recursive: true });
+    lock = await lockDataDir(dataDir);
+  }
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir, {
+      ...(options.pgliteTemplate ? { loadDataDir: options.pgliteTemplate } : {}),
+      parsers: {
+        [OID_DATE]: (v: string) => v,
+        [OID_INT8]: (v: string) => Number(v),
+        [OID_NUMERIC]: (v: string) => v,
+      },
+    });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   const pool = new PGlitePool(pglite, queue);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
@@ -102,6 +116,13 @@ export async function openDatabase(
     kind: 'pglite',
     pglite,
     shedsNewPublic: () => pool.queue.shedsNewPublic(),
-    close: () => db.destroy(),
+    close: async () => {
+      try {
+        await db.destroy();
+      } finally {
+        // Only once PGlite has closed (its last checkpoint written) may another process open the directory.
+        lock?.release();
+      }
+    },
   };
 }
