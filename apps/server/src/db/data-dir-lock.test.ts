@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { gunzipSync } from 'node:zlib';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, SERVER_DIR } from '../test/process.js';
+import { freePort, runTsx, SERVER_DIR } from '../test/process.js';
 import { backupDatabase, restoreDatabase } from './backup.js';
 import { DATA_DIR_LOCK_FILE, DataDirInUseError, lockDataDir } from './data-dir-lock.js';
 import { type Database, openDatabase } from './database.js';
@@ -239,36 +239,8 @@ async function rows(db: Kysely<DB>) {
 }
 
 /** Runs `node --import tsx <args>` in the server package on `dir`; killed after 45 s (a server that did start). */
-function runProcess(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', ...args], {
-      cwd: SERVER_DIR,
-      env: {
-        ...process.env,
-        DATABASE_URL: '',
-        DATA_DIR: dir,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'warn',
-        WEB_DIST: '/nonexistent',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    proc.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 45_000);
-    proc.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const runProcess = (args: string[], env: Record<string, string>) =>
+  runTsx(args, { DATA_DIR: dir, WEB_DIST: '/nonexistent', ...env });
 
 /**
  * A process that takes the directory's lock (`lockDataDir`, nothing else) on each `go <time>` line

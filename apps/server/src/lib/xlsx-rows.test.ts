@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { measured } from '../test/memory.js';
 import { handMade, inline, MAIN, type Piece, zipOf } from '../test/xlsx-files.js';
 import ExcelJS from './exceljs.js';
 import {
@@ -189,23 +190,6 @@ describe('the rows of an XLSX file’s first sheet', () => {
 
 const headerRow =
   '<row r="1"><c r="A1" t="inlineStr"><is><t>Họ và tên</t></is></c><c r="B1" t="inlineStr"><is><t>Ngày sinh</t></is></c></row>';
-
-/** The largest resident memory seen while `read` runs (sampled every 2 ms: the reads await between chunks), above the memory before it. */
-async function measured(read: () => Promise<unknown>): Promise<{ rssGrowthMb: number; ms: number }> {
-  const before = process.memoryUsage.rss();
-  let peak = before;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 2);
-  const started = performance.now();
-  try {
-    await read();
-  } finally {
-    clearInterval(timer);
-  }
-  peak = Math.max(peak, process.memoryUsage.rss());
-  return { rssGrowthMb: (peak - before) / 2 ** 20, ms: performance.now() - started };
-}
 
 describe('a file that inflates to more than a reader should hold fails as the file’s fault, its memory bounded', () => {
   it('a cell of 20 million to 150 million characters (shared or inline) or 100 MB of spaces: refused in moments, memory as for an ordinary file of the same size', async () => {

@@ -103,3 +103,35 @@ export async function httpLogin(base: string, username: string, password: string
   const { token } = (await r.json()) as { token: string };
   return { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 }
+
+/**
+ * Runs `node --conditions=source --import tsx <args>` in the server package (a command: `src/cli.ts …`,
+ * or the server: `src/main.ts`) on the embedded database unless `env` says otherwise; its exit code
+ * and output. Killed after `timeoutMs` (a server that did start).
+ */
+export function runTsx(
+  args: readonly string[],
+  env: Record<string, string>,
+  timeoutMs = 45_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', ...args], {
+      cwd: SERVER_DIR,
+      env: { ...process.env, DATABASE_URL: '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    proc.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}

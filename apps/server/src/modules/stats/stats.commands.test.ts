@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +9,7 @@ import { statsSources } from '../../bootstrap/stats-sources.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { buildPersonIn, createPersonVia } from '../../test/factories.js';
 import { createTestDatabase, foldStatsNow, useTestApp } from '../../test/harness.js';
-import { SERVER_DIR } from '../../test/process.js';
+import { runTsx } from '../../test/process.js';
 import { statsRebuildCommand, statsVerifyCommand } from './stats.commands.js';
 
 /** `npm run stats:verify` and `npm run stats:rebuild` (issue 15, "consistency"). */
@@ -91,24 +90,7 @@ describe('stats-verify and stats-rebuild', () => {
 });
 
 /** Runs the CLI (`src/cli.ts` through tsx) with the given database; its exit code and output. */
-function runCli(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/cli.ts', ...args], {
-      cwd: SERVER_DIR,
-      env: { ...process.env, DATABASE_URL: '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    proc.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    proc.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runCli = (args: string[], env: Record<string, string>) => runTsx(['src/cli.ts', ...args], env);
 
 describe('the command line', () => {
   it('`stats-verify` prints the row that differs and exits 1; `stats-rebuild` repairs it (the CLI in a process of its own)', async () => {

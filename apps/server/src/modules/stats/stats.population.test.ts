@@ -5,6 +5,7 @@ import { DEMO_POPULATION, DEMO_UNITS } from '../../bootstrap/demo-data.js';
 import { unitOfWork } from '../../db/transaction.js';
 import ExcelJS from '../../lib/exceljs.js';
 import { useTestApp } from '../../test/harness.js';
+import { measured } from '../../test/memory.js';
 import { multipartBody } from '../../test/multipart.js';
 import { handMade, inline, inlineRow, type Piece } from '../../test/xlsx-files.js';
 import { importUnitList } from '../units/units.import.js';
@@ -70,23 +71,6 @@ function upload(
 }
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-/** The process's RSS growth at its peak (sampled every 2 ms) and the time while `read` runs. */
-async function measured(read: () => Promise<unknown>): Promise<{ rssGrowthMb: number; ms: number }> {
-  const before = process.memoryUsage.rss();
-  let peak = before;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 2);
-  const started = performance.now();
-  try {
-    await read();
-  } finally {
-    clearInterval(timer);
-  }
-  peak = Math.max(peak, process.memoryUsage.rss());
-  return { rssGrowthMb: (peak - before) / 2 ** 20, ms: performance.now() - started };
-}
 
 const csv = (lines: string[], sep = ',', bom = true) =>
   Buffer.from(`${bom ? '\uFEFF' : ''}${lines.map((l) => l.replaceAll(',', sep)).join('\r\n')}\r\n`);
