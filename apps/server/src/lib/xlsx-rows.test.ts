@@ -7,6 +7,7 @@ import {
   chunkedFile,
   firstSheetRows,
   type RandomAccessFile,
+  XLSX_MAX_ZIP_DIRECTORY_BYTES,
   XLSX_MAX_ZIP_ENTRIES,
   XlsxFileError,
 } from './xlsx-rows.js';
@@ -133,6 +134,20 @@ describe('the rows of an XLSX file’s first sheet', () => {
       name: 'XlsxFileError',
       fault: 'xlsx_damaged',
       message: expect.stringContaining(`lists ${XLSX_MAX_ZIP_ENTRIES + 4} parts`),
+    });
+    // A writer without ZIP64 counts entries in 16 bits: 70,000 parts are written as 4,464. The
+    // directory's size tells them.
+    const many: Record<string, Piece[]> = {};
+    for (let i = 0; i < 25_000; i++) many[`e/${i}`] = [''];
+    const wrapped = await handMade([headerRow], many);
+    const end = wrapped.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    wrapped.writeUInt16LE(4464, end + 8);
+    wrapped.writeUInt16LE(4464, end + 10);
+    expect(wrapped.readUInt32LE(end + 12)).toBeGreaterThan(XLSX_MAX_ZIP_DIRECTORY_BYTES);
+    await expect(rowsOf(bufferFile(wrapped))).rejects.toMatchObject({
+      name: 'XlsxFileError',
+      fault: 'xlsx_damaged',
+      message: expect.stringContaining('directory of parts is'),
     });
   });
 

@@ -215,12 +215,16 @@ async function* readsOrEnds(
 
 /** The most parts (ZIP entries) a workbook may list: a real one has a few dozen. */
 export const XLSX_MAX_ZIP_ENTRIES = 10_000;
+/** The largest central directory read: room for that many entries with names of ~50 characters. */
+export const XLSX_MAX_ZIP_DIRECTORY_BYTES = 1024 * 1024;
 
 /**
- * Refuses a ZIP whose central directory lists more than {@link XLSX_MAX_ZIP_ENTRIES} entries, read
- * from its end record before unzipper parses (and holds) every entry of the directory: a probe's
- * 36 MB file of 400,000 empty entries otherwise took the directory whole into memory. A file without
- * an end record is left to unzipper, which refuses it.
+ * Refuses a ZIP whose central directory lists more than {@link XLSX_MAX_ZIP_ENTRIES} entries, or is
+ * larger than {@link XLSX_MAX_ZIP_DIRECTORY_BYTES}, read from its end record before unzipper parses
+ * (and holds) every entry of the directory: a probe's 36 MB file of 400,000 empty entries otherwise
+ * took the directory whole into memory. The size is checked too because the end record counts
+ * entries in 16 bits: a writer without ZIP64 wraps 400,004 round to 6,148. A file without an end
+ * record is left to unzipper, which refuses it.
  */
 async function refuseCrowdedZip(file: RandomAccessFile): Promise<void> {
   // The end record: 22 bytes, then a comment of at most 65,535.
@@ -236,11 +240,17 @@ async function refuseCrowdedZip(file: RandomAccessFile): Promise<void> {
   for (let at = tail.length - 22; at >= 0; at--) {
     if (tail.readUInt32LE(at) !== 0x06054b50 || at + 22 + tail.readUInt16LE(at + 20) !== tail.length) continue;
     const entries = tail.readUInt16LE(at + 10);
+    const directoryBytes = tail.readUInt32LE(at + 12);
     // 0xFFFF: a ZIP64 directory, which no workbook needs.
     if (entries > XLSX_MAX_ZIP_ENTRIES)
       throw new XlsxFileError(
         'xlsx_damaged',
         `the ZIP lists ${entries === 0xffff ? 'at least 65,535' : entries} parts; a workbook has a few dozen (at most ${XLSX_MAX_ZIP_ENTRIES} are read)`,
+      );
+    if (directoryBytes > XLSX_MAX_ZIP_DIRECTORY_BYTES)
+      throw new XlsxFileError(
+        'xlsx_damaged',
+        `the ZIP's directory of parts is ${directoryBytes} bytes long; a workbook's takes a few kilobytes (at most ${XLSX_MAX_ZIP_DIRECTORY_BYTES} are read)`,
       );
     return;
   }
