@@ -182,6 +182,28 @@ describe('the rows of an XLSX file’s first sheet', () => {
     expect(await rowsOf(bufferFile(file))).toEqual([{ number: 1, values: ['this one'] }]);
   });
 
+  it('takes the first tab whose first row the caller takes, or the first tab whole when none is', async () => {
+    const file = await workbook((wb) => {
+      wb.addWorksheet('Hướng dẫn').addRow(['Xem trang tính sau']);
+      const data = wb.addWorksheet('Dữ liệu');
+      data.addRow([]);
+      data.addRow(['Họ và tên', 'Ngày sinh']);
+      data.addRow(['Trần Văn An', '01/02/1960']);
+    });
+    const read = async (firstRow: (row: { values: unknown }) => boolean) => {
+      const out = [];
+      for await (const row of firstSheetRows(bufferFile(file), undefined, { firstRow }))
+        out.push({ number: row.number, values: (row.values as unknown[]).slice(1) });
+      return out;
+    };
+    const isHeader = (row: { values: unknown }) => (row.values as unknown[])[1] === 'Họ và tên';
+    expect(await read(isHeader)).toEqual([
+      { number: 2, values: ['Họ và tên', 'Ngày sinh'] },
+      { number: 3, values: ['Trần Văn An', '01/02/1960'] },
+    ]);
+    expect(await read(() => false)).toEqual([{ number: 1, values: ['Xem trang tính sau'] }]);
+  });
+
   it('refuses a file that is not a whole workbook with the file’s fault, not a crash', async () => {
     const file = await clerkFile();
     // A ZIP that is not a workbook (a Word file named .xlsx, say): no sheet in it.

@@ -162,8 +162,15 @@ function guardedPart(entry: ZipEntry, kind: XmlPartKind, limits: XmlPartLimits):
 }
 
 /**
- * The first sheet's rows — the first tab as the workbook lists them, or with `which` =
- * `'first-with-data'` the first tab that has a value in a cell — in order, each as exceljs's
+ * Which sheet is read: the first tab; the first tab with a value in a cell; or the first tab whose
+ * first row with a value `firstRow` takes (a header the caller knows) — the first tab whole when
+ * none does, so that the caller refuses it in its own words.
+ */
+export type SheetChoice = 'first' | 'first-with-data' | { readonly firstRow: (row: SheetRow) => boolean };
+
+/**
+ * The first sheet's rows — the first tab as the workbook lists them, or another by `which`
+ * ({@link SheetChoice}) — in order, each as exceljs's
  * streaming reader gives it (dates of date-formatted cells as Date, shared and rich text, formulas
  * with their results). A part over `limits` (tests give smaller ones) fails the read with an
  * XlsxFileError.
@@ -171,7 +178,7 @@ function guardedPart(entry: ZipEntry, kind: XmlPartKind, limits: XmlPartLimits):
 export async function* firstSheetRows(
   file: RandomAccessFile,
   limits: XmlPartLimits = XLSX_PART_LIMITS,
-  which: 'first' | 'first-with-data' = 'first',
+  which: SheetChoice = 'first',
 ): AsyncGenerator<SheetRow> {
   await refuseCrowdedZip(file);
   // The file's bytes from an offset, for unzipper: it opens such a stream for the central directory
@@ -259,7 +266,7 @@ async function refuseCrowdedZip(file: RandomAccessFile): Promise<void> {
 async function* sheetRowsOf(
   source: { size(): Promise<number>; stream(offset: number): Readable },
   limits: XmlPartLimits,
-  which: 'first' | 'first-with-data',
+  which: SheetChoice,
 ): AsyncGenerator<SheetRow> {
   const directory = await unzipper.Open.custom(source).catch((err: unknown) => {
     // unzipper's words for a file cut short or not a ZIP at all (FILE_ENDED, a bad signature).
@@ -298,25 +305,42 @@ async function* sheetRowsOf(
     .filter((m): m is RegExpExecArray => m !== undefined);
   const sheets = [...new Set([...listed, ...numbered])];
   if (!sheets.length) throw new XlsxFileError('xlsx_no_sheet', 'the workbook has no sheet');
-  for (const sheet of which === 'first' ? sheets.slice(0, 1) : sheets) {
-    let hasData = which === 'first';
+  /** A sheet's rows from its first with a value (all of them with `all`); none when `take` refuses that row. */
+  async function* rowsOf(sheet: RegExpExecArray, all: boolean, take?: (row: SheetRow) => boolean) {
     const stream = guardedPart(entry(sheet[0])!, 'sheet', limits);
+    let taken = all;
     try {
       for (const event of reader._parseWorksheet(stream, sheet[1]!)) {
         if (event.eventType !== 'worksheet') continue;
         for await (const row of event.value) {
           formulaDates(row, date1904);
-          hasData ||= row.hasValues;
-          if (hasData) yield { number: row.number, values: row.values, row };
+          const read: SheetRow = { number: row.number, values: row.values, row };
+          if (!taken) {
+            if (!row.hasValues) continue;
+            if (take && !take(read)) return;
+            taken = true;
+          }
+          yield read;
         }
-        break;
+        return;
       }
     } finally {
       // Left before the sheet's end (a job cancelled, a row that failed it): its reads stop here.
       stream.destroy();
     }
-    if (hasData) return;
   }
+  if (which === 'first') return yield* rowsOf(sheets[0]!, true);
+  const take = which === 'first-with-data' ? undefined : which.firstRow;
+  for (const sheet of sheets) {
+    let any = false;
+    for await (const row of rowsOf(sheet, false, take)) {
+      any = true;
+      yield row;
+    }
+    if (any) return;
+  }
+  // No sheet's first row is taken: the first sheet, whole, for the caller to refuse in its words.
+  if (take) yield* rowsOf(sheets[0]!, true);
 }
 
 /**

@@ -34,7 +34,13 @@ import type { DB, DoseRow, ImportJobRow, PersonRow } from '../../db/schema.js';
 import { type Trx, unitOfWork, withSavepoint } from '../../db/transaction.js';
 import type { Actor } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
-import { chunkedFile, firstSheetRows, type RandomAccessFile, XlsxFileError } from '../../lib/xlsx-rows.js';
+import {
+  chunkedFile,
+  firstSheetRows,
+  type RandomAccessFile,
+  type SheetRow,
+  XlsxFileError,
+} from '../../lib/xlsx-rows.js';
 import { type AuditContext, type AuditEntry, actorAuditContext } from '../audit/audit.service.js';
 import {
   countedDosesOf,
@@ -926,9 +932,13 @@ async function storedFile(db: Kysely<DB>, jobId: string): Promise<RandomAccessFi
 async function* fileRows(db: Kysely<DB>, job: ImportJobRow): AsyncGenerator<FileRow> {
   const file = await storedFile(db, job.id);
   if (job.file_kind !== 'xlsx') return yield* csvRows(file.from(0));
-  for await (const row of firstSheetRows(file)) {
-    const values = Array.isArray(row.values) ? row.values.slice(1, 1 + IMPORT_MAX_COLUMNS) : [];
-    yield { rowNumber: row.number, cells: Array.from(values, (v) => plainCell(v)) };
+  const cellsOf = (values: unknown) =>
+    Array.from(Array.isArray(values) ? values.slice(1, 1 + IMPORT_MAX_COLUMNS) : [], (v) => plainCell(v));
+  // The first tab whose first row is the template's header (a guide sheet put before the data is
+  // passed over); the first tab when none is, its header then refused with what it lacks.
+  const isHeader = (row: SheetRow) => matchHeader(cellsOf(row.values).map((c) => cellText(c))).ok;
+  for await (const row of firstSheetRows(file, undefined, { firstRow: isHeader })) {
+    yield { rowNumber: row.number, cells: cellsOf(row.values) };
   }
 }
 

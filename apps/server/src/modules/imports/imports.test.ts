@@ -373,6 +373,31 @@ describe('a bulk import of historical doses', () => {
     expect(stored[0]).toEqual({ phone: a.phone, district_code: DT.district, commune_code: DT.commune });
   });
 
+  it('an XLSX whose first tab is a guide sheet: its rows are read from the tab that has the header', async () => {
+    // Found by an outside probe: the clerk moved the template's guide ("Hướng dẫn") before the data.
+    const p = buildPersonIn('87');
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Hướng dẫn').addRows([
+      ['Cột', 'Ý nghĩa'],
+      ['Họ và tên', 'Họ và tên đầy đủ, có dấu'],
+    ]);
+    const data = wb.addWorksheet('Mũi tiêm');
+    data.addRow(CONTRACT_HEADER.split(','));
+    data.addRow(rowOf(p, { on: '2021-09-12' }));
+    const file = Buffer.from(await wb.xlsx.writeBuffer());
+    const job = await importFile('caolanh.tiem', file, { name: 'huong-dan-truoc.xlsx' });
+    expect(job).toMatchObject({ status: 'done', rowsRead: 1, imported: 1 });
+    // A workbook none of whose tabs has the header is refused by its first tab's.
+    const none = new ExcelJS.Workbook();
+    none.addWorksheet('Hướng dẫn').addRow(['Cột', 'Ý nghĩa']);
+    none.addWorksheet('Khác').addRow(['Họ và tên', 'Ngày sinh']);
+    const refused = await importFile('caolanh.tiem', Buffer.from(await none.xlsx.writeBuffer()), {
+      name: 'khong-co.xlsx',
+    });
+    expect(refused).toMatchObject({ status: 'failed', error: { code: 'import_columns_missing' } });
+    expect(refused.error?.message).toContain('Họ và tên');
+  });
+
   it('an XLSX file with Excel serial dates and date cells is read like the CSV', async () => {
     const p = buildPersonIn('87');
     const q = buildPersonIn('87');
