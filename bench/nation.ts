@@ -20,7 +20,7 @@
 import { writeFileSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import pg from 'pg';
-import { BENCH_MASTER_KEY, startAppProcess } from './lib/app-process.js';
+import { bootstrapBenchDatabase } from './lib/app-process.js';
 import { numberOption } from './lib/args.js';
 import { loadDoses, loadFacilities } from './lib/load-doses.js';
 import { loadPeople } from './lib/load-people.js';
@@ -50,17 +50,7 @@ export async function runNation(argv: readonly string[]) {
   const server = await startBenchServer(log);
   const database = await createBenchDatabase(server);
   log(`database ${database.name}`);
-  const app = await startAppProcess({
-    env: {
-      DATABASE_URL: database.url,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      RECHECK_INTERVAL_MS: '0',
-      TIEMCHUNG_MASTER_KEY: BENCH_MASTER_KEY,
-      TIEMCHUNG_DEMO_DATA: 'true',
-    },
-  });
-  await app.close();
+  await bootstrapBenchDatabase(database.url);
 
   const steps: { step: string; seconds: number; rows: number }[] = [];
   const started = performance.now();

@@ -170,3 +170,18 @@ export async function signIn(origin: string, username: string, password: string 
   if (res.status !== 200) throw new Error(`login of ${username} failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { token: string }).token;
 }
+
+/** The app's own bootstrap on a new benchmark database (schema, provinces, vaccines, the demo units, facilities, users and lots): the app started once and closed. */
+export async function bootstrapBenchDatabase(url: string): Promise<void> {
+  const app = await startAppProcess({
+    env: {
+      DATABASE_URL: url,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      RECHECK_INTERVAL_MS: '0',
+      TIEMCHUNG_MASTER_KEY: BENCH_MASTER_KEY,
+      TIEMCHUNG_DEMO_DATA: 'true',
+    },
+  });
+  await app.close();
+}

@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { BENCH_MASTER_KEY, startAppProcess } from './app-process.js';
+import { bootstrapBenchDatabase } from './app-process.js';
 import { loadDoses, loadFacilities } from './load-doses.js';
 import { loadPeople } from './load-people.js';
 import { type BenchServer, createBenchDatabase } from './postgres.js';
@@ -60,18 +60,7 @@ export interface Floor {
 export async function measureFloor(server: BenchServer, rows: number, seed: string): Promise<Floor> {
   const database = await createBenchDatabase(server);
   try {
-    // The app's bootstrap: provinces, vaccines, the demo units, facilities and lots.
-    const app = await startAppProcess({
-      env: {
-        DATABASE_URL: database.url,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'warn',
-        RECHECK_INTERVAL_MS: '0',
-        TIEMCHUNG_MASTER_KEY: BENCH_MASTER_KEY,
-        TIEMCHUNG_DEMO_DATA: 'true',
-      },
-    });
-    await app.close();
+    await bootstrapBenchDatabase(database.url);
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
