@@ -410,8 +410,9 @@ async function commitBatch(
   };
   // Before the transaction, as a route does: the rows read and checked, and the registry asked
   // about the new people (network calls, in parallel) — no lock is held meanwhile.
-  const replay = ctx.job.dry_run ? await dryRunReplay(db, ctx, rows) : [];
-  const prepared = await prepareBatch(db, ctx, [...replay, ...rows], replay.length);
+  const read = rows.map((file) => checkedRow(ctx, file));
+  const replay = ctx.job.dry_run ? (await dryRunReplay(db, ctx, read)).map((file) => checkedRow(ctx, file)) : [];
+  const prepared = await prepareBatch(db, ctx, [...replay, ...read], replay.length);
   const started = performance.now();
   try {
     const committed = await unitOfWork(db, async (trx) => {
@@ -447,12 +448,9 @@ async function commitBatch(
  * counted, so that its rows are checked against what the real run would have written by then (the
  * person created, their earlier doses), as the real run checks them.
  */
-async function dryRunReplay(db: Kysely<DB>, ctx: RunContext, rows: readonly FileRow[]): Promise<FileRow[]> {
+async function dryRunReplay(db: Kysely<DB>, ctx: RunContext, rows: readonly PreparedRow[]): Promise<FileRow[]> {
   const keys = new Set<string>();
-  for (const file of rows) {
-    const parsed = parseImportRow(cellsByColumn(ctx.header, file.cells), { today: ctx.today });
-    if (parsed.ok) keys.add(importPersonKey(parsed.row));
-  }
+  for (const { parsed } of rows) if (parsed.ok) keys.add(importPersonKey(parsed.row));
   const earlier = await q.dryRowsOf(db, ctx.job.id, [...keys]);
   return earlier.map((r) => ({ rowNumber: r.row_number, cells: r.cells as unknown[] }));
 }
@@ -495,6 +493,11 @@ interface PreparedRow {
   readonly parsed: ReturnType<typeof parseImportRow>;
 }
 
+/** A row of the file read and checked by core's rules of an import row (once per row). */
+function checkedRow(ctx: RunContext, file: FileRow): PreparedRow {
+  return { file, parsed: parseImportRow(cellsByColumn(ctx.header, file.cells), { today: ctx.today }) };
+}
+
 /** A batch before its transaction: its rows checked, the people known by ID number, and the plans of the new ones. */
 interface PreparedBatch {
   readonly rows: readonly PreparedRow[];
@@ -514,13 +517,9 @@ const PLAN_CONCURRENCY = 8;
 async function prepareBatch(
   db: Kysely<DB>,
   ctx: RunContext,
-  rows: readonly FileRow[],
+  prepared: readonly PreparedRow[],
   replayed = 0,
 ): Promise<PreparedBatch> {
-  const prepared = rows.map((file) => ({
-    file,
-    parsed: parseImportRow(cellsByColumn(ctx.header, file.cells), { today: ctx.today }),
-  }));
   const firstOf = new Map<string, ImportRow>();
   // ID numbers with a dose the identity rule of 1 Nov 2021 applies to.
   const underRule = new Set<string>();
