@@ -10,25 +10,13 @@ import type { ImportJob } from '@tiemchung/core';
 import { describe, expect, it } from 'vitest';
 import { buildPersonIn } from '../../test/factories.js';
 import { runImportsNow, useTestApp } from '../../test/harness.js';
+import { CONTRACT_COLUMNS, csvLine, templateRow } from '../../test/import-rows.js';
 import { importForm } from '../../test/multipart.js';
 import { handMade, inlineRow } from '../../test/xlsx-files.js';
 
 const t = await useTestApp();
 
-const HEADER = [
-  'Họ và tên',
-  'Ngày sinh',
-  'Giới tính',
-  'Số CCCD/CMND',
-  'Số điện thoại',
-  'Mã tỉnh',
-  'Mã vắc xin',
-  'Số lô',
-  'Ngày tiêm',
-  'Mã cơ sở tiêm',
-];
-
-const vn = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+const HEADER = CONTRACT_COLUMNS;
 
 async function importFile(as: string, file: Buffer, name: string): Promise<ImportJob> {
   const { body, contentType } = importForm(file, name);
@@ -43,21 +31,7 @@ async function importFile(as: string, file: Buffer, name: string): Promise<Impor
 /** An XLSX as the probe wrote it: inline strings, its second row's name `name`, the other cells of a real row. */
 async function xlsxWithName(name: string): Promise<Buffer> {
   const p = buildPersonIn('87');
-  return handMade([
-    ...inlineRow(1, HEADER),
-    ...inlineRow(2, [
-      name,
-      vn(p.dateOfBirth),
-      p.gender === 'male' ? 'Nam' : 'Nữ',
-      p.idNumber ?? '',
-      '',
-      '87',
-      'EU/1/20/1528',
-      'FF2587',
-      '15/09/2021',
-      'DT-CL-01',
-    ]),
-  ]);
+  return handMade([...inlineRow(1, HEADER), ...inlineRow(2, templateRow(p, { on: '2021-09-15' }, { fullName: name }))]);
 }
 
 describe('an import file with a cell of millions of characters', () => {
@@ -71,11 +45,8 @@ describe('an import file with a cell of millions of characters', () => {
   });
 
   it('a name of 900,000 characters in a CSV (under its row limit) is refused by the name rule, the other rows imported', async () => {
-    const rowOf = (name?: string) => {
-      const p = buildPersonIn('87');
-      const cells = [name ?? p.fullName, vn(p.dateOfBirth), p.gender === 'male' ? 'Nam' : 'Nữ', p.idNumber ?? ''];
-      return [...cells, p.phone ?? '', '87', 'EU/1/20/1528', 'FF2587', '15/09/2021', 'DT-CL-01'].join(',');
-    };
+    const rowOf = (name?: string) =>
+      csvLine(templateRow(buildPersonIn('87'), { on: '2021-09-15' }, name === undefined ? {} : { fullName: name }));
     const text = [HEADER.join(','), rowOf(`Nguyễn ${'A'.repeat(900_000)}`), rowOf()].join('\r\n');
     const job = await importFile('caolanh.tiem', Buffer.from(`${text}\r\n`), 'mui-tiem.csv');
     expect(job).toMatchObject({ status: 'done', imported: 1, rejected: 1, rejectedByReason: { name_too_long: 1 } });
@@ -87,21 +58,11 @@ describe('an import file with a cell in the last column (XFD, the 16,384th) of e
   // desk's requests up to 4 s, stored every rejected row 16,384 cells wide, and the rejected rows'
   // file then took 14 s and 1.3 GB to make. Cells past the header's last named one are now neither
   // read nor kept.
-  const dataRow = (r: number, broken: boolean, month = '09') => {
-    const p = buildPersonIn('87');
-    return [
-      p.fullName,
-      vn(p.dateOfBirth),
-      p.gender === 'male' ? 'Nam' : 'Nữ',
-      p.idNumber ?? '',
-      p.phone ?? '',
-      '87',
-      'EU/1/20/1528',
-      broken ? 'KHONG-CO-LO' : 'FF2587',
-      `${String(1 + (r % 28)).padStart(2, '0')}/${month}/2021`,
-      'DT-CL-01',
-    ];
-  };
+  const dataRow = (r: number, broken: boolean, month = '09') =>
+    templateRow(buildPersonIn('87'), {
+      on: `2021-${month}-${String(1 + (r % 28)).padStart(2, '0')}`,
+      ...(broken ? { lot: 'KHONG-CO-LO' } : {}),
+    });
 
   async function rejectedStored(jobId: string): Promise<number[]> {
     const rows = await t.db.selectFrom('import_rejected_rows').select('cells').where('job_id', '=', jobId).execute();

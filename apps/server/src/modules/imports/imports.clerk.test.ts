@@ -10,32 +10,15 @@ import { describe, expect, it } from 'vitest';
 import ExcelJS from '../../lib/exceljs.js';
 import { buildPersonIn } from '../../test/factories.js';
 import { runImportsNow, useTestApp } from '../../test/harness.js';
+import { CONTRACT_HEADER, csvLine, templateRow } from '../../test/import-rows.js';
 import { importForm } from '../../test/multipart.js';
 import { BatchSizer } from './imports.job.js';
 
 const t = await useTestApp();
 
-const HEADER =
-  'Họ và tên,Ngày sinh,Giới tính,Số CCCD/CMND,Số điện thoại,Mã tỉnh,Mã vắc xin,Số lô,Ngày tiêm,Mã cơ sở tiêm';
-const vn = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
-
-/** A row of the template for a person's dose (Pfizer, a lot every demo site holds, at DT-CL-01). */
-function rowOf(p: CreatePersonBody, on = '2021-09-15'): string[] {
-  return [
-    p.fullName,
-    vn(p.dateOfBirth),
-    p.gender === 'male' ? 'Nam' : 'Nữ',
-    p.idNumber ?? '',
-    p.phone ?? '',
-    p.provinceCode,
-    'EU/1/20/1528',
-    'FF2587',
-    vn(on),
-    'DT-CL-01',
-  ];
-}
-const line = (cells: readonly string[]) =>
-  cells.map((c) => (/[",;\r\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c)).join(',');
+/** A row of the template for a person's dose on `on` (Pfizer, a lot every demo site holds, at DT-CL-01). */
+const rowOf = (p: CreatePersonBody, on = '2021-09-15') => templateRow(p, { on });
+const line = (cells: readonly string[]) => csvLine(cells);
 
 async function upload(as: string, file: Buffer, name = 'mui-tiem.csv') {
   const { body, contentType } = importForm(file, name);
@@ -75,7 +58,7 @@ describe('what a clerk meets in a bulk import', () => {
     // Line 1 the header, 2 a bad row, 3–4 blank, 5 a bad row whose note spans two lines of the
     // text (one row in Excel), 6 a bad row.
     const text = [
-      `${HEADER},Ghi chú`,
+      `${CONTRACT_HEADER},Ghi chú`,
       line([...bad('Phạm Văn Một'), '']),
       '',
       '',
@@ -96,7 +79,7 @@ describe('what a clerk meets in a bulk import', () => {
   it('a rejected rows’ file imported again as it is: rejected again with its old row numbers and reasons replaced, not piled up', async () => {
     const first = await importFile(
       'caolanh.tiem',
-      Buffer.from(`${HEADER}\r\n${line(rowOf(buildPersonIn('87'), '2030-01-01'))}\r\n`),
+      Buffer.from(`${CONTRACT_HEADER}\r\n${line(rowOf(buildPersonIn('87'), '2030-01-01'))}\r\n`),
     );
     expect(first.rejected).toBe(1);
     const once = await rejectedOf(first.id, 'caolanh.tiem');
@@ -111,7 +94,7 @@ describe('what a clerk meets in a bulk import', () => {
   it('names the column at fault: a district’s clerk is told the district code is outside, and the summary counts by column', async () => {
     const elsewhere = [...rowOf(buildPersonIn('87')), '867'];
     const missing = [...rowOf(buildPersonIn('87')), ''];
-    const text = [`${HEADER},Mã huyện`, line(elsewhere), line(missing)].join('\r\n');
+    const text = [`${CONTRACT_HEADER},Mã huyện`, line(elsewhere), line(missing)].join('\r\n');
     const job = await importFile('caolanh.admin', Buffer.from(`${text}\r\n`));
     expect(job).toMatchObject({ rejected: 2, rejectedByReason: { out_of_scope: 2 } });
     expect(job.rejectedByColumn).toEqual({ out_of_scope: { districtCode: 2 } });
@@ -121,7 +104,7 @@ describe('what a clerk meets in a bulk import', () => {
   });
 
   it('a file that cannot be read fails with the reason in the caller’s language, not the reader’s English', async () => {
-    const text = `${HEADER}\r\n${line(rowOf(buildPersonIn('87')))}\r\n"Nguyễn Văn Mở,01/01/1980\r\n`;
+    const text = `${CONTRACT_HEADER}\r\n${line(rowOf(buildPersonIn('87')))}\r\n"Nguyễn Văn Mở,01/01/1980\r\n`;
     const id = await upload('caolanh.tiem', Buffer.from(text));
     await runImportsNow(t);
     const vi = await jobOf(id, 'caolanh.tiem');
@@ -137,7 +120,10 @@ describe('what a clerk meets in a bulk import', () => {
   });
 
   it('an ended job tells its speed over the whole run', async () => {
-    const job = await importFile('caolanh.tiem', Buffer.from(`${HEADER}\r\n${line(rowOf(buildPersonIn('87')))}\r\n`));
+    const job = await importFile(
+      'caolanh.tiem',
+      Buffer.from(`${CONTRACT_HEADER}\r\n${line(rowOf(buildPersonIn('87')))}\r\n`),
+    );
     expect(job).toMatchObject({ status: 'done', imported: 1, secondsLeft: null });
     expect(job.rowsPerSecond).toBeGreaterThan(0);
   });
@@ -164,7 +150,7 @@ describe('the staff served while an import runs on the embedded database', () =>
   it('with a time target, a job commits in short batches: its progress is read between them, every request answered', async () => {
     // Records without an ID number: matched and checked one by one, the slowest rows.
     const rows = Array.from({ length: 60 }, () => rowOf(buildPersonIn('87', { idNumber: undefined })));
-    const id = await upload('caolanh.tiem', Buffer.from(`${HEADER}\r\n${rows.map(line).join('\r\n')}\r\n`));
+    const id = await upload('caolanh.tiem', Buffer.from(`${CONTRACT_HEADER}\r\n${rows.map(line).join('\r\n')}\r\n`));
     const run = runImportsNow(t, { batchSize: 200, batchTargetMs: 50 });
     const seen = new Set<number>();
     let done = false;

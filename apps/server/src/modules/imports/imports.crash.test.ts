@@ -9,6 +9,7 @@ import { openDatabase } from '../../db/database.js';
 import ExcelJS from '../../lib/exceljs.js';
 import { otherCccd } from '../../test/factories.js';
 import { createTestDatabase } from '../../test/harness.js';
+import { CONTRACT_COLUMNS, csvLine, DT_SITE, templateRow } from '../../test/import-rows.js';
 import { type ServerProcess, startServerProcess } from '../../test/process.js';
 
 /**
@@ -24,24 +25,8 @@ import { type ServerProcess, startServerProcess } from '../../test/process.js';
  */
 
 const SITE = 'caolanh.tiem';
-const FACILITY = 'DT-CL-01';
-const PFIZER = 'EU/1/20/1528';
-const PFIZER_LOT = 'FF2587';
 const ASTRAZENECA = 'EU/1/21/1529';
 const ASTRAZENECA_LOT = 'ABV5811';
-/** The template's header row (docs/bulk-import.md). */
-const HEADER = [
-  'Họ và tên',
-  'Ngày sinh',
-  'Giới tính',
-  'Số CCCD/CMND',
-  'Số điện thoại',
-  'Mã tỉnh',
-  'Mã vắc xin',
-  'Số lô',
-  'Ngày tiêm',
-  'Mã cơ sở tiêm',
-];
 
 /**
  * The runner as the test runs it: it looks for work every 200 ms, a lease lasts 1.5 s.
@@ -59,27 +44,7 @@ const RUNNER_ENV = { IMPORTS_INTERVAL_MS: '200', IMPORTS_LEASE_MS: '1500', DATAB
 
 const addDays = (iso: string, days: number) =>
   new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-/** dd/MM/yyyy of an ISO date. */
-const vn = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
-
-function rowOf(
-  p: SyntheticPerson,
-  dose: { on: string; vaccine?: string; lot?: string; facility?: string },
-  o: { idNumber?: string; fullName?: string; dateOfBirth?: string; gender?: string; province?: string } = {},
-): string[] {
-  return [
-    o.fullName ?? p.fullName,
-    o.dateOfBirth ?? vn(p.dateOfBirth),
-    o.gender ?? (p.gender === 'male' ? 'Nam' : 'Nữ'),
-    o.idNumber ?? p.idNumber,
-    p.phone,
-    o.province ?? p.provinceCode,
-    dose.vaccine ?? PFIZER,
-    dose.lot ?? PFIZER_LOT,
-    vn(dose.on),
-    dose.facility ?? FACILITY,
-  ];
-}
+const rowOf = templateRow;
 
 /**
  * The rows, shuffled: new people with one dose; people with two or three doses (their rows far
@@ -155,9 +120,8 @@ function buildRows(): string[][] {
   return rows;
 }
 
-const csvCell = (c: string) => (/[",;\r\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c);
 const ROWS = buildRows();
-const FILE = Buffer.from(`\uFEFF${[HEADER, ...ROWS].map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`, 'utf8');
+const FILE = Buffer.from(`\uFEFF${[CONTRACT_COLUMNS, ...ROWS].map((r) => csvLine(r)).join('\r\n')}\r\n`, 'utf8');
 
 // ---- the databases ----
 
@@ -228,7 +192,7 @@ async function start(env: Record<string, string>): Promise<ServerProcess> {
 
 async function upload(server: ServerProcess, headers: Record<string, string>): Promise<string> {
   const form = new FormData();
-  form.set('facilityId', FACILITY);
+  form.set('facilityId', DT_SITE);
   form.set('file', new Blob([FILE], { type: 'text/csv' }), 'mui-tiem-lich-su.csv');
   const res = await call(server, '/api/imports', {
     method: 'POST',
@@ -267,7 +231,8 @@ async function rejectedRows(server: ServerProcess, headers: Record<string, strin
   wb.worksheets[0]!.eachRow((row, n) => {
     if (n === 1) return;
     const values = (row.values as unknown[]).slice(1).map((v) => (v == null ? '' : String(v)));
-    rows.push(`${values[HEADER.length]} ${values.slice(0, HEADER.length).join(',')} → ${values[HEADER.length + 1]}`);
+    const w = CONTRACT_COLUMNS.length;
+    rows.push(`${values[w]} ${values.slice(0, w).join(',')} → ${values[w + 1]}`);
   });
   return rows;
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CreatePersonBody, IMPORT_COLUMNS, type ImportJob, VACCINES } from '@tiemchung/core';
+import { IMPORT_COLUMNS, type ImportJob, VACCINES } from '@tiemchung/core';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../lib/errors.js';
@@ -11,16 +11,13 @@ import ExcelJS from '../../lib/exceljs.js';
 import { XLSX_TYPE } from '../../lib/table-export.js';
 import { buildPerson, buildPersonIn, createPersonVia, otherCccd } from '../../test/factories.js';
 import { runImportsNow, useTestApp } from '../../test/harness.js';
+import { CONTRACT_HEADER, csvCell, PFIZER, PFIZER_LOT, templateRow as rowOf, vn } from '../../test/import-rows.js';
 import { multipartBody } from '../../test/multipart.js';
 import { importDosesCommand } from './imports.commands.js';
 import { runImports } from './imports.job.js';
 import { GUIDE_SHEET, TEMPLATE_SHEET } from './imports.template.js';
 
 const t = await useTestApp();
-
-/** The contract's header row, written out here (not taken from core): the test is the contract. */
-const CONTRACT_HEADER =
-  'Họ và tên,Ngày sinh,Giới tính,Số CCCD/CMND,Số điện thoại,Mã tỉnh,Mã vắc xin,Số lô,Ngày tiêm,Mã cơ sở tiêm';
 
 async function workbookOf(res: { raw: { rawPayload: Buffer } }): Promise<ExcelJS.Workbook> {
   const wb = new ExcelJS.Workbook();
@@ -95,30 +92,8 @@ describe('the import templates', () => {
 // ---- the jobs ----
 
 const DT = { facility: 'DT-CL-01', province: '87', district: '866', commune: '29866' } as const;
-const PFIZER = 'EU/1/20/1528';
-const PFIZER_LOT = 'FF2587';
-
-/** dd/MM/yyyy of an ISO date. */
-const vn = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 const sexVn = (g: 'male' | 'female') => (g === 'male' ? 'Nam' : 'Nữ');
 
-/** A row of the template for a person's dose: the contract's ten columns. */
-function rowOf(p: CreatePersonBody, dose: { on: string; vaccine?: string; lot?: string; facility?: string }): string[] {
-  return [
-    p.fullName,
-    vn(p.dateOfBirth),
-    sexVn(p.gender),
-    p.idNumber,
-    p.phone,
-    p.provinceCode,
-    dose.vaccine ?? PFIZER,
-    dose.lot ?? PFIZER_LOT,
-    vn(dose.on),
-    dose.facility ?? DT.facility,
-  ];
-}
-
-const csvCell = (c: string) => (/[",;\r\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c);
 /** A CSV file: BOM, `,` and CRLF unless told otherwise. */
 function csvOf(rows: string[][], o: { sep?: ',' | ';'; eol?: string; bom?: boolean; header?: string[] } = {}): Buffer {
   const sep = o.sep ?? ',';
