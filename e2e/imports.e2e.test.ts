@@ -421,6 +421,19 @@ describe('bulk import of historical doses (browser)', () => {
       await visible(page.getByText('Đang chờ', { exact: true }));
       await saveScreenshot(page, 'imports-waiting-320');
       await expectAccessible(page, 'waiting');
+
+      // Back on the form, the import is found again among the recent ones, and opened from there by keyboard.
+      await another(page);
+      const entry = page.getByRole('list', { name: 'Các lượt nhập gần đây' }).locator(`[data-import="${id}"]`);
+      await visible(entry);
+      await visible(entry.getByText('Đang chờ', { exact: true }));
+      expect(await entry.textContent()).toContain('dongthap.admin');
+      await expectAccessible(page, 'recent imports');
+      await saveScreenshot(page, 'imports-recent-320');
+      await entry.getByRole('link', { name: 'cho-xu-ly.csv' }).focus();
+      await page.keyboard.press('Enter');
+      await visible(page.getByRole('heading', { level: 2, name: 'Lượt nhập tệp cho-xu-ly.csv' }));
+      expect(jobIdOfPage(page)).toBe(id);
       const cancel = page.getByRole('button', { name: 'Hủy lượt nhập' });
       await cancel.focus();
       await page.keyboard.press('Enter');

@@ -1016,6 +1016,10 @@ const FIXTURES: Record<string, Fixture> = {
     unmarked: "an XLSX whose guide lists the caller's facilities (imports.test.ts checks them per scope)",
   }),
   'POST /api/imports': async (place) => ({ req: importUpload(place) }),
+  'GET /api/imports': async (place) => {
+    const id = await importIn(place);
+    return { req: { method: 'GET', url: '/api/imports?limit=100' }, shows: (_b, text) => text.includes(id) };
+  },
   'GET /api/imports/:id': async (place) => ({ req: { method: 'GET', url: `/api/imports/${await importIn(place)}` } }),
   'POST /api/imports/:id/cancel': async (place) => ({
     req: { method: 'POST', url: `/api/imports/${await importIn(place)}/cancel` },

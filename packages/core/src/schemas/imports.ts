@@ -50,6 +50,8 @@ export const importJobSchema = z.object({
   fileName: z.string(),
   /** The facility that imports. */
   facilityId: z.string(),
+  /** The account that uploaded the file (absent from servers before it was added). */
+  createdBy: z.string().optional(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
@@ -84,3 +86,22 @@ export const importJobSchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
 export type ImportJob = z.infer<typeof importJobSchema>;
+
+/**
+ * `GET /api/imports`: the imports of the caller's units (a site's own, a district's sites', a
+ * province's…), newest first, a page at a time — so that a clerk who left the screen finds a
+ * running import again, and sees those a colleague or the command line started.
+ */
+export const listImportsQuerySchema = z.object({
+  /** The page after the one that answered `nextBefore`: imports uploaded before that one. */
+  before: z.string().min(1).max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type ListImportsQuery = z.infer<typeof listImportsQuerySchema>;
+
+/** A page of imports; `nextBefore` asks for the next one (null: no more). */
+export const importListSchema = z.object({
+  items: z.array(importJobSchema),
+  nextBefore: z.string().nullable(),
+});
+export type ImportList = z.infer<typeof importListSchema>;

@@ -1,6 +1,7 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
 import type { ImportJobRow, ImportJobTable } from '../../db/schema.js';
 import type { Executor } from '../../db/transaction.js';
+import { type Scope, whereInScope } from '../../lib/authz.js';
 
 /** The imports module's own tables: jobs, their files, rejected rows and the keys of rows imported. */
 
@@ -68,6 +69,13 @@ export function insertDryRows(
 
 export function findJob(db: Executor, id: string): Promise<ImportJobRow | undefined> {
   return db.selectFrom('import_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The jobs of a scope, newest first (ids are time-ordered), from before the job `before` when given; `limit` of them. */
+export function listJobs(db: Executor, scope: Scope, o: { before?: string; limit: number }): Promise<ImportJobRow[]> {
+  let query = whereInScope(db.selectFrom('import_jobs').selectAll(), scope);
+  if (o.before !== undefined) query = query.where('id', '<', o.before);
+  return query.orderBy('id', 'desc').limit(o.limit).execute();
 }
 
 /** The job, its row locked until the transaction ends (the runner's batch, a cancel). */

@@ -4,6 +4,8 @@ import {
   idParamsSchema,
   importCreatedSchema,
   importJobSchema,
+  importListSchema,
+  listImportsQuerySchema,
   pickLang,
   templateCsv,
   VACCINATION_ROLES,
@@ -23,6 +25,7 @@ import {
   fileTooLarge,
   IMPORT_FILE_MAX_BYTES,
   importFor,
+  listImports,
   presentImport,
   rejectedXlsx,
   type UploadedFile,
@@ -133,6 +136,28 @@ export const importsRoutes: FastifyPluginAsyncZod = async (app) => {
       );
       return reply.status(202).send(created);
     },
+  );
+
+  app.get(
+    '/api/imports',
+    {
+      config: staffAccess(VACCINATION_ROLES, 'own-units'),
+      schema: {
+        tags: ['imports'],
+        summary:
+          'The imports of the caller’s units, newest first (a page at a time: `before` the last one listed), each with its state and summary',
+        querystring: listImportsQuerySchema,
+        response: { 200: importListSchema },
+      },
+    },
+    async (request) =>
+      listImports(
+        app.db,
+        actorOf(request),
+        request.query,
+        app.deps.clock(),
+        pickLang(request.headers['accept-language']),
+      ),
   );
 
   app.get(

@@ -3,9 +3,11 @@ import {
   IMPORT_STATUS_LABELS,
   type ImportHeader,
   type ImportJob,
+  type ImportList,
   type ImportRejection,
   isLineEnd,
   type Lang,
+  type ListImportsQuery,
   matchHeader,
   rejectedHeaderRow,
   rejectedRow,
@@ -192,6 +194,7 @@ export function presentImport(job: ImportJobRow, now: Date, lang: Lang = 'vi'): 
     dryRun: job.dry_run,
     fileName: job.file_name,
     facilityId: job.facility_id,
+    createdBy: job.created_by_username,
     createdAt: iso(job.created_at)!,
     startedAt: iso(job.started_at),
     finishedAt: iso(job.finished_at),
@@ -213,6 +216,22 @@ export function presentImport(job: ImportJobRow, now: Date, lang: Lang = 'vi'): 
             message: (lang === 'en' ? job.error_message_en : null) ?? job.error_message ?? job.error_code,
           }
         : null,
+  };
+}
+
+/** A page of the imports of the caller's units, newest first (`GET /api/imports`). */
+export async function listImports(
+  db: Executor,
+  actor: Actor,
+  query: ListImportsQuery,
+  now: Date,
+  lang: Lang,
+): Promise<ImportList> {
+  const rows = await q.listJobs(db, actor.scope, { ...query, limit: query.limit + 1 });
+  const page = rows.slice(0, query.limit);
+  return {
+    items: page.map((job) => presentImport(job, now, lang)),
+    nextBefore: rows.length > query.limit ? page.at(-1)!.id : null,
   };
 }
 

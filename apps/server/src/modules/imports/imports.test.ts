@@ -540,6 +540,73 @@ describe('a bulk import of historical doses', () => {
     expect((await jobOf(id, 'caolanh.admin')).imported).toBe(1);
   });
 
+  it('the imports of the caller’s units are listed, newest first, a page at a time; another province’s never', async () => {
+    const file = csvOf([rowOf(buildPersonIn('87'), { on: '2021-09-15' })]);
+    const ids: string[] = [];
+    for (const as of ['caolanh.tiem', 'caolanh.admin', 'caolanh.tiem']) {
+      const res = await upload(as, file, { dryRun: true, name: `lan-${ids.length + 1}.csv` });
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      ids.push(res.body.id);
+    }
+    const elsewhere = await upload(
+      'hanoi.tiem',
+      csvOf([rowOf(buildPersonIn('01'), { on: '2021-09-15', facility: 'HN-BD-01' })]),
+      {
+        facilityId: 'HN-BD-01',
+        dryRun: true,
+      },
+    );
+    expect(elsewhere.status).toBe(202);
+
+    const list = async (as: string, query = '') => {
+      const res = await t.call('GET', `/api/imports${query}`, { as });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body as { items: ImportJob[]; nextBefore: string | null };
+    };
+    // The site: its own, newest first, with who uploaded each; Hà Nội's not among them.
+    const site = await list('caolanh.tiem', '?limit=100');
+    const ours = site.items.filter((j) => ids.includes(j.id));
+    expect(ours.map((j) => [j.id, j.createdBy, j.fileName, j.status, j.dryRun])).toEqual([
+      [ids[2], 'caolanh.tiem', 'lan-3.csv', 'queued', true],
+      [ids[1], 'caolanh.admin', 'lan-2.csv', 'queued', true],
+      [ids[0], 'caolanh.tiem', 'lan-1.csv', 'queued', true],
+    ]);
+    expect(site.items.every((j) => j.facilityId === DT.facility)).toBe(true);
+    expect(site.items.map((j) => j.id)).not.toContain(elsewhere.body.id);
+    expect(site.items.map((j) => j.id)).toEqual([...site.items.map((j) => j.id)].sort().reverse());
+    // Hà Nội's site and province see theirs and never Đồng Tháp's; the nation sees both.
+    for (const as of ['hanoi.tiem', 'hanoi.admin']) {
+      const theirs = (await list(as, '?limit=100')).items.map((j) => j.id);
+      expect(theirs).toContain(elsewhere.body.id);
+      expect(
+        theirs.some((id) => ids.includes(id)),
+        as,
+      ).toBe(false);
+    }
+    const nation = (await list('admin', '?limit=100')).items.map((j) => j.id);
+    expect(nation).toEqual(expect.arrayContaining([...ids, elsewhere.body.id]));
+
+    // A page at a time: the pages together are the whole list, each id once.
+    const paged: string[] = [];
+    let before: string | null = null;
+    do {
+      const page = await list('caolanh.tiem', `?limit=2${before ? `&before=${before}` : ''}`);
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      paged.push(...page.items.map((j) => j.id));
+      before = page.nextBefore;
+    } while (before);
+    expect(paged).toEqual(site.items.map((j) => j.id));
+
+    // Refused at the edge: a report handler has no imports; a page size out of range.
+    expect((await t.call('GET', '/api/imports', { as: 'hanoi.phananh' })).status).toBe(403);
+    for (const query of ['?limit=0', '?limit=101', '?limit=abc', `?before=${'x'.repeat(65)}`]) {
+      const res = await t.call('GET', `/api/imports${query}`, { as: 'caolanh.tiem' });
+      expect(res.status, query).toBe(400);
+      expect(res.body.error.code).toBe('validation_failed');
+    }
+    await runImportsNow(t);
+  });
+
   it('the upload refuses what is not an import file', async () => {
     const noFile = await upload('caolanh.tiem', Buffer.alloc(0), { fields: { facilityId: DT.facility } });
     expect(noFile.body.error?.code).toBe('import_file_empty');

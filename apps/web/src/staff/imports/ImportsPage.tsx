@@ -3,12 +3,14 @@ import { usePageTitle } from '../../ui/usePageTitle';
 import { useImportsT } from './i18n';
 import { JobView } from './JobView';
 import { jobIdOf } from './logic';
+import { RecentImports } from './RecentImports';
 import { TemplateSection } from './TemplateSection';
 import { UploadForm } from './UploadForm';
 
 /**
  * `/quan-tri/nhap-mui-tiem` — the templates and the upload form; once a file is taken, the same
- * address with `?id=` shows that import's progress and then its summary (a reload shows it again).
+ * address with `?id=` shows that import's progress and then its summary (a reload shows it again);
+ * below the form, the recent imports of the user's units, each a link to its own.
  */
 export function ImportsPage() {
   const t = useImportsT();
@@ -29,6 +31,7 @@ export function ImportsPage() {
         <>
           <TemplateSection />
           <UploadForm />
+          <RecentImports />
         </>
       )}
     </div>

@@ -157,7 +157,8 @@ function JobBody({
   );
 }
 
-function StatusBadge({ job }: { job: ImportJob }) {
+/** The job's state as a badge (the catalogue's words, capitalised). */
+export function StatusBadge({ job }: { job: ImportJob }) {
   const label = IMPORT_STATUS_LABELS[job.status][currentLanguage()];
   const tone =
     job.status === 'done'

@@ -1,11 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import type { Facility, ImportCreated, ImportJob } from '@tiemchung/core';
+import type { Facility, ImportCreated, ImportJob, ImportList } from '@tiemchung/core';
 import { api } from '../../api/client';
 import { useCurrentUser } from '../../auth/session';
 import { type FacilityQuery, facilitiesInScope, facilityQueryOf } from './logic';
 
 /** The bulk import's API (`/api/imports/*`, docs/bulk-import.md): core's contract, type-only. */
-export type { Facility, ImportJob };
+export type { Facility, ImportJob, ImportList };
 
 /** What the upload form sends: the file, the facility importing, and whether to check only. */
 export interface ImportUpload {
@@ -18,6 +18,7 @@ export interface ImportUpload {
 export const importsKeys = {
   all: ['imports'] as const,
   job: (id: string) => ['imports', 'job', id] as const,
+  list: ['imports', 'list'] as const,
   facilities: (query: FacilityQuery) => ['imports', 'facilities', query] as const,
 };
 
@@ -28,6 +29,9 @@ export const importsHrefs = {
   rejected: (id: string) => `/api/imports/${encodeURIComponent(id)}/rejected.xlsx`,
 } as const;
 
+/** Imports listed a page at a time. */
+export const RECENT_PAGE = 10;
+
 export const importsApi = {
   /** `POST /api/imports` (multipart: the fields, then the file) → 202 with the job's id. */
   create: ({ file, facilityId, dryRun }: ImportUpload) => {
@@ -37,6 +41,9 @@ export const importsApi = {
     form.append('file', file, file.name);
     return api.post<ImportCreated>('/api/imports', form);
   },
+  /** `GET /api/imports`: a page of the imports of the caller's units, newest first (`before`: after the page that named it). */
+  list: (before: string | null, signal?: AbortSignal) =>
+    api.get<ImportList>('/api/imports', { query: { limit: RECENT_PAGE, before }, signal }),
   job: (id: string, signal?: AbortSignal) => api.get<ImportJob>(`/api/imports/${encodeURIComponent(id)}`, { signal }),
   cancel: (id: string) => api.post<ImportJob>(`/api/imports/${encodeURIComponent(id)}/cancel`),
   /** The active facilities of a province or a district (or all): the select offers those of the caller's units. */
