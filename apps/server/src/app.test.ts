@@ -127,18 +127,24 @@ describe('bad input is answered in the contract’s error shape', () => {
     }
   });
 
-  it('an unsupported content type → 415', async () => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      headers: { 'content-type': 'text/xml' },
-      payload: '<login/>',
-    });
-    expectContractError(
-      { status: res.statusCode, body: res.json(), headers: res.headers },
-      415,
-      'unsupported_media_type',
-    );
+  it('an unsupported content type → 415, text/plain too (a JSON text sent as text/plain was read as a string: 400)', async () => {
+    for (const [type, payload] of [
+      ['text/xml', '<login/>'],
+      ['text/plain', '{"username":"admin","password":"x"}'],
+      ['text/plain;charset=UTF-8', '{"username":"admin","password":"x"}'],
+    ]) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: { 'content-type': type! },
+        payload,
+      });
+      expectContractError(
+        { status: res.statusCode, body: res.json(), headers: res.headers },
+        415,
+        'unsupported_media_type',
+      );
+    }
   });
 
   it('an unexpected error → generic 500, no stack, no SQL', async () => {

@@ -157,6 +157,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  // The API reads JSON (and multipart where a route says so): a text/plain body is refused 415 as
+  // any other type, not handed to a JSON schema as a string (which answered 400 "expected an object").
+  app.removeContentTypeParser('text/plain');
   registerInputGuard(app);
   // Under overload the public portal waits for the database behind staff and the health check.
   registerDbLanes(app, database, config.databaseQueue);

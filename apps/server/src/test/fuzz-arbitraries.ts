@@ -248,6 +248,8 @@ const dateString: fc.Arbitrary<string> = fc.oneof(
       '2021-02-30',
       '2021-13-01',
       '0000-00-00',
+      '0000-01-01',
+      '0001-01-01',
       '9999-12-31',
       '2021-2-3',
       '-2021-01-01',
@@ -330,7 +332,21 @@ function stringFor(s: JsonSchema, name: string, world: FuzzWorld): fc.Arbitrary<
         },
         { arbitrary: fc.date({ noInvalidDate: true }), weight: 1 },
       )
-      .map((d) => d.toISOString());
+      .map((d) => d.toISOString())
+      .chain((iso) =>
+        fc.oneof(
+          { arbitrary: fc.constant(iso), weight: 8 },
+          // The edges of the calendar (year 0 broke 15 routes with 500: an outside probe, 2026-12-03).
+          {
+            arbitrary: fc.constantFrom(
+              '0000-01-01T00:00:00Z',
+              '0001-01-01T00:00:00+14:00',
+              '9999-12-31T23:59:59-12:00',
+            ),
+            weight: 1,
+          },
+        ),
+      );
   const hint = hintFor(name, world);
   let shaped: fc.Arbitrary<string> | undefined;
   if (s.pattern) {

@@ -1,9 +1,15 @@
 import { z } from 'zod';
 import { schemaMessage } from './messages.js';
 
-/** A calendar date `YYYY-MM-DD` that exists (no 2021-02-30). */
+/**
+ * Year 0 in ISO form: no such year (1 BC is followed by AD 1), and PostgreSQL refuses it
+ * ("date/time field value out of range") — a query given one failed with 500.
+ */
+const YEAR_ZERO = /^0000-/;
+
+/** A calendar date `YYYY-MM-DD` that exists (no 2021-02-30, no year 0). */
 export const isoDateSchema = z.string().refine((s) => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || YEAR_ZERO.test(s)) return false;
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }, schemaMessage('isoDate'));
@@ -35,8 +41,10 @@ export const communeCodeSchema = z.string().regex(/^\d{5}$/);
 /** Any unit's code: a province, district or commune. */
 export const unitCodeSchema = z.string().regex(/^\d{2,5}$/);
 
-/** An instant with its offset, ISO 8601 (`2021-11-08T09:30:00.000Z`). */
-export const isoDateTimeSchema = z.iso.datetime({ offset: true });
+/** An instant with its offset, ISO 8601 (`2021-11-08T09:30:00.000Z`); not in year 0. */
+export const isoDateTimeSchema = z.iso
+  .datetime({ offset: true })
+  .refine((s) => !YEAR_ZERO.test(s), schemaMessage('isoDateTime'));
 
 /** The layouts of a certificate PDF: an A4 page or a wallet card. */
 export const PDF_LAYOUTS = ['a4', 'card'] as const;

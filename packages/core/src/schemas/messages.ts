@@ -27,6 +27,10 @@ export const SCHEMA_MESSAGES = {
     vi: 'cần mã quốc gia gồm 2 chữ cái in hoa (ISO 3166-1)',
   },
   isoDate: { en: 'expected a date YYYY-MM-DD', vi: 'cần một ngày có thật, dạng YYYY-MM-DD' },
+  isoDateTime: {
+    en: 'expected a real instant YYYY-MM-DDThh:mm:ss with Z or an offset',
+    vi: 'cần một thời điểm có thật, dạng YYYY-MM-DDThh:mm:ss kèm Z hoặc múi giờ',
+  },
   checklistEmpty: { en: 'the checklist has no answer', vi: 'bảng kiểm chưa có câu trả lời nào' },
   idempotencyKey: {
     en: '1–200 visible ASCII characters',
