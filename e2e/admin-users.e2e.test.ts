@@ -126,7 +126,7 @@ describe('administering staff accounts (browser)', () => {
     await page.getByLabel('Mật khẩu mới', { exact: true }).fill('ngan');
     await page.getByLabel('Nhập lại mật khẩu mới').fill('ngan');
     await page.getByRole('button', { name: 'Đổi mật khẩu' }).click();
-    await visible(page.getByText('Mật khẩu mới phải có ít nhất 10 ký tự.'));
+    await visible(page.getByText('Mật khẩu mới phải có ít nhất 10 ký tự nhìn thấy được (không tính khoảng trắng).'));
     await page.getByLabel('Mật khẩu mới', { exact: true }).fill(newPassword);
     await page.getByLabel('Nhập lại mật khẩu mới').fill(newPassword);
     await shot(page, 'admin-users-password');

@@ -19,8 +19,8 @@ export const USER_ERRORS = {
   },
   weak_password: {
     status: 400,
-    vi: 'Mật khẩu phải có ít nhất 10 ký tự.',
-    en: 'The password must have at least 10 characters.',
+    vi: 'Mật khẩu phải có ít nhất 10 ký tự nhìn thấy được (không tính khoảng trắng).',
+    en: 'The password must have at least 10 visible characters (spaces not counted).',
   },
   role_not_at_facility: {
     status: 400,

@@ -39,13 +39,17 @@ export const PASSWORD_MAX_LENGTH = 256;
 /** What the password rule refuses (codes of the error catalogue). */
 export type PasswordProblem = 'weak_password' | 'password_contains_username';
 
+/** Characters that show nothing: spaces of every kind, controls, and format characters (zero-width spaces, marks). */
+const INVISIBLE = /[\p{White_Space}\p{Cc}\p{Cf}]/gu;
+
 /**
- * The password rule of staff accounts: at least {@link PASSWORD_MIN_LENGTH} characters (counted as
- * characters, not bytes), and not containing the account's username (case ignored). Null when the
- * password is acceptable. Whether it differs from the current one is the server's check.
+ * The password rule of staff accounts: at least {@link PASSWORD_MIN_LENGTH} characters that show
+ * (counted as characters, not bytes; spaces, controls and zero-width characters not counted — ten
+ * spaces were taken as a password), and not containing the account's username (case ignored).
+ * Null when the password is acceptable. Whether it differs from the current one is the server's check.
  */
 export function passwordProblem(password: string, username?: string): PasswordProblem | null {
-  if ([...password].length < PASSWORD_MIN_LENGTH) return 'weak_password';
+  if ([...password.replace(INVISIBLE, '')].length < PASSWORD_MIN_LENGTH) return 'weak_password';
   const name = username?.trim().toLowerCase();
   if (name && name.length >= 3 && password.toLowerCase().includes(name)) return 'password_contains_username';
   return null;

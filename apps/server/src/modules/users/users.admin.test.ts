@@ -156,6 +156,12 @@ describe('a new account gets a temporary password it must change at its first si
       });
     const short = await attempt('Ngan-123');
     expect(short.body.error).toMatchObject({ code: 'weak_password', field: 'newPassword' });
+    // Ten characters that show nothing (an outside probe signed in with ten spaces), or padded to ten.
+    for (const blank of [' '.repeat(10), '\u200b'.repeat(10), '\u3000'.repeat(12), 'Ngan-123\u200b\u200b\u200b'])
+      expect((await attempt(blank)).body.error, JSON.stringify(blank)).toMatchObject({
+        code: 'weak_password',
+        field: 'newPassword',
+      });
     const named = await attempt(`X-${account.username.toUpperCase()}-2021`);
     expect(named.body.error).toMatchObject({ code: 'password_contains_username', field: 'newPassword' });
     const same = await attempt(account.password);
