@@ -33,6 +33,7 @@ import { resolveMasterKey, SigningKeys } from './modules/certificates/keys.servi
 import { passportsRoutes } from './modules/certificates/passports.routes.js';
 import { refreshPassports } from './modules/certificates/passports.service.js';
 import { dosesRoutes } from './modules/doses/doses.routes.js';
+import { doseDatesOf } from './modules/doses/doses.service.js';
 import { facilitiesRoutes } from './modules/facilities/facilities.routes.js';
 import { fhirRoutes } from './modules/fhir/fhir.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
@@ -226,7 +227,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   await app.register(facilitiesRoutes);
   await app.register(vaccinesRoutes);
-  await app.register(peopleRoutes);
+  // A correction of a date of birth is checked against the person's doses (the doses module's).
+  await app.register(peopleRoutes, { doseDatesOf });
   await app.register(dosesRoutes);
   await app.register(lotsRoutes);
   await app.register(stockRoutes);

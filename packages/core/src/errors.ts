@@ -1,3 +1,4 @@
+import { AEFI_ERRORS } from './errors/aefi.js';
 import { APPROVAL_ERRORS } from './errors/approvals.js';
 import { AUDIT_ERRORS } from './errors/audit.js';
 import { CERTIFICATE_ERRORS } from './errors/certificates.js';
@@ -38,6 +39,7 @@ export const ERROR_CATALOGUE_PARTS = {
   sessions: SESSION_ERRORS,
   doses: DOSE_ERRORS,
   stock: STOCK_ERRORS,
+  aefi: AEFI_ERRORS,
   reports: REPORT_ERRORS,
   certificates: CERTIFICATE_ERRORS,
   approvals: APPROVAL_ERRORS,
@@ -71,6 +73,7 @@ export const ERROR_CATALOGUE = {
   ...SESSION_ERRORS,
   ...DOSE_ERRORS,
   ...STOCK_ERRORS,
+  ...AEFI_ERRORS,
   ...REPORT_ERRORS,
   ...CERTIFICATE_ERRORS,
   ...APPROVAL_ERRORS,

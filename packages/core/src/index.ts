@@ -1,3 +1,4 @@
+export * from './adverse-events.js';
 export * from './doses/index.js';
 export * from './errors.js';
 export * from './hcert/index.js';
@@ -14,5 +15,6 @@ export * from './roles.js';
 export * from './schemas/index.js';
 export * from './screening.js';
 export * from './stats.js';
+export * from './stock.js';
 export * from './synthetic.js';
 export * from './vaccines.js';

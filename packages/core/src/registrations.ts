@@ -3,6 +3,8 @@
  * form and the contract share. Free of zod, so that the public pages can use them.
  */
 
+import { daysBetween } from './doses/calendar.js';
+
 /** Priority groups for COVID-19 vaccination (Resolution 21/NQ-CP, 2021), abridged. */
 export const PRIORITY_GROUPS = [
   'health_worker',
@@ -18,3 +20,17 @@ export type PriorityGroup = (typeof PRIORITY_GROUPS)[number];
 
 /** The prefix of the text in a registrant's check-in QR. */
 export const REGISTRATION_QR_PREFIX = 'TCDK:';
+
+/** How far ahead a registrant may be invited: at most 90 days after today (Vietnam time). */
+export const INVITE_MAX_DAYS_AHEAD = 90;
+
+/**
+ * Why a registrant cannot be invited for `date` (`YYYY-MM-DD`), or null when the day is fine: a day
+ * already past (`today` is the calendar day in Vietnam, `vietnamDay`), or one more than
+ * {@link INVITE_MAX_DAYS_AHEAD} days ahead. The citizen is sent the day by SMS.
+ */
+export function inviteDateProblem(date: string, today: string): 'invite_date_past' | 'invite_date_too_far' | null {
+  if (date < today) return 'invite_date_past';
+  if (daysBetween(today, date) > INVITE_MAX_DAYS_AHEAD) return 'invite_date_too_far';
+  return null;
+}

@@ -792,7 +792,9 @@ const FIXTURES: Record<string, Fixture> = {
   },
   'POST /api/registrations/:id/invite': async (place) => {
     const reg = await registrationIn(place, 'facility');
-    return { req: { method: 'POST', url: `/api/registrations/${reg.id}/invite`, body: { date: '2030-01-15' } } };
+    // A week ahead: an invitation is for a day from today to 90 days on.
+    const date = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    return { req: { method: 'POST', url: `/api/registrations/${reg.id}/invite`, body: { date } } };
   },
   'GET /api/reports': async (place) => ({
     req: { method: 'GET', url: '/api/reports' },

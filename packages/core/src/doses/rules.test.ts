@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { VACCINES } from '../vaccines.js';
 import { addMonths, daysBetween } from './calendar.js';
 import {
+  birthDateAfterDoses,
   checkDose,
   type DoseCheckInput,
+  historyViolations,
   latestDose,
   type PastDose,
   primaryMixAllowed,
@@ -269,6 +271,40 @@ describe('additional and booster doses', () => {
   });
 });
 
+describe('a whole history checked again (a merge of two records)', () => {
+  const person = { dateOfBirth: '1980-05-05' };
+
+  it('an earlier dose from the other record turns the second dose into a booster a month after the series', () => {
+    const early = past(PFIZER, '2021-10-01');
+    const a1 = past(PFIZER, '2021-11-08');
+    const a2 = past(PFIZER, '2021-12-08');
+    const found = historyViolations(person, [a1, a2, early]);
+    expect(found.map((f) => [f.dose.id, f.dose.doseNumber, f.dose.doseKind, f.violations.map((x) => x.code)])).toEqual([
+      [a2.id, 3, 'booster', ['interval_too_short']],
+    ]);
+  });
+
+  it('a history that keeps the rules, whatever order it is given in: nothing', () => {
+    expect(
+      historyViolations(person, [past(PFIZER, '2022-01-10'), past(AZ, '2021-08-01'), past(AZ, '2021-09-01')]),
+    ).toEqual([]);
+  });
+
+  it('only the rules that read the doses before: an unknown lot, a future date or an age are not re-judged', () => {
+    expect(historyViolations({ dateOfBirth: '2015-01-01' }, [past(AZ, '2021-08-01'), past(AZ, '2099-09-01')])).toEqual(
+      [],
+    );
+  });
+
+  it('mixing in the primary series and a declared kind the history no longer bears out', () => {
+    const found = historyViolations(person, [past(VERO, '2021-08-01'), past(PFIZER, '2021-09-15', 'booster')]);
+    expect(found.flatMap((f) => f.violations.map((x) => x.code)).sort()).toEqual([
+      'mixing_not_allowed',
+      'primary_series_incomplete',
+    ]);
+  });
+});
+
 describe('age', () => {
   it('Abdala is for 19 to 65', () => {
     expect(check({ vaccineCode: ABDALA, person: { dateOfBirth: '2002-10-01' }, on: '2021-10-01' }).ok).toBe(true);
@@ -332,6 +368,41 @@ describe('properties', () => {
         expect(latest!.seriesLength).toBe(primarySeriesLength(seq[0]!.vaccineCode));
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('a date of birth corrected on a record with doses (date_before_birth, seen from the birth date)', () => {
+  it('is refused while a dose is dated before it, naming the earliest such dose; a dose on the day of birth is not before it', () => {
+    const doses = ['2021-12-01', '2021-09-01', '2021-10-01'];
+    const late = birthDateAfterDoses('2021-11-01', doses);
+    expect(late).toMatchObject({ code: 'date_before_birth', field: 'dateOfBirth', overridable: false });
+    expect(late?.message.vi).toContain('01/09/2021');
+    expect(late?.message.en).toContain('2021-09-01');
+    expect(birthDateAfterDoses('2021-09-01', doses)).toBeNull();
+    expect(birthDateAfterDoses('1980-01-01', doses)).toBeNull();
+    expect(birthDateAfterDoses('2021-11-01', [])).toBeNull();
+  });
+
+  it('agrees with the check of a dose at entry: a date of birth is refused exactly when a dose on record would be', () => {
+    const day = fc
+      .integer({ min: 0, max: 2000 })
+      .map((n) => new Date(Date.UTC(2018, 0, 1 + n)).toISOString().slice(0, 10));
+    const refusedAtEntry = (dateOfBirth: string, on: string) => {
+      const check = checkDose({
+        person: { dateOfBirth },
+        history: [],
+        dose: { vaccineCode: 'EU/1/20/1528', lotNumber: '', administeredOn: on },
+        lot: null,
+        today: '2030-01-01',
+      });
+      return !check.ok && check.violations.some((v) => v.code === 'date_before_birth');
+    };
+    fc.assert(
+      fc.property(day, fc.array(day, { maxLength: 4 }), (dateOfBirth, doses) => {
+        const atEntry = doses.some((on) => refusedAtEntry(dateOfBirth, on));
+        expect(birthDateAfterDoses(dateOfBirth, doses) !== null).toBe(atEntry);
+      }),
     );
   });
 });

@@ -161,6 +161,30 @@ function vaccineName(code: string): string {
   return vaccineByCode(code)?.localName ?? code;
 }
 
+/** Is a dose on `administeredOn` dated before the person was born (`date_before_birth`)? */
+export function isBeforeBirth(administeredOn: string, dateOfBirth: string): boolean {
+  return administeredOn < dateOfBirth;
+}
+
+/**
+ * A date of birth corrected on a record that has doses: refused while one of its counted doses is
+ * dated before it — the `date_before_birth` rule a dose is checked against when it is recorded
+ * ({@link checkDose}), seen from the date of birth (a certificate would carry a dose before birth,
+ * which a verifier rejects). Null when no dose precedes it.
+ */
+export function birthDateAfterDoses(dateOfBirth: string, doseDates: readonly string[]): DoseViolation | null {
+  const before = doseDates.filter((on) => isBeforeBirth(on, dateOfBirth)).sort();
+  const first = before[0];
+  if (first === undefined) return null;
+  return v(
+    'date_before_birth',
+    'dateOfBirth',
+    false,
+    `Ngày sinh ${vnDate(dateOfBirth)} sau ngày tiêm ${vnDate(first)} của một mũi đã ghi nhận. Kiểm tra lại ngày sinh hoặc ngày tiêm.`,
+    `The date of birth ${dateOfBirth} is after a dose recorded on ${first}. Check the date of birth or the date of the dose.`,
+  );
+}
+
 /**
  * Checks a dose against the rules and derives its number and kind. Returns every violation found
  * (so the nurse sees all at once), each marked overridable or not, or the derived dose.
@@ -207,7 +231,7 @@ export function checkDose(input: DoseCheckInput): DoseCheck {
       ),
     );
   }
-  if (on < input.person.dateOfBirth) {
+  if (isBeforeBirth(on, input.person.dateOfBirth)) {
     violations.push(
       v(
         'date_before_birth',
@@ -422,6 +446,59 @@ function allowedAfter(code: string): string {
     .filter((c) => primaryMixAllowed(code, c))
     .map(vaccineName);
   return names.join(', ');
+}
+
+/**
+ * The rules that read the doses before a dose — its kind against what the site declared, the
+ * interval, the products mixed — so a change of the history under doses already recorded (a merge
+ * of two records of one person) can break them. The others (lot, dates, age, the same day) read
+ * only the dose itself, were checked when it was recorded, and a merge does not change them.
+ */
+export const HISTORY_RULE_CODES = [
+  'primary_series_incomplete',
+  'primary_series_complete',
+  'interval_too_short',
+  'mixing_not_allowed',
+  'booster_product_not_allowed',
+] as const satisfies readonly DoseRuleCode[];
+
+/** A dose of a history that breaks a rule against the doses before it. */
+export interface HistoryViolation {
+  readonly dose: SequencedDose;
+  readonly violations: readonly DoseViolation[];
+}
+
+/**
+ * Checks a whole history in date order as the desk would have recorded it — each dose through
+ * {@link checkDose} against the doses before it — and returns the doses that break one of the
+ * {@link HISTORY_RULE_CODES}, with the violations (overridable or not: the doses were given, so a
+ * person reviews them rather than anything being refused). Empty when the history keeps the rules.
+ */
+export function historyViolations(
+  person: { readonly dateOfBirth: string },
+  doses: readonly PastDose[],
+): HistoryViolation[] {
+  const sequence = sequenceDoses(doses);
+  const out: HistoryViolation[] = [];
+  sequence.forEach((dose, i) => {
+    const check = checkDose({
+      person,
+      history: sequence.slice(0, i),
+      dose: {
+        vaccineCode: dose.vaccineCode,
+        lotNumber: '',
+        administeredOn: dose.administeredOn,
+        declaredKind: dose.declaredKind ?? null,
+      },
+      lot: null,
+      today: dose.administeredOn,
+    });
+    const violations = check.ok
+      ? []
+      : check.violations.filter((x) => (HISTORY_RULE_CODES as readonly string[]).includes(x.code));
+    if (violations.length) out.push({ dose, violations });
+  });
+  return out;
 }
 
 /** True when every violation may be overridden by a supervisor. */

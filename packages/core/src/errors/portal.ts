@@ -22,4 +22,21 @@ export const PORTAL_ERRORS = {
     vi: 'Không tìm thấy đăng ký với mã này.',
     en: 'No registration has this code.',
   },
+  /** A national administrator assigning a registration to a district or facility of another province. */
+  registration_other_province: {
+    status: 400,
+    vi: 'Đăng ký này thuộc tỉnh khác: chỉ giao được cho huyện hoặc cơ sở tiêm của tỉnh nơi đăng ký.',
+    en: 'This registration is of another province: assign it to a district or facility of the province it was made in.',
+  },
+  invite_date_past: {
+    status: 400,
+    vi: 'Ngày mời tiêm đã qua: hãy chọn từ hôm nay trở đi.',
+    en: 'The invitation day has passed: choose today or a later day.',
+  },
+  /** `maxDays`: how many days ahead an invitation may be at most. */
+  invite_date_too_far: {
+    status: 400,
+    vi: 'Ngày mời tiêm quá xa: chỉ mời trong vòng {maxDays} ngày tới.',
+    en: 'The invitation day is too far ahead: invite at most {maxDays} days ahead.',
+  },
 } as const satisfies Record<string, ErrorEntry>;

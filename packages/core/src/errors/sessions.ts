@@ -3,6 +3,12 @@ import type { ErrorEntry } from './entry.js';
 /** Vaccination sessions and their visits: check-in, screening, dose, observation, closing. */
 export const SESSION_ERRORS = {
   session_closed: { status: 409, vi: 'Buổi tiêm đã kết thúc.', en: 'The session is closed.' },
+  /** `from`, `to`: the first and last day a session may be held on now (core's `sessionDateRange`), in each language. */
+  session_date_out_of_range: {
+    status: 400,
+    vi: 'Ngày buổi tiêm phải trong khoảng từ {from} đến {to}.',
+    en: 'The session date must be from {from} to {to}.',
+  },
   session_lot_unknown: {
     status: 400,
     vi: 'Không có lô vắc xin số "{lotNumber}".',

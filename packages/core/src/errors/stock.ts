@@ -27,6 +27,17 @@ export const STOCK_ERRORS = {
     vi: 'Lô {lotNumber} đã hết hạn ngày {expiresOn}: không phân bổ được.',
     en: 'Lot {lotNumber} expired on {expiresOn}: it cannot be allocated.',
   },
+  allocation_date_in_future: {
+    status: 400,
+    vi: 'Ngày phân bổ ở tương lai.',
+    en: 'The allocation is dated in the future.',
+  },
+  /** `receivedOn`: the first day the holder received doses of the lot. */
+  allocation_before_receipt: {
+    status: 400,
+    vi: 'Lô {lotNumber} được nhận ngày {receivedOn}: không phân bổ được trước ngày nhận.',
+    en: 'Lot {lotNumber} was received on {receivedOn}: it cannot be allocated before that day.',
+  },
   allocation_target_invalid: {
     status: 400,
     vi: 'Chọn nơi nhận: tỉnh phân bổ cho huyện hoặc cơ sở tiêm, huyện phân bổ cho cơ sở tiêm của huyện.',

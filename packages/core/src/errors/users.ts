@@ -33,6 +33,12 @@ export const USER_ERRORS = {
     vi: 'Vai trò này phải gắn với đơn vị cấp {levels}.',
     en: 'This role must be bound to a {levels}.',
   },
+  /** A unit given beside a facility that is not one of the facility's own units. */
+  user_unit_not_of_facility: {
+    status: 400,
+    vi: 'Đơn vị đã chọn không phải đơn vị của cơ sở tiêm đã chọn: tài khoản gắn với cơ sở tiêm, hãy bỏ mã đơn vị.',
+    en: 'The unit given is not the unit of the facility given: the account is bound to the facility; leave the unit out.',
+  },
   role_unit_required: {
     status: 400,
     vi: 'Cần chọn đơn vị hoặc cơ sở cho người dùng này.',

@@ -104,4 +104,34 @@ describe("Vietnam's acceptance rules through CertLogic", () => {
     expect(r.rules).toMatchObject([{ id: 'VR-VN-9999', result: 'open' }]);
     expect(r.passed).toBe(false);
   });
+
+  it('a destination with no rules, or none in force: passed is null (nothing was checked), never true', () => {
+    const none = checkAcceptance({
+      destination: 'ZZ',
+      rules: [],
+      payload: vaccination(),
+      claims,
+      valueSets: null,
+      clock: CLOCK,
+    });
+    expect(none).toEqual({ destination: 'ZZ', passed: null, rules: [] });
+    // Vietnam's rules for another destination do not apply to it.
+    expect(
+      checkAcceptance({
+        destination: 'DE',
+        rules: VN_ACCEPTANCE_RULES,
+        payload: vaccination(),
+        claims,
+        valueSets: null,
+        clock: CLOCK,
+      }).passed,
+    ).toBeNull();
+    expect(check(vaccination(), claims, new Date('2022-03-01T00:00:00Z')).passed).toBeNull();
+  });
+
+  it('claims no Date can hold do not throw: the rules that need them are not passed', () => {
+    const r = check(vaccination(), { ...claims, exp: 1e15, iat: 8.64e12 + 1 });
+    expect(r.passed).toBe(false);
+    expect(failed(r)).toContain('GR-VN-0000');
+  });
 });

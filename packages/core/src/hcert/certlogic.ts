@@ -35,7 +35,12 @@ export interface RuleOutcome {
 
 export interface AcceptanceCheck {
   readonly destination: string;
-  readonly passed: boolean;
+  /**
+   * True when every rule applied passed; false when one failed or is open; null when no rule
+   * applied (the platform knows no rules of that destination in force for this certificate type):
+   * nothing was checked, so nothing passed.
+   */
+  readonly passed: boolean | null;
   readonly rules: readonly RuleOutcome[];
 }
 
@@ -47,9 +52,17 @@ function describe(rule: BusinessRule): Localized {
   return { vi: find('vi') ?? en, en };
 }
 
+/** A CWT time (seconds) as CertLogic's ISO date-time; undefined when there is none or no Date holds it. */
+function isoOf(seconds: number | null | undefined): string | undefined {
+  if (seconds == null) return undefined;
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
 /**
  * Applies a destination's acceptance rules to a decoded DCC at `clock`: the rules valid then, of
- * the certificate's type or general, each passed, failed or open. Passed when none failed or is open.
+ * the certificate's type or general, each passed, failed or open. Passed when none failed or is
+ * open; null (not known) when no rule applied.
  */
 export function checkAcceptance(input: {
   readonly destination: string;
@@ -70,8 +83,8 @@ export function checkAcceptance(input: {
       validationClock: clock,
       valueSets: Object.fromEntries(Object.entries(input.valueSets ?? {}).map(([id, set]) => [id, [...set]])),
       countryCode: input.destination,
-      exp: input.claims?.exp != null ? new Date(input.claims.exp * 1000).toISOString() : undefined,
-      iat: input.claims?.iat != null ? new Date(input.claims.iat * 1000).toISOString() : undefined,
+      exp: isoOf(input.claims?.exp),
+      iat: isoOf(input.claims?.iat),
     },
   };
   const outcomes: RuleOutcome[] = [];
@@ -87,5 +100,9 @@ export function checkAcceptance(input: {
     }
     outcomes.push({ id: rule.Identifier, result, description: describe(rule), affectedFields: rule.AffectedFields });
   }
-  return { destination: input.destination, passed: outcomes.every((o) => o.result === 'passed'), rules: outcomes };
+  return {
+    destination: input.destination,
+    passed: outcomes.length === 0 ? null : outcomes.every((o) => o.result === 'passed'),
+    rules: outcomes,
+  };
 }

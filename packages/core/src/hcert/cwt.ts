@@ -69,13 +69,25 @@ export function encodeCwtClaimsView(claims: CwtClaimsInput): Uint8Array<ArrayBuf
   }
 }
 
+/**
+ * The latest time a CWT claim may name: 9999-12-31T23:59:59Z, the last second an RFC 3339 date
+ * can write (and far inside what a JavaScript Date holds). Later, or before 1970, is no real date.
+ */
+export const CWT_MAX_SECONDS = 253_402_300_799;
+
 function seconds(value: unknown, name: string): number | null {
   if (value === undefined || value === null) return null;
+  let s: number;
   // Some issuers tag NumericDate as an epoch date (tag 1); the reader turns that into a Date.
-  if (value instanceof Date) return Math.floor(value.getTime() / 1000);
-  if (typeof value === 'number' && Number.isFinite(value)) return Math.floor(value);
-  if (typeof value === 'bigint') return Number(value);
-  throw new HcertError('cwt', `The CWT claim ${name} is not a number of seconds.`);
+  if (value instanceof Date) s = Math.floor(value.getTime() / 1000);
+  else if (typeof value === 'number') s = Math.floor(value);
+  else if (typeof value === 'bigint') s = Number(value);
+  else throw new HcertError('cwt', `The CWT claim ${name} is not a number of seconds.`);
+  // NaN, ±Infinity, a Date beyond JavaScript's range, a year past 9999: no time to check against.
+  if (!Number.isSafeInteger(s) || s < 0 || s > CWT_MAX_SECONDS) {
+    throw new HcertError('cwt', `The CWT claim ${name} is not a time between 1970 and 9999.`);
+  }
+  return s;
 }
 
 /**
@@ -99,7 +111,11 @@ export function cborToJson(value: unknown, path = 'payload'): unknown {
     return out;
   }
   if (Array.isArray(value)) return value.map((v, i) => cborToJson(v, `${path}[${i}]`));
-  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Date) {
+    // A tagged date beyond what a Date can hold (tag 1 with 1e15 seconds, tag 0 that is no date).
+    if (Number.isNaN(value.getTime())) throw new HcertError('cwt', `The ${path} holds a date that cannot be.`);
+    return value.toISOString();
+  }
   if (value instanceof CborTag) return cborToJson(value.value, path);
   if (isBytes(value)) return new Uint8Array(value);
   return value;

@@ -1,7 +1,7 @@
 import { createPrivateKey, sign as nodeSign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { base45Decode, base45Encode } from './base45.js';
-import { cborEncode } from './cbor.js';
+import { cborEncode, Tag } from './cbor.js';
 import { decodeCoseSign1, encodeCoseSign1, encodeProtectedHeader, sigStructure } from './cose.js';
 import { encodeCwtClaims } from './cwt.js';
 import { HcertError } from './errors.js';
@@ -247,6 +247,71 @@ describe('Something that is not a valid HCERT is malformed, and says at which st
       signature: new Uint8Array(64),
     });
     await expectDecodeError(await repack(cose), 'cwt');
+  });
+
+  // A time no Date can write (JavaScript's Dates end at 8.64e12 s) once made the server answer 500
+  // and the verifier page hang: signed by a trusted key or not, it is malformed, with the reason.
+  it.each([
+    ['exp 1e15', new Map<number, unknown>([[4, 1e15]]), 'exp'],
+    ['iat 1e15', new Map<number, unknown>([[6, 1e15]]), 'iat'],
+    ['exp past the last Date (8.64e12 + 1)', new Map<number, unknown>([[4, 8.64e12 + 1]]), 'exp'],
+    ['exp in the year 10000', new Map<number, unknown>([[4, 253402300800]]), 'exp'],
+    ['exp before 1970', new Map<number, unknown>([[4, -1]]), 'exp'],
+    ['exp as a tagged date (tag 1) of 1e15 s', new Map<number, unknown>([[4, new Tag(1e15, 1)]]), 'exp'],
+    ['exp Infinity', new Map<number, unknown>([[4, Number.POSITIVE_INFINITY]]), 'exp'],
+    ['exp a huge bigint', new Map<number, unknown>([[4, 2n ** 70n]]), 'exp'],
+  ])(
+    'a CWT time that is no real date (%s) → cwt, malformed even when signed by a trusted key',
+    async (_s, claims, name) => {
+      const ministry = await makeIssuer();
+      const map = new Map<number, unknown>([
+        [1, 'VN'],
+        [4, 1673337600],
+        [6, 1641801600],
+        [-260, new Map([[1, tuyetPayload()]])],
+      ]);
+      for (const [k, v] of claims) map.set(k, v);
+      const protectedBytes = encodeProtectedHeader(ministry.kid);
+      const payloadBytes = cborEncode(map);
+      const signature = await ministry.sign(sigStructure(protectedBytes, payloadBytes));
+      const qr = await repack(encodeCoseSign1({ protectedBytes, payloadBytes, signature }));
+      await expectDecodeError(qr, 'cwt');
+      const result = await verifyHcert(qr, [ministry.entry], MID_2022);
+      expect(result).toMatchObject({ result: 'malformed', errorCode: 'cwt' });
+      expect(result.reason).toContain(`claim ${name}`);
+    },
+  );
+
+  it('the last second of 9999 is still a time (expiry far away), not malformed', async () => {
+    const ministry = await makeIssuer();
+    const protectedBytes = encodeProtectedHeader(ministry.kid);
+    const payloadBytes = encodeCwtClaims({ iss: 'VN', iat: 1641801600, exp: 253402300799, payload: tuyetPayload() });
+    const signature = await ministry.sign(sigStructure(protectedBytes, payloadBytes));
+    const qr = await repack(encodeCoseSign1({ protectedBytes, payloadBytes, signature }));
+    expect(await verifyHcert(qr, [ministry.entry], MID_2022)).toMatchObject({
+      result: 'valid',
+      claims: { exp: 253402300799 },
+    });
+  });
+
+  it('a tagged date in the payload that no Date can hold → cwt, never a thrown RangeError', async () => {
+    const ministry = await makeIssuer();
+    const payload = tuyetPayload();
+    const map = new Map<number, unknown>([
+      [1, 'VN'],
+      [4, 1673337600],
+      [6, 1641801600],
+      [-260, new Map([[1, { ...payload, v: [{ ...payload.v![0], dt: new Tag(1e15, 1) }] }]])],
+    ]);
+    const protectedBytes = encodeProtectedHeader(ministry.kid);
+    const payloadBytes = cborEncode(map);
+    const signature = await ministry.sign(sigStructure(protectedBytes, payloadBytes));
+    const qr = await repack(encodeCoseSign1({ protectedBytes, payloadBytes, signature }));
+    expect(await verifyHcert(qr, [ministry.entry], MID_2022)).toMatchObject({
+      result: 'malformed',
+      errorCode: 'cwt',
+      reason: expect.stringContaining('payload.v[0].dt'),
+    });
   });
 });
 

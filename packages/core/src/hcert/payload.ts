@@ -191,6 +191,38 @@ export function dccDoseNumbers(
   return { dn, sd: dn === 2 ? 1 : dn };
 }
 
+/** The longest `nam.fn` / `nam.gn` the DCC schema allows (maxLength 80). */
+export const DCC_NAME_MAX_LENGTH = 80;
+
+/** Marks that belong to the character before them (combining accents, variation selectors), and the joiner. */
+const JOINS_PREVIOUS_RE = /[\p{M}\u200d]/uy;
+
+/**
+ * A name fitted to the DCC's `nam.fn` / `nam.gn` (at most 80 characters; a person's name may be
+ * 100): unchanged when it fits, otherwise cut after its last whole word that fits ("Tôn Nữ … Minh
+ * Châu" → "Tôn Nữ … Minh") — or, when that would keep less than half the length (a word longer
+ * than that), after the last whole character that fits: never inside a surrogate pair, never
+ * between a letter and its combining accent. Counted in UTF-16 code units, so the result also
+ * fits a limit counted in code points (JSON Schema's). The certificate's PDF still prints the full
+ * name; `fnt` / `gnt` are fitted the same way by `tidyIcao`.
+ */
+export function fitDccName(name: string, max: number = DCC_NAME_MAX_LENGTH): string {
+  if (name.length <= max) return name;
+  // A space at index `max` ends a word that fits whole.
+  const space = name.lastIndexOf(' ', max);
+  if (space >= max / 2) return name.slice(0, space).trimEnd();
+  let end = 0;
+  let at = 0;
+  for (const ch of name) {
+    if (at + ch.length > max) break;
+    at += ch.length;
+    JOINS_PREVIOUS_RE.lastIndex = at;
+    if (!JOINS_PREVIOUS_RE.test(name)) end = at;
+  }
+  // A first character longer than the limit with its marks: cut after whole code points.
+  return name.slice(0, end || at).trimEnd();
+}
+
 /** The family and given names as printed, and their ICAO forms. */
 interface CertificateNames {
   readonly familyName: string;
@@ -305,10 +337,11 @@ function payloadIssues(p: DccVaccinationPayload): string[] {
  * Builds the EU DCC 1.3.0 payload of a vaccination certificate for the latest dose:
  * `{ ver, nam: {fn, fnt, gn, gnt}, dob, v: [{tg, vp, mp, ma, dn, sd, dt, co, is, ci}] }`.
  * Names keep their diacritics in `fn`/`gn` and are transliterated (ICAO 9303) in `fnt`/`gnt`;
- * `fn` is the family name (first word, Vietnamese order), `gn` the rest. Throws
- * {@link HcertError} `input` without doses or with an unknown vaccine, `payload` when the result
- * would not meet {@link vnVaccinationPayloadSchema} (a date of birth or a dose date that is not
- * a date, a tenth dose, a name or issuer too long).
+ * `fn` is the family name (first word, Vietnamese order), `gn` the rest, each fitted to the
+ * schema's 80 characters ({@link fitDccName}; a name may be 100). Throws {@link HcertError}
+ * `input` without doses or with an unknown vaccine, `payload` when the result would not meet
+ * {@link vnVaccinationPayloadSchema} (a date of birth or a dose date that is not a date, a tenth
+ * dose, a name that cannot be printed, an issuer too long).
  */
 export function buildVaccinationPayload(input: VaccinationPayloadInput): DccVaccinationPayload {
   const latest = latestDose(input.doses);
@@ -319,9 +352,10 @@ export function buildVaccinationPayload(input: VaccinationPayloadInput): DccVacc
   const names = nameParts(input.person);
   const payload: DccVaccinationPayload = {
     ver: DCC_SCHEMA_VERSION,
+    // Each name part fitted to the schema's 80 characters (the ICAO forms by tidyIcao already).
     nam: names.givenNames
-      ? { fn: names.familyName, fnt: names.familyIcao, gn: names.givenNames, gnt: names.givenIcao }
-      : { fn: names.familyName, fnt: names.familyIcao },
+      ? { fn: fitDccName(names.familyName), fnt: names.familyIcao, gn: fitDccName(names.givenNames), gnt: names.givenIcao }
+      : { fn: fitDccName(names.familyName), fnt: names.familyIcao },
     dob: input.person.dateOfBirth,
     v: [
       {

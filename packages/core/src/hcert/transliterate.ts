@@ -61,10 +61,18 @@ export function icaoCharacters(nfc: string): string {
   return out;
 }
 
-/** Runs of the filler `<` as one, none at either end, at most 80 characters. */
+/**
+ * Runs of the filler `<` as one, none at either end, at most 80 characters: a longer name is cut
+ * after its last whole part that fits ("…<MINH<CHAU" → "…<MINH"), or mid-part when that would
+ * keep less than half the length (one part longer than that).
+ */
 export function tidyIcao(raw: string): string {
   if (raw.length <= ICAO_NAME_MAX_LENGTH && !raw.includes('<<') && raw[0] !== '<' && !raw.endsWith('<')) return raw;
   const out = raw.replace(/<{2,}/g, '<').replace(/^<+|<+$/g, '');
+  if (out.length <= ICAO_NAME_MAX_LENGTH) return out;
+  // A `<` at index 80 ends a part that fits whole.
+  const filler = out.lastIndexOf('<', ICAO_NAME_MAX_LENGTH);
+  if (filler >= ICAO_NAME_MAX_LENGTH / 2) return out.slice(0, filler);
   return out.slice(0, ICAO_NAME_MAX_LENGTH).replace(/<+$/, '');
 }
 

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NAME_MAX_LENGTH, NAME_MAX_TYPED_LENGTH, nameSearchKey, normalizeName, splitVietnameseName } from './name.js';
+import {
+  NAME_MAX_LENGTH,
+  NAME_MAX_TYPED_LENGTH,
+  nameComparisonKey,
+  nameSearchKey,
+  normalizeName,
+  splitVietnameseName,
+} from './name.js';
 import type { RuleResult } from './result.js';
 
 function codeOf<T>(r: RuleResult<T>): string {
@@ -280,6 +287,36 @@ describe('Certificates address people by their given name', () => {
         const tidied = typed.normalize('NFC').replace(/\s+/g, ' ').trim();
         expect([familyName, givenNames].filter((p) => p !== '').join(' ')).toBe(tidied);
       }),
+    );
+  });
+});
+
+describe('A citizen types their name with the other placement of a tone mark', () => {
+  it('Thuỷ and Thủy, Hoà and Hòa, Khoẻ and Khỏe are one name; the tones and letters themselves still count', () => {
+    const key = nameComparisonKey;
+    expect(key('Lê Thị Thuỷ Hoà')).toBe(key('Lê Thị Thủy Hòa'));
+    expect(key('Nguyễn Văn Khoẻ')).toBe(key('nguyễn  văn khỏe'));
+    expect(key('Trần Quý')).toBe(key('Trần Qúy'));
+    expect(key('Lê Thị Thuỷ Hoà'.normalize('NFD'))).toBe(key('LÊ THỊ THỦY HÒA'));
+    expect(key('Lê Thị Hòa')).not.toBe(key('Lê Thị Hoa'));
+    expect(key('Lê Thị Hòa')).not.toBe(key('Lê Thị Hóa'));
+    expect(key('Lê Văn Đức')).not.toBe(key('Le Van Duc'));
+    expect(key('Phạm Thị Ngọc')).not.toBe(key('Phạm Thị Ngoc'));
+  });
+
+  it('any placement of a word’s one tone mark gives the same key (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...VOWELS), { minLength: 2, maxLength: 3 }),
+        fc.constantFrom(...TONES.filter((x) => x !== '')),
+        fc.nat(),
+        fc.nat(),
+        (letters, tone, i, j) => {
+          const at = (k: number) =>
+            letters.map((l, n) => (n === k % letters.length ? `${l.normalize('NFD')}${tone}` : l)).join('');
+          return nameComparisonKey(`th${at(i)}`) === nameComparisonKey(`th${at(j)}`.normalize('NFC'));
+        },
+      ),
     );
   });
 });

@@ -179,6 +179,28 @@ export function nameSearchKey(name: string): string {
     .normalize('NFC');
 }
 
+/** The five Vietnamese tone marks, as combining characters: grave, acute, tilde, hook above, dot below. */
+const TONE_MARKS_RE = /[\u0300\u0301\u0303\u0309\u0323]/g;
+
+/**
+ * The key two spellings of one name compare by: lower case, single spaces, and each word's tone
+ * mark moved to the word's end — so the two accepted placements of a tone mark ("old" Thuỷ, Hoà,
+ * Khoẻ; "new" Thủy, Hòa, Khỏe) are the same name, while the letters and the tones themselves
+ * (Hòa ≠ Hoa ≠ Hóa, Đức ≠ Duc) still count. NFC or NFD input alike.
+ */
+export function nameComparisonKey(name: string): string {
+  return name
+    .normalize('NFD')
+    .toLocaleLowerCase('vi')
+    .trim()
+    .split(/\s+/)
+    .map((word) => {
+      const tones = word.match(TONE_MARKS_RE)?.join('') ?? '';
+      return `${word.replace(TONE_MARKS_RE, '')}${tones}`;
+    })
+    .join(' ');
+}
+
 /**
  * Splits a full name in Vietnamese order: the first word is the family name (họ), the rest are
  * the given names (tên đệm và tên). Whitespace is tidied (NFC, single spaces) but case is kept;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { addDays } from '../doses/calendar.js';
 import { DOSE_KINDS } from '../doses/rules.js';
+import { VACCINES } from '../vaccines.js';
 import { isoDateSchema, isoDateTimeSchema } from './common.js';
 import { doseOverrideSchema, doseSchema } from './doses.js';
 import { CHECK_IN_QR_PREFIX } from './health-book.js';
@@ -133,6 +135,28 @@ export const openSessionBodySchema = z.object({
   lotNumbers: z.array(z.string().trim().min(1).max(40)).max(20).optional(),
 });
 export type OpenSessionBody = z.infer<typeof openSessionBodySchema>;
+
+/** How far ahead a session may be opened: planned ahead, not years ahead. */
+export const SESSION_MAX_DAYS_AHEAD = 365;
+
+/**
+ * The days a session may be held on (`POST /api/sessions`, 400 `session_date_out_of_range`): from
+ * the day the first COVID-19 vaccine was approved in Vietnam (no dose can be given before it) to
+ * `SESSION_MAX_DAYS_AHEAD` days after today (the day in Vietnam). Past days are allowed: a session
+ * held on paper is recorded afterwards, as its doses are.
+ */
+export function sessionDateRange(today: string): { readonly from: string; readonly to: string } {
+  return {
+    from: VACCINES.map((v) => v.approvedOn).sort()[0]!,
+    to: addDays(today, SESSION_MAX_DAYS_AHEAD),
+  };
+}
+
+/** Can a session be held on `date`, `today` being the day in Vietnam? */
+export function isSessionDateAllowed(date: string, today: string): boolean {
+  const { from, to } = sessionDateRange(today);
+  return date >= from && date <= to;
+}
 
 /** `POST /api/sessions/{id}/visits`: one of the person's id, a registrant's QR or a certificate QR. */
 export const checkInBodySchema = z

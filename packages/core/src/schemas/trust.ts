@@ -116,12 +116,13 @@ export const verifyResultSchema = z.object({
     .optional(),
   /**
    * The destination's acceptance rules (EU business-rule format, CertLogic), when one was asked
-   * for and the certificate is otherwise valid: each rule passed, failed or open.
+   * for and the certificate is otherwise valid: each rule passed, failed or open. `passed` is null
+   * when no rule of that destination applied (none known, or none in force): nothing was checked.
    */
   acceptance: z
     .object({
       destination: z.string(),
-      passed: z.boolean(),
+      passed: z.boolean().nullable(),
       rules: z.array(
         z.object({
           id: z.string(),

@@ -22,13 +22,15 @@ export const aefiRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
+      const at = now();
       const row = await unitOfWork(app.db, (trx) =>
         recordAdverseEvent(
           trx,
           actorOf(request),
           auditContextOf(request),
-          { ...request.body, occurredAt: request.body.occurredAt ? new Date(request.body.occurredAt) : now() },
+          { ...request.body, occurredAt: request.body.occurredAt ? new Date(request.body.occurredAt) : at },
           request.log,
+          at,
         ),
       );
       return reply.status(201).send({ id: row.id, severity: row.severity });

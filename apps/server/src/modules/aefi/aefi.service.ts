@@ -1,4 +1,4 @@
-import { uuidv7 } from '@tiemchung/core';
+import { adverseEventTimeProblem, uuidv7 } from '@tiemchung/core';
 import type { Trx } from '../../db/transaction.js';
 import { type Actor, covers } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
@@ -29,9 +29,13 @@ export async function recordAdverseEvent(
   audit: AuditContext,
   input: AdverseEventInput,
   log: { warn: (o: object, m: string) => void },
+  now: Date,
 ) {
   const person = await getPerson(trx, input.personId);
   if (!person || !canSeePerson(actor, person)) throw new AppError('not_found', { field: 'personId' });
+  // Not after now, nor before the person was born.
+  const when = adverseEventTimeProblem(input.occurredAt, { now, dateOfBirth: person.date_of_birth });
+  if (when) throw new AppError(when, { field: 'occurredAt' });
   const found = input.doseId ? await getDose(trx, input.doseId) : await latestDoseOf(trx, person.id);
   const dose = found?.person_id === person.id ? found : undefined;
   if (input.doseId && !dose) throw new AppError('not_found', { field: 'doseId' });

@@ -191,8 +191,8 @@ export async function requestApproval(
 }
 
 /**
- * A supervisor approves or refuses a pending request, with a reason. 404 unknown; 403
- * `out_of_scope` outside the supervisor's units (the site's and the person's residence); 403
+ * A supervisor approves or refuses a pending request, with a reason. 404 unknown, and the same
+ * 404 outside the supervisor's units (the site's and the person's residence); 403
  * `approval_own_request` for the one who asked; 409 `approval_already_decided` once decided (the
  * row is locked: of two decisions at once, the second finds the first); 409 `approval_outdated`
  * when approving details corrected since the request. Approving sets the person's identity
@@ -208,8 +208,8 @@ export async function decideApproval(
 ): Promise<IdentityApprovalRow> {
   if (!isSupervisor(actor)) throw new AppError('forbidden');
   const row = await q.findForUpdate(trx, id);
-  if (!row) throw new AppError('not_found');
-  if (!mayDecide(actor, row)) throw new AppError('out_of_scope');
+  // Outside the supervisor's units the request answers exactly as an unknown one (no existence test).
+  if (!row || !mayDecide(actor, row)) throw new AppError('not_found');
   if (row.status !== 'pending') throw new AppError('approval_already_decided');
   if (row.requested_by === actor.username) throw new AppError('approval_own_request');
   const person = await getPerson(trx, row.person_id);

@@ -206,7 +206,7 @@ describe('the approval path at the desk', () => {
 });
 
 describe('who decides', () => {
-  it('a district administrator cannot decide another district’s request (403) nor see it in the list', async () => {
+  it('a district administrator cannot decide another district’s request (404, as an unknown one) nor see it in the list', async () => {
     // TP Sa Đéc (867): a resident checked in at the Sa Đéc hospital by the province.
     const person = await unconfirmedIn('87', { districtCode: '867' });
     const { visitId } = await screenedAt(person, 'DT-SD-01', 'dongthap.admin');
@@ -216,10 +216,14 @@ describe('who decides', () => {
     const list = await t.call('GET', '/api/identity-approvals', { as: 'caolanh.admin' });
     expect(list.body.items.some((i: any) => i.id === sent.body.id)).toBe(false);
     const outside = await decide(sent.body.id, 'approve', 'Không phải huyện mình');
-    expect(outside.status).toBe(403);
-    expect(outside.body.error.code).toBe('out_of_scope');
+    const unknown = await decide(randomUUID(), 'approve', 'Không phải huyện mình');
+    expect(unknown.status).toBe(404);
+    expect(outside.status).toBe(404);
+    expect(outside.body).toEqual(unknown.body);
     // Another province's administrator neither; site staff may not decide at all.
-    expect((await decide(sent.body.id, 'approve', 'Tỉnh khác quyết định', 'hanoi.admin')).status).toBe(403);
+    const otherProvince = await decide(sent.body.id, 'approve', 'Tỉnh khác quyết định', 'hanoi.admin');
+    expect(otherProvince.status).toBe(404);
+    expect(otherProvince.body.error.code).toBe('not_found');
     expect((await decide(sent.body.id, 'approve', 'Nhân viên tự duyệt', 'caolanh.tiem')).status).toBe(403);
     // Nor the one who asked.
     const own = await decide(sent.body.id, 'approve', 'Tự phê duyệt', 'dongthap.admin');

@@ -59,6 +59,11 @@ export const dosesRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: listOf(doseSchema) },
       },
     },
-    async (request) => ({ items: (await listDoses(app.db, actorOf(request), request.params.id)).map(presentDose) }),
+    // One unit of work: the doses read and its audit entry.
+    async (request) => ({
+      items: (
+        await unitOfWork(app.db, (trx) => listDoses(trx, actorOf(request), auditContextOf(request), request.params.id))
+      ).map(presentDose),
+    }),
   );
 };

@@ -461,6 +461,27 @@ function replay(existing: DoseRow, fingerprint: string): RecordedDose {
   return { dose: existing, created: false, warnings: [] };
 }
 
+/**
+ * Is a request to record a dose the one `existing` was recorded from — the same person, vaccine,
+ * lot, date, facility and dose kind, compared as a retry with the same `Idempotency-Key` is? The
+ * person is the one named, or the one the dose belongs to now (a merge moves doses). For a
+ * workflow that finds its dose already recorded (a visit's dose asked for again).
+ */
+export function isSameDoseRequest(existing: DoseRow, input: RecordDoseInput): boolean {
+  return [input.personId, existing.person_id].some((id) => existing.fingerprint === fingerprintOf(input, id));
+}
+
+/** `existing`, asked for again with its own `Idempotency-Key`: the dose (a retry), or 422 `idempotency_key_reused` for other content. */
+export function replayDose(existing: DoseRow, input: RecordDoseInput): RecordedDose {
+  if (!isSameDoseRequest(existing, input)) throw new AppError('idempotency_key_reused');
+  return { dose: existing, created: false, warnings: [] };
+}
+
+/** Has a dose been recorded with this `Idempotency-Key`? */
+export async function isIdempotencyKeyUsed(db: Executor, key: string): Promise<boolean> {
+  return (await q.findDoseByKey(db, key)) !== undefined;
+}
+
 /** A person's counted doses (merge duplicates left out) in date order, for other modules (certificates). */
 export function countedDosesOf(db: Executor, personId: string): Promise<DoseRow[]> {
   return q.dosesOfPerson(db, personId);
@@ -479,11 +500,26 @@ export function countedDosesOfPeople(db: Executor, personIds: readonly string[])
   return q.countedDosesOfPeople(db, personIds);
 }
 
-/** A person's doses in date order (the person resolved through merges). */
-export async function listDoses(db: Executor, actor: Actor, personId: string): Promise<DoseRow[]> {
+/**
+ * The dates of a person's counted doses, in date order: what a correction of the date of birth is
+ * checked against (the people module is given it, sitting below doses).
+ */
+export async function doseDatesOf(db: Executor, personId: string): Promise<string[]> {
+  return (await q.dosesOfPerson(db, personId)).map((d) => d.administered_on);
+}
+
+/** A person's doses in date order (the person resolved through merges); the read is audited. */
+export async function listDoses(db: Executor, actor: Actor, audit: AuditContext, personId: string): Promise<DoseRow[]> {
   const person = await getPerson(db, personId);
   if (!person || !canSeePerson(actor, person)) throw new AppError('not_found');
-  return q.dosesOfPerson(db, person.id);
+  const doses = await q.dosesOfPerson(db, person.id);
+  await recordAudit(db, audit, {
+    action: 'dose.list_of_person',
+    entityType: 'person',
+    entityId: person.id,
+    after: { count: doses.length },
+  });
+  return doses;
 }
 
 /** Renumbers a person's doses from the whole history (after a merge or a correction). */
@@ -524,6 +560,57 @@ export async function moveDoses(trx: Trx, fromId: string, toId: string, now: Dat
   await renumberDoses(trx, toId, now);
   await markPeopleForStats(trx, [fromId, toId]);
   return moving.length;
+}
+
+/** A dose recorded earlier that breaks dose rules now that its history changed (a merge), and why. */
+export interface DoseRuleFlag {
+  readonly doseId: string;
+  readonly codes: readonly string[];
+  readonly reason: string;
+}
+
+/**
+ * Marks doses already recorded as recorded against a rule — the mark a supervisor's override
+ * leaves (`override_by`, `override_reason`, `overridden`), which the dose list shows and which
+ * blocks a vaccine passport until a person reviews the dose — when their history changed under
+ * them (a merge), in the caller's transaction, each audited (`dose.rule_flag`) with before and
+ * after. A dose whose codes were all overridden already is left as it is. Returns the doses marked.
+ */
+export async function flagDosesAgainstRules(
+  trx: Trx,
+  actor: Actor,
+  audit: AuditContext,
+  flags: readonly DoseRuleFlag[],
+  now: Date,
+): Promise<DoseRow[]> {
+  const marked: DoseRow[] = [];
+  for (const f of flags) {
+    const current = await q.findDoseById(trx, f.doseId);
+    if (!current) throw new AppError('not_found');
+    const had = Array.isArray(current.overridden) ? (current.overridden as string[]) : [];
+    if (f.codes.every((c) => had.includes(c))) continue;
+    const updated = await trx
+      .updateTable('doses')
+      .set({
+        override_by: actor.username,
+        override_reason: current.override_reason ? `${current.override_reason} · ${f.reason}` : f.reason,
+        overridden: JSON.stringify([...new Set([...had, ...f.codes])]),
+        updated_at: now,
+      })
+      .where('id', '=', current.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, audit, {
+      action: 'dose.rule_flag',
+      entityType: 'dose',
+      entityId: current.id,
+      before: presentDose(current),
+      after: presentDose(updated),
+      reason: f.reason,
+    });
+    marked.push(updated);
+  }
+  return marked;
 }
 
 /**

@@ -59,6 +59,24 @@ describe('recording a dose', () => {
       ['2021-12-20', 2, 'primary'],
     ]);
   });
+
+  it('reading a person’s doses is audited: an entry naming the person, by the reader, found by a search of the log', async () => {
+    const p = await person();
+    await post(p.id, dose());
+    // A site elsewhere in the country may read the doses (people travel): the read leaves a trace.
+    const list = await t.call('GET', `/api/people/${p.id}/doses`, { as: 'hanoi.tiem' });
+    expect(list.status).toBe(200);
+    expect(list.body.items).toHaveLength(1);
+    const reads = (await listAudit(t.db, 'person', p.id)).filter((a) => a.action === 'dose.list_of_person');
+    expect(reads.map((a) => [a.actor_username, a.after])).toEqual([['hanoi.tiem', { count: 1 }]]);
+    const log = await t.call('GET', `/api/audit?personId=${p.id}&action=dose.list_of_person`, {
+      as: 'dongthap.admin',
+    });
+    expect(log.body.items.map((e: any) => e.actor.username)).toEqual(['hanoi.tiem']);
+    // A person out of reach: 404, nothing read, nothing written.
+    expect((await t.call('GET', `/api/people/${p.id}/doses`, { as: 'hanoi.admin' })).status).toBe(404);
+    expect((await listAudit(t.db, 'person', p.id)).filter((a) => a.action === 'dose.list_of_person')).toHaveLength(1);
+  });
 });
 
 describe('idempotency: a retry, a double click or a re-sync never makes a second dose', () => {

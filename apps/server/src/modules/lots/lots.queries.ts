@@ -57,6 +57,17 @@ export function insertMovement(
   return db.insertInto('lot_movements').values(m).execute();
 }
 
+/** The first day `holder` received doses of the lot (a receipt or an allocation to it), if it ever did. */
+export async function firstReceivedOn(db: Executor, lotId: string, holder: Holder): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('lot_movements')
+    .select((eb) => eb.fn.min<string>('moved_on').as('first'))
+    .where('lot_id', '=', lotId)
+    .where('to_holder', '=', holder)
+    .executeTakeFirst();
+  return row?.first ?? undefined;
+}
+
 /** Per lot held by `holder`: doses moved in (received or allocated to it) and passed further down. */
 export async function movementTotals(db: Executor, holder: Holder, vaccineCode?: string) {
   const rows = await db

@@ -49,12 +49,15 @@ export const lotsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
+      const day = today();
       await unitOfWork(app.db, (trx) =>
-        allocateLot(trx, actorOf(request), auditContextOf(request), {
-          ...request.body,
-          lotId: request.params.id,
-          movedOn: request.body.movedOn ?? today(),
-        }),
+        allocateLot(
+          trx,
+          actorOf(request),
+          auditContextOf(request),
+          { ...request.body, lotId: request.params.id, movedOn: request.body.movedOn ?? day },
+          day,
+        ),
       );
       return reply.status(204).send();
     },

@@ -1,4 +1,4 @@
-import { uuidv7, vaccineByCode } from '@tiemchung/core';
+import { allocationDateProblem, uuidv7, vaccineByCode, vnDate } from '@tiemchung/core';
 import type { Kysely } from 'kysely';
 import type { DB, LotRow } from '../../db/schema.js';
 import type { Executor, Trx } from '../../db/transaction.js';
@@ -11,6 +11,7 @@ import { getUnit2021 } from '../units/units.service.js';
 import {
   findLotById,
   findLotByNumber,
+  firstReceivedOn,
   type Holder,
   holdersWithMovements,
   insertLot,
@@ -142,13 +143,15 @@ export async function receiveLot(
 
 /**
  * Passes doses of a lot down: province → district or facility, district → facility. Never more
- * than the holder has left. Audited.
+ * than the holder has left, never dated after `today` (the day in Vietnam) nor before the holder
+ * received the lot. Audited.
  */
 export async function allocateLot(
   trx: Trx,
   actor: Actor,
   audit: AuditContext,
   input: { lotId: string; doses: number; toDistrictCode?: string; toFacilityId?: string; movedOn: string },
+  today: string,
 ): Promise<void> {
   const from = holderOf(actor);
   if (!from || from.startsWith('F:')) throw new AppError('forbidden');
@@ -173,6 +176,17 @@ export async function allocateLot(
   // Serialise allocations of one lot so two cannot both spend the last doses.
   const lot = await trx.selectFrom('lots').selectAll().where('id', '=', input.lotId).forUpdate().executeTakeFirst();
   if (!lot) throw new AppError('not_found');
+  // Not dated after today, nor before the holder first received doses of the lot (none received:
+  // insufficient_stock below).
+  const receivedOn = (await firstReceivedOn(trx, lot.id, from)) ?? input.movedOn;
+  const when = allocationDateProblem(input.movedOn, { today, receivedOn });
+  if (when === 'allocation_date_in_future') throw new AppError(when, { field: 'movedOn' });
+  if (when === 'allocation_before_receipt') {
+    throw new AppError(when, {
+      field: 'movedOn',
+      params: { lotNumber: lot.lot_number, receivedOn: { vi: vnDate(receivedOn), en: receivedOn } },
+    });
+  }
   if (lot.expires_on < input.movedOn) {
     throw new AppError('allocation_lot_expired', {
       field: 'lotId',

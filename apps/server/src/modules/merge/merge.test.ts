@@ -67,3 +67,93 @@ describe('merging with an id that names no record (issue 12, finding 5)', () => 
     expect((await personRow(c.id)).merged_into).toBeNull();
   });
 });
+
+describe('a merge checks the combined doses against the dose rules again (probe 3, F17)', () => {
+  const PFIZER = 'EU/1/20/1528';
+  const dose = async (personId: string, administeredOn: string) => {
+    const r = await t.call('POST', `/api/people/${personId}/doses`, {
+      as: 'caolanh.tiem',
+      body: { vaccineCode: PFIZER, lotNumber: 'FF2587', administeredOn, facilityId: 'DT-CL-01' },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+  };
+  let cmnd = 343_000_101;
+  /** A verified CCCD record with `aDoses`, and an old CMND record of the same person with `bDoses`. */
+  async function pair(aDoses: string[], bDoses: string[]) {
+    const body = buildPersonIn('87', { districtCode: '866' });
+    const a = await createPersonVia(t, body);
+    const b = await createPersonVia(t, {
+      fullName: body.fullName,
+      dateOfBirth: body.dateOfBirth,
+      gender: body.gender,
+      idType: 'cmnd',
+      idNumber: String(cmnd++),
+      phone: body.phone,
+      provinceCode: '87',
+      districtCode: '866',
+    } as typeof body);
+    for (const d of aDoses) await dose(a.id, d);
+    for (const d of bDoses) await dose(b.id, d);
+    return { a, b };
+  }
+  const merge = (a: string, b: string) =>
+    t.call('POST', `/api/people/${a}/merge`, {
+      as: 'dongthap.admin',
+      body: { duplicateId: b, reason: 'CMND và CCCD của cùng một người' },
+    });
+  const dosesOf = async (id: string) =>
+    (await t.call('GET', `/api/people/${id}/doses`, { as: 'dongthap.admin' })).body.items as any[];
+  const passportOf = async (id: string) =>
+    (await t.call('GET', `/api/people/${id}/passport`, { as: 'dongthap.admin' })).body;
+  const flagEntries = (doseIds: string[]) =>
+    t.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'dose.rule_flag')
+      .where('entity_id', 'in', doseIds)
+      .execute();
+
+  it('a "booster" a month after the primary series once merged: the merge goes ahead, the dose is flagged, audited, and blocks the passport', async () => {
+    const { a, b } = await pair(['2021-09-01', '2021-10-01'], ['2021-08-01']);
+    expect((await passportOf(a.id)).state).toBe('ready');
+
+    const res = await merge(a.id, b.id);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+
+    const doses = await dosesOf(a.id);
+    expect(doses.map((d) => `${d.doseNumber}:${d.doseKind}:${d.administeredOn}`)).toEqual([
+      '1:primary:2021-08-01',
+      '2:primary:2021-09-01',
+      '3:booster:2021-10-01',
+    ]);
+    expect(doses[0].override).toBeNull();
+    expect(doses[1].override).toBeNull();
+    expect(doses[2].override).toMatchObject({ by: 'dongthap.admin' });
+    expect(doses[2].override.reason).toContain('Gộp hồ sơ');
+    const row = await t.db.selectFrom('doses').selectAll().where('id', '=', doses[2].id).executeTakeFirstOrThrow();
+    expect(row.overridden).toEqual(['interval_too_short']);
+
+    const entries = await flagEntries(doses.map((d) => d.id));
+    expect(entries.map((e) => [e.entity_id, e.actor_username])).toEqual([[doses[2].id, 'dongthap.admin']]);
+    expect(entries[0]!.reason).toContain('Gộp hồ sơ');
+
+    const passport = await passportOf(a.id);
+    expect(passport.state).toBe('blocked');
+    expect(passport.blockers).toEqual([expect.objectContaining({ code: 'dose_rule_override', doseId: doses[2].id })]);
+  });
+
+  it('a merge that breaks no rule flags nothing, and the passport stays ready', async () => {
+    const { a, b } = await pair(['2021-09-01'], ['2021-08-01']);
+    const res = await merge(a.id, b.id);
+    expect(res.status).toBe(200);
+    const doses = await dosesOf(a.id);
+    expect(doses.map((d) => `${d.doseNumber}:${d.doseKind}:${d.override === null}`)).toEqual([
+      '1:primary:true',
+      '2:primary:true',
+    ]);
+    expect(await flagEntries(doses.map((d) => d.id))).toEqual([]);
+    const passport = await passportOf(a.id);
+    expect(passport.blockers).toEqual([]);
+    expect(passport.state).toBe('ready');
+  });
+});

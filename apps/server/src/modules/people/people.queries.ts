@@ -100,6 +100,22 @@ export function findLivingByIdNumber(db: Executor, idNumber: string) {
 }
 
 /**
+ * The living person known by this ID number: the one holding it, else one whose record keeps it
+ * as the old number (the CMND a CCCD replaced; index `people_old_id_number`).
+ */
+export function findLivingByIdOrOldNumber(db: Executor, idNumber: string) {
+  return db
+    .selectFrom('people')
+    .selectAll()
+    .where('merged_into', 'is', null)
+    .where((eb) => eb.or([eb('id_number', '=', idNumber), eb('old_id_number', '=', idNumber)]))
+    .orderBy(sql`id_number = ${idNumber} is true`, 'desc')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/**
  * Inserts a person unless a living record already holds the ID number (the partial unique index
  * `people_id_number`): then nothing is written and undefined is returned, and the caller's
  * transaction goes on (a failed insert would abort it on PostgreSQL).

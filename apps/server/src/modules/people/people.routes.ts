@@ -22,6 +22,7 @@ import { auditContextOf, listAudit } from '../audit/audit.service.js';
 import {
   applyPersonUpdate,
   createPerson,
+  type DoseDatesOf,
   dismissCandidate,
   duplicateCheck,
   listDuplicateCandidates,
@@ -35,8 +36,11 @@ import {
   searchPeople,
 } from './people.service.js';
 
-/** The people registry (api-contract.md, People), scoped to the caller. */
-export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
+/**
+ * The people registry (api-contract.md, People), scoped to the caller. `doseDatesOf` is the doses
+ * module's (above people), given by app.ts: a correction of a date of birth is checked against it.
+ */
+export const peopleRoutes: FastifyPluginAsyncZod<{ doseDatesOf: DoseDatesOf }> = async (app, { doseDatesOf }) => {
   const deps = () => ({ registry: app.deps.registry, clock: app.deps.clock });
 
   app.post(
@@ -106,8 +110,11 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
+    // One unit of work: the list and the audit entries of the people it shows.
     async (request) => {
-      const rows = await listDuplicateCandidates(app.db, actorOf(request));
+      const rows = await unitOfWork(app.db, (trx) =>
+        listDuplicateCandidates(trx, actorOf(request), auditContextOf(request)),
+      );
       return {
         items: rows.map((r) => ({
           id: r.candidate.id,
@@ -168,7 +175,9 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       // Changed identity details are checked with the registry before the transaction opens.
       const plan = await planPersonUpdate(app.db, deps(), actorOf(request), request.params.id, request.body);
-      return presentPerson(await unitOfWork(app.db, (trx) => applyPersonUpdate(trx, auditContextOf(request), plan)));
+      return presentPerson(
+        await unitOfWork(app.db, (trx) => applyPersonUpdate(trx, auditContextOf(request), plan, doseDatesOf)),
+      );
     },
   );
 

@@ -1,4 +1,5 @@
 import {
+  birthDateAfterDoses,
   type CreatePersonBody,
   identityGate,
   maskPhone,
@@ -352,8 +353,9 @@ export async function planNewPerson(
     if (!old.ok) throw ruleError({ ...old.error, field: 'oldIdNumber' });
     oldIdNumber = old.value.idNumber;
   }
+  // A number someone's record keeps as its old one (the CMND a CCCD replaced) is theirs too.
   if (identity.idNumber && !options.idNumberChecked) {
-    const existing = await q.findLivingByIdNumber(db, identity.idNumber);
+    const existing = await q.findLivingByIdOrOldNumber(db, identity.idNumber);
     if (existing) throw duplicatePerson(existing.id);
   }
   const now = deps.clock();
@@ -571,7 +573,8 @@ export async function searchPeople(
 ): Promise<{ items: PersonRow[]; masked: boolean }> {
   if ('idNumber' in search) {
     const id = normalizeIdNumber(search.idNumber).toUpperCase();
-    const found = await q.findLivingByIdNumber(db, id);
+    // The record holding the number, or keeping it as its old number (a CMND replaced by a CCCD).
+    const found = await q.findLivingByIdOrOldNumber(db, id);
     if (!found) return { items: [], masked: false };
     await recordAudit(db, audit, { action: 'person.lookup', entityType: 'person', entityId: found.id });
     // The caller typed the ID number; outside their units the phone and address stay hidden.
@@ -634,7 +637,7 @@ export async function duplicateCheck(
     idNumber,
     oldIdNumber: idNumber,
   });
-  const byId = idNumber ? await q.findLivingByIdNumber(db, idNumber) : undefined;
+  const byId = idNumber ? await q.findLivingByIdOrOldNumber(db, idNumber) : undefined;
   const all = byId && !found.some((p) => p.id === byId.id) ? [byId, ...found] : found;
   return all.filter((p) => canSeePerson(actor, p)).slice(0, 10);
 }
@@ -676,7 +679,7 @@ export async function planPersonUpdate(
     { idRequired: !current.legacy || patch.idNumber !== undefined },
   );
   if (identity.idNumber && identity.idNumber !== current.id_number) {
-    const holder = await q.findLivingByIdNumber(db, identity.idNumber);
+    const holder = await q.findLivingByIdOrOldNumber(db, identity.idNumber);
     if (holder && holder.id !== current.id) throw duplicatePerson(holder.id);
   }
   const residence =
@@ -721,11 +724,30 @@ export async function planPersonUpdate(
   return { current, changes, reallyChanged, identity, reason: patch.reason ?? null };
 }
 
-/** Writes a planned correction in the caller's transaction, audited with before and after. */
-export async function applyPersonUpdate(trx: Trx, audit: AuditContext, plan: PersonUpdatePlan): Promise<PersonRow> {
+/**
+ * The dates of a person's counted doses, from the doses module — which sits above people, so the
+ * caller gives it (app.ts to the people routes; the reports module to its corrections).
+ */
+export type DoseDatesOf = (db: Executor, personId: string) => Promise<readonly string[]>;
+
+/**
+ * Writes a planned correction in the caller's transaction, audited with before and after. A new
+ * date of birth is refused (422 `date_before_birth`, field `dateOfBirth`) while a counted dose of
+ * the person is dated before it: checked with the person locked, so no dose lands in between.
+ */
+export async function applyPersonUpdate(
+  trx: Trx,
+  audit: AuditContext,
+  plan: PersonUpdatePlan,
+  doseDatesOf: DoseDatesOf,
+): Promise<PersonRow> {
   const { current, changes, reallyChanged, identity } = plan;
   const locked = await q.findPersonForUpdate(trx, current.id);
   if (!locked || locked.merged_into) throw new AppError('conflict');
+  if (identity.dateOfBirth !== locked.date_of_birth) {
+    const doseBeforeBirth = birthDateAfterDoses(identity.dateOfBirth, await doseDatesOf(trx, locked.id));
+    if (doseBeforeBirth) throw AppError.rule(doseBeforeBirth);
+  }
   const write = () => q.updatePersonRow(trx, current.id, changes);
   // A new ID number may have been taken since the plan checked it: the update fails on the unique
   // index, under a savepoint so that the transaction stays usable to name the holder.
@@ -947,19 +969,37 @@ export async function mergePeople(
   return { survivor: updatedSurvivor, moved };
 }
 
-/** Open duplicate candidates within the actor's province (the nation for national staff). */
-export async function listDuplicateCandidates(db: Executor, actor: Actor, limit = 100) {
+/**
+ * Open duplicate candidates within the actor's province (the nation for national staff), both full
+ * records of each pair for the reviewer to compare: each person shown gets an audit entry
+ * (`duplicate.list`, naming the pairs it is listed in), as a full record's read does.
+ */
+export async function listDuplicateCandidates(db: Executor, actor: Actor, audit: AuditContext, limit = 100) {
   const province = actor.scope.level === 'nation' ? null : (actor.scope.provinceCode ?? NO_MATCH);
   const rows = await q.listOpenCandidates(db, province, limit);
   const ids = [...new Set(rows.flatMap((r) => [r.person_a, r.person_b]))];
   const people = ids.length ? await db.selectFrom('people').selectAll().where('id', 'in', ids).execute() : [];
   const byId = new Map(people.map((p) => [p.id, p]));
-  return rows
+  const shown = rows
     .map((r) => ({ candidate: r, a: byId.get(r.person_a), b: byId.get(r.person_b) }))
     .filter(
       (x): x is { candidate: typeof x.candidate; a: PersonRow; b: PersonRow } =>
         !!x.a && !!x.b && canSeePerson(actor, x.a) && canSeePerson(actor, x.b),
     );
+  const pairsOf = new Map<string, number[]>();
+  for (const { candidate, a, b } of shown)
+    for (const p of [a, b]) pairsOf.set(p.id, [...(pairsOf.get(p.id) ?? []), candidate.id]);
+  await recordAuditForEach(
+    db,
+    audit,
+    [...pairsOf].map(([personId, candidates]) => ({
+      action: 'duplicate.list',
+      entityType: 'person',
+      entityId: personId,
+      after: { candidates },
+    })),
+  );
+  return shown;
 }
 
 /** Dismisses a candidate pair judged to be two different people. */
@@ -994,9 +1034,12 @@ export async function dismissCandidate(
   });
 }
 
-/** The living person holding this ID number, for other modules (reports routing, portal look-ups). */
+/**
+ * The living person known by this ID number — holding it, else keeping it as the old number (the
+ * CMND a CCCD replaced) — for other modules (reports routing, portal look-ups).
+ */
 export function findPersonByIdNumber(db: Executor, idNumber: string): Promise<PersonRow | undefined> {
-  return q.findLivingByIdNumber(db, idNumber);
+  return q.findLivingByIdOrOldNumber(db, idNumber);
 }
 
 /** Living people with this name key, date of birth and phone (portal look-ups of records without an ID number). */

@@ -11,6 +11,7 @@ import {
 } from '../../test/factories.js';
 import { useTestApp } from '../../test/harness.js';
 import { listAudit, systemAuditContext } from '../audit/audit.service.js';
+import { doseDatesOf } from '../doses/doses.service.js';
 import { runRecheckBatch } from './people.job.js';
 import { applyPersonUpdate, createPerson, planNewPerson, planPersonUpdate } from './people.service.js';
 
@@ -107,9 +108,9 @@ describe('registering a person at the desk', () => {
       idNumber: taken,
     });
     // The update fails on the unique index under a savepoint, so the transaction can still name the holder.
-    const err = await unitOfWork(t.db, (trx) => applyPersonUpdate(trx, systemAuditContext('test'), plan)).catch(
-      (e: unknown) => e,
-    );
+    const err = await unitOfWork(t.db, (trx) =>
+      applyPersonUpdate(trx, systemAuditContext('test'), plan, doseDatesOf),
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ code: 'duplicate_person', extra: { existingId: holder.id } });
     expect((await t.call('GET', `/api/people/${a.id}`, { as: 'admin' })).body.idNumber).toBe(a.idNumber);
@@ -276,6 +277,34 @@ describe('finding people', () => {
     expect(reads[0]?.actor_username).toBe('caolanh.admin');
   });
 
+  it('the exact look-up by ID number finds a record by its old number (a CMND a CCCD replaced); it is not registered again', async () => {
+    const body = buildPersonIn('87', { districtCode: '866' });
+    const cmnd = `34${body.idNumber.slice(5)}`;
+    const created = await createPersonVia(t, { ...body, oldIdNumber: cmnd });
+    expect(created.oldIdNumber).toBe(cmnd);
+    const byOld = await t.call('GET', `/api/people?idNumber=${cmnd}`, { as: 'caolanh.tiem' });
+    expect(byOld.body.items.map((p: { id: string }) => p.id)).toEqual([created.id]);
+    expect((await listAudit(t.db, 'person', created.id)).map((a) => a.action)).toContain('person.lookup');
+    // The same person at a desk with the old CMND: the record already on file is named.
+    const again = await t.call('POST', '/api/people', {
+      as: 'caolanh.tiem',
+      body: { ...body, idType: 'cmnd', idNumber: cmnd },
+    });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({
+      error: { code: 'duplicate_person', field: 'idNumber' },
+      existingId: created.id,
+    });
+    // Nor may another record be corrected to it.
+    const other = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
+    const corrected = await t.call('PATCH', `/api/people/${other.id}`, {
+      as: 'caolanh.tiem',
+      body: { idType: 'cmnd', idNumber: cmnd, reason: 'Sửa số định danh' },
+    });
+    expect(corrected.status).toBe(409);
+    expect(corrected.body).toMatchObject({ error: { code: 'duplicate_person' }, existingId: created.id });
+  });
+
   it('rejects a query with none or several of idNumber, phone, q', async () => {
     expect((await t.call('GET', '/api/people', { as: 'caolanh.tiem' })).status).toBe(400);
     expect((await t.call('GET', '/api/people?q=an&phone=0912345678', { as: 'caolanh.tiem' })).status).toBe(400);
@@ -283,6 +312,44 @@ describe('finding people', () => {
 
   it('needs a signed-in staff member', async () => {
     expect((await t.call('GET', '/api/people?q=nguyen')).status).toBe(401);
+  });
+});
+
+describe('correcting the date of birth of a person with doses', () => {
+  const CMND = () => `34${String(1_000_000 + Math.floor(Math.random() * 8_999_999)).slice(0, 7)}`;
+
+  it('a date of birth after a recorded dose is refused (422 date_before_birth, dateOfBirth); on or before it, accepted', async () => {
+    // A CMND record: a CCCD ties the birth year, a CMND does not.
+    const p = await createPersonVia(t, {
+      ...buildPersonIn('87', { districtCode: '866', communeCode: '29866' }),
+      dateOfBirth: '1980-01-01',
+      gender: 'male',
+      idType: 'cmnd',
+      idNumber: CMND(),
+    });
+    const dose = await t.call('POST', `/api/people/${p.id}/doses`, {
+      as: 'caolanh.tiem',
+      body: { vaccineCode: 'EU/1/20/1528', lotNumber: 'FF2587', administeredOn: '2021-09-01', facilityId: 'DT-CL-01' },
+    });
+    expect(dose.status).toBe(201);
+    const late = await t.call('PATCH', `/api/people/${p.id}`, {
+      as: 'caolanh.tiem',
+      body: { dateOfBirth: '2021-10-01' },
+      headers: { 'accept-language': 'vi' },
+    });
+    expect(late.status).toBe(422);
+    expect(late.body.error).toMatchObject({ code: 'date_before_birth', field: 'dateOfBirth' });
+    expect(late.body.error.message).toContain('01/09/2021');
+    const record = await t.call('GET', `/api/people/${p.id}`, { as: 'caolanh.tiem' });
+    expect(record.body.dateOfBirth).toBe('1980-01-01');
+    expect((await listAudit(t.db, 'person', p.id)).map((a) => a.action)).not.toContain('person.update');
+    // The day of the dose itself is not before it.
+    const sameDay = await t.call('PATCH', `/api/people/${p.id}`, {
+      as: 'caolanh.tiem',
+      body: { dateOfBirth: '2021-09-01' },
+    });
+    expect(sameDay.status).toBe(200);
+    expect(sameDay.body.dateOfBirth).toBe('2021-09-01');
   });
 });
 
@@ -324,6 +391,22 @@ describe('duplicate candidates for review', () => {
     expect(pairOf(hanoi, cccd.id, cmnd.id)).toBeUndefined();
     expect(pairOf(hanoi, first.id, second.id)).toBeUndefined();
     expect((await t.call('GET', '/api/people/duplicates', { as: 'caolanh.tiem' })).status).toBe(403);
+  });
+
+  it('the list shows full records, so each person shown is audited: by the reader, found by a search of the log', async () => {
+    const body = buildPersonIn('87', { districtCode: '866' });
+    const a = await createPersonVia(t, body);
+    const b = await createPersonVia(t, { ...body, idNumber: otherCccd(body.idNumber) });
+    const pair = pairOf(await listFor('dongthap.admin'), a.id, b.id);
+    expect(pair.a).toMatchObject({ masked: false, idNumber: expect.any(String) });
+    for (const id of [a.id, b.id]) {
+      const listed = (await listAudit(t.db, 'person', id)).filter((x) => x.action === 'duplicate.list');
+      expect(listed.map((x) => [x.actor_username, (x.after as { candidates: number[] }).candidates])).toEqual([
+        ['dongthap.admin', [pair.id]],
+      ]);
+      const log = await t.call('GET', `/api/audit?personId=${id}&action=duplicate.list`, { as: 'dongthap.admin' });
+      expect(log.body.items.map((e: any) => e.actor.username)).toEqual(['dongthap.admin']);
+    }
   });
 
   it('two different people: dismissed (audited), gone from the list; another province cannot dismiss', async () => {

@@ -1,5 +1,5 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
-import { nameSearchKey, normalizeIdNumber, normalizeName, normalizePhone, uuidv7 } from '@tiemchung/core';
+import { nameComparisonKey, nameSearchKey, normalizeIdNumber, normalizePhone, uuidv7 } from '@tiemchung/core';
 import type { PersonRow } from '../../db/schema.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import { AppError } from '../../lib/errors.js';
@@ -77,13 +77,12 @@ export async function claimOtpSms(db: Executor, phone: string, now: Date): Promi
   return n <= OTP_SMS_PER_PHONE.max;
 }
 
-/** Names compare regardless of case, spacing and Unicode form (api-contract.md). */
+/**
+ * Names compare regardless of case, spacing and Unicode form (api-contract.md), and of where a word's
+ * tone mark sits (Thuỷ/Thủy, Hoà/Hòa: both spellings are taught and typed; core's nameComparisonKey).
+ */
 function sameName(a: string, b: string): boolean {
-  const norm = (s: string) => {
-    const n = normalizeName(s);
-    return (n.ok ? n.value : s.normalize('NFC').trim().replace(/\s+/g, ' ')).toLocaleLowerCase('vi');
-  };
-  return norm(a) === norm(b);
+  return nameComparisonKey(a) === nameComparisonKey(b);
 }
 
 export interface LookupInput {

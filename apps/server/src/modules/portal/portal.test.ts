@@ -12,8 +12,8 @@ const t = await useTestApp({ deps: { clock: () => now } });
 let ipSeq = 1;
 const freshIp = () => `10.1.${Math.floor(ipSeq / 250)}.${ipSeq++ % 250}`;
 
-async function vaccinatedPerson() {
-  const p = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
+async function vaccinatedPerson(fullName?: string) {
+  const p = await createPersonVia(t, buildPersonIn('87', { districtCode: '866', ...(fullName ? { fullName } : {}) }));
   for (const administeredOn of ['2021-10-01', '2021-10-29']) {
     await t.call('POST', `/api/people/${p.id}/doses`, {
       as: 'caolanh.tiem',
@@ -83,6 +83,31 @@ describe('certificate look-up (Tra cứu chứng nhận)', () => {
     });
     expect(res.status).toBe(202);
     expect((await outbox(p.phone))[0]?.kind).toBe('lookup_otp');
+  });
+
+  it('a name matches with the other placement of its tone marks (Thuỷ Hoà for Thủy Hòa, and back)', async () => {
+    for (const [onRecord, typed] of [
+      ['Lê Thị Thủy Hòa', 'Lê Thị Thuỷ Hoà'],
+      ['Nguyễn Văn Khoẻ', 'nguyễn văn khỏe'],
+    ]) {
+      const p = await vaccinatedPerson(onRecord);
+      const res = await t.call('POST', '/api/portal/certificate-lookups', {
+        ip: freshIp(),
+        body: { fullName: typed, dateOfBirth: p.dateOfBirth, gender: p.gender, phone: p.phone },
+      });
+      expect(res.status).toBe(202);
+      expect(
+        (await outbox(p.phone)).map((m) => m.kind),
+        `${onRecord} / ${typed}`,
+      ).toContain('lookup_otp');
+    }
+    // Another tone is another name: no code sent.
+    const other = await vaccinatedPerson('Lê Thị Thủy Hòa');
+    await t.call('POST', '/api/portal/certificate-lookups', {
+      ip: freshIp(),
+      body: { fullName: 'Lê Thị Thủy Hoa', dateOfBirth: other.dateOfBirth, gender: other.gender, phone: other.phone },
+    });
+    expect(await outbox(other.phone)).toEqual([]);
   });
 
   it('a match and every kind of mismatch give identical responses, and no SMS for a mismatch', async () => {
@@ -472,5 +497,104 @@ describe('registration (Đăng ký tiêm)', () => {
     });
     expect(fromList.status).toBe(201);
     expect(fromList.body).toMatchObject({ checkInMethod: 'list', personId: checkIn.body.personId });
+  });
+
+  /** A confirmed registration of TP Cao Lãnh (Đồng Tháp), as the province's administrator lists it. */
+  async function confirmedRegistration() {
+    const c = buildPersonIn('87');
+    const ip = freshIp();
+    const start = await t.call('POST', '/api/portal/registrations', {
+      ip,
+      body: {
+        fullName: c.fullName,
+        dateOfBirth: c.dateOfBirth,
+        gender: c.gender,
+        phone: c.phone,
+        idNumber: c.idNumber,
+        priorityGroup: 'teacher',
+        provinceCode: '87',
+        districtCode: '866',
+        nationality: 'VN',
+        checklist: Object.fromEntries(SCREENING_QUESTIONS.map((q) => [q.id, 'no'])),
+        consent: true,
+      },
+    });
+    expect(start.status).toBe(202);
+    const otp = otpFrom((await outbox(c.phone))[0]!.text);
+    const confirmed = await t.call('POST', `/api/portal/registrations/${start.body.registrationId}/verify`, {
+      ip,
+      body: { otp },
+    });
+    expect(confirmed.status).toBe(200);
+    const list = await t.call('GET', '/api/registrations', { as: 'dongthap.admin' });
+    return { ...list.body.items.find((r: any) => r.code === confirmed.body.code), phone: c.phone };
+  }
+
+  it('a district or facility that exists but is not the caller’s is refused 403 out_of_scope, not "unknown"', async () => {
+    const reg = await confirmedRegistration();
+    const assign = (body: Record<string, string>, as = 'dongthap.admin') =>
+      t.call('POST', `/api/registrations/${reg.id}/assign`, { as, body });
+    const hnFacility = await assign({ facilityId: 'HN-BD-01' });
+    expect(hnFacility.status).toBe(403);
+    expect(hnFacility.body.error).toMatchObject({ code: 'out_of_scope', field: 'facilityId' });
+    const hnDistrict = await assign({ districtCode: '001' });
+    expect(hnDistrict.status).toBe(403);
+    expect(hnDistrict.body.error).toMatchObject({ code: 'out_of_scope', field: 'districtCode' });
+    // What does not exist is still unknown.
+    expect((await assign({ facilityId: 'NO-SUCH' })).body.error).toMatchObject({
+      code: 'unknown_facility',
+      field: 'facilityId',
+    });
+    expect((await assign({ districtCode: '999' })).body.error).toMatchObject({
+      code: 'unknown_unit',
+      field: 'districtCode',
+    });
+    // The nation reaches every facility, but a registration stays in its province.
+    const national = await assign({ facilityId: 'HN-BD-01' }, 'admin');
+    expect(national.status).toBe(400);
+    expect(national.body.error).toMatchObject({ code: 'registration_other_province', field: 'facilityId' });
+    // A district administrator sends its registrations to its own facilities only.
+    expect((await assign({ districtCode: '866' })).status).toBe(200);
+    const otherDistrict = await assign({ facilityId: 'DT-SD-01' }, 'caolanh.admin');
+    expect(otherDistrict.status).toBe(403);
+    expect(otherDistrict.body.error).toMatchObject({ code: 'out_of_scope', field: 'facilityId' });
+    const own = await assign({ facilityId: 'DT-CL-01' }, 'caolanh.admin');
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ status: 'assigned', assignedFacilityId: 'DT-CL-01', assignedDistrictCode: '866' });
+  });
+
+  it('an invitation is for a day from today (in Vietnam) to 90 days ahead; another day is refused and no SMS sent', async () => {
+    const reg = await confirmedRegistration();
+    await t.call('POST', `/api/registrations/${reg.id}/assign`, {
+      as: 'dongthap.admin',
+      body: { facilityId: 'DT-CL-01' },
+    });
+    const sent = async () => (await outbox(reg.phone)).filter((m) => m.kind === 'registration_invite').length;
+    const invite = (date: string) =>
+      t.call('POST', `/api/registrations/${reg.id}/invite`, { as: 'caolanh.tiem', body: { date } });
+    const saved = now;
+    try {
+      now = new Date('2022-01-10T03:00:00Z');
+      const past = await invite('2022-01-09');
+      expect(past.status).toBe(400);
+      expect(past.body.error).toMatchObject({ code: 'invite_date_past', field: 'date' });
+      const ancient = await invite('2020-01-01');
+      expect(ancient.body.error).toMatchObject({ code: 'invite_date_past', field: 'date' });
+      const far = await invite('2022-04-11');
+      expect(far.status).toBe(400);
+      expect(far.body.error).toMatchObject({ code: 'invite_date_too_far', field: 'date' });
+      expect(far.body.error.message).toContain('90');
+      expect((await invite('9999-12-31')).body.error.code).toBe('invite_date_too_far');
+      expect(await sent()).toBe(0);
+      expect((await invite('2022-04-10')).status).toBe(200);
+      expect((await invite('2022-01-10')).status).toBe(200);
+      expect(await sent()).toBe(2);
+      // 00:30 on 11 January in Vietnam is still 10 January in UTC: the 10th has passed.
+      now = new Date('2022-01-10T17:30:00Z');
+      expect((await invite('2022-01-10')).body.error).toMatchObject({ code: 'invite_date_past', field: 'date' });
+      expect((await invite('2022-01-11')).status).toBe(200);
+    } finally {
+      now = saved;
+    }
   });
 });

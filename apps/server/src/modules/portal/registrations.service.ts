@@ -1,5 +1,7 @@
 import { randomInt } from 'node:crypto';
 import {
+  INVITE_MAX_DAYS_AHEAD,
+  inviteDateProblem,
   nameSearchKey,
   normalizeName,
   normalizePhone,
@@ -12,7 +14,7 @@ import {
 } from '@tiemchung/core';
 import type { RegistrationRow } from '../../db/schema.js';
 import type { Executor, Trx } from '../../db/transaction.js';
-import { type Actor, covers, whereInScope } from '../../lib/authz.js';
+import { type Actor, covers, requireScope, whereInScope } from '../../lib/authz.js';
 import { AppError, ruleError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { getFacility } from '../facilities/facilities.service.js';
@@ -279,15 +281,25 @@ export async function assignRegistration(
   let facilityId: string | null = null;
   if (to.facilityId) {
     const f = await getFacility(trx, to.facilityId);
-    if (!f || f.province_code !== r.province_code) throw new AppError('unknown_facility', { field: 'facilityId' });
+    if (!f) throw new AppError('unknown_facility', { field: 'facilityId' });
+    // A facility that exists but is not the caller's: 403 out_of_scope (it is not "unknown").
+    requireScope(
+      actor,
+      { provinceCode: f.province_code, districtCode: f.district_code, communeCode: f.commune_code, facilityId: f.id },
+      'facilityId',
+    );
+    if (f.province_code !== r.province_code) throw new AppError('registration_other_province', { field: 'facilityId' });
     // A registrant is not sent to a deactivated facility (409 facility_inactive).
     if (!f.active) throw new AppError('facility_inactive', { field: 'facilityId', params: { name: f.name } });
     facilityId = f.id;
     district = f.district_code;
   } else if (district) {
     const d = await getUnit2021(trx, district);
-    if (d?.level !== 'district' || d.province_code !== r.province_code)
-      throw new AppError('unknown_unit', { field: 'districtCode' });
+    if (d?.level !== 'district') throw new AppError('unknown_unit', { field: 'districtCode' });
+    requireScope(actor, { provinceCode: d.province_code, districtCode: d.code }, 'districtCode');
+    if (d.province_code !== r.province_code) {
+      throw new AppError('registration_other_province', { field: 'districtCode' });
+    }
   }
   const updated = await trx
     .updateTable('registrations')
@@ -323,6 +335,12 @@ export async function inviteRegistration(
     })
   ) {
     throw new AppError('not_found');
+  }
+  // Not a day already past, nor one too far ahead: the citizen is sent the day by SMS.
+  const problem = inviteDateProblem(date, vietnamDay(deps.clock()));
+  if (problem === 'invite_date_past') throw new AppError(problem, { field: 'date' });
+  if (problem === 'invite_date_too_far') {
+    throw new AppError(problem, { field: 'date', params: { maxDays: INVITE_MAX_DAYS_AHEAD } });
   }
   const f = (await getFacility(trx, r.assigned_facility_id))!;
   const updated = await trx

@@ -19,7 +19,7 @@ import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { getCertificate } from '../certificates/certificates.service.js';
 import type { SigningKeys } from '../certificates/keys.service.js';
-import { correctDose, getDose, recordDose } from '../doses/doses.service.js';
+import { correctDose, doseDatesOf, getDose, recordDose } from '../doses/doses.service.js';
 import { getFacility } from '../facilities/facilities.service.js';
 import {
   applyPersonUpdate,
@@ -431,7 +431,7 @@ export async function correctPersonForReport(
   open(r);
   // Linked to another record since the correction was planned: the plan is about someone else.
   if (r.person_id !== plan.person.current.id) throw new AppError('report_person_changed');
-  const person = await applyPersonUpdate(trx, audit, plan.person);
+  const person = await applyPersonUpdate(trx, audit, plan.person, doseDatesOf);
   await markInProgress(trx, r, actor);
   await logAction(trx, r, actor, 'correct_person', { type: 'person', id: person.id });
   return person;
@@ -503,10 +503,13 @@ export async function resolveReport(
   if (body.outcome === 'duplicate' && body.duplicateOf) {
     const other = await trx
       .selectFrom('reports')
-      .select(['id', 'phone'])
+      .select(['id', 'province_code', 'district_code', 'commune_code', 'facility_id'])
       .where('tracking_code', '=', body.duplicateOf.toUpperCase())
       .executeTakeFirst();
-    if (!other || other.id === r.id) throw new AppError('not_found', { field: 'duplicateOf' });
+    // A report outside the actor's units answers exactly as an unknown code (no existence test).
+    if (!other || other.id === r.id || !covers(actor.scope, reportRef(other))) {
+      throw new AppError('not_found', { field: 'duplicateOf' });
+    }
     duplicateOf = other.id;
   }
   const reason = rejectionReasonOf(body);

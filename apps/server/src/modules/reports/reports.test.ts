@@ -146,6 +146,31 @@ describe('scope', () => {
     expect((await t.call('GET', `/api/reports/${r.id}`, { as: 'hanoi.phananh' })).status).toBe(200);
     expect((await t.call('GET', '/api/reports', { as: 'caolanh.tiem' })).status).toBe(403);
   });
+
+  it('closing as a duplicate of another province’s report answers exactly as an unknown tracking code', async () => {
+    const hn = await createPersonVia(t, buildPersonIn('01'), 'hanoi.tiem');
+    const other = await fileReport(aboutPerson(hn, { dose: { facilityId: 'HN-BD-01' } }));
+    const dt = await createPersonVia(t, buildPersonIn('87'));
+    const own = await fileReport(aboutPerson(dt));
+    const close = (duplicateOf: string) =>
+      t.call('POST', `/api/reports/${own.id}/resolution`, {
+        as: 'dongthap.phananh',
+        body: { outcome: 'duplicate', note: 'Trùng', duplicateOf },
+      });
+    const unknown = await close('PA-ZZZZZZZZ');
+    const outside = await close(other.trackingCode);
+    expect(unknown.status).toBe(404);
+    expect(outside.status).toBe(404);
+    expect(outside.body).toEqual(unknown.body);
+    expect(outside.body.error).toMatchObject({ code: 'not_found', field: 'duplicateOf' });
+    const still = await t.call('GET', `/api/reports/${own.id}`, { as: 'dongthap.phananh' });
+    expect(still.body.status).not.toBe('resolved');
+    // Within reach it links the two.
+    const mine = await fileReport(aboutPerson(dt));
+    const ok = await close(mine.trackingCode);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ status: 'resolved', outcome: 'duplicate' });
+  });
 });
 
 describe('resolving a report', () => {

@@ -63,7 +63,7 @@ export const sessionsRoutes: FastifyPluginAsyncZod = async (app) => {
         .send(
           presentSession(
             await unitOfWork(app.db, (trx) =>
-              openSession(trx, actorOf(request), auditContextOf(request), request.body),
+              openSession(trx, actorOf(request), auditContextOf(request), request.body, now()),
             ),
           ),
         ),

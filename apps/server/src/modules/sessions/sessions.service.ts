@@ -1,6 +1,7 @@
 import {
   completeScreeningAnswers,
   type DoseKind,
+  isSessionDateAllowed,
   isUnfinishedVisit,
   isUuid,
   OBSERVATION_MS,
@@ -8,18 +9,30 @@ import {
   SCREENING_QUESTIONS,
   type ScreeningBody,
   screeningPlan,
+  sessionDateRange,
   suggestScreeningOutcome,
   type UnresolvedVisit,
   uuidv7,
   type VisitCloseOutcomeBody,
+  vietnamDay,
+  vnDate,
 } from '@tiemchung/core';
 import { sql } from 'kysely';
-import type { FacilityRow, VaccinationSessionRow, VisitRow } from '../../db/schema.js';
+import type { DoseRow, FacilityRow, VaccinationSessionRow, VisitRow } from '../../db/schema.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import { type Actor, covers, NO_MATCH, requireScope, whereInScope } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
-import { getDose, recordDose, recordedPerLot, sessionDoseTally } from '../doses/doses.service.js';
+import {
+  getDose,
+  isIdempotencyKeyUsed,
+  isSameDoseRequest,
+  type RecordDoseInput,
+  recordDose,
+  recordedPerLot,
+  replayDose,
+  sessionDoseTally,
+} from '../doses/doses.service.js';
 import { requireActiveFacility } from '../facilities/facilities.service.js';
 import { findLotByNumber, findLotByNumberAny, lotsByIds } from '../lots/lots.service.js';
 import { canSeePerson, getPerson, personSummaries } from '../people/people.service.js';
@@ -73,13 +86,24 @@ export function presentVisit(v: VisitRow, person?: { full_name: string; date_of_
   };
 }
 
-/** Opens a vaccination session (buổi tiêm) at a facility, with the lots on hand. */
+/**
+ * Opens a vaccination session (buổi tiêm) at a facility, with the lots on hand, on a day core's
+ * `sessionDateRange` allows (400 `session_date_out_of_range`).
+ */
 export async function openSession(
   trx: Trx,
   actor: Actor,
   audit: AuditContext,
   input: { facilityId: string; sessionDate: string; name?: string; lotNumbers?: string[] },
+  now: Date,
 ): Promise<VaccinationSessionRow> {
+  if (!isSessionDateAllowed(input.sessionDate, vietnamDay(now))) {
+    const { from, to } = sessionDateRange(vietnamDay(now));
+    throw new AppError('session_date_out_of_range', {
+      field: 'sessionDate',
+      params: { from: { vi: vnDate(from), en: from }, to: { vi: vnDate(to), en: to } },
+    });
+  }
   // 400 for no such facility, 409 for a deactivated one (the facilities module decides what is open).
   const f = await requireActiveFacility(trx, input.facilityId);
   requireScope(actor, facilityRef(f), 'facilityId');
@@ -263,7 +287,8 @@ export async function sessionBoard(db: Executor, actor: Actor, id: string) {
 
 /**
  * Checks a person in. Idempotent: the client may give the visit id (made offline); checking in
- * the same person twice in one session returns the first visit.
+ * the same person twice in one session returns the first visit. An id that names a visit of
+ * another session or another person is 409 `conflict`.
  */
 export async function checkIn(
   trx: Trx,
@@ -276,16 +301,22 @@ export async function checkIn(
   const person = await getPerson(trx, input.personId);
   if (!person || !canSeePerson(actor, person)) throw new AppError('not_found', { field: 'personId' });
   const session = await lockSessionFor(trx, actor, input.sessionId);
-  const existing = await trx
+  const found = await trx
     .selectFrom('visits')
     .selectAll()
     .where((eb) => {
       const samePerson = eb.and([eb('session_id', '=', session.id), eb('person_id', '=', person.id)]);
       return input.visitId ? eb.or([eb('id', '=', input.visitId), samePerson]) : samePerson;
     })
-    .executeTakeFirst();
+    .execute();
+  // The visit the client's id names decides, before the person's visit under another id.
+  const existing = found.find((v) => v.id === input.visitId) ?? found[0];
   if (existing) {
-    if (existing.session_id !== session.id) throw new AppError('conflict', { field: 'id' });
+    // The client's id names a visit of another session or of another person: not this check-in
+    // replayed (an id collision, or a client's mix-up), refused rather than answered with that visit.
+    if (existing.session_id !== session.id || existing.person_id !== person.id) {
+      throw new AppError('conflict', { field: 'id' });
+    }
     return { visit: existing, created: false };
   }
   if (session.status === 'closed') throw sessionClosed();
@@ -450,9 +481,25 @@ export async function vaccinateVisit(
 ) {
   // The visit locked: a second tap on "vaccinated" waits, then finds the dose the first recorded.
   const { visit, session } = await visitFor(trx, actor, input.visitId);
+  const request: RecordDoseInput = {
+    personId: visit.person_id,
+    vaccineCode: input.vaccineCode,
+    lotNumber: input.lotNumber,
+    administeredOn: session.session_date,
+    facilityId: session.facility_id,
+    doseKind: input.doseKind,
+    override: input.override,
+    idempotencyKey: input.idempotencyKey ?? `visit:${visit.id}`,
+    sessionId: session.id,
+    source: 'site',
+  };
   if (visit.dose_id) {
     const dose = (await getDose(trx, visit.dose_id))!;
-    return { visit, dose, created: false };
+    return {
+      visit,
+      dose: await visitDoseAgain(trx, dose, request, input.idempotencyKey !== undefined),
+      created: false,
+    };
   }
   if (visit.screening_outcome !== 'vaccinate') {
     throw new AppError('not_screened');
@@ -461,24 +508,7 @@ export async function vaccinateVisit(
   const lot = await findLotByNumber(trx, input.lotNumber, input.vaccineCode);
   if (lot) await addSessionLot(trx, session.id, lot.lot_number);
   // In this transaction (the locked path): the dose and the visit's observation commit together.
-  const { dose, created } = await recordDose(
-    trx,
-    actor,
-    audit,
-    {
-      personId: visit.person_id,
-      vaccineCode: input.vaccineCode,
-      lotNumber: input.lotNumber,
-      administeredOn: session.session_date,
-      facilityId: session.facility_id,
-      doseKind: input.doseKind,
-      override: input.override,
-      idempotencyKey: input.idempotencyKey ?? `visit:${visit.id}`,
-      sessionId: session.id,
-      source: 'site',
-    },
-    now,
-  );
+  const { dose, created } = await recordDose(trx, actor, audit, request, now);
   const updated = await trx
     .updateTable('visits')
     .set({
@@ -492,6 +522,22 @@ export async function vaccinateVisit(
     .returningAll()
     .executeTakeFirstOrThrow();
   return { visit: updated, dose, created };
+}
+
+/**
+ * A dose asked for a visit that already has its dose. With the dose's own key: the dose when the
+ * content is the same (a retry), else 422 `idempotency_key_reused`, as for any dose. With a key
+ * another dose was recorded with: 422 `idempotency_key_reused`. With a new key, or none: the dose
+ * when the content is the same (a second tap, an offline re-sync), else 409 `already_vaccinated` —
+ * the visit has one dose, never a second and never another one answered as this one.
+ */
+async function visitDoseAgain(trx: Trx, dose: DoseRow, request: RecordDoseInput, keyGiven: boolean): Promise<DoseRow> {
+  if (dose.idempotency_key === request.idempotencyKey) return replayDose(dose, request).dose;
+  if (keyGiven && (await isIdempotencyKeyUsed(trx, request.idempotencyKey!))) {
+    throw new AppError('idempotency_key_reused');
+  }
+  if (isSameDoseRequest(dose, request)) return dose;
+  throw new AppError('already_vaccinated');
 }
 
 function observationStart(givenAt: Date | undefined, now: Date): Date {

@@ -140,6 +140,57 @@ describe('a whole visit at the site', () => {
     expect(doses).toHaveLength(1);
   });
 
+  it('a visit’s dose asked for again with other content is refused, never answered with the first dose', async () => {
+    const session = await openSession();
+    const person = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
+    const visitId = await screenedVisit(t, session.id, person.id);
+    const dose = (body: object, key?: string) =>
+      t.call('POST', `/api/visits/${visitId}/dose`, {
+        as: 'caolanh.tiem',
+        headers: key ? { 'idempotency-key': key } : {},
+        body,
+      });
+    const pfizer = { vaccineCode: PFIZER, lotNumber: 'FF2587' };
+    const astra = { vaccineCode: 'EU/1/21/1529', lotNumber: 'ABV5811' };
+    const key = randomUUID();
+    const first = await dose(pfizer, key);
+    expect(first.status).toBe(201);
+    // The same key, another vaccine and lot (docs/api.md, "Recording a dose safely").
+    const reused = await dose(astra, key);
+    expect(reused.status, JSON.stringify(reused.body)).toBe(422);
+    expect(reused.body.error.code).toBe('idempotency_key_reused');
+    // The same key, another lot only.
+    expect((await dose({ ...pfizer, lotNumber: 'FF2588' }, key)).body.error?.code).toBe('idempotency_key_reused');
+    // A new key, or none, with other content: the visit already has its dose.
+    for (const k of [randomUUID(), undefined]) {
+      const second = await dose(astra, k);
+      expect(second.status, JSON.stringify(second.body)).toBe(409);
+      expect(second.body.error.code).toBe('already_vaccinated');
+    }
+    // A key another dose was recorded with: 422, as on POST /api/people/{id}/doses.
+    const other = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
+    const otherKey = randomUUID();
+    const elsewhere = await t.call('POST', `/api/people/${other.id}/doses`, {
+      as: 'caolanh.tiem',
+      headers: { 'idempotency-key': otherKey },
+      body: { ...pfizer, administeredOn: '2021-11-20', facilityId: 'DT-CL-01' },
+    });
+    expect(elsewhere.status).toBe(201);
+    expect((await dose(pfizer, otherKey)).body.error?.code).toBe('idempotency_key_reused');
+    // The same content again, with the key, a new key or none: the dose (a retry, a second tap).
+    for (const k of [key, randomUUID(), undefined]) {
+      const again = await dose(pfizer, k);
+      expect(again.status).toBe(200);
+      expect(again.body.dose).toMatchObject({ id: first.body.dose.id, vaccineCode: PFIZER, lotNumber: 'FF2587' });
+    }
+    const doses = await t.db
+      .selectFrom('doses')
+      .select(['vaccine_code', 'lot_number'])
+      .where('person_id', '=', person.id)
+      .execute();
+    expect(doses).toEqual([{ vaccine_code: PFIZER, lot_number: 'FF2587' }]);
+  });
+
   it('postponing or going against the checklist needs a reason', async () => {
     const session = await openSession();
     const person = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
@@ -196,6 +247,63 @@ describe('a whole visit at the site', () => {
     expect(district.body.items[0]).toMatchObject({ kind: 'aefi_serious', districtCode: '866', facilityId: 'DT-CL-01' });
     expect(district.body.items[0].body).toMatchObject({ personId: person.id, doseId: dose.id, lotNumber: 'FF2587' });
     expect((await t.call('GET', '/api/notifications', { as: 'hanoi.admin' })).body.items).toHaveLength(0);
+  });
+});
+
+describe('check-in with the client’s visit id (offline sync)', () => {
+  it('an id names one visit: sent again for the same person it is that visit; for another person, 409 conflict', async () => {
+    const session = await openSession();
+    const a = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
+    const b = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
+    const visits = `/api/sessions/${session.id}/visits`;
+    const id = randomUUID();
+    const first = await t.call('POST', visits, { as: 'caolanh.tiem', body: { id, personId: a.id } });
+    expect(first.status).toBe(201);
+    const replay = await t.call('POST', visits, { as: 'caolanh.tiem', body: { id, personId: a.id } });
+    expect(replay.status).toBe(200);
+    expect(replay.body).toMatchObject({ id, personId: a.id });
+
+    const collision = await t.call('POST', visits, { as: 'caolanh.tiem', body: { id, personId: b.id } });
+    expect(collision.status, JSON.stringify(collision.body)).toBe(409);
+    expect(collision.body.error).toMatchObject({ code: 'conflict', field: 'id' });
+    // Even when the other person is on the board already, under another id.
+    const own = await t.call('POST', visits, { as: 'caolanh.tiem', body: { personId: b.id } });
+    expect(own.status).toBe(201);
+    const again = await t.call('POST', visits, { as: 'caolanh.tiem', body: { id, personId: b.id } });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: 'conflict', field: 'id' });
+
+    const board = await t.call('GET', `/api/sessions/${session.id}`, { as: 'caolanh.tiem' });
+    expect(board.body.visits.map((v: { id: string; personId: string }) => [v.id, v.personId])).toEqual([
+      [id, a.id],
+      [own.body.id, b.id],
+    ]);
+  });
+});
+
+describe('the day of a session', () => {
+  it('from the first vaccine approval to a year ahead: past days are allowed, 9999-12-31 is 400 naming sessionDate', async () => {
+    const open = (sessionDate: string) =>
+      t.call('POST', '/api/sessions', { as: 'caolanh.tiem', body: { facilityId: 'DT-CL-01', sessionDate } });
+    // The test's clock: 20 Nov 2021 in Vietnam.
+    for (const sessionDate of ['2021-02-01', '2021-06-15', '2022-11-20']) {
+      expect((await open(sessionDate)).status, sessionDate).toBe(201);
+    }
+    for (const sessionDate of ['9999-12-31', '2022-11-21', '2021-01-31', '1990-01-01']) {
+      const res = await open(sessionDate);
+      expect(res.status, sessionDate).toBe(400);
+      expect(res.body.error).toMatchObject({
+        code: 'session_date_out_of_range',
+        field: 'sessionDate',
+        message: 'Ngày buổi tiêm phải trong khoảng từ 01/02/2021 đến 20/11/2022.',
+      });
+    }
+    const none = await t.db
+      .selectFrom('vaccination_sessions')
+      .select('id')
+      .where('session_date', '=', '9999-12-31')
+      .execute();
+    expect(none).toEqual([]);
   });
 });
 

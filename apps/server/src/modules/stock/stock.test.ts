@@ -141,6 +141,54 @@ describe('receipts and allocations: the catalogue’s errors', () => {
     expect(tooMany.body.error).toMatchObject({ code: 'insufficient_stock', field: 'doses' });
     expect(tooMany.body.error.message).toBe(`Không đủ vắc xin: lô ${main.lotNumber} chỉ còn 180 liều.`);
   });
+
+  it('an allocation is dated neither after today nor before its holder received the lot', async () => {
+    const lot = await receive('dongthap.admin', { receivedOn: '2021-11-15' });
+    const before = await allocate('dongthap.admin', lot.id, {
+      doses: 1,
+      toFacilityId: 'DT-CL-01',
+      movedOn: '2020-01-01',
+    });
+    expect(before.status).toBe(400);
+    expect(before.body.error).toMatchObject({ code: 'allocation_before_receipt', field: 'movedOn' });
+    expect(before.body.error.message).toBe(
+      `Lô ${lot.lotNumber} được nhận ngày 15/11/2021: không phân bổ được trước ngày nhận.`,
+    );
+    const dayBefore = await allocate('dongthap.admin', lot.id, {
+      doses: 1,
+      toFacilityId: 'DT-CL-01',
+      movedOn: '2021-11-14',
+    });
+    expect(dayBefore.body.error.code).toBe('allocation_before_receipt');
+    const tomorrow = await allocate('dongthap.admin', lot.id, {
+      doses: 1,
+      toFacilityId: 'DT-CL-01',
+      movedOn: '2021-11-21',
+    });
+    expect(tomorrow.status).toBe(400);
+    expect(tomorrow.body.error).toMatchObject({ code: 'allocation_date_in_future', field: 'movedOn' });
+    const far = await allocate('dongthap.admin', lot.id, { doses: 1, toFacilityId: 'DT-CL-01', movedOn: '2022-06-29' });
+    expect(far.body.error.code).toBe('allocation_date_in_future');
+    // A district's receipt is the day the province passed the doses down.
+    expect(
+      (await allocate('dongthap.admin', lot.id, { doses: 100, toDistrictCode: '866', movedOn: '2021-11-18' })).status,
+    ).toBe(204);
+    const early = await allocate('caolanh.admin', lot.id, {
+      doses: 1,
+      toFacilityId: 'DT-CL-01',
+      movedOn: '2021-11-16',
+    });
+    expect(early.body.error).toMatchObject({ code: 'allocation_before_receipt', field: 'movedOn' });
+    expect(early.body.error.message).toContain('18/11/2021');
+    // From the day of receipt to today it is taken.
+    expect(
+      (await allocate('caolanh.admin', lot.id, { doses: 1, toFacilityId: 'DT-CL-01', movedOn: '2021-11-18' })).status,
+    ).toBe(204);
+    expect(
+      (await allocate('dongthap.admin', lot.id, { doses: 1, toFacilityId: 'DT-CL-01', movedOn: TODAY })).status,
+    ).toBe(204);
+    expect((await allocate('dongthap.admin', lot.id, { doses: 1, toFacilityId: 'DT-CL-01' })).status).toBe(204);
+  });
 });
 
 describe('reconciliation per lot', () => {

@@ -259,6 +259,45 @@ describe('creating accounts within the caller’s scope', () => {
     expect(admin.body.error).toMatchObject({ code: 'role_not_assignable', field: 'role' });
   });
 
+  it('a unit beside a facility must be one of the facility’s units: never silently dropped', async () => {
+    const stray = [uniq('x.'), uniq('x.'), uniq('x.'), uniq('x.')];
+    const create = (as: string, username: string, unitCode: string) =>
+      t.call('POST', '/api/users', { as, body: { username, role: 'site_staff', facilityId: 'HN-BD-01', unitCode } });
+    // Another province's unit: outside the caller's units.
+    const outside = await create('hanoi.admin', stray[0]!, '87');
+    expect(outside.status).toBe(403);
+    expect(outside.body.error).toMatchObject({ code: 'out_of_scope', field: 'unitCode' });
+    // A unit of the caller's that is not the facility's (Hoàn Kiếm beside a Ba Đình facility).
+    const elsewhere = await create('hanoi.admin', stray[1]!, '002');
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body.error).toMatchObject({ code: 'user_unit_not_of_facility', field: 'unitCode' });
+    expect((await create('admin', stray[2]!, '87')).body.error).toMatchObject({
+      code: 'user_unit_not_of_facility',
+      field: 'unitCode',
+    });
+    expect((await create('hanoi.admin', stray[3]!, '99999')).body.error).toMatchObject({
+      code: 'unknown_unit',
+      field: 'unitCode',
+    });
+    const written = await t.db.selectFrom('users').select('username').where('username', 'in', stray).execute();
+    expect(written).toEqual([]);
+    // The facility's own province or district beside it says the same thing: accepted.
+    const own = await createAccount('hanoi.admin', { role: 'site_staff', facilityId: 'HN-BD-01', unitCode: '001' });
+    expect(own.body).toMatchObject({ facilityId: 'HN-BD-01', unitCode: null });
+    // The same on an edit.
+    const moved = await t.call('PATCH', `/api/users/${own.id}`, {
+      as: 'hanoi.admin',
+      body: { facilityId: 'HN-BD-01', unitCode: '87' },
+    });
+    expect(moved.status).toBe(403);
+    expect(moved.body.error).toMatchObject({ code: 'out_of_scope', field: 'unitCode' });
+    const movedHere = await t.call('PATCH', `/api/users/${own.id}`, {
+      as: 'hanoi.admin',
+      body: { facilityId: 'HN-BD-01', unitCode: '002' },
+    });
+    expect(movedHere.body.error).toMatchObject({ code: 'user_unit_not_of_facility', field: 'unitCode' });
+  });
+
   it('the national administrator creates anywhere, any role', async () => {
     expect((await createAccount('admin', { role: 'province_admin', unitCode: '79' })).body.unitCode).toBe('79');
     expect((await createAccount('admin', { role: 'site_staff', facilityId: 'HN-BD-01' })).body.facilityId).toBe(

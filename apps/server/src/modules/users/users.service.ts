@@ -152,6 +152,26 @@ function requirePlaceInScope(actor: Actor, scope: Scope, given: { facilityId?: u
   requireScope(actor, scope, field);
 }
 
+/**
+ * A unit given beside a facility must be one of the facility's own units (its province, district
+ * or commune): the account is anchored at the facility, and any other unit is refused, never
+ * silently dropped — 400 `unknown_unit` when there is no such unit, 403 `out_of_scope` when it is
+ * outside the actor's units, else 400 `user_unit_not_of_facility`.
+ */
+async function requireUnitOfFacility(
+  db: Executor,
+  actor: Actor | null,
+  given: { unitCode?: string | null | undefined; facilityId?: string | null | undefined },
+  scope: Scope,
+): Promise<void> {
+  if (!given.facilityId || !given.unitCode || scope.level !== 'facility') return;
+  if ([scope.provinceCode, scope.districtCode, scope.communeCode].includes(given.unitCode)) return;
+  const unit = await getUnit2021(db, given.unitCode);
+  if (!unit) throw new AppError('unknown_unit', { field: 'unitCode' });
+  if (actor) requireScope(actor, unitPath(unit), 'unitCode');
+  throw new AppError('user_unit_not_of_facility', { field: 'unitCode' });
+}
+
 /** Letters and digits that cannot be mistaken for one another when read out or copied by hand. */
 const TEMPORARY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 
@@ -199,6 +219,7 @@ export async function planAccount(db: Executor, actor: Actor | null, input: Crea
   requirePasswordRule(password, actor ? input.username : undefined, 'password');
   const scope = await resolveScope(db, input);
   if (actor) requirePlaceInScope(actor, scope, input);
+  await requireUnitOfFacility(db, actor, input, scope);
   const displayName = input.displayName ?? input.username;
   return {
     row: {
@@ -333,6 +354,7 @@ export async function updateAccount(
       user.facility_id,
     );
     requirePlaceInScope(actor, scope, body);
+    if (placeGiven) await requireUnitOfFacility(trx, actor, body, scope);
     const columns = scopeColumnsOf(scope);
     if (role !== user.role) set.role = role;
     for (const [k, v] of Object.entries(columns) as [keyof typeof columns, string | null][]) {

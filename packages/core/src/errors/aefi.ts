@@ -1,0 +1,15 @@
+import type { ErrorEntry } from './entry.js';
+
+/** Adverse events after immunisation, recorded at the desk (aefi module). */
+export const AEFI_ERRORS = {
+  aefi_in_future: {
+    status: 400,
+    vi: 'Thời điểm xảy ra phản ứng sau tiêm ở tương lai.',
+    en: 'The adverse event is dated in the future.',
+  },
+  aefi_before_birth: {
+    status: 400,
+    vi: 'Thời điểm xảy ra phản ứng sau tiêm trước ngày sinh của người này.',
+    en: "The adverse event is dated before the person's date of birth.",
+  },
+} as const satisfies Record<string, ErrorEntry>;
