@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { addDays, INVITE_MAX_DAYS_AHEAD } from '@tiemchung/core';
 import { type FormEvent, useId, useState } from 'react';
 import { useCurrentUser } from '../../auth/session';
 import { Badge, type BadgeTone } from '../../ui/Badge';
@@ -196,6 +197,7 @@ function InviteForm({ registration: r, onDone }: { registration: Registration; o
         label={t('invite.date')}
         required
         min={todayIso()}
+        max={addDays(todayIso(), INVITE_MAX_DAYS_AHEAD)}
         value={date}
         error={error || undefined}
         onChange={(event) => setDate(event.target.value)}
