@@ -1,4 +1,4 @@
-import { SCREENING_QUESTIONS } from '@tiemchung/core';
+import { addDays, PREFERRED_DATE_MAX_DAYS_AHEAD, SCREENING_QUESTIONS } from '@tiemchung/core';
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { currentLanguage } from '../i18n';
 import { Alert } from '../ui/Alert';
@@ -96,8 +96,17 @@ function validateRegistration(values: RegistrationValues, answers: Record<string
   }
   if (!values.provinceCode) errors.provinceCode = { key: 'errors.provinceRequired' };
   if (!values.priorityGroup) errors.priorityGroup = { key: 'errors.priorityRequired' };
-  const preferred = optionalDate(values.preferredDate, { min: today, tooEarly: 'errors.preferredDatePast' });
-  if (preferred.error) errors.preferredDate = preferred.error;
+  const preferred = optionalDate(values.preferredDate, {
+    min: today,
+    tooEarly: 'errors.preferredDatePast',
+    max: addDays(today, PREFERRED_DATE_MAX_DAYS_AHEAD),
+    tooLate: 'errors.preferredDateTooFar',
+  });
+  if (preferred.error)
+    errors.preferredDate =
+      'key' in preferred.error && preferred.error.key === 'errors.preferredDateTooFar'
+        ? { key: preferred.error.key, values: { days: PREFERRED_DATE_MAX_DAYS_AHEAD } }
+        : preferred.error;
   for (const q of SCREENING_QUESTIONS) if (!answers[q.id]) errors[`q:${q.id}`] = { key: 'errors.answerRequired' };
   if (!consent) errors.consent = { key: 'errors.consentRequired' };
 
