@@ -160,7 +160,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerErrorHandling(app);
   // The API reads JSON (and multipart where a route says so): a text/plain body is refused 415 as
   // any other type, not handed to a JSON schema as a string (which answered 400 "expected an object").
+  // An empty one (a body-less POST that names the type) is no body: the route's own checks answer.
   app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, body, done) => {
+    if (body === '') done(null, undefined);
+    else done(new AppError('unsupported_media_type'), undefined);
+  });
   registerInputGuard(app);
   // Under overload the public portal waits for the database behind staff and the health check.
   registerDbLanes(app, database, config.databaseQueue);
