@@ -34,9 +34,13 @@ describe('the public statistics page /thong-ke', () => {
   it('shows a visitor who is not signed in the national figures of the API, in 2021 and 2025 units, and the CSV downloads', async () => {
     // The simulator's people of Đồng Tháp (ten of the first 400) vaccinated at the demo site, through the API.
     const token = await env.token(SITE_STAFF.username, SITE_STAFF.password);
-    const citizens = simulatorCitizens(400)
-      .filter((c) => c.provinceCode === '87')
-      .slice(0, 12);
+    // And three residents of Hà Nội vaccinated there: Hà Nội's people counts are below the
+    // threshold, so the page has hidden cells (a 320 px screen must still not scroll sideways).
+    const all = simulatorCitizens(400);
+    const citizens = [
+      ...all.filter((c) => c.provinceCode === '87').slice(0, 12),
+      ...all.filter((c) => c.provinceCode === '01').slice(0, 3),
+    ];
     for (const c of citizens) {
       const person = await callApi<{ id: string }>(env.server, token, 'POST', '/api/people', personBodyOf(c));
       expect(person.status).toBe(201);
@@ -116,6 +120,61 @@ describe('the public statistics page /thong-ke', () => {
       String(api.nation.doses),
     ]);
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('fits a 320 px screen: the tables, hidden cells and all, scroll inside their own box, never the page', async () => {
+    // The figures of the first test: Hà Nội's people are hidden cells (their "ẩn" markers are in the table).
+    const api = (await callApi<PublicStats>(env.server, null, 'GET', '/api/public/stats')).body;
+    expect(api.provinces.find((p) => p.code === '01')?.atLeastOne).toBeNull();
+    const context = await env.browser.newContext({
+      baseURL: env.server.baseUrl,
+      viewport: { width: 320, height: 640 },
+    });
+    const page = await context.newPage();
+    await page.goto('/thong-ke');
+    await visible(page.getByTestId('national-figures'));
+    const table = page.getByRole('region', { name: /Bảng số liệu theo tỉnh/ });
+    expect(await table.locator('.pstats-suppressed .visually-hidden').count()).toBeGreaterThan(0);
+    await page.getByText('Xem bảng số liệu theo ngày').click();
+    await visible(page.locator('details .pstats-table-wrap'));
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      window: window.innerWidth,
+      table: document.querySelector('.pstats-table-wrap')!.scrollWidth,
+      box: document.querySelector('.pstats-table-wrap')!.clientWidth,
+    }));
+    expect(widths.page).toBeLessThanOrEqual(widths.window);
+    // The province table is wider than the screen: it scrolls sideways in its box.
+    expect(widths.table).toBeGreaterThan(widths.box);
+    await context.close();
+  });
+
+  it('shows the whole country when the link names a province the list does not have', async () => {
+    const context = await env.browser.newContext({ baseURL: env.server.baseUrl });
+    const page = await context.newPage();
+    const nation2021 = (await callApi<PublicStats>(env.server, null, 'GET', '/api/public/stats')).body;
+    const nation2025 = (await callApi<PublicStats>(env.server, null, 'GET', '/api/public/stats?scheme=2025')).body;
+    // 99 names no province; 87 (Đồng Tháp) is a 2021 code, not in the 2025 list.
+    for (const [url, expected, api] of [
+      ['/thong-ke?tinh=99', /\/thong-ke$/, nation2021],
+      ['/thong-ke?tinh=87&scheme=2025', /\/thong-ke\?scheme=2025$/, nation2025],
+    ] as const) {
+      await page.goto(url);
+      await page.waitForURL(expected, { timeout: 10_000 });
+      const figures = page.getByTestId('national-figures');
+      await visible(figures);
+      expect(await figures.locator('[data-figure="doses"]').innerText(), url).toBe(shown(api.nation.doses));
+      await visible(page.getByText(/không có trong danh sách/));
+      expect(await page.getByText('Không tải được số liệu. Vui lòng thử lại sau.').count(), url).toBe(0);
+      expect(await page.getByLabel('Khu vực', { exact: true }).inputValue(), url).toBe('');
+      expect(await page.locator('a[data-file="daily.csv"]').getAttribute('href'), url).not.toContain('province');
+    }
+    // A province the list has stays chosen.
+    await page.goto('/thong-ke?tinh=87');
+    await visible(page.getByTestId('national-figures'));
+    expect(await page.getByLabel('Khu vực', { exact: true }).inputValue()).toBe('87');
+    expect(page.url()).toMatch(/tinh=87/);
     await context.close();
   });
 

@@ -5,7 +5,7 @@ import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync, gzipSy
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerErrorHandling } from './error-handler.js';
-import { prerenderedPages, registerWebApp } from './static-assets.js';
+import { prerenderedPages, registerWebApp, singleSlashed } from './static-assets.js';
 
 /**
  * The web app as the server sends it: a built dist as the web build writes it (assets with
@@ -182,5 +182,50 @@ describe('pages', () => {
       expect(res.statusCode, url).toBe(404);
       expect(res.json(), url).toMatchObject({ error: { code: 'route_not_found' } });
     }
+  });
+});
+
+describe('paths with repeated slashes', () => {
+  it('redirects a page or file path with // to the same path with single slashes, query kept', async () => {
+    for (const [url, target] of [
+      ['//', '/'],
+      ['/tra-cuu//', '/tra-cuu/'],
+      ['//tra-cuu', '/tra-cuu'],
+      ['/so-suc-khoe//phan-anh', '/so-suc-khoe/phan-anh'],
+      ['/phan-anh///tra-cuu?ma=PA-1', '/phan-anh/tra-cuu?ma=PA-1'],
+      ['/assets//index-AbC123.js', '/assets/index-AbC123.js'],
+    ] as const) {
+      const res = await get(url);
+      expect(res.statusCode, url).toBe(308);
+      expect(res.headers.location, url).toBe(target);
+      const head = await app.inject({ method: 'HEAD', url });
+      expect(head.statusCode, `HEAD ${url}`).toBe(308);
+    }
+    // Where they lead: the page, the file (or the JSON 404 of a missing one).
+    expect((await get('/tra-cuu/')).body).toContain('lookup');
+    expect((await get('/phan-anh/tra-cuu?ma=PA-1')).body).toContain('report status');
+    expect((await get('/assets/index-AbC123.js')).body).toBe(JS);
+    const missing = await get('/assets//x.js');
+    expect(missing.statusCode).toBe(308);
+    expect((await get(missing.headers.location as string)).statusCode).toBe(404);
+  });
+
+  it('never redirects to another site, and an API path stays the JSON 404', async () => {
+    for (const url of ['//evil.example/x', '///evil.example', '//\\evil.example', '/\\/evil.example//']) {
+      const res = await get(url);
+      expect(res.statusCode, url).not.toBe(403);
+      if (res.statusCode === 308) expect(res.headers.location, url).toMatch(/^\/([^/\\]|$)/);
+    }
+    for (const url of ['//api/people', '/api//people', '//api//x']) {
+      const res = await get(url);
+      expect(res.statusCode, url).toBe(404);
+      expect(res.json(), url).toMatchObject({ error: { code: 'route_not_found' } });
+    }
+  });
+
+  it('leaves a path without repeated slashes alone', () => {
+    expect(singleSlashed('/tra-cuu')).toBeUndefined();
+    expect(singleSlashed('/tra-cuu?next=//x')).toBeUndefined();
+    expect(singleSlashed('//\\evil.example?a=1')).toBe('/evil.example?a=1');
   });
 });

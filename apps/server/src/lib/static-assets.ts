@@ -14,7 +14,9 @@ import { AppError } from './errors.js';
  *   service worker, the manifest) revalidated on every use (`no-cache`);
  * - client-side routes: the page pre-rendered for that path at build time (`/tra-cuu` →
  *   `tra-cuu.html`, `/phan-anh/tra-cuu` → `phan-anh/tra-cuu.html`), else the bare app shell
- *   (`app.html`, or `index.html` in a build without one); `/api/*` misses get the JSON 404.
+ *   (`app.html`, or `index.html` in a build without one); `/api/*` misses get the JSON 404;
+ * - a path with repeated slashes (`//`, `/tra-cuu//`, a link built by concatenation): a permanent
+ *   redirect to the same path with single slashes (the file server would refuse it with a 403).
  */
 
 /** Where an asset's file lives: content-hashed names, cacheable for good. */
@@ -50,6 +52,27 @@ function refuseApiPaths(request: FastifyRequest, _reply: FastifyReply, done: (er
   done(isApiPath(request.url) ? new AppError('route_not_found') : undefined);
 }
 
+/**
+ * Where a path with repeated slashes belongs: the same path with each run of slashes made one (and
+ * its query kept), or undefined when it has none. Backslashes count as slashes (browsers read `/\`
+ * as `//`), so the target is always a path on this site, never a `//host` elsewhere.
+ */
+export function singleSlashed(url: string): string | undefined {
+  const q = url.indexOf('?');
+  const pathname = q === -1 ? url : url.slice(0, q);
+  if (!pathname.includes('//')) return undefined;
+  return pathname.replace(/[\\/]+/g, '/') + (q === -1 ? '' : url.slice(q));
+}
+
+/** The file server's `onRequest` hook: a path with repeated slashes is redirected to its single-slash form. */
+function redirectRepeatedSlashes(request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
+  const target = singleSlashed(request.url);
+  if (target === undefined) done();
+  else if (isApiPath(target)) done(new AppError('route_not_found'));
+  // Answered here: the hook chain stops (no `done`).
+  else void reply.redirect(target, 308);
+}
+
 /** Registers the web app on `app`: static files, compressed twins, page fallbacks and the API's JSON 404. */
 export async function registerWebApp(app: FastifyInstance, webDist: string): Promise<void> {
   const pages = prerenderedPages(webDist);
@@ -57,10 +80,12 @@ export async function registerWebApp(app: FastifyInstance, webDist: string): Pro
   // An /api path that no API route took (an unknown endpoint, a path with an empty segment such as
   // /api/people//x) is the API's JSON 404 before the file server looks at it: @fastify/static
   // answers some paths itself (403 for a name too long for the file system, or a non-canonical path).
+  // A page or file path with an empty segment (`//`, `/tra-cuu//`) is redirected to its single-slash
+  // form rather than refused as forbidden.
   app.addHook('onRoute', (route) => {
     if (route.url !== '/*') return;
     const own = route.onRequest ? [route.onRequest].flat() : [];
-    route.onRequest = [refuseApiPaths, ...own] as typeof route.onRequest;
+    route.onRequest = [refuseApiPaths, redirectRepeatedSlashes, ...own] as typeof route.onRequest;
   });
   await app.register(fastifyStatic, {
     root: webDist,

@@ -3,17 +3,17 @@ import type { PublicStats, PublicStatsProvince } from '@tiemchung/core';
 import { lazy, Suspense, useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import { api } from '../api/client';
+import { api, isApiError } from '../api/client';
 import { currentLanguage } from '../i18n';
 import { Button } from '../ui/Button';
 import { usePageTitle } from '../ui/usePageTitle';
 import { type PublicStatsKey, usePublicStatsT } from './i18n';
+import { type Scheme, searchOf, statsQueryOf, withoutUnknownProvince } from './query';
 import './stats.css';
 
 /** The chart (ECharts) is its own chunk, asked for only once the figures and the table are shown. */
 const DailyChart = lazy(() => import('./DailyChart'));
 
-type Scheme = '2021' | '2025';
 type SortKey = 'name' | 'doses' | 'atLeastOne' | 'complete' | 'booster';
 const COVERAGE = ['atLeastOne', 'complete', 'booster'] as const;
 const PERCENT = { atLeastOne: 'atLeastOnePercent', complete: 'completePercent', booster: 'boosterPercent' } as const;
@@ -58,15 +58,14 @@ export default function StatsPage() {
   const ids = useId();
 
   const [params, setParams] = useSearchParams();
-  const scheme: Scheme = params.get('scheme') === '2025' ? '2025' : '2021';
-  const province = /^\d{2}$/.test(params.get('tinh') ?? '') ? (params.get('tinh') as string) : '';
+  const { scheme, province } = statsQueryOf(params);
+  /** A province the URL named that the list does not have (the page then shows the whole country). */
+  const [missingProvince, setMissingProvince] = useState('');
   const setQuery = (next: { scheme?: Scheme; province?: string }) => {
     const s = next.scheme ?? scheme;
     const p = next.province ?? (next.scheme ? '' : province);
-    const q = new URLSearchParams();
-    if (s !== '2021') q.set('scheme', s);
-    if (p) q.set('tinh', p);
-    setParams(q, { replace: true, preventScrollReset: true });
+    setMissingProvince('');
+    setParams(searchOf({ scheme: s, province: p }), { replace: true, preventScrollReset: true });
   };
 
   const query = new URLSearchParams({ scheme });
@@ -78,6 +77,15 @@ export default function StatsPage() {
     staleTime: 60_000,
   });
   const data = stats.data?.scheme === scheme ? stats.data : undefined;
+  // `?tinh=99`, or a 2021 code in a link for the 2025 list: the API knows no such province and no
+  // retry can change that — show the whole country of the same list, and say why.
+  const unknownProvince =
+    withoutUnknownProvince({ scheme, province }, isApiError(stats.error) ? stats.error : null).province !== province;
+  useEffect(() => {
+    if (!unknownProvince) return;
+    setMissingProvince(province);
+    setParams(searchOf({ scheme, province: '' }), { replace: true, preventScrollReset: true });
+  }, [unknownProvince, scheme, province, setParams]);
 
   // The chart's code is fetched after the figures are painted (effects run after the paint).
   const [chartWanted, setChartWanted] = useState(false);
@@ -149,7 +157,12 @@ export default function StatsPage() {
         ))}
       </fieldset>
 
-      {!data && stats.isError ? (
+      {missingProvince && !province ? (
+        <div className="alert alert--info" role="status">
+          <p className="alert__body">{t('unknownProvince', { code: missingProvince })}</p>
+        </div>
+      ) : null}
+      {!data && stats.isError && !unknownProvince ? (
         <div className="stack stack--tight" role="alert">
           <p>{t('loadFailed')}</p>
           <p>
@@ -159,7 +172,7 @@ export default function StatsPage() {
           </p>
         </div>
       ) : null}
-      {!data && !stats.isError ? (
+      {!data && (!stats.isError || unknownProvince) ? (
         <p className="text-muted" role="status">
           {t('loading')}
         </p>

@@ -31,6 +31,10 @@ export const SCHEMA_MESSAGES = {
     en: 'expected a real instant YYYY-MM-DDThh:mm:ss with Z or an offset',
     vi: 'cần một thời điểm có thật, dạng YYYY-MM-DDThh:mm:ss kèm Z hoặc múi giờ',
   },
+  provincesFileWhole: {
+    en: 'not taken: this file has every province (daily.csv or daily.json take a province)',
+    vi: 'không dùng được: tệp này có mọi tỉnh, thành phố (tệp daily.csv, daily.json mới lọc theo tỉnh)',
+  },
   checklistEmpty: { en: 'the checklist has no answer', vi: 'bảng kiểm chưa có câu trả lời nào' },
   idempotencyKey: {
     en: '1–200 visible ASCII characters',

@@ -3,6 +3,7 @@ import { DOSE_KINDS } from '../doses/rules.js';
 import { PRIORITY_GROUPS } from '../registrations.js';
 import { AGE_BANDS, COVERAGE_STATUSES, STATS_LEVELS, STATS_PRIORITY_UNKNOWN, UNIT_SCHEMES } from '../stats.js';
 import { genderSchema, isoDateSchema } from './common.js';
+import { schemaMessage } from './messages.js';
 
 /**
  * Statistics (api-contract.md, Statistics; issue 15). Every figure comes from aggregates the
@@ -338,7 +339,17 @@ export const PUBLIC_DAILY_COLUMNS = [
 ] as const;
 /** The code of the nation's row in the open data (ISO 3166 country code: never a province code). */
 export const PUBLIC_NATION_CODE = 'VN';
+/** `daily.csv|json`: the scheme, and the province whose days (none: the nation's). */
 export const publicOpenDataQuerySchema = publicStatsQuerySchema;
+/**
+ * `provinces.csv|json`: the scheme. The file is the nation and every province of the scheme
+ * (docs/open-data.md): `province` is refused, not ignored (it answered the whole file); other
+ * parameters are ignored, as on the daily files (a client's cache-buster).
+ */
+export const publicProvincesFileQuerySchema = z.object({
+  scheme: unitSchemeSchema.default('2021'),
+  province: z.undefined(schemaMessage('provincesFileWhole')).optional(),
+});
 const publicOpenDataMeta = {
   scheme: unitSchemeSchema,
   as_of: z.string(),

@@ -4,6 +4,7 @@ import {
   PUBLIC_PROVINCE_COLUMNS,
   publicDailyFileSchema,
   publicOpenDataQuerySchema,
+  publicProvincesFileQuerySchema,
   publicProvincesFileSchema,
   publicStatsQuerySchema,
   publicStatsSchema,
@@ -53,9 +54,15 @@ export const statsPublicRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
+  // The provinces file takes the scheme alone (it has every province): `province` is refused there.
   const files = [
-    { name: 'provinces', columns: PUBLIC_PROVINCE_COLUMNS, schema: publicProvincesFileSchema },
-    { name: 'daily', columns: PUBLIC_DAILY_COLUMNS, schema: publicDailyFileSchema },
+    {
+      name: 'provinces',
+      columns: PUBLIC_PROVINCE_COLUMNS,
+      schema: publicProvincesFileSchema,
+      query: publicProvincesFileQuerySchema,
+    },
+    { name: 'daily', columns: PUBLIC_DAILY_COLUMNS, schema: publicDailyFileSchema, query: publicOpenDataQuerySchema },
   ] as const;
   for (const file of files) {
     const build = (stats: Awaited<ReturnType<typeof publicStats>>['stats'], province: string | undefined) =>
@@ -78,7 +85,7 @@ export const statsPublicRoutes: FastifyPluginAsyncZod = async (app) => {
             file.name === 'provinces'
               ? 'Open data: the nation (VN) and every province — population, doses, people by status, coverage'
               : 'Open data: doses per day of the nation (VN) or of one province, by first, second and later doses',
-          querystring: publicOpenDataQuerySchema,
+          querystring: file.query,
           response: { 200: file.schema },
         },
       },
@@ -99,7 +106,7 @@ export const statsPublicRoutes: FastifyPluginAsyncZod = async (app) => {
         schema: {
           tags: ['stats'],
           summary: `Open data: the same as ${file.name}.json as CSV (UTF-8 with BOM; an empty cell is suppressed)`,
-          querystring: publicOpenDataQuerySchema,
+          querystring: file.query,
         },
       },
       async (request, reply) => {

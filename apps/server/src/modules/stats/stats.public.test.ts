@@ -360,6 +360,23 @@ describe('open data', () => {
     });
   });
 
+  it('provinces.csv and .json take the scheme alone: province= is refused, not ignored (the file has every province)', async () => {
+    for (const file of ['provinces.csv', 'provinces.json']) {
+      for (const province of ['99', '87']) {
+        const r = await get(`/api/public/stats/${file}?province=${province}`);
+        expect(r.status, `${file} ${province}`).toBe(400);
+        expect(r.body.error.code, `${file} ${province}`).toBe('validation_failed');
+        expect(r.body.error.field, `${file} ${province}`).toBe('province');
+        expect(r.body.error.message, `${file} ${province}`).toContain('tệp này có mọi tỉnh');
+      }
+      expect((await get(`/api/public/stats/${file}?scheme=2025`)).status, file).toBe(200);
+      // Another parameter is ignored, as on the daily files (a client's cache-buster).
+      expect((await get(`/api/public/stats/${file}?v=2`)).status, file).toBe(200);
+    }
+    // As on the page's figures and the daily files, an unknown province is a 400 there too.
+    expect((await get('/api/public/stats/daily.csv?province=99')).body.error.code).toBe('unknown_unit');
+  });
+
   it('daily.csv and .json: the documented columns, the nation (VN) or one province', async () => {
     const csv = await get('/api/public/stats/daily.csv');
     expect(csv.status).toBe(200);
