@@ -34,3 +34,20 @@ export function inviteDateProblem(date: string, today: string): 'invite_date_pas
   if (daysBetween(today, date) > INVITE_MAX_DAYS_AHEAD) return 'invite_date_too_far';
   return null;
 }
+
+/** How far ahead a registrant may ask to be vaccinated: the same 90 days as an invitation. */
+export const PREFERRED_DATE_MAX_DAYS_AHEAD = INVITE_MAX_DAYS_AHEAD;
+
+/**
+ * Why a registration's preferred day (`YYYY-MM-DD`) cannot be taken, or null when it is fine: a day
+ * already past (`today` is the calendar day in Vietnam, `vietnamDay`), or one more than
+ * {@link PREFERRED_DATE_MAX_DAYS_AHEAD} days ahead — the window the registrant can be invited in.
+ */
+export function preferredDateProblem(
+  date: string,
+  today: string,
+): 'preferred_date_past' | 'preferred_date_too_far' | null {
+  if (date < today) return 'preferred_date_past';
+  if (daysBetween(today, date) > PREFERRED_DATE_MAX_DAYS_AHEAD) return 'preferred_date_too_far';
+  return null;
+}

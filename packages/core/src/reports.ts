@@ -46,6 +46,25 @@ export const REJECTION_REASON_LABELS: Record<RejectionReason, Localized> = {
   other: { vi: 'Lý do khác', en: 'Other reason' },
 };
 
+/**
+ * The earliest day a reported dose can have been given: no COVID-19 vaccine was given in Vietnam
+ * before 2021 (the first approval is of February 2021, core's VACCINES).
+ */
+export const REPORT_DOSE_EARLIEST = '2021-01-01';
+
+/**
+ * Why the day a citizen says a dose was given (`YYYY-MM-DD`) cannot be, or null when it can: after
+ * `today` (the calendar day in Vietnam, `vietnamDay`), or before {@link REPORT_DOSE_EARLIEST}.
+ */
+export function reportDoseDateProblem(
+  date: string,
+  today: string,
+): 'report_dose_date_future' | 'report_dose_date_too_early' | null {
+  if (date > today) return 'report_dose_date_future';
+  if (date < REPORT_DOSE_EARLIEST) return 'report_dose_date_too_early';
+  return null;
+}
+
 /** The due time of a report received at `receivedAt`. */
 export function reportDueAt(receivedAt: Date): Date {
   return new Date(receivedAt.getTime() + REPORT_SLA_MS);

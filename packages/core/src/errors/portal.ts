@@ -39,4 +39,15 @@ export const PORTAL_ERRORS = {
     vi: 'Ngày mời tiêm quá xa: chỉ mời trong vòng {maxDays} ngày tới.',
     en: 'The invitation day is too far ahead: invite at most {maxDays} days ahead.',
   },
+  preferred_date_past: {
+    status: 400,
+    vi: 'Ngày mong muốn tiêm phải từ hôm nay trở đi.',
+    en: 'The preferred day must be today or a later day.',
+  },
+  /** `maxDays`: how many days ahead the preferred day may be at most. */
+  preferred_date_too_far: {
+    status: 400,
+    vi: 'Ngày mong muốn tiêm quá xa: chỉ chọn trong vòng {maxDays} ngày tới.',
+    en: 'The preferred day is too far ahead: choose at most {maxDays} days ahead.',
+  },
 } as const satisfies Record<string, ErrorEntry>;

@@ -7,6 +7,22 @@ export const REPORT_ERRORS = {
     vi: 'Vui lòng chọn tỉnh, thành phố nơi bạn sinh sống.',
     en: 'Please choose the province where you live.',
   },
+  report_dose_date_future: {
+    status: 400,
+    vi: 'Ngày tiêm không thể sau ngày hôm nay.',
+    en: 'The date of the dose cannot be after today.',
+  },
+  /** `earliest`: the earliest day a dose can have been given (dd/mm/yyyy). */
+  report_dose_date_too_early: {
+    status: 400,
+    vi: 'Ngày tiêm phải từ {earliest} trở đi: trước đó chưa có mũi tiêm vắc xin COVID-19 nào.',
+    en: 'The date of the dose must be {earliest} or later: no COVID-19 vaccine was given before.',
+  },
+  report_vaccine_unknown: {
+    status: 400,
+    vi: 'Không có vắc xin với mã này trong danh mục vắc xin COVID-19.',
+    en: 'No COVID-19 vaccine in the list has this code.',
+  },
   report_not_found: {
     status: 404,
     vi: 'Không tìm thấy phản ánh với mã và số điện thoại này.',

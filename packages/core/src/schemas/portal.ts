@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PRIORITY_GROUPS } from '../registrations.js';
 import { REJECTION_REASONS, REPORT_CATEGORIES, REPORT_OUTCOMES, REPORT_STATUSES } from '../reports.js';
-import { SCREENING_ANSWERS } from '../screening.js';
+import { SCREENING_ANSWERS, SCREENING_QUESTIONS } from '../screening.js';
 import {
   communeCodeSchema,
   districtCodeSchema,
@@ -110,8 +110,11 @@ export const portalRegistrationBodySchema = z.object({
     .regex(/^[A-Z]{2}$/)
     .default('VN'),
   preferredDate: isoDateSchema.optional(),
-  /** The pre-screening checklist: question id → answer. */
-  checklist: z.record(z.string().max(60), z.enum(SCREENING_ANSWERS)),
+  /**
+   * The pre-screening checklist: question id → answer. Every question of the ministry's checklist
+   * (core's SCREENING_QUESTIONS) answered, and no other key.
+   */
+  checklist: z.record(z.enum(SCREENING_QUESTIONS.map((q) => q.id) as [string, ...string[]]), z.enum(SCREENING_ANSWERS)),
   consent: z.boolean(),
 });
 export type PortalRegistrationBody = z.input<typeof portalRegistrationBodySchema>;

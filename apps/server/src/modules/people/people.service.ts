@@ -148,8 +148,11 @@ function cleanPhone(raw: string | undefined | null, required: boolean): string |
   return p.value;
 }
 
-/** Checks the province, district and commune codes exist and nest (2021 units). */
-async function cleanResidence(
+/**
+ * Checks the province, district and commune codes exist and nest (2021 units): 400 `unknown_unit`
+ * naming the field otherwise. The district of a commune given alone is filled in.
+ */
+export async function cleanResidence(
   db: Executor,
   input: { provinceCode: string; districtCode?: string | null; communeCode?: string | null },
 ): Promise<{ province_code: string; district_code: string | null; commune_code: string | null }> {

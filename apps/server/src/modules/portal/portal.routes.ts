@@ -37,10 +37,9 @@ import {
 } from '../reports/reports.service.js';
 import {
   invalidOtp,
-  LOOKUP_JITTER_MS,
-  LOOKUP_MIN_RESPONSE_MS,
   lookupLimits,
   otpGuessLimits,
+  padAnswerTime,
   phoneLimitKey,
   readDownload,
   signDownload,
@@ -110,8 +109,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
         startLookup(trx, deps(), publicAudit(request), request.body, request.ip),
       );
       // Matched or not, answer after the same minimum time (plus a little jitter).
-      const wait = LOOKUP_MIN_RESPONSE_MS + Math.random() * LOOKUP_JITTER_MS - (Date.now() - started);
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      await padAnswerTime(started);
       return reply.status(202).send({ lookupId });
     },
   );

@@ -40,6 +40,17 @@ export const LOOKUP_MIN_RESPONSE_MS = 250;
 /** … plus up to this much, drawn at random: the deliberate answer time is 250–300 ms. */
 export const LOOKUP_JITTER_MS = 50;
 
+/**
+ * Waits out the deliberate answer time (LOOKUP_MIN_RESPONSE_MS plus up to LOOKUP_JITTER_MS) since
+ * `startedMs` (`Date.now()` when the request began): answers whose work differs with what matched
+ * (a code sent or not) then take the same time. For every public start of a code flow that answers
+ * the same whether or not anyone matched: the certificate look-up, the e-health book's sign-in.
+ */
+export async function padAnswerTime(startedMs: number): Promise<void> {
+  const wait = LOOKUP_MIN_RESPONSE_MS + Math.random() * LOOKUP_JITTER_MS - (Date.now() - startedMs);
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+}
+
 export interface PortalDeps {
   readonly clock: () => Date;
   readonly sms: SmsProvider;

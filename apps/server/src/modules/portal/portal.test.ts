@@ -329,6 +329,80 @@ describe('reports (Phản ánh thông tin)', () => {
     expect(long.body.error.field).toBe('description');
   });
 
+  it('refuses a province that does not exist, a dose dated in the future or before 2021, an unknown vaccine and an invalid ID number, naming the field', async () => {
+    const base = {
+      category: 'missing_dose',
+      fullName: 'Lê Văn Tám',
+      dateOfBirth: '1990-01-01',
+      gender: 'male',
+      idNumber: '087090000001',
+      description: 'Chưa thấy mũi tiêm trên hệ thống',
+      provinceCode: '87',
+    };
+    const dose = { administeredOn: '2021-10-01', vaccineCode: 'EU/1/20/1528' };
+    const cases: [string, Record<string, unknown>, number, string?, string?][] = [
+      ['province 99', { provinceCode: '99' }, 400, 'unknown_unit', 'provinceCode'],
+      [
+        'province 99 without an ID number',
+        { provinceCode: '99', idNumber: undefined },
+        400,
+        'unknown_unit',
+        'provinceCode',
+      ],
+      [
+        'dose in 2999',
+        { dose: { ...dose, administeredOn: '2999-01-01' } },
+        400,
+        'report_dose_date_future',
+        'dose.administeredOn',
+      ],
+      [
+        'dose tomorrow',
+        { dose: { ...dose, administeredOn: '2022-01-11' } },
+        400,
+        'report_dose_date_future',
+        'dose.administeredOn',
+      ],
+      [
+        'dose in 1990',
+        { dose: { ...dose, administeredOn: '1990-01-01' } },
+        400,
+        'report_dose_date_too_early',
+        'dose.administeredOn',
+      ],
+      [
+        'dose on 31/12/2020',
+        { dose: { ...dose, administeredOn: '2020-12-31' } },
+        400,
+        'report_dose_date_too_early',
+        'dose.administeredOn',
+      ],
+      [
+        'vaccine FAKE-VAX',
+        { dose: { ...dose, vaccineCode: 'FAKE-VAX' } },
+        400,
+        'report_vaccine_unknown',
+        'dose.vaccineCode',
+      ],
+      ['ID number "12"', { idNumber: '12' }, 400, undefined, 'idNumber'],
+      ['CCCD of a woman for a man', { idNumber: '087190000001' }, 400, 'id_number_sex_mismatch', 'idNumber'],
+      ['dose today', { dose: { ...dose, administeredOn: '2022-01-10' } }, 201],
+      ['dose on 1/1/2021', { dose: { administeredOn: '2021-01-01' } }, 201],
+      ['a known province, no ID number', { idNumber: undefined, provinceCode: '01' }, 201],
+    ];
+    let i = 0;
+    for (const [name, over, status, code, field] of cases) {
+      // A phone of its own each: refused reports count against the phone's limit too.
+      const phone = `0919${String(700_000 + i++)}`;
+      const res = await t.call('POST', '/api/portal/reports', { ip: freshIp(), body: { ...base, phone, ...over } });
+      expect(res.status, `${name}: ${JSON.stringify(res.body)}`).toBe(status);
+      if (status === 201) continue;
+      if (code) expect(res.body.error.code, name).toBe(code);
+      expect(res.body.error.field, name).toBe(field);
+      expect(await outbox(phone), name).toEqual([]);
+    }
+  });
+
   async function newReport() {
     const p = await vaccinatedPerson();
     const r = await t.call('POST', '/api/portal/reports', {
@@ -561,6 +635,89 @@ describe('registration (Đăng ký tiêm)', () => {
     const own = await assign({ facilityId: 'DT-CL-01' }, 'caolanh.admin');
     expect(own.status).toBe(200);
     expect(own.body).toMatchObject({ status: 'assigned', assignedFacilityId: 'DT-CL-01', assignedDistrictCode: '866' });
+  });
+
+  /** A registration's body for `c` (all of the checklist answered "no"). */
+  const registrationBody = (c: ReturnType<typeof buildPersonIn>, over: Record<string, unknown> = {}) => ({
+    fullName: c.fullName,
+    dateOfBirth: c.dateOfBirth,
+    gender: c.gender,
+    phone: c.phone,
+    idNumber: c.idNumber,
+    priorityGroup: 'teacher',
+    provinceCode: '87',
+    districtCode: '866',
+    nationality: 'VN',
+    checklist: Object.fromEntries(SCREENING_QUESTIONS.map((q) => [q.id, 'no'])),
+    consent: true,
+    ...over,
+  });
+
+  it('once confirmed, a registration answers no code again: a wrong one or the used one is 400 invalid_otp, and nothing of it shows', async () => {
+    const c = buildPersonIn('87');
+    const ip = freshIp();
+    const start = await t.call('POST', '/api/portal/registrations', { ip, body: registrationBody(c) });
+    expect(start.status).toBe(202);
+    const otp = otpFrom((await outbox(c.phone))[0]!.text);
+    const url = `/api/portal/registrations/${start.body.registrationId}/verify`;
+    const confirmed = await t.call('POST', url, { ip, body: { otp } });
+    expect(confirmed.status).toBe(200);
+    const wrong = otp === '123456' ? '654321' : '123456';
+    for (const guess of ['999999', '000000', 'abc', wrong, otp]) {
+      const again = await t.call('POST', url, { ip: freshIp(), body: { otp: guess } });
+      expect(again.status, guess).toBe(400);
+      expect(again.body.error).toMatchObject({ code: 'invalid_otp', field: 'otp' });
+      const text = JSON.stringify(again.body);
+      expect(text).not.toContain(confirmed.body.code);
+      expect(text).not.toContain(c.fullName);
+    }
+    // Each attempt is counted on the registration, as before its confirmation.
+    const row = await t.db
+      .selectFrom('registrations')
+      .select(['otp_attempts', 'status'])
+      .where('id', '=', start.body.registrationId)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ otp_attempts: 5, status: 'confirmed' });
+    // The confirmation went by SMS once, with the registration code.
+    expect((await outbox(c.phone)).filter((m) => m.kind === 'registration_confirmed')).toHaveLength(1);
+  });
+
+  it('refuses what the form refuses: a preferred day past or over 90 days ahead, a district or commune not of its province or district, a checklist not the ministry’s', async () => {
+    const all = Object.fromEntries(SCREENING_QUESTIONS.map((q) => [q.id, 'no']));
+    const { pregnant: _, ...withoutOne } = all;
+    const many = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`q${i}`, 'no']));
+    const cases: [string, Record<string, unknown>, number, string?, string?][] = [
+      ['preferred yesterday', { preferredDate: '2022-01-09' }, 400, 'preferred_date_past', 'preferredDate'],
+      ['preferred in 2020', { preferredDate: '2020-01-01' }, 400, 'preferred_date_past', 'preferredDate'],
+      ['preferred in 91 days', { preferredDate: '2022-04-11' }, 400, 'preferred_date_too_far', 'preferredDate'],
+      ['preferred in 2999', { preferredDate: '2999-01-01' }, 400, 'preferred_date_too_far', 'preferredDate'],
+      ['district 866 in Hà Nội', { provinceCode: '01', districtCode: '866' }, 400, 'unknown_unit', 'districtCode'],
+      ['district 999', { districtCode: '999' }, 400, 'unknown_unit', 'districtCode'],
+      ['commune of Sa Đéc in TP Cao Lãnh', { communeCode: '29902' }, 400, 'unknown_unit', 'communeCode'],
+      ['commune of Hà Nội', { districtCode: undefined, communeCode: '00001' }, 400, 'unknown_unit', 'communeCode'],
+      ['empty checklist', { checklist: {} }, 400, 'validation_failed'],
+      ['a question unanswered', { checklist: withoutOne }, 400, 'validation_failed'],
+      ['a key not of the checklist', { checklist: { ...all, '<script>': 'yes' } }, 400, 'validation_failed'],
+      ['5,000 keys', { checklist: many }, 400],
+      ['an answer not allowed', { checklist: { ...all, pregnant: 'maybe' } }, 400, 'validation_failed'],
+      ['preferred today', { preferredDate: '2022-01-10' }, 202],
+      ['preferred in 90 days', { preferredDate: '2022-04-10' }, 202],
+      ['a commune of its district', { communeCode: '29866' }, 202],
+    ];
+    for (const [name, over, status, code, field] of cases) {
+      const c = buildPersonIn('87');
+      const res = await t.call('POST', '/api/portal/registrations', {
+        ip: freshIp(),
+        body: registrationBody(c, over),
+      });
+      expect(res.status, `${name}: ${JSON.stringify(res.body).slice(0, 300)}`).toBe(status);
+      if (status === 202) continue;
+      if (code) expect(res.body.error.code, name).toBe(code);
+      if (field) expect(res.body.error.field, name).toBe(field);
+      if (code === 'validation_failed') expect(res.body.error.field, name).toMatch(/^checklist/);
+      if (code === 'preferred_date_too_far') expect(res.body.error.message, name).toContain('90');
+      expect(await outbox(c.phone), name).toEqual([]);
+    }
   });
 
   it('an invitation is for a day from today (in Vietnam) to 90 days ahead; another day is refused and no SMS sent', async () => {

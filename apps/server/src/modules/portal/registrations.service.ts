@@ -5,7 +5,9 @@ import {
   nameSearchKey,
   normalizeName,
   normalizePhone,
+  PREFERRED_DATE_MAX_DAYS_AHEAD,
   type PriorityGroup,
+  preferredDateProblem,
   REGISTRATION_QR_PREFIX,
   type ScreeningAnswer,
   uuidv7,
@@ -19,6 +21,7 @@ import { AppError, ruleError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { getFacility } from '../facilities/facilities.service.js';
 import {
+  cleanResidence,
   createPerson,
   findPersonByIdNumber,
   getPerson,
@@ -75,11 +78,16 @@ export interface CheckedRegistration {
   readonly fullName: string;
   readonly phone: string;
   readonly idNumber: string;
+  /** The residence checked (the district of a commune given alone filled in). */
+  readonly districtCode: string | null;
+  readonly communeCode: string | null;
 }
 
 /**
  * The checks of a registration, before anything is counted or written: consent, name, phone, the
- * ID number against birth date and sex, the province.
+ * ID number against birth date and sex, the province, district and commune (existing, nested), the
+ * preferred day (today in Vietnam to 90 days ahead). The checklist's questions and answers are the
+ * body schema's.
  */
 export async function checkRegistration(
   db: Executor,
@@ -102,9 +110,22 @@ export async function checkRegistration(
     today: vietnamDay(now),
   });
   if (!id.ok) throw ruleError({ ...id.error, field: 'idNumber' });
-  const province = await getUnit2021(db, input.provinceCode);
-  if (province?.level !== 'province') throw new AppError('unknown_unit', { field: 'provinceCode' });
-  return { input, fullName: name.value, phone: phone.value, idNumber: id.value.idNumber };
+  const residence = await cleanResidence(db, input);
+  if (input.preferredDate) {
+    const problem = preferredDateProblem(input.preferredDate, vietnamDay(now));
+    if (problem === 'preferred_date_past') throw new AppError(problem, { field: 'preferredDate' });
+    if (problem === 'preferred_date_too_far') {
+      throw new AppError(problem, { field: 'preferredDate', params: { maxDays: PREFERRED_DATE_MAX_DAYS_AHEAD } });
+    }
+  }
+  return {
+    input,
+    fullName: name.value,
+    phone: phone.value,
+    idNumber: id.value.idNumber,
+    districtCode: residence.district_code,
+    communeCode: residence.commune_code,
+  };
 }
 
 /**
@@ -151,8 +172,8 @@ export async function startRegistration(
       occupation: input.occupation?.trim() || null,
       priority_group: input.priorityGroup,
       province_code: input.provinceCode,
-      district_code: input.districtCode ?? null,
-      commune_code: input.communeCode ?? null,
+      district_code: checked.districtCode,
+      commune_code: checked.communeCode,
       ethnicity: input.ethnicity?.trim() || null,
       nationality: input.nationality,
       preferred_date: input.preferredDate ?? null,
@@ -192,9 +213,11 @@ export async function startRegistration(
 
 /**
  * Confirms a registration with its OTP; answers the registration (its code goes in the check-in
- * QR), or null when the OTP is wrong, expired or exhausted, or the registration unknown. A wrong
- * guess is counted on the registration in the caller's transaction, which must commit before the
- * route answers `invalidOtp()` (the refusal is returned, not thrown). Guesses per client address are
+ * QR), or null when the OTP is wrong, expired, exhausted or already used (the registration
+ * confirmed: the code is single-use, as a look-up's; the confirmation SMS carries the registration
+ * code), or the registration unknown. Every refused code, before or after the confirmation, is
+ * counted on the registration in the caller's transaction, which must commit before the route
+ * answers `invalidOtp()` (the refusal is returned, not thrown). Guesses per client address are
  * limited by the route (`otpGuessLimits`).
  */
 export async function confirmRegistration(
@@ -207,8 +230,8 @@ export async function confirmRegistration(
   const now = deps.clock();
   const r = await trx.selectFrom('registrations').selectAll().where('id', '=', regId).forUpdate().executeTakeFirst();
   if (!r) return null;
-  if (r.status !== 'unconfirmed') return r.confirmed_at ? r : null;
   const ok =
+    r.status === 'unconfirmed' &&
     r.otp_expires_at > now &&
     r.otp_attempts < OTP_MAX_ATTEMPTS &&
     /^\d{6}$/.test(otp) &&

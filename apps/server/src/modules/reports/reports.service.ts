@@ -2,14 +2,20 @@ import { randomInt } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  isProvinceCode,
   normalizeIdNumber,
   normalizeName,
   normalizePhone,
   type PortalReportStatus,
+  REPORT_DOSE_EARLIEST,
   type ReportReceipt,
+  reportDoseDateProblem,
   reportDueAt,
   uuidv7,
+  vaccineByCode,
+  validateIdNumber,
   vietnamDay,
+  vnDate,
 } from '@tiemchung/core';
 import { sql } from 'kysely';
 import type { ReportCategory, ReportRow } from '../../db/schema.js';
@@ -73,8 +79,33 @@ export async function createReport(
   if (!phone.ok) throw ruleError({ ...phone.error, field: 'phone' });
   const idNumber = input.idNumber?.trim() ? normalizeIdNumber(input.idNumber).toUpperCase() : null;
   const now = deps.clock();
-  if (input.dateOfBirth > vietnamDay(now)) {
+  const today = vietnamDay(now);
+  if (input.dateOfBirth > today) {
     throw new AppError('date_of_birth_in_future', { field: 'dateOfBirth' });
+  }
+  // An ID number the citizen typed (not one of a known record's, as the e-health book sends): a
+  // CMND (9 digits) or CCCD (other digits; checked against the date of birth and sex), or a passport.
+  if (idNumber && !input.personId) {
+    const idType = /^\d+$/.test(idNumber) ? (idNumber.length === 9 ? 'cmnd' : 'cccd') : 'passport';
+    const id = validateIdNumber(idType, idNumber, { dateOfBirth: input.dateOfBirth, gender: input.gender, today });
+    if (!id.ok) throw ruleError({ ...id.error, field: 'idNumber' });
+  }
+  // A province that exists (core's list): a report is routed to it.
+  if (input.provinceCode && !isProvinceCode(input.provinceCode)) {
+    throw new AppError('unknown_unit', { field: 'provinceCode' });
+  }
+  if (input.dose?.administeredOn) {
+    const problem = reportDoseDateProblem(input.dose.administeredOn, today);
+    if (problem === 'report_dose_date_future') throw new AppError(problem, { field: 'dose.administeredOn' });
+    if (problem === 'report_dose_date_too_early') {
+      throw new AppError(problem, {
+        field: 'dose.administeredOn',
+        params: { earliest: vnDate(REPORT_DOSE_EARLIEST) },
+      });
+    }
+  }
+  if (input.dose?.vaccineCode && !vaccineByCode(input.dose.vaccineCode)) {
+    throw new AppError('report_vaccine_unknown', { field: 'dose.vaccineCode' });
   }
   const facility = input.dose?.facilityId ? await getFacility(trx, input.dose.facilityId) : undefined;
   if (input.dose?.facilityId && !facility) throw new AppError('unknown_facility', { field: 'dose.facilityId' });
