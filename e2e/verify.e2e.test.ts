@@ -3,7 +3,16 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildVaccinationPayload, encodeHcertSync } from '@tiemchung/core';
+import {
+  base45Encode,
+  buildVaccinationPayload,
+  encodeCoseSign1,
+  encodeCwtClaims,
+  encodeHcertSync,
+  encodeProtectedHeader,
+  sigStructure,
+  zlibDeflateSync,
+} from '@tiemchung/core';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -287,6 +296,138 @@ describe('certificate verifier — Xác thực chứng nhận (browser)', () => 
     await expect.poll(() => page.getByLabel(PASTE_LABEL, { exact: true }).inputValue(), { timeout: 15_000 }).toBe(qr);
     await visible(page.getByText('HỢP LỆ', { exact: true }));
 
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a new picture clears the last verdict at once: one with no QR code (or no picture) says so where the verdict was', async () => {
+    const c = citizens[3]!;
+    const { qr } = await vaccinated(c);
+    const page = await newPage({ width: 360, height: 640 });
+    await page.goto('/xac-thuc');
+    await visible(page.getByText(/Danh sách khoá công khai: \d+ khoá/));
+    const picture = page.getByLabel('Chọn ảnh có mã QR', { exact: true });
+    const pasted = () => page.getByLabel(PASTE_LABEL, { exact: true }).inputValue();
+    const region = page.locator('.verify-result-region');
+    // A picture with no QR code: the page itself, before anything was checked.
+    const noCode = await page.screenshot({ type: 'png' });
+
+    const validPicture = async () => {
+      await picture.setInputFiles({
+        name: 'chung-nhan.png',
+        mimeType: 'image/png',
+        buffer: await QRCode.toBuffer(qr, { errorCorrectionLevel: 'Q', margin: 4, scale: 4 }),
+      });
+      await expect.poll(pasted, { timeout: 15_000 }).toBe(qr);
+      await visible(region.getByText('HỢP LỆ', { exact: true }));
+      await visible(region.getByText(c.fullName, { exact: true }));
+    };
+
+    for (const next of [
+      { name: 'nguoi-tiep-theo.png', mimeType: 'image/png', buffer: noCode },
+      { name: 'ghi-chu.txt', mimeType: 'text/plain', buffer: Buffer.from('không phải ảnh') },
+    ]) {
+      await validPicture();
+      await picture.setInputFiles(next);
+      // The failure takes the verdict's place, announced (the live region), in view on a phone.
+      await visible(region.getByText('KHÔNG ĐỌC ĐƯỢC MÃ QR', { exact: true }));
+      await visible(region.getByText(/Không tìm thấy mã QR trong ảnh/));
+      // Nothing of the person checked before: not the word, not the name, not the details, not the code.
+      expect(await page.getByText('HỢP LỆ', { exact: true }).count()).toBe(0);
+      expect(await page.getByText(c.fullName, { exact: true }).count()).toBe(0);
+      expect(await page.getByRole('heading', { name: 'Thông tin trên chứng nhận' }).count()).toBe(0);
+      expect(await pasted()).toBe('');
+      await expect
+        .poll(() =>
+          region.evaluate((el) => el.getBoundingClientRect().top >= 0 && el.getBoundingClientRect().top < innerHeight),
+        )
+        .toBe(true);
+      await screenshot(page, 'verify-no-code-360');
+    }
+
+    // Any new check clears the verdict too, even one that stops at an empty text box.
+    await validPicture();
+    await page.getByLabel(PASTE_LABEL, { exact: true }).fill('');
+    await page.getByRole('button', { name: 'Kiểm tra', exact: true }).click();
+    await visible(page.getByText('Vui lòng dán nội dung mã QR.'));
+    expect(await page.getByText('HỢP LỆ', { exact: true }).count()).toBe(0);
+    expect(await page.getByText(c.fullName, { exact: true }).count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a trusted signer’s certificate whose expiry no date can hold: KHÔNG HỢP LỆ, the page never stays on checking', async () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const der = selfSignedCertificate({
+      privateKey,
+      commonName: 'DSC CZ test',
+      organization: 'UZIS',
+      country: 'CZ',
+      notBefore: new Date('2021-06-01T00:00:00Z'),
+      notAfter: new Date('2031-06-01T00:00:00Z'),
+    });
+    const pem = `-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString('base64')}\n-----END CERTIFICATE-----\n`;
+    const added = await api('POST', '/api/admin/trust-anchors', { country: 'CZ', certificatePem: pem }, {}, 'admin');
+    expect(added.status, JSON.stringify(added.body)).toBe(200);
+    const protectedBytes = encodeProtectedHeader(
+      new Uint8Array((await crypto.subtle.digest('SHA-256', new Uint8Array(der))).slice(0, 8)),
+    );
+    // exp 1e15 seconds: past the last day a JavaScript Date holds (the page used to throw and hang).
+    const payloadBytes = encodeCwtClaims({
+      iss: 'CZ',
+      iat: Math.floor(Date.now() / 1000) - 86_400,
+      exp: 1e15,
+      payload: buildVaccinationPayload({
+        person: { fullName: 'Novák Jan', dateOfBirth: '1980-03-03' },
+        doses: [
+          { vaccineCode: PFIZER, administeredOn: '2021-07-01' },
+          { vaccineCode: PFIZER, administeredOn: '2021-07-29' },
+        ],
+        certificateId: 'CZ0123456789ABCDEF',
+        country: 'CZ',
+        issuer: 'UZIS',
+      }),
+    });
+    const signature = new Uint8Array(
+      sign('sha256', sigStructure(protectedBytes, payloadBytes), { key: privateKey, dsaEncoding: 'ieee-p1363' }),
+    );
+    const qr = `HC1:${base45Encode(zlibDeflateSync(encodeCoseSign1({ protectedBytes, payloadBytes, signature })))}`;
+
+    const page = await newPage({ width: 360, height: 780 });
+    await page.goto('/xac-thuc');
+    await visible(page.getByText(/Danh sách khoá công khai: \d+ khoá/));
+    await check(page, qr);
+    await visible(page.getByRole('status').getByText('KHÔNG HỢP LỆ', { exact: true }));
+    await visible(page.getByText('Mã QR bị hỏng hoặc đã bị sửa đổi', { exact: false }));
+    expect(await page.getByText('Đang kiểm tra chứng nhận…').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Kiểm tra', exact: true }).isEnabled()).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('never says a certificate meets the acceptance rules when none applied', async () => {
+    const c = citizens[4]!;
+    const { qr } = await vaccinated(c);
+    // (No service worker: every trust-list fetch goes through the route below.)
+    context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      baseURL: server.baseUrl,
+      serviceWorkers: 'block',
+    });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error));
+    // Vietnam's rules as a list whose every rule has ended: none is in force.
+    await page.route('**/api/verify/trust-list', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { rules: Record<string, { ValidTo: string }[]> };
+      for (const rule of body.rules.VN ?? []) rule.ValidTo = '2022-01-01T00:00:00Z';
+      await route.fulfill({ response, json: body });
+    });
+    await page.goto('/xac-thuc');
+    await visible(page.getByText(/Danh sách khoá công khai: \d+ khoá/));
+    await check(page, qr);
+    await visible(page.getByRole('status').filter({ hasText: 'HỢP LỆ' }).getByText(c.fullName, { exact: true }));
+    const rules = page.getByRole('region', { name: 'Quy tắc chấp nhận của Việt Nam' });
+    await visible(rules.getByText('Chưa có quy tắc chấp nhận nào đang áp dụng cho chứng nhận này', { exact: false }));
+    expect(await rules.getByText('Đáp ứng mọi quy tắc chấp nhận.').count()).toBe(0);
+    expect(await rules.getByRole('listitem').count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
 

@@ -14,7 +14,6 @@ import {
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { api } from '../api/client';
 import { currentLanguage } from '../i18n';
-import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { TextAreaField } from '../ui/TextAreaField';
 import { usePageTitle } from '../ui/usePageTitle';
@@ -40,6 +39,9 @@ interface ContentChecks {
 
 type Outcome =
   | { state: 'checking' }
+  /** A picture is being read; `no_code`: no QR code could be read from it (or it is no picture). */
+  | { state: 'reading' }
+  | { state: 'no_code' }
   | { state: 'no_trust_list' }
   | { state: 'error' }
   | { state: 'done'; verification: HcertVerification; online: OnlineCheck | null; checks: ContentChecks | null };
@@ -113,8 +115,15 @@ function certificateDetails(v: HcertVerification) {
     country: str((v.signer as { country?: unknown } | undefined)?.country) ?? str(entry.co),
     issuer: str(entry.is),
     ci: str(entry.ci),
-    expiresAt: v.claims?.exp ? formatDate(new Date(v.claims.exp * 1000).toISOString().slice(0, 10)) : undefined,
+    expiresAt: expiryDay(v.claims?.exp),
   };
+}
+
+/** A CWT `exp` (seconds) as `dd/MM/yyyy` (UTC day); undefined without one or one no Date holds. */
+function expiryDay(exp: number | null | undefined): string | undefined {
+  if (!exp) return undefined;
+  const d = new Date(exp * 1000);
+  return Number.isNaN(d.getTime()) ? undefined : formatDate(d.toISOString().slice(0, 10));
 }
 
 async function onlineState(ci: string): Promise<OnlineCheck> {
@@ -141,15 +150,20 @@ export default function VerifyPage() {
   const [textError, setTextError] = useState<VerifyKey | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [cameraOpen, setCameraOpen] = useState(false);
-  const [imageState, setImageState] = useState<'idle' | 'reading' | 'not_found'>('idle');
   const textRef = useRef<HTMLTextAreaElement>(null);
   const resultRef = useRef<HTMLDivElement>(null);
   const imageId = useId();
   const run = useRef(0);
 
+  /** Brings the verdict into view (on a phone it is above the ways to read a code). */
+  const showResult = () => resultRef.current?.scrollIntoView?.({ block: 'start', behavior: 'smooth' });
+
   const verify = async (raw: string) => {
     const qr = raw.trim();
     if (!qr) {
+      // A new check: the previous verdict goes, whatever it was (and a check under way is dropped).
+      run.current++;
+      setOutcome(null);
       setTextError('scan.pasteRequired');
       textRef.current?.focus();
       return;
@@ -162,6 +176,8 @@ export default function VerifyPage() {
     if (!current()) return;
     if (!list) return setOutcome({ state: 'no_trust_list' });
     let verification: HcertVerification;
+    let checks: ContentChecks | null;
+    let ci: string | undefined;
     try {
       verification = await verifyHcert(qr, list.keys);
       // A key added since the list was saved (key rotation): fetch the list again once.
@@ -172,14 +188,18 @@ export default function VerifyPage() {
           verification = await verifyHcert(qr, list.keys);
         }
       }
+      if (!current()) return;
+      // (Inside the try: whatever a certificate holds, the page ends on a verdict, never "checking".)
+      checks = SIGNED.includes(verification.result) ? contentChecks(verification, list, new Date()) : null;
+      ci = SIGNED.includes(verification.result) ? certificateDetails(verification).ci : undefined;
     } catch (error) {
       console.error(error);
-      if (current()) setOutcome({ state: 'error' });
+      if (current()) {
+        setOutcome({ state: 'error' });
+        showResult();
+      }
       return;
     }
-    if (!current()) return;
-    const checks = SIGNED.includes(verification.result) ? contentChecks(verification, list, new Date()) : null;
-    const ci = SIGNED.includes(verification.result) ? certificateDetails(verification).ci : undefined;
     const online = ci ? onlineState(ci) : null;
     // The verdict waits (a little) for the online answer: a replaced certificate is never shown
     // as valid first.
@@ -188,7 +208,7 @@ export default function VerifyPage() {
       : null;
     if (!current()) return;
     setOutcome({ state: 'done', verification, checks, online: online ? (early ?? { state: 'checking' }) : null });
-    resultRef.current?.scrollIntoView?.({ block: 'start', behavior: 'smooth' });
+    showResult();
     if (online && !early) {
       const answer = await online;
       if (current()) setOutcome({ state: 'done', verification, checks, online: answer });
@@ -200,18 +220,33 @@ export default function VerifyPage() {
     void verify(text);
   };
 
+  /**
+   * A new picture is a new check: the previous verdict, its details and the code in the text box
+   * go at once, before the picture is read; a picture with no code that reads says so where the
+   * verdict was (announced), never next to the last person's verdict.
+   */
   const readImage = async (file: File | undefined) => {
     if (!file) return;
-    setImageState('reading');
+    const id = ++run.current;
+    setText('');
+    setTextError(null);
+    setOutcome({ state: 'reading' });
+    let decoded: string;
     try {
-      const decoded = await decodeQrFromFile(file);
-      setImageState('idle');
-      setText(decoded);
-      await verify(decoded);
+      decoded = await decodeQrFromFile(file);
     } catch {
-      setImageState('not_found');
+      if (id === run.current) {
+        setOutcome({ state: 'no_code' });
+        showResult();
+      }
+      return;
     }
+    if (id !== run.current) return;
+    setText(decoded);
+    await verify(decoded);
   };
+
+  const busy = outcome?.state === 'checking' || outcome?.state === 'reading';
 
   return (
     <div className="container page verify-page stack">
@@ -269,12 +304,6 @@ export default function VerifyPage() {
             </p>
           </div>
         </div>
-        {imageState === 'reading' && <p role="status">{t('scan.imageReading')}</p>}
-        {imageState === 'not_found' && (
-          <Alert variant="error">
-            <p>{t('scan.imageNoCode')}</p>
-          </Alert>
-        )}
         <p className="verify-or" aria-hidden="true">
           {t('scan.or')}
         </p>
@@ -294,7 +323,7 @@ export default function VerifyPage() {
             error={textError ? t(textError) : undefined}
           />
           <p>
-            <Button type="submit" disabled={outcome?.state === 'checking'} busy={outcome?.state === 'checking'}>
+            <Button type="submit" disabled={busy} busy={busy}>
               {outcome?.state === 'checking' ? t('scan.checking') : t('scan.check')}
             </Button>
           </p>
@@ -342,6 +371,17 @@ function TrustListLine({ trust }: { trust: ReturnType<typeof useTrustList> }) {
 function OutcomeView({ outcome }: { outcome: Outcome }) {
   const t = useVerifyT();
   if (outcome.state === 'checking') return <p className="verify-checking">{t('result.checking')}</p>;
+  if (outcome.state === 'reading') return <p className="verify-checking">{t('scan.imageReading')}</p>;
+  if (outcome.state === 'no_code') {
+    return (
+      <div className="verdict verdict--unknown">
+        <div className="stack stack--tight">
+          <p className="verdict__word">{t('result.noCode')}</p>
+          <p className="verdict__text">{t('scan.imageNoCode')}</p>
+        </div>
+      </div>
+    );
+  }
   if (outcome.state === 'no_trust_list' || outcome.state === 'error') {
     return (
       <div className="verdict verdict--unknown">
@@ -466,21 +506,32 @@ function AcceptanceView({ acceptance }: { acceptance: AcceptanceCheck }) {
           country: acceptance.destination === 'VN' ? t('result.countryVN') : acceptance.destination,
         })}
       </h2>
+      {/* No rule applied (none known or in force): nothing passed, so nothing is said to. */}
       <p
         className={
-          acceptance.passed ? 'rules__summary rules__summary--passed' : 'rules__summary rules__summary--failed'
+          acceptance.passed === null
+            ? 'rules__summary'
+            : acceptance.passed
+              ? 'rules__summary rules__summary--passed'
+              : 'rules__summary rules__summary--failed'
         }
       >
-        {acceptance.passed ? t('rules.passed') : t('rules.failed', { count: failed })}
+        {acceptance.passed === null
+          ? t('rules.none')
+          : acceptance.passed
+            ? t('rules.passed')
+            : t('rules.failed', { count: failed })}
       </p>
-      <ul className="rules">
-        {acceptance.rules.map((r) => (
-          <li key={r.id} className={`rule rule--${r.result}`}>
-            <span className="rule__result">{t(`rules.result.${r.result}`)}</span>{' '}
-            <span className="mono rule__id">{r.id}</span>: {r.description[currentLanguage()]}
-          </li>
-        ))}
-      </ul>
+      {acceptance.rules.length > 0 && (
+        <ul className="rules">
+          {acceptance.rules.map((r) => (
+            <li key={r.id} className={`rule rule--${r.result}`}>
+              <span className="rule__result">{t(`rules.result.${r.result}`)}</span>{' '}
+              <span className="mono rule__id">{r.id}</span>: {r.description[currentLanguage()]}
+            </li>
+          ))}
+        </ul>
+      )}
     </section>
   );
 }

@@ -7,7 +7,9 @@ import { validateDccPayload } from './dcc-check.js';
 import { HcertError } from './errors.js';
 import {
   buildVaccinationPayload,
+  DCC_NAME_MAX_LENGTH,
   DEFAULT_DCC_ISSUER,
+  fitDccName,
   isValidUvci,
   makeUvci,
   UVCI_CHECKSUM_ALPHABET,
@@ -76,6 +78,70 @@ describe('The vaccine passport payload (EU DCC 1.3.0) for a vaccinated person', 
     });
     expect(p.nam).toEqual({ fn: 'Đặng', fnt: 'DANG', gn: 'Văn Đức', gnt: 'VAN<DUC' });
     expect(p.dob).toBe('1975');
+  });
+
+  it('a name longer than the DCC allows (80 characters a part; a person’s name may be 100) is cut after a whole word', () => {
+    const fullName =
+      'Tôn Nữ Hoàng Phương Thảo Nguyên Khánh Linh Ngọc Diệp Bảo Quỳnh Hương Trâm Anh Thư Nguyệt Minh Châu';
+    expect(fullName.length).toBe(98);
+    const p = build([{ vaccineCode: PFIZER, administeredOn: '2021-08-01' }], { fullName, dateOfBirth: '1995-05-05' });
+    expect(p.nam).toEqual({
+      fn: 'Tôn',
+      fnt: 'TON',
+      gn: 'Nữ Hoàng Phương Thảo Nguyên Khánh Linh Ngọc Diệp Bảo Quỳnh Hương Trâm Anh Thư',
+      gnt: 'NU<HOANG<PHUONG<THAO<NGUYEN<KHANH<LINH<NGOC<DIEP<BAO<QUYNH<HUONG<TRAM<ANH<THU',
+    });
+    expect(vnVaccinationPayloadSchema.safeParse(p).success).toBe(true);
+    expect(validateDccPayload(p).ok).toBe(true);
+    // A foreigner's family name over 80 characters, given explicitly, is fitted the same way.
+    const family = `${'Abcdefghij'.repeat(7)} Wolfeschlegelsteinhausen`;
+    const q = buildVaccinationPayload({
+      person: {
+        fullName: `Anna ${family}`,
+        dateOfBirth: '1985',
+        nameParts: { familyName: family, givenNames: 'Anna' },
+      },
+      doses: [{ vaccineCode: PFIZER, administeredOn: '2021-08-01' }],
+      certificateId: CERT_ID,
+    });
+    expect(q.nam.fn).toBe(`Abcdefghij${'abcdefghij'.repeat(6)}`);
+    expect(q.nam.fnt).toBe('ABCDEFGHIJ'.repeat(7));
+    expect(validateDccPayload(q).ok).toBe(true);
+  });
+
+  describe('fitDccName: a name part fitted to 80 characters', () => {
+    it('leaves a name that fits as it is', () => {
+      expect(fitDccName('Nguyễn Thị Ánh Tuyết')).toBe('Nguyễn Thị Ánh Tuyết');
+      expect(fitDccName('a'.repeat(80))).toBe('a'.repeat(80));
+      expect(DCC_NAME_MAX_LENGTH).toBe(80);
+    });
+
+    it('cuts after the last whole word that fits, a word ending at the 80th character kept', () => {
+      expect(fitDccName(`${'a'.repeat(80)} b`)).toBe('a'.repeat(80));
+      expect(fitDccName(`${'a'.repeat(79)} bc`)).toBe('a'.repeat(79));
+      expect(fitDccName(`${'a'.repeat(50)} ${'b'.repeat(40)}`)).toBe('a'.repeat(50));
+    });
+
+    it('cuts mid-word when a whole word would keep less than half, never inside a surrogate pair or before an accent', () => {
+      expect(fitDccName(`An ${'b'.repeat(100)}`)).toBe(`An ${'b'.repeat(77)}`);
+      // 𝓐 is two UTF-16 code units: the 80th unit would split it.
+      expect(fitDccName(`${'b'.repeat(79)}𝓐c`)).toBe('b'.repeat(79));
+      // A letter typed with a combining accent (NFD) is kept whole or left out whole.
+      expect(fitDccName(`${'b'.repeat(79)}e\u0301c`)).toBe('b'.repeat(79));
+      expect(fitDccName(`${'b'.repeat(78)}e\u0301c`)).toBe(`${'b'.repeat(78)}e\u0301`);
+    });
+
+    it('always gives at most 80 code units, a start of the name, well-formed, never ending in a space', () => {
+      fc.assert(
+        fc.property(fc.string({ unit: 'grapheme', maxLength: 120 }), (s) => {
+          const out = fitDccName(s);
+          expect(out.length).toBeLessThanOrEqual(80);
+          expect(s.startsWith(out)).toBe(true);
+          expect(out.isWellFormed()).toBe(true);
+          if (s.length > 80) expect(out).not.toMatch(/ $/);
+        }),
+      );
+    });
   });
 
   it('a one-word name is the primary identifier (fn/fnt), with no given name', () => {

@@ -354,7 +354,12 @@ export function buildVaccinationPayload(input: VaccinationPayloadInput): DccVacc
     ver: DCC_SCHEMA_VERSION,
     // Each name part fitted to the schema's 80 characters (the ICAO forms by tidyIcao already).
     nam: names.givenNames
-      ? { fn: fitDccName(names.familyName), fnt: names.familyIcao, gn: fitDccName(names.givenNames), gnt: names.givenIcao }
+      ? {
+          fn: fitDccName(names.familyName),
+          fnt: names.familyIcao,
+          gn: fitDccName(names.givenNames),
+          gnt: names.givenIcao,
+        }
       : { fn: fitDccName(names.familyName), fnt: names.familyIcao },
     dob: input.person.dateOfBirth,
     v: [

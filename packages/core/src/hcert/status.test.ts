@@ -4,6 +4,9 @@ import {
   certificateStatus,
   certificateStatusLabel,
   certificateStatusText,
+  reissueReason,
+  SUPERSEDE_REASONS,
+  supersedeWithdraws,
 } from './status.js';
 
 const PFIZER = 'EU/1/20/1528';
@@ -120,5 +123,63 @@ describe('The certificate shows a status worked out from the doses', () => {
       expect(label.en).not.toBe('');
     }
     expect(certificateStatusLabel('booster', 'en')).toBe('Booster received');
+  });
+});
+
+describe('A certificate replaced by a newer one: still valid after a new dose, withdrawn after a correction', () => {
+  // The record's content as the server hashes it: the person and each dose (id, date, number).
+  type D = { id: string; on: string; n: number; recordedAt: number };
+  let person = 'Nguyễn Thị Ánh Tuyết|1990-04-17';
+  const hashOf = (ds: readonly D[]) => JSON.stringify([person, ds.map((d) => [d.id, d.on, d.n])]);
+  const d1: D = { id: 'a', on: '2021-08-01', n: 1, recordedAt: 100 };
+  const d2: D = { id: 'b', on: '2021-08-29', n: 2, recordedAt: 200 };
+  const issuedAt = 300;
+  const certificate = () => ({ contentHash: hashOf([d1, d2]), issuedAt });
+
+  it('the same record again is a renewal', () => {
+    person = 'Nguyễn Thị Ánh Tuyết|1990-04-17';
+    expect(reissueReason(certificate(), [d1, d2], hashOf)).toBe('renewal');
+  });
+
+  it('a booster recorded since (or at the instant it was issued) leaves it valid: new_dose', () => {
+    const cert = certificate();
+    const booster: D = { id: 'c', on: '2022-01-05', n: 3, recordedAt: 400 };
+    expect(reissueReason(cert, [d1, d2, booster], hashOf)).toBe('new_dose');
+    expect(reissueReason(cert, [d1, d2, { ...booster, recordedAt: issuedAt }], hashOf)).toBe('new_dose');
+    // Recorded at one instant with the doses it covers (a clock that did not move): the hash tells.
+    const sameInstant = { contentHash: hashOf([{ ...d1, recordedAt: issuedAt }]), issuedAt };
+    expect(
+      reissueReason(
+        sameInstant,
+        [
+          { ...d1, recordedAt: issuedAt },
+          { ...d2, recordedAt: issuedAt },
+        ],
+        hashOf,
+      ),
+    ).toBe('new_dose');
+    const second: D = { id: 'd', on: '2022-06-05', n: 4, recordedAt: 900 };
+    expect(reissueReason(cert, [d1, d2, booster, second], hashOf)).toBe('new_dose');
+  });
+
+  it('a correction is data_changed: a dose corrected or deleted, an earlier dose added, the person corrected', () => {
+    const cert = certificate();
+    const booster: D = { id: 'c', on: '2022-01-05', n: 3, recordedAt: 400 };
+    expect(reissueReason(cert, [d1, { ...d2, on: '2021-09-05' }], hashOf)).toBe('data_changed');
+    expect(reissueReason(cert, [d1, { ...d2, on: '2021-09-05' }, booster], hashOf)).toBe('data_changed');
+    expect(reissueReason(cert, [d1], hashOf)).toBe('data_changed');
+    // A dose dated before the others renumbers them: what the certificate said is no longer right.
+    const earlier: D = { id: 'e', on: '2021-07-01', n: 1, recordedAt: 400 };
+    expect(reissueReason(cert, [earlier, { ...d1, n: 2 }, { ...d2, n: 3 }], hashOf)).toBe('data_changed');
+    // A later dose recorded before it was issued came from elsewhere (a merge): not a new dose.
+    expect(reissueReason(cert, [d1, d2, { ...booster, recordedAt: 250 }], hashOf)).toBe('data_changed');
+    person = 'Nguyễn Thị Ánh Tuyết|1990-04-18';
+    expect(reissueReason(cert, [d1, d2, booster], hashOf)).toBe('data_changed');
+    person = 'Nguyễn Thị Ánh Tuyết|1990-04-17';
+  });
+
+  it('only a new dose leaves the replaced certificate valid', () => {
+    expect(SUPERSEDE_REASONS.filter((r) => !supersedeWithdraws(r))).toEqual(['new_dose']);
+    expect(supersedeWithdraws(null)).toBe(true);
   });
 });

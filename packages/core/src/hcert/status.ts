@@ -128,3 +128,59 @@ export function certificateStatusText(s: CertificateStatus): Localized {
 export function certificateStatusLabel(status: CertificateStatusKind, lang: Lang = 'vi'): string {
   return CERTIFICATE_STATUS_LABELS[status][lang];
 }
+
+// ---------------------------------------------------------------------------------------------
+// A certificate replaced by a newer one: still valid, or withdrawn
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Why a certificate stopped being its holder's current one:
+ * - `new_dose`: a later dose was recorded; everything the certificate states is still true, so it
+ *   stays valid for what it states (EU DCC practice: a certificate for an earlier dose is not
+ *   revoked when a newer one is issued) — a newer certificate merely exists;
+ * - `renewal`: made again, unchanged, before it expired;
+ * - `data_changed`: a correction — a dose corrected or deleted, an earlier dose added, the person's
+ *   details corrected, a merge: what it states may no longer be right;
+ * - `merged`, `blocked`: a vaccine passport withdrawn (its record merged into another; something
+ *   now blocks it).
+ */
+export const SUPERSEDE_REASONS = ['new_dose', 'renewal', 'data_changed', 'merged', 'blocked'] as const;
+/** One of {@link SUPERSEDE_REASONS}. */
+export type SupersedeReason = (typeof SUPERSEDE_REASONS)[number];
+
+/**
+ * Whether a certificate superseded for this reason is withdrawn — a verifier answers it revoked
+ * and asks for the new one. Every reason but `new_dose` withdraws it.
+ */
+export function supersedeWithdraws(reason: string | null): boolean {
+  return reason !== 'new_dose';
+}
+
+/** A dose of the record as {@link reissueReason} needs it. */
+export interface ReissueDose {
+  /** When the dose was recorded (ms since the epoch). */
+  readonly recordedAt: number;
+}
+
+/**
+ * Why a certificate is replaced, from what it showed and the record now:
+ * `renewal` when the record shows exactly what it showed (`hashOf(doses)` is its content hash);
+ * `new_dose` when the record is what it showed plus doses recorded since it was issued, dated
+ * after every dose it covers (the doses, in date order, minus those trailing new ones hash to its
+ * content hash — so the person's details and every earlier dose, its number and kind included,
+ * are as it showed them); `data_changed` otherwise. `hashOf` hashes the record's person with the
+ * doses given, as the certificate's content hash was made.
+ */
+export function reissueReason<D extends ReissueDose>(
+  previous: { readonly contentHash: string; readonly issuedAt: number },
+  doses: readonly D[],
+  hashOf: (doses: readonly D[]) => string,
+): 'renewal' | 'new_dose' | 'data_changed' {
+  if (hashOf(doses) === previous.contentHash) return 'renewal';
+  // Each start of the record whose rest was recorded since (a dose recorded at the instant it was
+  // issued may be in it or not: the hash tells).
+  for (let kept = doses.length - 1; kept > 0 && doses[kept]!.recordedAt >= previous.issuedAt; kept--) {
+    if (hashOf(doses.slice(0, kept)) === previous.contentHash) return 'new_dose';
+  }
+  return 'data_changed';
+}

@@ -83,6 +83,16 @@ describe('A name is printed in the machine-readable form of passports (ICAO 9303
     expect(long.startsWith('NGUYEN<NGUYEN')).toBe(true);
   });
 
+  it('cuts a name longer than 80 characters after its last whole part that fits', () => {
+    const given = 'Hoàng Phương Thảo Nguyên Khánh Linh Ngọc Diệp Bảo Quỳnh Hương Trâm Anh Thư Nguyệt Minh Châu';
+    expect(toIcao(given)).toBe('HOANG<PHUONG<THAO<NGUYEN<KHANH<LINH<NGOC<DIEP<BAO<QUYNH<HUONG<TRAM<ANH<THU');
+    // A `<` just after the 80th character: the 80 characters before it are whole parts.
+    expect(toIcao(`${'A'.repeat(80)} B`)).toBe('A'.repeat(80));
+    expect(toIcao(`${'A'.repeat(39)} ${'B'.repeat(60)}`)).toBe(`${'A'.repeat(39)}<${'B'.repeat(40)}`);
+    // One part longer than the rest would keep: cut mid-part at 80.
+    expect(toIcao(`An ${'B'.repeat(100)}`)).toBe(`AN<${'B'.repeat(77)}`);
+  });
+
   it('always gives A–Z and < only, at most 80 characters, no filler at the ends', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 120 }), (s) => {

@@ -79,7 +79,11 @@ export type TrustListResponse = z.infer<typeof trustListResponseSchema>;
 /** `GET /api/certificates/status`: a certificate identifier (UVCI). */
 export const certificateStatusQuerySchema = z.object({ ci: z.string().min(10).max(100) });
 
-/** Whether a certificate identifier is the person's current certificate. */
+/**
+ * Whether a certificate identifier is the person's current certificate: `superseded` (withdrawn:
+ * replaced after a correction, or renewed), `newer_issued` (valid; a later dose has a newer one),
+ * `expired`, `current` or `unknown`.
+ */
 export const certificateStateSchema = z.discriminatedUnion('state', [
   z.object({ ci: z.string(), state: z.literal('unknown') }),
   z.object({
@@ -92,6 +96,20 @@ export const certificateStateSchema = z.discriminatedUnion('state', [
   }),
   z.object({ ci: z.string(), state: z.literal('expired'), expiresAt: z.string() }),
   z.object({ ci: z.string(), state: z.literal('current'), issuedAt: z.string(), expiresAt: z.string() }),
+  /**
+   * Still valid for what it states, but no longer the person's current certificate: a later dose
+   * was recorded and a newer certificate issued (`new_dose`; nothing on this one was wrong).
+   */
+  z.object({
+    ci: z.string(),
+    state: z.literal('newer_issued'),
+    issuedAt: z.string(),
+    expiresAt: z.string(),
+    /** When the newer certificate was issued. */
+    newerIssuedAt: z.string(),
+    /** The identifier of the certificate issued after it. */
+    newerCi: z.string().nullable(),
+  }),
 ]);
 export type CertificateState = z.infer<typeof certificateStateSchema>;
 

@@ -21,7 +21,10 @@ export const issuedCertificateSchema = z.object({
   issuedAt: z.string(),
   expiresAt: z.string(),
   supersededAt: z.string().nullable(),
-  /** Why it was replaced: `data_changed` (the doses or the person's details changed), `renewal`. */
+  /**
+   * Why it was replaced (core's `SUPERSEDE_REASONS`): `new_dose` (a later dose; it stays valid for
+   * what it states), `data_changed` (a correction of the doses or the person's details), `renewal`.
+   */
   supersedeReason: z.string().nullable(),
   /** The identifier of the certificate issued in its place. */
   supersededByCi: z.string().nullable(),

@@ -102,7 +102,10 @@ export const verifyResultSchema = z.object({
   /** The decoded DCC (trust it only when `result` is `valid`). */
   certificate: z.record(z.string(), z.unknown()).nullable(),
   kid: z.string().nullable(),
-  /** Why it is not valid, in English (for the verifier's details). */
+  /**
+   * Why it is not valid, in English (for the verifier's details); on a valid one of this
+   * platform's, that a newer certificate (a later dose) exists, else null.
+   */
   reason: z.string().nullable(),
   issuedAt: z.string().nullable(),
   expiresAt: z.string().nullable(),

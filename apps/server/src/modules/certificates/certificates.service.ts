@@ -12,7 +12,9 @@ import {
   type PassportBlocker,
   passportBlockers,
   passportDueForRenewal,
+  reissueReason,
   sequenceDoses,
+  supersedeWithdraws,
   uuidv7,
   vaccineByCode,
   vaccineDisplayName,
@@ -241,6 +243,17 @@ export async function getCertificate(
   return buildView(trx, fresh, freshDoses, cert, pass ?? undefined);
 }
 
+/**
+ * What the person's certificate shows, without a signed QR: the view a reader falls back on when
+ * the certificate cannot be made (core refused its payload) — the household book shows the member
+ * so, rather than failing the whole household.
+ */
+export async function certificateWithoutQr(db: Executor, personId: string): Promise<CertificateView> {
+  const person = await getPerson(db, personId);
+  if (!person) throw new AppError('not_found');
+  return buildView(db, person, await countedDosesOf(db, person.id), undefined);
+}
+
 /** Whether a current certificate still shows its record as it is and is not near its expiry. */
 function upToDate(row: CertificateRow | undefined, hash: string, now: Date): boolean {
   if (row === undefined || row.content_hash !== hash) return false;
@@ -303,10 +316,13 @@ export async function issueCertificate(
     // Built and checked by buildVaccinationPayload just above.
     payloadValidated: true,
   });
+  const record = recordNow(person, doses);
+  // A new dose leaves the certificate valid for what it states; a correction withdraws it (core's rule).
+  const reason = current ? record.reasonFor(current) : null;
   if (current) {
     await trx
       .updateTable('certificates')
-      .set({ superseded_at: now, supersede_reason: current.content_hash === hash ? 'renewal' : 'data_changed' })
+      .set({ superseded_at: now, supersede_reason: reason })
       .where('id', '=', current.id)
       .execute();
   }
@@ -328,14 +344,61 @@ export async function issueCertificate(
     .returningAll()
     .executeTakeFirstOrThrow();
   if (current) await trx.updateTable('certificates').set({ superseded_by: id }).where('id', '=', current.id).execute();
+  const withdrawn = current ? await withdrawNoLongerTrue(trx, personId, kind, record) : [];
   const verb = kind === 'passport' ? 'passport' : 'certificate';
   await recordAudit(trx, audit, {
     action: current ? `${verb}.reissue` : `${verb}.issue`,
     entityType: 'person',
     entityId: personId,
-    after: { ci, status: status.status, supersedes: current?.ci ?? null, expiresAt: expiresAt.toISOString() },
+    after: {
+      ci,
+      status: status.status,
+      supersedes: current?.ci ?? null,
+      ...(reason ? { supersedeReason: reason } : {}),
+      ...(withdrawn.length ? { withdrawn } : {}),
+      expiresAt: expiresAt.toISOString(),
+    },
   });
   return row;
+}
+
+const rowOf = (d: { row: DoseRow }) => d.row;
+
+/** The record as it is now, and why a certificate made from it earlier would be replaced (core's `reissueReason`). */
+function recordNow(person: PersonRow, doses: DoseRow[]) {
+  const dated = doses.map((row) => ({ row, recordedAt: row.recorded_at.getTime() }));
+  const hashOf = (ds: readonly { row: DoseRow }[]) => contentHash(person, ds.map(rowOf));
+  return {
+    reasonFor: (cert: CertificateRow) =>
+      reissueReason({ contentHash: cert.content_hash, issuedAt: cert.issued_at.getTime() }, dated, hashOf),
+  };
+}
+
+/**
+ * Withdraws the person's earlier certificates of a kind that a new dose had left valid
+ * (`new_dose`) and whose content the record no longer shows (a correction since) — every one of
+ * them, for `reason`, when the current one is withdrawn (no `record`): a verifier answers them
+ * revoked. Returns their identifiers.
+ */
+async function withdrawNoLongerTrue(
+  trx: Trx,
+  personId: string,
+  kind: CertificateKind,
+  record: ReturnType<typeof recordNow> | null,
+  reason = 'data_changed',
+): Promise<string[]> {
+  const valid = await trx
+    .selectFrom('certificates')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .where('kind', '=', kind)
+    .where('supersede_reason', '=', 'new_dose')
+    .execute();
+  const stale = valid.filter((c) => !record || record.reasonFor(c) === 'data_changed');
+  const ids = stale.map((c) => c.id);
+  if (ids.length)
+    await trx.updateTable('certificates').set({ supersede_reason: reason }).where('id', 'in', ids).execute();
+  return stale.map((c) => c.ci);
 }
 
 /**
@@ -407,11 +470,13 @@ export async function withdrawCertificate(
     .set({ superseded_at: now, supersede_reason: reason })
     .where('id', '=', current.id)
     .execute();
+  // The earlier ones a new dose had left valid go with it.
+  const earlier = await withdrawNoLongerTrue(trx, personId, kind, null, reason);
   await recordAudit(trx, audit, {
     action: `${kind === 'passport' ? 'passport' : 'certificate'}.withdraw`,
     entityType: 'person',
     entityId: personId,
-    before: { ci: current.ci },
+    before: { ci: current.ci, ...(earlier.length ? { earlier } : {}) },
     reason,
   });
   return current;
@@ -420,17 +485,21 @@ export async function withdrawCertificate(
 /**
  * For the online verifier: is this `ci` the person's current certificate? Superseded when the
  * data it shows has changed since (a correction: the new one is issued in the caller's
- * transaction), expired, or unknown.
+ * transaction, and the earlier certificates it makes untrue are withdrawn), `newer_issued` when a
+ * later dose has a newer certificate (this one still valid for what it states), expired, or unknown.
  */
 export async function certificateState(trx: Trx, deps: CertificateDeps, audit: AuditContext, ci: string) {
   const row = await trx.selectFrom('certificates').selectAll().where('ci', '=', ci).executeTakeFirst();
   if (!row) return { ci, state: 'unknown' as const };
   const now = deps.clock();
-  if (!row.superseded_at) {
+  if (!row.superseded_at || !supersedeWithdraws(row.supersede_reason)) {
+    // The person's current certificate brought up to date first: a correction since the new dose
+    // withdraws this one too.
     const person = await getPerson(trx, row.person_id);
-    if (person) {
+    if (person && person.id === row.person_id) {
+      const current = row.superseded_at ? await currentCertificate(trx, person.id, row.kind) : row;
       const doses = await countedDosesOf(trx, person.id);
-      if (contentHash(person, doses) !== row.content_hash && person.id === row.person_id) {
+      if (current && contentHash(person, doses) !== current.content_hash) {
         if (row.kind === 'passport') await refreshPassportOf(trx, deps, audit, person.id, now);
         else await issueCertificate(trx, deps, audit, person.id, now);
         const after = await trx.selectFrom('certificates').selectAll().where('ci', '=', ci).executeTakeFirstOrThrow();
@@ -438,7 +507,7 @@ export async function certificateState(trx: Trx, deps: CertificateDeps, audit: A
       }
     }
   }
-  if (row.superseded_at) {
+  if (row.superseded_at && supersedeWithdraws(row.supersede_reason)) {
     const by = row.superseded_by
       ? await trx.selectFrom('certificates').select('ci').where('id', '=', row.superseded_by).executeTakeFirst()
       : undefined;
@@ -451,6 +520,19 @@ export async function certificateState(trx: Trx, deps: CertificateDeps, audit: A
     };
   }
   if (row.expires_at <= now) return { ci, state: 'expired' as const, expiresAt: row.expires_at.toISOString() };
+  if (row.superseded_at) {
+    const newer = row.superseded_by
+      ? await trx.selectFrom('certificates').select('ci').where('id', '=', row.superseded_by).executeTakeFirst()
+      : undefined;
+    return {
+      ci,
+      state: 'newer_issued' as const,
+      issuedAt: row.issued_at.toISOString(),
+      expiresAt: row.expires_at.toISOString(),
+      newerIssuedAt: row.superseded_at.toISOString(),
+      newerCi: newer?.ci ?? null,
+    };
+  }
   return {
     ci,
     state: 'current' as const,

@@ -146,6 +146,35 @@ describe('the certificate from platform data', () => {
     expect(independentTampered).toBe(false);
   });
 
+  it('a name longer than the DCC allows (up to 100 characters) is fitted on the QR; the PDF prints it whole', async () => {
+    const fullName =
+      'Tôn Nữ Hoàng Phương Thảo Nguyên Khánh Linh Ngọc Diệp Bảo Quỳnh Hương Trâm Anh Thư Nguyệt Minh Châu';
+    const p = await vaccinated(['2021-10-01', '2021-10-29'], { fullName });
+    const res = await t.call('GET', `/api/people/${p.id}/certificate`, { as: 'caolanh.tiem' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.person.fullName).toBe(fullName);
+    const checked = (await t.call('POST', '/api/verify', { ip: '10.66.1.1', body: { qr: res.body.qr } })).body;
+    expect(checked).toMatchObject({ result: 'valid', signatureValid: true });
+    expect(checked.certificate.nam).toEqual({
+      fn: 'Tôn',
+      fnt: 'TON',
+      gn: 'Nữ Hoàng Phương Thảo Nguyên Khánh Linh Ngọc Diệp Bảo Quỳnh Hương Trâm Anh Thư',
+      gnt: 'NU<HOANG<PHUONG<THAO<NGUYEN<KHANH<LINH<NGOC<DIEP<BAO<QUYNH<HUONG<TRAM<ANH<THU',
+    });
+    for (const layout of ['a4', 'card']) {
+      const pdf = await t.call('GET', `/api/people/${p.id}/certificate.pdf?layout=${layout}`, { as: 'caolanh.tiem' });
+      expect(pdf.status).toBe(200);
+      expect(pdf.raw.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+      if (existsSync('/usr/bin/pdftotext')) {
+        const text = execFileSync('pdftotext', ['-enc', 'UTF-8', '-', '-'], { input: pdf.raw.rawPayload })
+          .toString('utf8')
+          .normalize('NFC')
+          .replace(/\s+/g, ' ');
+        expect(text).toContain('Nguyệt Minh Châu');
+      }
+    }
+  });
+
   it('states whether the identity was verified, and lists what would block a vaccine passport', async () => {
     const body = buildPersonIn('87', { districtCode: '866' });
     const p = await createPersonVia(t, { ...body, fullName: `${body.fullName} Khác` });
@@ -168,14 +197,35 @@ describe('the certificate from platform data', () => {
   });
 });
 
-describe('reissue after a correction', () => {
-  it('a new dose or a correction issues a new certificate (new ci); the old one is superseded and the online check says so', async () => {
+describe('reissue after a new dose or a correction', () => {
+  const statusOf = async (ci: string) =>
+    (await t.call('GET', `/api/certificates/status?ci=${encodeURIComponent(ci)}`)).body;
+  let ipSeq = 0;
+  const verifyQr = async (qr: string) =>
+    (await t.call('POST', '/api/verify', { ip: `10.66.0.${++ipSeq % 250}`, body: { qr } })).body;
+  const booster = async (personId: string, administeredOn: string) => {
+    const r = await t.call('POST', `/api/people/${personId}/doses`, {
+      as: 'caolanh.tiem',
+      headers: { 'idempotency-key': randomUUID() },
+      body: { vaccineCode: PFIZER, lotNumber: 'FF2587', administeredOn, facilityId: 'DT-CL-01' },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+  };
+  /** A correction of the person's details (a sex entered wrong): everything their certificates showed is in doubt. */
+  const correct = async (personId: string) => {
+    const person = (await t.call('GET', `/api/people/${personId}`, { as: 'caolanh.tiem' })).body;
+    const r = await t.call('PATCH', `/api/people/${personId}`, {
+      as: 'caolanh.tiem',
+      body: { fullName: `${person.fullName} Văn`, reason: 'Sửa họ tên theo giấy tờ' },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+  };
+
+  it('a booster issues a newer certificate; the earlier 2/2 one stays valid for what it states (not revoked)', async () => {
     const p = await vaccinated(['2021-07-01', '2021-07-29']);
     const first = await certificateOf(p.id);
     expect((await certificateOf(p.id)).ci).toBe(first.ci); // unchanged data: the same certificate
-    expect((await t.call('GET', `/api/certificates/status?ci=${encodeURIComponent(first.ci)}`)).body).toMatchObject({
-      state: 'current',
-    });
+    expect(await statusOf(first.ci)).toMatchObject({ state: 'current' });
 
     const fixed = await t.call('PATCH', `/api/people/${p.id}`, {
       as: 'caolanh.tiem',
@@ -184,24 +234,80 @@ describe('reissue after a correction', () => {
     expect(fixed.status).toBe(200);
     expect((await certificateOf(p.id)).ci).toBe(first.ci); // the address is not on the certificate
 
-    const booster = await t.call('POST', `/api/people/${p.id}/doses`, {
-      as: 'caolanh.tiem',
-      headers: { 'idempotency-key': randomUUID() },
-      body: { vaccineCode: PFIZER, lotNumber: 'FF2587', administeredOn: '2022-01-05', facilityId: 'DT-CL-01' },
+    await booster(p.id, '2022-01-05');
+    // The online check notices the new dose by itself and issues the newer certificate; the
+    // earlier one is not withdrawn (EU DCC practice): a newer one merely exists.
+    const state = await statusOf(first.ci);
+    expect(state).toEqual({
+      ci: first.ci,
+      state: 'newer_issued',
+      issuedAt: first.issuedAt,
+      expiresAt: first.expiresAt,
+      newerIssuedAt: now.toISOString(),
+      newerCi: expect.stringMatching(/^URN:UVCI/),
     });
-    expect(booster.status).toBe(201);
-    // The online check notices the change by itself, reissues, and reports the old one superseded.
-    const state = (await t.call('GET', `/api/certificates/status?ci=${encodeURIComponent(first.ci)}`)).body;
+    const second = await certificateOf(p.id);
+    expect(second.ci).toBe(state.newerCi);
+    expect(second.status).toBe('booster');
+    const old = await verifyQr(first.qr);
+    expect(old).toMatchObject({ result: 'valid', signatureValid: true });
+    expect(old.reason).toMatch(/newer certificate .* exists/);
+    expect(old.certificate.v[0]).toMatchObject({ dn: 2, sd: 2, ci: first.ci });
+    expect((await verifyQr(second.qr)).result).toBe('valid');
+    const list = (await t.call('GET', `/api/people/${p.id}/certificates`, { as: 'caolanh.tiem' })).body.items;
+    expect(list.find((c: { ci: string }) => c.ci === first.ci)).toMatchObject({
+      state: 'superseded',
+      supersedeReason: 'new_dose',
+      supersededByCi: second.ci,
+    });
+    const trail = await listAudit(t.db, 'person', p.id);
+    expect(trail.map((a) => a.action)).toEqual(expect.arrayContaining(['certificate.issue', 'certificate.reissue']));
+    expect(trail.find((a) => a.action === 'certificate.reissue')?.after).toMatchObject({
+      supersedes: first.ci,
+      supersedeReason: 'new_dose',
+    });
+  });
+
+  it('a correction withdraws the certificate: superseded (data_changed), the verify API answers revoked', async () => {
+    const p = await vaccinated(['2021-07-01', '2021-07-29']);
+    const first = await certificateOf(p.id);
+    await correct(p.id);
+    const state = await statusOf(first.ci);
     expect(state).toMatchObject({
       state: 'superseded',
       reason: 'data_changed',
       supersededByCi: expect.stringMatching(/^URN:UVCI/),
     });
+    expect(await verifyQr(first.qr)).toMatchObject({
+      result: 'revoked',
+      reason: 'A later certificate of the same person replaced this one (a correction).',
+    });
     const second = await certificateOf(p.id);
     expect(second.ci).toBe(state.supersededByCi);
-    expect(second.status).toBe('booster');
-    const actions = (await listAudit(t.db, 'person', p.id)).map((a) => a.action);
-    expect(actions).toEqual(expect.arrayContaining(['certificate.issue', 'certificate.reissue']));
+    expect((await verifyQr(second.qr)).result).toBe('valid');
+  });
+
+  it('a correction after a booster withdraws the certificate the booster left valid too', async () => {
+    const p = await vaccinated(['2021-07-01', '2021-07-29']);
+    const first = await certificateOf(p.id);
+    await booster(p.id, '2022-01-05');
+    const second = await certificateOf(p.id);
+    expect(await statusOf(first.ci)).toMatchObject({ state: 'newer_issued', newerCi: second.ci });
+
+    await correct(p.id);
+    // Asked about the earliest one, the online check brings the record's certificate up to date first.
+    expect(await statusOf(first.ci)).toMatchObject({ state: 'superseded', reason: 'data_changed' });
+    expect(await statusOf(second.ci)).toMatchObject({ state: 'superseded', reason: 'data_changed' });
+    expect((await verifyQr(first.qr)).result).toBe('revoked');
+    expect((await verifyQr(second.qr)).result).toBe('revoked');
+    const third = await certificateOf(p.id);
+    expect((await verifyQr(third.qr)).result).toBe('valid');
+    const reissue = (await listAudit(t.db, 'person', p.id)).filter((a) => a.action === 'certificate.reissue').at(-1);
+    expect(reissue?.after).toMatchObject({
+      supersedes: second.ci,
+      supersedeReason: 'data_changed',
+      withdrawn: [first.ci],
+    });
   });
 });
 

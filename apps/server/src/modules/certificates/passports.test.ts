@@ -241,6 +241,43 @@ describe('kept current: corrections and renewal', () => {
     expect(again.changed).toBe(0);
   });
 
+  it('a booster makes a newer passport; the earlier one stays valid for what it states (not revoked)', async () => {
+    const { person, passport } = await issuedFor();
+    await addDose(person.id, '2022-02-20');
+    const run = await runRefresh();
+    expect(run.changed).toBeGreaterThanOrEqual(1);
+    const after = (await passportOf(person.id)).passport;
+    expect(after.ci).not.toBe(passport.ci);
+    const fresh = await verify(after.qr);
+    expect(fresh.result).toBe('valid');
+    expect(fresh.certificate.v[0]).toMatchObject({ dn: 3, sd: 3 });
+    const old = await verify(passport.qr);
+    expect(old).toMatchObject({ result: 'valid', signatureValid: true });
+    expect(old.reason).toMatch(/newer certificate .* exists/);
+    expect(old.certificate.v[0]).toMatchObject({ dn: 2, sd: 2, ci: passport.ci });
+    expect((await t.call('GET', `/api/certificates/status?ci=${encodeURIComponent(passport.ci)}`)).body).toMatchObject({
+      state: 'newer_issued',
+      newerCi: after.ci,
+    });
+    const list = (await t.call('GET', `/api/people/${person.id}/certificates`, { as: 'caolanh.tiem' })).body.items;
+    expect(list.find((c: { ci: string }) => c.ci === passport.ci)).toMatchObject({
+      state: 'superseded',
+      supersedeReason: 'new_dose',
+      supersededByCi: after.ci,
+    });
+    // Something that blocks the passport later withdraws the earlier one with it.
+    await t.call('POST', `/api/people/${person.id}/identity-override`, { as: 'caolanh.admin', body: { reason: 'x' } });
+    const changed = await t.call('PATCH', `/api/people/${person.id}`, {
+      as: 'caolanh.tiem',
+      body: { fullName: `${person.fullName} Văn`, reason: 'Sửa họ tên theo yêu cầu' },
+    });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    await runRefresh();
+    expect((await passportOf(person.id)).passport).toBeNull();
+    expect((await verify(after.qr)).result).toBe('revoked');
+    expect((await verify(passport.qr)).result).toBe('revoked');
+  });
+
   it('a change that blocks it withdraws it: no passport, the record listed as blocked with why', async () => {
     const { person, passport } = await issuedFor();
     await t.call('POST', `/api/people/${person.id}/identity-override`, { as: 'caolanh.admin', body: { reason: 'x' } });

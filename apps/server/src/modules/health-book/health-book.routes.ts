@@ -32,7 +32,7 @@ import { type AuditContext, auditContextOf } from '../audit/audit.service.js';
 import { requireSameOriginForCookie } from '../auth/auth.guard.js';
 import { certificatePdf } from '../certificates/certificates.pdf.js';
 import { getCertificate } from '../certificates/certificates.service.js';
-import { invalidOtp, otpGuessLimits, phoneLimitKey } from '../portal/portal.service.js';
+import { invalidOtp, otpGuessLimits, padAnswerTime, phoneLimitKey } from '../portal/portal.service.js';
 import { enforce } from '../ratelimit/rate-limit.service.js';
 import { reportReceipt } from '../reports/reports.service.js';
 import {
@@ -66,6 +66,7 @@ export function bookDeps(app: FastifyInstance): BookDeps {
     secret: app.deps.portalSecret,
     certificates: { keys: app.deps.keys, clock: app.deps.clock },
     evidenceDir: app.config.evidenceDir,
+    log: app.log,
   };
 }
 
@@ -132,6 +133,7 @@ export const healthBookRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
+      const started = Date.now();
       await enforce(
         app.db,
         [
@@ -143,6 +145,8 @@ export const healthBookRoutes: FastifyPluginAsyncZod = async (app) => {
       const signInId = await unitOfWork(app.db, (trx) =>
         startSignIn(trx, deps(), deviceAudit(request, null), request.body.phone, request.ip),
       );
+      // A phone with records or without, answer after the same minimum time (as the portal's look-up).
+      await padAnswerTime(started);
       return reply.status(202).send({ signInId });
     },
   );

@@ -3,6 +3,7 @@ import {
   CHECK_IN_QR_PREFIX,
   CHECK_IN_TOKEN_TTL_MS,
   type CheckInToken,
+  HcertError,
   HEALTH_BOOK_DEVICE_TTL_DAYS,
   type HealthBookDevice,
   type Household,
@@ -20,7 +21,12 @@ import type { HealthBookDeviceRow, HealthBookMemberRow, PersonRow, ReportRow } f
 import type { Executor, Trx } from '../../db/transaction.js';
 import { AppError, ruleError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit, recordAuditForEach } from '../audit/audit.service.js';
-import { type CertificateDeps, type CertificateView, getCertificate } from '../certificates/certificates.service.js';
+import {
+  type CertificateDeps,
+  type CertificateView,
+  certificateWithoutQr,
+  getCertificate,
+} from '../certificates/certificates.service.js';
 import { findPeopleByPhone, findPersonByIdNumber, getPerson, peopleByIds } from '../people/people.service.js';
 import { claimOtpSms, newOtp, OTP_MAX_ATTEMPTS, OTP_TTL_MS, otpHash, sameHash } from '../portal/portal.service.js';
 import { hashedKey, hit } from '../ratelimit/rate-limit.service.js';
@@ -58,6 +64,8 @@ export interface BookDeps {
   /** Secret for OTP hashes and check-in tokens (derived from the master key). */
   readonly secret: Buffer;
   readonly certificates: CertificateDeps;
+  /** Where a member whose certificate cannot be made is logged (the app's logger). */
+  readonly log?: { warn(details: object, message: string): void };
   /** Where reports' evidence photos are kept (the report flow's own dependency). */
   readonly evidenceDir: string;
 }
@@ -415,7 +423,7 @@ export function nextDoseOf(view: CertificateView, today: string): NextDoseView {
 }
 
 async function presentMember(trx: Trx, deps: BookDeps, audit: AuditContext, m: Member): Promise<HouseholdMember> {
-  const certificate = await getCertificate(trx, deps.certificates, audit, m.person.id);
+  const certificate = await memberCertificate(trx, deps, audit, m.person.id);
   const nextDose = nextDoseOf(certificate, vietnamDay(deps.clock()));
   const enabled = m.row?.reminder ?? false;
   return {
@@ -433,6 +441,26 @@ function presentReport(r: ReportRow, names: Map<string, string>): Household['rep
     personId: r.person_id,
     fullName: (r.person_id && names.get(r.person_id)) || r.full_name,
   };
+}
+
+/**
+ * A member's certificate; when core refuses to make it (a record it cannot print), the member is
+ * shown without a QR and the refusal logged — one such record must not fail the whole household.
+ * Core refuses before anything is written, so the transaction goes on.
+ */
+async function memberCertificate(
+  trx: Trx,
+  deps: BookDeps,
+  audit: AuditContext,
+  personId: string,
+): Promise<CertificateView> {
+  try {
+    return await getCertificate(trx, deps.certificates, audit, personId);
+  } catch (e) {
+    if (!(e instanceof HcertError)) throw e;
+    deps.log?.warn({ err: e, personId }, 'health book: the member’s certificate could not be made; shown without it');
+    return certificateWithoutQr(trx, personId);
+  }
 }
 
 /**

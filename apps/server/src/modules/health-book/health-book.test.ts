@@ -5,6 +5,7 @@ import { unitOfWork } from '../../db/transaction.js';
 import { buildPersonIn, createPersonVia } from '../../test/factories.js';
 import { useTestApp } from '../../test/harness.js';
 import { listAudit, systemAuditContext } from '../audit/audit.service.js';
+import { LOOKUP_MIN_RESPONSE_MS } from '../portal/portal.service.js';
 import { bookDeps } from './health-book.routes.js';
 import { sendDueReminders } from './health-book.service.js';
 
@@ -132,6 +133,22 @@ describe('signing a device in (phone + OTP)', () => {
     expect(bad.status).toBeGreaterThanOrEqual(400);
     expect(bad.status).toBeLessThan(500);
     expect(bad.body.error.field).toBe('phone');
+  });
+
+  it('a phone on a record and one on none answer after the same deliberate minimum time, as the certificate look-up', async () => {
+    const known = freshPhone();
+    await personWithDoses(known, []);
+    const unknown = freshPhone();
+    for (const phone of [known, unknown, known, unknown]) {
+      const started = performance.now();
+      const res = await t.call('POST', '/api/health-book/sign-in', { ip: freshIp(), body: { phone } });
+      const ms = performance.now() - started;
+      expect(res.status).toBe(202);
+      expect(Object.keys(res.body)).toEqual(['signInId']);
+      expect(ms, phone === known ? 'known' : 'unknown').toBeGreaterThanOrEqual(LOOKUP_MIN_RESPONSE_MS - 10);
+    }
+    expect((await outbox(known)).filter((m) => m.kind === 'health_book_otp')).toHaveLength(2);
+    expect(await outbox(unknown)).toHaveLength(0);
   });
 
   it('sign-in is rate-limited per phone (429)', async () => {
@@ -355,7 +372,8 @@ describe('reports from the book, and the certificate that follows a correction',
     expect(resynced.members[0].certificate.ci).not.toBe(first.certificate.ci);
     expect(resynced.members[0].certificate.status).toBe('complete');
     const state = await t.call('GET', `/api/certificates/status?ci=${encodeURIComponent(first.certificate.ci)}`);
-    expect(state.body).toMatchObject({ state: 'superseded', supersededByCi: resynced.members[0].certificate.ci });
+    // A dose dated after the first: the 1-dose certificate is still right, a newer one exists.
+    expect(state.body).toMatchObject({ state: 'newer_issued', newerCi: resynced.members[0].certificate.ci });
   });
 });
 
@@ -469,5 +487,47 @@ describe('devices', () => {
     } finally {
       now = saved;
     }
+  });
+});
+
+describe('one member’s certificate does not fail the household', () => {
+  it('a member whose name is longer than the DCC allows gets a certificate fitted to it, and the household reads', async () => {
+    const phone = freshPhone();
+    const fullName =
+      'Tôn Nữ Hoàng Phương Thảo Nguyên Khánh Linh Ngọc Diệp Bảo Quỳnh Hương Trâm Anh Thư Nguyệt Minh Châu';
+    const long = await createPersonVia(t, buildPersonIn('87', { districtCode: '866', phone, fullName }));
+    for (const administeredOn of ['2021-08-01', '2021-08-29']) {
+      const res = await t.call('POST', `/api/people/${long.id}/doses`, {
+        as: 'caolanh.tiem',
+        headers: { 'idempotency-key': randomUUID() },
+        body: { vaccineCode: PFIZER, lotNumber: 'FF2587', administeredOn, facilityId: 'DT-CL-01' },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    }
+    const sister = await personWithDoses(phone, ['2021-09-01']);
+    const { cookie } = await signIn(phone);
+    const res = await t.call('GET', '/api/health-book/household', { headers: book(cookie) });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const member = res.body.members.find((m: any) => m.personId === long.id);
+    expect(member.certificate.person.fullName).toBe(fullName);
+    expect(member.certificate.qr).toMatch(/^HC1:/);
+    const checked = await t.call('POST', '/api/verify', { ip: freshIp(), body: { qr: member.certificate.qr } });
+    expect(checked.body).toMatchObject({ result: 'valid', certificate: { nam: { fn: 'Tôn' } } });
+    expect(res.body.members.find((m: any) => m.personId === sister.id).certificate.qr).toMatch(/^HC1:/);
+  });
+
+  it('a member whose certificate cannot be made is shown without it; the others keep theirs', async () => {
+    const phone = freshPhone();
+    const broken = await personWithDoses(phone, ['2021-08-01', '2021-08-29']);
+    const brother = await personWithDoses(phone, ['2021-09-01', '2021-09-29']);
+    // A date of birth the DCC cannot carry (before 1900), as an old import may have left it.
+    await t.db.updateTable('people').set({ date_of_birth: '1899-12-31' }).where('id', '=', broken.id).execute();
+    const { cookie } = await signIn(phone);
+    const res = await t.call('GET', '/api/health-book/household', { headers: book(cookie) });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const shown = res.body.members.find((m: any) => m.personId === broken.id);
+    expect(shown.certificate).toMatchObject({ qr: null, ci: null, status: 'complete' });
+    expect(shown.certificate.doses).toHaveLength(2);
+    expect(res.body.members.find((m: any) => m.personId === brother.id).certificate.qr).toMatch(/^HC1:/);
   });
 });

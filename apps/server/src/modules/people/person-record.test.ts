@@ -47,7 +47,8 @@ describe('a person’s page: certificates issued and reports about the person', 
         issuedAt: now.toISOString(),
         expiresAt: expect.any(String),
         supersededAt: now.toISOString(),
-        supersedeReason: 'data_changed',
+        // A second dose: the first certificate stays valid for what it states (not a correction).
+        supersedeReason: 'new_dose',
         supersededByCi: second.body.ci,
       },
     ]);

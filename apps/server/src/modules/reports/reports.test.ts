@@ -209,9 +209,11 @@ describe('resolving a report', () => {
     const after = (await t.call('GET', `/api/people/${p.id}/certificate`, { as: 'dongthap.phananh' })).body;
     expect(after.status).toBe('complete');
     expect(after.ci).not.toBe(before.ci);
-    expect((await t.call('GET', `/api/certificates/status?ci=${encodeURIComponent(before.ci)}`)).body.state).toBe(
-      'superseded',
-    );
+    // The missing dose is dated after the first: the 1-dose certificate stays right, a newer one exists.
+    expect((await t.call('GET', `/api/certificates/status?ci=${encodeURIComponent(before.ci)}`)).body).toMatchObject({
+      state: 'newer_issued',
+      newerCi: after.ci,
+    });
 
     const trail = (await listAudit(t.db, 'report', r.id)).map((a) => a.action);
     expect(trail).toEqual(expect.arrayContaining(['report.create', 'report.resolve']));

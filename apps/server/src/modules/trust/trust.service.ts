@@ -243,7 +243,8 @@ export async function anchorKeys(db: Executor, now: Date): Promise<AnchorKeys> {
  * Verifies any country's certificate: core's `verifyHcert` against every trusted key (kids may
  * collide: each key with that kid is tried; ES256 and PS256; kid in either header; CWT-tagged
  * COSE), signatures checked with node:crypto. The platform's own certificate that a later one has
- * replaced (a correction) answers `revoked`; only then is the database asked (`stateOf`).
+ * replaced (a correction, a renewal) answers `revoked`; one a later dose made older stays `valid`,
+ * its reason saying a newer one exists; only then is the database asked (`stateOf`).
  */
 export async function verifyQr(
   db: Executor,
@@ -251,7 +252,7 @@ export async function verifyQr(
   destination: string | undefined,
   now: Date,
   /** The state of one of the platform's certificates (the certificates module's `certificateState`). */
-  stateOf: (ci: string) => Promise<{ state: string }>,
+  stateOf: (ci: string) => Promise<{ state: string; reason?: string | null }>,
 ): Promise<VerifyAnswer> {
   let v = await verifyHcert(qr.trim(), await verificationKeys(db, now), now, { checkSignature: nodeSignatureCheck });
   // A key made since this node read the list (a new signing key, another node's import): read again.
@@ -299,13 +300,25 @@ export async function verifyQr(
           ruleFindings: findings,
         };
       }
+      // A certificate a later dose made older stays valid (EU DCC practice), said in the reason.
+      let note: string | null = null;
       if (issuerCountry === 'VN' && ci) {
-        const { state } = await stateOf(ci);
+        const { state, reason } = await stateOf(ci);
         if (state === 'superseded') {
-          return answer('revoked', true, 'A later certificate of the same person replaced this one (a correction).');
+          return answer(
+            'revoked',
+            true,
+            reason === 'renewal'
+              ? 'A later certificate of the same person replaced this one (renewed before its expiry).'
+              : 'A later certificate of the same person replaced this one (a correction).',
+          );
+        }
+        if (state === 'newer_issued') {
+          note =
+            'A newer certificate of the same person exists (a later dose); this one stays valid for what it states.';
         }
       }
-      if (!destination) return answer('valid', true, null);
+      if (!destination) return answer('valid', true, note);
       const acceptance = checkAcceptance({
         destination,
         rules: ACCEPTANCE_RULES[destination] ?? [],
@@ -315,7 +328,7 @@ export async function verifyQr(
         clock: now,
       });
       return {
-        ...answer('valid', true, null),
+        ...answer('valid', true, note),
         acceptance: {
           ...acceptance,
           rules: acceptance.rules.map((r) => ({ ...r, affectedFields: [...r.affectedFields] })),

@@ -7,7 +7,10 @@ import {
   buildVaccinationPayload,
   decodeCoseSign1,
   encodeCoseSign1,
+  encodeCwtClaims,
   encodeHcertSync,
+  encodeProtectedHeader,
+  sigStructure,
   zlibDeflateSync,
   zlibInflate,
 } from '@tiemchung/core';
@@ -56,6 +59,31 @@ function certificateOf(country: string, key: KeyObject, kid: string, expiresAt =
     issuedAt: new Date('2021-08-01T00:00:00Z'),
     expiresAt,
   });
+}
+
+/**
+ * A certificate with the CWT times as given (seconds, written as they are), signed by `key`: what
+ * anyone can make with a key of their own (forge500.mjs of the probe).
+ */
+function certificateWithTimes(key: KeyObject, kid: string, times: { iat: number; exp: number }) {
+  const protectedBytes = encodeProtectedHeader(Buffer.from(kid, 'base64'));
+  const payloadBytes = encodeCwtClaims({
+    iss: 'DE',
+    ...times,
+    payload: buildVaccinationPayload({
+      person: { fullName: 'Müller Anna', dateOfBirth: '1985-05-05' },
+      doses: [
+        { vaccineCode: 'EU/1/20/1528', administeredOn: '2021-07-01' },
+        { vaccineCode: 'EU/1/20/1528', administeredOn: '2021-07-29' },
+      ],
+      certificateId: 'DE0123456789ABCDEF',
+      country: 'DE' as 'VN',
+    }),
+  });
+  const signature = new Uint8Array(
+    sign('sha256', sigStructure(protectedBytes, payloadBytes), { key, dsaEncoding: 'ieee-p1363' }),
+  );
+  return `HC1:${base45Encode(zlibDeflateSync(encodeCoseSign1({ protectedBytes, payloadBytes, signature })))}`;
 }
 
 async function addAnchor(body: unknown, as = 'admin') {
@@ -220,7 +248,7 @@ describe('foreign trust anchors and POST /api/verify', () => {
     expect(badCountry.status).toBe(400);
   });
 
-  it("the platform's own certificate verifies as VN; one replaced by a correction answers revoked", async () => {
+  it("the platform's own certificate verifies as VN; one a booster made older stays valid; one replaced by a correction answers revoked", async () => {
     const { buildPersonIn, createPersonVia } = await import('../../test/factories.js');
     const p = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
     for (const administeredOn of ['2021-08-01', '2021-08-29']) {
@@ -237,7 +265,75 @@ describe('foreign trust anchors and POST /api/verify', () => {
       headers: { 'idempotency-key': crypto.randomUUID() },
       body: { vaccineCode: 'EU/1/20/1528', lotNumber: 'FF2587', administeredOn: '2022-01-05', facilityId: 'DT-CL-01' },
     });
+    // A booster: nothing on the 2/2 certificate is wrong — valid, with a note that a newer one exists.
+    const older = (await verify(first.qr)).body;
+    expect(older).toMatchObject({ result: 'valid', signatureValid: true });
+    expect(older.reason).toMatch(/newer certificate .* exists/);
+    // A correction of the person's details withdraws both.
+    const second = (await t.call('GET', `/api/people/${p.id}/certificate`, { as: 'caolanh.tiem' })).body;
+    const corrected = await t.call('PATCH', `/api/people/${p.id}`, {
+      as: 'caolanh.tiem',
+      body: { fullName: `${p.fullName} Văn`, reason: 'Sửa họ tên theo giấy tờ' },
+    });
+    expect(corrected.status).toBe(200);
+    expect((await verify(second.qr)).body).toMatchObject({
+      result: 'revoked',
+      signatureValid: true,
+      reason: 'A later certificate of the same person replaced this one (a correction).',
+    });
     expect((await verify(first.qr)).body).toMatchObject({ result: 'revoked', signatureValid: true });
+  });
+
+  it('a CWT exp or iat no Date can hold (1e15, 8.64e12 + 1) answers 200 malformed with the reason, never 500', async () => {
+    const valid = { iat: Date.parse('2021-08-01T00:00:00Z') / 1000, exp: Date.parse('2022-12-01T00:00:00Z') / 1000 };
+    // Anyone's key, in no trust list.
+    const stranger = foreignSigner('DE', 'Stranger');
+    for (const times of [
+      { ...valid, exp: 1e15 },
+      { ...valid, iat: 1e15 },
+      { ...valid, exp: 8.64e12 + 1 },
+    ]) {
+      const res = await verify(certificateWithTimes(stranger.privateKey, stranger.kid, times));
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body).toMatchObject({
+        result: 'malformed',
+        signatureValid: false,
+        issuedAt: null,
+        expiresAt: null,
+        reason: expect.stringMatching(/CWT claim (exp|iat)/),
+      });
+    }
+    // Signed by a trusted key, and with a destination's rules asked for: still a verdict.
+    const be = foreignSigner('BE');
+    expect((await addAnchor({ country: 'BE', certificatePem: be.pem })).status).toBe(200);
+    expect((await verify(certificateWithTimes(be.privateKey, be.kid, valid))).body.result).toBe('valid');
+    const huge = await t.call('POST', '/api/verify', {
+      ip: freshIp(),
+      body: { qr: certificateWithTimes(be.privateKey, be.kid, { ...valid, exp: 1e15 }), destination: 'VN' },
+    });
+    expect(huge.status, JSON.stringify(huge.body)).toBe(200);
+    expect(huge.body).toMatchObject({ result: 'malformed', reason: expect.stringContaining('CWT claim exp') });
+  });
+
+  it('a destination whose rules the platform does not know: acceptance.passed is null with no rules, not true', async () => {
+    const pl = foreignSigner('PL');
+    expect((await addAnchor({ country: 'PL', certificatePem: pl.pem })).status).toBe(200);
+    const qr = certificateOf('PL', pl.privateKey, pl.kid);
+    for (const destination of ['ZZ', 'DE']) {
+      const res = await t.call('POST', '/api/verify', { ip: freshIp(), body: { qr, destination } });
+      expect(res.status).toBe(200);
+      expect(res.body.result).toBe('valid');
+      expect(res.body.acceptance).toEqual({ destination, passed: null, rules: [] });
+    }
+    const saved = now;
+    now = new Date('2022-04-01T03:00:00Z');
+    try {
+      const vn = await t.call('POST', '/api/verify', { ip: freshIp(), body: { qr, destination: 'VN' } });
+      expect(vn.body.acceptance).toMatchObject({ destination: 'VN', passed: true });
+      expect(vn.body.acceptance.rules.length).toBeGreaterThan(0);
+    } finally {
+      now = saved;
+    }
   });
 
   it('is rate-limited per address', async () => {

@@ -61,7 +61,9 @@ function IssuedCertificates({ personId, after }: { personId: string; after: numb
                   reason: t(
                     c.supersedeReason === 'renewal'
                       ? 'reception.certificate.reasons.renewal'
-                      : 'reception.certificate.reasons.dataChanged',
+                      : c.supersedeReason === 'new_dose'
+                        ? 'reception.certificate.reasons.newDose'
+                        : 'reception.certificate.reasons.dataChanged',
                   ),
                 })}
                 <span className="certificate-history__ci">{c.ci}</span>
