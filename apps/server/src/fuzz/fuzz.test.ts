@@ -288,6 +288,10 @@ function isAllowed(c: Change, merged: Set<string>, touched: Set<string>): string
     c.trail.every((a) => a.actor_username === 'public')
   )
     return `${c.table} ${c.before ? 'changed' : 'created'} through the public portal`;
+  // Anyone may send a registration's one-time code (the portal is public): a wrong one is counted
+  // toward the registration's limit, confirmed or not, and nothing else changes.
+  if (c.table === 'registrations' && c.before && c.after && only(['otp_attempts']))
+    return 'wrong one-time codes counted on a registration';
   if (c.table === 'reports' && c.before && c.after && only(['person_id']) && merged.has(String(c.before.person_id)))
     return 'reports moved to the survivor of a merge';
   if (c.table === 'doses' && c.before && c.after) {

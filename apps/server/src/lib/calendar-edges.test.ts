@@ -73,6 +73,22 @@ describe('a date in year 0', () => {
   }
 });
 
+describe('an instant whose offset moves it out of years 1 to 9999 in UTC', () => {
+  // Found by the fuzz suite once its dates reached the calendar's edges: 500.
+  for (const at of ['0001-01-01T00:00:00+14:00', '9999-12-31T23:59:59-12:00']) {
+    it(at, async () => {
+      for (const url of [
+        `/api/reports?receivedTo=${encodeURIComponent(at)}`,
+        `/api/audit?from=${encodeURIComponent(at)}`,
+      ]) {
+        const res = await t.call('GET', url, { as: 'admin' });
+        expect(res.status, `${url}: ${JSON.stringify(res.body)}`).toBe(400);
+        expect(res.body.error.code).toBe('validation_failed');
+      }
+    });
+  }
+});
+
 describe('year 1 and year 9999: the routes’ own answers, never a 5xx', () => {
   for (const date of ['0001-01-01', '9999-12-31']) {
     it(date, async () => {

@@ -41,10 +41,20 @@ export const communeCodeSchema = z.string().regex(/^\d{5}$/);
 /** Any unit's code: a province, district or commune. */
 export const unitCodeSchema = z.string().regex(/^\d{2,5}$/);
 
-/** An instant with its offset, ISO 8601 (`2021-11-08T09:30:00.000Z`); not in year 0. */
-export const isoDateTimeSchema = z.iso
-  .datetime({ offset: true })
-  .refine((s) => !YEAR_ZERO.test(s), schemaMessage('isoDateTime'));
+/**
+ * The instants the database takes as the server sends them (in UTC): from the first moment of year
+ * 1 to the last of year 9999. An offset moves an instant across a year's edge — `0001-01-01T00:00
+ * +14:00` is in year 0 in UTC, `9999-12-31T23:59-12:00` in year 10000 — and such an instant failed
+ * the query (500; the fuzz suite found it).
+ */
+const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00Z');
+const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** An instant with its offset, ISO 8601 (`2021-11-08T09:30:00.000Z`), in years 1 to 9999 in UTC. */
+export const isoDateTimeSchema = z.iso.datetime({ offset: true }).refine((s) => {
+  const at = Date.parse(s);
+  return at >= FIRST_INSTANT && at <= LAST_INSTANT;
+}, schemaMessage('isoDateTime'));
 
 /** The layouts of a certificate PDF: an A4 page or a wallet card. */
 export const PDF_LAYOUTS = ['a4', 'card'] as const;

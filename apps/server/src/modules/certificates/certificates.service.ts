@@ -507,30 +507,30 @@ export async function certificateState(trx: Trx, deps: CertificateDeps, audit: A
       }
     }
   }
+  /** The `ci` of the certificate that followed this one, if any. */
+  const nextCi = async () =>
+    row.superseded_by
+      ? ((await trx.selectFrom('certificates').select('ci').where('id', '=', row.superseded_by).executeTakeFirst())
+          ?.ci ?? null)
+      : null;
   if (row.superseded_at && supersedeWithdraws(row.supersede_reason)) {
-    const by = row.superseded_by
-      ? await trx.selectFrom('certificates').select('ci').where('id', '=', row.superseded_by).executeTakeFirst()
-      : undefined;
     return {
       ci,
       state: 'superseded' as const,
       supersededAt: row.superseded_at.toISOString(),
-      supersededByCi: by?.ci ?? null,
+      supersededByCi: await nextCi(),
       reason: row.supersede_reason,
     };
   }
   if (row.expires_at <= now) return { ci, state: 'expired' as const, expiresAt: row.expires_at.toISOString() };
   if (row.superseded_at) {
-    const newer = row.superseded_by
-      ? await trx.selectFrom('certificates').select('ci').where('id', '=', row.superseded_by).executeTakeFirst()
-      : undefined;
     return {
       ci,
       state: 'newer_issued' as const,
       issuedAt: row.issued_at.toISOString(),
       expiresAt: row.expires_at.toISOString(),
       newerIssuedAt: row.superseded_at.toISOString(),
-      newerCi: newer?.ci ?? null,
+      newerCi: await nextCi(),
     };
   }
   return {

@@ -40,19 +40,24 @@ function foreignSigner(country: string, name = `DSC ${country}`) {
   return { privateKey, der, pem, kid: parseAnchor(country, pem).kid };
 }
 
+/** The payload of a foreign certificate: Anna Müller's two Pfizer doses, issued in `country`. */
+function annaMuller(country: string) {
+  return buildVaccinationPayload({
+    person: { fullName: 'Müller Anna', dateOfBirth: '1985-05-05' },
+    doses: [
+      { vaccineCode: 'EU/1/20/1528', administeredOn: '2021-07-01' },
+      { vaccineCode: 'EU/1/20/1528', administeredOn: '2021-07-29' },
+    ],
+    certificateId: 'DE0123456789ABCDEF',
+    country: country as 'VN',
+    issuer: `Robert Koch-Institut (${country})`,
+  });
+}
+
 /** A vaccination certificate of `country`, signed by `key` and naming `kid`. */
 function certificateOf(country: string, key: KeyObject, kid: string, expiresAt = new Date('2022-12-01T00:00:00Z')) {
   return encodeHcertSync({
-    payload: buildVaccinationPayload({
-      person: { fullName: 'Müller Anna', dateOfBirth: '1985-05-05' },
-      doses: [
-        { vaccineCode: 'EU/1/20/1528', administeredOn: '2021-07-01' },
-        { vaccineCode: 'EU/1/20/1528', administeredOn: '2021-07-29' },
-      ],
-      certificateId: 'DE0123456789ABCDEF',
-      country: country as 'VN',
-      issuer: `Robert Koch-Institut (${country})`,
-    }),
+    payload: annaMuller(country),
     payloadValidated: true,
     kid: Buffer.from(kid, 'base64'),
     sign: (data) => new Uint8Array(sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' })),
@@ -70,15 +75,7 @@ function certificateWithTimes(key: KeyObject, kid: string, times: { iat: number;
   const payloadBytes = encodeCwtClaims({
     iss: 'DE',
     ...times,
-    payload: buildVaccinationPayload({
-      person: { fullName: 'Müller Anna', dateOfBirth: '1985-05-05' },
-      doses: [
-        { vaccineCode: 'EU/1/20/1528', administeredOn: '2021-07-01' },
-        { vaccineCode: 'EU/1/20/1528', administeredOn: '2021-07-29' },
-      ],
-      certificateId: 'DE0123456789ABCDEF',
-      country: 'DE' as 'VN',
-    }),
+    payload: annaMuller('DE'),
   });
   const signature = new Uint8Array(
     sign('sha256', sigStructure(protectedBytes, payloadBytes), { key, dsaEncoding: 'ieee-p1363' }),
