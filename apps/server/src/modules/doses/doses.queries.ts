@@ -17,6 +17,25 @@ export function findDoseById(db: Executor, id: string) {
   return db.selectFrom('doses').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Marks a dose as recorded against the rules `overridden`, by `by`, for `reason`; answers the row after. */
+export function markDoseOverride(
+  db: Executor,
+  id: string,
+  mark: { by: string; reason: string; overridden: readonly string[]; now: Date },
+) {
+  return db
+    .updateTable('doses')
+    .set({
+      override_by: mark.by,
+      override_reason: mark.reason,
+      overridden: JSON.stringify(mark.overridden),
+      updated_at: mark.now,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
 /** A person's counted doses (duplicates left out), in date order. */
 export function dosesOfPerson(db: Executor, personId: string) {
   return db

@@ -589,17 +589,12 @@ export async function flagDosesAgainstRules(
     if (!current) throw new AppError('not_found');
     const had = Array.isArray(current.overridden) ? (current.overridden as string[]) : [];
     if (f.codes.every((c) => had.includes(c))) continue;
-    const updated = await trx
-      .updateTable('doses')
-      .set({
-        override_by: actor.username,
-        override_reason: current.override_reason ? `${current.override_reason} · ${f.reason}` : f.reason,
-        overridden: JSON.stringify([...new Set([...had, ...f.codes])]),
-        updated_at: now,
-      })
-      .where('id', '=', current.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const updated = await q.markDoseOverride(trx, current.id, {
+      by: actor.username,
+      reason: current.override_reason ? `${current.override_reason} · ${f.reason}` : f.reason,
+      overridden: [...new Set([...had, ...f.codes])],
+      now,
+    });
     await recordAudit(trx, audit, {
       action: 'dose.rule_flag',
       entityType: 'dose',
