@@ -378,8 +378,13 @@ describe('the e-health book — /so-suc-khoe (browser)', () => {
 
   it('after one online visit, works offline: a reload shows the certificates and their QR from the device', async () => {
     const { page, context } = book;
+    // The reload shows the stored book at once and brings it up to date behind: wait for that sync
+    // to be stored before going offline (a CI run read the book between the two, then the sync's).
+    const synced = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/health-book/household' && r.ok());
     await page.reload();
     await visible(page.getByRole('heading', { level: 1, name: a.fullName }));
+    const fresh = (await (await synced).json()) as { syncedAt: string };
+    await expect.poll(async () => (await stored())?.household?.syncedAt).toBe(fresh.syncedAt);
     expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
     const before = await stored();
 
