@@ -25,14 +25,23 @@ export const REGISTRATION_QR_PREFIX = 'TCDK:';
 export const INVITE_MAX_DAYS_AHEAD = 90;
 
 /**
- * Why a registrant cannot be invited for `date` (`YYYY-MM-DD`), or null when the day is fine: a day
- * already past (`today` is the calendar day in Vietnam, `vietnamDay`), or one more than
- * {@link INVITE_MAX_DAYS_AHEAD} days ahead. The citizen is sent the day by SMS.
+ * Where `date` (`YYYY-MM-DD`) falls against the window a registrant can be invited in: `past` before
+ * `today` (the calendar day in Vietnam, `vietnamDay`), `too_far` more than
+ * {@link INVITE_MAX_DAYS_AHEAD} days after it, null inside.
+ */
+function inviteWindow(date: string, today: string): 'past' | 'too_far' | null {
+  if (date < today) return 'past';
+  if (daysBetween(today, date) > INVITE_MAX_DAYS_AHEAD) return 'too_far';
+  return null;
+}
+
+/**
+ * Why a registrant cannot be invited for `date`, or null when the day is fine: a day already past,
+ * or one more than {@link INVITE_MAX_DAYS_AHEAD} days ahead. The citizen is sent the day by SMS.
  */
 export function inviteDateProblem(date: string, today: string): 'invite_date_past' | 'invite_date_too_far' | null {
-  if (date < today) return 'invite_date_past';
-  if (daysBetween(today, date) > INVITE_MAX_DAYS_AHEAD) return 'invite_date_too_far';
-  return null;
+  const w = inviteWindow(date, today);
+  return w && `invite_date_${w}`;
 }
 
 /** How far ahead a registrant may ask to be vaccinated: the same 90 days as an invitation. */
@@ -47,7 +56,6 @@ export function preferredDateProblem(
   date: string,
   today: string,
 ): 'preferred_date_past' | 'preferred_date_too_far' | null {
-  if (date < today) return 'preferred_date_past';
-  if (daysBetween(today, date) > PREFERRED_DATE_MAX_DAYS_AHEAD) return 'preferred_date_too_far';
-  return null;
+  const w = inviteWindow(date, today);
+  return w && `preferred_date_${w}`;
 }

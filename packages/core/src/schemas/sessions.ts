@@ -146,11 +146,11 @@ export const SESSION_MAX_DAYS_AHEAD = 365;
  * held on paper is recorded afterwards, as its doses are.
  */
 export function sessionDateRange(today: string): { readonly from: string; readonly to: string } {
-  return {
-    from: VACCINES.map((v) => v.approvedOn).sort()[0]!,
-    to: addDays(today, SESSION_MAX_DAYS_AHEAD),
-  };
+  return { from: FIRST_APPROVAL, to: addDays(today, SESSION_MAX_DAYS_AHEAD) };
 }
+
+/** The day the first COVID-19 vaccine of the list was approved. */
+const FIRST_APPROVAL = VACCINES.map((v) => v.approvedOn).sort()[0]!;
 
 /** Can a session be held on `date`, `today` being the day in Vietnam? */
 export function isSessionDateAllowed(date: string, today: string): boolean {

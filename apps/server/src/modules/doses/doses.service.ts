@@ -471,12 +471,6 @@ export function isSameDoseRequest(existing: DoseRow, input: RecordDoseInput): bo
   return [input.personId, existing.person_id].some((id) => existing.fingerprint === fingerprintOf(input, id));
 }
 
-/** `existing`, asked for again with its own `Idempotency-Key`: the dose (a retry), or 422 `idempotency_key_reused` for other content. */
-export function replayDose(existing: DoseRow, input: RecordDoseInput): RecordedDose {
-  if (!isSameDoseRequest(existing, input)) throw new AppError('idempotency_key_reused');
-  return { dose: existing, created: false, warnings: [] };
-}
-
 /** Has a dose been recorded with this `Idempotency-Key`? */
 export async function isIdempotencyKeyUsed(db: Executor, key: string): Promise<boolean> {
   return (await q.findDoseByKey(db, key)) !== undefined;
@@ -564,7 +558,8 @@ export async function moveDoses(trx: Trx, fromId: string, toId: string, now: Dat
 
 /** A dose recorded earlier that breaks dose rules now that its history changed (a merge), and why. */
 export interface DoseRuleFlag {
-  readonly doseId: string;
+  /** The dose as the caller read it in this transaction. */
+  readonly dose: DoseRow;
   readonly codes: readonly string[];
   readonly reason: string;
 }
@@ -585,8 +580,7 @@ export async function flagDosesAgainstRules(
 ): Promise<DoseRow[]> {
   const marked: DoseRow[] = [];
   for (const f of flags) {
-    const current = await q.findDoseById(trx, f.doseId);
-    if (!current) throw new AppError('not_found');
+    const current = f.dose;
     const had = Array.isArray(current.overridden) ? (current.overridden as string[]) : [];
     if (f.codes.every((c) => had.includes(c))) continue;
     const updated = await q.markDoseOverride(trx, current.id, {

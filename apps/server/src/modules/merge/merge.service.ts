@@ -61,12 +61,13 @@ async function flagMergedHistory(
     })),
   );
   if (!found.length) return;
+  const rowOf = new Map(doses.map((d) => [d.id, d]));
   await flagDosesAgainstRules(
     trx,
     actor,
     audit,
     found.map(({ dose, violations }) => ({
-      doseId: dose.id,
+      dose: rowOf.get(dose.id)!,
       codes: violations.map((x) => x.code),
       reason: mergeFlagReason(mergeReason, violations),
     })),

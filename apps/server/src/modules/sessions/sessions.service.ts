@@ -30,7 +30,6 @@ import {
   type RecordDoseInput,
   recordDose,
   recordedPerLot,
-  replayDose,
   sessionDoseTally,
 } from '../doses/doses.service.js';
 import { requireActiveFacility } from '../facilities/facilities.service.js';
@@ -97,8 +96,9 @@ export async function openSession(
   input: { facilityId: string; sessionDate: string; name?: string; lotNumbers?: string[] },
   now: Date,
 ): Promise<VaccinationSessionRow> {
-  if (!isSessionDateAllowed(input.sessionDate, vietnamDay(now))) {
-    const { from, to } = sessionDateRange(vietnamDay(now));
+  const today = vietnamDay(now);
+  if (!isSessionDateAllowed(input.sessionDate, today)) {
+    const { from, to } = sessionDateRange(today);
     throw new AppError('session_date_out_of_range', {
       field: 'sessionDate',
       params: { from: { vi: vnDate(from), en: from }, to: { vi: vnDate(to), en: to } },
@@ -532,12 +532,12 @@ export async function vaccinateVisit(
  * the visit has one dose, never a second and never another one answered as this one.
  */
 async function visitDoseAgain(trx: Trx, dose: DoseRow, request: RecordDoseInput, keyGiven: boolean): Promise<DoseRow> {
-  if (dose.idempotency_key === request.idempotencyKey) return replayDose(dose, request).dose;
-  if (keyGiven && (await isIdempotencyKeyUsed(trx, request.idempotencyKey!))) {
+  const ownKey = dose.idempotency_key === request.idempotencyKey;
+  if (!ownKey && keyGiven && (await isIdempotencyKeyUsed(trx, request.idempotencyKey!))) {
     throw new AppError('idempotency_key_reused');
   }
   if (isSameDoseRequest(dose, request)) return dose;
-  throw new AppError('already_vaccinated');
+  throw new AppError(ownKey ? 'idempotency_key_reused' : 'already_vaccinated');
 }
 
 function observationStart(givenAt: Date | undefined, now: Date): Date {
