@@ -20,3 +20,12 @@ export function adverseEventTimeProblem(
   if (vietnamDay(occurredAt) < at.dateOfBirth) return 'aefi_before_birth';
   return null;
 }
+
+/**
+ * Why an adverse event cannot follow the dose given on `administeredOn` (`YYYY-MM-DD`), or null
+ * when it can: it started on a day (in Vietnam) before that dose (`aefi_before_dose`). The day of the
+ * dose itself is taken, whatever the hour (the dose's time of day is not recorded).
+ */
+export function adverseEventDoseProblem(occurredAt: Date, administeredOn: string): 'aefi_before_dose' | null {
+  return vietnamDay(occurredAt) < administeredOn ? 'aefi_before_dose' : null;
+}

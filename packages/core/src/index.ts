@@ -1,4 +1,5 @@
 export * from './adverse-events.js';
+export * from './countries.js';
 export * from './doses/index.js';
 export * from './errors.js';
 export * from './hcert/index.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCountryCode } from '../countries.js';
 import { schemaMessage } from './messages.js';
 
 /**
@@ -40,6 +41,15 @@ export const districtCodeSchema = z.string().regex(/^\d{3}$/);
 export const communeCodeSchema = z.string().regex(/^\d{5}$/);
 /** Any unit's code: a province, district or commune. */
 export const unitCodeSchema = z.string().regex(/^\d{2,5}$/);
+
+/**
+ * A person's nationality: an assigned ISO 3166-1 alpha-2 code in capitals (`VN`, `FR`, `GB`), one
+ * of core's {@link isCountryCode} list — not a reserved or unassigned one (`XX`, `UK`), nor `vn`.
+ */
+export const nationalitySchema = z
+  .string()
+  .regex(/^[A-Z]{2}$/, { ...schemaMessage('nationality'), abort: true })
+  .refine(isCountryCode, schemaMessage('nationality'));
 
 /**
  * The instants the database takes as the server sends them (in UTC): from the first moment of year

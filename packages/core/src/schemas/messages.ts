@@ -26,6 +26,10 @@ export const SCHEMA_MESSAGES = {
     en: 'a two-letter country code (ISO 3166-1)',
     vi: 'cần mã quốc gia gồm 2 chữ cái in hoa (ISO 3166-1)',
   },
+  nationality: {
+    en: 'an assigned ISO 3166-1 country code, two capital letters (e.g. VN, FR, GB)',
+    vi: 'cần mã quốc gia ISO 3166-1 đã được ấn định, gồm 2 chữ cái in hoa (ví dụ VN, FR, GB)',
+  },
   isoDate: { en: 'expected a date YYYY-MM-DD', vi: 'cần một ngày có thật, dạng YYYY-MM-DD' },
   isoDateTime: {
     en: 'expected a real instant YYYY-MM-DDThh:mm:ss with Z or an offset',

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { VERIFICATION_STATUSES } from '../people.js';
-import { communeCodeSchema, districtCodeSchema, genderSchema, isoDateSchema, listOf } from './common.js';
+import {
+  communeCodeSchema,
+  districtCodeSchema,
+  genderSchema,
+  isoDateSchema,
+  listOf,
+  nationalitySchema,
+} from './common.js';
 import { schemaMessage } from './messages.js';
 
 /**
@@ -24,10 +31,7 @@ export const createPersonBodySchema = z.object({
   communeCode: communeCodeSchema.optional(),
   address: z.string().max(300).optional(),
   oldIdNumber: z.string().max(20).optional(),
-  nationality: z
-    .string()
-    .regex(/^[A-Z]{2}$/)
-    .optional(),
+  nationality: nationalitySchema.optional(),
   ethnicity: z.string().max(60).optional(),
   healthInsuranceNumber: z.string().max(20).optional(),
   occupation: z.string().max(120).optional(),

@@ -7,6 +7,7 @@ import {
   districtCodeSchema,
   genderSchema,
   isoDateSchema,
+  nationalitySchema,
   PDF_LAYOUTS,
   provinceCodeSchema,
 } from './common.js';
@@ -105,10 +106,7 @@ export const portalRegistrationBodySchema = z.object({
   districtCode: districtCodeSchema.optional(),
   communeCode: communeCodeSchema.optional(),
   ethnicity: z.string().trim().max(60).optional(),
-  nationality: z
-    .string()
-    .regex(/^[A-Z]{2}$/)
-    .default('VN'),
+  nationality: nationalitySchema.default('VN'),
   preferredDate: isoDateSchema.optional(),
   /**
    * The pre-screening checklist: question id → answer. Every question of the ministry's checklist

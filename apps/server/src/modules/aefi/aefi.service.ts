@@ -1,9 +1,9 @@
-import { adverseEventTimeProblem, uuidv7 } from '@tiemchung/core';
+import { adverseEventDoseProblem, adverseEventTimeProblem, uuidv7, vietnamDay } from '@tiemchung/core';
 import type { Trx } from '../../db/transaction.js';
 import { type Actor, covers } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
-import { getDose, latestDoseOf } from '../doses/doses.service.js';
+import { doseDatesOf, getDose, latestDoseOf } from '../doses/doses.service.js';
 import { getFacility } from '../facilities/facilities.service.js';
 import { notifyUnit } from '../notifications/notifications.service.js';
 import { canSeePerson, getPerson } from '../people/people.service.js';
@@ -36,9 +36,17 @@ export async function recordAdverseEvent(
   // Not after now, nor before the person was born.
   const when = adverseEventTimeProblem(input.occurredAt, { now, dateOfBirth: person.date_of_birth });
   if (when) throw new AppError(when, { field: 'occurredAt' });
-  const found = input.doseId ? await getDose(trx, input.doseId) : await latestDoseOf(trx, person.id);
+  // The dose it follows: the one named, else the latest given on or before the day it started.
+  const found = input.doseId
+    ? await getDose(trx, input.doseId)
+    : await latestDoseOf(trx, person.id, vietnamDay(input.occurredAt));
   const dose = found?.person_id === person.id ? found : undefined;
   if (input.doseId && !dose) throw new AppError('not_found', { field: 'doseId' });
+  // It cannot have started before that dose; nor, when none is named, before the person's first dose.
+  const doseDay = dose?.administered_on ?? (input.doseId ? undefined : (await doseDatesOf(trx, person.id))[0]);
+  if (doseDay && adverseEventDoseProblem(input.occurredAt, doseDay)) {
+    throw new AppError('aefi_before_dose', { field: 'occurredAt', params: { administeredOn: doseDay } });
+  }
   // The visit named must exist and be this person's (an unknown id is the caller's 404, not a 500).
   const visit = input.visitId ? await getVisit(trx, input.visitId) : undefined;
   if (input.visitId && visit?.person_id !== person.id) throw new AppError('not_found', { field: 'visitId' });

@@ -689,13 +689,17 @@ export function getDose(db: Executor, id: string): Promise<DoseRow | undefined> 
   return q.findDoseById(db, id);
 }
 
-/** The person's latest counted dose (an adverse event reported without naming the dose). */
-export function latestDoseOf(db: Executor, personId: string): Promise<DoseRow | undefined> {
+/**
+ * The person's latest counted dose (an adverse event reported without naming the dose), or the latest
+ * given on or before `onOrBefore` (`YYYY-MM-DD`) when given: the dose an event of that day follows.
+ */
+export function latestDoseOf(db: Executor, personId: string, onOrBefore?: string): Promise<DoseRow | undefined> {
   return db
     .selectFrom('doses')
     .selectAll()
     .where('person_id', '=', personId)
     .where('duplicate_of', 'is', null)
+    .$if(onOrBefore !== undefined, (qb) => qb.where('administered_on', '<=', onOrBefore!))
     .orderBy('administered_on', 'desc')
     .limit(1)
     .executeTakeFirst();

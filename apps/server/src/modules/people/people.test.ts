@@ -122,6 +122,8 @@ describe('registering a person at the desk', () => {
       [{ fullName: 'Nguyễn V4n An' }, 'fullName'],
       [{ provinceCode: '03' }, 'provinceCode'],
       [{ communeCode: '00001' }, 'communeCode'], // a Hà Nội commune for a person of another province
+      [{ nationality: 'XX' }, 'nationality'], // not an assigned ISO 3166-1 code
+      [{ nationality: 'UK' }, 'nationality'], // the United Kingdom is GB
     ] as const;
     for (const [patch, field] of bad) {
       const body = buildPersonIn('87', patch);

@@ -720,6 +720,41 @@ describe('registration (Đăng ký tiêm)', () => {
     }
   });
 
+  it('a nationality is an assigned ISO 3166-1 code: XX, UK and vn are 400 validation_failed naming nationality; VN, FR, GB taken', async () => {
+    for (const nationality of ['XX', 'UK', 'ZZ', 'vn']) {
+      const c = buildPersonIn('87');
+      const res = await t.call('POST', '/api/portal/registrations', {
+        ip: freshIp(),
+        body: registrationBody(c, { nationality }),
+      });
+      expect(res.status, nationality).toBe(400);
+      expect(res.body.error, nationality).toMatchObject({ code: 'validation_failed', field: 'nationality' });
+      expect(res.body.error.message, nationality).toContain('ISO 3166-1');
+      expect(await outbox(c.phone), nationality).toEqual([]);
+    }
+    const vn = buildPersonIn('87');
+    expect(
+      (await t.call('POST', '/api/portal/registrations', { ip: freshIp(), body: registrationBody(vn) })).status,
+    ).toBe(202);
+    // A foreign national registers with a passport number.
+    for (const [nationality, idNumber] of [
+      ['FR', '19AB12345'],
+      ['GB', '123456789'],
+    ]) {
+      const res = await t.call('POST', '/api/portal/registrations', {
+        ip: freshIp(),
+        body: registrationBody(buildPersonIn('87'), { nationality, idNumber }),
+      });
+      expect(res.status, `${nationality}: ${JSON.stringify(res.body).slice(0, 300)}`).toBe(202);
+      const row = await t.db
+        .selectFrom('registrations')
+        .select('nationality')
+        .where('id', '=', res.body.registrationId)
+        .executeTakeFirstOrThrow();
+      expect(row.nationality).toBe(nationality);
+    }
+  });
+
   it('an invitation is for a day from today (in Vietnam) to 90 days ahead; another day is refused and no SMS sent', async () => {
     const reg = await confirmedRegistration();
     await t.call('POST', `/api/registrations/${reg.id}/assign`, {
