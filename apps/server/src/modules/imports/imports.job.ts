@@ -54,10 +54,10 @@ import {
   createPeopleInBulk,
   createPerson,
   duplicateCheck,
-  findPeopleByIdNumbers,
+  findPeopleByIdOrOldNumbers,
   findPeopleByNameDobPhone,
   findPersonByIdNumber,
-  lockPeopleByIdNumbers,
+  lockPeopleByIdOrOldNumbers,
   type NewPersonPlan,
   type PeopleDeps,
   planNewPerson,
@@ -498,7 +498,10 @@ function checkedRow(ctx: RunContext, file: FileRow): PreparedRow {
   return { file, parsed: parseImportRow(cellsByColumn(ctx.header, file.cells), { today: ctx.today }) };
 }
 
-/** A batch before its transaction: its rows checked, the people known by ID number, and the plans of the new ones. */
+/**
+ * A batch before its transaction: its rows checked, the people known by ID number (or old ID
+ * number, as `findPersonByIdNumber` finds one), and the plans of the new ones.
+ */
 interface PreparedBatch {
   readonly rows: readonly PreparedRow[];
   /** The first row of each new ID number, planned as a registration (or refused, with the error). */
@@ -529,7 +532,9 @@ async function prepareBatch(
     if (!firstOf.has(id)) firstOf.set(id, parsed.row);
     if (parsed.row.administeredOn >= IDENTITY_RULE_FROM) underRule.add(id);
   }
-  const known = await findPeopleByIdNumbers(db, [...firstOf.keys()]);
+  // Known by the number, or by it as their old number (a CMND a CCCD replaced), as a row taken
+  // one by one finds them: such a row is the person's, not a new person's.
+  const known = await findPeopleByIdOrOldNumbers(db, [...firstOf.keys()]);
   const toPlan = [...firstOf.values()].filter((r) => !known.has(r.idNumber!));
   const plans = new Map<string, NewPersonPlan | AppError>();
   // A new person with only earlier doses here is created unverified and checked later by the
@@ -552,11 +557,16 @@ async function prepareBatch(
     }
   });
   // A person on record never checked (created so by an earlier batch or import) with a dose under
-  // the rule here: checked now, as their creation would have been.
+  // the rule here: checked now, as their creation would have been — once per person, who may be
+  // known here by two numbers (theirs and their old one).
   const reverify = new Map<string, Reverification>();
-  const unchecked = [...known.values()].filter(
-    (p) => p.verification_status === 'pending' && p.id_type !== 'passport' && underRule.has(p.id_number!),
-  );
+  const unchecked = [
+    ...new Map(
+      [...known]
+        .filter(([id, p]) => p.verification_status === 'pending' && p.id_type !== 'passport' && underRule.has(id))
+        .map(([, p]) => [p.id, p]),
+    ).values(),
+  ];
   await inParallel(unchecked, async (p) => {
     reverify.set(p.id, await planReverification(db, ctx.deps, p.id));
   });
@@ -588,10 +598,11 @@ function personBody(row: ImportRow): CreatePersonBody {
 }
 
 /**
- * A batch's rows, in bulk where they are ordinary — a person known by ID number (locked) or new
- * with a registration planned, a dose that becomes the person's latest — and one by one
- * (`importRow`, the path of every rule's slower branch) where not: rows without an ID number, a
- * key seen twice in the batch, a new ID number whose registration was refused, a dose that
+ * A batch's rows, in bulk where they are ordinary — a person known by ID number or old ID number
+ * (locked) or new with a registration planned, a dose that becomes the person's latest — and one
+ * by one (`importRow`, the path of every rule's slower branch) where not: rows without an ID
+ * number, a key seen twice in the batch (or a person's dose named again by their other number), a
+ * new ID number whose registration was refused, a dose that
  * renumbers earlier ones (and that person's later rows). The bulk rows take a
  * handful of statements for the batch: the keys, the locks, the doses on record, the people
  * created, the doses with their audit entries and marks, the keys written.
@@ -622,27 +633,36 @@ async function importRows(trx: Trx, ctx: RunContext, batch: PreparedBatch): Prom
     keys.filter((k): k is string => k !== undefined),
   );
 
-  // The people on record for the rows' ID numbers, read under their locks.
+  // The people on record for the rows' ID numbers — holding the number, or keeping it as their
+  // old one (as `findPersonByIdNumber` finds them) —, read under their locks (in id order).
   const idNumbers = batch.rows.flatMap(({ parsed }) => (parsed.ok && parsed.row.idNumber ? [parsed.row.idNumber] : []));
-  const locked = await lockPeopleByIdNumbers(trx, idNumbers);
+  const locked = await lockPeopleByIdOrOldNumbers(trx, idNumbers);
+  // A person may be known here by two numbers (theirs and their old one): decided once, by person id.
+  const lockedPeople = new Map([...locked.values()].map((p) => [p.id, p]));
+  const underRule = new Set([...locked].flatMap(([id, p]) => (batch.underRule.has(id) ? [p.id] : [])));
   // Rows of a person never checked, with a dose under the identity rule here, whom the batch's
   // preparation did not see (created since by someone else — another import, the desk): one by
   // one, where the person is checked before the dose is written.
-  const unchecked = new Set<string>();
-  for (const [idNumber, person] of locked) {
+  const unchecked = new Set<string>(); // person ids
+  const reverified = new Map<string, PersonRow>();
+  for (const person of lockedPeople.values()) {
     if (person.verification_status !== 'pending' || person.id_type === 'passport') continue;
     const plan = batch.reverify.get(person.id);
-    if (plan) locked.set(idNumber, await reverifyPerson(trx, ctx.audit, plan, now));
-    else if (batch.underRule.has(idNumber)) unchecked.add(idNumber);
+    if (plan) reverified.set(person.id, await reverifyPerson(trx, ctx.audit, plan, now));
+    else if (underRule.has(person.id)) unchecked.add(person.id);
   }
-  const onRecord = await countedDosesOfPeople(
-    trx,
-    [...locked.values()].map((p) => p.id),
-  );
+  for (const [idNumber, person] of locked) {
+    const checked = reverified.get(person.id);
+    if (checked) locked.set(idNumber, checked);
+  }
+  const onRecord = await countedDosesOfPeople(trx, [...lockedPeople.keys()]);
 
   const newPeople = new Map<string, PersonRow>(); // by ID number
   const bulk: { index: number; row: ImportRow; person: PersonRow; isNew: boolean }[] = [];
   const seen = new Set<string>();
+  // A person's dose by day and vaccine: rows naming one person by two numbers (theirs and their
+  // old one) have two keys; the second goes one by one, as a key seen twice does.
+  const seenDose = new Set<string>();
   const alreadyKeys: { key: string; job_id: string; dose_id: string }[] = [];
   for (let i = 0; i < n; i++) {
     const { parsed } = batch.rows[i]!;
@@ -661,12 +681,18 @@ async function importRows(trx: Trx, ctx: RunContext, batch: PreparedBatch): Prom
       continue;
     }
     seen.add(key);
-    if (unchecked.has(row.idNumber)) {
+    const person = locked.get(row.idNumber);
+    if (person && unchecked.has(person.id)) {
       oneByOne.push(i);
       continue;
     }
-    const person = locked.get(row.idNumber);
     if (person) {
+      const dose = `${person.id}|${row.administeredOn}|${row.vaccineCode}`;
+      if (seenDose.has(dose)) {
+        oneByOne.push(i);
+        continue;
+      }
+      seenDose.add(dose);
       const same = onRecord
         .get(person.id)
         ?.find((d) => d.administered_on === row.administeredOn && d.vaccine_code === row.vaccineCode);

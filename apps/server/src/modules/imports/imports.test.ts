@@ -270,6 +270,51 @@ describe('a bulk import of historical doses', () => {
     expect((await dosesOfIdNumber(p.idNumber)).map((d) => d.administered_on)).toEqual(['2021-09-01', '2021-10-01']);
   });
 
+  it('a row by a person’s old ID number (the CMND their CCCD replaced) is that person’s dose, not a new person’s', async () => {
+    const p = buildPerson();
+    const cmnd = `34${p.idNumber.slice(5)}`;
+    // The desk registers the CCCD holder with the CMND it replaced: the record keeps it as the old number.
+    const person = await createPersonVia(t, { ...p, oldIdNumber: cmnd }, 'caolanh.tiem');
+    expect(person).toMatchObject({ idNumber: p.idNumber, oldIdNumber: cmnd });
+    const before = await counts();
+    // A clinic's old register names them by the CMND.
+    const job = await importFile('caolanh.tiem', csvOf([rowOf({ ...p, idNumber: cmnd }, { on: '2021-09-15' })]));
+    expect(job).toMatchObject({
+      status: 'done',
+      imported: 1,
+      matchedPeople: 1,
+      newPeople: 0,
+      duplicatesFlagged: 0,
+      rejected: 0,
+    });
+    expect((await counts()).people).toBe(before.people);
+    expect((await dosesOfIdNumber(p.idNumber)).map((d) => d.administered_on)).toEqual(['2021-09-15']);
+    expect(await dosesOfIdNumber(cmnd)).toEqual([]);
+    // A file naming one dose by both numbers: one person, one dose; the other row already on record.
+    const both = await importFile(
+      'caolanh.tiem',
+      csvOf([rowOf(p, { on: '2021-10-20' }), rowOf({ ...p, idNumber: cmnd }, { on: '2021-10-20' })]),
+    );
+    expect(both).toMatchObject({ imported: 1, matchedPeople: 1, newPeople: 0, skippedAlreadyImported: 1, rejected: 0 });
+    expect((await counts()).people).toBe(before.people);
+    expect((await dosesOfIdNumber(p.idNumber)).map((d) => d.administered_on)).toEqual(['2021-09-15', '2021-10-20']);
+  });
+
+  it('a number that is one person’s ID number and another’s old number is the holder’s, as one by one', async () => {
+    const keeper = buildPerson();
+    const holder = buildPerson();
+    const cmnd = `34${holder.idNumber.slice(5)}`;
+    const keeperRecord = await createPersonVia(t, keeper, 'caolanh.tiem');
+    const holderRecord = await createPersonVia(t, { ...holder, idType: 'cmnd', idNumber: cmnd }, 'caolanh.tiem');
+    // The keeper first by id: the holder must win by holding the number, not by its id.
+    await sql`update people set old_id_number = ${cmnd} where id = ${keeperRecord.id}`.execute(t.db);
+    const job = await importFile('caolanh.tiem', csvOf([rowOf({ ...holder, idNumber: cmnd }, { on: '2021-09-15' })]));
+    expect(job).toMatchObject({ imported: 1, matchedPeople: 1, newPeople: 0, rejected: 0 });
+    const { rows } = await sql<{ person_id: string }>`
+      select person_id from doses where person_id in (${keeperRecord.id}, ${holderRecord.id})`.execute(t.db);
+    expect(rows.map((r) => r.person_id)).toEqual([holderRecord.id]);
+  });
+
   it('a file with the quirks of real spreadsheets: `;`, no BOM, CRLF, quotes, both date forms, Nam/Nữ in any case, NFD names, phone forms, extra columns', async () => {
     const a = buildPersonIn('87');
     const b = buildPersonIn('87');

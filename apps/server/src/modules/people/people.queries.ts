@@ -20,19 +20,32 @@ export function findPersonForUpdate(db: Transaction<DB>, id: string) {
 }
 
 /**
- * The living people holding these ID numbers, their rows locked in id order (concurrent lockers
- * then wait, never deadlock; a row merged away meanwhile is no longer returned).
+ * The living people known by these ID numbers — holding one, or keeping one as the old number (the
+ * CMND a CCCD replaced; index `people_old_id_number`) —, in id order: the set-based form of
+ * `findLivingByIdOrOldNumber`, whose caller picks each number's person.
  */
-export async function findLivingByIdNumbersForUpdate(db: Transaction<DB>, idNumbers: readonly string[]) {
+export async function findLivingByIdOrOldNumbers(db: Executor, idNumbers: readonly string[]) {
   if (!idNumbers.length) return [];
+  return byIdOrOldNumbers(db, idNumbers).execute();
+}
+
+/**
+ * `findLivingByIdOrOldNumbers` with the rows locked in id order (concurrent lockers then wait,
+ * never deadlock; a row merged away, or whose numbers changed, meanwhile is no longer returned).
+ */
+export async function findLivingByIdOrOldNumbersForUpdate(db: Transaction<DB>, idNumbers: readonly string[]) {
+  if (!idNumbers.length) return [];
+  return byIdOrOldNumbers(db, idNumbers).forUpdate().execute();
+}
+
+function byIdOrOldNumbers(db: Executor, idNumbers: readonly string[]) {
+  const ids = sql.val([...new Set(idNumbers)]);
   return db
     .selectFrom('people')
     .selectAll()
-    .where(sql<boolean>`id_number = any(${sql.val([...new Set(idNumbers)])}::text[])`)
+    .where(sql<boolean>`(id_number = any(${ids}::text[]) or old_id_number = any(${ids}::text[]))`)
     .where('merged_into', 'is', null)
-    .orderBy('id')
-    .forUpdate()
-    .execute();
+    .orderBy('id');
 }
 
 /** The living people holding these ID numbers. */

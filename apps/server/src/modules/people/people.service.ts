@@ -534,10 +534,37 @@ export async function findPeopleByIdNumbers(
   return new Map(rows.map((p) => [p.id_number!, p]));
 }
 
-/** `findPeopleByIdNumbers` with the rows locked for the caller's transaction (as `lockPerson` locks one). */
-export async function lockPeopleByIdNumbers(trx: Trx, idNumbers: readonly string[]): Promise<Map<string, PersonRow>> {
-  const rows = await q.findLivingByIdNumbersForUpdate(trx, idNumbers);
-  return new Map(rows.map((p) => [p.id_number!, p]));
+/**
+ * The living person known by each of these ID numbers, by the number asked, as
+ * `findPersonByIdNumber` finds one: the one holding it, else the first (by id) keeping it as the
+ * old number (the CMND a CCCD replaced). One query for all (the bulk import's batch).
+ */
+export async function findPeopleByIdOrOldNumbers(
+  db: Executor,
+  idNumbers: readonly string[],
+): Promise<Map<string, PersonRow>> {
+  return personOfEachNumber(idNumbers, await q.findLivingByIdOrOldNumbers(db, idNumbers));
+}
+
+/**
+ * `findPeopleByIdOrOldNumbers` with the rows locked for the caller's transaction, in id order (as
+ * `lockPerson` locks one). A person may answer for two numbers asked (their number and their old one).
+ */
+export async function lockPeopleByIdOrOldNumbers(
+  trx: Trx,
+  idNumbers: readonly string[],
+): Promise<Map<string, PersonRow>> {
+  return personOfEachNumber(idNumbers, await q.findLivingByIdOrOldNumbersForUpdate(trx, idNumbers));
+}
+
+/** Each number asked → its person among `rows` (in id order): its holder wins over a record keeping it as old. */
+function personOfEachNumber(idNumbers: readonly string[], rows: readonly PersonRow[]): Map<string, PersonRow> {
+  const asked = new Set(idNumbers);
+  const found = new Map<string, PersonRow>();
+  for (const p of rows) if (p.id_number && asked.has(p.id_number)) found.set(p.id_number, p);
+  for (const p of rows)
+    if (p.old_id_number && asked.has(p.old_id_number) && !found.has(p.old_id_number)) found.set(p.old_id_number, p);
+  return found;
 }
 
 /** The person with this id; an id merged away resolves to the surviving record. */
