@@ -349,13 +349,7 @@ export async function planNewPerson(
   const residence = await cleanResidence(db, input);
   if (actor && actor.scope.level !== 'facility' && !canSeePerson(actor, residence))
     throw new AppError('out_of_scope', { field: fieldOutsideScope(actor.scope, unitsOfPerson(residence)) });
-  let oldIdNumber: string | null = null;
-  if (input.oldIdNumber?.trim()) {
-    const oldRaw = normalizeIdNumber(input.oldIdNumber);
-    const old = validateIdNumber(oldRaw.length === 12 ? 'cccd' : 'cmnd', oldRaw);
-    if (!old.ok) throw ruleError({ ...old.error, field: 'oldIdNumber' });
-    oldIdNumber = old.value.idNumber;
-  }
+  const oldIdNumber = cleanOldIdNumber(input.oldIdNumber);
   // A number someone's record keeps as its old one (the CMND a CCCD replaced) is theirs too.
   if (identity.idNumber && !options.idNumberChecked) {
     const existing = await q.findLivingByIdOrOldNumber(db, identity.idNumber);
@@ -677,6 +671,15 @@ const IDENTITY_FIELDS = ['fullName', 'dateOfBirth', 'gender', 'idNumber', 'idTyp
 /** A checked correction of a person, ready to write: what `planPersonUpdate` decided. */
 export type PersonUpdatePlan = Awaited<ReturnType<typeof planPersonUpdate>>;
 
+/** An old ID number as given (a CMND of 9 or 12 digits, or a CCCD), checked; null when blank. */
+function cleanOldIdNumber(given: string | undefined): string | null {
+  if (!given?.trim()) return null;
+  const raw = normalizeIdNumber(given);
+  const old = validateIdNumber(raw.length === 12 ? 'cccd' : 'cmnd', raw);
+  if (!old.ok) throw ruleError({ ...old.error, field: 'oldIdNumber' });
+  return old.value.idNumber;
+}
+
 /**
  * The checks of a correction and the registry's answer for changed identity details — everything
  * before the write, so that the route asks the registry (a network call) before it opens its
@@ -738,6 +741,19 @@ export async function planPersonUpdate(
   if (patch.healthInsuranceNumber !== undefined)
     changes.health_insurance_number = patch.healthInsuranceNumber.trim() || null;
   if (patch.nationality !== undefined) changes.nationality = patch.nationality;
+  // The old number: as given (blank clears it); else, when a CMND is replaced by a CCCD, the CMND —
+  // as a merge keeps it — so that records and files under the card the person used to carry find them.
+  if (patch.oldIdNumber !== undefined) changes.old_id_number = cleanOldIdNumber(patch.oldIdNumber);
+  else if (
+    current.id_type === 'cmnd' &&
+    identity.idType === 'cccd' &&
+    current.id_number &&
+    identity.idNumber !== current.id_number &&
+    !current.old_id_number
+  )
+    changes.old_id_number = current.id_number;
+  if (changes.old_id_number && changes.old_id_number === identity.idNumber)
+    throw new AppError('validation_failed', { field: 'oldIdNumber' });
   const reallyChanged =
     identityChanged &&
     (identity.fullName !== current.full_name ||

@@ -307,6 +307,50 @@ describe('finding people', () => {
     expect(corrected.body).toMatchObject({ error: { code: 'duplicate_person' }, existingId: created.id });
   });
 
+  it('a CMND corrected to the CCCD that replaced it is kept as the old number; oldIdNumber can be set or cleared', async () => {
+    const body = buildPersonIn('87', { districtCode: '866' });
+    const cmnd = `35${body.idNumber.slice(5)}`;
+    const created = await createPersonVia(t, { ...body, idType: 'cmnd', idNumber: cmnd });
+    expect(created.oldIdNumber ?? null).toBeNull();
+    const replaced = await t.call('PATCH', `/api/people/${created.id}`, {
+      as: 'caolanh.tiem',
+      body: { idType: 'cccd', idNumber: body.idNumber, reason: 'Đổi sang CCCD gắn chip' },
+    });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body).toMatchObject({ idNumber: body.idNumber, oldIdNumber: cmnd });
+    const byOld = await t.call('GET', `/api/people?idNumber=${cmnd}`, { as: 'caolanh.tiem' });
+    expect(byOld.body.items.map((p: { id: string }) => p.id)).toEqual([created.id]);
+    // A CCCD corrected to another CCCD is a typo fixed, not a card replaced: the old number stays as it was.
+    const other = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
+    // The same province, sex, century and year of birth (the first six digits), another serial.
+    const serial = String((Number(other.idNumber.slice(6)) + 1) % 1_000_000).padStart(6, '0');
+    const typo = await t.call('PATCH', `/api/people/${other.id}`, {
+      as: 'caolanh.tiem',
+      body: { idNumber: `${other.idNumber.slice(0, 6)}${serial}`, reason: 'Sửa số nhập nhầm' },
+    });
+    expect(typo.status).toBe(200);
+    expect(typo.body.oldIdNumber ?? null).toBeNull();
+    // Given explicitly: checked, stored; blank clears it; the current number itself is refused.
+    const bad = await t.call('PATCH', `/api/people/${created.id}`, {
+      as: 'caolanh.tiem',
+      body: { oldIdNumber: '12ab' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('oldIdNumber');
+    const same = await t.call('PATCH', `/api/people/${created.id}`, {
+      as: 'caolanh.tiem',
+      body: { oldIdNumber: body.idNumber },
+    });
+    expect(same.status).toBe(400);
+    expect(same.body.error.field).toBe('oldIdNumber');
+    const cleared = await t.call('PATCH', `/api/people/${created.id}`, {
+      as: 'caolanh.tiem',
+      body: { oldIdNumber: '', reason: 'Số cũ nhập nhầm' },
+    });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.oldIdNumber ?? null).toBeNull();
+  });
+
   it('rejects a query with none or several of idNumber, phone, q', async () => {
     expect((await t.call('GET', '/api/people', { as: 'caolanh.tiem' })).status).toBe(400);
     expect((await t.call('GET', '/api/people?q=an&phone=0912345678', { as: 'caolanh.tiem' })).status).toBe(400);
