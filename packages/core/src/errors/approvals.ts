@@ -22,6 +22,11 @@ export const APPROVAL_ERRORS = {
     vi: 'Không thể tự phê duyệt đề nghị do chính mình gửi: cần một cán bộ khác quyết định.',
     en: 'You cannot decide a request you sent yourself: another supervisor must decide it.',
   },
+  approval_refused: {
+    status: 409,
+    vi: 'Cấp trên đã từ chối phê duyệt định danh của người này với thông tin hiện tại: không thể tự cho phép tiêm. Hãy sửa thông tin định danh, hoặc gửi đề nghị mới để một cán bộ khác quyết định.',
+    en: 'A supervisor refused to approve this person’s identity with the details as they are: it cannot be overridden directly. Correct the identity details, or send a new request for another supervisor to decide.',
+  },
   approval_outdated: {
     status: 409,
     vi: 'Thông tin định danh đã được sửa sau khi gửi đề nghị: không thể phê duyệt đề nghị này, hãy từ chối để điểm tiêm gửi lại.',

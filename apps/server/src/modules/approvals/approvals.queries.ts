@@ -79,6 +79,19 @@ export function listRequests(db: Executor, f: ApprovalFilter): Promise<IdentityA
     .execute();
 }
 
+/** The latest request about a person that has been decided. */
+export function latestDecidedOf(db: Executor, personId: string): Promise<IdentityApprovalRow | undefined> {
+  return db
+    .selectFrom('identity_approvals')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .where('status', '!=', 'pending')
+    .orderBy('decided_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
 /** The latest request about each of these people. */
 export async function latestOf(db: Executor, personIds: readonly string[]): Promise<Map<string, IdentityApprovalRow>> {
   if (!personIds.length) return new Map();

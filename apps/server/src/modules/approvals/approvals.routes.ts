@@ -5,8 +5,10 @@ import {
   identityApprovalsQuerySchema,
   identityBlockedQuerySchema,
   identityBlockedSchema,
+  identityOverrideBodySchema,
   idParamsSchema,
   listOf,
+  personSchema,
   SUPERVISOR_ROLES,
   VACCINATION_ROLES,
 } from '@tiemchung/core';
@@ -15,10 +17,12 @@ import { unitOfWork } from '../../db/transaction.js';
 import { staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { auditContextOf } from '../audit/audit.service.js';
+import { presentPerson } from '../people/people.service.js';
 import {
   decideApproval,
   identityBlocked,
   listApprovals,
+  overrideWithoutRequest,
   presentApprovals,
   requestApproval,
 } from './approvals.service.js';
@@ -26,9 +30,38 @@ import {
 /**
  * Identity approvals (docs/api.md, Identity approvals): the desk sends a person the population
  * database does not confirm to a supervisor, who approves (the dose can then be recorded) or
- * refuses, with a reason; and the records whose identity still blocks a vaccine passport.
+ * refuses, with a reason; a supervisor's own override, which may not go around a request; and the
+ * records whose identity still blocks a vaccine passport.
  */
 export const approvalsRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post(
+    '/api/people/:id/identity-override',
+    {
+      config: staffAccess(SUPERVISOR_ROLES, 'person-change'),
+      schema: {
+        tags: ['people'],
+        summary:
+          'Supervisor: allow vaccination although the identity does not match (reason recorded); not while a request waits or after one was refused',
+        params: idParamsSchema,
+        body: identityOverrideBodySchema,
+        response: { 200: personSchema },
+      },
+    },
+    async (request) =>
+      presentPerson(
+        await unitOfWork(app.db, (trx) =>
+          overrideWithoutRequest(
+            trx,
+            actorOf(request),
+            auditContextOf(request),
+            request.params.id,
+            request.body.reason,
+            app.deps.clock(),
+          ),
+        ),
+      ),
+  );
+
   app.post(
     '/api/identity-approvals',
     {

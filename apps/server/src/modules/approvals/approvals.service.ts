@@ -215,13 +215,7 @@ export async function decideApproval(
   const person = await getPerson(trx, row.person_id);
   if (!person) throw new AppError('not_found');
   if (input.decision === 'approve') {
-    const asked = row.snapshot as Snapshot;
-    const changed =
-      asked.fullName !== person.full_name ||
-      asked.dateOfBirth !== person.date_of_birth ||
-      asked.gender !== person.gender ||
-      asked.idNumber !== person.id_number;
-    if (changed) throw new AppError('approval_outdated');
+    if (changedSince(row, person)) throw new AppError('approval_outdated');
     await overrideIdentity(trx, actor, audit, person.id, input.reason, now, {
       id: row.id,
       requestedBy: row.requested_by,
@@ -270,6 +264,41 @@ export async function decideApproval(
     },
   });
   return decided;
+}
+
+/** Have the person's identity details been corrected since the request was sent? */
+function changedSince(row: IdentityApprovalRow, person: PersonRow): boolean {
+  const asked = row.snapshot as Snapshot;
+  return (
+    asked.fullName !== person.full_name ||
+    asked.dateOfBirth !== person.date_of_birth ||
+    asked.gender !== person.gender ||
+    asked.idNumber !== person.id_number
+  );
+}
+
+/**
+ * A supervisor's own override (`POST /api/people/{id}/identity-override`), without a request. It
+ * may not go around the two-person rule of a request: refused while one waits (409
+ * `approval_pending`, with `existingId`: someone other than the one who asked decides it), and after
+ * one was refused for the details as they are (409 `approval_refused`: the details are corrected,
+ * or a new request is decided by another supervisor). Out of the caller's reach: 404, first.
+ */
+export async function overrideWithoutRequest(
+  trx: Trx,
+  actor: Actor,
+  audit: AuditContext,
+  personId: string,
+  reason: string,
+  now: Date,
+): Promise<PersonRow> {
+  const person = await getPerson(trx, personId);
+  if (!person || !canSeePerson(actor, person)) throw new AppError('not_found');
+  const pending = await q.findPendingOf(trx, person.id);
+  if (pending) throw new AppError('approval_pending', { extra: { existingId: pending.id } });
+  const last = await q.latestDecidedOf(trx, person.id);
+  if (last?.status === 'refused' && !changedSince(last, person)) throw new AppError('approval_refused');
+  return overrideIdentity(trx, actor, audit, person.id, reason, now);
 }
 
 /**

@@ -179,6 +179,38 @@ describe('the approval path at the desk', () => {
     expect(anew.status).toBe(201);
   });
 
+  it('a supervisor’s own override cannot go around a request: not while it waits, not after it was refused for the same details', async () => {
+    const person = await unconfirmedIn();
+    const { visitId } = await screenedAt(person, 'DT-CL-01', 'caolanh.admin');
+    const override = (as: string) =>
+      t.call('POST', `/api/people/${person.id}/identity-override`, { as, body: { reason: 'Tôi tự cho phép' } });
+    // The supervisor asks, may not decide their own request, nor override while it waits.
+    const sent = await ask({ personId: person.id, visitId, reason: 'Người dân có giấy tờ gốc' }, 'caolanh.admin');
+    expect(sent.status).toBe(201);
+    expect((await decide(sent.body.id, 'approve', 'Tự duyệt', 'caolanh.admin')).status).toBe(403);
+    const whileWaiting = await override('caolanh.admin');
+    expect(whileWaiting.status).toBe(409);
+    expect(whileWaiting.body).toMatchObject({ error: { code: 'approval_pending' }, existingId: sent.body.id });
+    // Another supervisor refuses: the refusal stands against a direct override, by anyone.
+    expect((await decide(sent.body.id, 'refuse', 'Không khớp CCCD', 'dongthap.admin')).status).toBe(200);
+    for (const as of ['caolanh.admin', 'dongthap.admin']) {
+      const after = await override(as);
+      expect(after.status).toBe(409);
+      expect(after.body.error.code).toBe('approval_refused');
+    }
+    expect((await dose(visitId, 'caolanh.admin')).status).toBe(422);
+    expect((await auditOf(person.id)).map((e) => e.action)).not.toContain('person.identity_override');
+    // Details corrected since the refusal: the supervisor may decide on the new ones.
+    const corrected = await t.call('PATCH', `/api/people/${person.id}`, {
+      as: 'caolanh.admin',
+      body: { fullName: `${person.fullName} Sửa`, reason: 'Sửa tên theo giấy tờ' },
+    });
+    expect(corrected.status).toBe(200);
+    expect((await override('caolanh.admin')).status).toBe(200);
+    // Out of reach answers as unknown, before anything about requests is said.
+    expect((await override('hanoi.admin')).status).toBe(404);
+  });
+
   it('a verified person needs no approval; an unknown person or a visit of someone else is 404', async () => {
     const verified = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
     expect((await ask({ personId: verified.id, reason: 'Không cần nhưng cứ gửi' })).body.error.code).toBe(

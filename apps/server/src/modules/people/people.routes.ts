@@ -3,7 +3,6 @@ import {
   createPersonBodySchema,
   duplicateCandidateSchema,
   duplicateCheckQuerySchema,
-  identityOverrideBodySchema,
   idParamsSchema,
   listOf,
   peopleSearchQuerySchema,
@@ -26,7 +25,6 @@ import {
   dismissCandidate,
   duplicateCheck,
   listDuplicateCandidates,
-  overrideIdentity,
   planNewPerson,
   planPersonUpdate,
   planReverification,
@@ -199,33 +197,6 @@ export const peopleRoutes: FastifyPluginAsyncZod<{ doseDatesOf: DoseDatesOf }> =
         await unitOfWork(app.db, (trx) => reverifyPerson(trx, auditContextOf(request), plan, app.deps.clock())),
       );
     },
-  );
-
-  app.post(
-    '/api/people/:id/identity-override',
-    {
-      config: staffAccess(SUPERVISOR_ROLES, 'person-change'),
-      schema: {
-        tags: ['people'],
-        summary: 'Supervisor: allow vaccination although the identity does not match (reason recorded)',
-        params: idParamsSchema,
-        body: identityOverrideBodySchema,
-        response: { 200: personSchema },
-      },
-    },
-    async (request) =>
-      presentPerson(
-        await unitOfWork(app.db, (trx) =>
-          overrideIdentity(
-            trx,
-            actorOf(request),
-            auditContextOf(request),
-            request.params.id,
-            request.body.reason,
-            app.deps.clock(),
-          ),
-        ),
-      ),
   );
 
   app.get(
