@@ -12,6 +12,8 @@ import {
   PUBLIC_MIN_CELL,
   primarySplit,
   publicCount,
+  statsRangeProblem,
+  UNRECORDED_MAX_DAYS,
 } from './stats.js';
 
 describe('age bands', () => {
@@ -88,5 +90,30 @@ describe('coverage and suppression', () => {
   it('keys a week by its Monday', () => {
     expect(isoWeekStart('2021-10-03')).toBe('2021-09-27'); // a Sunday
     expect(isoWeekStart('2021-10-04')).toBe('2021-10-04'); // a Monday
+  });
+});
+
+describe('a statistics date range', () => {
+  it('refuses a start after the end, takes a single day and open ends', () => {
+    expect(statsRangeProblem({ from: '2021-12-31', to: '2021-01-01' })).toEqual({
+      code: 'stats_range_invalid',
+      field: 'from',
+      params: { from: '2021-12-31', to: '2021-01-01' },
+    });
+    expect(statsRangeProblem({ from: '2021-11-22', to: '2021-11-22' })).toBeNull();
+    expect(statsRangeProblem({ from: '2021-11-22' })).toBeNull();
+    expect(statsRangeProblem({ to: '2021-11-22' })).toBeNull();
+  });
+
+  it('with a longest range: both ends count, one day more is refused', () => {
+    expect(statsRangeProblem({ from: '2021-01-01', to: '2022-01-01' }, UNRECORDED_MAX_DAYS)).toBeNull();
+    expect(statsRangeProblem({ from: '2021-01-01', to: '2022-01-02' }, UNRECORDED_MAX_DAYS)).toEqual({
+      code: 'stats_range_too_long',
+      field: 'from',
+      params: { maxDays: 366 },
+    });
+    expect(statsRangeProblem({ from: '2022-01-02', to: '2021-01-01' }, UNRECORDED_MAX_DAYS)?.code).toBe(
+      'stats_range_invalid',
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { ageOn } from './doses/calendar.js';
+import { ageOn, daysBetween } from './doses/calendar.js';
 import type { Localized } from './i18n.js';
 
 /**
@@ -132,4 +132,34 @@ export function isoWeekStart(date: string): string {
   const dow = (d.getUTCDay() + 6) % 7;
   d.setUTCDate(d.getUTCDate() - dow);
   return d.toISOString().slice(0, 10);
+}
+
+/** The longest date range `GET /api/stats/unrecorded` reads at once, in days (both ends counted). */
+export const UNRECORDED_MAX_DAYS = 366;
+
+/** A statistics date range: `YYYY-MM-DD`, both ends inclusive; either end may be open. */
+export interface StatsDateRange {
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+}
+
+/** What is wrong with a statistics date range: its catalogue code, the field at fault and the message's values. */
+export type StatsRangeProblem =
+  | { readonly code: 'stats_range_invalid'; readonly field: 'from'; readonly params: { from: string; to: string } }
+  | { readonly code: 'stats_range_too_long'; readonly field: 'from'; readonly params: { maxDays: number } };
+
+/**
+ * The rule of every statistics date range (the server's routes and the web's date pickers): the
+ * start is on or before the end (a single day is a range: `from` = `to`), and, where the figures
+ * are read from the records (`maxDays`), the range spans at most that many days. Null when the
+ * range is good; an open end is never wrong.
+ */
+export function statsRangeProblem(range: StatsDateRange, maxDays?: number): StatsRangeProblem | null {
+  const { from, to } = range;
+  if (!from || !to) return null;
+  if (from > to) return { code: 'stats_range_invalid', field: 'from', params: { from, to } };
+  if (maxDays !== undefined && daysBetween(from, to) + 1 > maxDays) {
+    return { code: 'stats_range_too_long', field: 'from', params: { maxDays } };
+  }
+  return null;
 }

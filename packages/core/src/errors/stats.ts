@@ -20,4 +20,16 @@ export const STATS_ERRORS = {
     vi: 'Không lọc được theo "{filter}" với cách phân tích này.',
     en: 'This breakdown cannot be filtered by "{filter}".',
   },
+  /** A date range whose start is after its end (core's `statsRangeProblem`; a single day, `from` = `to`, is good). */
+  stats_range_invalid: {
+    status: 400,
+    vi: 'Khoảng thời gian không hợp lệ: ngày bắt đầu ({from}) sau ngày kết thúc ({to}).',
+    en: 'The date range is not valid: the start ({from}) is after the end ({to}).',
+  },
+  /** A date range longer than the figures are read for at once (`UNRECORDED_MAX_DAYS` for the possible unrecorded doses). */
+  stats_range_too_long: {
+    status: 400,
+    vi: 'Khoảng thời gian tối đa là {maxDays} ngày.',
+    en: 'The date range can be at most {maxDays} days.',
+  },
 } as const satisfies Record<string, ErrorEntry>;

@@ -449,3 +449,64 @@ describe('the breakdowns as files', () => {
     expect(rws.getRow(2).getCell(4).value).toBe((await reportsIn({ province: '87' })).received);
   });
 });
+
+describe('date ranges', () => {
+  const ranged = [
+    '/api/stats/units?',
+    '/api/stats/doses?by=day&',
+    '/api/stats/doses?by=week&',
+    '/api/stats/reports?',
+    '/api/stats/unrecorded?',
+  ];
+
+  it('a start after the end is a 400 stats_range_invalid naming both days, as JSON and as a file', async () => {
+    for (const base of ranged) {
+      for (const format of ['json', 'csv', 'xlsx']) {
+        const url = `${base}from=2021-12-31&to=2021-01-01&format=${format}`;
+        const res = await t.call('GET', url, { as: 'admin' });
+        expect(res.status, url).toBe(400);
+        expect(res.body.error, url).toEqual({
+          code: 'stats_range_invalid',
+          field: 'from',
+          message: 'Khoảng thời gian không hợp lệ: ngày bắt đầu (2021-12-31) sau ngày kết thúc (2021-01-01).',
+        });
+      }
+    }
+    const en = await t.call('GET', '/api/stats/units?from=2021-12-31&to=2021-01-01', {
+      as: 'dongthap.admin',
+      headers: { 'accept-language': 'en' },
+    });
+    expect(en.body.error.message).toBe(
+      'The date range is not valid: the start (2021-12-31) is after the end (2021-01-01).',
+    );
+    // Unrecorded doses default the end to today (2022-01-10): a start after it is reversed too.
+    const future = await t.call('GET', '/api/stats/unrecorded?from=2022-02-01', { as: 'admin' });
+    expect(future.status).toBe(400);
+    expect(future.body.error).toMatchObject({ code: 'stats_range_invalid', field: 'from' });
+  });
+
+  it('a single day (from = to) is a range', async () => {
+    for (const base of ranged) {
+      for (const format of ['json', 'csv']) {
+        const url = `${base}from=2021-11-22&to=2021-11-22&format=${format}`;
+        const res = await t.call('GET', url, { as: 'admin' });
+        expect(res.status, `${url} ${JSON.stringify(res.body)}`).toBe(200);
+      }
+    }
+  });
+
+  it('possible unrecorded doses: at most 366 days, over that a 400 stats_range_too_long', async () => {
+    const year = await t.call('GET', '/api/stats/unrecorded?from=2021-01-01&to=2022-01-01', { as: 'admin' });
+    expect(year.status).toBe(200);
+    for (const format of ['json', 'csv']) {
+      const url = `/api/stats/unrecorded?from=2021-01-01&to=2022-01-02&format=${format}`;
+      const res = await t.call('GET', url, { as: 'admin' });
+      expect(res.status, url).toBe(400);
+      expect(res.body.error, url).toEqual({
+        code: 'stats_range_too_long',
+        field: 'from',
+        message: 'Khoảng thời gian tối đa là 366 ngày.',
+      });
+    }
+  });
+});

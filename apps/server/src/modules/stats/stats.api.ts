@@ -14,6 +14,7 @@ import {
   SCHEME_LEVELS,
   type StatsCoverage,
   type StatsCoverageRow,
+  type StatsDateRange,
   type StatsDoseRow,
   type StatsDoses,
   type StatsLevel,
@@ -23,6 +24,7 @@ import {
   type StatsUnitRef,
   type StatsUnitRow,
   type StatsUnits,
+  statsRangeProblem,
   type UnitScheme,
 } from '@tiemchung/core';
 import type { Executor } from '../../db/transaction.js';
@@ -98,6 +100,16 @@ function childrenOf(scheme: UnitScheme, key: UnitKeyRef): ChildrenRef | null {
   const levels = CHILD_LEVELS[scheme][key.level];
   if (!levels) return null;
   return { column: scheme === '2021' ? 'parent_code' : 'parent_2025', code: key.code, levels };
+}
+
+/**
+ * A statistics date range checked by core's rule (`statsRangeProblem`): a start after the end is a
+ * 400 `stats_range_invalid`, a range over `maxDays` a 400 `stats_range_too_long` — never figures of
+ * zero. Every statistics route taking `from`/`to` calls it before reading anything.
+ */
+export function checkStatsRange(range: StatsDateRange, maxDays?: number): void {
+  const problem = statsRangeProblem(range, maxDays);
+  if (problem) throw new AppError(problem.code, { field: problem.field, params: problem.params });
 }
 
 const unknownUnit = () => new AppError('stats_unknown_unit', { field: 'code' });

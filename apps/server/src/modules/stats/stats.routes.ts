@@ -15,7 +15,15 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ALL_STAFF, staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
 import { sendTable } from '../../lib/table-export.js';
-import { resolveUnit, statsCoverage, statsDoses, statsOverview, statsReports, statsUnits } from './stats.api.js';
+import {
+  checkStatsRange,
+  resolveUnit,
+  statsCoverage,
+  statsDoses,
+  statsOverview,
+  statsReports,
+  statsUnits,
+} from './stats.api.js';
 import { coverageTable, dosesTable, reportsTable, statsFileName, unitsTable } from './stats.export.js';
 import { summary } from './stats.service.js';
 
@@ -68,6 +76,7 @@ export const statsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const q = request.query;
+      checkStatsRange(q);
       const unit = await resolveUnit(app.dbRead, actorOf(request), q);
       const body = await statsUnits(app.dbRead, unit, q, now());
       if (q.format === 'json') return body;
@@ -88,6 +97,7 @@ export const statsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const q = request.query;
+      checkStatsRange(q);
       const unit = await resolveUnit(app.dbRead, actorOf(request), q);
       const body = await statsDoses(app.dbRead, unit, q, now());
       if (q.format === 'json') return body;
@@ -128,6 +138,7 @@ export const statsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const q = request.query;
+      checkStatsRange(q);
       const unit = await resolveUnit(app.dbRead, actorOf(request), q);
       const body = await statsReports(app.dbRead, unit, q, now());
       if (q.format === 'json') return body;

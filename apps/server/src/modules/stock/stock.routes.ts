@@ -111,7 +111,7 @@ export const stockRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['stats'],
         summary:
-          'Possible unrecorded doses per facility of a unit: vials opened in closed sessions × doses per vial vs doses recorded (default the last 30 days); CSV or XLSX with format',
+          'Possible unrecorded doses per facility of a unit: vials opened in closed sessions × doses per vial vs doses recorded (default the last 30 days, at most 366); CSV or XLSX with format',
         querystring: statsUnrecordedQuerySchema,
         response: { 200: statsUnrecordedSchema },
       },

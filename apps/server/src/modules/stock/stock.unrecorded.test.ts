@@ -124,6 +124,7 @@ describe('possible unrecorded doses', () => {
     expect(other.body.error.code).toBe('out_of_scope');
     const tooLong = await t.call('GET', '/api/stats/unrecorded?from=2020-01-01&to=2021-11-22', { as: 'admin' });
     expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error).toMatchObject({ code: 'stats_range_too_long', field: 'from' });
 
     const xlsx = await t.call('GET', '/api/stats/unrecorded?format=xlsx', { as: 'dongthap.admin' });
     expect(xlsx.status).toBe(200);

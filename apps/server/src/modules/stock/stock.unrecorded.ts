@@ -4,15 +4,15 @@ import {
   PROVINCES_2021,
   type StatsUnrecorded,
   type StatsUnrecordedRow,
+  UNRECORDED_MAX_DAYS,
 } from '@tiemchung/core';
 import type { Executor } from '../../db/transaction.js';
 import type { Actor } from '../../lib/authz.js';
-import { AppError } from '../../lib/errors.js';
 import type { ExportTable } from '../../lib/table-export.js';
 import { countedDosesPerSession } from '../doses/doses.service.js';
 import { getFacility, listFacilitiesFor } from '../facilities/facilities.service.js';
 import { closedSessionVials } from '../sessions/sessions.service.js';
-import { type ResolvedUnit, resolveUnit, type UnitQuery } from '../stats/stats.api.js';
+import { checkStatsRange, type ResolvedUnit, resolveUnit, type UnitQuery } from '../stats/stats.api.js';
 import { mapping2025 } from '../stats/stats.fold.js';
 
 /**
@@ -24,9 +24,6 @@ import { mapping2025 } from '../stats/stats.fold.js';
  * unit, their sessions in the dates (index by facility and date), the doses of those sessions
  * (index by session) — never a scan of all doses.
  */
-
-/** The longest range asked at once, in days. */
-export const UNRECORDED_MAX_DAYS = 366;
 
 export interface UnrecordedQuery extends UnitQuery {
   readonly from?: string | undefined;
@@ -82,8 +79,7 @@ export async function unrecordedDoses(
 ): Promise<StatsUnrecorded> {
   const to = q.to ?? today;
   const from = q.from ?? addDays(to, -29);
-  if (from > to) throw new AppError('validation_failed', { field: 'from' });
-  if (from < addDays(to, -(UNRECORDED_MAX_DAYS - 1))) throw new AppError('validation_failed', { field: 'from' });
+  checkStatsRange({ from, to }, UNRECORDED_MAX_DAYS);
   const unit = await resolveUnit(db, actor, q);
   const facilities = await facilitiesOf(db, actor, unit);
   const sessions = await closedSessionVials(

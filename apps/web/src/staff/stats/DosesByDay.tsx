@@ -1,3 +1,4 @@
+import { statsRangeProblem } from '@tiemchung/core';
 import { useId, useMemo, useState } from 'react';
 import { Button } from '../../ui/Button';
 import { TextField } from '../../ui/Field';
@@ -5,7 +6,7 @@ import { type DateRange, type StatsDoses, statsEndpoints, type UnitQuery } from 
 import { Chart } from './Chart';
 import { formatCount, formatDay, numberLocale } from './format';
 import { useStatsT } from './i18n';
-import { addDays, doseNumbersOf } from './logic';
+import { addDays, doseNumbersOf, vietnamToday } from './logic';
 import { ExportLinks, Section, TableScroll } from './parts';
 import { Loaded, useStats } from './useStats';
 
@@ -30,7 +31,8 @@ export function DosesByDay({
   const [to, setTo] = useState(range.to);
   const [error, setError] = useState<string | undefined>();
   const apply = () => {
-    if (from && to && from > to) {
+    // Core's rule of a statistics range, on the days the server will read (an empty end is today).
+    if (statsRangeProblem({ from: from || undefined, to: to || vietnamToday() })) {
       setError(t('days.badRange'));
       return;
     }

@@ -79,5 +79,18 @@ describe('figures', () => {
     expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
     expect(effectiveRange({}, '2026-03-31')).toEqual({ from: '2026-01-01', to: '2026-03-31' });
     expect(effectiveRange({ from: '2026-03-01' }, '2026-03-31')).toEqual({ from: '2026-03-01', to: '2026-03-31' });
+    expect(effectiveRange({ from: '2026-03-31', to: '2026-03-31' }, '2026-04-30')).toEqual({
+      from: '2026-03-31',
+      to: '2026-03-31',
+    });
+  });
+
+  it('ignores a range whose start is after its end (the server refuses it): the last 90 days instead', () => {
+    expect(effectiveRange({ from: '2026-03-31', to: '2026-03-01' }, '2026-04-30')).toEqual({
+      from: '2026-01-31',
+      to: '2026-04-30',
+    });
+    // A start after today with no end: the end is today, so the start is after it.
+    expect(effectiveRange({ from: '2026-05-01' }, '2026-04-30')).toEqual({ from: '2026-01-31', to: '2026-04-30' });
   });
 });

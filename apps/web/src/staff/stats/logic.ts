@@ -5,6 +5,7 @@ import {
   STATS_LEVELS,
   type StatsLevel,
   type StatsUnit,
+  statsRangeProblem,
   UNIT_SCHEMES,
   type UnitScheme,
 } from '@tiemchung/core';
@@ -127,7 +128,13 @@ export function vietnamToday(now = Date.now()): string {
 /** The days a chart shows when the address names none: the last 90 days up to today. */
 export const DEFAULT_DAYS = 90;
 
+/**
+ * The days charted: the address's, the end defaulting to today and the start to the
+ * {@link DEFAULT_DAYS} before the end. A range core's rule refuses (`statsRangeProblem`: the start
+ * after the end, which the server answers with a 400) is ignored, as the address's other invalid parts are.
+ */
 export function effectiveRange(range: DateRange, today: string): Required<DateRange> {
   const to = range.to ?? today;
-  return { from: range.from ?? addDays(to, -(DEFAULT_DAYS - 1)), to };
+  const chosen = { from: range.from ?? addDays(to, -(DEFAULT_DAYS - 1)), to };
+  return statsRangeProblem(chosen) ? effectiveRange({}, today) : chosen;
 }
