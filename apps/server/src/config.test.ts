@@ -7,6 +7,7 @@ import {
   type ConfigVariable,
   envSchema,
   loadConfig,
+  publicBaseUrlOf,
 } from './config.js';
 
 describe('configuration', () => {
@@ -140,5 +141,21 @@ describe('background jobs: no setting turns off another', () => {
       /REPORT_ESCALATION_INTERVAL_MS/,
     );
     expect(() => loadConfig({ RECHECK_INTERVAL_MS: String(2 ** 31) })).toThrow(/RECHECK_INTERVAL_MS/);
+  });
+});
+
+describe('the public address (PUBLIC_BASE_URL)', () => {
+  it('is the base of the absolute links, without a trailing slash; unset, the listening address, never a request header', () => {
+    expect(publicBaseUrlOf(loadConfig({ PUBLIC_BASE_URL: 'https://tiemchung.example.gov.vn/' }))).toBe(
+      'https://tiemchung.example.gov.vn',
+    );
+    expect(publicBaseUrlOf(loadConfig({ PUBLIC_BASE_URL: 'https://gw.example.vn/tiemchung' }))).toBe(
+      'https://gw.example.vn/tiemchung',
+    );
+    expect(publicBaseUrlOf(loadConfig({}))).toBe('http://localhost:3000');
+    expect(publicBaseUrlOf(loadConfig({ HOST: '10.0.0.5', PORT: '8080' }))).toBe('http://10.0.0.5:8080');
+    expect(publicBaseUrlOf(loadConfig({ HOST: '::1', PORT: '8080' }))).toBe('http://[::1]:8080');
+    for (const bad of ['tiemchung.example.gov.vn', 'ftp://x.vn', 'https://x.vn/?a=1', 'https://x.vn/#f'])
+      expect(() => loadConfig({ PUBLIC_BASE_URL: bad }), bad).toThrow(/PUBLIC_BASE_URL/);
   });
 });

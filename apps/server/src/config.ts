@@ -36,6 +36,11 @@ export interface Config {
   /** Directory of the built web app served at `/`, or null to serve the API only. */
   readonly webDist: string | null;
   readonly trustProxy: boolean;
+  /**
+   * The address clients reach the server at (`https://tiemchung.example.gov.vn`, no trailing `/`):
+   * the absolute links the server writes (the FHIR API's) start with it; null when unset.
+   */
+  readonly publicBaseUrl: string | null;
   /** Wrong logins allowed per username within the window before answers become 429. */
   readonly loginMaxFailures: number;
   readonly loginLockMinutes: number;
@@ -121,6 +126,11 @@ export const envSchema = z
       .default(12),
     WEB_DIST: z.string().optional(),
     TRUST_PROXY: bool.default(false),
+    PUBLIC_BASE_URL: z
+      .string()
+      .regex(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/, { message: 'an http(s):// URL without query or fragment' })
+      .transform((v) => v.replace(/\/+$/, ''))
+      .optional(),
     LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
     LOGIN_LOCK_MINUTES: z.coerce
       .number()
@@ -270,6 +280,11 @@ export const CONFIG_VARIABLES: {
     default: '`false`',
     description: 'trust `X-Forwarded-For` (set behind a load balancer so rate limits see client addresses)',
   },
+  PUBLIC_BASE_URL: {
+    default: '— (`http://localhost:PORT`)',
+    description:
+      "the address clients reach the server at, as `https://host` (a path prefix allowed): the FHIR API's links and `fullUrl`s start with it, never with the request's `Host`; unset, with `http://HOST:PORT` (`localhost` for `0.0.0.0`). Set it in production",
+  },
   LOGIN_MAX_FAILURES: {
     default: '`5`',
     description: 'wrong logins allowed per username before the next attempts answer 429',
@@ -365,6 +380,22 @@ export const CONFIG_VARIABLES: {
   },
 };
 
+/**
+ * The address the server's absolute links start with (`PUBLIC_BASE_URL`): configured, never taken
+ * from a request's `Host` (which a client chooses). Unset: the listening address, `localhost` for
+ * an address of every interface.
+ */
+export function publicBaseUrlOf(config: Pick<Config, 'publicBaseUrl' | 'host' | 'port'>): string {
+  if (config.publicBaseUrl) return config.publicBaseUrl;
+  const host =
+    config.host === '0.0.0.0' || config.host === '::'
+      ? 'localhost'
+      : config.host.includes(':')
+        ? `[${config.host}]`
+        : config.host;
+  return `http://${host}:${config.port}`;
+}
+
 /** Thrown when the environment is invalid; the message lists every problem. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -407,6 +438,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlHours: e.SESSION_TTL_HOURS,
     webDist: existsSync(path.join(webDist, 'index.html')) ? webDist : null,
     trustProxy: e.TRUST_PROXY,
+    publicBaseUrl: e.PUBLIC_BASE_URL ?? null,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginLockMinutes: e.LOGIN_LOCK_MINUTES,
     registry: {

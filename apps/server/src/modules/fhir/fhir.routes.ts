@@ -2,6 +2,7 @@ import { schemaMessage } from '@tiemchung/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { publicBaseUrlOf } from '../../config.js';
 import { unitOfWork } from '../../db/transaction.js';
 import { ALL_STAFF, publicAccess, type RouteEntry, staffAccess } from '../../lib/access.js';
 import { actorOf } from '../../lib/authz.js';
@@ -60,6 +61,8 @@ const param = z.union([z.string().max(2000), z.array(z.string().max(2000)).max(1
 const paging = { _count: param, _offset: param, _format: param };
 
 const FHIR_TAGS = ['fhir'];
+/** The FHIR JSON media type, as a request's `Content-Type` names it (any parameters aside). */
+const FHIR_MEDIA_TYPE = 'application/fhir+json';
 
 const fhirApi: FastifyPluginAsyncZod = async (app) => {
   app.addHook('onRoute', (route) => guardRoute(app, route as RouteOptions));
@@ -67,6 +70,11 @@ const fhirApi: FastifyPluginAsyncZod = async (app) => {
   app.setNotFoundHandler(() => {
     throw new AppError('route_not_found');
   });
+  // FHIR's own media type: no route here reads a body (the API is read-only), so a write sent as
+  // `application/fhir+json` reaches the routes and answers 404 `route_not_found` as one sent as
+  // `application/json` does, not 415 from the body parser. The body is read (within the size
+  // limit) and dropped.
+  app.addContentTypeParser(FHIR_MEDIA_TYPE, { parseAs: 'string' }, (_request, _body, done) => done(null, undefined));
   // Any other path under /fhir is 404 too — also where the web app is served, whose wildcard
   // route would answer it with the app's page (lib/static-assets.ts). Not an interaction: hidden
   // from the OpenAPI document and left out of the route table.
@@ -96,7 +104,7 @@ const fhirApi: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       acceptedParams(queryOf(request.url), ['mode'], { search: false, lenient: isLenient(request.headers.prefer) });
-      return send(reply, capabilityStatement(baseOf(request)));
+      return send(reply, capabilityStatement(baseOf(app)));
     },
   );
 
@@ -123,7 +131,7 @@ const fhirApi: FastifyPluginAsyncZod = async (app) => {
       const result = await unitOfWork(app.db, (trx) =>
         searchPatients(trx, actorOf(request), auditContextOf(request), { identifiers, ids }, page),
       );
-      return send(reply, bundle(request, '/Patient', q, page, result, app.deps.clock()));
+      return send(reply, bundle(baseOf(app), '/Patient', q, page, result, app.deps.clock()));
     },
   );
 
@@ -164,7 +172,7 @@ const fhirApi: FastifyPluginAsyncZod = async (app) => {
       readParams(request);
       // One unit of work: the read's audit entry and the certificate (re)issued as it is read.
       const document = await unitOfWork(app.db, (trx) =>
-        ddccOf(trx, certificateDeps(), actorOf(request), auditContextOf(request), request.params.id, baseOf(request)),
+        ddccOf(trx, certificateDeps(), actorOf(request), auditContextOf(request), request.params.id, baseOf(app)),
       );
       return send(reply, document);
     },
@@ -194,7 +202,7 @@ const fhirApi: FastifyPluginAsyncZod = async (app) => {
       const result = await unitOfWork(app.db, (trx) =>
         searchImmunizations(trx, actorOf(request), auditContextOf(request), { patientId, dates, statuses }, page),
       );
-      return send(reply, bundle(request, '/Immunization', q, page, result, app.deps.clock()));
+      return send(reply, bundle(baseOf(app), '/Immunization', q, page, result, app.deps.clock()));
     },
   );
 
@@ -238,9 +246,13 @@ const fhirApi: FastifyPluginAsyncZod = async (app) => {
   );
 };
 
-/** The server's FHIR base as the client reached it (`https://host/fhir`). */
-function baseOf(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}/fhir`;
+/**
+ * The server's FHIR base (`https://host/fhir`): from the configured public address
+ * (`PUBLIC_BASE_URL`), never from the request's `Host`, which the client chooses — links a client
+ * follows as given must not point elsewhere.
+ */
+function baseOf(app: FastifyInstance): string {
+  return `${publicBaseUrlOf(app.config)}/fhir`;
 }
 
 /** The parameters of a read: only `_format` and `_pretty`. */
@@ -254,7 +266,7 @@ function searchParams(request: FastifyRequest, known: readonly string[]): URLSea
 }
 
 function bundle(
-  request: FastifyRequest,
+  base: string,
   path: string,
   params: URLSearchParams,
   page: { count: number; offset: number },
@@ -262,7 +274,7 @@ function bundle(
   now: Date,
 ): Resource {
   const applied = new URLSearchParams([...params].filter(([name]) => name !== '_format' && name !== '_pretty'));
-  return searchset({ base: baseOf(request), path, params: applied, ...page, ...result, now });
+  return searchset({ base, path, params: applied, ...page, ...result, now });
 }
 
 function send(reply: FastifyReply, resource: Resource) {

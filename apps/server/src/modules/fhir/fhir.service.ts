@@ -3,7 +3,7 @@ import type { DoseRow, PersonRow } from '../../db/schema.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import type { Actor } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
-import { type AuditContext, recordAudit } from '../audit/audit.service.js';
+import { type AuditContext, recordAudit, recordAuditForEach } from '../audit/audit.service.js';
 import { type CertificateDeps, getCertificate } from '../certificates/certificates.service.js';
 import { countedDosesOf, everyDoseOf, getDose } from '../doses/doses.service.js';
 import { getFacility, listFacilities } from '../facilities/facilities.service.js';
@@ -57,8 +57,25 @@ async function visiblePerson(db: Executor, actor: Actor, id: string): Promise<Pe
   return person;
 }
 
-function auditPersonRead(trx: Trx, audit: AuditContext, action: string, personId: string) {
-  return recordAudit(trx, audit, { action, entityType: 'person', entityId: personId, refs: [{ personId }] });
+/**
+ * A FHIR read's entry: its entity is the person read — whatever resource was asked for — so that it
+ * shows in the person's audit trail (`GET /api/people/{id}/audit` lists the person's own entries).
+ */
+function auditPersonRead(
+  trx: Trx,
+  audit: AuditContext,
+  action: string,
+  personId: string,
+  dose?: { readonly id: string; readonly facilityId: string },
+) {
+  return recordAudit(trx, audit, {
+    action,
+    entityType: 'person',
+    entityId: personId,
+    // A dose read: the dose named, and the entry tied to its facility's units as the dose's own are.
+    ...(dose ? { after: { doseId: dose.id } } : {}),
+    refs: [{ personId }, ...(dose ? [{ facilityId: dose.facilityId }] : [])],
+  });
 }
 
 /** `GET /fhir/Patient/{id}` (audited). */
@@ -72,7 +89,7 @@ export async function readPatient(trx: Trx, actor: Actor, audit: AuditContext, i
  * `GET /fhir/Patient?identifier=…&_id=…`: the living records holding one of the ID numbers
  * (`system|value`: the CCCD, CMND or passport system, or any of them for a bare value), and/or
  * with one of the ids — both when both are given. A person found outside the caller's reach makes
- * the whole search 403; each person returned is audited. A system no record is identified by is
+ * the whole search 403; each person matched is audited, returned on the page or not. A system no record is identified by is
  * a warning beside the (empty) matches.
  */
 export async function searchPatients(
@@ -117,7 +134,18 @@ export async function searchPatients(
   );
   if (people.some((p) => !canSeePerson(actor, p))) throw new AppError('out_of_scope');
   const shown = people.slice(page.offset, page.offset + page.count);
-  for (const p of shown) await auditPersonRead(trx, audit, 'fhir.patient_search', p.id);
+  // Every person the search matched is audited, on the page answered or not: `total` alone tells
+  // whether an ID number is registered (`_count=0`, an `_offset` past the end).
+  await recordAuditForEach(
+    trx,
+    audit,
+    people.map((p) => ({
+      action: 'fhir.patient_search',
+      entityType: 'person',
+      entityId: p.id,
+      refs: [{ personId: p.id }],
+    })),
+  );
   const names = await namesOf(trx, shown);
   return { total: people.length, matches: shown.map((p) => patientResource(p, names)), notes };
 }
@@ -136,12 +164,7 @@ export async function readImmunization(trx: Trx, actor: Actor, audit: AuditConte
   const person = await visiblePerson(trx, actor, dose.person_id);
   const counted = await countedDosesOf(trx, person.id);
   const facility = await getFacility(trx, dose.facility_id);
-  await recordAudit(trx, audit, {
-    action: 'fhir.immunization_read',
-    entityType: 'dose',
-    entityId: dose.id,
-    refs: [{ personId: person.id }],
-  });
+  await auditPersonRead(trx, audit, 'fhir.immunization_read', person.id, { id: dose.id, facilityId: dose.facility_id });
   return immunizationResource(
     { ...dose, person_id: person.id },
     { facilityName: facility?.name, seriesLength: seriesLengthOf(counted) },

@@ -49,11 +49,13 @@ function expectValidFhir(resource: { resourceType?: unknown }) {
 
 // ---- one app with the FHIR routes on one fresh database ----
 const now = new Date('2022-01-10T03:00:00Z');
+/** The app's configured public address (PUBLIC_BASE_URL): every FHIR link starts with it. */
+const PUBLIC_BASE = 'https://tiemchung.example.gov.vn';
 
 /** The harness's `useTestApp`, registering the FHIR routes when app.ts does not (yet). */
 async function useFhirApp(): Promise<TestApp> {
   const { database, config, drop } = await createTestDatabase();
-  const app = await buildApp(config, { database, deps: { clock: () => now } });
+  const app = await buildApp({ ...config, publicBaseUrl: PUBLIC_BASE }, { database, deps: { clock: () => now } });
   if (!app.hasRoute({ method: 'GET', url: '/fhir/metadata' })) await app.register(fhirRoutes);
   await app.ready();
   afterAll(async () => {
@@ -189,6 +191,22 @@ describe('authentication and errors as OperationOutcome', () => {
       404,
       'not-found',
     );
+    // A write sent with FHIR's own media type is no other interaction: 404, not 415 from the parser.
+    for (const [method, url] of [
+      ['POST', '/fhir/Patient'],
+      ['PUT', '/fhir/Patient/x'],
+      ['DELETE', '/fhir/Patient/x'],
+      ['POST', '/fhir/Immunization'],
+    ] as const)
+      for (const type of ['application/fhir+json', 'application/fhir+json; fhirVersion=4.0; charset=utf-8']) {
+        const write = await t.call(method, url, {
+          as: 'admin',
+          headers: { 'content-type': type },
+          body: { resourceType: 'Patient' },
+        });
+        expectOutcome(write, 404, 'not-found');
+        expect(write.body.issue[0].details.coding[0].code, `${method} ${url} ${type}`).toBe('route_not_found');
+      }
     const bad = await fhir('/fhir/Patient/a_b', 'admin');
     expectOutcome(bad, 400, 'invalid');
     expect(bad.body.issue[0].expression).toEqual(['id']);
@@ -310,10 +328,79 @@ describe('Patient', () => {
       'fhir.patient_search',
     ]);
     for (const e of fhirEntries) expect(e.actor.username).toBe('dongthap.admin');
+    // Each of them is in the person's own audit trail, the dose read too (the dose in `after`).
+    const trail = await t.call('GET', `/api/people/${person.id}/audit`, { as: 'dongthap.admin' });
+    expect(trail.status, JSON.stringify(trail.body)).toBe(200);
+    const fhirTrail = trail.body.items.filter((e: any) => e.action.startsWith('fhir.'));
+    expect(fhirTrail.map((e: any) => e.action).sort()).toEqual(fhirEntries.map((e: any) => e.action).sort());
+    expect(fhirTrail.find((e: any) => e.action === 'fhir.immunization_read')).toMatchObject({
+      actor: 'dongthap.admin',
+      after: { doseId: first.id },
+    });
+    // Tied to the dose's facility as the dose is: the facility's own account sees the read.
+    const doseRead = fhirEntries.find((e: any) => e.action === 'fhir.immunization_read');
+    expect(doseRead).toMatchObject({ entityType: 'person', entityId: person.id });
+    expect(doseRead.unitCodes).toContain('f:DT-CL-01');
     // A refused read writes nothing.
     await fhir(`/fhir/Patient/${person.id}`, 'hanoi.admin');
     const after = await t.call('GET', `/api/audit?personId=${person.id}&actor=hanoi.admin`, { as: 'admin' });
     expect(after.body.items).toEqual([]);
+  });
+
+  it('a search that matched is audited for each person matched, even with no entry on the page (_count=0, _offset past the end)', async () => {
+    const { person } = await vaccinatedInDongThap();
+    const other = (await vaccinatedInDongThap()).person;
+    const entries = async () =>
+      (
+        await t.call('GET', `/api/audit?personId=${person.id}&actor=hanoi.tiem&action=fhir.patient_search`, {
+          as: 'admin',
+        })
+      ).body.items as unknown[];
+    const count0 = await fhir(`/fhir/Patient?identifier=${person.idNumber}&_count=0`, 'hanoi.tiem');
+    expect(count0.status, JSON.stringify(count0.body)).toBe(200);
+    expect(count0.body.total).toBe(1);
+    expect(count0.body.entry).toBeUndefined();
+    expect(await entries()).toHaveLength(1);
+    const past = await fhir(`/fhir/Patient?identifier=${person.idNumber},${other.idNumber}&_offset=5`, 'hanoi.tiem');
+    expect(past.body.total).toBe(2);
+    expect(past.body.entry).toBeUndefined();
+    expect(await entries()).toHaveLength(2);
+    const otherLog = await t.call(
+      'GET',
+      `/api/audit?personId=${other.id}&actor=hanoi.tiem&action=fhir.patient_search`,
+      { as: 'admin' },
+    );
+    expect(otherLog.body.items).toHaveLength(1);
+    // An ID number nobody holds: nothing to audit.
+    const before = (await t.call('GET', '/api/audit?actor=hanoi.tiem&action=fhir.patient_search', { as: 'admin' })).body
+      .items.length;
+    const none = await fhir('/fhir/Patient?identifier=000000000000&_count=0', 'hanoi.tiem');
+    expect(none.body.total).toBe(0);
+    expect(
+      (await t.call('GET', '/api/audit?actor=hanoi.tiem&action=fhir.patient_search', { as: 'admin' })).body.items,
+    ).toHaveLength(before);
+  });
+
+  it('links and fullUrl start with the configured public address, never with the request’s Host', async () => {
+    const { person } = await vaccinatedInDongThap();
+    const forged = { host: 'attacker.example', 'x-forwarded-host': 'attacker.example' };
+    const urls: string[] = [];
+    for (const url of [
+      `/fhir/Immunization?patient=Patient/${person.id}&_count=1`,
+      `/fhir/Patient?identifier=${person.idNumber}`,
+      `/fhir/Patient/${person.id}/$ddcc`,
+    ]) {
+      const res = await fhir(url, 'dongthap.admin', forged);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      urls.push(...(res.body.link ?? []).map((l: any) => l.url), ...res.body.entry.map((e: any) => e.fullUrl));
+    }
+    const metadata = await fhir('/fhir/metadata', undefined, forged);
+    urls.push(metadata.body.url, metadata.body.implementation.url);
+    expect(urls.filter((u) => u.startsWith('http')).length).toBeGreaterThan(6);
+    for (const u of urls.filter((u) => u.startsWith('http'))) {
+      expect(u).not.toContain('attacker.example');
+      expect(u.startsWith(`${PUBLIC_BASE}/fhir`), u).toBe(true);
+    }
   });
 });
 
