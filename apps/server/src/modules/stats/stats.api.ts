@@ -109,6 +109,8 @@ function childrenOf(scheme: UnitScheme, key: UnitKeyRef): ChildrenRef | null {
  */
 export function checkStatsRange(range: StatsDateRange, maxDays?: number): void {
   const problem = statsRangeProblem(range, maxDays);
+  if (problem?.code === 'stats_range_invalid')
+    throw new AppError(problem.code, { field: problem.field, params: problem.params });
   if (problem) throw new AppError(problem.code, { field: problem.field, params: problem.params });
 }
 
