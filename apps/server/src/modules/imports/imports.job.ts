@@ -450,7 +450,19 @@ async function commitBatch(
  */
 async function dryRunReplay(db: Kysely<DB>, ctx: RunContext, rows: readonly PreparedRow[]): Promise<FileRow[]> {
   const keys = new Set<string>();
-  for (const { parsed } of rows) if (parsed.ok) keys.add(importPersonKey(parsed.row));
+  const numbers: string[] = [];
+  for (const { parsed } of rows) {
+    if (!parsed.ok) continue;
+    keys.add(importPersonKey(parsed.row));
+    if (parsed.row.idNumber) numbers.push(parsed.row.idNumber);
+  }
+  // A person on record is named by their number or by their old one: an earlier batch's rows under
+  // either are theirs (as the real run matches both to them).
+  for (const p of (await findPeopleByIdOrOldNumbers(db, numbers)).values()) {
+    for (const n of [p.id_number, p.old_id_number])
+      if (n)
+        keys.add(importPersonKey({ idNumber: n, fullName: p.full_name, dateOfBirth: p.date_of_birth, phone: null }));
+  }
   const earlier = await q.dryRowsOf(db, ctx.job.id, [...keys]);
   return earlier.map((r) => ({ rowNumber: r.row_number, cells: r.cells as unknown[] }));
 }

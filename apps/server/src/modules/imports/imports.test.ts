@@ -554,6 +554,30 @@ describe('a bulk import of historical doses', () => {
     expect(summary(dry)).toEqual(summary(real));
   });
 
+  it('a dry run answers as the real run does for a person named by their number in one batch and their old one in the next', async () => {
+    const p = buildPerson();
+    const cmnd = `34${p.idNumber.slice(5)}`;
+    await createPersonVia(t, { ...p, oldIdNumber: cmnd }, 'caolanh.tiem');
+    const other = buildPersonIn('87');
+    // Batches of 2: p's first dose by the CCCD in the first, a dose nine days later by the CMND in the second.
+    const file = csvOf([
+      rowOf(p, { on: '2021-08-02' }),
+      rowOf(other, { on: '2021-08-02' }),
+      rowOf({ ...p, idNumber: cmnd }, { on: '2021-08-11' }), // too soon after the first
+    ]);
+    const run = async (dryRun: boolean) => {
+      const res = await upload('caolanh.tiem', file, { dryRun });
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      await runImportsNow(t, { batchSize: 2 });
+      return jobOf(res.body.id, 'caolanh.tiem');
+    };
+    const summary = (j: ImportJob) => [j.imported, j.rejected, j.matchedPeople, j.newPeople, j.rejectedByReason];
+    const dry = await run(true);
+    const real = await run(false);
+    expect(summary(real)).toEqual([2, 1, 1, 1, expect.any(Object)]);
+    expect(summary(dry)).toEqual(summary(real));
+  });
+
   it('scope: a site imports only for itself, a province sees only its own imports, a report handler none', async () => {
     // The person's district given: a district's administrator registers people of its district only.
     const file = csvOf([[...rowOf(buildPersonIn('87'), { on: '2021-09-15' }), DT.district]], {
