@@ -636,7 +636,11 @@ export async function correctDose(
     facilityId: f.id,
   });
   const oldFacility = (await getFacility(trx, current.facility_id))!;
-  if (!covers(actor.scope, ref(facility)) && !covers(actor.scope, ref(oldFacility))) throw new AppError('out_of_scope');
+  // Moving the dose to another facility writes into that facility's records: the caller must cover
+  // it, as for a new dose there (403 `out_of_scope` naming `facilityId`). Keeping the facility, the
+  // caller must cover the dose's own.
+  if (facility.id !== current.facility_id) facilityInScope(actor, facility);
+  else if (!covers(actor.scope, ref(oldFacility))) throw new AppError('out_of_scope');
   const vaccineCode = input.vaccineCode ?? current.vaccine_code;
   const lotNumber = input.lotNumber ?? current.lot_number;
   const administeredOn = input.administeredOn ?? current.administered_on;

@@ -260,6 +260,49 @@ describe('resolving a report', () => {
     expect(ok.body).toMatchObject({ outcome: 'rejected', outcomeReason: 'photo_unusable' });
   });
 
+  it('correcting a dose cannot move it to a facility outside the handler’s units; within them it can', async () => {
+    now = new Date('2022-01-10T03:00:00Z');
+    const p = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
+    const dose = await t.call('POST', `/api/people/${p.id}/doses`, {
+      as: 'caolanh.tiem',
+      headers: { 'idempotency-key': randomUUID() },
+      body: { vaccineCode: PFIZER, lotNumber: 'FF2587', administeredOn: '2021-10-01', facilityId: 'DT-CL-01' },
+    });
+    expect(dose.status).toBe(201);
+    const before = (await t.call('GET', `/api/people/${p.id}/certificate`, { as: 'dongthap.phananh' })).body;
+    const r = await fileReport(
+      aboutPerson(p, {
+        category: 'wrong_dose',
+        dose: { facilityId: 'DT-CL-01', administeredOn: '2021-10-01', vaccineCode: PFIZER },
+      }),
+    );
+    expect(r.personId).toBe(p.id);
+
+    // A Hà Nội facility: refused as adding a dose there is, and nothing changes.
+    const away = await t.call('POST', `/api/reports/${r.id}/actions/correct-dose`, {
+      as: 'dongthap.phananh',
+      body: { doseId: dose.body.id, facilityId: 'HN-BD-01' },
+    });
+    expect(away.status).toBe(403);
+    expect(away.body.error).toMatchObject({ code: 'out_of_scope', field: 'facilityId' });
+    const kept = (await t.call('GET', `/api/people/${p.id}/doses`, { as: 'admin' })).body.items;
+    expect(kept.map((d: any) => d.facilityId)).toEqual(['DT-CL-01']);
+    expect((await listAudit(t.db, 'dose', dose.body.id)).map((a) => a.action)).toEqual(['dose.create']);
+    expect((await t.call('GET', `/api/people/${p.id}/certificate`, { as: 'admin' })).body.ci).toBe(before.ci);
+    const detail = await t.call('GET', `/api/reports/${r.id}`, { as: 'dongthap.phananh' });
+    expect(detail.body.actions.map((a: any) => a.action)).not.toContain('correct_dose');
+
+    // Another facility of Đồng Tháp: the correction goes through.
+    const within = await t.call('POST', `/api/reports/${r.id}/actions/correct-dose`, {
+      as: 'dongthap.phananh',
+      body: { doseId: dose.body.id, facilityId: 'DT-SD-01' },
+    });
+    expect(within.status, JSON.stringify(within.body)).toBe(200);
+    expect(within.body.facilityId).toBe('DT-SD-01');
+    expect((await listAudit(t.db, 'dose', dose.body.id)).map((a) => a.action)).toEqual(['dose.create', 'dose.correct']);
+    now = start;
+  });
+
   it('re-assignment with a reason', async () => {
     const p = await createPersonVia(t, buildPersonIn('87'));
     const r = await fileReport(aboutPerson(p, { dose: { facilityId: 'DT-CL-01' } }));
