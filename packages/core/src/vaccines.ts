@@ -165,6 +165,12 @@ export const VACCINES: readonly Vaccine[] = Object.freeze([
 
 const byCode = new Map(VACCINES.map((v) => [v.code, v]));
 
+/**
+ * The day the first COVID-19 vaccine of the catalogue was approved in Vietnam: nothing of the
+ * campaign (a session, a lot received) can be dated before it.
+ */
+export const FIRST_VACCINE_APPROVAL: string = VACCINES.map((v) => v.approvedOn).sort()[0]!;
+
 /** The vaccine with this code, or undefined. */
 export function vaccineByCode(code: string): Vaccine | undefined {
   return byCode.get(code);

@@ -22,6 +22,12 @@ export const STOCK_ERRORS = {
     vi: 'Lô {lotNumber} đã hết hạn ngày {expiresOn}, trước ngày nhận: không nhận được vào kho.',
     en: 'Lot {lotNumber} expired on {expiresOn}, before the day it was received: it cannot be taken into stock.',
   },
+  /** `from`, `to`: the first and last day a lot can be received on now (core's `receiptDateRange`), in each language. */
+  lot_receipt_date_out_of_range: {
+    status: 400,
+    vi: 'Ngày nhận lô phải trong khoảng từ {from} đến {to}.',
+    en: 'The date received must be from {from} to {to}.',
+  },
   allocation_lot_expired: {
     status: 409,
     vi: 'Lô {lotNumber} đã hết hạn ngày {expiresOn}: không phân bổ được.',

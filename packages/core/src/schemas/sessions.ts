@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { addDays } from '../doses/calendar.js';
 import { DOSE_KINDS } from '../doses/rules.js';
-import { VACCINES } from '../vaccines.js';
+import { FIRST_VACCINE_APPROVAL } from '../vaccines.js';
 import { isoDateSchema, isoDateTimeSchema } from './common.js';
 import { doseOverrideSchema, doseSchema } from './doses.js';
 import { CHECK_IN_QR_PREFIX } from './health-book.js';
@@ -146,11 +146,8 @@ export const SESSION_MAX_DAYS_AHEAD = 365;
  * held on paper is recorded afterwards, as its doses are.
  */
 export function sessionDateRange(today: string): { readonly from: string; readonly to: string } {
-  return { from: FIRST_APPROVAL, to: addDays(today, SESSION_MAX_DAYS_AHEAD) };
+  return { from: FIRST_VACCINE_APPROVAL, to: addDays(today, SESSION_MAX_DAYS_AHEAD) };
 }
-
-/** The day the first COVID-19 vaccine of the list was approved. */
-const FIRST_APPROVAL = VACCINES.map((v) => v.approvedOn).sort()[0]!;
 
 /** Can a session be held on `date`, `today` being the day in Vietnam? */
 export function isSessionDateAllowed(date: string, today: string): boolean {
@@ -238,6 +235,11 @@ export const closeSessionBodySchema = z.object({
     .array(
       z.object({
         lotNumber: z.string().trim().min(1).max(40),
+        /**
+         * The lot's vaccine: needed only when lots of several vaccines share the number (else 422
+         * `session_lot_ambiguous`); a lot is (vaccine, lot number).
+         */
+        vaccineCode: z.string().min(1).max(40).optional(),
         vialsOpened: z.number().int().min(0).max(10_000),
       }),
     )

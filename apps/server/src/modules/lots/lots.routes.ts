@@ -29,7 +29,7 @@ export const lotsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const lot = await unitOfWork(app.db, (trx) =>
-        receiveLot(trx, actorOf(request), auditContextOf(request), request.body),
+        receiveLot(trx, actorOf(request), auditContextOf(request), request.body, today()),
       );
       return reply
         .status(201)

@@ -1,4 +1,11 @@
-import { allocationDateProblem, uuidv7, vaccineByCode, vnDate } from '@tiemchung/core';
+import {
+  allocationDateProblem,
+  isReceiptDateAllowed,
+  receiptDateRange,
+  uuidv7,
+  vaccineByCode,
+  vnDate,
+} from '@tiemchung/core';
 import type { Kysely } from 'kysely';
 import type { DB, LotRow } from '../../db/schema.js';
 import type { Executor, Trx } from '../../db/transaction.js';
@@ -73,7 +80,8 @@ export function holderOf(actor: Actor): Holder | null {
 
 /**
  * A province receives doses of a lot (the lot is created on first receipt; a lot number is the
- * manufacturer's, unique per vaccine). Audited.
+ * manufacturer's, unique per vaccine), on a day from the first vaccine approval to `today` (the day
+ * in Vietnam; 400 `lot_receipt_date_out_of_range`). Audited.
  */
 export async function receiveLot(
   trx: Trx,
@@ -88,6 +96,7 @@ export async function receiveLot(
     dosesPerVial?: number;
     provinceCode?: string;
   },
+  today: string,
 ): Promise<LotRow> {
   const vaccine = vaccineByCode(input.vaccineCode);
   if (!vaccine) throw new AppError('lot_vaccine_unknown', { field: 'vaccineCode' });
@@ -95,6 +104,13 @@ export async function receiveLot(
   const provinceCode = provinceOfNewRecord(actor, input.provinceCode);
   if (!provinceCode) throw new AppError('validation_failed', { field: 'provinceCode' });
   if (!(await getUnit2021(trx, provinceCode))) throw new AppError('unknown_unit', { field: 'provinceCode' });
+  if (!isReceiptDateAllowed(input.receivedOn, today)) {
+    const { from, to } = receiptDateRange(today);
+    throw new AppError('lot_receipt_date_out_of_range', {
+      field: 'receivedOn',
+      params: { from: { vi: vnDate(from), en: from }, to: { vi: vnDate(to), en: to } },
+    });
+  }
   if (input.expiresOn < input.receivedOn) {
     throw new AppError('lot_received_expired', {
       field: 'expiresOn',
@@ -275,9 +291,12 @@ export async function seedLotStock(
   return lot;
 }
 
-/** A lot by its number alone (any vaccine), for a session's lots on hand. */
-export function findLotByNumberAny(db: Executor, lotNumber: string): Promise<LotRow | undefined> {
-  return db.selectFrom('lots').selectAll().where('lot_number', '=', lotNumber).executeTakeFirst();
+/**
+ * Every lot with this number (a lot number is the manufacturer's, unique per vaccine: lots of
+ * several vaccines may share it), by vaccine code — for a session's lots, named by number.
+ */
+export function findLotsByNumber(db: Executor, lotNumber: string): Promise<LotRow[]> {
+  return db.selectFrom('lots').selectAll().where('lot_number', '=', lotNumber).orderBy('vaccine_code').execute();
 }
 
 /** Lots by id (several at once). */

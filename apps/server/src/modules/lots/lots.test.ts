@@ -102,6 +102,29 @@ describe('vaccine lots and stock', () => {
     expect(items.find((l: any) => l.id === gone.id)).toMatchObject({ expired: true });
   });
 
+  it('a receipt is dated from the first vaccine approval to today in Vietnam; another day is refused and not stocked', async () => {
+    for (const receivedOn of ['2021-11-21', '2099-06-01', '1990-06-01', '2021-01-31']) {
+      const lotNumber = uniq('FD').toUpperCase();
+      const res = await t.call('POST', '/api/lots', {
+        as: 'dongthap.admin',
+        body: { vaccineCode: PFIZER, lotNumber, expiresOn: '2100-01-01', doses: 10, receivedOn },
+      });
+      expect(res.status, receivedOn).toBe(400);
+      expect(res.body.error).toMatchObject({
+        code: 'lot_receipt_date_out_of_range',
+        field: 'receivedOn',
+        message: 'Ngày nhận lô phải trong khoảng từ 01/02/2021 đến 20/11/2021.',
+      });
+      const items = (await t.call('GET', '/api/lots', { as: 'dongthap.admin' })).body.items;
+      expect(items.some((l: any) => l.lotNumber === lotNumber)).toBe(false);
+    }
+    const today = await receive('dongthap.admin', { receivedOn: '2021-11-20' });
+    const first = await receive('dongthap.admin', { receivedOn: '2021-02-01' });
+    const items = (await t.call('GET', '/api/lots', { as: 'dongthap.admin' })).body.items;
+    expect(items.find((l: any) => l.id === today.id)).toMatchObject({ dosesReceived: 1200 });
+    expect(items.find((l: any) => l.id === first.id)).toMatchObject({ dosesReceived: 1200 });
+  });
+
   it('the same lot number cannot be received with another expiry date', async () => {
     const lot = await receive('dongthap.admin');
     const res = await t.call('POST', '/api/lots', {

@@ -1,5 +1,13 @@
 import { useMutation } from '@tanstack/react-query';
-import { type LotReceived, PROVINCES_2021, provinceByCode, VACCINES, vaccineByCode } from '@tiemchung/core';
+import {
+  type LotReceived,
+  PROVINCES_2021,
+  provinceByCode,
+  receiptDateRange,
+  VACCINES,
+  vaccineByCode,
+  vietnamDay,
+} from '@tiemchung/core';
 import { type FormEvent, useId, useRef, useState } from 'react';
 import type { ApiError } from '../../../api/client';
 import { Button } from '../../../ui/Button';
@@ -78,7 +86,7 @@ export function ReceiveLotForm({
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    const found = receiveErrors(form, provinceCode === null);
+    const found = receiveErrors(form, provinceCode === null, vietnamDay(new Date()));
     setErrors(found);
     const first = FIELD_ORDER.find((f) => found[f]);
     if (first) refs.current[first]?.focus();
@@ -86,6 +94,8 @@ export function ReceiveLotForm({
   };
 
   const perVial = vaccineByCode(form.vaccineCode)?.dosesPerVial;
+  // The days a lot can be received on, as the server holds them: the first approval to today in Vietnam.
+  const receivable = receiptDateRange(vietnamDay(new Date()));
   return (
     <form className="card stack adm-stock__form" onSubmit={onSubmit} noValidate aria-labelledby={`${id}-title`}>
       <div className="stack stack--tight">
@@ -130,7 +140,14 @@ export function ReceiveLotForm({
           autoComplete="off"
           maxLength={8}
         />
-        <TextField {...bind('receivedOn')} label={t('receive.receivedOn')} type="date" required />
+        <TextField
+          {...bind('receivedOn')}
+          label={t('receive.receivedOn')}
+          type="date"
+          required
+          min={receivable.from}
+          max={receivable.to}
+        />
         <TextField
           {...bind('dosesPerVial')}
           label={t('receive.dosesPerVial')}

@@ -43,6 +43,14 @@ describe('the forms’ checks', () => {
     expect(receiveErrors(receipt, false)).toEqual({});
     expect(receiveErrors(receipt, true)).toEqual({ provinceCode: 'province' });
     expect(receiveErrors({ ...receipt, expiresOn: '2021-11-14' }, false)).toEqual({ expiresOn: 'expiredOnReceipt' });
+    // The date received: from the first vaccine approval to today in Vietnam, as the server holds it.
+    expect(receiveErrors(receipt, false, '2021-11-15')).toEqual({});
+    expect(receiveErrors({ ...receipt, receivedOn: '2021-11-16' }, false, '2021-11-15')).toEqual({
+      receivedOn: 'receivedOnRange',
+    });
+    expect(receiveErrors({ ...receipt, receivedOn: '1990-06-01' }, false, '2021-11-15')).toEqual({
+      receivedOn: 'receivedOnRange',
+    });
     expect(receiveErrors({ ...receipt, doses: '12.5', dosesPerVial: '60', lotNumber: ' ' }, false)).toEqual({
       doses: 'doses',
       dosesPerVial: 'dosesPerVial',

@@ -1,4 +1,4 @@
-import type { StockLot } from '@tiemchung/core';
+import { isReceiptDateAllowed, type StockLot } from '@tiemchung/core';
 
 /**
  * The stock section's rules on the client (framework-free, unit-tested): expiry states, what can
@@ -55,20 +55,26 @@ export type ReceiveError =
   | 'lotNumber'
   | 'expiresOn'
   | 'receivedOn'
+  | 'receivedOnRange'
   | 'expiredOnReceipt'
   | 'doses'
   | 'dosesPerVial';
 
-/** The first problem of each field of the receipt form (none: it can be sent). */
+/**
+ * The first problem of each field of the receipt form (none: it can be sent). With `today` (the
+ * day in Vietnam), the date received is held to core's `receiptDateRange`, as the server holds it.
+ */
 export function receiveErrors(
   form: ReceiveForm,
   needsProvince: boolean,
+  today?: string,
 ): Partial<Record<keyof ReceiveForm, ReceiveError>> {
   const errors: Partial<Record<keyof ReceiveForm, ReceiveError>> = {};
   if (needsProvince && !form.provinceCode) errors.provinceCode = 'province';
   if (!form.vaccineCode) errors.vaccineCode = 'vaccine';
   if (!form.lotNumber.trim()) errors.lotNumber = 'lotNumber';
   if (!form.receivedOn) errors.receivedOn = 'receivedOn';
+  else if (today && !isReceiptDateAllowed(form.receivedOn, today)) errors.receivedOn = 'receivedOnRange';
   if (!form.expiresOn) errors.expiresOn = 'expiresOn';
   else if (form.receivedOn && form.expiresOn < form.receivedOn) errors.expiresOn = 'expiredOnReceipt';
   if (positiveInt(form.doses) === null) errors.doses = 'doses';
