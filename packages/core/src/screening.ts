@@ -267,3 +267,14 @@ export function suggestScreeningOutcome(
 /** Minutes of observation after a dose. */
 export const OBSERVATION_MINUTES = 30;
 export const OBSERVATION_MS = OBSERVATION_MINUTES * 60_000;
+
+/**
+ * Is a dose's observation over at `now` (its `observationUntil`, an instant)? Until then the visit
+ * can be neither completed (`POST /api/visits/{id}/complete`) nor closed as done at the session's
+ * close: 409 `session_visit_outcome_invalid`. No observation clock: not over.
+ */
+export function isObservationOver(observationUntil: Date | string | null | undefined, now: Date | number): boolean {
+  if (!observationUntil) return false;
+  const until = typeof observationUntil === 'string' ? Date.parse(observationUntil) : observationUntil.getTime();
+  return !Number.isNaN(until) && until <= (typeof now === 'number' ? now : now.getTime());
+}

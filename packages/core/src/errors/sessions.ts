@@ -14,6 +14,21 @@ export const SESSION_ERRORS = {
     vi: 'Không có lô vắc xin số "{lotNumber}".',
     en: 'No lot has the number "{lotNumber}".',
   },
+  /**
+   * `lotNumber`, `vaccines`: a lot number that lots of several vaccines share, named without the
+   * vaccine (`vaccineCode`) where the lot must be one.
+   */
+  session_lot_ambiguous: {
+    status: 422,
+    vi: 'Số lô "{lotNumber}" có ở nhiều vắc xin ({vaccines}): cần chọn vắc xin của lô.',
+    en: 'Lot number "{lotNumber}" belongs to lots of several vaccines ({vaccines}): name the vaccine of the lot.',
+  },
+  /** `lotNumber`, `remaining`: the doses the facility holds of the lot before this session's vials. */
+  vials_exceed_stock: {
+    status: 422,
+    vi: 'Số lọ đã mở của lô {lotNumber} vượt quá số liều cơ sở đang có ({remaining} liều).',
+    en: 'The vials opened of lot {lotNumber} exceed the doses the facility holds ({remaining}).',
+  },
   /** `suggestion`: the checklist's suggested outcome, in each language. */
   screening_reason_required: {
     status: 400,

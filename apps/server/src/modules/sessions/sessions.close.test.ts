@@ -263,3 +263,101 @@ describe('closing a session with people not done', () => {
     expect(res.body.error.code).toBe('handover_session_invalid');
   });
 });
+
+/** A lot received by Đồng Tháp and `doses` of it allocated to DT-CL-01. */
+async function lotAtCaoLanh(vaccineCode: string, lotNumber: string, doses: number) {
+  const lot = await t.call('POST', '/api/lots', {
+    as: 'dongthap.admin',
+    body: { vaccineCode, lotNumber, expiresOn: '2022-12-31', doses: 100, receivedOn: '2021-09-01' },
+  });
+  expect(lot.status).toBe(201);
+  const moved = await t.call('POST', `/api/lots/${lot.body.id}/allocations`, {
+    as: 'dongthap.admin',
+    body: { doses, toFacilityId: 'DT-CL-01', movedOn: '2021-09-02' },
+  });
+  expect(moved.status).toBe(204);
+  return lot.body as { id: string };
+}
+
+describe('the vials counted at closing', () => {
+  it('cannot hold more doses than the facility has of the lot: 422 vials_exceed_stock, the session stays open; as many as it has is accepted', async () => {
+    // 18 doses of Comirnaty (6 a vial): 3 vials.
+    await lotAtCaoLanh(PFIZER, 'NEG18', 18);
+    const session = await openSession();
+    for (const vialsOpened of [5000, 4]) {
+      const over = await close(session.id, { lots: [{ lotNumber: 'NEG18', vialsOpened }] });
+      expect(over.status, String(vialsOpened)).toBe(422);
+      expect(over.body.error).toMatchObject({ code: 'vials_exceed_stock', field: 'lots.0.vialsOpened' });
+      expect(over.body.error.message).toBe('Số lọ đã mở của lô NEG18 vượt quá số liều cơ sở đang có (18 liều).');
+    }
+    expect((await board(session.id)).session.status).toBe('open');
+
+    const closed = await close(session.id, { lots: [{ lotNumber: 'NEG18', vialsOpened: 3 }] });
+    expect(closed.status).toBe(200);
+    expect(closed.body.lots).toContainEqual(expect.objectContaining({ lotNumber: 'NEG18', dosesUsed: 18 }));
+    const stock = await t.call('GET', '/api/stock', { as: 'caolanh.admin' });
+    const facility = stock.body.items.find((i: { holder: string }) => i.holder === 'F:DT-CL-01');
+    expect(facility.lots.find((l: { lotNumber: string }) => l.lotNumber === 'NEG18')).toMatchObject({
+      dosesReceived: 18,
+      dosesUsed: 18,
+      dosesRemaining: 0,
+    });
+    // The stock is spent: the next session cannot open one more vial of it.
+    const next = await openSession();
+    const more = await close(next.id, { lots: [{ lotNumber: 'NEG18', vialsOpened: 1 }] });
+    expect(more.status).toBe(422);
+    expect(more.body.error.code).toBe('vials_exceed_stock');
+  });
+});
+
+describe('one lot number for lots of two vaccines', () => {
+  it('the session takes each lot, the dose its vaccine’s lot, and the close names the vaccine (else 422 session_lot_ambiguous)', async () => {
+    const ASTRA = 'EU/1/21/1529';
+    const pfizerLot = await lotAtCaoLanh(PFIZER, 'DUP100', 50);
+    const astraLot = await lotAtCaoLanh(ASTRA, 'DUP100', 50);
+    const opened = await t.call('POST', '/api/sessions', {
+      as: STAFF,
+      body: { facilityId: 'DT-CL-01', sessionDate: '2021-11-20', lotNumbers: ['DUP100'] },
+    });
+    expect(opened.status).toBe(201);
+    const sessionId = opened.body.id as string;
+    const visit = await visitAt(sessionId, 'screened');
+    const dose = await t.call('POST', `/api/visits/${visit.visit.id}/dose`, {
+      as: STAFF,
+      body: { vaccineCode: ASTRA, lotNumber: 'DUP100' },
+    });
+    expect(dose.status).toBe(201);
+    expect(dose.body.dose).toMatchObject({ vaccineCode: ASTRA, lotNumber: 'DUP100' });
+    const lots = (await board(sessionId)).lots as { lotNumber: string; vaccineCode: string }[];
+    expect(
+      lots
+        .filter((l) => l.lotNumber === 'DUP100')
+        .map((l) => l.vaccineCode)
+        .sort(),
+    ).toEqual([PFIZER, ASTRA].sort());
+
+    const left = [{ visitId: visit.visit.id, outcome: 'left', reason: 'Về sớm, đã dặn dò' }];
+    const ambiguous = await close(sessionId, { lots: [{ lotNumber: 'DUP100', vialsOpened: 1 }], visits: left });
+    expect(ambiguous.status).toBe(422);
+    expect(ambiguous.body.error).toMatchObject({ code: 'session_lot_ambiguous', field: 'lots.0.vaccineCode' });
+    expect((await board(sessionId)).session.status).toBe('open');
+
+    const closed = await close(sessionId, {
+      lots: [{ lotNumber: 'DUP100', vaccineCode: ASTRA, vialsOpened: 1 }],
+      visits: left,
+    });
+    expect(closed.status).toBe(200);
+    const byVaccine = Object.fromEntries(
+      (closed.body.lots as { vaccineCode: string; lotNumber: string }[])
+        .filter((l) => l.lotNumber === 'DUP100')
+        .map((l) => [l.vaccineCode, l]),
+    );
+    // AstraZeneca: 10 doses a vial, 1 recorded; Comirnaty: nothing opened, nothing recorded.
+    expect(byVaccine[ASTRA]).toMatchObject({ vialsOpened: 1, dosesUsed: 10, dosesRecorded: 1, possibleUnrecorded: 9 });
+    expect(byVaccine[PFIZER]).toMatchObject({ vialsOpened: 0, dosesUsed: 0, dosesRecorded: 0 });
+    const rec = await t.call('GET', '/api/lots/reconciliation', { as: 'caolanh.admin' });
+    const recOf = (id: string) => rec.body.items.find((r: { lotId: string }) => r.lotId === id);
+    expect(recOf(astraLot.id)).toMatchObject({ dosesUsed: 10, dosesRecorded: 1 });
+    expect(recOf(pfizerLot.id)).toBeUndefined();
+  });
+});

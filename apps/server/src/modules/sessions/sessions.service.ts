@@ -1,6 +1,8 @@
 import {
   completeScreeningAnswers,
   type DoseKind,
+  dosesRemaining,
+  isObservationOver,
   isSessionDateAllowed,
   isUnfinishedVisit,
   isUuid,
@@ -14,11 +16,12 @@ import {
   type UnresolvedVisit,
   uuidv7,
   type VisitCloseOutcomeBody,
+  vialsWithinStock,
   vietnamDay,
   vnDate,
 } from '@tiemchung/core';
 import { sql } from 'kysely';
-import type { DoseRow, FacilityRow, VaccinationSessionRow, VisitRow } from '../../db/schema.js';
+import type { DoseRow, FacilityRow, LotRow, VaccinationSessionRow, VisitRow } from '../../db/schema.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import { type Actor, covers, NO_MATCH, requireScope, whereInScope } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
@@ -33,7 +36,7 @@ import {
   sessionDoseTally,
 } from '../doses/doses.service.js';
 import { requireActiveFacility } from '../facilities/facilities.service.js';
-import { findLotByNumber, findLotByNumberAny, lotsByIds } from '../lots/lots.service.js';
+import { findLotByNumber, findLotsByNumber, lotsByIds, movementTotals } from '../lots/lots.service.js';
 import { canSeePerson, getPerson, personSummaries } from '../people/people.service.js';
 
 function facilityRef(f: Pick<FacilityRow, 'id' | 'province_code' | 'district_code' | 'commune_code'>) {
@@ -120,7 +123,13 @@ export async function openSession(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  for (const lotNumber of input.lotNumbers ?? []) await addSessionLot(trx, s.id, lotNumber);
+  // A lot number shared by lots of several vaccines brings each of them: a lot is (vaccine, number),
+  // and the dose and the close name the vaccine.
+  for (const lotNumber of input.lotNumbers ?? []) {
+    const lots = await findLotsByNumber(trx, lotNumber);
+    if (!lots.length) throw new AppError('session_lot_unknown', { field: 'lotNumbers', params: { lotNumber } });
+    for (const lot of lots) await addSessionLot(trx, s.id, lot);
+  }
   await recordAudit(trx, audit, {
     action: 'session.open',
     entityType: 'session',
@@ -130,9 +139,7 @@ export async function openSession(
   return s;
 }
 
-async function addSessionLot(trx: Executor, sessionId: string, lotNumber: string) {
-  const lot = await findLotByNumberAny(trx, lotNumber);
-  if (!lot) throw new AppError('session_lot_unknown', { field: 'lotNumbers', params: { lotNumber } });
+async function addSessionLot(trx: Executor, sessionId: string, lot: LotRow) {
   await trx
     .insertInto('session_lots')
     .values({ session_id: sessionId, lot_id: lot.id, doses_per_vial: lot.doses_per_vial, vials_opened: null })
@@ -421,7 +428,14 @@ export async function recordScreening(
   if (body.outcome !== 'vaccinate' && !body.reason) {
     throw new AppError('postpone_reason_required', { field: 'reason' });
   }
-  if (visit.dose_id) throw new AppError('already_vaccinated');
+  if (visit.dose_id) {
+    // The visit's own screening sent again (an offline device's queue, a lost answer): the visit
+    // as it is, unchanged. Another screening cannot replace the one the dose was given on.
+    if (isSameScreening(visit, { answers, vitals: body.vitals, outcome: body.outcome, reason: body.reason ?? null })) {
+      return { visit, suggestion };
+    }
+    throw new AppError('already_vaccinated');
+  }
   if (session.status === 'closed') throw sessionClosed();
   const status: VisitRow['status'] =
     body.outcome === 'vaccinate' ? 'screening' : body.outcome === 'postpone' ? 'postponed' : 'referred';
@@ -452,6 +466,36 @@ export async function recordScreening(
     after: { outcome: body.outcome, suggestion: suggestion.outcome, reason: body.reason ?? null },
   });
   return { visit: updated, suggestion };
+}
+
+/** JSON with object keys in order: two values that mean the same compare equal. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** Is this the screening the visit has on record (the completed answers, vital signs, outcome, reason)? */
+function isSameScreening(
+  visit: VisitRow,
+  s: { answers: unknown; vitals: unknown; outcome: VisitRow['screening_outcome']; reason: string | null },
+): boolean {
+  const raw = typeof visit.screening === 'string' ? JSON.parse(visit.screening) : visit.screening;
+  const recorded = (raw ?? null) as { answers?: unknown; vitals?: unknown } | null;
+  return (
+    recorded !== null &&
+    visit.screening_outcome === s.outcome &&
+    visit.screening_reason === s.reason &&
+    canonicalJson(recorded.answers) === canonicalJson(s.answers) &&
+    canonicalJson(recorded.vitals ?? {}) === canonicalJson(s.vitals ?? {})
+  );
 }
 
 const OUTCOME_VI = {
@@ -505,8 +549,9 @@ export async function vaccinateVisit(
     throw new AppError('not_screened');
   }
   if (session.status === 'closed') throw sessionClosed();
+  // The lot of the dose's vaccine (another vaccine's lot of that number is refused by the dose rules).
   const lot = await findLotByNumber(trx, input.lotNumber, input.vaccineCode);
-  if (lot) await addSessionLot(trx, session.id, lot.lot_number);
+  if (lot?.vaccine_code === input.vaccineCode) await addSessionLot(trx, session.id, lot);
   // In this transaction (the locked path): the dose and the visit's observation commit together.
   const { dose, created } = await recordDose(trx, actor, audit, request, now);
   const updated = await trx
@@ -545,20 +590,32 @@ function observationStart(givenAt: Date | undefined, now: Date): Date {
   return new Date(Math.min(now.getTime(), Math.max(givenAt.getTime(), now.getTime() - 12 * 3_600_000)));
 }
 
-/** Ends the visit after the observation. */
+/**
+ * Ends the visit after the observation. Before its 30 minutes are over (core's `isObservationOver`)
+ * only as the desk's confirmed decision (the board asks again: the person would not wait), written
+ * in the audit entry; the close's "done", which no one confirms per person, is refused then.
+ */
 export async function completeVisit(trx: Trx, actor: Actor, audit: AuditContext, visitId: string, now: Date) {
   const { visit } = await visitFor(trx, actor, visitId);
   if (visit.status === 'done') return visit;
   if (visit.status !== 'observing') {
     throw new AppError('visit_not_observing');
   }
+  // Before the observation is over: the desk has confirmed it (the person would not wait); the
+  // audit entry says so. The close's "done" is no such confirmation, and is refused then.
+  const early = !isObservationOver(visit.observation_until, now);
   const updated = await trx
     .updateTable('visits')
     .set({ status: 'done', done_at: now })
     .where('id', '=', visit.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(trx, audit, { action: 'visit.done', entityType: 'visit', entityId: visit.id });
+  await recordAudit(trx, audit, {
+    action: 'visit.done',
+    entityType: 'visit',
+    entityId: visit.id,
+    ...(early ? { after: { beforeObservationEnd: true, observationUntil: visit.observation_until } } : {}),
+  });
   return updated;
 }
 
@@ -682,7 +739,7 @@ async function resolveUnfinishedVisits(
       });
       resolved.push({ ...resolvedBase, outcome: 'left', sessionId: null, toVisitId: null });
     } else if (o.outcome === 'done') {
-      if (v.status !== 'observing' || !v.observation_until || v.observation_until > now) {
+      if (v.status !== 'observing' || !isObservationOver(v.observation_until, now)) {
         throw new AppError('session_visit_outcome_invalid', { field, params: { queueNumber: v.queue_number } });
       }
       await trx.updateTable('visits').set({ status: 'done', done_at: now }).where('id', '=', v.id).execute();
@@ -746,6 +803,57 @@ async function resolveUnfinishedVisits(
 }
 
 /**
+ * The lots a close counts vials of, each named by its number and, when lots of several vaccines
+ * share the number, its vaccine (else 422 `session_lot_ambiguous`; no such lot: 400
+ * `session_lot_unknown`). The vials of a lot must not hold more doses than the facility has left
+ * of it (its stock: received, less passed down, less used in closed sessions — core's
+ * `dosesRemaining`), else 422 `vials_exceed_stock`: the stock never goes below zero.
+ */
+async function closeLotsOf(
+  trx: Trx,
+  session: VaccinationSessionRow,
+  items: readonly { lotNumber: string; vaccineCode?: string | undefined; vialsOpened: number }[],
+): Promise<{ lot: LotRow; vialsOpened: number }[]> {
+  const out: { lot: LotRow; vialsOpened: number }[] = [];
+  for (const [i, l] of items.entries()) {
+    const lots = (await findLotsByNumber(trx, l.lotNumber)).filter(
+      (x) => l.vaccineCode === undefined || x.vaccine_code === l.vaccineCode,
+    );
+    if (!lots.length) {
+      throw new AppError('session_lot_unknown', { field: `lots.${i}.lotNumber`, params: { lotNumber: l.lotNumber } });
+    }
+    if (lots.length > 1) {
+      throw new AppError('session_lot_ambiguous', {
+        field: `lots.${i}.vaccineCode`,
+        params: { lotNumber: l.lotNumber, vaccines: lots.map((x) => x.vaccine_code).join(', ') },
+      });
+    }
+    out.push({ lot: lots[0]!, vialsOpened: l.vialsOpened });
+  }
+  if (!out.length) return out;
+  // The facility's stock of these lots before this session's vials (the lots module's movements,
+  // the vials of the facility's closed sessions).
+  const holder = `F:${session.facility_id}` as const;
+  const moved = new Map((await movementTotals(trx, holder)).map((r) => [r.id, r]));
+  const used = await usedPerLot(trx, { facilityId: session.facility_id, lotIds: out.map((o) => o.lot.id) });
+  for (const [i, { lot, vialsOpened }] of out.entries()) {
+    const m = moved.get(lot.id);
+    const remaining = dosesRemaining({
+      dosesIn: m?.doses_in ?? 0,
+      dosesOut: m?.doses_out ?? 0,
+      dosesUsed: used.get(lot.id) ?? 0,
+    });
+    if (!vialsWithinStock(vialsOpened, lot.doses_per_vial, remaining)) {
+      throw new AppError('vials_exceed_stock', {
+        field: `lots.${i}.vialsOpened`,
+        params: { lotNumber: lot.lot_number, remaining: Math.max(0, remaining) },
+      });
+    }
+  }
+  return out;
+}
+
+/**
  * Closes the session with the vials opened per lot; answers, per lot, the doses used (vials ×
  * doses per vial), the doses recorded in the session, and the gap: possible unrecorded doses.
  * Nobody is left stranded: each visit not done needs an outcome (`visits`: handed over to another
@@ -757,7 +865,7 @@ export async function closeSession(
   audit: AuditContext,
   input: {
     sessionId: string;
-    lots: { lotNumber: string; vialsOpened: number }[];
+    lots: { lotNumber: string; vaccineCode?: string | undefined; vialsOpened: number }[];
     visits?: readonly VisitCloseOutcomeBody[] | undefined;
   },
   now: Date,
@@ -767,11 +875,12 @@ export async function closeSession(
   const { session, targets } = await lockCloseSessions(trx, actor, input.sessionId, targetIds);
   if (session.status === 'closed') throw sessionClosed();
   const resolved = await resolveUnfinishedVisits(trx, actor, audit, session, targets, outcomes, now);
-  for (const l of input.lots) {
-    const lotId = await addSessionLot(trx, session.id, l.lotNumber);
+  const closeLots = await closeLotsOf(trx, session, input.lots);
+  for (const { lot, vialsOpened } of closeLots) {
+    const lotId = await addSessionLot(trx, session.id, lot);
     await trx
       .updateTable('session_lots')
-      .set({ vials_opened: l.vialsOpened })
+      .set({ vials_opened: vialsOpened })
       .where('session_id', '=', session.id)
       .where('lot_id', '=', lotId)
       .execute();

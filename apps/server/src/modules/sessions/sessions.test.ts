@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { buildPersonIn, createPersonVia, screenedVisit } from '../../test/factories.js';
 import { useTestApp } from '../../test/harness.js';
+import { listAudit } from '../audit/audit.service.js';
 
 let now = new Date('2021-11-20T01:30:00Z');
 const t = await useTestApp({ deps: { clock: () => now } });
@@ -519,5 +520,62 @@ describe('the screening asks what applies to the person (core screeningPlan)', (
     });
     expect(res.status).toBe(200);
     expect((await stored(older)).answers.age_65).toBe('yes');
+  });
+});
+
+describe('after the dose (offline replays, observation)', () => {
+  it('the identical screening sent again after the dose answers 200 with the visit as it is; another screening is 409 already_vaccinated', async () => {
+    const session = await openSession();
+    const person = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
+    const vitals = { temperature: 36.7, pulse: 82, systolic: 120, diastolic: 75, spo2: 98 };
+    const visitId = await screenedVisit(t, session.id, person.id, { vitals });
+    const dose = await t.call('POST', `/api/visits/${visitId}/dose`, {
+      as: 'caolanh.tiem',
+      body: { vaccineCode: PFIZER, lotNumber: 'FF2587' },
+    });
+    expect(dose.status).toBe(201);
+    const screening = (body: unknown) =>
+      t.call('POST', `/api/visits/${visitId}/screening`, { as: 'caolanh.tiem', body });
+
+    // The same body, its keys in another order: the doctor's queue re-sending what it sent.
+    const replay = await screening({ outcome: 'vaccinate', vitals: { ...vitals }, answers: allNo() });
+    expect(replay.status).toBe(200);
+    expect(replay.body).toMatchObject({ suggestion: 'vaccinate', visit: dose.body.visit });
+
+    for (const other of [
+      { answers: allNo(), vitals: { ...vitals, temperature: 37 }, outcome: 'vaccinate' },
+      { answers: allNo(), vitals, outcome: 'postpone', reason: 'Sốt nhẹ' },
+      { answers: allNo(), outcome: 'vaccinate' },
+    ]) {
+      const res = await screening(other);
+      expect(res.status, JSON.stringify(other)).toBe(409);
+      expect(res.body.error.code).toBe('already_vaccinated');
+    }
+    const board = await t.call('GET', `/api/sessions/${session.id}`, { as: 'caolanh.tiem' });
+    expect(board.body.visits.find((v: { id: string }) => v.id === visitId)).toMatchObject({
+      status: 'observing',
+      screeningOutcome: 'vaccinate',
+    });
+  });
+
+  it('"complete" before the 30 minutes are over is the desk’s confirmed decision: taken, and the audit entry says so', async () => {
+    const session = await openSession();
+    const person = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
+    const visitId = await screenedVisit(t, session.id, person.id);
+    const dose = await t.call('POST', `/api/visits/${visitId}/dose`, {
+      as: 'caolanh.tiem',
+      body: { vaccineCode: PFIZER, lotNumber: 'FF2587' },
+    });
+    expect(dose.status).toBe(201);
+    const observationUntil = new Date(now.getTime() + 30 * 60_000).toISOString();
+    now = new Date(now.getTime() + 29 * 60_000);
+    const early = await t.call('POST', `/api/visits/${visitId}/complete`, { as: 'caolanh.tiem' });
+    expect(early.status).toBe(200);
+    expect(early.body).toMatchObject({ status: 'done', doneAt: now.toISOString() });
+    const entry = (await listAudit(t.db, 'visit', visitId)).find((a) => a.action === 'visit.done');
+    expect(entry?.after).toMatchObject({ beforeObservationEnd: true });
+    expect(new Date((entry!.after as { observationUntil: string }).observationUntil).toISOString()).toBe(
+      observationUntil,
+    );
   });
 });

@@ -1,4 +1,11 @@
-import { addDays, isProvinceCode, provinceByCode, type StockHolder, type UnitStock } from '@tiemchung/core';
+import {
+  addDays,
+  dosesRemaining,
+  isProvinceCode,
+  provinceByCode,
+  type StockHolder,
+  type UnitStock,
+} from '@tiemchung/core';
 import type { Executor } from '../../db/transaction.js';
 import { type Actor, requireScope, scopeFilter } from '../../lib/authz.js';
 import { AppError } from '../../lib/errors.js';
@@ -33,7 +40,11 @@ export async function stockOf(db: Executor, holder: Holder, vaccineCode?: string
       : new Map<string, number>();
   return rows.map((r) => {
     const dosesUsed = used.get(r.id) ?? 0;
-    return { ...r, doses_used: dosesUsed, remaining: r.doses_in - r.doses_out - dosesUsed };
+    return {
+      ...r,
+      doses_used: dosesUsed,
+      remaining: dosesRemaining({ dosesIn: r.doses_in, dosesOut: r.doses_out, dosesUsed }),
+    };
   });
 }
 

@@ -22,6 +22,9 @@ import { sessionPaths } from './paths';
 import { SyncStatus } from './SyncStatus';
 import { isOffline, sessionsQuery, siteKeys, useBoardView, useSessionItems, useSyncSnapshot } from './useSite';
 
+/** A lot is (vaccine, lot number): lots of two vaccines may share a number. */
+const lotKey = (lot: { vaccineCode: string; lotNumber: string }) => `${lot.vaccineCode}:${lot.lotNumber}`;
+
 function UsageTable({ result, names }: { result: CloseResponse; names: ReadonlyMap<string, string> }) {
   const { t } = useTranslation();
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -75,7 +78,7 @@ function UsageTable({ result, names }: { result: CloseResponse; names: ReadonlyM
           </thead>
           <tbody>
             {result.lots.map((lot) => (
-              <tr key={lot.lotNumber} className={cx(lot.possibleUnrecorded > 0 && 'usage-table__gap')}>
+              <tr key={lotKey(lot)} className={cx(lot.possibleUnrecorded > 0 && 'usage-table__gap')}>
                 <th scope="row">{lot.lotNumber}</th>
                 <td>{vaccineLabel(lot.vaccineCode)}</td>
                 <td className="num">{lot.vialsOpened}</td>
@@ -103,6 +106,7 @@ function UsageTable({ result, names }: { result: CloseResponse; names: ReadonlyM
  * the server's comparison of doses used (vials × doses per vial) with doses recorded, the gaps
  * ("có thể chưa ghi nhận") highlighted. Needs the network and an empty queue for the session.
  */
+
 export function CloseSessionPage() {
   const { t } = useTranslation();
   const { sessionId = '' } = useParams();
@@ -164,15 +168,15 @@ export function CloseSessionPage() {
     const next: Record<string, string> = {};
     const body: CloseRequest = { lots: [] };
     for (const lot of lots) {
-      const text = (vials[lot.lotNumber] ?? '').trim();
+      const text = (vials[lotKey(lot)] ?? '').trim();
       if (!text) {
-        if (dosesOf(lot.vaccineCode) > 0) next[lot.lotNumber] = t('session.close.vialsRequired');
-        else body.lots.push({ lotNumber: lot.lotNumber, vialsOpened: 0 });
+        if (dosesOf(lot.vaccineCode) > 0) next[lotKey(lot)] = t('session.close.vialsRequired');
+        else body.lots.push({ lotNumber: lot.lotNumber, vaccineCode: lot.vaccineCode, vialsOpened: 0 });
         continue;
       }
       const n = Number(text);
-      if (!/^\d+$/.test(text) || n > 10_000) next[lot.lotNumber] = t('session.close.vialsInvalid');
-      else body.lots.push({ lotNumber: lot.lotNumber, vialsOpened: n });
+      if (!/^\d+$/.test(text) || n > 10_000) next[lotKey(lot)] = t('session.close.vialsInvalid');
+      else body.lots.push({ lotNumber: lot.lotNumber, vaccineCode: lot.vaccineCode, vialsOpened: n });
     }
     setErrors(next);
     const { outcomes, errors: missing } = closeOutcomes(unfinished, choices);
@@ -189,9 +193,9 @@ export function CloseSessionPage() {
       target?.focus();
       return;
     }
-    const first = lots.find((l) => next[l.lotNumber]);
+    const first = lots.find((l) => next[lotKey(l)]);
     if (first) {
-      inputRefs.current[first.lotNumber]?.focus();
+      inputRefs.current[lotKey(first)]?.focus();
       return;
     }
     close.mutate(outcomes.length ? { ...body, visits: outcomes } : body);
@@ -264,10 +268,10 @@ export function CloseSessionPage() {
                   </thead>
                   <tbody>
                     {lots.map((lot) => {
-                      const inputId = `vials-${lot.lotNumber}`;
-                      const error = errors[lot.lotNumber];
+                      const inputId = `vials-${lotKey(lot)}`;
+                      const error = errors[lotKey(lot)];
                       return (
-                        <tr key={lot.lotNumber}>
+                        <tr key={lotKey(lot)}>
                           <th scope="row">
                             {lot.lotNumber}
                             <span className="usage-table__sub">HSD {formatDate(lot.expiresOn)}</span>
@@ -283,7 +287,7 @@ export function CloseSessionPage() {
                               {error && <FieldError id={`${inputId}-error`}>{error}</FieldError>}
                               <input
                                 ref={(el) => {
-                                  inputRefs.current[lot.lotNumber] = el;
+                                  inputRefs.current[lotKey(lot)] = el;
                                 }}
                                 id={inputId}
                                 className="field__input vials-input"
@@ -292,12 +296,12 @@ export function CloseSessionPage() {
                                 min={0}
                                 max={10_000}
                                 step={1}
-                                value={vials[lot.lotNumber] ?? ''}
+                                value={vials[lotKey(lot)] ?? ''}
                                 aria-invalid={error ? true : undefined}
                                 aria-describedby={error ? `${inputId}-error` : undefined}
                                 onChange={(event) => {
                                   const value = event.target.value;
-                                  setVials((previous) => ({ ...previous, [lot.lotNumber]: value }));
+                                  setVials((previous) => ({ ...previous, [lotKey(lot)]: value }));
                                 }}
                               />
                             </div>

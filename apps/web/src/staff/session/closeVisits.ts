@@ -1,4 +1,10 @@
-import { isUnfinishedVisit, type Session, type VisitCloseOutcome, type VisitCloseOutcomeBody } from '@tiemchung/core';
+import {
+  isObservationOver,
+  isUnfinishedVisit,
+  type Session,
+  type VisitCloseOutcome,
+  type VisitCloseOutcomeBody,
+} from '@tiemchung/core';
 import type { BoardVisit } from './offline/board';
 
 /**
@@ -29,9 +35,7 @@ export function unfinishedVisits(visits: readonly BoardVisit[]): BoardVisit[] {
 
 /** An observation whose 30 minutes are over may simply end (done) at the close. */
 export function observationOver(visit: Pick<BoardVisit, 'status' | 'observationUntil'>, now: number): boolean {
-  if (visit.status !== 'observing' || !visit.observationUntil) return false;
-  const until = Date.parse(visit.observationUntil);
-  return !Number.isNaN(until) && until <= now;
+  return visit.status === 'observing' && isObservationOver(visit.observationUntil, now);
 }
 
 /**
