@@ -445,18 +445,27 @@ const VERDICT_ICONS = {
     'M10 3a7 7 0 0 1 6.3 4H14v2h5V4h-2v1.7A9 9 0 0 0 1.1 9h2A7 7 0 0 1 10 3Zm6.9 8A7 7 0 0 1 3.7 13H6v-2H1v5h2v-1.7A9 9 0 0 0 18.9 11h-2Z',
 } as const;
 
-/** A certificate replaced by a newer one: since when, why, and which one to ask for. */
+/** Why a certificate was replaced or withdrawn, by the status endpoint's `reason` (a correction otherwise). */
+const REPLACED_TEXT: Readonly<Record<string, VerifyKey>> = {
+  renewal: 'result.supersededRenewal',
+  blocked: 'result.supersededBlocked',
+  merged: 'result.supersededMerged',
+};
+
+/** A certificate replaced by a newer one, or a passport withdrawn: since when, why, and which one to ask for. */
 function ReplacedText({ replaced }: { replaced: Extract<CertificateState, { state: 'superseded' }> }) {
   const t = useVerifyT();
   const on = new Date(replaced.supersededAt);
+  // A passport withdrawn (blocked, merged) was not replaced by a newer one of that record.
+  const withdrawn = replaced.reason === 'blocked' || replaced.reason === 'merged';
   return (
     <>
       <p className="verdict__text">
-        {Number.isNaN(on.getTime()) ? t('result.supersededText') : t('result.supersededOn', { date: formatDay(on) })}
+        {Number.isNaN(on.getTime())
+          ? t('result.supersededText')
+          : t(withdrawn ? 'result.withdrawnOn' : 'result.supersededOn', { date: formatDay(on) })}
       </p>
-      <p className="verdict__text">
-        {t(replaced.reason === 'renewal' ? 'result.supersededRenewal' : 'result.supersededCorrected')}
-      </p>
+      <p className="verdict__text">{t(REPLACED_TEXT[replaced.reason ?? ''] ?? 'result.supersededCorrected')}</p>
       {replaced.supersededByCi && (
         <p className="verdict__text">
           {t('result.supersededBy')} <span className="mono verdict__ci">{replaced.supersededByCi}</span>

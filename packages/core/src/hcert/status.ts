@@ -149,6 +149,36 @@ export const SUPERSEDE_REASONS = ['new_dose', 'renewal', 'data_changed', 'merged
 export type SupersedeReason = (typeof SUPERSEDE_REASONS)[number];
 
 /**
+ * Why a withdrawn certificate no longer counts, for a verifier (every reason but `new_dose`, which
+ * leaves it valid): only `data_changed` and `renewal` have a later certificate in its place; a
+ * passport `blocked` or `merged` was withdrawn, nothing replaced it for that record.
+ */
+export const SUPERSEDE_REASON_TEXT: Readonly<Record<Exclude<SupersedeReason, 'new_dose'>, Localized>> = {
+  data_changed: {
+    vi: 'Một chứng nhận mới hơn của cùng người đã thay thế chứng nhận này (điều chỉnh thông tin).',
+    en: 'A later certificate of the same person replaced this one (a correction).',
+  },
+  renewal: {
+    vi: 'Một chứng nhận mới hơn của cùng người đã thay thế chứng nhận này (cấp lại trước khi hết hạn).',
+    en: 'A later certificate of the same person replaced this one (renewed before its expiry).',
+  },
+  blocked: {
+    vi: 'Hộ chiếu vắc xin này đã bị thu hồi: hồ sơ của người này đang bị chặn chờ rà soát, không có hộ chiếu nào thay thế.',
+    en: 'This vaccine passport was withdrawn: the person’s record is blocked pending review; no passport replaced it.',
+  },
+  merged: {
+    vi: 'Hộ chiếu vắc xin này đã bị thu hồi: hồ sơ đã được gộp vào một hồ sơ khác của cùng người.',
+    en: 'This vaccine passport was withdrawn: its record was merged into another record of the same person.',
+  },
+};
+
+/** The verifier's text for a withdrawal reason (an unknown one reads as a correction). */
+export function supersedeReasonText(reason: string | null | undefined): Localized {
+  const known = SUPERSEDE_REASON_TEXT as Readonly<Record<string, Localized>>;
+  return (reason && Object.hasOwn(known, reason) ? known[reason] : undefined) ?? SUPERSEDE_REASON_TEXT.data_changed;
+}
+
+/**
  * Whether a certificate superseded for this reason is withdrawn — a verifier answers it revoked
  * and asks for the new one. Every reason but `new_dose` withdraws it.
  */

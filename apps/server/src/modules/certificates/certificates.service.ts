@@ -483,6 +483,75 @@ export async function withdrawCertificate(
 }
 
 /**
+ * A merge, in its transaction (the route's): the merged-away record's certificates and vaccine
+ * passport stop being valid — the record no longer stands on its own and its history is now the
+ * survivor's — the certificate withdrawn as after a correction (`data_changed`), the passport as
+ * merged (`merged`), with the earlier ones a new dose had left valid; each then points to the
+ * survivor's current one of its kind and is listed in the survivor's history (moved to it). The
+ * survivor's certificate is made again from the merged history, and its passport brought up to
+ * date (made again, or withdrawn when the merge brought a blocker). Audited on the merged record.
+ */
+export async function certificatesAfterMerge(
+  trx: Trx,
+  deps: CertificateDeps,
+  audit: AuditContext,
+  input: { fromId: string; toId: string; now: Date },
+): Promise<void> {
+  const { fromId, toId, now } = input;
+  const rows = await trx.selectFrom('certificates').selectAll().where('person_id', '=', fromId).execute();
+  // Still valid: the current ones, and those a new dose left valid.
+  const live = rows.filter((c) => c.superseded_at === null || !supersedeWithdraws(c.supersede_reason));
+  const reasonOf = (kind: CertificateKind) => (kind === 'passport' ? 'merged' : 'data_changed');
+  for (const kind of ['domestic', 'passport'] as const) {
+    const ofKind = live.filter((c) => c.kind === kind);
+    if (!ofKind.length) continue;
+    for (const c of ofKind) {
+      await trx
+        .updateTable('certificates')
+        .set({ superseded_at: c.superseded_at ?? now, supersede_reason: reasonOf(kind) })
+        .where('id', '=', c.id)
+        .execute();
+    }
+    await recordAudit(trx, audit, {
+      action: `${kind === 'passport' ? 'passport' : 'certificate'}.withdraw`,
+      entityType: 'person',
+      entityId: fromId,
+      before: { ci: ofKind.map((c) => c.ci) },
+      after: { mergedInto: toId },
+      reason: reasonOf(kind),
+    });
+  }
+  if (live.some((c) => c.kind === 'passport')) {
+    // The merged record is no longer on its way to a passport of its own.
+    await trx
+      .updateTable('passport_requests')
+      .set({ state: 'blocked', blockers: '[]', updated_at: now })
+      .where('person_id', '=', fromId)
+      .execute();
+  }
+  // Listed in the survivor's history from now on.
+  if (rows.length)
+    await trx.updateTable('certificates').set({ person_id: toId }).where('person_id', '=', fromId).execute();
+  // The survivor's, from the merged history.
+  const [current, passport] = await Promise.all([
+    currentCertificate(trx, toId),
+    currentCertificate(trx, toId, 'passport'),
+  ]);
+  const next = {
+    domestic:
+      (current || live.some((c) => c.kind === 'domestic')) && (await countedDosesOf(trx, toId)).length
+        ? await issueCertificate(trx, deps, audit, toId, now)
+        : current,
+    passport: passport ? await refreshPassportOf(trx, deps, audit, toId, now) : undefined,
+  };
+  for (const c of live) {
+    const successor = next[c.kind];
+    if (c.superseded_by === null && successor)
+      await trx.updateTable('certificates').set({ superseded_by: successor.id }).where('id', '=', c.id).execute();
+  }
+}
+
+/**
  * For the online verifier: is this `ci` the person's current certificate? Superseded when the
  * data it shows has changed since (a correction: the new one is issued in the caller's
  * transaction, and the earlier certificates it makes untrue are withdrawn), `newer_issued` when a

@@ -39,7 +39,7 @@ export const passportsRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) =>
       unitOfWork(app.db, async (trx) => {
         const person = await readPerson(trx, actorOf(request), auditContextOf(request), request.params.id);
-        return personPassport(trx, person.id, app.deps.clock());
+        return personPassport(trx, deps(), auditContextOf(request), person.id);
       }),
   );
 

@@ -35,10 +35,23 @@ import {
  * caller's transaction.
  */
 
-/** Where one record stands (`GET /api/people/{id}/passport`); the caller has read the record. */
-export async function personPassport(db: Executor, personId: string, now: Date): Promise<PersonPassport> {
-  const found = await passportBlockersNow(db, personId);
-  if (!found) throw new AppError('not_found');
+/**
+ * Where one record stands (`GET /api/people/{id}/passport`); the caller has read the record. An
+ * out-of-date passport is brought up to date first, in the caller's transaction — made again, or
+ * withdrawn when something now blocks it — so the answer is the state after it, never a
+ * withdrawn passport shown as issued.
+ */
+export async function personPassport(
+  db: Trx,
+  deps: CertificateDeps,
+  audit: AuditContext,
+  personId: string,
+): Promise<PersonPassport> {
+  const now = deps.clock();
+  const person = await passportBlockersNow(db, personId);
+  if (!person) throw new AppError('not_found');
+  await refreshPassportOf(db, deps, audit, person.person.id, now);
+  const found = (await passportBlockersNow(db, person.person.id))!;
   const [request, passport] = await Promise.all([
     db.selectFrom('passport_requests').selectAll().where('person_id', '=', found.person.id).executeTakeFirst(),
     currentCertificate(db, found.person.id, 'passport'),

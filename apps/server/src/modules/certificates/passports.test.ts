@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PASSPORT_VALIDITY_DAYS } from '@tiemchung/core';
+import { PASSPORT_VALIDITY_DAYS, SUPERSEDE_REASON_TEXT } from '@tiemchung/core';
 import { describe, expect, it } from 'vitest';
 import { buildPersonIn, createPersonVia, reportBodyAbout } from '../../test/factories.js';
 import { useTestApp } from '../../test/harness.js';
@@ -292,6 +292,39 @@ describe('kept current: corrections and renewal', () => {
     expect(view.state).toBe('blocked');
     expect(view.blockers.map((b: { code: string }) => b.code)).toContain('identity_not_verified');
     expect((await verify(passport.qr)).result).toBe('revoked');
+  });
+
+  it('the first read after a change that blocks it already answers blocked, without the withdrawn QR (probe 3, E4)', async () => {
+    const { person, passport } = await issuedFor();
+    await t.call('POST', `/api/people/${person.id}/identity-override`, { as: 'caolanh.admin', body: { reason: 'x' } });
+    const changed = await t.call('PATCH', `/api/people/${person.id}`, {
+      as: 'caolanh.tiem',
+      body: { fullName: `${person.fullName} Văn`, reason: 'Sửa họ tên theo yêu cầu' },
+    });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    // No refresh job, no verification in between: the staff read itself withdraws it.
+    const view = await passportOf(person.id);
+    expect(view).toMatchObject({ state: 'blocked', passport: null });
+    expect(view.blockers.map((b: { code: string }) => b.code)).toContain('identity_not_verified');
+    const status = (await t.call('GET', `/api/certificates/status?ci=${encodeURIComponent(passport.ci)}`)).body;
+    expect(status).toMatchObject({ state: 'superseded', reason: 'blocked', supersededByCi: null });
+  });
+
+  it('a withdrawn passport verifies revoked as withdrawn, not as replaced by a later one (probe 3, E3)', async () => {
+    const { person, passport } = await issuedFor();
+    await t.call('POST', `/api/people/${person.id}/identity-override`, { as: 'caolanh.admin', body: { reason: 'x' } });
+    const changed = await t.call('PATCH', `/api/people/${person.id}`, {
+      as: 'caolanh.tiem',
+      body: { fullName: `${person.fullName} Văn`, reason: 'Sửa họ tên theo yêu cầu' },
+    });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    await runRefresh();
+    const checked = await verify(passport.qr);
+    expect(checked).toMatchObject({ result: 'revoked', signatureValid: true });
+    expect(checked.reason).toBe(SUPERSEDE_REASON_TEXT.blocked.en);
+    expect(checked.reason).toMatch(/withdrawn/);
+    expect(checked.reason).not.toMatch(/replaced this one/);
+    expect(SUPERSEDE_REASON_TEXT.blocked.vi).toMatch(/thu hồi/);
   });
 
   it('the renewal job makes again a passport that expires within 30 days, and only those', async () => {

@@ -15,9 +15,10 @@ import { mergeForReport, mergePerson } from './merge.service.js';
 
 /**
  * Merging duplicate records of a person (api-contract.md: People, Reports): from the person's page
- * or from a report about the person. Above people, doses and reports.
+ * or from a report about the person. Above people, doses, reports and certificates.
  */
 export const mergeRoutes: FastifyPluginAsyncZod = async (app) => {
+  const certificateDeps = () => ({ keys: app.deps.keys, clock: app.deps.clock });
   app.post(
     '/api/people/:id/merge',
     {
@@ -32,7 +33,7 @@ export const mergeRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { survivor, moved } = await unitOfWork(app.db, (trx) =>
-        mergePerson(trx, actorOf(request), auditContextOf(request), {
+        mergePerson(trx, certificateDeps(), actorOf(request), auditContextOf(request), {
           survivorId: request.params.id,
           otherId: request.body.duplicateId,
           reason: request.body.reason,
@@ -57,7 +58,7 @@ export const mergeRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { survivor, moved } = await unitOfWork(app.db, (trx) =>
-        mergeForReport(trx, actorOf(request), auditContextOf(request), {
+        mergeForReport(trx, certificateDeps(), actorOf(request), auditContextOf(request), {
           reportId: request.params.id,
           duplicateId: request.body.duplicateId,
           now: app.deps.clock(),

@@ -3,6 +3,7 @@ import type { PersonRow } from '../../db/schema.js';
 import type { Trx } from '../../db/transaction.js';
 import type { Actor } from '../../lib/authz.js';
 import type { AuditContext } from '../audit/audit.service.js';
+import { type CertificateDeps, certificatesAfterMerge } from '../certificates/certificates.service.js';
 import { countedDosesOf, flagDosesAgainstRules, moveDoses } from '../doses/doses.service.js';
 import { type MoveRecords, mergePeople } from '../people/people.service.js';
 import { moveReports, noteMergeOnReport, reportForMerge } from '../reports/reports.handling.js';
@@ -28,16 +29,22 @@ export const moveRecordsOfPerson: MoveRecords = async (trx, fromId, toId, now) =
  * `historyViolations`): a dose that breaks one now — a "booster" a month after the primary series
  * because the other record held an earlier dose — is marked as recorded against a rule, with the
  * merge as the reason, so it blocks a vaccine passport until a person reviews it. The merge itself
- * goes ahead: the records are one person and the doses were given.
+ * goes ahead: the records are one person and the doses were given. The merged record's
+ * certificates and passport are withdrawn and the survivor's brought up to date
+ * (`certificatesAfterMerge`), in the same transaction.
  */
 export async function mergePerson(
   trx: Trx,
+  deps: CertificateDeps,
   actor: Actor,
   audit: AuditContext,
   input: { survivorId: string; otherId: string; reason: string; now: Date },
 ): Promise<MergeResult> {
   const result = await mergePeople(trx, actor, audit, input, moveRecordsOfPerson);
   await flagMergedHistory(trx, actor, audit, result.survivor, input.reason, input.now);
+  // The merged record's certificates and passport withdrawn, the survivor's made again (or its
+  // passport withdrawn when the merged history now blocks it), as a correction does.
+  await certificatesAfterMerge(trx, deps, audit, { fromId: input.otherId, toId: input.survivorId, now: input.now });
   return result;
 }
 
@@ -86,12 +93,13 @@ function mergeFlagReason(mergeReason: string, violations: readonly DoseViolation
  */
 export async function mergeForReport(
   trx: Trx,
+  deps: CertificateDeps,
   actor: Actor,
   audit: AuditContext,
   input: { reportId: string; duplicateId: string; now: Date },
 ): Promise<MergeResult> {
   const r = await reportForMerge(trx, actor, input.reportId);
-  const result = await mergePerson(trx, actor, audit, {
+  const result = await mergePerson(trx, deps, actor, audit, {
     survivorId: r.person_id,
     otherId: input.duplicateId,
     reason: `Phản ánh ${r.tracking_code}`,

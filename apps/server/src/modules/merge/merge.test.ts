@@ -157,3 +157,101 @@ describe('a merge checks the combined doses against the dose rules again (probe 
     expect(passport.state).toBe('ready');
   });
 });
+
+describe('a merge withdraws the merged record’s certificate and passport (probe 3, E1)', () => {
+  const PFIZER = 'EU/1/20/1528';
+  let ipSeq = 0;
+  const freshIp = () => `10.78.${Math.floor(++ipSeq / 250)}.${ipSeq % 250}`;
+  async function vaccinated(dates: string[]) {
+    const p = await createPersonVia(t, buildPersonIn('87', { districtCode: '866' }));
+    for (const administeredOn of dates) {
+      const r = await t.call('POST', `/api/people/${p.id}/doses`, {
+        as: 'caolanh.tiem',
+        body: { vaccineCode: PFIZER, lotNumber: 'FF2587', administeredOn, facilityId: 'DT-CL-01' },
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    return p;
+  }
+  const merge = (a: string, b: string) =>
+    t.call('POST', `/api/people/${a}/merge`, { as: 'dongthap.admin', body: { duplicateId: b, reason: 'trùng hồ sơ' } });
+  const certificateOf = async (id: string) =>
+    (await t.call('GET', `/api/people/${id}/certificate`, { as: 'dongthap.admin' })).body;
+  const historyOf = async (id: string) =>
+    (await t.call('GET', `/api/people/${id}/certificates`, { as: 'dongthap.admin' })).body.items as any[];
+  const status = async (ci: string) =>
+    (await t.call('GET', `/api/certificates/status?ci=${encodeURIComponent(ci)}`, { ip: freshIp() })).body;
+  const verify = async (qr: string) => (await t.call('POST', '/api/verify', { ip: freshIp(), body: { qr } })).body;
+  async function passportFor(id: string) {
+    const confirmed = await t.call('POST', '/api/passports/confirmations', {
+      as: 'dongthap.admin',
+      body: { personIds: [id] },
+    });
+    expect(confirmed.body.items, JSON.stringify(confirmed.body)).toEqual([
+      { personId: id, state: 'confirmed', blockers: [] },
+    ]);
+    const signed = await t.call('POST', '/api/passports/signatures', { as: 'admin', body: { personIds: [id] } });
+    expect(signed.body.signed, JSON.stringify(signed.body)).toHaveLength(1);
+    return (await t.call('GET', `/api/people/${id}/passport`, { as: 'dongthap.admin' })).body.passport as {
+      qr: string;
+      ci: string;
+    };
+  }
+
+  it('the merged record’s certificate: superseded (data_changed) by the survivor’s new one, revoked, and in the survivor’s history', async () => {
+    const a = await vaccinated(['2021-09-01', '2021-09-29']);
+    const b = await vaccinated(['2021-10-20']);
+    const mergedCert = await certificateOf(b.id);
+    expect(await status(mergedCert.ci)).toMatchObject({ state: 'current' });
+
+    const res = await merge(a.id, b.id);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+
+    const survivorCert = await certificateOf(a.id);
+    expect(survivorCert.ci).not.toBe(mergedCert.ci);
+    expect(await status(mergedCert.ci)).toMatchObject({
+      state: 'superseded',
+      reason: 'data_changed',
+      supersededByCi: survivorCert.ci,
+    });
+    expect(await verify(mergedCert.qr)).toMatchObject({ result: 'revoked', signatureValid: true });
+    expect(await verify(survivorCert.qr)).toMatchObject({ result: 'valid' });
+    // Listed with the survivor's certificates (the merged id answers the survivor's).
+    for (const id of [a.id, b.id]) {
+      expect(
+        (await historyOf(id)).find((c) => c.ci === mergedCert.ci),
+        id,
+      ).toMatchObject({
+        state: 'superseded',
+        supersedeReason: 'data_changed',
+        supersededByCi: survivorCert.ci,
+      });
+    }
+  });
+
+  it('the merged record’s passport is withdrawn (merged), and the survivor’s too when the merged history blocks it', async () => {
+    const a = await vaccinated(['2021-09-01', '2021-09-29']);
+    const b = await vaccinated(['2021-09-03', '2021-10-01']);
+    const survivorPassport = await passportFor(a.id);
+    const mergedPassport = await passportFor(b.id);
+    expect(await verify(mergedPassport.qr)).toMatchObject({ result: 'valid' });
+
+    const res = await merge(a.id, b.id);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+
+    // Before anyone reads either record or the refresh job runs.
+    expect(await status(mergedPassport.ci)).toMatchObject({ state: 'superseded', reason: 'merged' });
+    const checked = await verify(mergedPassport.qr);
+    expect(checked).toMatchObject({ result: 'revoked', signatureValid: true });
+    expect(checked.reason).toMatch(/merged/);
+    // The merged history flags a dose against the interval rule: the survivor's passport is withdrawn.
+    expect(await status(survivorPassport.ci)).toMatchObject({ state: 'superseded', reason: 'blocked' });
+    expect((await verify(survivorPassport.qr)).result).toBe('revoked');
+    const view = (await t.call('GET', `/api/people/${b.id}/passport`, { as: 'dongthap.admin' })).body;
+    expect(view).toMatchObject({ personId: a.id, state: 'blocked', passport: null });
+    expect((await historyOf(a.id)).find((c) => c.ci === mergedPassport.ci)).toMatchObject({
+      state: 'superseded',
+      supersedeReason: 'merged',
+    });
+  });
+});

@@ -5,6 +5,7 @@ import {
   bytesToBase64,
   checkAcceptance,
   dccFindings,
+  supersedeReasonText,
   type TrustAnchor,
   type TrustAnchorsBody,
   type TrustListKey,
@@ -305,13 +306,8 @@ export async function verifyQr(
       if (issuerCountry === 'VN' && ci) {
         const { state, reason } = await stateOf(ci);
         if (state === 'superseded') {
-          return answer(
-            'revoked',
-            true,
-            reason === 'renewal'
-              ? 'A later certificate of the same person replaced this one (renewed before its expiry).'
-              : 'A later certificate of the same person replaced this one (a correction).',
-          );
+          // Replaced (a correction, a renewal) or withdrawn (a passport blocked, merged): core's text.
+          return answer('revoked', true, supersedeReasonText(reason).en);
         }
         if (state === 'newer_issued') {
           note =
