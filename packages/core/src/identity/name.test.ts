@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { syntheticPopulation } from '../synthetic.js';
 import {
   NAME_MAX_LENGTH,
   NAME_MAX_TYPED_LENGTH,
@@ -111,6 +112,42 @@ describe('A citizen types their name on the registration form', () => {
 
   it('a name made only of punctuation is rejected', () => {
     expect(codeOf(normalizeName("' - .."))).toBe('name_no_letters');
+  });
+
+  it('a name typed in full-width letters (some phone keyboards, PDFs) is stored in ordinary letters', () => {
+    expect(normalizeName('Ｎｇｕｙｅｎ Ｖａｎ Ｂｉｎｈ')).toEqual({ ok: true, value: 'Nguyen Van Binh' });
+    expect(normalizeName('ｎｇｕｙｅｎ\u3000ｖａｎ　ｂｉｎｈ')).toEqual({ ok: true, value: 'Nguyen Van Binh' });
+    // Full-width letters with Vietnamese accents typed after them, a full-width hyphen and apostrophe.
+    expect(normalizeName('Ｌｅ\u0302 Ｔａ\u0302\u0301ｍ')).toEqual({ ok: true, value: 'Lê Tấm' });
+    expect(normalizeName('ｙ－ｍｏａｎ ｈ＇ｈｅｎ')).toEqual({ ok: true, value: "Y-Moan H'Hen" });
+    // A full-width digit is a digit.
+    expect(codeOf(normalizeName('Ｎｇｕｙｅｎ ２'))).toBe('name_contains_digits');
+    expect(nameSearchKey('Ｎｇｕｙễｎ Ｖăｎ')).toBe('nguyen van');
+  });
+
+  it.each(['Lê \u0301\u0301\u0301\u0301 Tâm', '\u0301Lê Tâm', 'Lê -\u0301 Tâm', 'Lê - Tâm', "Lê '. Tâm"])(
+    '"%s" is rejected: an accent on no letter, or a word with no letter',
+    (typed) => {
+      expect(codeOf(normalizeName(typed))).toBe('name_invalid_characters');
+    },
+  );
+
+  it('ordinary Vietnamese names are unchanged by the full-width folding and by NFKC (property)', () => {
+    const names = [...syntheticPopulation('name-nfkc', 2000)].map((p) => p.fullName);
+    fc.assert(
+      fc.property(fc.oneof(fc.constantFrom(...names), typedVietnameseName), (name) => {
+        // NFKC keeps Vietnamese letters, composed or not (only the no-break spaces typed between
+        // the words become spaces), so folding cannot change them.
+        for (const word of name.split(/\s+/)) expect(word.normalize('NFKC')).toBe(word.normalize('NFC'));
+        const r = normalizeName(name);
+        expect(r.ok).toBe(true);
+        if (r.ok && names.includes(name)) expect(r.value).toBe(name);
+        // The same name in full-width letters is the same name, once its accents are composed.
+        const wide = name.normalize('NFD').replace(/[A-Za-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+        expect(normalizeName(wide)).toEqual(r);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('a name of 100 characters is accepted, one of 101 is rejected', () => {

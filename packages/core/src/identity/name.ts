@@ -43,10 +43,29 @@ const WORD_STARTERS = ` -.${APOSTROPHES}`;
 /** A character a name cannot have: searched for, instead of matching the whole name against the allowed ones. */
 const NOT_ALLOWED_RE = /[^\p{L}\p{M} '\u2019\-.]/u;
 const DIGIT_RE = /\p{Nd}/u;
+/** A combining mark that follows neither a letter nor another mark (a mark on a space, a hyphen, or the start). */
+const BARE_MARK_RE = /(?<![\p{L}\p{M}])\p{M}/u;
 
-/** NFC, every run of whitespace (including no-break and ideographic spaces) as one space, trimmed. */
+/** A character of the Halfwidth and Fullwidth Forms block (U+FF00–U+FFEF), one at a time (see WHITESPACE_RE). */
+const WIDTH_FORM_RE = /[\uFF00-\uFFEF]/g;
+
+/**
+ * Full-width Latin letters and punctuation ("Ｎｇｕｙｅｎ", what some phone keyboards and PDFs give)
+ * as their ordinary forms ("Nguyen"), and half-width forms as full ones: NFKC, applied to the
+ * characters of that block only. Not NFKC of the whole name, which would also rewrite other
+ * compatibility characters a name may carry as typed (ligatures, "ǅ", "ª"); NFKC leaves Vietnamese
+ * letters, composed or not, as they are in any case.
+ */
+function foldWidth(raw: string): string {
+  return raw.replace(WIDTH_FORM_RE, (ch) => ch.normalize('NFKC'));
+}
+
+/**
+ * Full-width forms folded, NFC, every run of whitespace (including no-break and ideographic
+ * spaces) as one space, trimmed.
+ */
 function tidy(raw: string): string {
-  return raw.normalize('NFC').replace(WHITESPACE_RE, ' ').trim();
+  return foldWidth(raw).normalize('NFC').replace(WHITESPACE_RE, ' ').trim();
 }
 
 /**
@@ -95,10 +114,11 @@ function capitaliseWord(word: string): string {
 }
 
 /**
- * Normalises a person's name for storage: NFC, whitespace collapsed and trimmed, each word
- * capitalised with the rest lower-case. Rejects an empty name, one longer than 100 characters,
- * digits, symbols other than space, apostrophe, hyphen and dot, and a name with no letter. A text
- * longer than NAME_MAX_TYPED_LENGTH is refused as too long at once, its length counted as typed.
+ * Normalises a person's name for storage: full-width letters as ordinary ones, NFC, whitespace
+ * collapsed and trimmed, each word capitalised with the rest lower-case. Rejects an empty name,
+ * one longer than 100 characters, digits, symbols other than space, apostrophe, hyphen and dot, a
+ * name with no letter, a word with no letter and an accent on no letter. A text longer than
+ * NAME_MAX_TYPED_LENGTH is refused as too long at once, its length counted as typed.
  */
 export function normalizeName(raw: string): RuleResult<string> {
   const typed = raw.trim();
@@ -125,6 +145,16 @@ export function normalizeName(raw: string): RuleResult<string> {
   }
   if (!/\p{L}/u.test(s)) {
     return fail('name_no_letters', NAME_FIELD, 'Họ và tên phải có chữ cái.', 'A name must contain letters.');
+  }
+  // An accent stands on a letter, and every word has a letter: "Lê ́́́́ Tâm" (a "word" of bare
+  // accents) and "Lê - Tâm" are refused.
+  if (BARE_MARK_RE.test(s) || s.split(' ').some((word) => !/\p{L}/u.test(word))) {
+    return fail(
+      'name_invalid_characters',
+      NAME_FIELD,
+      "Họ và tên chỉ gồm chữ cái, dấu cách, dấu nháy ('), gạch ngang (-) và dấu chấm (.).",
+      "A name contains only letters, spaces, apostrophes ('), hyphens (-) and dots (.).",
+    );
   }
   const name = capitalise(s);
   const length = codePoints(name);
@@ -162,13 +192,13 @@ function codePoints(s: string): number {
 const LATIN_MARKS_RE = /(?<=\p{Script=Latin})\p{M}{1,32}/gu;
 
 /**
- * The key names are searched by: lower case, Vietnamese (and other Latin) diacritics removed,
+ * The key names are searched by: full-width letters as ordinary ones, lower case, Vietnamese (and other Latin) diacritics removed,
  * `đ`/`Đ` → `d`, apostrophes dropped, hyphens and dots as spaces, single spaces, trimmed.
  * "Nguyễn Văn An" → "nguyen van an", "H'Hen Niê" → "hhen nie". Letters of other scripts are
  * only lower-cased. Works on raw input as well as on normalised names (NFC or NFD alike).
  */
 export function nameSearchKey(name: string): string {
-  return name
+  return foldWidth(name)
     .normalize('NFD')
     .replace(LATIN_MARKS_RE, '')
     .replace(/[đĐ]/g, 'd')

@@ -216,11 +216,14 @@ export const healthBookRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
+      const started = Date.now();
       const device = deviceOf(request);
       await enforce(app.db, [{ key: `book-add:device:${device.id}`, ...BOOK_LIMITS.addPerDevice }], app.deps.clock());
       const requestId = await unitOfWork(app.db, (trx) =>
         startAddMember(trx, deps(), deviceAudit(request, device), device, request.body, request.ip),
       );
+      // On record or not, answer after the same minimum time (as sign-in and the certificate look-up).
+      await padAnswerTime(started);
       return reply.status(202).send({ requestId });
     },
   );

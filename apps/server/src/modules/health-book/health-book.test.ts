@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CHECK_IN_TOKEN_TTL_MS } from '@tiemchung/core';
 import { describe, expect, it } from 'vitest';
 import { unitOfWork } from '../../db/transaction.js';
-import { buildPersonIn, createPersonVia } from '../../test/factories.js';
+import { buildPersonIn, createPersonVia, otherCccd } from '../../test/factories.js';
 import { useTestApp } from '../../test/harness.js';
 import { listAudit, systemAuditContext } from '../audit/audit.service.js';
 import { LOOKUP_MIN_RESPONSE_MS } from '../portal/portal.service.js';
@@ -244,6 +244,22 @@ describe('the household', () => {
     expect((await listAudit(t.db, 'person', grandfather.id)).map((a) => a.action)).toEqual(
       expect.arrayContaining(['health_book.member_add', 'health_book.member_remove']),
     );
+  });
+
+  it('an ID number + date of birth on record and a pair on none answer after the same deliberate minimum time, as sign-in', async () => {
+    const { cookie } = await signIn((await personWithDoses(freshPhone(), [])).phone!);
+    const known = await personWithDoses(freshPhone(), ['2021-10-01']);
+    const onRecord = { idNumber: known.idNumber, dateOfBirth: known.dateOfBirth };
+    const onNone = { idNumber: otherCccd(known.idNumber), dateOfBirth: known.dateOfBirth };
+    for (const body of [onRecord, onNone, onRecord, onNone]) {
+      const started = performance.now();
+      const res = await t.call('POST', '/api/health-book/members', { headers: book(cookie), body });
+      const ms = performance.now() - started;
+      expect(res.status).toBe(202);
+      expect(Object.keys(res.body)).toEqual(['requestId']);
+      expect(ms, body === onRecord ? 'on record' : 'on none').toBeGreaterThanOrEqual(LOOKUP_MIN_RESPONSE_MS - 10);
+    }
+    expect((await outbox(known.phone!)).filter((m) => m.kind === 'health_book_member_otp')).toHaveLength(2);
   });
 
   it('a member of another household is out of reach: certificate PDF, check-in token, reminder, report → 404', async () => {

@@ -260,6 +260,24 @@ describe('finding people', () => {
     expect(byId.body.items[0]).toMatchObject({ idNumber: body.idNumber, masked: false });
   });
 
+  it('a name typed in full-width letters is stored in ordinary letters and found by search; an accent on no letter is refused', async () => {
+    const body = buildPersonIn('87', { fullName: 'Ｎｇｕｙｅｎ Ｖａｎ Ｂｉｎｈ Ｑｕａｎｇ' });
+    const created = await t.call('POST', '/api/people', { as: 'caolanh.tiem', body });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.fullName).toBe('Nguyen Van Binh Quang');
+    const found = await t.call('GET', `/api/people?q=${encodeURIComponent('nguyen van binh quang')}`, {
+      as: 'caolanh.tiem',
+    });
+    expect(found.body.items.map((p: { id: string }) => p.id)).toContain(created.body.id);
+
+    const bare = await t.call('POST', '/api/people', {
+      as: 'caolanh.tiem',
+      body: buildPersonIn('87', { fullName: 'Lê \u0301\u0301\u0301\u0301 Tâm' }),
+    });
+    expect(bare.status).toBe(400);
+    expect(bare.body.error).toMatchObject({ code: 'name_invalid_characters', field: 'fullName' });
+  });
+
   it('name and phone searches stay inside the caller’s units; a Hà Nội administrator cannot open a Đồng Tháp record', async () => {
     const body = buildPersonIn('87', { fullName: 'Trương Văn Phạm Đồng' });
     const created = await createPersonVia(t, body);
