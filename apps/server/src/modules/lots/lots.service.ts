@@ -299,6 +299,22 @@ export function findLotsByNumber(db: Executor, lotNumber: string): Promise<LotRo
   return db.selectFrom('lots').selectAll().where('lot_number', '=', lotNumber).orderBy('vaccine_code').execute();
 }
 
+/**
+ * Locks these lots for the caller's transaction, in id order: what spends a lot's doses (an
+ * allocation, a session's close) holds it while it checks and writes, so two cannot both spend
+ * the last doses (concurrent lockers wait, never deadlock).
+ */
+export async function lockLots(trx: Trx, ids: readonly string[]): Promise<void> {
+  if (!ids.length) return;
+  await trx
+    .selectFrom('lots')
+    .select('id')
+    .where('id', 'in', [...new Set(ids)])
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
 /** Lots by id (several at once). */
 export async function lotsByIds(db: Executor, ids: string[]): Promise<Map<string, LotRow>> {
   if (!ids.length) return new Map();

@@ -308,6 +308,16 @@ describe('the vials counted at closing', () => {
     expect(more.status).toBe(422);
     expect(more.body.error.code).toBe('vials_exceed_stock');
   });
+
+  it('two sessions closing at the same moment cannot both spend the last doses: one is taken, the other 422', async () => {
+    await lotAtCaoLanh(PFIZER, 'RACE12', 12);
+    const [a, b] = [await openSession(), await openSession()];
+    const answers = await Promise.all(
+      [a, b].map((s) => close(s.id, { lots: [{ lotNumber: 'RACE12', vialsOpened: 2 }] })),
+    );
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 422]);
+    expect(answers.find((r) => r.status === 422)!.body.error.code).toBe('vials_exceed_stock');
+  });
 });
 
 describe('one lot number for lots of two vaccines', () => {

@@ -36,7 +36,7 @@ import {
   sessionDoseTally,
 } from '../doses/doses.service.js';
 import { requireActiveFacility } from '../facilities/facilities.service.js';
-import { findLotByNumber, findLotsByNumber, lotsByIds, movementTotals } from '../lots/lots.service.js';
+import { findLotByNumber, findLotsByNumber, lockLots, lotsByIds, movementTotals } from '../lots/lots.service.js';
 import { canSeePerson, getPerson, personSummaries } from '../people/people.service.js';
 
 function facilityRef(f: Pick<FacilityRow, 'id' | 'province_code' | 'district_code' | 'commune_code'>) {
@@ -831,6 +831,12 @@ async function closeLotsOf(
     out.push({ lot: lots[0]!, vialsOpened: l.vialsOpened });
   }
   if (!out.length) return out;
+  // Held until the close commits, as an allocation holds its lot: two closes (or a close and an
+  // allocation) cannot both spend the last doses.
+  await lockLots(
+    trx,
+    out.map((o) => o.lot.id),
+  );
   // The facility's stock of these lots before this session's vials (the lots module's movements,
   // the vials of the facility's closed sessions).
   const holder = `F:${session.facility_id}` as const;
