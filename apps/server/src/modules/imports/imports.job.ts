@@ -699,7 +699,7 @@ async function importRows(trx: Trx, ctx: RunContext, batch: PreparedBatch): Prom
       continue;
     }
     if (person) {
-      const dose = `${person.id}|${row.administeredOn}|${row.vaccineCode}`;
+      const dose = importRowKey(row, person.id);
       if (seenDose.has(dose)) {
         oneByOne.push(i);
         continue;

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import {
   completeScreeningAnswers,
   type DoseKind,
@@ -468,20 +469,6 @@ export async function recordScreening(
   return { visit: updated, suggestion };
 }
 
-/** JSON with object keys in order: two values that mean the same compare equal. */
-function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
 /** Is this the screening the visit has on record (the completed answers, vital signs, outcome, reason)? */
 function isSameScreening(
   visit: VisitRow,
@@ -493,8 +480,8 @@ function isSameScreening(
     recorded !== null &&
     visit.screening_outcome === s.outcome &&
     visit.screening_reason === s.reason &&
-    canonicalJson(recorded.answers) === canonicalJson(s.answers) &&
-    canonicalJson(recorded.vitals ?? {}) === canonicalJson(s.vitals ?? {})
+    isDeepStrictEqual(recorded.answers, s.answers) &&
+    isDeepStrictEqual(recorded.vitals ?? {}, s.vitals ?? {})
   );
 }
 
