@@ -48,10 +48,11 @@ export async function personPassport(
   personId: string,
 ): Promise<PersonPassport> {
   const now = deps.clock();
-  const person = await passportBlockersNow(db, personId);
-  if (!person) throw new AppError('not_found');
-  await refreshPassportOf(db, deps, audit, person.person.id, now);
-  const found = (await passportBlockersNow(db, person.person.id))!;
+  const found = await passportBlockersNow(db, personId);
+  if (!found) throw new AppError('not_found');
+  // The refresh reads the same record and changes only the passport (and its request's state):
+  // the blockers read above still hold.
+  await refreshPassportOf(db, deps, audit, found.person.id, now);
   const [request, passport] = await Promise.all([
     db.selectFrom('passport_requests').selectAll().where('person_id', '=', found.person.id).executeTakeFirst(),
     currentCertificate(db, found.person.id, 'passport'),
